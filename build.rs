@@ -1,0 +1,718 @@
+//! Generates paybind's clients from the hand-written specs under `openapi/`.
+//!
+//! For each gateway whose Cargo feature is on, this:
+//! 1. reads the YAML and bundles the components it borrows from another file (`x.yaml#/...`);
+//! 2. writes the bundled spec as JSON to `OUT_DIR` (the run-time validator reads it);
+//! 3. generates the client and models with progenitor, formatted with prettyplease;
+//! 4. generates what typify cannot: open enums with an `Unknown` variant, named code tables,
+//!    the operation table and the facade methods.
+//!
+//! A broken spec fails the build with the file name and the JSON path of the fault.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::{Map, Value};
+
+/// One generated API.
+struct Api {
+    /// Cargo feature that turns it on (as in `CARGO_FEATURE_*`).
+    feature_env: &'static str,
+    /// Spec file under `openapi/`.
+    file: &'static str,
+    /// Stem of the generated files in `OUT_DIR`.
+    stem: &'static str,
+    /// Type the generated `Client` carries as `inner` (the signing context).
+    inner_type: &'static str,
+    /// Path of the facade type the generated methods are added to.
+    facade: &'static str,
+}
+
+const APIS: &[Api] = &[
+    Api {
+        feature_env: "CARGO_FEATURE_BLUEPAY",
+        file: "bluepay.yaml",
+        stem: "bluepay",
+        inner_type: "crate::envelope::EnvelopeContext",
+        facade: "crate::bluepay::Client",
+    },
+    Api {
+        feature_env: "CARGO_FEATURE_BLUEPAY_JT",
+        file: "bluepay-jt.yaml",
+        stem: "bluepay_jt",
+        inner_type: "crate::envelope::EnvelopeContext",
+        facade: "crate::bluepay_jt::Client",
+    },
+    Api {
+        feature_env: "CARGO_FEATURE_SGATE",
+        file: "sgate-payout.yaml",
+        stem: "sgate",
+        inner_type: "crate::sgate::signing::SgateContext",
+        facade: "crate::sgate::Client",
+    },
+];
+
+/// Spec components replaced by paybind's money types.
+const MONEY_TYPES: &[(&str, &str)] = &[
+    ("Amount", "crate::money::Amount"),
+    ("DecimalAmount", "crate::money::DecimalAmount"),
+    ("Decimal2", "crate::money::Decimal2"),
+];
+
+type BuildResult<T> = Result<T, String>;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let openapi_dir = PathBuf::from(env("CARGO_MANIFEST_DIR")).join("openapi");
+    let out_dir = PathBuf::from(env("OUT_DIR"));
+    if let Ok(entries) = std::fs::read_dir(&openapi_dir) {
+        for entry in entries.flatten() {
+            println!("cargo:rerun-if-changed={}", entry.path().display());
+        }
+    }
+    for api in APIS {
+        if std::env::var_os(api.feature_env).is_none() {
+            continue;
+        }
+        if let Err(message) = generate(api, &openapi_dir, &out_dir) {
+            eprintln!("error: openapi/{}: {message}", api.file);
+            std::process::exit(1);
+        }
+    }
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("cargo sets {name} for build scripts"))
+}
+
+fn generate(api: &Api, openapi_dir: &Path, out_dir: &Path) -> BuildResult<()> {
+    let spec = bundle(openapi_dir, api.file)?;
+    write(out_dir, &format!("{}.json", api.stem), &spec.to_string())?;
+
+    let client = generate_client(api, &spec)?;
+    write(out_dir, &format!("{}_client.rs", api.stem), &client)?;
+
+    let extras = generate_extras(api, &spec)?;
+    let extras = format_rust(&extras).map_err(|e| format!("generated extras do not parse: {e}"))?;
+    write(out_dir, &format!("{}_extras.rs", api.stem), &extras)
+}
+
+fn write(out_dir: &Path, name: &str, text: &str) -> BuildResult<()> {
+    std::fs::write(out_dir.join(name), text).map_err(|e| format!("writing {name}: {e}"))
+}
+
+fn format_rust(source: &str) -> Result<String, String> {
+    let file: syn::File = syn::parse_str(source).map_err(|e| e.to_string())?;
+    Ok(prettyplease::unparse(&file))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading and bundling
+
+fn load_yaml(openapi_dir: &Path, file: &str) -> BuildResult<Value> {
+    let path = openapi_dir.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"))?;
+    serde_yaml_ng::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))
+}
+
+/// Copies every component a spec borrows from a sibling file (`other.yaml#/components/schemas/X`)
+/// into the spec, and rewrites those references to local ones.
+fn bundle(openapi_dir: &Path, file: &str) -> BuildResult<Value> {
+    let mut spec = load_yaml(openapi_dir, file)?;
+    let mut borrowed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    rewrite_external_refs(&mut spec, &mut borrowed);
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    while let Some((other, name)) = next_borrowed(&borrowed, &done) {
+        done.insert(name.clone());
+        let other_spec = load_yaml(openapi_dir, &other).map_err(|e| format!("{other}: {e}"))?;
+        let mut schema = other_spec
+            .pointer(&format!("/components/schemas/{name}"))
+            .cloned()
+            .ok_or_else(|| format!("$ref to {other}#/components/schemas/{name}: no such schema"))?;
+        // Local references inside the borrowed schema point into the other file.
+        let mut nested = BTreeSet::new();
+        collect_local_refs(&schema, &mut nested);
+        for n in nested {
+            borrowed.entry(other.clone()).or_default().insert(n);
+        }
+        rewrite_external_refs(&mut schema, &mut borrowed);
+        let schemas = spec
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .ok_or("no components/schemas")?;
+        schemas.entry(name).or_insert(schema);
+    }
+    Ok(spec)
+}
+
+fn next_borrowed(
+    borrowed: &BTreeMap<String, BTreeSet<String>>,
+    done: &BTreeSet<String>,
+) -> Option<(String, String)> {
+    borrowed.iter().find_map(|(file, names)| {
+        names
+            .iter()
+            .find(|n| !done.contains(*n))
+            .map(|n| (file.clone(), n.clone()))
+    })
+}
+
+fn rewrite_external_refs(value: &mut Value, borrowed: &mut BTreeMap<String, BTreeSet<String>>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                if let Some((file, pointer)) = r.split_once('#') {
+                    if !file.is_empty() {
+                        if let Some(name) = pointer.strip_prefix("/components/schemas/") {
+                            let file = file.trim_start_matches("./").to_string();
+                            borrowed.entry(file).or_default().insert(name.to_string());
+                            *r = format!("#{pointer}");
+                        }
+                    }
+                }
+            }
+            for v in map.values_mut() {
+                rewrite_external_refs(v, borrowed);
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rewrite_external_refs(v, borrowed)),
+        _ => {}
+    }
+}
+
+fn collect_local_refs(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                    out.insert(name.to_string());
+                }
+            }
+            map.values().for_each(|v| collect_local_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_local_refs(v, out)),
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+/// What the facade and the validator need to know about one operation.
+struct Operation {
+    id: String,
+    method: String,
+    path: String,
+    summary: String,
+    description: String,
+    /// Name of the JSON request-body schema.
+    body_schema: Option<String>,
+    /// Name of the 200 response schema.
+    response_schema: Option<String>,
+    /// Name of the schema of `data` inside the response.
+    data_schema: Option<DataShape>,
+    /// Query parameters (name, required).
+    query: Vec<(String, bool)>,
+    /// Handled by hand-written code instead of progenitor (multipart, several success bodies).
+    manual: bool,
+}
+
+enum DataShape {
+    Named(String),
+    ListOf(String),
+}
+
+const METHODS: &[&str] = &["get", "post", "put", "delete", "patch"];
+
+fn operations(spec: &Value) -> BuildResult<Vec<Operation>> {
+    let mut ops = Vec::new();
+    let paths = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or("no paths")?;
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(*method) else { continue };
+            let at = format!("/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1"));
+            ops.push(operation(spec, path, method, op).map_err(|e| format!("{at}: {e}"))?);
+        }
+    }
+    Ok(ops)
+}
+
+fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> BuildResult<Operation> {
+    let text = |key: &str| -> BuildResult<String> {
+        op.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| format!("missing {key}"))
+    };
+    let id = text("operationId")?;
+    let content = op.pointer("/requestBody/content");
+    let body_schema = content
+        .and_then(|c| c.pointer("/application~1json/schema/$ref"))
+        .and_then(Value::as_str)
+        .map(ref_name);
+    let multipart = content
+        .and_then(|c| c.get("multipart/form-data"))
+        .is_some();
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .ok_or("missing responses")?;
+    let success_count = responses.keys().filter(|k| k.starts_with('2')).count();
+    let response_schema = op
+        .pointer("/responses/200/content/application~1json/schema/$ref")
+        .and_then(Value::as_str)
+        .map(ref_name);
+    let data_schema = response_schema
+        .as_deref()
+        .and_then(|name| spec.pointer(&format!("/components/schemas/{name}/properties/data")))
+        .and_then(data_shape);
+    let query = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .map(|params| {
+            params
+                .iter()
+                .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+                .filter_map(|p| {
+                    let name = p.get("name")?.as_str()?.to_string();
+                    let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+                    Some((name, required))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Operation {
+        summary: text("summary")?,
+        description: op
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        id,
+        method: method.to_uppercase(),
+        path: path.to_string(),
+        body_schema,
+        response_schema,
+        data_schema,
+        query,
+        manual: multipart || success_count > 1,
+    })
+}
+
+fn data_shape(data: &Value) -> Option<DataShape> {
+    if let Some(r) = data.get("$ref").and_then(Value::as_str) {
+        return Some(DataShape::Named(ref_name(r)));
+    }
+    if let Some(r) = data.pointer("/items/$ref").and_then(Value::as_str) {
+        return Some(DataShape::ListOf(ref_name(r)));
+    }
+    None
+}
+
+fn ref_name(r: &str) -> String {
+    r.rsplit('/').next().unwrap_or(r).to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// progenitor
+
+fn generate_client(api: &Api, spec: &Value) -> BuildResult<String> {
+    let mut for_progenitor = spec.clone();
+    remove_manual_operations(&mut for_progenitor, spec)?;
+    keep_unknown_fields(&mut for_progenitor);
+    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&for_progenitor)
+        .map_err(|e| format!("at {}: {}", e.path(), e.inner()))?;
+
+    let inner_type: proc_macro2::TokenStream = api
+        .inner_type
+        .parse()
+        .map_err(|e| format!("inner type: {e}"))?;
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_inner_type(inner_type)
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_derive("PartialEq");
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .ok_or("no components/schemas")?;
+    for (name, path) in MONEY_TYPES {
+        if schemas.contains_key(*name) {
+            settings.with_replacement(name, path, std::iter::empty());
+        }
+    }
+    let stem = api.stem;
+    for (name, schema) in schemas {
+        if is_open_enum(schema) || is_code_table(schema) {
+            let path = format!("crate::{stem}::{}", name.to_upper_camel_case());
+            settings.with_replacement(name.to_upper_camel_case(), path, std::iter::empty());
+        }
+    }
+    let tokens = progenitor::Generator::new(&settings)
+        .generate_tokens(&openapi)
+        .map_err(|e| format!("progenitor: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated client does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+fn remove_manual_operations(target: &mut Value, spec: &Value) -> BuildResult<()> {
+    let manual: BTreeSet<String> = operations(spec)?
+        .into_iter()
+        .filter(|op| op.manual)
+        .map(|op| op.id)
+        .collect();
+    if let Some(paths) = target.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            if let Some(item) = item.as_object_mut() {
+                item.retain(|_, op| {
+                    op.get("operationId")
+                        .and_then(Value::as_str)
+                        .is_none_or(|id| !manual.contains(id))
+                });
+            }
+        }
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_some_and(|m| METHODS.iter().any(|k| m.contains_key(*k)))
+        });
+    }
+    Ok(())
+}
+
+/// typify ignores fields allowed by `additionalProperties: true`, but keeps them in a flattened
+/// `extra` map for the equally permissive `{}`. Received objects say `true` in the YAML (see
+/// CONVENTIONS.md); for the generator it becomes `{}` so a field the gateway adds is kept.
+fn keep_unknown_fields(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("additionalProperties") == Some(&Value::Bool(true)) {
+                map.insert("additionalProperties".into(), Value::Object(Map::new()));
+            }
+            map.values_mut().for_each(keep_unknown_fields);
+        }
+        Value::Array(items) => items.iter_mut().for_each(keep_unknown_fields),
+        _ => {}
+    }
+}
+
+fn is_open_enum(schema: &Value) -> bool {
+    schema.get("x-open-enum").and_then(Value::as_bool) == Some(true)
+}
+
+fn is_code_table(schema: &Value) -> bool {
+    schema.get("x-codes").is_some()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extras: open enums, code tables, operation table, facade methods
+
+fn generate_extras(api: &Api, spec: &Value) -> BuildResult<String> {
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .ok_or("no components/schemas")?;
+    let mut out = String::new();
+    writeln!(out, "// Generated by build.rs from openapi/{}. Do not edit.", api.file).ok();
+    for (name, schema) in schemas {
+        let at = format!("/components/schemas/{name}");
+        if is_open_enum(schema) {
+            out += &open_enum(name, schema).map_err(|e| format!("{at}: {e}"))?;
+        }
+        if is_code_table(schema) {
+            out += &code_table(name, schema).map_err(|e| format!("{at}: {e}"))?;
+        }
+    }
+    let ops = operations(spec)?;
+    out += &operation_table(api, &ops);
+    out += &field_names(schemas);
+    out += &data_impls(&ops);
+    out += &facade_methods(api, &ops);
+    if let Some(list) = spec.pointer("/info/x-notifications").or(spec.pointer("/info/x-callbacks")) {
+        out += &notification_enum(list).map_err(|e| format!("/info notifications: {e}"))?;
+    }
+    Ok(out)
+}
+
+fn doc_lines(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("#[doc = {:?}]\n", format!(" {}", l.trim_end())))
+        .collect()
+}
+
+fn schema_doc(schema: &Value) -> String {
+    let mut doc = schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    for key in ["x-unconfirmed", "x-decision"] {
+        if let Some(note) = schema.get(key).and_then(Value::as_str) {
+            let label = if key == "x-unconfirmed" { "Unconfirmed" } else { "Decision" };
+            write!(doc, "\n\n**{label}:** {}", note.trim()).ok();
+        }
+    }
+    doc
+}
+
+fn variant_name(value: &str) -> String {
+    let name = value.to_upper_camel_case();
+    if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+        format!("V{name}")
+    } else {
+        name
+    }
+}
+
+fn open_enum(name: &str, schema: &Value) -> BuildResult<String> {
+    let values = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .ok_or("x-open-enum without enum")?;
+    let descriptions = schema.get("x-enum-descriptions");
+    // Spellings that differ only in case or punctuation share one variant; the first is sent.
+    let mut variants: Vec<(String, Vec<String>)> = Vec::new();
+    for value in values {
+        let value = value.as_str().ok_or("open enums hold strings")?;
+        let variant = variant_name(value);
+        match variants.iter_mut().find(|(v, _)| *v == variant) {
+            Some((_, spellings)) => spellings.push(value.to_string()),
+            None => variants.push((variant, vec![value.to_string()])),
+        }
+    }
+    let mut body = String::new();
+    for (variant, spellings) in &variants {
+        let doc = descriptions
+            .and_then(|d| d.get(&spellings[0]))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("`{}`", spellings.join("` or `")));
+        let spellings: Vec<String> = spellings.iter().map(|s| format!("{s:?}")).collect();
+        write!(body, "{}{variant} = [{}],\n", doc_lines(&doc), spellings.join(", ")).ok();
+    }
+    Ok(format!(
+        "crate::open_enum! {{\n{}pub enum {} {{\n{body}}}\n}}\n",
+        doc_lines(&schema_doc(schema)),
+        name.to_upper_camel_case()
+    ))
+}
+
+fn code_table(name: &str, schema: &Value) -> BuildResult<String> {
+    let codes = schema
+        .get("x-codes")
+        .and_then(Value::as_array)
+        .ok_or("x-codes is not a list")?;
+    let mut body = String::new();
+    let mut seen = BTreeSet::new();
+    for entry in codes {
+        let code = entry
+            .get("code")
+            .and_then(Value::as_i64)
+            .ok_or("x-codes entry without integer code")?;
+        let variant = entry
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("code {code}: no name"))?
+            .to_upper_camel_case();
+        if !seen.insert(variant.clone()) {
+            return Err(format!("code {code}: name {variant} used twice"));
+        }
+        let message = entry.get("message").and_then(Value::as_str).unwrap_or("");
+        let inner = entry.get("inner").and_then(Value::as_str).unwrap_or("");
+        let retryable = entry.get("retryable").and_then(Value::as_bool).unwrap_or(false);
+        let mut doc = format!("`{code}`: {message}");
+        for key in ["x-unconfirmed", "x-decision", "description"] {
+            if let Some(note) = entry.get(key).and_then(Value::as_str) {
+                write!(doc, "\n\n{note}").ok();
+            }
+        }
+        write!(
+            body,
+            "{}{variant} = ({code}, {inner:?}, {message:?}, {retryable}),\n",
+            doc_lines(&doc)
+        )
+        .ok();
+    }
+    Ok(format!(
+        "crate::code_table! {{\n{}pub enum {} {{\n{body}}}\n}}\n",
+        doc_lines(&schema_doc(schema)),
+        name.to_upper_camel_case()
+    ))
+}
+
+fn operation_table(api: &Api, ops: &[Operation]) -> String {
+    let mut out = format!(
+        "/// The bundled spec, as JSON.\npub(crate) const SPEC_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/{}.json\"));\n",
+        api.stem
+    );
+    out += "/// Every operation of the spec.\npub(crate) const OPERATIONS: &[crate::spec::Operation] = &[\n";
+    for op in ops {
+        let opt = |s: &Option<String>| match s {
+            Some(s) => format!("Some({s:?})"),
+            None => "None".to_string(),
+        };
+        let query: Vec<String> = op.query.iter().map(|(n, _)| format!("{n:?}")).collect();
+        write!(
+            out,
+            "crate::spec::Operation {{ id: {:?}, method: {:?}, path: {:?}, summary: {:?}, body_schema: {}, response_schema: {}, query: &[{}], manual: {} }},\n",
+            op.id,
+            op.method,
+            op.path,
+            op.summary,
+            opt(&op.body_schema),
+            opt(&op.response_schema),
+            query.join(", "),
+            op.manual
+        )
+        .ok();
+    }
+    out += "];\n";
+    out
+}
+
+/// Maps the Rust field names typify chose back to the spec's property names, so a validation
+/// error names the field as the gateway's docs do.
+fn field_names(schemas: &Map<String, Value>) -> String {
+    let mut pairs = BTreeMap::new();
+    for schema in schemas.values() {
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for prop in props.keys() {
+                pairs.entry(prop.to_snake_case()).or_insert_with(|| prop.clone());
+            }
+        }
+    }
+    let mut out = String::from(
+        "/// The spec's property name for a Rust field name.\npub(crate) fn spec_field_name(rust: &str) -> Option<&'static str> {\nmatch rust {\n",
+    );
+    for (rust, spec) in pairs {
+        writeln!(out, "{rust:?} => Some({spec:?}),").ok();
+    }
+    out += "_ => None,\n}\n}\n";
+    out
+}
+
+fn data_type(shape: &DataShape) -> String {
+    match shape {
+        DataShape::Named(n) => format!("types::{}", n.to_upper_camel_case()),
+        DataShape::ListOf(n) => format!("::std::vec::Vec<types::{}>", n.to_upper_camel_case()),
+    }
+}
+
+/// `ResponseData` lets the shared call path take `data` out of any response envelope.
+fn data_impls(ops: &[Operation]) -> String {
+    let mut out = String::new();
+    let mut done = BTreeSet::new();
+    for op in ops.iter().filter(|op| !op.manual) {
+        let Some(response) = &op.response_schema else { continue };
+        if !done.insert(response.clone()) {
+            continue;
+        }
+        let response = response.to_upper_camel_case();
+        match &op.data_schema {
+            Some(shape) => write!(
+                out,
+                "impl crate::spec::ResponseData for types::{response} {{ type Data = {}; fn into_data(self) -> Option<Self::Data> {{ self.data }} }}\n",
+                data_type(shape)
+            ),
+            None => write!(
+                out,
+                "impl crate::spec::ResponseData for types::{response} {{ type Data = (); fn into_data(self) -> Option<Self::Data> {{ Some(()) }} }}\n"
+            ),
+        }
+        .ok();
+    }
+    out
+}
+
+fn facade_methods(api: &Api, ops: &[Operation]) -> String {
+    let mut out = format!("impl {} {{\n", api.facade);
+    for (index, op) in ops.iter().enumerate() {
+        if op.manual || op.method != "POST" {
+            continue;
+        }
+        let (Some(body), Some(_)) = (&op.body_schema, &op.response_schema) else { continue };
+        let body = body.to_upper_camel_case();
+        let data = op
+            .data_schema
+            .as_ref()
+            .map(data_type)
+            .unwrap_or_else(|| "()".to_string());
+        let method = op.id.to_snake_case();
+        let mut doc = format!("{}\n\n`{} {}` (operation `{}`).", op.summary, op.method, op.path, op.id);
+        if !op.description.trim().is_empty() {
+            doc = format!("{}\n\n{}\n\n`{} {}` (operation `{}`).", op.summary, op.description.trim(), op.method, op.path, op.id);
+        }
+        write!(
+            out,
+            "{}pub async fn {method}(&self, param: impl ::std::convert::Into<types::builder::{body}>) -> ::std::result::Result<{data}, Error> {{\n\
+             self.call(&OPERATIONS[{index}], param.into(), |param: types::{body}| self.generated.{method}().body(param).send()).await\n}}\n",
+            doc_lines(&doc)
+        )
+        .ok();
+    }
+    out += "}\n";
+    out
+}
+
+fn notification_enum(list: &Value) -> BuildResult<String> {
+    let list = list.as_array().ok_or("not a list")?;
+    let mut variants = String::new();
+    let mut arms = String::new();
+    let mut kinds = String::new();
+    for entry in list {
+        let kind = entry
+            .get("kind")
+            .and_then(Value::as_str)
+            .ok_or("entry without kind")?
+            .to_upper_camel_case();
+        let schema = entry
+            .get("schema")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("{kind}: no schema"))?
+            .to_upper_camel_case();
+        let description = entry.get("description").and_then(Value::as_str).unwrap_or("");
+        let strings = |key: &str| -> Vec<String> {
+            entry
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(|s| format!("{s:?}")).collect())
+                .unwrap_or_default()
+        };
+        let events = strings("events");
+        let fields = strings("match-fields");
+        write!(variants, "{}{kind}(types::{schema}),\n", doc_lines(description)).ok();
+        write!(
+            arms,
+            "{kind:?} => serde_json::from_value(param).map(Self::{kind}),\n"
+        )
+        .ok();
+        write!(
+            kinds,
+            "crate::spec::NotificationKind {{ kind: {kind:?}, events: &[{}], match_fields: &[{}] }},\n",
+            events.join(", "),
+            fields.join(", ")
+        )
+        .ok();
+    }
+    Ok(format!(
+        "/// A verified notification, one variant per kind the gateway sends.\n\
+         #[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum Notification {{\n{variants}\
+         /// A notification whose kind this version of paybind does not recognise; its param is kept.\n\
+         Unrecognized(serde_json::Map<String, serde_json::Value>),\n}}\n\
+         /// How each notification kind is recognised.\n\
+         pub(crate) const NOTIFICATION_KINDS: &[crate::spec::NotificationKind] = &[\n{kinds}];\n\
+         impl Notification {{\n\
+         pub(crate) fn from_kind(kind: &str, param: serde_json::Value) -> Result<Self, serde_json::Error> {{\n\
+         match kind {{\n{arms}_ => match param {{ serde_json::Value::Object(map) => Ok(Self::Unrecognized(map)), _ => Err(<serde_json::Error as serde::de::Error>::custom(\"param is not a JSON object\")) }},\n}}\n}}\n}}\n"
+    ))
+}
