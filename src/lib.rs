@@ -21,3 +21,6 @@ pub mod envelope;
 
 #[cfg(feature = "bluepay")]
 pub mod bluepay;
+
+#[cfg(feature = "bluepay-jt")]
+pub mod bluepay_jt;

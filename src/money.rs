@@ -33,7 +33,10 @@ fn parse_major(text: &str) -> Result<i64, AmountError> {
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
-        return Err(AmountError::new(text, "expected digits with an optional '.'"));
+        return Err(AmountError::new(
+            text,
+            "expected digits with an optional '.'",
+        ));
     }
     if fraction.len() > 2 {
         return Err(AmountError::new(text, "more than two fraction digits"));
@@ -148,7 +151,11 @@ impl<'de> Deserialize<'de> for DecimalAmount {
         let text = match &value {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Number(n) => n.to_string(),
-            _ => return Err(serde::de::Error::custom("amount must be a string or a number")),
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "amount must be a string or a number",
+                ))
+            }
         };
         text.parse().map_err(serde::de::Error::custom)
     }

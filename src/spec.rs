@@ -154,7 +154,10 @@ impl Spec {
                     .filter(|o| self.check(o, value, path).is_ok())
                     .count();
                 if matching == 0 {
-                    return Err(ValidationError::new(path, "matches none of the allowed shapes"));
+                    return Err(ValidationError::new(
+                        path,
+                        "matches none of the allowed shapes",
+                    ));
                 }
             }
         }
@@ -180,7 +183,12 @@ impl Spec {
         }
     }
 
-    fn check_object(&self, schema: &Value, value: &Value, path: &str) -> Result<(), ValidationError> {
+    fn check_object(
+        &self,
+        schema: &Value,
+        value: &Value,
+        path: &str,
+    ) -> Result<(), ValidationError> {
         let object = value
             .as_object()
             .ok_or_else(|| ValidationError::new(path, "expected an object"))?;
@@ -196,7 +204,10 @@ impl Spec {
                 Some(property) => self.check(property, field, &field_path)?,
                 None => match schema.get("additionalProperties") {
                     Some(Value::Bool(false)) => {
-                        return Err(ValidationError::new(field_path, "is not a field of this request"))
+                        return Err(ValidationError::new(
+                            field_path,
+                            "is not a field of this request",
+                        ))
                     }
                     Some(extra @ Value::Object(_)) => self.check(extra, field, &field_path)?,
                     _ => {}
@@ -211,18 +222,29 @@ impl Spec {
         Ok(())
     }
 
-    fn check_array(&self, schema: &Value, value: &Value, path: &str) -> Result<(), ValidationError> {
+    fn check_array(
+        &self,
+        schema: &Value,
+        value: &Value,
+        path: &str,
+    ) -> Result<(), ValidationError> {
         let items = value
             .as_array()
             .ok_or_else(|| ValidationError::new(path, "expected a list"))?;
         if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
             if (items.len() as u64) < min {
-                return Err(ValidationError::new(path, format!("needs at least {min} items")));
+                return Err(ValidationError::new(
+                    path,
+                    format!("needs at least {min} items"),
+                ));
             }
         }
         if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
             if items.len() as u64 > max {
-                return Err(ValidationError::new(path, format!("allows at most {max} items")));
+                return Err(ValidationError::new(
+                    path,
+                    format!("allows at most {max} items"),
+                ));
             }
         }
         if let Some(item_schema) = schema.get("items") {
@@ -257,17 +279,26 @@ fn check_string(schema: &Value, value: &Value, path: &str) -> Result<(), Validat
     let length = text.chars().count() as u64;
     if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
         if length < min {
-            return Err(ValidationError::new(path, format!("shorter than {min} characters")));
+            return Err(ValidationError::new(
+                path,
+                format!("shorter than {min} characters"),
+            ));
         }
     }
     if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
         if length > max {
-            return Err(ValidationError::new(path, format!("longer than {max} characters")));
+            return Err(ValidationError::new(
+                path,
+                format!("longer than {max} characters"),
+            ));
         }
     }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
         if !pattern_matches(pattern, text) {
-            return Err(ValidationError::new(path, format!("does not match {pattern}")));
+            return Err(ValidationError::new(
+                path,
+                format!("does not match {pattern}"),
+            ));
         }
     }
     if schema.get("format").and_then(Value::as_str) == Some("date")
@@ -282,14 +313,21 @@ fn check_string(schema: &Value, value: &Value, path: &str) -> Result<(), Validat
 fn pattern_matches(pattern: &str, text: &str) -> bool {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<regress::Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let regex = cache
         .entry(pattern.to_string())
         .or_insert_with(|| regress::Regex::new(pattern).ok());
     regex.as_ref().is_some_and(|r| r.find(text).is_some())
 }
 
-fn check_number(schema: &Value, value: &Value, path: &str, integer: bool) -> Result<(), ValidationError> {
+fn check_number(
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    integer: bool,
+) -> Result<(), ValidationError> {
     let number = value
         .as_number()
         .ok_or_else(|| ValidationError::new(path, "expected a number"))?;
@@ -318,7 +356,11 @@ fn check_number(schema: &Value, value: &Value, path: &str, integer: bool) -> Res
 }
 
 /// Evaluates one `x-rules` entry (see `openapi/CONVENTIONS.md`).
-fn check_rule(rule: &Value, object: &Map<String, Value>, path: &str) -> Result<(), ValidationError> {
+fn check_rule(
+    rule: &Value,
+    object: &Map<String, Value>,
+    path: &str,
+) -> Result<(), ValidationError> {
     let condition = rule.get("if").and_then(Value::as_object);
     if let Some(condition) = condition {
         let holds = condition.iter().all(|(field, allowed)| {
@@ -333,7 +375,10 @@ fn check_rule(rule: &Value, object: &Map<String, Value>, path: &str) -> Result<(
     let present = |name: &str| object.get(name).is_some_and(|v| !v.is_null());
     for name in strings(rule.get("require")) {
         if !present(name) {
-            return Err(ValidationError::new(join(path, name), format!("is required{because}")));
+            return Err(ValidationError::new(
+                join(path, name),
+                format!("is required{because}"),
+            ));
         }
     }
     let one_of: Vec<&str> = strings(rule.get("require-one-of")).collect();

@@ -122,9 +122,9 @@ async fn finish<C: Code, R: ResponseData + Serialize>(
                 raw,
             })
         }
-        Err(P::CommunicationError(e)) | Err(P::ResponseBodyError(e)) | Err(P::InvalidUpgrade(e)) => {
-            return Err(transport(e))
-        }
+        Err(P::CommunicationError(e))
+        | Err(P::ResponseBodyError(e))
+        | Err(P::InvalidUpgrade(e)) => return Err(transport(e)),
         Err(P::InvalidRequest(reason)) => return Err(ValidationError::new("", reason).into()),
         Err(P::Custom(reason)) => return Err(Error::Signing(reason)),
         Err(P::ErrorResponse(value)) => {

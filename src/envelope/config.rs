@@ -95,7 +95,11 @@ impl Config {
 
     /// The signature hash, for requests signed with an in-process key and for notifications.
     /// SHA-256 unless set; the docs never show it (see the README's unconfirmed points).
-    pub fn hash(mut self, hash: HashAlgorithm, merchant_private_key: &crate::keys::PrivateKey) -> Self {
+    pub fn hash(
+        mut self,
+        hash: HashAlgorithm,
+        merchant_private_key: &crate::keys::PrivateKey,
+    ) -> Self {
         self.hash = hash;
         self.signer = Arc::new(RsaSigner::new(merchant_private_key, hash));
         self

@@ -9,6 +9,7 @@
 pub(crate) mod call;
 mod config;
 pub mod errors;
+pub(crate) mod gateway;
 pub(crate) mod hooks;
 pub mod notify;
 pub mod sign;

@@ -94,7 +94,12 @@ impl Signer for RsaSigner {
 
 impl fmt::Debug for RsaSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RsaSigner({:?}, RSA-{}, key redacted)", self.hash(), self.bits)
+        write!(
+            f,
+            "RsaSigner({:?}, RSA-{}, key redacted)",
+            self.hash(),
+            self.bits
+        )
     }
 }
 

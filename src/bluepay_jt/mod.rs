@@ -1,0 +1,14 @@
+//! BluePay JT Open API (courier cash-on-delivery): direct debit, Thai dynamic QR, abnormal-
+//! transaction tickets, settlement notifications, report download and payouts.
+//!
+//! Same `{appId, param, sign}` envelope and signing as [`crate::bluepay`] — one mechanism, in
+//! [`crate::envelope`] — with JT's own spec (`openapi/bluepay-jt.yaml`) and code table: where a
+//! JT code means something else than the same number in the main BluePay list, the JT meaning
+//! is the one in [`ResultCode`] here.
+
+crate::envelope::gateway::envelope_gateway!(
+    name: "BluePay JT Open API",
+    gateway: "bluepay-jt",
+    client: "bluepay_jt_client.rs",
+    extras: "bluepay_jt_extras.rs"
+);

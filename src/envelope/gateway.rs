@@ -1,0 +1,132 @@
+//! The module body every envelope gateway shares: its facade `Client`, its `Notifications`
+//! verifier and access to its bundled spec. Each gateway module invokes [`envelope_gateway!`]
+//! once, so BluePay and BluePay JT run one mechanism, not two copies.
+
+/// Defines a gateway module's `Client`, `Notifications`, `Error`, `spec()` and `operations()`
+/// around its generated code (`generated`, and the `*_extras.rs` file included beside it).
+macro_rules! envelope_gateway {
+    (name: $name:literal, gateway: $gateway:literal, client: $client_file:literal, extras: $extras_file:literal) => {
+        use std::sync::OnceLock;
+
+        pub use $crate::envelope::{
+            Config, ConfigError, Environment, HashAlgorithm, NotifyError, TimestampUnit, ACK_BODY,
+        };
+
+        use $crate::envelope::call::Gateway;
+        use $crate::spec::{Operation, Spec};
+
+        #[doc = concat!("The code progenitor generated from the ", $name, " spec: the raw client (whose hooks sign every request) and every model under [`types`].")]
+        #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, dead_code)]
+        pub mod generated {
+            include!(concat!(env!("OUT_DIR"), "/", $client_file));
+        }
+
+        pub use generated::types;
+
+        $crate::envelope::envelope_hooks!(generated::Client);
+
+        #[doc = concat!("The error of every ", $name, " call.")]
+        pub type Error = $crate::envelope::Error<ResultCode>;
+
+        include!(concat!(env!("OUT_DIR"), "/", $extras_file));
+
+        /// The bundled spec, with its shared components, parsed once.
+        pub fn spec() -> &'static Spec {
+            static SPEC: OnceLock<Spec> = OnceLock::new();
+            SPEC.get_or_init(|| Spec::parse(SPEC_JSON).unwrap_or_else(Spec::empty))
+        }
+
+        /// Every operation of the spec.
+        pub fn operations() -> &'static [Operation] {
+            OPERATIONS
+        }
+
+        fn gateway() -> &'static Gateway {
+            static GATEWAY: OnceLock<Gateway> = OnceLock::new();
+            GATEWAY.get_or_init(|| Gateway {
+                spec: spec(),
+                spec_field_name,
+            })
+        }
+
+        #[doc = concat!("A ", $name, " client. Cheap to clone; share one per merchant app.")]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            generated: generated::Client,
+            notifications: Option<Notifications>,
+        }
+
+        impl Client {
+            /// Builds a client. Keys were parsed when the config was made; a bad base URL or
+            /// unknown environment host fails here.
+            pub fn new(config: Config) -> Result<Self, ConfigError> {
+                let parts = config.into_parts($gateway, spec())?;
+                Ok(Self {
+                    generated: generated::Client::new_with_client(
+                        &parts.base_url,
+                        parts.http,
+                        parts.context,
+                    ),
+                    notifications: parts.verifier.map(Notifications),
+                })
+            }
+
+            /// The generated client underneath (its hooks still sign every request).
+            pub fn generated(&self) -> &generated::Client {
+                &self.generated
+            }
+
+            /// The notification verifier, when the config has the gateway's public key.
+            pub fn notifications(&self) -> Option<&Notifications> {
+                self.notifications.as_ref()
+            }
+
+            async fn call<B, T, R, F, Fut>(
+                &self,
+                op: &'static Operation,
+                builder: B,
+                send: F,
+            ) -> Result<R::Data, Error>
+            where
+                T: TryFrom<B> + serde::Serialize + serde::de::DeserializeOwned,
+                T::Error: std::fmt::Display,
+                R: $crate::spec::ResponseData + serde::Serialize,
+                F: FnOnce(T) -> Fut,
+                Fut: std::future::Future<
+                    Output = Result<
+                        progenitor_client::ResponseValue<R>,
+                        progenitor_client::Error<()>,
+                    >,
+                >,
+            {
+                let ctx = progenitor_client::ClientInfo::inner(&self.generated);
+                $crate::envelope::call::call(ctx, gateway(), op, builder, send).await
+            }
+        }
+
+        #[doc = concat!("Verifies the notifications ", $name, " sends and types them.")]
+        #[derive(Debug, Clone)]
+        pub struct Notifications($crate::envelope::NotificationVerifier);
+
+        impl Notifications {
+            /// A verifier for the gateway's public key and signature hash.
+            pub fn new(public_key: $crate::keys::PublicKey, hash: HashAlgorithm) -> Self {
+                Self($crate::envelope::NotificationVerifier::new(public_key, hash))
+            }
+
+            /// Checks the signature over `param`, then returns the typed notification. Answer a
+            /// verified notification with HTTP 200 and [`ACK_BODY`]; a refused one with an error
+            /// status so a genuine notification is delivered again.
+            pub fn verify_notification(&self, body: &[u8]) -> Result<Notification, NotifyError> {
+                self.0
+                    .verify_typed(body, NOTIFICATION_KINDS, Notification::from_kind)
+            }
+
+            /// The untyped verifier underneath.
+            pub fn verifier(&self) -> &$crate::envelope::NotificationVerifier {
+                &self.0
+            }
+        }
+    };
+}
+pub(crate) use envelope_gateway;
