@@ -28,6 +28,17 @@ struct Api {
     inner_type: &'static str,
     /// Path of the facade type the generated methods are added to.
     facade: &'static str,
+    /// Header-signed gateway (SGATE): `x-sensitive` strings become this secret-bearing type,
+    /// and facade methods are also generated for GET and hand-written (`manual`) operations.
+    header_signed: Option<HeaderSigned>,
+}
+
+/// What only a header-signed gateway (SGATE) needs from the generator.
+struct HeaderSigned {
+    /// Rust type of every string property or parameter marked `x-sensitive: true`.
+    sensitive_type: &'static str,
+    /// Module holding the hand-written request builders of `manual` operations.
+    manual_module: &'static str,
 }
 
 const APIS: &[Api] = &[
@@ -37,6 +48,7 @@ const APIS: &[Api] = &[
         stem: "bluepay",
         inner_type: "crate::envelope::EnvelopeContext",
         facade: "crate::bluepay::Client",
+        header_signed: None,
     },
     Api {
         feature_env: "CARGO_FEATURE_BLUEPAY_JT",
@@ -44,6 +56,7 @@ const APIS: &[Api] = &[
         stem: "bluepay_jt",
         inner_type: "crate::envelope::EnvelopeContext",
         facade: "crate::bluepay_jt::Client",
+        header_signed: None,
     },
     Api {
         feature_env: "CARGO_FEATURE_SGATE",
@@ -51,6 +64,10 @@ const APIS: &[Api] = &[
         stem: "sgate",
         inner_type: "crate::sgate::signing::SgateContext",
         facade: "crate::sgate::Client",
+        header_signed: Some(HeaderSigned {
+            sensitive_type: "crate::sgate::Sensitive",
+            manual_module: "crate::sgate::manual",
+        }),
     },
 ];
 
@@ -330,6 +347,9 @@ fn generate_client(api: &Api, spec: &Value) -> BuildResult<String> {
     let mut for_progenitor = spec.clone();
     remove_manual_operations(&mut for_progenitor, spec)?;
     keep_unknown_fields(&mut for_progenitor);
+    if api.header_signed.is_some() {
+        use_sensitive_type(&mut for_progenitor)?;
+    }
     let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&for_progenitor)
         .map_err(|e| format!("at {}: {}", e.path(), e.inner()))?;
 
@@ -352,6 +372,9 @@ fn generate_client(api: &Api, spec: &Value) -> BuildResult<String> {
         if schemas.contains_key(*name) {
             settings.with_replacement(name, path, std::iter::empty());
         }
+    }
+    if let Some(signed) = &api.header_signed {
+        settings.with_replacement(SENSITIVE_SCHEMA, signed.sensitive_type, std::iter::empty());
     }
     let stem = api.stem;
     for (name, schema) in schemas {
@@ -444,7 +467,12 @@ fn generate_extras(api: &Api, spec: &Value) -> BuildResult<String> {
     out += &operation_table(api, &ops);
     out += &field_names(schemas);
     out += &data_impls(&ops);
+    out += &roundtrip_fn(schemas);
     out += &facade_methods(api, &ops);
+    if let Some(signed) = &api.header_signed {
+        out += &header_signed_facade_methods(api, signed, spec, &ops)?;
+    }
+    out += &ack_body(spec);
     if let Some(list) = spec
         .pointer("/info/x-notifications")
         .or(spec.pointer("/info/x-callbacks"))
@@ -452,6 +480,17 @@ fn generate_extras(api: &Api, spec: &Value) -> BuildResult<String> {
         out += &notification_enum(list).map_err(|e| format!("/info notifications: {e}"))?;
     }
     Ok(out)
+}
+
+/// `ACK_BODY`: the answer to every notification, from the spec's `AckBody` example.
+fn ack_body(spec: &Value) -> String {
+    match spec.pointer("/components/schemas/AckBody/example") {
+        Some(ack) => format!(
+            "/// The body to answer every notification with (HTTP 200), from the spec's `AckBody`.\npub const ACK_BODY: &str = {:?};\n",
+            ack.to_string()
+        ),
+        None => String::new(),
+    }
 }
 
 fn doc_lines(text: &str) -> String {
@@ -627,6 +666,26 @@ fn field_names(schemas: &Map<String, Value>) -> String {
     out
 }
 
+/// `roundtrip_schema` decodes a value as the generated type of an object component and encodes
+/// it again: the tests and the sandbox use it to prove the docs' examples fit the models.
+fn roundtrip_fn(schemas: &Map<String, Value>) -> String {
+    let mut arms = String::new();
+    for (name, schema) in schemas {
+        if schema.get("type").and_then(Value::as_str) == Some("object") {
+            writeln!(arms, "{name:?} => rt::<types::{}>(value),", name.to_upper_camel_case()).ok();
+        }
+    }
+    format!(
+        "/// Decodes `value` as the generated model of component `name` and encodes it again;\n\
+         /// `None` when the spec has no object component of that name.\n\
+         #[doc(hidden)]\n\
+         pub fn roundtrip_schema(name: &str, value: serde_json::Value) -> Option<Result<serde_json::Value, serde_json::Error>> {{\n\
+         fn rt<T: serde::Serialize + serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<serde_json::Value, serde_json::Error> {{\n\
+         serde_json::to_value(serde_json::from_value::<T>(value)?)\n}}\n\
+         Some(match name {{\n{arms}_ => return None,\n}})\n}}\n"
+    )
+}
+
 fn data_type(shape: &DataShape) -> String {
     match shape {
         DataShape::Named(n) => format!("types::{}", n.to_upper_camel_case()),
@@ -700,8 +759,36 @@ fn facade_methods(api: &Api, ops: &[Operation]) -> String {
         )
         .ok();
     }
+    out += &call_json_method(ops);
     out += "}\n";
     out
+}
+
+/// `call_json` reaches any operation by `operationId` with a JSON param: the CLI and the tests
+/// use it; the param still passes the typed model and the spec's checks.
+fn call_json_method(ops: &[Operation]) -> String {
+    let mut arms = String::new();
+    for op in ops {
+        if op.manual || op.method != "POST" || op.response_schema.is_none() {
+            continue;
+        }
+        let Some(body) = &op.body_schema else { continue };
+        writeln!(
+            arms,
+            "{:?} => crate::spec::to_json_data(&self.{}(crate::spec::from_json_param::<types::{}>(param)?).await?).map_err(Into::into),",
+            op.id,
+            op.id.to_snake_case(),
+            body.to_upper_camel_case()
+        )
+        .ok();
+    }
+    format!(
+        "/// Calls the operation `operation_id` with a JSON param and returns its `data` as JSON.\n\
+         /// The param is decoded into the operation's model and checked like any other call.\n\
+         pub async fn call_json(&self, operation_id: &str, param: serde_json::Value) -> ::std::result::Result<serde_json::Value, Error> {{\n\
+         match operation_id {{\n{arms}\
+         _ => Err(crate::spec::ValidationError::new(\"operationId\", format!(\"unknown operation {{operation_id}}\")).into()),\n}}\n}}\n"
+    )
 }
 
 fn notification_enum(list: &Value) -> BuildResult<String> {
@@ -768,4 +855,149 @@ fn notification_enum(list: &Value) -> BuildResult<String> {
          pub(crate) fn from_kind(kind: &str, param: serde_json::Value) -> Result<Self, serde_json::Error> {{\n\
          match kind {{\n{arms}_ => match param {{ serde_json::Value::Object(map) => Ok(Self::Unrecognized(map)), _ => Err(<serde_json::Error as serde::de::Error>::custom(\"param is not a JSON object\")) }},\n}}\n}}\n}}\n"
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header-signed gateway (SGATE) only: secret-bearing sensitive strings, and facade methods for
+// GET operations (query set on the generated builder through a closure) and for hand-written
+// (`manual`) operations. Nothing here runs for the envelope gateways.
+
+/// Component added for progenitor only; replaced by `HeaderSigned::sensitive_type`.
+const SENSITIVE_SCHEMA: &str = "SensitiveString";
+
+/// Every string schema marked `x-sensitive: true` becomes a reference to [`SENSITIVE_SCHEMA`],
+/// so the generated models hold a type that never prints its value. The constraints stay in the
+/// bundled spec, where the validator checks the plaintext before it is encrypted.
+fn use_sensitive_type(spec: &mut Value) -> BuildResult<()> {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                let sensitive = map.get("x-sensitive").and_then(Value::as_bool) == Some(true)
+                    && map.get("type").and_then(Value::as_str) == Some("string");
+                if sensitive {
+                    let reference = format!("#/components/schemas/{SENSITIVE_SCHEMA}");
+                    *value = serde_json::json!({ "$ref": reference });
+                    return;
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(spec);
+    let schemas = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or("no components/schemas")?;
+    schemas.insert(
+        SENSITIVE_SCHEMA.to_string(),
+        serde_json::json!({ "type": "string" }),
+    );
+    Ok(())
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut doc = op.summary.trim().to_string();
+    if !op.description.trim().is_empty() {
+        write!(doc, "\n\n{}", op.description.trim()).ok();
+    }
+    doc
+}
+
+/// The query parameters of an operation with their descriptions, and the operation's `x-rules`,
+/// as rustdoc lines.
+fn query_doc(spec: &Value, op: &Operation) -> String {
+    let mut doc = String::new();
+    let item = spec
+        .get("paths")
+        .and_then(|p| p.get(&op.path))
+        .and_then(|i| i.get(op.method.to_lowercase()));
+    let params = item
+        .and_then(|i| i.get("parameters"))
+        .and_then(Value::as_array);
+    if let Some(params) = params.filter(|p| !p.is_empty()) {
+        doc += "\n\nQuery parameters (set them on the builder the closure receives):";
+        for p in params {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+            let required = p.get("required").and_then(Value::as_bool) == Some(true);
+            let text = p.get("description").and_then(Value::as_str).unwrap_or("");
+            let flag = if required { " (required)" } else { "" };
+            write!(doc, "\n- `{name}`{flag}: {}", text.trim()).ok();
+        }
+    }
+    if let Some(rules) = item.and_then(|i| i.get("x-rules")).and_then(Value::as_array) {
+        doc += "\n\nChecked before sending (nothing is sent when a rule fails):";
+        for rule in rules {
+            if let Some(text) = rule.get("description").and_then(Value::as_str) {
+                write!(doc, "\n- {}", text.trim()).ok();
+            }
+        }
+    }
+    doc
+}
+
+fn header_signed_facade_methods(
+    api: &Api,
+    signed: &HeaderSigned,
+    spec: &Value,
+    ops: &[Operation],
+) -> BuildResult<String> {
+    let module = api
+        .facade
+        .rsplit_once("::")
+        .map(|(m, _)| m)
+        .ok_or("facade path has no module")?;
+    let mut out = format!("impl {} {{\n", api.facade);
+    for (index, op) in ops.iter().enumerate() {
+        let method = op.id.to_snake_case();
+        let builder = op.id.to_upper_camel_case();
+        let at = format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id);
+        if op.manual {
+            let doc = format!(
+                "{}{}\n\nReturns a request builder; see [`{}::{builder}`].",
+                operation_doc(op),
+                at,
+                signed.manual_module
+            );
+            write!(
+                out,
+                "{}pub fn {method}(&self) -> {}::{builder}<'_> {{\n{}::{builder}::new(self, &OPERATIONS[{index}])\n}}\n",
+                doc_lines(&doc),
+                signed.manual_module,
+                signed.manual_module
+            )
+            .ok();
+            continue;
+        }
+        if op.method != "GET" || op.response_schema.is_none() {
+            continue;
+        }
+        let data = op
+            .data_schema
+            .as_ref()
+            .map(data_type)
+            .unwrap_or_else(|| "()".to_string());
+        let doc = format!("{}{}{}", operation_doc(op), query_doc(spec, op), at);
+        if op.query.is_empty() {
+            write!(
+                out,
+                "{}pub async fn {method}(&self) -> ::std::result::Result<{data}, Error> {{\n\
+                 self.call_query(&OPERATIONS[{index}], self.generated.{method}().send()).await\n}}\n",
+                doc_lines(&doc)
+            )
+            .ok();
+        } else {
+            write!(
+                out,
+                "{}pub async fn {method}<F>(&self, query: F) -> ::std::result::Result<{data}, Error>\n\
+                 where F: for<'b> FnOnce({module}::generated::builder::{builder}<'b>) -> {module}::generated::builder::{builder}<'b>,\n{{\n\
+                 self.call_query(&OPERATIONS[{index}], query(self.generated.{method}()).send()).await\n}}\n",
+                doc_lines(&doc)
+            )
+            .ok();
+        }
+    }
+    out += "}\n";
+    Ok(out)
 }

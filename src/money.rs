@@ -145,18 +145,10 @@ impl Serialize for DecimalAmount {
 }
 
 impl<'de> Deserialize<'de> for DecimalAmount {
-    /// Accepts the documented string, and also a JSON number (the JT variant sends numbers).
+    /// Accepts only the documented decimal string: a bare number would be ambiguous between
+    /// major and minor units.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        let text = match &value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => {
-                return Err(serde::de::Error::custom(
-                    "amount must be a string or a number",
-                ))
-            }
-        };
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
         text.parse().map_err(serde::de::Error::custom)
     }
 }

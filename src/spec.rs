@@ -79,7 +79,8 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    pub(crate) fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    /// A validation error for `field`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             reason: reason.into(),
@@ -419,8 +420,103 @@ fn describe_condition(condition: &Map<String, Value>) -> String {
 }
 
 impl Spec {
+    /// The operation object of `method` (any case) on `path`, as written in the spec.
+    pub fn operation(&self, method: &str, path: &str) -> Option<&Value> {
+        self.doc
+            .get("paths")?
+            .get(path)?
+            .get(method.to_ascii_lowercase())
+    }
+
+    /// Checks the query string of a request to the operation `method path`: every parameter
+    /// is declared (`in: query`) and given once, required ones are present, each value fits its
+    /// schema (text is read as a number for `integer`/`number` schemas), and the operation's
+    /// own `x-rules` hold over the parameters. `pairs` are the decoded name/value pairs.
+    pub fn validate_query(
+        &self,
+        method: &str,
+        path: &str,
+        pairs: &[(String, String)],
+    ) -> Result<(), ValidationError> {
+        let op = self.operation(method, path).ok_or_else(|| {
+            ValidationError::new("", format!("the spec has no operation {method} {path}"))
+        })?;
+        let params: Vec<&Value> = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+            .collect();
+        let mut object = Map::new();
+        for (name, text) in pairs {
+            let param = params
+                .iter()
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))
+                .ok_or_else(|| ValidationError::new(name, "is not a parameter of this operation"))?;
+            let schema = self.resolve(param.get("schema").unwrap_or(&Value::Null))?;
+            let value = query_value(schema, text, name)?;
+            if object.insert(name.clone(), value).is_some() {
+                return Err(ValidationError::new(name, "is given more than once"));
+            }
+        }
+        for param in &params {
+            let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+            match object.get(name) {
+                Some(value) => {
+                    if let Some(schema) = param.get("schema") {
+                        self.check(schema, value, name)?;
+                    }
+                }
+                None if param.get("required").and_then(Value::as_bool) == Some(true) => {
+                    return Err(ValidationError::new(name, "is required"));
+                }
+                None => {}
+            }
+        }
+        if let Some(rules) = op.get("x-rules").and_then(Value::as_array) {
+            for rule in rules {
+                check_rule(rule, &object, "")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A query-string value as the JSON value its schema expects.
+fn query_value(schema: &Value, text: &str, name: &str) -> Result<Value, ValidationError> {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer") | Some("number") => serde_json::from_str::<serde_json::Number>(text)
+            .map(Value::Number)
+            .map_err(|_| ValidationError::new(name, format!("{text:?} is not a number"))),
+        Some("boolean") => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(ValidationError::new(name, "expected true or false")),
+        },
+        _ => Ok(Value::String(text.to_string())),
+    }
+}
+
+impl Spec {
     /// A spec with no schemas (only if the bundled JSON were corrupt: every check then fails).
     pub(crate) fn empty() -> Self {
         Self { doc: Value::Null }
     }
+}
+
+/// Decodes a JSON param into an operation's model; a misfit names the field.
+#[doc(hidden)]
+pub fn from_json_param<T: serde::de::DeserializeOwned>(param: Value) -> Result<T, ValidationError> {
+    serde_path_to_error::deserialize(param).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." { String::new() } else { field };
+        ValidationError::new(field, e.inner().to_string())
+    })
+}
+
+/// Encodes a response's data as JSON.
+#[doc(hidden)]
+pub fn to_json_data<T: serde::Serialize>(data: &T) -> Result<Value, ValidationError> {
+    serde_json::to_value(data).map_err(|e| ValidationError::new("", e.to_string()))
 }

@@ -9,7 +9,7 @@ macro_rules! envelope_gateway {
         use std::sync::OnceLock;
 
         pub use $crate::envelope::{
-            Config, ConfigError, Environment, HashAlgorithm, NotifyError, TimestampUnit, ACK_BODY,
+            Config, ConfigError, Environment, HashAlgorithm, NotifyError, TimestampUnit,
         };
 
         use $crate::envelope::call::Gateway;

@@ -21,7 +21,7 @@ use crate::clock::{Clock, SharedClock};
 
 pub use config::{ClockDebug, Config, ConfigError, Environment};
 pub use errors::{ApiError, Error};
-pub use notify::{NotificationVerifier, NotifyError, ACK_BODY};
+pub use notify::{NotificationVerifier, NotifyError};
 pub use sign::{HashAlgorithm, RsaSigner, SignError, SignFuture, Signer};
 
 /// The code every envelope gateway uses for success.

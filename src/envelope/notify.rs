@@ -9,9 +9,6 @@ use super::sign::{verify, HashAlgorithm, VerifyError};
 use crate::keys::PublicKey;
 use crate::spec::NotificationKind;
 
-/// The body the merchant must answer to every notification (with HTTP 200).
-pub const ACK_BODY: &str = r#"{"code":10000,"message":"Success"}"#;
-
 /// Why a notification was refused. Answer such a request with a non-200 status; a genuine
 /// notification is sent again by the gateway.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
