@@ -46,22 +46,14 @@ fn request_example(op: &paybind::spec::Operation) -> Value {
 #[tokio::test]
 async fn every_operation_round_trips_over_http() {
     let (server, client) = setup().await;
-    let mut covered = Vec::new();
-    for op in bluepay::operations() {
-        let example = request_example(op);
-        let data = client
-            .call_json(op.id, example.clone())
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e:?}", op.id));
-        assert_eq!(data, common::without_nulls(&server.default_data(op.id)), "{}: data differs", op.id);
-        let seen = server.recorded().pop().expect("request recorded");
-        assert_eq!(seen.operation, op.id);
-        assert!(seen.signature_ok, "{}: signature rejected", op.id);
-        assert!(seen.schema_errors.is_empty(), "{}: {:?}", op.id, seen.schema_errors);
-        assert_eq!(seen.envelope["appId"], APP_ID);
-        assert_eq!(seen.param, example, "{}: param differs from the docs' example", op.id);
-        covered.push(op.id);
-    }
+    let covered = common::check_every_operation(
+        &server,
+        bluepay::spec(),
+        bluepay::operations(),
+        APP_ID,
+        async |id, param| client.call_json(id, param).await.map_err(|e| format!("{e:?}")),
+    )
+    .await;
     assert_eq!(covered.len(), 17, "{covered:?}");
 }
 

@@ -12,3 +12,6 @@ crate::envelope::gateway::envelope_gateway!(
     client: "bluepay_jt_client.rs",
     extras: "bluepay_jt_extras.rs"
 );
+
+mod report;
+pub use report::DownloadedReport;

@@ -141,7 +141,8 @@ async fn finish<C: Code, R: ResponseData + Serialize>(
     })
 }
 
-fn transport<C: Code>(e: reqwest::Error) -> Error<C> {
+/// A reqwest failure as a typed error: timeouts apart, and whether the request left.
+pub(crate) fn transport<C: Code>(e: reqwest::Error) -> Error<C> {
     if e.is_timeout() {
         Error::Timeout(e)
     } else {

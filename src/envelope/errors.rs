@@ -51,6 +51,9 @@ pub enum Error<C: Code> {
     /// check the status of the order before sending it again.
     #[error("timed out waiting for the gateway (the request may have been processed)")]
     Timeout(#[source] reqwest::Error),
+    /// Writing a downloaded file to the caller's writer failed.
+    #[error("writing the download failed: {0}")]
+    Io(#[source] std::io::Error),
     /// The connection failed. `may_have_been_sent` says whether the request could have reached
     /// the gateway.
     #[error("transport error (may have been sent: {may_have_been_sent})")]

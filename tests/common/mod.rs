@@ -58,6 +58,7 @@ struct State {
     hash: HashAlgorithm,
     recorded: Mutex<Vec<Recorded>>,
     scripted: Mutex<HashMap<String, Reply>>,
+    files: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 /// A running local gateway; stops when dropped.
@@ -79,6 +80,7 @@ impl EnvelopeServer {
             hash,
             recorded: Mutex::new(Vec::new()),
             scripted: Mutex::new(HashMap::new()),
+            files: Mutex::new(HashMap::new()),
         });
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
@@ -86,7 +88,7 @@ impl EnvelopeServer {
         let addr = listener.local_addr().expect("local addr");
         let app = axum::Router::new().fallback({
             let state = state.clone();
-            move |uri: Uri, body: Bytes| handle(state.clone(), uri, body)
+            move |method: axum::http::Method, uri: Uri, body: Bytes| handle(state.clone(), method, uri, body)
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -110,6 +112,11 @@ impl EnvelopeServer {
             .lock()
             .unwrap()
             .insert(operation.to_string(), reply);
+    }
+
+    /// Serves `bytes` on `GET path` (a report file, say).
+    pub fn serve_file(&self, path: &str, bytes: Vec<u8>) {
+        self.state.files.lock().unwrap().insert(path.to_string(), bytes);
     }
 
     /// Everything received so far.
@@ -155,7 +162,7 @@ fn operations(spec: &Value) -> Vec<Operation> {
 pub fn schema_errors(spec: &Value, name: &str, value: &Value) -> Vec<String> {
     let root = json!({
         "$ref": format!("#/components/schemas/{name}"),
-        "components": spec["components"],
+        "components": openapi_nullable_to_json_schema(&spec["components"]),
     });
     match jsonschema::draft7::new(&root) {
         Ok(validator) => validator
@@ -170,7 +177,13 @@ fn envelope_reply(code: i64, message: &str) -> Response {
     axum::Json(json!({"code": code, "message": message, "data": null})).into_response()
 }
 
-async fn handle(state: Arc<State>, uri: Uri, body: Bytes) -> Response {
+async fn handle(state: Arc<State>, method: axum::http::Method, uri: Uri, body: Bytes) -> Response {
+    if method == axum::http::Method::GET {
+        return match state.files.lock().unwrap().get(uri.path()) {
+            Some(bytes) => bytes.clone().into_response(),
+            None => (StatusCode::NOT_FOUND, "no such file").into_response(),
+        };
+    }
     let Some(op) = state.ops.iter().find(|o| o.path == uri.path()) else {
         return (StatusCode::NOT_FOUND, "no such operation").into_response();
     };
@@ -291,4 +304,56 @@ pub fn without_nulls(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
         other => other.clone(),
     }
+}
+
+/// OpenAPI 3.0's `nullable: true` is not JSON Schema: rewrite it as `anyOf [schema, null]`.
+fn openapi_nullable_to_json_schema(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut converted: serde_json::Map<String, Value> = map
+                .iter()
+                .filter(|(k, _)| k.as_str() != "nullable")
+                .map(|(k, v)| (k.clone(), openapi_nullable_to_json_schema(v)))
+                .collect();
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                let inner = Value::Object(std::mem::take(&mut converted));
+                converted.insert("anyOf".into(), json!([inner, {"type": "null"}]));
+            }
+            Value::Object(converted)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(openapi_nullable_to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Sends every operation's request example through `call` (a client's `call_json`) and checks
+/// what the server received and what the client returned. Returns the operation ids covered.
+pub async fn check_every_operation(
+    server: &EnvelopeServer,
+    spec: &paybind::spec::Spec,
+    operations: &[paybind::spec::Operation],
+    app_id: &str,
+    call: impl AsyncFn(&str, Value) -> Result<Value, String>,
+) -> Vec<&'static str> {
+    let mut covered = Vec::new();
+    for op in operations {
+        let path = op.path.replace('~', "~0").replace('/', "~1");
+        let example = spec
+            .document()
+            .pointer(&format!("/paths/{path}/post/requestBody/content/application~1json/example"))
+            .cloned()
+            .unwrap_or_else(|| panic!("{} has no request example", op.id));
+        let data = call(op.id, example.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        assert_eq!(data, without_nulls(&server.default_data(op.id)), "{}: data differs", op.id);
+        let seen = server.recorded().pop().expect("request recorded");
+        assert_eq!(seen.operation, op.id);
+        assert!(seen.signature_ok, "{}: signature rejected", op.id);
+        assert!(seen.schema_errors.is_empty(), "{}: {:?}", op.id, seen.schema_errors);
+        assert_eq!(seen.envelope["appId"], app_id);
+        assert_eq!(seen.param, example, "{}: param differs from the docs' example", op.id);
+        covered.push(op.id);
+    }
+    covered
 }

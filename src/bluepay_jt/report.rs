@@ -1,0 +1,55 @@
+//! Report Download: the operation answers with a link; this fetches the file behind it and
+//! streams it into the caller's writer chunk by chunk, never holding it whole in memory.
+
+use tokio::io::{AsyncWrite, AsyncWriteExt as _};
+
+use super::{types, Client, Error};
+use crate::envelope::call::transport;
+
+/// What [`Client::download_report`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadedReport {
+    /// The link BluePay returned (valid for a limited time).
+    pub url: String,
+    /// Bytes written to the writer.
+    pub bytes: u64,
+    /// The file's `Content-Type`, when the server sent one.
+    pub content_type: Option<String>,
+}
+
+impl Client {
+    /// Requests a settlement/transaction report (operation `report_download`), then streams the
+    /// file at the returned `downloadUrl` into `writer`. The file is what BluePay publishes
+    /// (GPG-encrypted, per the docs); decrypting it is up to the merchant.
+    pub async fn download_report<W: AsyncWrite + Unpin>(
+        &self,
+        param: impl Into<types::builder::ReportDownloadParam>,
+        writer: &mut W,
+    ) -> Result<DownloadedReport, Error> {
+        let link = self.report_download(param).await?;
+        let url = link.download_url.to_string();
+        let http = progenitor_client::ClientInfo::client(&self.generated);
+        let mut response = http.get(&url).send().await.map_err(transport)?;
+        let status = response.status();
+        if !status.is_success() {
+            let raw = response.bytes().await.unwrap_or_default();
+            return Err(Error::Http { status, raw });
+        }
+        let content_type = response
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let mut bytes = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            writer.write_all(&chunk).await.map_err(Error::Io)?;
+            bytes += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(Error::Io)?;
+        Ok(DownloadedReport {
+            url,
+            bytes,
+            content_type,
+        })
+    }
+}
