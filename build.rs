@@ -538,7 +538,11 @@ fn open_enum(name: &str, schema: &Value) -> BuildResult<String> {
     let mut variants: Vec<(String, Vec<String>)> = Vec::new();
     for value in values {
         let value = value.as_str().ok_or("open enums hold strings")?;
-        let variant = variant_name(value);
+        let mut variant = variant_name(value);
+        if variant == "Unknown" {
+            // The documented value `unknown` must not collide with the catch-all `Unknown(_)`.
+            variant = "ReportedUnknown".to_string();
+        }
         match variants.iter_mut().find(|(v, _)| *v == variant) {
             Some((_, spellings)) => spellings.push(value.to_string()),
             None => variants.push((variant, vec![value.to_string()])),
@@ -552,9 +556,9 @@ fn open_enum(name: &str, schema: &Value) -> BuildResult<String> {
             .map(str::to_string)
             .unwrap_or_else(|| format!("`{}`", spellings.join("` or `")));
         let spellings: Vec<String> = spellings.iter().map(|s| format!("{s:?}")).collect();
-        write!(
+        writeln!(
             body,
-            "{}{variant} = [{}],\n",
+            "{}{variant} = [{}],",
             doc_lines(&doc),
             spellings.join(", ")
         )
@@ -599,9 +603,9 @@ fn code_table(name: &str, schema: &Value) -> BuildResult<String> {
                 write!(doc, "\n\n{note}").ok();
             }
         }
-        write!(
+        writeln!(
             body,
-            "{}{variant} = ({code}, {inner:?}, {message:?}, {retryable}),\n",
+            "{}{variant} = ({code}, {inner:?}, {message:?}, {retryable}),",
             doc_lines(&doc)
         )
         .ok();
@@ -625,9 +629,9 @@ fn operation_table(api: &Api, ops: &[Operation]) -> String {
             None => "None".to_string(),
         };
         let query: Vec<String> = op.query.iter().map(|(n, _)| format!("{n:?}")).collect();
-        write!(
+        writeln!(
             out,
-            "crate::spec::Operation {{ id: {:?}, method: {:?}, path: {:?}, summary: {:?}, body_schema: {}, response_schema: {}, query: &[{}], manual: {} }},\n",
+            "crate::spec::Operation {{ id: {:?}, method: {:?}, path: {:?}, summary: {:?}, body_schema: {}, response_schema: {}, query: &[{}], manual: {} }},",
             op.id,
             op.method,
             op.path,
@@ -672,7 +676,12 @@ fn roundtrip_fn(schemas: &Map<String, Value>) -> String {
     let mut arms = String::new();
     for (name, schema) in schemas {
         if schema.get("type").and_then(Value::as_str) == Some("object") {
-            writeln!(arms, "{name:?} => rt::<types::{}>(value),", name.to_upper_camel_case()).ok();
+            writeln!(
+                arms,
+                "{name:?} => rt::<types::{}>(value),",
+                name.to_upper_camel_case()
+            )
+            .ok();
         }
     }
     format!(
@@ -706,14 +715,20 @@ fn data_impls(ops: &[Operation]) -> String {
         }
         let response = response.to_upper_camel_case();
         match &op.data_schema {
-            Some(shape) => write!(
+            // typify makes an optional array `Vec<T>` (absent = empty), not `Option<Vec<T>>`.
+            Some(shape @ DataShape::ListOf(_)) => writeln!(
                 out,
-                "impl crate::spec::ResponseData for types::{response} {{ type Data = {}; fn into_data(self) -> Option<Self::Data> {{ self.data }} }}\n",
+                "impl crate::spec::ResponseData for types::{response} {{ type Data = {}; fn into_data(self) -> Option<Self::Data> {{ Some(self.data) }} }}",
                 data_type(shape)
             ),
-            None => write!(
+            Some(shape) => writeln!(
                 out,
-                "impl crate::spec::ResponseData for types::{response} {{ type Data = (); fn into_data(self) -> Option<Self::Data> {{ Some(()) }} }}\n"
+                "impl crate::spec::ResponseData for types::{response} {{ type Data = {}; fn into_data(self) -> Option<Self::Data> {{ self.data }} }}",
+                data_type(shape)
+            ),
+            None => writeln!(
+                out,
+                "impl crate::spec::ResponseData for types::{response} {{ type Data = (); fn into_data(self) -> Option<Self::Data> {{ Some(()) }} }}"
             ),
         }
         .ok();
@@ -772,7 +787,9 @@ fn call_json_method(ops: &[Operation]) -> String {
         if op.manual || op.method != "POST" || op.response_schema.is_none() {
             continue;
         }
-        let Some(body) = &op.body_schema else { continue };
+        let Some(body) = &op.body_schema else {
+            continue;
+        };
         writeln!(
             arms,
             "{:?} => crate::spec::to_json_data(&self.{}(crate::spec::from_json_param::<types::{}>(param)?).await?).map_err(Into::into),",
@@ -825,20 +842,20 @@ fn notification_enum(list: &Value) -> BuildResult<String> {
         };
         let events = strings("events");
         let fields = strings("match-fields");
-        write!(
+        writeln!(
             variants,
-            "{}{kind}(types::{schema}),\n",
+            "{}{kind}(types::{schema}),",
             doc_lines(description)
         )
         .ok();
-        write!(
+        writeln!(
             arms,
-            "{kind:?} => serde_json::from_value(param).map(Self::{kind}),\n"
+            "{kind:?} => serde_json::from_value(param).map(Self::{kind}),"
         )
         .ok();
-        write!(
+        writeln!(
             kinds,
-            "crate::spec::NotificationKind {{ kind: {kind:?}, events: &[{}], match_fields: &[{}] }},\n",
+            "crate::spec::NotificationKind {{ kind: {kind:?}, events: &[{}], match_fields: &[{}] }},",
             events.join(", "),
             fields.join(", ")
         )
@@ -926,7 +943,10 @@ fn query_doc(spec: &Value, op: &Operation) -> String {
             write!(doc, "\n- `{name}`{flag}: {}", text.trim()).ok();
         }
     }
-    if let Some(rules) = item.and_then(|i| i.get("x-rules")).and_then(Value::as_array) {
+    if let Some(rules) = item
+        .and_then(|i| i.get("x-rules"))
+        .and_then(Value::as_array)
+    {
         doc += "\n\nChecked before sending (nothing is sent when a rule fails):";
         for rule in rules {
             if let Some(text) = rule.get("description").and_then(Value::as_str) {
@@ -960,9 +980,9 @@ fn header_signed_facade_methods(
                 at,
                 signed.manual_module
             );
-            write!(
+            writeln!(
                 out,
-                "{}pub fn {method}(&self) -> {}::{builder}<'_> {{\n{}::{builder}::new(self, &OPERATIONS[{index}])\n}}\n",
+                "{}pub fn {method}(&self) -> {}::{builder}<'_> {{\n{}::{builder}::new(self, &OPERATIONS[{index}])\n}}",
                 doc_lines(&doc),
                 signed.manual_module,
                 signed.manual_module

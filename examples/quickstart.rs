@@ -62,14 +62,19 @@ async fn run() -> Result<(), String> {
     step(1, "Balance Inquiry");
     server.script(
         "balance_inquiry",
-        common::Reply::Json(json!({"code":10000,"message":"Success","data":{"balance":"10000.00"}})),
+        common::Reply::Json(
+            json!({"code":10000,"message":"Success","data":{"balance":"10000.00"}}),
+        ),
     );
     let balance = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .map_err(|e| e.to_string())?;
     println!("   balance: THB {}", balance.balance);
-    check(balance.balance.minor_units() == 1_000_000, "balance is THB 10000.00")?;
+    check(
+        balance.balance.minor_units() == 1_000_000,
+        "balance is THB 10000.00",
+    )?;
 
     step(2, "QR Code Create (THB 10.00)");
     let qr = client
@@ -82,7 +87,10 @@ async fn run() -> Result<(), String> {
         )
         .await
         .map_err(|e| e.to_string())?;
-    let sent = server.recorded().pop().ok_or("nothing reached the gateway")?;
+    let sent = server
+        .recorded()
+        .pop()
+        .ok_or("nothing reached the gateway")?;
     println!("   signed param: {}", sent.param_text);
     check(sent.signature_ok, "the gateway verified the RSA signature")?;
     check(sent.schema_errors.is_empty(), "the param fits the schema")?;
@@ -98,7 +106,8 @@ async fn run() -> Result<(), String> {
     .to_string();
     let sign = RsaSigner::new(&gateway, HashAlgorithm::Sha256).sign_base64(param.as_bytes());
     let body = json!({"param": param, "sign": sign}).to_string();
-    let notifications: &Notifications = client.notifications().ok_or("no gateway key configured")?;
+    let notifications: &Notifications =
+        client.notifications().ok_or("no gateway key configured")?;
     let event = notifications
         .verify_notification(body.as_bytes())
         .map_err(|e| e.to_string())?;
@@ -111,11 +120,16 @@ async fn run() -> Result<(), String> {
         paid.amount,
         paid.transaction_status
     );
-    check(paid.amount.minor_units() == 1000, "the notification is genuine and typed")?;
+    check(
+        paid.amount.minor_units() == 1000,
+        "the notification is genuine and typed",
+    )?;
     println!("   answer BluePay with: {}", bluepay::ACK_BODY);
     let forged = body.replace("1000", "9000");
     check(
-        notifications.verify_notification(forged.as_bytes()).is_err(),
+        notifications
+            .verify_notification(forged.as_bytes())
+            .is_err(),
         "a forged amount is refused",
     )?;
 
@@ -130,7 +144,10 @@ async fn run() -> Result<(), String> {
         )
         .await
         .map_err(|e| e.to_string())?;
-    let sent = server.recorded().pop().ok_or("nothing reached the gateway")?;
+    let sent = server
+        .recorded()
+        .pop()
+        .ok_or("nothing reached the gateway")?;
     check(
         sent.signature_ok && sent.param["refundAmount"] == 500,
         "refund sent, signed, amount in satang",

@@ -1,10 +1,4 @@
-//! # paybind
-//!
-//! Typed, code-generated bindings for the payment gateways merchants in Thailand and Saudi
-//! Arabia integrate with: the BluePay Open API, BluePay JT and SGATE Payout.
-//!
-//! The OpenAPI files under `openapi/` are the source of truth; `build.rs` generates each client
-//! with progenitor, and a hand-written signing layer wraps it. See the README for a tour.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 #[macro_use]
@@ -24,3 +18,4 @@ pub mod bluepay;
 
 #[cfg(feature = "bluepay-jt")]
 pub mod bluepay_jt;
+

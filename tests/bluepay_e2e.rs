@@ -38,7 +38,9 @@ fn request_example(op: &paybind::spec::Operation) -> Value {
     let path = op.path.replace('~', "~0").replace('/', "~1");
     bluepay::spec()
         .document()
-        .pointer(&format!("/paths/{path}/post/requestBody/content/application~1json/example"))
+        .pointer(&format!(
+            "/paths/{path}/post/requestBody/content/application~1json/example"
+        ))
         .cloned()
         .unwrap_or_else(|| panic!("{} has no request example", op.id))
 }
@@ -51,7 +53,12 @@ async fn every_operation_round_trips_over_http() {
         bluepay::spec(),
         bluepay::operations(),
         APP_ID,
-        async |id, param| client.call_json(id, param).await.map_err(|e| format!("{e:?}")),
+        async |id, param| {
+            client
+                .call_json(id, param)
+                .await
+                .map_err(|e| format!("{e:?}"))
+        },
     )
     .await;
     assert_eq!(covered.len(), 17, "{covered:?}");
@@ -77,7 +84,10 @@ async fn timestamp_comes_from_the_clock_in_the_chosen_unit() {
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .expect("balance");
-    assert_eq!(server.recorded()[1].param, json!({"timestamp": NOW_MS / 1000}));
+    assert_eq!(
+        server.recorded()[1].param,
+        json!({"timestamp": NOW_MS / 1000})
+    );
 }
 
 #[tokio::test]
@@ -124,7 +134,9 @@ async fn gateway_codes_become_typed_errors_with_the_raw_body() {
     assert_eq!(err.code(), Some(ResultCode::BalanceInsufficient));
     assert!(!err.is_retryable());
     assert!(err.may_have_been_sent());
-    let Error::Api(api) = &err else { panic!("{err:?}") };
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(api.message, "Merchant balance insufficient");
     assert_eq!(serde_json::from_slice::<Value>(&api.raw).unwrap(), body);
 
@@ -159,7 +171,10 @@ async fn an_unknown_code_is_kept() {
 #[tokio::test]
 async fn http_errors_and_garbage_are_distinct_variants() {
     let (server, client) = setup().await;
-    server.script("balance_inquiry", Reply::Raw(503, b"upstream busy".to_vec()));
+    server.script(
+        "balance_inquiry",
+        Reply::Raw(503, b"upstream busy".to_vec()),
+    );
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
@@ -173,7 +188,10 @@ async fn http_errors_and_garbage_are_distinct_variants() {
     }
     assert!(err.is_retryable());
 
-    server.script("balance_inquiry", Reply::Raw(200, b"<html>oops</html>".to_vec()));
+    server.script(
+        "balance_inquiry",
+        Reply::Raw(200, b"<html>oops</html>".to_vec()),
+    );
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
@@ -236,7 +254,13 @@ async fn a_refused_connection_was_never_sent() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Transport { may_have_been_sent: false, .. }),
+        matches!(
+            err,
+            Error::Transport {
+                may_have_been_sent: false,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(err.is_retryable());
@@ -284,7 +308,10 @@ async fn invalid_params_are_refused_before_sending() {
             .unwrap(),
     );
     payout["payMethodCode"] = json!("BANK");
-    payout.as_object_mut().unwrap().remove("promptpayAccountType");
+    payout
+        .as_object_mut()
+        .unwrap()
+        .remove("promptpayAccountType");
     let err = client.call_json("payout_create", payout).await.unwrap_err();
     match &err {
         Error::Validation(v) => assert_eq!(v.field, "transferCode", "{v}"),
@@ -319,7 +346,10 @@ async fn added_fields_and_enum_values_are_kept() {
         status.transaction_status,
         bluepay::TransactionStatus::Unknown("REVERSED".into())
     );
-    assert_eq!(status.failed_code, Some(bluepay::FailedCode::Unknown(-10099)));
+    assert_eq!(
+        status.failed_code,
+        Some(bluepay::FailedCode::Unknown(-10099))
+    );
     assert_eq!(status.extra["brandNewField"], json!({"x":1}));
 }
 
@@ -343,9 +373,13 @@ async fn a_wrong_key_is_reported_as_the_gateways_sign_error() {
 #[tokio::test]
 async fn sha1_is_selectable() {
     let key = merchant_key();
-    let server =
-        EnvelopeServer::start(bluepay::spec().document(), APP_ID, key.public_key(), HashAlgorithm::Sha1)
-            .await;
+    let server = EnvelopeServer::start(
+        bluepay::spec().document(),
+        APP_ID,
+        key.public_key(),
+        HashAlgorithm::Sha1,
+    )
+    .await;
     let client = Client::new(
         Config::new(Environment::Url(server.base_url.clone()), APP_ID, &key)
             .hash(HashAlgorithm::Sha1, &key),
@@ -361,9 +395,12 @@ async fn sha1_is_selectable() {
 #[test]
 fn secrets_never_print() {
     let key = merchant_key();
-    let client =
-        Client::new(Config::new(Environment::Url("http://127.0.0.1:9".into()), APP_ID, &key))
-            .unwrap();
+    let client = Client::new(Config::new(
+        Environment::Url("http://127.0.0.1:9".into()),
+        APP_ID,
+        &key,
+    ))
+    .unwrap();
     let pem = include_str!("fixtures/merchant-2048.pem");
     let secret_line = pem.lines().nth(5).unwrap();
     for text in [format!("{client:?}"), format!("{key:?}")] {

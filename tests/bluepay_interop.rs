@@ -78,7 +78,8 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 /// A param with non-ASCII text and a `/`, as sent.
-const PARAM: &str = r#"{"mchOrderId":"PC880001","remark":"ค่าส่ง/ชำระเงิน 送货","timestamp":1676017834369}"#;
+const PARAM: &str =
+    r#"{"mchOrderId":"PC880001","remark":"ค่าส่ง/ชำระเงิน 送货","timestamp":1676017834369}"#;
 
 fn check_paybind_signature_verifies_with_openssl(keys: &KeyFiles, hash: HashAlgorithm) {
     let key = PrivateKey::from_file(&keys.private_pem).unwrap();
@@ -98,13 +99,20 @@ fn check_paybind_signature_verifies_with_openssl(keys: &KeyFiles, hash: HashAlgo
         ])
     };
     let out = verify(&param);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Verified OK");
 
     let mut changed = PARAM.as_bytes().to_vec();
     changed[10] ^= 1;
     let changed = write(dir, "changed.txt", &changed);
-    assert!(!verify(&changed).status.success(), "openssl accepted a changed param");
+    assert!(
+        !verify(&changed).status.success(),
+        "openssl accepted a changed param"
+    );
 }
 
 fn signed_by_openssl(keys: &KeyFiles, hash: HashAlgorithm, param: &str) -> String {
@@ -144,7 +152,9 @@ fn check_openssl_notification_is_accepted(keys: &KeyFiles, hash: HashAlgorithm) 
         Err(NotifyError::BadSignature(_))
     ));
 
-    let mut raw = base64::engine::general_purpose::STANDARD.decode(&sign).unwrap();
+    let mut raw = base64::engine::general_purpose::STANDARD
+        .decode(&sign)
+        .unwrap();
     raw[7] ^= 0x40;
     let tampered_sign = base64::engine::general_purpose::STANDARD.encode(raw);
     let body = json!({"param": param, "sign": tampered_sign}).to_string();
@@ -190,14 +200,51 @@ fn every_key_encoding_the_gateways_use_loads() {
     let keys = generate(2048);
     let dir = keys.private_pem.parent().unwrap();
     let path = |n: &str| dir.join(n).to_str().unwrap().to_string();
-    openssl_ok(&["rsa", "-in", keys.private_pem.to_str().unwrap(), "-traditional", "-out", &path("pkcs1.pem")]);
-    openssl_ok(&["pkcs8", "-topk8", "-nocrypt", "-in", keys.private_pem.to_str().unwrap(), "-outform", "DER", "-out", &path("pkcs8.der")]);
-    openssl_ok(&["rsa", "-in", keys.private_pem.to_str().unwrap(), "-RSAPublicKey_out", "-out", &path("rsa-public.pem")]);
-    openssl_ok(&["pkey", "-in", keys.private_pem.to_str().unwrap(), "-pubout", "-outform", "DER", "-out", &path("spki.der")]);
-    let b64 = |file: &str| base64::engine::general_purpose::STANDARD.encode(std::fs::read(dir.join(file)).unwrap());
+    openssl_ok(&[
+        "rsa",
+        "-in",
+        keys.private_pem.to_str().unwrap(),
+        "-traditional",
+        "-out",
+        &path("pkcs1.pem"),
+    ]);
+    openssl_ok(&[
+        "pkcs8",
+        "-topk8",
+        "-nocrypt",
+        "-in",
+        keys.private_pem.to_str().unwrap(),
+        "-outform",
+        "DER",
+        "-out",
+        &path("pkcs8.der"),
+    ]);
+    openssl_ok(&[
+        "rsa",
+        "-in",
+        keys.private_pem.to_str().unwrap(),
+        "-RSAPublicKey_out",
+        "-out",
+        &path("rsa-public.pem"),
+    ]);
+    openssl_ok(&[
+        "pkey",
+        "-in",
+        keys.private_pem.to_str().unwrap(),
+        "-pubout",
+        "-outform",
+        "DER",
+        "-out",
+        &path("spki.der"),
+    ]);
+    let b64 = |file: &str| {
+        base64::engine::general_purpose::STANDARD.encode(std::fs::read(dir.join(file)).unwrap())
+    };
 
     let expected = PublicKey::from_file(&keys.public_pem).unwrap();
-    assert!(std::fs::read_to_string(path("pkcs1.pem")).unwrap().starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    assert!(std::fs::read_to_string(path("pkcs1.pem"))
+        .unwrap()
+        .starts_with("-----BEGIN RSA PRIVATE KEY-----"));
     for private in [
         PrivateKey::from_file(&keys.private_pem).unwrap(),
         PrivateKey::from_file(path("pkcs1.pem")).unwrap(),
@@ -260,7 +307,9 @@ fn every_documented_notification_example_is_typed() {
             Notification::DirectDebitAuthorization(n) => {
                 ("DirectDebitAuthorization", serde_json::to_value(n).unwrap())
             }
-            Notification::DirectDebitPayment(n) => ("DirectDebitPayment", serde_json::to_value(n).unwrap()),
+            Notification::DirectDebitPayment(n) => {
+                ("DirectDebitPayment", serde_json::to_value(n).unwrap())
+            }
             other => panic!("{schema}: {other:?}"),
         };
         assert_eq!(variant, entry["kind"].as_str().unwrap(), "{schema}");
@@ -275,13 +324,20 @@ fn an_unknown_event_is_kept_not_refused() {
     let verifier = Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let param = r#"{"eventName":"wallet.topup.success","amount":5}"#;
     let body = json!({"param": param, "sign": signer.sign_base64(param.as_bytes())});
-    match verifier.verify_notification(body.to_string().as_bytes()).unwrap() {
-        Notification::Unrecognized(fields) => assert_eq!(fields["eventName"], "wallet.topup.success"),
+    match verifier
+        .verify_notification(body.to_string().as_bytes())
+        .unwrap()
+    {
+        Notification::Unrecognized(fields) => {
+            assert_eq!(fields["eventName"], "wallet.topup.success")
+        }
         other => panic!("{other:?}"),
     }
     // The docs' payout page calls the field `params`.
     let body = json!({"params": param, "sign": signer.sign_base64(param.as_bytes())});
-    assert!(verifier.verify_notification(body.to_string().as_bytes()).is_ok());
+    assert!(verifier
+        .verify_notification(body.to_string().as_bytes())
+        .is_ok());
 }
 
 #[test]
@@ -319,6 +375,9 @@ fn hostile_bodies_are_errors_not_panics() {
 #[test]
 fn the_acknowledgement_is_the_documented_body() {
     let ack: Value = serde_json::from_str(bluepay::ACK_BODY).unwrap();
-    assert_eq!(ack, bluepay::spec().document()["components"]["schemas"]["AckBody"]["example"]);
+    assert_eq!(
+        ack,
+        bluepay::spec().document()["components"]["schemas"]["AckBody"]["example"]
+    );
     assert_eq!(ack, json!({"code": 10000, "message": "Success"}));
 }

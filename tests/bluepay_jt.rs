@@ -8,7 +8,9 @@ use std::process::Command;
 
 use base64::Engine as _;
 use common::{EnvelopeServer, Reply};
-use paybind::bluepay_jt::{self, types, Client, Config, Environment, Notification, Notifications, ResultCode};
+use paybind::bluepay_jt::{
+    self, types, Client, Config, Environment, Notification, Notifications, ResultCode,
+};
 use paybind::clock::FixedClock;
 use paybind::envelope::{Error, HashAlgorithm, NotifyError, RsaSigner};
 use paybind::keys::{PrivateKey, PublicKey};
@@ -69,7 +71,12 @@ async fn every_jt_operation_round_trips_over_http() {
         bluepay_jt::spec(),
         bluepay_jt::operations(),
         APP_ID,
-        async |id, param| client.call_json(id, param).await.map_err(|e| format!("{e:?}")),
+        async |id, param| {
+            client
+                .call_json(id, param)
+                .await
+                .map_err(|e| format!("{e:?}"))
+        },
     )
     .await;
     assert_eq!(covered.len(), 12, "{covered:?}");
@@ -102,7 +109,10 @@ async fn the_direct_debit_detail_seed_round_trips_with_both_items() {
     let response = seed_json(DD_DETAIL_SEED, "# Response example");
     assert_eq!(response["data"]["items"].as_array().unwrap().len(), 2);
     server.script("direct_debit_detail", Reply::Json(response.clone()));
-    let data = client.call_json("direct_debit_detail", param.clone()).await.unwrap();
+    let data = client
+        .call_json("direct_debit_detail", param.clone())
+        .await
+        .unwrap();
     let sent = server.recorded().pop().unwrap();
     assert_eq!(sent.param, param);
     assert_eq!(data, common::without_nulls(&response["data"]));
@@ -123,27 +133,107 @@ async fn every_field_rule_is_enforced_before_sending() {
     assert!(pay["items"].as_array().is_some_and(|i| !i.is_empty()));
 
     let cases: Vec<(&str, Value, &str)> = vec![
-        ("ticket_add", with(&ticket, "mchOrderId", json!("ORD-1")), "mchOrderId"),
-        ("ticket_add", with(&ticket, "mchOrderId", json!("A".repeat(33))), "mchOrderId"),
-        ("ticket_add", with(&ticket, "courierMobile", json!("0111111111")), "courierMobile"),
-        ("ticket_add", with(&ticket, "courierMobile", json!("061111111")), "courierMobile"),
-        ("ticket_add", with(&ticket, "payerMobile", json!("0112345678")), "payerMobile"),
-        ("ticket_add", with(&ticket, "amount", json!(100.5)), "amount"),
-        ("ticket_add", with(&ticket, "payerType", json!(4)), "payerType"),
+        (
+            "ticket_add",
+            with(&ticket, "mchOrderId", json!("ORD-1")),
+            "mchOrderId",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "mchOrderId", json!("A".repeat(33))),
+            "mchOrderId",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "courierMobile", json!("0111111111")),
+            "courierMobile",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "courierMobile", json!("061111111")),
+            "courierMobile",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "payerMobile", json!("0112345678")),
+            "payerMobile",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "amount", json!(100.5)),
+            "amount",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "payerType", json!(4)),
+            "payerType",
+        ),
         ("ticket_add", without(&ticket, "payerMobile"), "payerMobile"),
-        ("ticket_add", with(&ticket, "payerType", json!(3)).pipe(|t| without(&t, "payerMobile")), "payerMobile"),
-        ("ticket_add", with(&ticket, "transactionDate", json!("2025/10/29")), "transactionDate"),
-        ("ticket_add", with(&ticket, "transactionDate", json!("2025-02-30")), "transactionDate"),
-        ("ticket_add", with(&ticket, "problemDescription", json!("x".repeat(501))), "problemDescription"),
-        ("ticket_add", with(&ticket, "proofImage", json!(["a", "b", "c", "d", "e", "f"])), "proofImage"),
-        ("ticket_add", with(&ticket, "ticketType", json!(2)), "ticketType"),
-        ("direct_debit_pay", with(&pay, "projectType", json!("HOME")), "projectType"),
-        ("direct_debit_pay", with(&pay, "businessType", json!(3)), "businessType"),
-        ("direct_debit_pay", item(&pay, "subOrderId", json!("S".repeat(33))), "items[0].subOrderId"),
-        ("direct_debit_pay", item(&pay, "regionNo", json!("north-1")), "items[0].regionNo"),
-        ("direct_debit_pay", item(&pay, "branchNo", json!("B".repeat(101))), "items[0].branchNo"),
-        ("direct_debit_pay", item(&pay, "courierNo", json!("C 1")), "items[0].courierNo"),
-        ("direct_debit_pay", item(&pay, "customerMobile", json!("60128888888")), "items[0].customerMobile"),
+        (
+            "ticket_add",
+            with(&ticket, "payerType", json!(3)).pipe(|t| without(&t, "payerMobile")),
+            "payerMobile",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "transactionDate", json!("2025/10/29")),
+            "transactionDate",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "transactionDate", json!("2025-02-30")),
+            "transactionDate",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "problemDescription", json!("x".repeat(501))),
+            "problemDescription",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "proofImage", json!(["a", "b", "c", "d", "e", "f"])),
+            "proofImage",
+        ),
+        (
+            "ticket_add",
+            with(&ticket, "ticketType", json!(2)),
+            "ticketType",
+        ),
+        (
+            "direct_debit_pay",
+            with(&pay, "projectType", json!("HOME")),
+            "projectType",
+        ),
+        (
+            "direct_debit_pay",
+            with(&pay, "businessType", json!(3)),
+            "businessType",
+        ),
+        (
+            "direct_debit_pay",
+            item(&pay, "subOrderId", json!("S".repeat(33))),
+            "items[0].subOrderId",
+        ),
+        (
+            "direct_debit_pay",
+            item(&pay, "regionNo", json!("north-1")),
+            "items[0].regionNo",
+        ),
+        (
+            "direct_debit_pay",
+            item(&pay, "branchNo", json!("B".repeat(101))),
+            "items[0].branchNo",
+        ),
+        (
+            "direct_debit_pay",
+            item(&pay, "courierNo", json!("C 1")),
+            "items[0].courierNo",
+        ),
+        (
+            "direct_debit_pay",
+            item(&pay, "customerMobile", json!("60128888888")),
+            "items[0].customerMobile",
+        ),
     ];
     for (op, param, field) in cases {
         let err = client.call_json(op, param).await.unwrap_err();
@@ -160,7 +250,10 @@ async fn every_field_rule_is_enforced_before_sending() {
     assert_eq!(server.recorded().len(), 1);
     // A landline is a valid TH phone.
     client
-        .call_json("ticket_add", with(&ticket, "courierMobile", json!("021234567")))
+        .call_json(
+            "ticket_add",
+            with(&ticket, "courierMobile", json!("021234567")),
+        )
         .await
         .unwrap();
 }
@@ -203,7 +296,9 @@ async fn jt_codes_mean_what_the_jt_list_says() {
         .unwrap_err();
     assert_eq!(err.code().map(|c| c.code()), Some(21004));
     assert_eq!(err.code().unwrap().message(), Some("Merchant info error"));
-    let any_jt_only = ResultCode::KNOWN.iter().any(|c| (21701..=21715).contains(&c.code()));
+    let any_jt_only = ResultCode::KNOWN
+        .iter()
+        .any(|c| (21701..=21715).contains(&c.code()));
     assert!(any_jt_only, "the 217xx codes are in the JT table");
 }
 
@@ -244,8 +339,14 @@ async fn report_download_streams_the_file() {
             .unwrap(),
     )
     .unwrap();
-    let err = client.download_report(param, &mut Vec::new()).await.unwrap_err();
-    assert!(matches!(err, Error::Http { status, .. } if status.as_u16() == 404), "{err:?}");
+    let err = client
+        .download_report(param, &mut Vec::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Http { status, .. } if status.as_u16() == 404),
+        "{err:?}"
+    );
 }
 
 fn openssl_sign(private_pem: &std::path::Path, param: &str) -> String {
@@ -261,7 +362,11 @@ fn openssl_sign(private_pem: &std::path::Path, param: &str) -> String {
         .arg(&file)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     base64::engine::general_purpose::STANDARD.encode(std::fs::read(sig).unwrap())
 }
 
@@ -301,7 +406,10 @@ fn jt_notifications_signed_by_openssl_are_typed_and_tampering_is_refused() {
 fn every_jt_notification_example_is_typed_as_its_kind() {
     let gateway = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
     let signer = RsaSigner::new(&gateway, HashAlgorithm::Sha256);
-    let verifier = Notifications::new(PublicKey::from_text(&pem_public(&gateway)).unwrap(), HashAlgorithm::Sha256);
+    let verifier = Notifications::new(
+        PublicKey::from_text(&pem_public(&gateway)).unwrap(),
+        HashAlgorithm::Sha256,
+    );
     let spec = bluepay_jt::spec().document();
     let kinds = spec["info"]["x-notifications"].as_array().unwrap();
     assert_eq!(kinds.len(), 6);
@@ -315,7 +423,10 @@ fn every_jt_notification_example_is_typed_as_its_kind() {
             .unwrap_or_else(|e| panic!("{schema}: {e}"));
         let variant = format!("{event:?}");
         let kind = entry["kind"].as_str().unwrap();
-        assert!(variant.starts_with(&format!("{kind}(")), "{schema}: got {variant}");
+        assert!(
+            variant.starts_with(&format!("{kind}(")),
+            "{schema}: got {variant}"
+        );
     }
 }
 
@@ -341,10 +452,18 @@ fn jt_settlement_notifications_are_told_apart_by_their_fields() {
     let signer = RsaSigner::new(&gateway, HashAlgorithm::Sha256);
     let verifier = Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let spec = bluepay_jt::spec().document();
-    for (schema, kind) in [("SettledNotification", "Settled("), ("SettlementV2Notification", "SettlementV2(")] {
+    for (schema, kind) in [
+        ("SettledNotification", "Settled("),
+        ("SettlementV2Notification", "SettlementV2("),
+    ] {
         let param = spec["components"]["schemas"][schema]["example"].to_string();
         let body = json!({"param": param, "sign": signer.sign_base64(param.as_bytes())});
-        let event = verifier.verify_notification(body.to_string().as_bytes()).unwrap();
-        assert!(format!("{event:?}").starts_with(kind), "{schema}: {event:?}");
+        let event = verifier
+            .verify_notification(body.to_string().as_bytes())
+            .unwrap();
+        assert!(
+            format!("{event:?}").starts_with(kind),
+            "{schema}: {event:?}"
+        );
     }
 }

@@ -61,7 +61,11 @@ fn check_spec(name: &str, spec: &paybind::spec::Spec, roundtrip: Roundtrip) -> C
     }
     for (schema, body) in doc["components"]["schemas"].as_object().unwrap() {
         if body["type"] == "object" && !body["example"].is_null() {
-            fits(schema, &body["example"], &format!("component {schema} example"));
+            fits(
+                schema,
+                &body["example"],
+                &format!("component {schema} example"),
+            );
             checked.components += 1;
         }
     }
@@ -70,7 +74,11 @@ fn check_spec(name: &str, spec: &paybind::spec::Spec, roundtrip: Roundtrip) -> C
 
 #[test]
 fn bluepay_examples_round_trip() {
-    let checked = check_spec("bluepay", paybind::bluepay::spec(), paybind::bluepay::roundtrip_schema);
+    let checked = check_spec(
+        "bluepay",
+        paybind::bluepay::spec(),
+        paybind::bluepay::roundtrip_schema,
+    );
     assert_eq!(checked.requests, 17, "one request example per operation");
     assert!(checked.responses >= 4, "{}", checked.responses);
     assert!(checked.components >= 6, "{}", checked.components);
@@ -112,7 +120,8 @@ fn same_modulo_spelling(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_modulo_spelling(v, w)))
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_modulo_spelling(v, w)))
         }
         _ => a == b,
     }

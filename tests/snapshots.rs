@@ -32,9 +32,13 @@ fn generated_bluepay_jt_client() {
 async fn signed_bluepay_envelope() {
     let key = PrivateKey::from_text(include_str!("fixtures/merchant-2048.pem")).unwrap();
     let app_id = "c9b002aef1d7496c9df078d937896605";
-    let server =
-        common::EnvelopeServer::start(bluepay::spec().document(), app_id, key.public_key(), HashAlgorithm::Sha256)
-            .await;
+    let server = common::EnvelopeServer::start(
+        bluepay::spec().document(),
+        app_id,
+        key.public_key(),
+        HashAlgorithm::Sha256,
+    )
+    .await;
     let client = Client::new(
         Config::new(Environment::Url(server.base_url.clone()), app_id, &key)
             .clock(FixedClock(1_676_017_834_369)),
@@ -53,5 +57,8 @@ async fn signed_bluepay_envelope() {
         .unwrap();
     let sent = server.recorded().pop().unwrap();
     assert!(sent.signature_ok);
-    insta::assert_snapshot!("signed_qr_code_create_envelope", String::from_utf8(sent.raw_body).unwrap());
+    insta::assert_snapshot!(
+        "signed_qr_code_create_envelope",
+        String::from_utf8(sent.raw_body).unwrap()
+    );
 }

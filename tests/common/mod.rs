@@ -70,7 +70,12 @@ pub struct EnvelopeServer {
 
 impl EnvelopeServer {
     /// Starts a server for `spec` (a bundled spec document) on an ephemeral loopback port.
-    pub async fn start(spec: &Value, app_id: &str, merchant_key: PublicKey, hash: HashAlgorithm) -> Self {
+    pub async fn start(
+        spec: &Value,
+        app_id: &str,
+        merchant_key: PublicKey,
+        hash: HashAlgorithm,
+    ) -> Self {
         let ops = operations(spec);
         let state = Arc::new(State {
             spec: spec.clone(),
@@ -88,7 +93,9 @@ impl EnvelopeServer {
         let addr = listener.local_addr().expect("local addr");
         let app = axum::Router::new().fallback({
             let state = state.clone();
-            move |method: axum::http::Method, uri: Uri, body: Bytes| handle(state.clone(), method, uri, body)
+            move |method: axum::http::Method, uri: Uri, body: Bytes| {
+                handle(state.clone(), method, uri, body)
+            }
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -116,7 +123,11 @@ impl EnvelopeServer {
 
     /// Serves `bytes` on `GET path` (a report file, say).
     pub fn serve_file(&self, path: &str, bytes: Vec<u8>) {
-        self.state.files.lock().unwrap().insert(path.to_string(), bytes);
+        self.state
+            .files
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), bytes);
     }
 
     /// Everything received so far.
@@ -139,7 +150,9 @@ impl EnvelopeServer {
 fn operations(spec: &Value) -> Vec<Operation> {
     let mut ops = Vec::new();
     for (path, item) in spec["paths"].as_object().into_iter().flatten() {
-        let Some(post) = item.get("post") else { continue };
+        let Some(post) = item.get("post") else {
+            continue;
+        };
         let name = |p: &str| {
             post.pointer(p)
                 .and_then(Value::as_str)
@@ -193,8 +206,13 @@ async fn handle(state: Arc<State>, method: axum::http::Method, uri: Uri, body: B
     };
     let param_text = envelope["param"].as_str().unwrap_or_default().to_string();
     let sign = envelope["sign"].as_str().unwrap_or_default();
-    let signature_ok =
-        paybind::envelope::sign::verify(&state.merchant_key, state.hash, param_text.as_bytes(), sign).is_ok();
+    let signature_ok = paybind::envelope::sign::verify(
+        &state.merchant_key,
+        state.hash,
+        param_text.as_bytes(),
+        sign,
+    )
+    .is_ok();
     let param: Value = serde_json::from_str(&param_text).unwrap_or(Value::Null);
     let schema_errors = op
         .body_schema
@@ -236,7 +254,8 @@ async fn handle(state: Arc<State>, method: axum::http::Method, uri: Uri, body: B
 }
 
 fn success(spec: &Value, op: &Operation) -> Response {
-    axum::Json(json!({"code": 10000, "message": "Success", "data": default_data(spec, op)})).into_response()
+    axum::Json(json!({"code": 10000, "message": "Success", "data": default_data(spec, op)}))
+        .into_response()
 }
 
 /// The docs' example data when the spec has a success example, else data made from the schema.
@@ -321,7 +340,9 @@ fn openapi_nullable_to_json_schema(value: &Value) -> Value {
             }
             Value::Object(converted)
         }
-        Value::Array(items) => Value::Array(items.iter().map(openapi_nullable_to_json_schema).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(openapi_nullable_to_json_schema).collect())
+        }
         other => other.clone(),
     }
 }
@@ -340,19 +361,35 @@ pub async fn check_every_operation(
         let path = op.path.replace('~', "~0").replace('/', "~1");
         let example = spec
             .document()
-            .pointer(&format!("/paths/{path}/post/requestBody/content/application~1json/example"))
+            .pointer(&format!(
+                "/paths/{path}/post/requestBody/content/application~1json/example"
+            ))
             .cloned()
             .unwrap_or_else(|| panic!("{} has no request example", op.id));
         let data = call(op.id, example.clone())
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", op.id));
-        assert_eq!(data, without_nulls(&server.default_data(op.id)), "{}: data differs", op.id);
+        assert_eq!(
+            data,
+            without_nulls(&server.default_data(op.id)),
+            "{}: data differs",
+            op.id
+        );
         let seen = server.recorded().pop().expect("request recorded");
         assert_eq!(seen.operation, op.id);
         assert!(seen.signature_ok, "{}: signature rejected", op.id);
-        assert!(seen.schema_errors.is_empty(), "{}: {:?}", op.id, seen.schema_errors);
+        assert!(
+            seen.schema_errors.is_empty(),
+            "{}: {:?}",
+            op.id,
+            seen.schema_errors
+        );
         assert_eq!(seen.envelope["appId"], app_id);
-        assert_eq!(seen.param, example, "{}: param differs from the docs' example", op.id);
+        assert_eq!(
+            seen.param, example,
+            "{}: param differs from the docs' example",
+            op.id
+        );
         covered.push(op.id);
     }
     covered
