@@ -19,3 +19,5 @@ pub mod bluepay;
 #[cfg(feature = "bluepay-jt")]
 pub mod bluepay_jt;
 
+#[cfg(feature = "sgate")]
+pub mod sgate;

@@ -453,7 +453,9 @@ impl Spec {
             let param = params
                 .iter()
                 .find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))
-                .ok_or_else(|| ValidationError::new(name, "is not a parameter of this operation"))?;
+                .ok_or_else(|| {
+                    ValidationError::new(name, "is not a parameter of this operation")
+                })?;
             let schema = self.resolve(param.get("schema").unwrap_or(&Value::Null))?;
             let value = query_value(schema, text, name)?;
             if object.insert(name.clone(), value).is_some() {
@@ -461,7 +463,10 @@ impl Spec {
             }
         }
         for param in &params {
-            let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             match object.get(name) {
                 Some(value) => {
                     if let Some(schema) = param.get("schema") {

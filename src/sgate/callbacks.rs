@@ -1,0 +1,254 @@
+//! Callbacks SGATE POSTs to the merchant's configured URL (`CUSTOM_STATUS_CHANGE`,
+//! `SALARY_STATUS_CHANGE`, `RECEIVING_TRANS_NOTIFICATION`).
+//!
+//! A callback is signed like an answer: the signature object uses the merchant API KEY, the
+//! callback's `V-Timestamp` and `V-Nonce-Str`, `url` = the path (and query) of the callback URL,
+//! `method` = `POST` and `body` = the raw JSON. It is verified with the system public key before
+//! the body is parsed; its sensitive members (encrypted with the merchant public key, without a
+//! `sensitiveFields` member) are decrypted by the `x-sensitive` marks of the event's schema.
+//! The merchant answers a verified callback with HTTP 200; any other status makes SGATE retry
+//! after 5 seconds (at most 5 notifications).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::hooks::decrypt_by_plan;
+use super::signing::{
+    digest_hex, read_signature, signature_data, verify_digest, ApiKey, ResponseSignature,
+    SignatureError,
+};
+use super::{Notification, NOTIFICATION_KINDS};
+use crate::clock::{Clock, SystemClock};
+use crate::keys::{PrivateKey, PublicKey};
+use crate::spec::{NotificationKind, Spec};
+
+/// The HTTP status to answer a verified callback with (no body is defined).
+pub const CALLBACK_ACK_STATUS: u16 = 200;
+
+/// Why a callback was refused. Answer it with a non-200 status; a genuine callback is sent
+/// again by SGATE.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallbackError {
+    /// The signature is missing, malformed or does not verify: treat as forged.
+    #[error("callback signature rejected: {0}")]
+    BadSignature(#[from] SignatureError),
+    /// `V-Signature` is empty: nothing in the callback is authenticated.
+    #[error("callback is unsigned (empty V-Signature)")]
+    Unsigned,
+    /// `V-Timestamp` is further from now than the configured maximum age.
+    #[error("callback timestamp {timestamp} is outside the accepted window")]
+    Stale {
+        /// The callback's `V-Timestamp`.
+        timestamp: i64,
+    },
+    /// The signed body is not a JSON object.
+    #[error("callback body is not a JSON object")]
+    NotJson,
+    /// A sensitive member could not be decrypted with the merchant private key.
+    #[error("cannot decrypt {field}: {reason}")]
+    Decryption {
+        /// Path of the member (`data.cardno`).
+        field: String,
+        /// Why (never the value).
+        reason: String,
+    },
+    /// The signature is good but the body does not fit the event's documented model.
+    #[error("callback does not fit its model: {0}")]
+    BadPayload(String),
+}
+
+/// Verifies SGATE callbacks. Holds the API KEY, the system public key and the merchant private
+/// key; `Debug` shows none of them.
+#[derive(Debug, Clone)]
+pub struct CallbackVerifier {
+    api_key: ApiKey,
+    system_key: PublicKey,
+    merchant_key: Arc<PrivateKey>,
+    clock: crate::clock::SharedClock,
+    max_age: Option<Duration>,
+}
+
+impl CallbackVerifier {
+    /// A verifier for the merchant's API KEY, SGATE's system public key and the merchant
+    /// private key (to decrypt sensitive members).
+    pub fn new(
+        api_key: impl Into<ApiKey>,
+        system_public_key: PublicKey,
+        merchant_private_key: PrivateKey,
+    ) -> Self {
+        Self {
+            api_key: api_key.into(),
+            system_key: system_public_key,
+            merchant_key: Arc::new(merchant_private_key),
+            clock: crate::clock::SharedClock(Arc::new(SystemClock)),
+            max_age: None,
+        }
+    }
+
+    /// Refuses callbacks whose `V-Timestamp` is more than `max_age` away from now (replay
+    /// protection). Off by default: the docs do not say whether SGATE's retries are signed
+    /// afresh.
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    pub(crate) fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = crate::clock::SharedClock(clock);
+        self
+    }
+
+    /// Verifies a callback and returns it typed, sensitive members decrypted. `url_path` is the
+    /// path and query of the callback URL as SGATE called it (`/sgate/callback`), `body` the
+    /// raw request body.
+    pub fn verify_callback(
+        &self,
+        headers: &http::HeaderMap,
+        url_path: &str,
+        body: &[u8],
+    ) -> Result<Notification, CallbackError> {
+        let (timestamp, nonce, signature) = match read_signature(headers)? {
+            ResponseSignature::Empty => return Err(CallbackError::Unsigned),
+            ResponseSignature::Present {
+                timestamp,
+                nonce,
+                signature,
+            } => (timestamp, nonce, signature),
+        };
+        let text = std::str::from_utf8(body).map_err(|_| SignatureError::Mismatch)?;
+        let data = signature_data(
+            self.api_key.expose(),
+            timestamp,
+            nonce,
+            url_path,
+            "POST",
+            text,
+        );
+        verify_digest(&self.system_key, &digest_hex(&data), signature)?;
+        if let Some(max_age) = self.max_age {
+            let now = self.clock.0.now_millis().div_euclid(1000);
+            let age = now.abs_diff(timestamp);
+            if age > max_age.as_secs() {
+                return Err(CallbackError::Stale { timestamp });
+            }
+        }
+        let mut payload: Map<String, Value> =
+            serde_json::from_str(text).map_err(|_| CallbackError::NotJson)?;
+        let event = payload
+            .get("event")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let kind = NotificationKind::find(NOTIFICATION_KINDS, event.as_deref(), &payload)
+            .map(|k| k.kind)
+            .unwrap_or("");
+        if let Some(plan) = callback_schema(super::spec(), kind)
+            .and_then(|schema| decryption_plan(super::spec(), schema, 0))
+        {
+            let mut target = Value::Object(std::mem::take(&mut payload));
+            let mut changed = false;
+            let result = decrypt_by_plan(&self.merchant_key, &plan, &mut target, "", &mut changed);
+            if let Value::Object(map) = target {
+                payload = map;
+            }
+            result.map_err(|(field, reason)| CallbackError::Decryption { field, reason })?;
+        }
+        Notification::from_kind(kind, Value::Object(payload))
+            .map_err(|e| CallbackError::BadPayload(e.to_string()))
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        ApiKey::new(key)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> Self {
+        ApiKey::new(key)
+    }
+}
+
+/// The schema of a callback kind, from `info.x-callbacks`.
+fn callback_schema<'a>(spec: &'a Spec, kind: &str) -> Option<&'a str> {
+    spec.document()
+        .pointer("/info/x-callbacks")?
+        .as_array()?
+        .iter()
+        .find(|entry| entry.get("kind").and_then(Value::as_str) == Some(kind))?
+        .get("schema")?
+        .as_str()
+}
+
+/// A `sensitiveFields`-shaped plan from a schema's `x-sensitive` marks: an object whose members
+/// are `true` (decrypt this member) or a nested plan.
+pub(crate) fn decryption_plan(spec: &Spec, schema_name: &str, depth: usize) -> Option<Value> {
+    let schema = spec.schema(schema_name)?;
+    plan_of(spec, schema, depth)
+}
+
+fn plan_of(spec: &Spec, schema: &Value, depth: usize) -> Option<Value> {
+    if depth > 8 {
+        return None;
+    }
+    let schema = resolve(spec, schema)?;
+    if let Some(items) = schema.get("items") {
+        return plan_of(spec, items, depth + 1);
+    }
+    let properties = schema.get("properties")?.as_object()?;
+    let mut plan = Map::new();
+    for (name, property) in properties {
+        if property.get("x-sensitive").and_then(Value::as_bool) == Some(true) {
+            plan.insert(name.clone(), Value::Bool(true));
+        } else if let Some(nested) = plan_of(spec, property, depth + 1) {
+            plan.insert(name.clone(), nested);
+        }
+    }
+    (!plan.is_empty()).then_some(Value::Object(plan))
+}
+
+fn resolve<'a>(spec: &'a Spec, schema: &'a Value) -> Option<&'a Value> {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => spec.schema(r.rsplit('/').next()?),
+        None => Some(schema),
+    }
+}
+
+/// An axum extractor that verifies an SGATE callback with the [`CallbackVerifier`] in the
+/// router's state. A refused callback is answered with HTTP 401 (SGATE then retries); answer
+/// an accepted one with HTTP 200.
+#[cfg(feature = "axum")]
+#[derive(Debug, Clone)]
+pub struct VerifiedCallback(pub Notification);
+
+#[cfg(feature = "axum")]
+impl<S> axum::extract::FromRequest<S> for VerifiedCallback
+where
+    S: Send + Sync,
+    CallbackVerifier: axum::extract::FromRef<S>,
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse as _;
+        /// Callbacks are small JSON documents.
+        const MAX_BODY: usize = 1024 * 1024;
+        let verifier = <CallbackVerifier as axum::extract::FromRef<S>>::from_ref(state);
+        let (parts, body) = req.into_parts();
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| parts.uri.path().to_string());
+        let bytes = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .map_err(|_| http::StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        verifier
+            .verify_callback(&parts.headers, &path, &bytes)
+            .map(VerifiedCallback)
+            .map_err(|e| (http::StatusCode::UNAUTHORIZED, e.to_string()).into_response())
+    }
+}

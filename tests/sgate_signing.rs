@@ -1,0 +1,292 @@
+//! SGATE signing and field encryption against the docs' worked example and against independent
+//! implementations: Python's `json.dumps(..., separators=(",",":"), ensure_ascii=False)` +
+//! `hashlib.md5`, and `openssl dgst -md5 -sign/-verify` and `openssl pkeyutl` (PKCS#1 v1.5).
+#![cfg(feature = "sgate")]
+
+mod sgate_support;
+
+use std::path::Path;
+use std::process::Command;
+
+use base64::Engine as _;
+use paybind::sgate::crypto::{decrypt_field, encrypt_field};
+use paybind::sgate::signing::{digest_hex, sign_digest, signature_data, verify_digest};
+use paybind::sgate::types;
+use sgate_support::{fixture, merchant_private, system_public, Server, API_KEY};
+
+#[test]
+fn docs_worked_example_digest() {
+    let data = signature_data(
+        "xxxxxxxxxxxxxx",
+        1686647706,
+        "TIj5tZ3gM6FbprYlKNR2",
+        "/openApi/v1/payee/custom/list",
+        "GET",
+        "",
+    );
+    assert_eq!(
+        data,
+        r#"{"api_key":"xxxxxxxxxxxxxx","timestamp":1686647706,"nonce_str":"TIj5tZ3gM6FbprYlKNR2","url":"/openApi/v1/payee/custom/list","method":"GET","body":""}"#
+    );
+    assert_eq!(digest_hex(&data), "8a5908e27626d79d73dc14bd9ba00e72");
+}
+
+#[test]
+fn virtual_account_example_digest_is_the_recomputed_one() {
+    let data = signature_data(
+        "xxxxxxxxxxxxxx",
+        1686647706,
+        "TIj5tZ3gM6FbprYlKNR2",
+        "/openApi/v1/virtualAccount/receivingTrans/list",
+        "GET",
+        "",
+    );
+    assert_eq!(digest_hex(&data), "eb673f07b46354966afdcaaddf9692e4");
+}
+
+#[test]
+fn slashes_and_non_ascii_are_not_escaped() {
+    let body = r#"{"name_a":"محمد","name_e":"张三/李四","q":"a\"b"}"#;
+    let data = signature_data("k", 1, "n", "/openApi/v1/x?a=%2F", "POST", body);
+    assert!(data.contains("张三/李四"), "{data}");
+    assert!(data.contains("محمد"), "{data}");
+    assert!(data.contains(r#"\"name_a\""#), "{data}");
+    assert!(!data.contains("\\/"), "{data}");
+    assert!(!data.contains("\\u"), "{data}");
+}
+
+fn run(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().expect("command runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Python's reading of the signature object and its MD5, from the same inputs.
+fn python_digest(
+    dir: &Path,
+    ts: i64,
+    nonce: &str,
+    url: &str,
+    method: &str,
+    body: &[u8],
+) -> (String, String) {
+    let body_file = dir.join("body.txt");
+    std::fs::write(&body_file, body).unwrap();
+    let script = r#"
+import hashlib, json, sys
+api_key, ts, nonce, url, method, body_file = sys.argv[1:]
+body = open(body_file, encoding="utf-8").read()
+obj = {"api_key": api_key, "timestamp": int(ts), "nonce_str": nonce, "url": url, "method": method, "body": body}
+s = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+sys.stdout.buffer.write(s.encode("utf-8") + b"\n" + hashlib.md5(s.encode("utf-8")).hexdigest().encode())
+"#;
+    let out = run(Command::new("python3").args([
+        "-c",
+        script,
+        API_KEY,
+        &ts.to_string(),
+        nonce,
+        url,
+        method,
+        body_file.to_str().unwrap(),
+    ]));
+    let text = String::from_utf8(out).unwrap();
+    let (data, digest) = text.rsplit_once('\n').unwrap();
+    (data.to_string(), digest.to_string())
+}
+
+#[tokio::test]
+async fn post_with_slash_arabic_and_chinese_signs_like_python_and_openssl() {
+    let server = Server::start().await;
+    let client = server.client();
+    client
+        .customer_create(
+            types::CustomerCreateParam::builder()
+                .name_e(
+                    "Zhang/San 张三 \"Z\""
+                        .parse::<types::CustomerCreateParamNameE>()
+                        .unwrap(),
+                )
+                .name_a(
+                    "محمد/علي"
+                        .parse::<types::CustomerCreateParamNameA>()
+                        .unwrap(),
+                )
+                .mercustomid(
+                    "u/001"
+                        .parse::<types::CustomerCreateParamMercustomid>()
+                        .unwrap(),
+                )
+                .identity("1012345678")
+                .stcaccount(Some("512345678".into())),
+        )
+        .await
+        .expect("created");
+    let sent = server.last();
+    assert!(sent.signature_ok, "the server's own check accepts it");
+    let body = String::from_utf8(sent.body.clone()).unwrap();
+    assert!(body.contains("محمد/علي") && body.contains("张三"), "{body}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let header = |name: &str| sent.headers[name].to_str().unwrap().to_string();
+    let ts: i64 = header("v-timestamp").parse().unwrap();
+    let nonce = header("v-nonce-str");
+    let (py_data, py_digest) = python_digest(dir.path(), ts, &nonce, &sent.url, "POST", &sent.body);
+    let ours = signature_data(API_KEY, ts, &nonce, &sent.url, "POST", &body);
+    assert_eq!(ours, py_data);
+    assert_eq!(digest_hex(&ours), py_digest);
+
+    // openssl signs the same digest to the same bytes (PKCS#1 v1.5 is deterministic) ...
+    let digest_file = dir.path().join("digest.txt");
+    std::fs::write(&digest_file, py_digest.as_bytes()).unwrap();
+    let openssl_sig = run(Command::new("openssl").args([
+        "dgst",
+        "-md5",
+        "-sign",
+        &fixture("sgate-merchant-2048.pem"),
+        digest_file.to_str().unwrap(),
+    ]));
+    let header_sig = base64::engine::general_purpose::STANDARD
+        .decode(header("v-signature"))
+        .unwrap();
+    assert_eq!(header_sig.len(), 256);
+    assert_eq!(header("v-signature").len(), 344);
+    assert_eq!(openssl_sig, header_sig);
+
+    // ... and verifies the header paybind sent.
+    let sig_file = dir.path().join("sig.bin");
+    std::fs::write(&sig_file, &header_sig).unwrap();
+    let verified = run(Command::new("openssl").args([
+        "dgst",
+        "-md5",
+        "-verify",
+        &fixture("sgate-merchant-2048.pub.pem"),
+        "-signature",
+        sig_file.to_str().unwrap(),
+        digest_file.to_str().unwrap(),
+    ]));
+    assert_eq!(String::from_utf8_lossy(&verified).trim(), "Verified OK");
+}
+
+#[test]
+fn control_characters_escape_like_python() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "{\"t\":\"tab\\there\",\"raw\":\"\u{1}\u{1f}\u{7f}\u{2028}\"}";
+    let (py_data, py_digest) = python_digest(
+        dir.path(),
+        1719400798,
+        "n0nce",
+        "/openApi/v1/otp/sendOtp",
+        "POST",
+        body.as_bytes(),
+    );
+    let ours = signature_data(
+        API_KEY,
+        1719400798,
+        "n0nce",
+        "/openApi/v1/otp/sendOtp",
+        "POST",
+        body,
+    );
+    assert_eq!(ours, py_data);
+    assert_eq!(digest_hex(&ours), py_digest);
+}
+
+#[test]
+fn sign_and_verify_round_trip_and_reject_other_digests() {
+    let key = merchant_private();
+    let digest = digest_hex("x");
+    let signature = sign_digest(&key, &digest);
+    assert!(verify_digest(&key.public_key(), &digest, &signature).is_ok());
+    assert!(verify_digest(&key.public_key(), &digest_hex("y"), &signature).is_err());
+    assert!(verify_digest(&system_public(), &digest, &signature).is_err());
+    assert!(verify_digest(&key.public_key(), &digest, "not base64!").is_err());
+}
+
+fn pkeyutl(args: &[&str], input: &[u8], dir: &Path) -> Vec<u8> {
+    let input_file = dir.join("in.bin");
+    std::fs::write(&input_file, input).unwrap();
+    let mut full = vec!["pkeyutl"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&[
+        "-pkeyopt",
+        "rsa_padding_mode:pkcs1",
+        "-in",
+        input_file.to_str().unwrap(),
+    ]);
+    run(Command::new("openssl").args(&full))
+}
+
+fn long_plaintext() -> String {
+    // 3 blocks: more than 2 × 245 bytes, with multi-byte characters across block edges.
+    let text = "5123450000000001/محمد/张三-".repeat(20);
+    assert!(text.len() > 490, "{}", text.len());
+    text
+}
+
+#[test]
+fn paybind_encryption_decrypts_with_openssl_blockwise() {
+    let dir = tempfile::tempdir().unwrap();
+    for plain in ["5123450000000001".to_string(), long_plaintext()] {
+        let encoded = encrypt_field(&system_public(), &plain).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&encoded)
+            .unwrap();
+        let blocks = plain.len().div_ceil(245);
+        assert_eq!(bytes.len(), blocks * 256);
+        if blocks == 1 {
+            assert_eq!(encoded.len(), 344);
+        }
+        let mut decrypted = Vec::new();
+        for block in bytes.chunks(256) {
+            decrypted.extend(pkeyutl(
+                &["-decrypt", "-inkey", &fixture("sgate-system-2048.pem")],
+                block,
+                dir.path(),
+            ));
+        }
+        assert_eq!(String::from_utf8(decrypted).unwrap(), plain);
+    }
+}
+
+#[test]
+fn openssl_encryption_decrypts_with_paybind_blockwise() {
+    let dir = tempfile::tempdir().unwrap();
+    for plain in ["+966512345678".to_string(), long_plaintext()] {
+        let mut cipher = Vec::new();
+        for chunk in plain.as_bytes().chunks(245) {
+            cipher.extend(pkeyutl(
+                &[
+                    "-encrypt",
+                    "-pubin",
+                    "-inkey",
+                    &fixture("sgate-merchant-2048.pub.pem"),
+                ],
+                chunk,
+                dir.path(),
+            ));
+        }
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&cipher);
+        let decrypted = decrypt_field(&merchant_private(), &encoded).unwrap();
+        assert_eq!(decrypted.expose(), plain);
+        assert_eq!(format!("{decrypted:?}"), "Sensitive(redacted)");
+    }
+}
+
+#[test]
+fn decryption_failures_are_errors_without_the_value() {
+    let key = merchant_private();
+    for bad in [
+        "",
+        "!!!",
+        "AAAA",
+        &encrypt_field(&system_public(), "5123450000000001").unwrap(),
+    ] {
+        let err = decrypt_field(&key, bad).unwrap_err();
+        assert!(!err.to_string().contains("5123450000000001"));
+    }
+}
