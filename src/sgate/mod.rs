@@ -19,7 +19,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use paybind::keys::{PrivateKey, PublicKey};
 //! use paybind::money::Decimal2;
-//! use paybind::sgate::{types, Client, Config, Environment};
+//! use paybind::sgate::{types, Client, Config, Environment, StatementOutcome};
 //!
 //! let config = Config::new(
 //!     Environment::Sandbox,
@@ -29,12 +29,13 @@
 //! );
 //! let client = Client::new(config)?;
 //!
-//! // POST operations take the generated model's builder.
+//! // POST operations take the generated model's builder; a bad value or a broken rule is an
+//! // `Error::Validation` naming the field, and nothing is sent.
 //! let order = client
 //!     .payment_order_create(
 //!         types::PaymentOrderCreateParam::builder()
-//!             .mercustomid(Some("u004".parse()?))
-//!             .payeeuid("PAY12345678".parse::<types::PaymentOrderCreateParamPayeeuid>()?)
+//!             .mercustomid(Some("u004".parse::<types::PaymentOrderCreateParamMercustomid>()?))
+//!             .payeeuid("PAY12345678")
 //!             .amount("18.75".parse::<Decimal2>()?)
 //!             .currency(types::PaymentOrderCreateParamCurrency::Sar)
 //!             .paymentmethod(types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
@@ -47,17 +48,24 @@
 //!     .customer_list(|q| q.pagesize(50u64).cardno("5123450000000001"))
 //!     .await?;
 //! for customer in &customers {
-//!     // Decrypted, but redacted in Debug output.
-//!     if let Some(cardno) = &customer.cardno {
-//!         println!("{:?} has card ending {}", customer.customid, &cardno.expose()[12..]);
-//!     }
+//!     // Decrypted for you; `Debug` prints `Sensitive(redacted)`.
+//!     let same_card = customer.cardno.as_ref().is_some_and(|c| c.expose() == "5123450000000001");
+//!     println!("{:?}: {same_card}", customer.customid);
 //! }
 //!
-//! // The statement streams into any writer.
-//! let mut file = tokio::fs::File::create("statement.xlsx").await?;
-//! match client.statement_download().day("2024-06-26".parse()?).to_async_writer(&mut file).await? {
-//!     paybind::sgate::StatementOutcome::Written { bytes, .. } => println!("{bytes} bytes"),
-//!     paybind::sgate::StatementOutcome::NotReady(not_ready) => println!("later: {}", not_ready.message),
+//! // The statement streams into any writer; HTTP 202 means "not ready yet".
+//! let mut file = std::fs::File::create("statement.xlsx")?;
+//! match client.statement_download().day("2024-06-26".parse()?).to_writer(&mut file).await? {
+//!     StatementOutcome::Written { bytes, .. } => println!("{bytes} bytes"),
+//!     StatementOutcome::NotReady(not_ready) => println!("later: {}", not_ready.message),
+//!     _ => {}
+//! }
+//!
+//! // Callbacks: verify, then answer HTTP 200.
+//! # let (headers, body) = (http::HeaderMap::new(), Vec::<u8>::new());
+//! match client.verify_callback(&headers, "/sgate/callback", &body)? {
+//!     paybind::sgate::Notification::SalaryStatusChange(event) => println!("{:?}", event.data.status),
+//!     other => println!("{other:?}"),
 //! }
 //! # Ok(()) }
 //! ```

@@ -1,0 +1,77 @@
+//! Snapshots of the generated SGATE client and of the exact request paybind sends with a fixed
+//! key, clock and nonce (PKCS#1 v1.5 signatures are deterministic, so the headers are stable).
+#![cfg(feature = "sgate")]
+
+mod sgate_support;
+
+use paybind::money::Decimal2;
+use paybind::sgate::signing::{digest_hex, signature_data};
+use paybind::sgate::types;
+use sgate_support::{Server, API_KEY};
+
+#[test]
+fn generated_sgate_client() {
+    insta::assert_snapshot!(
+        "sgate_client",
+        include_str!(concat!(env!("OUT_DIR"), "/sgate_client.rs"))
+    );
+}
+
+#[tokio::test]
+async fn signed_sgate_request() {
+    let server = Server::start().await;
+    let client = server.client();
+    client
+        .payment_order_create(
+            types::PaymentOrderCreateParam::builder()
+                .mercustomid(Some(
+                    "u004"
+                        .parse::<types::PaymentOrderCreateParamMercustomid>()
+                        .unwrap(),
+                ))
+                .payeeuid("TEST1234567aa12sd2")
+                .amount("2002.50".parse::<Decimal2>().unwrap())
+                .currency(types::PaymentOrderCreateParamCurrency::Sar)
+                .paymentmethod(types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
+        )
+        .await
+        .unwrap();
+    let sent = server.last();
+    assert!(sent.signature_ok);
+    let header = |name: &str| {
+        sent.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let body = String::from_utf8(sent.body.clone()).unwrap();
+    let timestamp: i64 = header("v-timestamp").parse().unwrap();
+    let data = signature_data(
+        API_KEY,
+        timestamp,
+        &header("v-nonce-str"),
+        &sent.url,
+        &sent.method,
+        &body,
+    );
+    let mut text = format!("{} {}\n", sent.method, sent.url);
+    for name in [
+        "content-type",
+        "user-agent",
+        "v-api-key",
+        "v-api-version",
+        "v-timestamp",
+        "v-nonce-str",
+        "v-signature",
+    ] {
+        text += &format!(
+            "{name}: {}\n",
+            header(name).replace(env!("CARGO_PKG_VERSION"), "<version>")
+        );
+    }
+    text += &format!(
+        "\n{body}\n\nsigned text: {data}\nmd5: {}\n",
+        digest_hex(&data)
+    );
+    insta::assert_snapshot!("signed_sgate_request", text);
+}
