@@ -127,6 +127,14 @@ macro_rules! envelope_gateway {
                 &self.0
             }
         }
+
+        #[cfg(feature = "axum")]
+        impl $crate::envelope::axum::VerifyNotification for Notifications {
+            type Event = Notification;
+            fn verify(&self, body: &[u8]) -> Result<Notification, NotifyError> {
+                self.verify_notification(body)
+            }
+        }
     };
 }
 pub(crate) use envelope_gateway;

@@ -6,6 +6,8 @@
 //! unwrap the answer) → [`call`] (validation, timestamps, tracing, typed errors) → each gateway's
 //! facade. The gateways' modules only configure this one mechanism.
 
+#[cfg(feature = "axum")]
+pub mod axum;
 pub(crate) mod call;
 mod config;
 pub mod errors;

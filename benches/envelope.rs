@@ -1,0 +1,67 @@
+//! Signing a param, verifying a notification, and one full call against the local gateway.
+//! Run: `cargo bench --bench envelope`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use paybind::bluepay::{self, types, Client, Config, Environment, Notifications};
+use paybind::envelope::{HashAlgorithm, RsaSigner};
+use paybind::keys::PrivateKey;
+use serde_json::json;
+
+const PARAM: &str = r#"{"amount":1000,"channelCode":"THAI_DYNAMIC_QR","mchOrderId":"PC880001","notifyUrl":"https://example.com/","timestamp":1676017834369}"#;
+
+fn key() -> PrivateKey {
+    PrivateKey::from_text(include_str!("../tests/fixtures/merchant-2048.pem")).expect("fixture key")
+}
+
+fn signing(c: &mut Criterion) {
+    let signer = RsaSigner::new(&key(), HashAlgorithm::Sha256);
+    c.bench_function("sign param (RSA-2048, SHA-256)", |b| {
+        b.iter(|| signer.sign_base64(std::hint::black_box(PARAM.as_bytes())))
+    });
+}
+
+fn verifying(c: &mut Criterion) {
+    let key = key();
+    let param = r#"{"eventName":"qrcode.payment.success","mchOrderId":"PC880001","channelCode":"THAI_DYNAMIC_QR","transactionId":"QR123456789","amount":2300,"transactionStatus":"COMPLETED","createTime":"2022-11-28 22:10:10","returnTime":"2022-11-28 22:11:00","remark":"example"}"#;
+    let sign = RsaSigner::new(&key, HashAlgorithm::Sha256).sign_base64(param.as_bytes());
+    let body = json!({"param": param, "sign": sign}).to_string();
+    let verifier = Notifications::new(key.public_key(), HashAlgorithm::Sha256);
+    c.bench_function("verify + type a notification (RSA-2048)", |b| {
+        b.iter(|| verifier.verify_notification(std::hint::black_box(body.as_bytes())))
+    });
+}
+
+fn full_call(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let key = key();
+    let app_id = "c9b002aef1d7496c9df078d937896605";
+    let server = runtime.block_on(common::EnvelopeServer::start(
+        bluepay::spec().document(),
+        app_id,
+        key.public_key(),
+        HashAlgorithm::Sha256,
+    ));
+    let client = Client::new(Config::new(
+        Environment::Url(server.base_url.clone()),
+        app_id,
+        &key,
+    ))
+    .expect("client");
+    c.bench_function(
+        "balance inquiry over loopback (sign, send, verify, parse)",
+        |b| {
+            b.to_async(&runtime).iter(|| async {
+                client
+                    .balance_inquiry(types::BalanceInquiryParam::builder())
+                    .await
+                    .expect("balance")
+            })
+        },
+    );
+}
+
+criterion_group!(benches, signing, verifying, full_call);
+criterion_main!(benches);
