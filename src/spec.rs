@@ -372,8 +372,17 @@ fn check_rule(
             return Ok(());
         }
     }
-    let because = condition.map(describe_condition).unwrap_or_default();
     let present = |name: &str| object.get(name).is_some_and(|v| !v.is_null());
+    // `if-present: [a, b]`: the rule applies only when every listed property is present.
+    let given: Vec<&str> = strings(rule.get("if-present")).collect();
+    if !given.iter().all(|name| present(name)) {
+        return Ok(());
+    }
+    let mut because = condition.map(describe_condition).unwrap_or_default();
+    if !given.is_empty() {
+        let sep = if because.is_empty() { " when" } else { " and" };
+        let _ = write!(because, "{sep} {} is given", given.join(" and "));
+    }
     for name in strings(rule.get("require")) {
         if !present(name) {
             return Err(ValidationError::new(

@@ -490,6 +490,25 @@ async fn conditional_rules_stop_the_request_and_name_the_field() {
         matches!(&err, Error::Validation(e) if e.field == "cardno"),
         "{err}"
     );
+    // A bank account is bankcode + cardno + ibanaccount together.
+    let err = client
+        .customer_create(
+            types::CustomerCreateParam::builder()
+                .name_e("a")
+                .name_a("a")
+                .mercustomid("u9")
+                .identity("1012345678")
+                .cardno(Some("5123450000000001".into())),
+        )
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Validation(e) => {
+            assert_eq!(e.field, "bankcode");
+            assert!(e.reason.contains("when cardno is given"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
     // GET: operation-level rule, parameter bounds.
     let err = client.customer_detail(|q| q).await.unwrap_err();
     assert!(
