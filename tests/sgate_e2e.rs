@@ -753,6 +753,28 @@ async fn business_failures_and_http_faults_are_typed() {
     assert!(err.is_retryable());
     assert_eq!(err.raw_body(), Some(&b"busy"[..]));
 
+    // Decrypted, then not the documented shape: the kept body has the plaintext redacted.
+    server.reply(
+        "/openApi/v1/payee/custom/detail",
+        Reply::Json(200, json!({"code":200,"message":"ok","data":{"cardno":"x","status":"not a code"},"sensitiveFields":["cardno"]})),
+    );
+    let err = client
+        .customer_detail(|q| q.customid("1"))
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Decode { .. }), "{err:?}");
+    let raw = String::from_utf8_lossy(err.raw_body().unwrap()).into_owned();
+    assert!(raw.contains("\"cardno\":\"<redacted>\""), "{raw}");
+    assert!(!raw.contains(plain_value("cardno")), "{raw}");
+    assert!(!format!("{err:?} {err}").contains(plain_value("cardno")));
+    // Signed but not JSON: kept as received.
+    server.reply(
+        "/openApi/v1/merchant/balance",
+        Reply::File(b"<html>".to_vec()),
+    );
+    let err = client.merchant_balance().await.unwrap_err();
+    assert!(matches!(&err, Error::Decode { .. }), "{err:?}");
+    assert_eq!(err.raw_body(), Some(&b"<html>"[..]));
     // Signed but not the documented shape.
     server.reply(
         "/openApi/v1/merchant/balance",

@@ -407,6 +407,7 @@ fn decrypt_member(
 }
 
 /// Replaces every member that paybind decrypts by `"<redacted>"` (bodies kept in errors).
+/// A body that is not JSON is returned as it is: nothing in it was decrypted.
 pub(crate) fn redact(body: &[u8]) -> Bytes {
     const MEMBERS: &[&str] = &["identity", "identitypic", "signpic", "stcaccount", "cardno"];
     fn walk(value: &mut Value) {
@@ -429,7 +430,8 @@ pub(crate) fn redact(body: &[u8]) -> Bytes {
             walk(&mut value);
             serde_json::to_vec(&value).unwrap_or_default().into()
         }
-        Err(_) => Bytes::from_static(b"<unparseable body redacted>"),
+        // Only parsed JSON is ever decrypted, so an unparseable body holds no plaintext.
+        Err(_) => Bytes::copy_from_slice(body),
     }
 }
 

@@ -133,7 +133,8 @@ pub enum Environment {
     Sandbox,
     /// `https://vbank.sgate.sa` (the spec's production server).
     Production,
-    /// An explicit base URL without `/openApi/v1` (a proxy, or a local test server).
+    /// An explicit base URL without `/openApi/v1` (a proxy, or a local test server). Any path
+    /// it has is part of the signed `url` (the signature covers the path as sent).
     Url(String),
 }
 
