@@ -33,3 +33,10 @@ pub fn deserialize_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D
             .map_err(|_| serde::de::Error::custom(format!("code {text:?} is not an integer"))),
     }
 }
+
+/// Whether an HTTP status means "try the same request again later": rate limited, or a gateway
+/// fault (both gateways document 5xx for platform faults). Resending is safe only because the
+/// merchant order id / idempotency id makes the gateway reject a duplicate.
+pub(crate) fn http_status_is_retryable(status: http::StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}

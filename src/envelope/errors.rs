@@ -76,12 +76,12 @@ impl<C: Code> Error<C> {
     }
 
     /// Whether sending the same request again later may succeed: a retryable gateway code, HTTP
-    /// 502/503/504, or a connection that was never established. Timeouts are not retryable
+    /// 429/500/502/503/504, or a connection that was never established. Timeouts are not retryable
     /// without first checking the order's status, because the first attempt may have succeeded.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.code.is_retryable(),
-            Error::Http { status, .. } => matches!(status.as_u16(), 429 | 502 | 503 | 504),
+            Error::Http { status, .. } => crate::codes::http_status_is_retryable(*status),
             Error::Transport {
                 may_have_been_sent, ..
             } => !may_have_been_sent,

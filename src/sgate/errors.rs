@@ -129,7 +129,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.code.is_retryable(),
-            Error::Http { status, .. } => matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504),
+            Error::Http { status, .. } => crate::codes::http_status_is_retryable(*status),
             Error::Transport {
                 may_have_been_sent, ..
             } => !may_have_been_sent,
