@@ -16,6 +16,11 @@ use std::path::{Path, PathBuf};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{Map, Value};
 
+// Loading and bundling, shared with `xtask` (which exports the same bundled document).
+#[path = "build/bundle.rs"]
+mod bundle;
+use bundle::bundle;
+
 /// One generated API.
 struct Api {
     /// Cargo feature that turns it on (as in `CARGO_FEATURE_*`).
@@ -123,97 +128,6 @@ fn write(out_dir: &Path, name: &str, text: &str) -> BuildResult<()> {
 fn format_rust(source: &str) -> Result<String, String> {
     let file: syn::File = syn::parse_str(source).map_err(|e| e.to_string())?;
     Ok(prettyplease::unparse(&file))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Loading and bundling
-
-fn load_yaml(openapi_dir: &Path, file: &str) -> BuildResult<Value> {
-    let path = openapi_dir.join(file);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"))?;
-    serde_yaml_ng::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))
-}
-
-/// Copies every component a spec borrows from a sibling file (`other.yaml#/components/schemas/X`)
-/// into the spec, and rewrites those references to local ones.
-fn bundle(openapi_dir: &Path, file: &str) -> BuildResult<Value> {
-    let mut spec = load_yaml(openapi_dir, file)?;
-    let mut borrowed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    rewrite_external_refs(&mut spec, &mut borrowed);
-    let mut done: BTreeSet<String> = BTreeSet::new();
-    while let Some((other, name)) = next_borrowed(&borrowed, &done) {
-        done.insert(name.clone());
-        let other_spec = load_yaml(openapi_dir, &other).map_err(|e| format!("{other}: {e}"))?;
-        let mut schema = other_spec
-            .pointer(&format!("/components/schemas/{name}"))
-            .cloned()
-            .ok_or_else(|| format!("$ref to {other}#/components/schemas/{name}: no such schema"))?;
-        // Local references inside the borrowed schema point into the other file.
-        let mut nested = BTreeSet::new();
-        collect_local_refs(&schema, &mut nested);
-        for n in nested {
-            borrowed.entry(other.clone()).or_default().insert(n);
-        }
-        rewrite_external_refs(&mut schema, &mut borrowed);
-        let schemas = spec
-            .pointer_mut("/components/schemas")
-            .and_then(Value::as_object_mut)
-            .ok_or("no components/schemas")?;
-        schemas.entry(name).or_insert(schema);
-    }
-    Ok(spec)
-}
-
-fn next_borrowed(
-    borrowed: &BTreeMap<String, BTreeSet<String>>,
-    done: &BTreeSet<String>,
-) -> Option<(String, String)> {
-    borrowed.iter().find_map(|(file, names)| {
-        names
-            .iter()
-            .find(|n| !done.contains(*n))
-            .map(|n| (file.clone(), n.clone()))
-    })
-}
-
-fn rewrite_external_refs(value: &mut Value, borrowed: &mut BTreeMap<String, BTreeSet<String>>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                if let Some((file, pointer)) = r.split_once('#') {
-                    if !file.is_empty() {
-                        if let Some(name) = pointer.strip_prefix("/components/schemas/") {
-                            let file = file.trim_start_matches("./").to_string();
-                            borrowed.entry(file).or_default().insert(name.to_string());
-                            *r = format!("#{pointer}");
-                        }
-                    }
-                }
-            }
-            for v in map.values_mut() {
-                rewrite_external_refs(v, borrowed);
-            }
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|v| rewrite_external_refs(v, borrowed)),
-        _ => {}
-    }
-}
-
-fn collect_local_refs(value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get("$ref") {
-                if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                    out.insert(name.to_string());
-                }
-            }
-            map.values().for_each(|v| collect_local_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_local_refs(v, out)),
-        _ => {}
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -862,8 +776,9 @@ fn notification_enum(list: &Value) -> BuildResult<String> {
         .ok();
     }
     Ok(format!(
-        "/// A verified notification, one variant per kind the gateway sends.\n\
-         #[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum Notification {{\n{variants}\
+        "/// A verified notification, one variant per kind the gateway sends. It serialises as\n\
+         /// `{{\"kind\": \"<variant>\", \"event\": {{..}}}}`.\n\
+         #[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(tag = \"kind\", content = \"event\")]\n#[non_exhaustive]\npub enum Notification {{\n{variants}\
          /// A notification whose kind this version of paybind does not recognise; its param is kept.\n\
          Unrecognized(serde_json::Map<String, serde_json::Value>),\n}}\n\
          /// How each notification kind is recognised.\n\

@@ -1,0 +1,100 @@
+//! Loading and bundling of the specs under `openapi/`.
+//!
+//! Shared, through `#[path]`, by `build.rs` (which generates the clients from the bundled spec)
+//! and by `xtask` (which exports the bundled spec and checks the YAML), so both see exactly the
+//! same document. Depends only on `serde_json` (with `preserve_order`) and `serde_yaml_ng`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+pub type BundleResult<T> = Result<T, String>;
+
+pub fn load_yaml(openapi_dir: &Path, file: &str) -> BundleResult<Value> {
+    let path = openapi_dir.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"))?;
+    serde_yaml_ng::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))
+}
+
+/// Copies every component a spec borrows from a sibling file (`other.yaml#/components/schemas/X`)
+/// into the spec, and rewrites those references to local ones.
+pub fn bundle(openapi_dir: &Path, file: &str) -> BundleResult<Value> {
+    let mut spec = load_yaml(openapi_dir, file)?;
+    let mut borrowed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    rewrite_external_refs(&mut spec, &mut borrowed);
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    while let Some((other, name)) = next_borrowed(&borrowed, &done) {
+        done.insert(name.clone());
+        let other_spec = load_yaml(openapi_dir, &other).map_err(|e| format!("{other}: {e}"))?;
+        let mut schema = other_spec
+            .pointer(&format!("/components/schemas/{name}"))
+            .cloned()
+            .ok_or_else(|| format!("$ref to {other}#/components/schemas/{name}: no such schema"))?;
+        // Local references inside the borrowed schema point into the other file.
+        let mut nested = BTreeSet::new();
+        collect_local_refs(&schema, &mut nested);
+        for n in nested {
+            borrowed.entry(other.clone()).or_default().insert(n);
+        }
+        rewrite_external_refs(&mut schema, &mut borrowed);
+        let schemas = spec
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .ok_or("no components/schemas")?;
+        schemas.entry(name).or_insert(schema);
+    }
+    Ok(spec)
+}
+
+fn next_borrowed(
+    borrowed: &BTreeMap<String, BTreeSet<String>>,
+    done: &BTreeSet<String>,
+) -> Option<(String, String)> {
+    borrowed.iter().find_map(|(file, names)| {
+        names
+            .iter()
+            .find(|n| !done.contains(*n))
+            .map(|n| (file.clone(), n.clone()))
+    })
+}
+
+fn rewrite_external_refs(value: &mut Value, borrowed: &mut BTreeMap<String, BTreeSet<String>>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                if let Some((file, pointer)) = r.split_once('#') {
+                    if !file.is_empty() {
+                        if let Some(name) = pointer.strip_prefix("/components/schemas/") {
+                            let file = file.trim_start_matches("./").to_string();
+                            borrowed.entry(file).or_default().insert(name.to_string());
+                            *r = format!("#{pointer}");
+                        }
+                    }
+                }
+            }
+            for v in map.values_mut() {
+                rewrite_external_refs(v, borrowed);
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rewrite_external_refs(v, borrowed)),
+        _ => {}
+    }
+}
+
+fn collect_local_refs(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                    out.insert(name.to_string());
+                }
+            }
+            map.values().for_each(|v| collect_local_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_local_refs(v, out)),
+        _ => {}
+    }
+}
