@@ -7,8 +7,13 @@ use std::fmt;
 
 use base64::Engine as _;
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
+};
 use rsa::traits::PublicKeyParts;
+
+/// Secret bytes or text (an exported private key) that are overwritten with zeros when dropped.
+pub use rsa::pkcs8::der::zeroize::Zeroizing;
 
 /// Smallest RSA modulus paybind accepts, in bits.
 pub const MIN_BITS: usize = 2048;
@@ -51,6 +56,22 @@ pub enum KeyError {
         /// The I/O error.
         detail: String,
     },
+    /// A new key could not be generated (no randomness from the operating system, say).
+    #[error("cannot generate a {bits}-bit RSA key: {detail}")]
+    Generate {
+        /// The size asked for.
+        bits: usize,
+        /// Why (no key material).
+        detail: String,
+    },
+    /// A key could not be encoded as DER or PEM.
+    #[error("{what}: cannot encode: {detail}")]
+    Encode {
+        /// Which key.
+        what: &'static str,
+        /// The encoder's complaint (no key material).
+        detail: String,
+    },
 }
 
 /// Splits PEM armour off, or decodes bare Base64 (whitespace ignored), into DER bytes.
@@ -84,6 +105,13 @@ fn check_size(bits: usize, what: &'static str) -> Result<(), KeyError> {
         Ok(())
     } else {
         Err(KeyError::UnsupportedSize { what, bits })
+    }
+}
+
+fn encode_error(what: &'static str, e: impl fmt::Display) -> KeyError {
+    KeyError::Encode {
+        what,
+        detail: e.to_string(),
     }
 }
 
@@ -122,6 +150,46 @@ impl PrivateKey {
     /// Reads a key file in any of the forms [`PrivateKey::from_text`] accepts.
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self, KeyError> {
         Self::from_text(&read_file(path.as_ref(), "private key")?)
+    }
+
+    /// Generates a new key of `bits` bits ([`MIN_BITS`] to [`MAX_BITS`]; the gateways ask for
+    /// 2048 or 4096) with public exponent 65537, from the operating system's random generator.
+    /// 4096 bits takes seconds.
+    pub fn generate(bits: usize) -> Result<Self, KeyError> {
+        check_size(bits, "private key")?;
+        let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, bits).map_err(|e| {
+            KeyError::Generate {
+                bits,
+                detail: e.to_string(),
+            }
+        })?;
+        Ok(Self(key))
+    }
+
+    /// The key as PKCS#8 DER, wiped from memory when the result is dropped.
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        let document = self
+            .0
+            .to_pkcs8_der()
+            .map_err(|e| encode_error("private key", e))?;
+        Ok(Zeroizing::new(document.as_bytes().to_vec()))
+    }
+
+    /// The key as PEM with the `PRIVATE KEY` (PKCS#8) label and `\n` line endings, wiped from
+    /// memory when the result is dropped.
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
+        self.0
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| encode_error("private key", e))
+    }
+
+    /// The bare Base64 of the PKCS#8 DER (one line, no armour): the form BluePay's Java sample
+    /// reads. Wiped from memory when the result is dropped.
+    pub fn to_base64(&self) -> Result<Zeroizing<String>, KeyError> {
+        let der = self.to_pkcs8_der()?;
+        Ok(Zeroizing::new(
+            base64::engine::general_purpose::STANDARD.encode(der.as_slice()),
+        ))
     }
 
     /// Size of the modulus in bits.
@@ -177,6 +245,27 @@ impl PublicKey {
     /// Size of the modulus in bits.
     pub fn bits(&self) -> usize {
         self.0.size() * 8
+    }
+
+    /// The key as SPKI (X.509 `SubjectPublicKeyInfo`) DER.
+    pub fn to_spki_der(&self) -> Result<Vec<u8>, KeyError> {
+        self.0
+            .to_public_key_der()
+            .map(|document| document.as_bytes().to_vec())
+            .map_err(|e| encode_error("public key", e))
+    }
+
+    /// The key as PEM with the `PUBLIC KEY` (SPKI) label and `\n` line endings.
+    pub fn to_spki_pem(&self) -> Result<String, KeyError> {
+        self.0
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(|e| encode_error("public key", e))
+    }
+
+    /// The bare Base64 of the SPKI DER (one line, no armour): what the BluePay and SGATE
+    /// consoles ask the merchant for.
+    pub fn to_base64(&self) -> Result<String, KeyError> {
+        Ok(base64::engine::general_purpose::STANDARD.encode(self.to_spki_der()?))
     }
 
     pub(crate) fn rsa(&self) -> &rsa::RsaPublicKey {

@@ -79,6 +79,7 @@ pub mod crypto;
 pub mod download;
 pub mod errors;
 pub(crate) mod hooks;
+mod json;
 pub mod signing;
 pub mod upload;
 
