@@ -1,0 +1,263 @@
+//! `paybind call` and `paybind operations`: any operation of any spec, by `operationId`, with a
+//! JSON param that is validated against the spec before anything is signed or sent.
+
+use std::path::Path;
+
+use paybind::spec::Operation;
+use serde_json::{json, Value};
+
+use crate::config::Settings;
+use crate::input;
+use crate::output::{envelope_error, sgate_error, CliError};
+use crate::progress::Download;
+use crate::{Api, CallArgs};
+
+/// The operations of an API, in spec order.
+pub fn operations_of(api: Api) -> &'static [Operation] {
+    match api {
+        Api::Bluepay => paybind::bluepay::operations(),
+        Api::BluepayJt => paybind::bluepay_jt::operations(),
+        Api::Sgate => paybind::sgate::operations(),
+    }
+}
+
+/// Operations whose answer is a file, written to `--out`.
+const DOWNLOADS: &[(Api, &str)] = &[
+    (Api::BluepayJt, "report_download"),
+    (Api::Sgate, "statement_download"),
+];
+
+/// `paybind operations <api>`: one JSON object per line, or a table with `--pretty`.
+pub fn list(api: Api, pretty: bool) -> Vec<String> {
+    let ops = operations_of(api);
+    if pretty {
+        let id_width = ops.iter().map(|op| op.id.len()).max().unwrap_or(0);
+        let route_width = ops
+            .iter()
+            .map(|op| op.method.len() + 1 + op.path.len())
+            .max()
+            .unwrap_or(0);
+        return ops
+            .iter()
+            .map(|op| {
+                let route = format!("{} {}", op.method, op.path);
+                format!("{:id_width$}  {route:route_width$}  {}", op.id, op.summary)
+            })
+            .collect();
+    }
+    ops.iter()
+        .map(|op| {
+            let mut line = json!({
+                "operationId": op.id,
+                "method": op.method,
+                "path": op.path,
+                "summary": op.summary,
+            });
+            if DOWNLOADS.contains(&(api, op.id)) {
+                line["download"] = true.into();
+            }
+            if op.manual && !DOWNLOADS.contains(&(api, op.id)) {
+                line["callable"] = false.into();
+            }
+            serde_json::to_string(&line).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The param: `--param`, `--param-file`, or stdin; `{}` when none is given.
+fn param(args: &CallArgs) -> Result<Value, CliError> {
+    let text = match (&args.param, &args.param_file) {
+        (Some(text), None) => text.clone(),
+        (None, Some(path)) => input::utf8(input::read_file(path, "param file")?, "the param file")?,
+        (None, None) => match input::read_stdin("the param")? {
+            Some(bytes) => input::utf8(bytes, "the param")?,
+            None => String::new(),
+        },
+        _ => {
+            return Err(CliError::usage(
+                "give at most one of --param and --param-file",
+            ))
+        }
+    };
+    if text.trim().is_empty() {
+        return Ok(json!({}));
+    }
+    input::json(&text, "the param")
+}
+
+pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
+    let api = args.api;
+    let op = operations_of(api)
+        .iter()
+        .find(|op| op.id == args.operation_id)
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "{} has no operation {:?} (see paybind operations {})",
+                api.name(),
+                args.operation_id,
+                api.name()
+            ))
+            .with("operationId", args.operation_id.clone())
+        })?;
+    let download = DOWNLOADS.contains(&(api, op.id));
+    if args.out.is_some() && !download {
+        return Err(CliError::usage(format!(
+            "--out is only for file downloads ({})",
+            DOWNLOADS
+                .iter()
+                .map(|(api, id)| format!("{} {id}", api.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    if op.manual && !download {
+        return Err(CliError::usage(format!(
+            "{} is a file upload; use the library's builder for it",
+            op.id
+        )));
+    }
+    let param = param(args)?;
+    let config = args.config.as_deref();
+    match api {
+        Api::Bluepay => {
+            let settings = Settings::load(config, "PAYBIND_BLUEPAY", "bluepay")?;
+            let client = paybind::bluepay::Client::new(settings.envelope()?)
+                .map_err(|e| CliError::input("config", e.to_string()))?;
+            client.call_json(op.id, param).await.map_err(envelope_error)
+        }
+        Api::BluepayJt => {
+            let settings = Settings::load(config, "PAYBIND_BLUEPAY_JT", "bluepay-jt")?;
+            let client = paybind::bluepay_jt::Client::new(settings.envelope()?)
+                .map_err(|e| CliError::input("config", e.to_string()))?;
+            match &args.out {
+                Some(out) => report_download(&client, param, out).await,
+                None => client.call_json(op.id, param).await.map_err(envelope_error),
+            }
+        }
+        Api::Sgate => {
+            let settings = Settings::load(config, "PAYBIND_SGATE", "sgate")?;
+            let client = paybind::sgate::Client::new(settings.sgate()?)
+                .map_err(|e| CliError::input("config", e.to_string()))?;
+            if download {
+                let out = args.out.as_deref().ok_or_else(|| {
+                    CliError::usage("statement_download writes a file: give --out FILE")
+                })?;
+                statement_download(&client, param, out).await
+            } else {
+                client
+                    .call_json_any(op.id, param)
+                    .await
+                    .map_err(sgate_error)
+            }
+        }
+    }
+}
+
+/// BluePay JT `report_download` with `--out`: asks for the link, then streams the file.
+async fn report_download(
+    client: &paybind::bluepay_jt::Client,
+    param: Value,
+    out: &Path,
+) -> Result<Value, CliError> {
+    let param: paybind::bluepay_jt::types::ReportDownloadParam =
+        paybind::spec::from_json_param(param)?;
+    let mut file = Download::create(out, "report")?;
+    match client.download_report(param, &mut file).await {
+        Ok(report) => {
+            let path = file.commit()?;
+            Ok(json!({
+                "file": path.display().to_string(),
+                "bytes": report.bytes,
+                "content_type": report.content_type,
+                "url": report.url,
+            }))
+        }
+        Err(e) => {
+            file.discard();
+            Err(envelope_error(e))
+        }
+    }
+}
+
+/// SGATE `statement_download`: `{"day": "yyyy-MM-dd"}` (default yesterday, Riyadh time).
+async fn statement_download(
+    client: &paybind::sgate::Client,
+    param: Value,
+    out: &Path,
+) -> Result<Value, CliError> {
+    use paybind::sgate::StatementOutcome;
+    let mut request = client.statement_download();
+    let object = match param {
+        Value::Object(object) => object,
+        _ => {
+            return Err(CliError::input(
+                "validation",
+                "the param of statement_download is an object: {\"day\": \"yyyy-MM-dd\"}",
+            ))
+        }
+    };
+    for (name, value) in object {
+        match (name.as_str(), value) {
+            ("day", Value::String(day)) => {
+                let day = day.parse::<chrono::NaiveDate>().map_err(|_| {
+                    paybind::spec::ValidationError::new("day", "expected a date yyyy-MM-dd")
+                })?;
+                request = request.day(day);
+            }
+            ("day", Value::Null) => {}
+            ("day", _) => {
+                return Err(paybind::spec::ValidationError::new(
+                    "day",
+                    "expected a date yyyy-MM-dd",
+                )
+                .into())
+            }
+            (other, _) => {
+                return Err(paybind::spec::ValidationError::new(
+                    other,
+                    "is not a parameter of this operation",
+                )
+                .into())
+            }
+        }
+    }
+    let mut file = Download::create(out, "statement")?;
+    match request.to_writer(&mut file).await {
+        Ok(StatementOutcome::Written {
+            bytes,
+            content_type,
+            file_name,
+            content_verified,
+        }) => {
+            let path = file.commit()?;
+            Ok(json!({
+                "file": path.display().to_string(),
+                "bytes": bytes,
+                "content_type": content_type,
+                "file_name": file_name,
+                "content_verified": content_verified,
+            }))
+        }
+        Ok(StatementOutcome::NotReady(not_ready)) => {
+            file.discard();
+            let error = CliError::gateway(
+                "not_ready",
+                format!("the statement is not ready yet: {}", not_ready.message),
+            )
+            .with("retryable", true)
+            .with("gateway_message", not_ready.message);
+            Err(match not_ready.code {
+                Some(code) => error.with("code", paybind::codes::Code::code(&code)),
+                None => error,
+            })
+        }
+        Ok(_) => {
+            file.discard();
+            Err(CliError::gateway("error", "unexpected statement outcome"))
+        }
+        Err(e) => {
+            file.discard();
+            Err(sgate_error(e))
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! `paybind keygen`: a merchant RSA key pair in the four forms the gateways and their consoles
+//! use. The private key is written with owner-only permissions and never printed.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use paybind::keys::PrivateKey;
+use serde_json::{json, Value};
+
+use crate::output::CliError;
+use crate::KeygenArgs;
+
+/// `private.pem`: PKCS#8 PEM.
+const PRIVATE_PEM: &str = "private.pem";
+/// `public.pem`: SPKI PEM.
+const PUBLIC_PEM: &str = "public.pem";
+/// `private.b64`: bare Base64 of the PKCS#8 DER (BluePay's Java sample reads this form).
+const PRIVATE_B64: &str = "private.b64";
+/// `public.b64`: bare Base64 of the SPKI DER (what the consoles ask for).
+const PUBLIC_B64: &str = "public.b64";
+
+pub fn run(args: &KeygenArgs) -> Result<Value, CliError> {
+    let bits = args.bits.bits();
+    let dir = &args.out;
+    let paths: Vec<PathBuf> = [PRIVATE_PEM, PUBLIC_PEM, PRIVATE_B64, PUBLIC_B64]
+        .iter()
+        .map(|name| dir.join(name))
+        .collect();
+    if !args.force {
+        if let Some(existing) = paths.iter().find(|p| p.exists()) {
+            return Err(CliError::input(
+                "exists",
+                format!(
+                    "{} already exists; choose another --out or pass --force to replace the key",
+                    existing.display()
+                ),
+            )
+            .with("path", existing.display().to_string()));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::input("io", format!("cannot create {}: {e}", dir.display()))
+            .with("path", dir.display().to_string())
+    })?;
+
+    let key = PrivateKey::generate(bits)?;
+    let public = key.public_key();
+    let public_b64 = public.to_base64()?;
+    write_file(&paths[0], key.to_pkcs8_pem()?.as_bytes(), true)?;
+    write_file(&paths[1], public.to_spki_pem()?.as_bytes(), false)?;
+    let mut private_b64 = key.to_base64()?;
+    private_b64.push('\n');
+    write_file(&paths[2], private_b64.as_bytes(), true)?;
+    write_file(&paths[3], format!("{public_b64}\n").as_bytes(), false)?;
+
+    let shown = |p: &Path| Value::String(p.display().to_string());
+    Ok(json!({
+        "bits": bits,
+        "files": {
+            "private_pem": shown(&paths[0]),
+            "public_pem": shown(&paths[1]),
+            "private_base64": shown(&paths[2]),
+            "public_base64": shown(&paths[3]),
+        },
+        "public_key_base64": public_b64,
+    }))
+}
+
+/// Writes a file; a secret one is created readable by its owner only.
+fn write_file(path: &Path, bytes: &[u8], secret: bool) -> Result<(), CliError> {
+    let fail = |e: std::io::Error| {
+        CliError::input("io", format!("cannot write {}: {e}", path.display()))
+            .with("path", path.display().to_string())
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(fail)?;
+    // A replaced file keeps its old mode; make a secret one owner-only again.
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(fail)?;
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(fail)
+}

@@ -1,0 +1,466 @@
+//! `paybind`: the command line of the paybind crate, for integrators chasing a "sign error".
+//!
+//! Every subcommand prints JSON on stdout (`--pretty` to indent it), a typed JSON error on
+//! stderr, and exits 0 (ok), 1 (gateway or API error), 2 (usage or input error: nothing was
+//! sent) or 3 (a signature did not verify). Keys and secrets are never printed.
+
+mod call;
+mod config;
+mod envelope_cmd;
+mod input;
+mod keygen;
+mod output;
+mod progress;
+mod sgate_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::Value;
+
+use output::{print_error, print_json, CliError, EXIT_OK, EXIT_USAGE};
+
+/// Typed, code-generated bindings for BluePay, BluePay JT and SGATE, from the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "paybind",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true,
+    after_help = "\
+Output: JSON on stdout; errors as {\"error\": {\"kind\": …, \"message\": …}} on stderr.
+Exit codes: 0 ok, 1 gateway/API error, 2 usage or input error (nothing sent), 3 signature verification failure.
+
+Examples:
+  paybind keygen --bits 4096 --out keys/
+  paybind bluepay sign --private-key keys/private.pem --app-id APP --param '{\"timestamp\":1676017834369}'
+  paybind sgate sign --private-key keys/private.pem --api-key KEY --method GET --url /openApi/v1/merchant/balance
+  paybind operations bluepay --pretty
+  paybind call bluepay balance_inquiry --param '{}'"
+)]
+struct Cli {
+    /// Indented JSON for humans (and a table for `operations`).
+    #[arg(long, global = true)]
+    pretty: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate a merchant RSA key pair: PEM and the bare Base64 the consoles expect.
+    Keygen(KeygenArgs),
+    /// BluePay / BluePay JT envelope signing and notification verification.
+    #[command(subcommand)]
+    Bluepay(BluepayCommand),
+    /// SGATE header signing and verification.
+    #[command(subcommand)]
+    Sgate(SgateCommand),
+    /// Call any operation of a gateway with a JSON param, validated before sending.
+    Call(CallArgs),
+    /// List the operations of a gateway with their summaries.
+    Operations(OperationsArgs),
+}
+
+/// Key sizes the gateways ask for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Bits {
+    /// 2048 bits (SGATE).
+    #[value(name = "2048")]
+    B2048,
+    /// 4096 bits (what the BluePay docs ask for).
+    #[value(name = "4096")]
+    B4096,
+}
+
+impl Bits {
+    fn bits(self) -> usize {
+        match self {
+            Bits::B2048 => 2048,
+            Bits::B4096 => 4096,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Writes private.pem (PKCS#8), public.pem (SPKI), private.b64 and public.b64 (bare Base64 of the
+DER, one line) into DIR; the private files are readable by their owner only. Prints the file
+names and the public key's Base64 (give that to the gateway); never the private key.
+
+Example:
+  paybind keygen --bits 4096 --out keys/
+  openssl pkey -in keys/private.pem -check -noout")]
+struct KeygenArgs {
+    /// Key size.
+    #[arg(long, value_enum)]
+    bits: Bits,
+    /// Directory to write the four files into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Replace existing key files in DIR.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum BluepayCommand {
+    /// Sign a param: prints the envelope {appId, param, sign}.
+    Sign(SignArgs),
+    /// Verify a notification body and print the typed event, or exit 3.
+    VerifyNotification(VerifyNotificationArgs),
+}
+
+/// Signature hash of the envelope.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+enum HashArg {
+    /// SHA256withRSA (default).
+    #[default]
+    Sha256,
+    /// SHA1withRSA.
+    Sha1,
+}
+
+impl From<HashArg> for paybind::envelope::HashAlgorithm {
+    fn from(hash: HashArg) -> Self {
+        match hash {
+            HashArg::Sha256 => paybind::envelope::HashAlgorithm::Sha256,
+            HashArg::Sha1 => paybind::envelope::HashAlgorithm::Sha1,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The param text is signed byte for byte as given (not re-serialised), so the printed envelope is
+exactly what to send. It must be a JSON object.
+
+Example:
+  paybind bluepay sign --private-key keys/private.pem --app-id c9b002aef1d7496c9df078d937896605 \\
+      --param '{\"mchOrderId\":\"PC880001\",\"timestamp\":1676017834369}'
+  # verify it with openssl:
+  paybind bluepay sign … | jq -r .sign | base64 -d > sig.bin
+  printf %s \"$PARAM\" | openssl dgst -sha256 -verify keys/public.pem -signature sig.bin")]
+struct SignArgs {
+    /// The merchant private key (PEM or bare Base64).
+    #[arg(long, value_name = "FILE")]
+    private_key: PathBuf,
+    /// The app id BluePay issued.
+    #[arg(long, value_name = "ID")]
+    app_id: String,
+    /// Signature hash.
+    #[arg(long, value_enum, default_value_t = HashArg::Sha256)]
+    hash: HashArg,
+    /// The param JSON text.
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "param_file",
+        required_unless_present = "param_file"
+    )]
+    param: Option<String>,
+    /// A file holding the param JSON text (its bytes are signed exactly).
+    #[arg(long, value_name = "FILE")]
+    param_file: Option<PathBuf>,
+}
+
+/// Which envelope gateway's notification kinds to type the event with.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EnvelopeApi {
+    /// BluePay Open API.
+    Bluepay,
+    /// BluePay JT Open API.
+    BluepayJt,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Checks the RSA signature over `param` with the gateway's public key before anything is parsed,
+then prints the typed event as {\"kind\": …, \"event\": {…}}. Exit 3 if the signature does not
+verify (forged or altered body, wrong key or --hash), 2 if the body is not a notification.
+
+Example:
+  paybind bluepay verify-notification --public-key bluepay-public.pem --body notify.json
+  curl … | paybind bluepay verify-notification --public-key bluepay-public.pem")]
+struct VerifyNotificationArgs {
+    /// The gateway's public key (PEM or bare Base64).
+    #[arg(long, value_name = "FILE")]
+    public_key: PathBuf,
+    /// Signature hash.
+    #[arg(long, value_enum, default_value_t = HashArg::Sha256)]
+    hash: HashArg,
+    /// The notification body as received; stdin when absent.
+    #[arg(long, value_name = "FILE")]
+    body: Option<PathBuf>,
+    /// Whose notification kinds to type the event with.
+    #[arg(long, value_enum, default_value = "bluepay")]
+    api: EnvelopeApi,
+}
+
+#[derive(Debug, Subcommand)]
+enum SgateCommand {
+    /// Sign a request: prints the signature data, its MD5 and the five V-* headers.
+    Sign(SgateSignArgs),
+    /// Verify an SGATE signature (an answer or a callback); exit 0 or 3.
+    Verify(SgateVerifyArgs),
+}
+
+/// HTTP method of an SGATE request.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "UPPER")]
+enum Method {
+    /// GET (signed body is empty).
+    Get,
+    /// POST.
+    Post,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The signed text is {\"api_key\",\"timestamp\",\"nonce_str\",\"url\",\"method\",\"body\"} as compact JSON;
+its MD5 (hex) is signed with MD5withRSA. --url is the path and query exactly as sent. GET and
+multipart requests sign an empty body.
+
+Example (the docs' worked example; md5 8a5908e27626d79d73dc14bd9ba00e72):
+  paybind sgate sign --private-key keys/private.pem --api-key xxxxxxxxxxxxxx --method GET \\
+      --url /openApi/v1/payee/custom/list --timestamp 1686647706 --nonce TIj5tZ3gM6FbprYlKNR2")]
+struct SgateSignArgs {
+    /// The merchant private key (PEM or bare Base64).
+    #[arg(long, value_name = "FILE")]
+    private_key: PathBuf,
+    /// The API KEY SGATE issued.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "PAYBIND_SGATE_API_KEY",
+        hide_env_values = true
+    )]
+    api_key: String,
+    /// HTTP method.
+    #[arg(long, value_enum, ignore_case = true)]
+    method: Method,
+    /// Path and query as sent, e.g. /openApi/v1/payee/custom/list?pageno=1.
+    #[arg(long, value_name = "PATH_AND_QUERY")]
+    url: String,
+    /// The request body (UTF-8); empty when absent.
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
+    /// V-Timestamp, Unix seconds (default now).
+    #[arg(long, value_name = "N")]
+    timestamp: Option<i64>,
+    /// V-Nonce-Str (default 32 random letters and digits).
+    #[arg(long, value_name = "S")]
+    nonce: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Recomputes the signature data from the arguments and the body and checks V-Signature with the
+system public key. Prints {\"verified\": true, …} and exits 0, or exits 3 with the signature
+data and MD5 it checked (compare them with what the other side signed).
+
+Example:
+  paybind sgate verify --public-key sgate-system.pem --api-key KEY --method POST \\
+      --url /sgate/callback --timestamp 1686647706 --nonce TIj5tZ3gM6FbprYlKNR2 \\
+      --signature \"$V_SIGNATURE\" --body-file callback.json")]
+struct SgateVerifyArgs {
+    /// SGATE's system public key (PEM or bare Base64).
+    #[arg(long, value_name = "FILE")]
+    public_key: PathBuf,
+    /// The API KEY SGATE issued.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "PAYBIND_SGATE_API_KEY",
+        hide_env_values = true
+    )]
+    api_key: String,
+    /// HTTP method of the request the signature belongs to.
+    #[arg(long, value_enum, ignore_case = true)]
+    method: Method,
+    /// Path and query of that request.
+    #[arg(long, value_name = "PATH_AND_QUERY")]
+    url: String,
+    /// V-Timestamp.
+    #[arg(long, value_name = "N")]
+    timestamp: i64,
+    /// V-Nonce-Str.
+    #[arg(long, value_name = "S")]
+    nonce: String,
+    /// V-Signature (Base64).
+    #[arg(long, value_name = "SIG")]
+    signature: String,
+    /// The body as received; stdin when absent.
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
+}
+
+/// A gateway API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Api {
+    /// BluePay Open API.
+    Bluepay,
+    /// BluePay JT Open API.
+    BluepayJt,
+    /// SGATE Payout API.
+    Sgate,
+}
+
+impl Api {
+    fn name(self) -> &'static str {
+        match self {
+            Api::Bluepay => "bluepay",
+            Api::BluepayJt => "bluepay-jt",
+            Api::Sgate => "sgate",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = call_help(), after_help = call_help())]
+struct CallArgs {
+    /// The gateway.
+    #[arg(value_enum)]
+    api: Api,
+    /// The operationId (see `paybind operations <api>`).
+    operation_id: String,
+    /// The param as JSON (the body of a POST operation, the query object of an SGATE GET one).
+    #[arg(long, value_name = "JSON", conflicts_with = "param_file")]
+    param: Option<String>,
+    /// A file holding the param JSON.
+    #[arg(long, value_name = "FILE")]
+    param_file: Option<PathBuf>,
+    /// Where to write the file of a download (sgate statement_download, bluepay-jt report_download).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// TOML config file (default: $PAYBIND_CONFIG).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+fn call_help() -> String {
+    format!(
+        "\
+The param comes from --param, --param-file or stdin ({{}} when none is given). It is decoded
+into the operation's model and checked against the spec (lengths, patterns, enums, conditional
+rules) before anything is signed; a violation exits 2 and nothing is sent. On success the
+operation's `data` is printed as JSON. A gateway error exits 1 with its code; an SGATE answer
+whose signature does not verify exits 3.
+
+Downloads: `sgate statement_download --param '{{\"day\":\"2024-06-26\"}}' --out statement.xlsx`
+and `bluepay-jt report_download --param '{{…}}' --out report.gpg` stream the file (a progress bar
+on a terminal, nothing when piped); without --out report_download prints the link.
+
+{}
+
+Examples:
+  export PAYBIND_BLUEPAY_URL=https://your-bluepay-host PAYBIND_BLUEPAY_APP_ID=… \\
+         PAYBIND_BLUEPAY_PRIVATE_KEY_FILE=keys/private.pem
+  paybind call bluepay balance_inquiry --param '{{}}'
+  echo '{{\"mchOrderId\":\"PC880001\"}}' | paybind call bluepay qr_code_detail
+  paybind call sgate customer_list --param '{{\"pagesize\":50}}' --config paybind.toml",
+        config::HELP
+    )
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+One JSON object per line ({\"operationId\", \"method\", \"path\", \"summary\"}); with --pretty an
+aligned table.
+
+Example:
+  paybind operations sgate --pretty")]
+struct OperationsArgs {
+    /// The gateway.
+    #[arg(value_enum)]
+    api: Api,
+}
+
+fn main() -> ExitCode {
+    let pretty_requested = std::env::args_os().any(|a| a == "--pretty");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(usage_error(e, pretty_requested)),
+    };
+    let pretty = cli.pretty;
+    let outcome: Result<Option<Value>, CliError> = match &cli.command {
+        Command::Keygen(args) => keygen::run(args).map(Some),
+        Command::Bluepay(BluepayCommand::Sign(args)) => envelope_cmd::sign(args).map(Some),
+        Command::Bluepay(BluepayCommand::VerifyNotification(args)) => {
+            envelope_cmd::verify_notification(args).map(Some)
+        }
+        Command::Sgate(SgateCommand::Sign(args)) => sgate_cmd::sign(args).map(Some),
+        Command::Sgate(SgateCommand::Verify(args)) => sgate_cmd::verify(args).map(Some),
+        Command::Operations(args) => {
+            for line in call::list(args.api, pretty) {
+                output::print_line(&line);
+            }
+            Ok(None)
+        }
+        Command::Call(args) => runtime().and_then(|rt| rt.block_on(call::run(args)).map(Some)),
+    };
+    match outcome {
+        Ok(Some(value)) => {
+            print_json(&value, pretty);
+            ExitCode::from(EXIT_OK)
+        }
+        Ok(None) => ExitCode::from(EXIT_OK),
+        Err(error) => {
+            print_error(&error, pretty);
+            ExitCode::from(error.exit)
+        }
+    }
+}
+
+/// A single-threaded runtime: one command, one request at a time.
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::gateway("runtime", format!("cannot start the runtime: {e}")))
+}
+
+/// Help and version go to stdout with exit 0; a usage error is a typed error with exit 2.
+fn usage_error(e: clap::Error, pretty: bool) -> u8 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            EXIT_OK
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            EXIT_USAGE
+        }
+        _ => {
+            let text = e.render().to_string();
+            // clap's text without its "Usage:" and "For more information" lines, on one line.
+            let message = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| {
+                    !l.is_empty() && !l.starts_with("Usage: ") && !l.starts_with("For more")
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let message = message.trim_start_matches("error: ").to_string();
+            let mut error = CliError::usage(message);
+            if let Some(usage) = text.lines().find_map(|l| l.trim().strip_prefix("Usage: ")) {
+                error = error.with("usage", usage.to_string());
+            }
+            print_error(&error, pretty);
+            EXIT_USAGE
+        }
+    }
+}

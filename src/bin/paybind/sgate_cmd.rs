@@ -1,0 +1,84 @@
+//! `paybind sgate sign` and `paybind sgate verify`: SGATE's `V-*` header signature by hand.
+
+use paybind::clock::{Clock as _, SystemClock};
+use paybind::sgate::signing::{
+    digest_hex, sign_digest, signature_data, verify_digest, API_VERSION, HEADER_API_KEY,
+    HEADER_API_VERSION, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+};
+use paybind::sgate::{NonceSource as _, RandomNonce};
+use serde_json::{json, Map, Value};
+
+use crate::input;
+use crate::output::CliError;
+use crate::{SgateSignArgs, SgateVerifyArgs};
+
+/// The signed `url` is the path and query as sent, never a whole URL.
+fn check_url(url: &str) -> Result<(), CliError> {
+    if url.starts_with('/') {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!(
+            "--url is the path and query as sent (for example /openApi/v1/payee/custom/list?pageno=1), not {url:?}"
+        )))
+    }
+}
+
+fn body_text(bytes: Vec<u8>) -> Result<String, CliError> {
+    input::utf8(bytes, "the body")
+}
+
+pub fn sign(args: &SgateSignArgs) -> Result<Value, CliError> {
+    check_url(&args.url)?;
+    let body = match &args.body_file {
+        Some(path) => body_text(input::read_file(path, "body file")?)?,
+        None => String::new(),
+    };
+    let key = input::private_key(&args.private_key)?;
+    let timestamp = match args.timestamp {
+        Some(t) => t,
+        None => SystemClock.now_millis().div_euclid(1000),
+    };
+    let nonce = args.nonce.clone().unwrap_or_else(|| RandomNonce.nonce());
+    let method = args.method.as_str();
+    let data = signature_data(&args.api_key, timestamp, &nonce, &args.url, method, &body);
+    let md5 = digest_hex(&data);
+    let signature = sign_digest(&key, &md5);
+    let mut headers = Map::new();
+    headers.insert(HEADER_API_KEY.into(), args.api_key.clone().into());
+    headers.insert(HEADER_API_VERSION.into(), API_VERSION.into());
+    headers.insert(HEADER_TIMESTAMP.into(), timestamp.to_string().into());
+    headers.insert(HEADER_NONCE.into(), nonce.into());
+    headers.insert(HEADER_SIGNATURE.into(), signature.into());
+    Ok(json!({ "signature_data": data, "md5": md5, "headers": headers }))
+}
+
+pub fn verify(args: &SgateVerifyArgs) -> Result<Value, CliError> {
+    check_url(&args.url)?;
+    let body = match &args.body_file {
+        Some(path) => body_text(input::read_file(path, "body file")?)?,
+        None => body_text(input::read_stdin("the body")?.ok_or_else(|| {
+            CliError::usage(
+                "give --body-file FILE or pipe the body on stdin (--body-file /dev/null for an empty body)",
+            )
+        })?)?,
+    };
+    let key = input::public_key(&args.public_key)?;
+    let data = signature_data(
+        &args.api_key,
+        args.timestamp,
+        &args.nonce,
+        &args.url,
+        args.method.as_str(),
+        &body,
+    );
+    let md5 = digest_hex(&data);
+    match verify_digest(&key, &md5, &args.signature) {
+        Ok(()) => Ok(json!({ "verified": true, "signature_data": data, "md5": md5 })),
+        Err(reason) => Err(CliError::signature(format!(
+            "{reason} (check the system public key, API KEY, url, method, timestamp, nonce and body)"
+        ))
+        .with("reason", reason.to_string())
+        .with("signature_data", data)
+        .with("md5", md5)),
+    }
+}
