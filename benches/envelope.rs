@@ -1,11 +1,12 @@
-//! Signing a param, verifying a notification, and one full call against the local gateway.
+//! Signing a param, verifying a notification, and one full call against the sandbox
+//! (in process; `examples/sandbox_load.rs` measures it under load from a second process).
 //! Run: `cargo bench --bench envelope`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use paybind::bluepay::{self, types, Client, Config, Environment, Notifications};
+use paybind::bluepay::{types, Client, Notifications};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
 use serde_json::json;
@@ -36,20 +37,10 @@ fn verifying(c: &mut Criterion) {
 
 fn full_call(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let key = key();
-    let app_id = "c9b002aef1d7496c9df078d937896605";
-    let server = runtime.block_on(common::EnvelopeServer::start(
-        bluepay::spec().document(),
-        app_id,
-        key.public_key(),
-        HashAlgorithm::Sha256,
-    ));
-    let client = Client::new(Config::new(
-        Environment::Url(server.base_url.clone()),
-        app_id,
-        &key,
-    ))
-    .expect("client");
+    let sandbox = runtime
+        .block_on(paybind::sandbox::Sandbox::start(common::config()))
+        .expect("sandbox");
+    let client = Client::new(sandbox.bluepay_config()).expect("client");
     c.bench_function(
         "balance inquiry over loopback (sign, send, verify, parse)",
         |b| {

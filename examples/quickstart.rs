@@ -1,22 +1,30 @@
-//! A real BluePay flow against a local gateway started in this process:
-//! balance → create a QR code → the payer pays → a signed notification arrives and is verified →
-//! refund. Every request is signed with RSA, checked by the local gateway, and answered.
+//! paybind's quickstart: starts the sandbox (a local, stateful BluePay, BluePay JT and SGATE) in
+//! this process, plus a small merchant endpoint that verifies the notifications it receives, and
+//! walks one real flow per gateway:
 //!
-//! Run: `cargo run --example quickstart`. It exits 0 only if every step matched expectations.
+//! - BluePay: balance → QR code → the payer pays → verified notification → refund;
+//! - BluePay JT: direct-debit authorization → debit → abnormal-transaction ticket;
+//! - SGATE: create a customer → approval → payout order → verified callback, fields decrypted.
+//!
+//! Every request is signed, every answer and notification verified. Run:
+//! `cargo run --example quickstart`. It exits 0 only if every step matched expectations.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use paybind::bluepay::{self, types, Client, Config, Environment, Notification, Notifications};
-use paybind::envelope::{HashAlgorithm, RsaSigner};
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use paybind::keys::PrivateKey;
-use paybind::money::Amount;
+use paybind::money::{Amount, Decimal2};
+use paybind::sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
+use paybind::{bluepay, bluepay_jt, sgate};
 use serde_json::json;
 
-const APP_ID: &str = "c9b002aef1d7496c9df078d937896605";
+/// What the merchant endpoint accepted, as text per event.
+type Inbox = Arc<Mutex<Vec<String>>>;
 
-fn step(n: u32, text: &str) {
-    println!("{n}. {text}");
+fn step(text: &str) {
+    println!("\n▶ {text}");
 }
 
 fn check(ok: bool, what: &str) -> Result<(), String> {
@@ -28,130 +36,373 @@ fn check(ok: bool, what: &str) -> Result<(), String> {
     }
 }
 
+fn fail(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
 #[tokio::main]
 async fn main() {
-    if let Err(failure) = run().await {
-        eprintln!("quickstart failed: {failure}");
-        std::process::exit(1);
+    match run().await {
+        Ok(()) => println!("\nAll steps passed."),
+        Err(failure) => {
+            eprintln!("\nquickstart failed: {failure}");
+            std::process::exit(1);
+        }
     }
-    println!("\nAll steps passed.");
+}
+
+/// Waits (at most 10 s) until the merchant endpoint has accepted an event containing `needle`.
+async fn received(inbox: &Inbox, needle: &str) -> Result<String, String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(found) = inbox
+            .lock()
+            .map_err(fail)?
+            .iter()
+            .find(|e| e.contains(needle))
+        {
+            return Ok(found.clone());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "no verified notification containing {needle:?} arrived"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The merchant's notification endpoint: verifies BluePay, JT and SGATE notifications with the
+/// clients' verifiers; refused ones get 401 (the gateway then tries again).
+async fn merchant_endpoint(
+    bluepay: bluepay::Client,
+    jt: bluepay_jt::Client,
+    sgate: sgate::Client,
+) -> Result<(String, Inbox), String> {
+    let inbox: Inbox = Arc::default();
+    let accepted = inbox.clone();
+    let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap, body: Bytes| {
+        let (bluepay, jt, sgate, accepted) =
+            (bluepay.clone(), jt.clone(), sgate.clone(), accepted.clone());
+        async move {
+            let path = uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default();
+            let event = if path.starts_with("/bluepay/") {
+                bluepay.notifications().map(|n| {
+                    n.verify_notification(&body)
+                        .map(|e| format!("{e:?}"))
+                        .map_err(fail)
+                })
+            } else if path.starts_with("/jt/") {
+                jt.notifications().map(|n| {
+                    n.verify_notification(&body)
+                        .map(|e| format!("{e:?}"))
+                        .map_err(fail)
+                })
+            } else {
+                Some(
+                    sgate
+                        .verify_callback(&headers, &path, &body)
+                        .map(|e| match e {
+                            // Decrypted for us; shown here only to prove it.
+                            sgate::Notification::SalaryStatusChange(order) => format!(
+                                "SalaryStatusChange status={:?} cardno={}",
+                                order.data.status,
+                                order
+                                    .data
+                                    .custominfo
+                                    .and_then(|c| c.cardno)
+                                    .map(|c| c.expose().to_string())
+                                    .unwrap_or_default()
+                            ),
+                            other => format!("{other:?}"),
+                        })
+                        .map_err(fail),
+                )
+            };
+            match event {
+                Some(Ok(text)) => {
+                    if let Ok(mut inbox) = accepted.lock() {
+                        inbox.push(text);
+                    }
+                    (StatusCode::OK, bluepay::ACK_BODY)
+                }
+                _ => (StatusCode::UNAUTHORIZED, "refused"),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(fail)?;
+    let url = format!("http://{}", listener.local_addr().map_err(fail)?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((url, inbox))
 }
 
 async fn run() -> Result<(), String> {
-    // Test keys: in production the merchant key is yours, the gateway key is BluePay's public key.
-    let merchant = PrivateKey::from_text(include_str!("../tests/fixtures/merchant-2048.pem"))
-        .map_err(|e| e.to_string())?;
-    let gateway = PrivateKey::from_text(include_str!("../tests/fixtures/gateway-2048.pem"))
-        .map_err(|e| e.to_string())?;
-
-    let server = common::EnvelopeServer::start(
-        bluepay::spec().document(),
-        APP_ID,
-        merchant.public_key(),
-        HashAlgorithm::Sha256,
-    )
-    .await;
-    println!("Local BluePay gateway on {}\n", server.base_url);
-
-    let client = Client::new(
-        Config::new(Environment::Url(server.base_url.clone()), APP_ID, &merchant)
-            .gateway_public_key(gateway.public_key()),
-    )
-    .map_err(|e| e.to_string())?;
-
-    step(1, "Balance Inquiry");
-    server.script(
-        "balance_inquiry",
-        common::Reply::Json(
-            json!({"code":10000,"message":"Success","data":{"balance":"10000.00"}}),
-        ),
+    // Test keys from the repository (in production: your key, the gateways' public keys).
+    let key = |text: &str| PrivateKey::from_text(text).map_err(fail);
+    let keys = SandboxKeys {
+        bluepay_merchant: key(include_str!("../tests/fixtures/merchant-2048.pem"))?,
+        bluepay_gateway: key(include_str!("../tests/fixtures/gateway-2048.pem"))?,
+        sgate_merchant: key(include_str!("../tests/fixtures/sgate-merchant-2048.pem"))?,
+        sgate_system: key(include_str!("../tests/fixtures/sgate-system-2048.pem"))?,
+    };
+    let sandbox = Sandbox::start(SandboxConfig {
+        storage: Storage::Memory,
+        keys: Some(keys),
+        auto_delay: Duration::from_millis(200),
+        ..SandboxConfig::default()
+    })
+    .await
+    .map_err(fail)?;
+    println!(
+        "paybind sandbox on {} (admin API: {})",
+        sandbox.base_url(),
+        sandbox.admin_url()
     );
-    let balance = client
-        .balance_inquiry(types::BalanceInquiryParam::builder())
+
+    // Two lines per client: the sandbox hands out its URL and keys.
+    let bp = bluepay::Client::new(sandbox.bluepay_config()).map_err(fail)?;
+    let jt = bluepay_jt::Client::new(sandbox.bluepay_jt_config()).map_err(fail)?;
+    let sg = sgate::Client::new(sandbox.sgate_config()).map_err(fail)?;
+    let (merchant, inbox) = merchant_endpoint(bp.clone(), jt.clone(), sg.clone()).await?;
+    println!("merchant notification endpoint on {merchant}");
+
+    // ---------------------------------------------------------------- BluePay
+    step("BluePay · Balance Inquiry");
+    let balance = bp
+        .balance_inquiry(bluepay::types::BalanceInquiryParam::builder())
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(fail)?;
     println!("   balance: THB {}", balance.balance);
     check(
         balance.balance.minor_units() == 1_000_000,
-        "balance is THB 10000.00",
+        "the sandbox merchant starts with THB 10000.00",
     )?;
 
-    step(2, "QR Code Create (THB 10.00)");
-    let qr = client
+    step("BluePay · QR Code Create (THB 10.00)");
+    let qr = bp
         .qr_code_create(
-            types::QrCodeCreateParam::builder()
+            bluepay::types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
-                .mch_order_id("PC880001")
+                .mch_order_id("QS0001")
                 .amount(Amount::from_minor_units(1000))
-                .notify_url("https://merchant.example/bluepay/notify"),
+                .notify_url(format!("{merchant}/bluepay/notify")),
         )
         .await
-        .map_err(|e| e.to_string())?;
-    let sent = server
-        .recorded()
+        .map_err(fail)?;
+    println!(
+        "   QR payload: {}",
+        qr.qr_code_content.as_deref().unwrap_or("?")
+    );
+    let sent = sandbox
+        .requests()
         .pop()
         .ok_or("nothing reached the gateway")?;
-    println!("   signed param: {}", sent.param_text);
-    check(sent.signature_ok, "the gateway verified the RSA signature")?;
-    check(sent.schema_errors.is_empty(), "the param fits the schema")?;
-    println!("   QR payload: {:?}", qr.qr_code_content);
+    println!("   signed param: {}", sent.param_text.unwrap_or_default());
+    check(
+        sent.signature_ok,
+        "the gateway verified the RSA signature over param",
+    )?;
+    check(
+        qr.transaction_status == Some(bluepay::TransactionStatus::Pending),
+        "the QR code waits for the payer",
+    )?;
 
-    step(3, "The payer pays; BluePay notifies the merchant");
-    let param = json!({
-        "eventName": "qrcode.payment.success", "mchOrderId": "PC880001",
-        "channelCode": "THAI_DYNAMIC_QR", "transactionId": "C1051669624201385891",
-        "amount": 1000, "transactionStatus": "COMPLETED",
-        "createTime": "2022-11-28 22:10:10", "returnTime": "2022-11-28 22:11:00", "remark": "example"
-    })
-    .to_string();
-    let sign = RsaSigner::new(&gateway, HashAlgorithm::Sha256).sign_base64(param.as_bytes());
-    let body = json!({"param": param, "sign": sign}).to_string();
-    let notifications: &Notifications =
-        client.notifications().ok_or("no gateway key configured")?;
-    let event = notifications
-        .verify_notification(body.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let Notification::QrCodePayment(paid) = event else {
-        return Err(format!("unexpected notification {event:?}"));
-    };
+    step("BluePay · the payer pays (simulated through the admin API)");
+    sandbox
+        .admin()
+        .post("bluepay/orders/QS0001/pay", json!({}))
+        .await
+        .map_err(fail)?;
+    let event = received(&inbox, "QrCodePayment").await?;
     println!(
-        "   verified: {} paid THB {} ({})",
-        paid.mch_order_id.as_deref().unwrap_or("?"),
-        paid.amount,
-        paid.transaction_status
+        "   verified notification: {}",
+        &event[..event.len().min(160)]
     );
     check(
-        paid.amount.minor_units() == 1000,
-        "the notification is genuine and typed",
+        event.contains("mch_order_id: Some(\"QS0001\")") && event.contains("amount: Amount(1000)"),
+        "a genuine, typed payment notification for THB 10.00",
     )?;
-    println!("   answer BluePay with: {}", bluepay::ACK_BODY);
-    let forged = body.replace("1000", "9000");
-    check(
-        notifications
-            .verify_notification(forged.as_bytes())
-            .is_err(),
-        "a forged amount is refused",
-    )?;
+    let transaction_id = qr.transaction_id.ok_or("no transaction id")?.to_string();
 
-    step(4, "Refund THB 5.00 of the payment");
-    let refund = client
+    step("BluePay · Refund THB 5.00");
+    let refund = bp
         .refund_create(
-            types::RefundCreateParam::builder()
-                .mch_refund_order_id("refund488455057142")
-                .original_transaction_id(paid.transaction_id.clone())
+            bluepay::types::RefundCreateParam::builder()
+                .mch_refund_order_id("QSREFUND1")
+                .original_transaction_id(transaction_id)
                 .refund_amount(Amount::from_minor_units(500))
-                .refund_callback_url("https://merchant.example/bluepay/refund"),
+                .refund_callback_url(format!("{merchant}/bluepay/refund")),
         )
         .await
-        .map_err(|e| e.to_string())?;
-    let sent = server
-        .recorded()
-        .pop()
-        .ok_or("nothing reached the gateway")?;
+        .map_err(fail)?;
+    println!(
+        "   refund {:?} is {:?}",
+        refund.refund_transaction_id, refund.refund_status
+    );
+    let event = received(&inbox, "Refund(").await?;
     check(
-        sent.signature_ok && sent.param["refundAmount"] == 500,
-        "refund sent, signed, amount in satang",
+        event.contains("refund_amount: Amount(500)") && event.contains("Complete"),
+        "the refund completed and its notification verified",
     )?;
-    println!("   refund status: {:?}", refund.refund_status);
+
+    // ---------------------------------------------------------------- BluePay JT
+    step("BluePay JT · Create Authorization Url (direct debit)");
+    let apply = jt
+        .call_json(
+            "direct_debit_token_apply",
+            json!({"userId": "rider001", "requestId": "QSAUTH1", "channelCode": "BLUEPAY_DIRECT_DEBIT",
+                   "terminalType": "WEB", "notifyUrl": format!("{merchant}/jt/auth"),
+                   "redirectUrl": "https://merchant.example/back"}),
+        )
+        .await
+        .map_err(fail)?;
+    println!(
+        "   send the payer to: {}",
+        apply["authUrl"].as_str().unwrap_or("?")
+    );
+    sandbox
+        .admin()
+        .post("bluepay-jt/direct-debit/QSAUTH1/authorize", json!({}))
+        .await
+        .map_err(fail)?;
+    let event = received(&inbox, "DirectDebitAuthorization").await?;
+    let token = event
+        .split("paytoken: Some(\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("the authorization notification carries no paytoken")?
+        .to_string();
+    check(
+        !token.is_empty(),
+        &format!("authorized; verified notification carries payToken {token}"),
+    )?;
+
+    step("BluePay JT · Direct Debit THB 500.00 with the token");
+    let debit = jt
+        .call_json(
+            "direct_debit_pay",
+            json!({"mchOrderId": "QSDEBIT1", "amount": 50000, "channelCode": "BLUEPAY_DIRECT_DEBIT",
+                   "payToken": token, "notifyUrl": format!("{merchant}/jt/debit")}),
+        )
+        .await
+        .map_err(fail)?;
+    println!(
+        "   debit {} is {}",
+        debit["transactionId"], debit["transactionStatus"]
+    );
+    let event = received(&inbox, "DirectDebitPayment").await?;
+    check(
+        event.contains("QSDEBIT1") && event.contains("Completed"),
+        "the debit completed and its notification verified",
+    )?;
+
+    step("BluePay JT · Add Ticket for the debit");
+    let ticket = jt
+        .call_json(
+            "ticket_add",
+            json!({"requestId": "QSTICKET1", "mchOrderId": "QSDEBIT1", "amount": 50000, "ticketType": 1,
+                   "payerType": 1, "courierMobile": "0611111111", "transactionDate": "2025-10-29",
+                   "notifyUrl": format!("{merchant}/jt/ticket"), "problemDescription": "Parcel delivered twice",
+                   "proofImage": ["bluepay/onboard/extern/22fe507ee71d04cee1665b9879164724.jpg"]}),
+        )
+        .await
+        .map_err(fail)?;
+    let ticket_no = ticket["ticketNo"].as_str().unwrap_or_default().to_string();
+    check(!ticket_no.is_empty(), &format!("ticket {ticket_no} opened"))?;
+
+    // ---------------------------------------------------------------- SGATE
+    sandbox
+        .admin()
+        .put(
+            "settings",
+            json!({"sgate_callback_url": format!("{merchant}/sgate/callback")}),
+        )
+        .await
+        .map_err(fail)?;
+    step("SGATE · Create customer (a documented sandbox test account)");
+    let customer = sg
+        .customer_create(
+            sgate::types::CustomerCreateParam::builder()
+                .name_e("Test Payee")
+                .name_a("Test Payee")
+                .mercustomid("qs-001")
+                .identity("1012345678")
+                .bankcode(Some(
+                    "1174c"
+                        .parse::<sgate::types::BankCodeParam>()
+                        .map_err(fail)?,
+                ))
+                .cardno(Some("5123450000000001".into()))
+                .ibanaccount(Some(
+                    "SA0000000000000000000001"
+                        .parse::<sgate::types::CustomerCreateParamIbanaccount>()
+                        .map_err(fail)?,
+                )),
+        )
+        .await
+        .map_err(fail)?;
+    let sent = sandbox.requests().pop().ok_or("nothing reached SGATE")?;
+    check(
+        sent.signature_ok && !sent.body.contains("1012345678"),
+        "signed in the V-* headers; identity and card number sent encrypted",
+    )?;
+    println!(
+        "   customer {:?} is {:?}",
+        customer.customid, customer.status
+    );
+
+    step("SGATE · approval (automatic for test accounts)");
+    let event = received(&inbox, "CustomStatusChange").await?;
+    check(
+        event.contains("Normal"),
+        "verified callback: the customer is approved",
+    )?;
+
+    step("SGATE · Create payment order (SAR 18.75)");
+    let order = sg
+        .payment_order_create(
+            sgate::types::PaymentOrderCreateParam::builder()
+                .mercustomid(Some(
+                    "qs-001"
+                        .parse::<sgate::types::PaymentOrderCreateParamMercustomid>()
+                        .map_err(fail)?,
+                ))
+                .payeeuid("QSPAYOUT1")
+                .amount("18.75".parse::<Decimal2>().map_err(fail)?)
+                .currency(sgate::types::PaymentOrderCreateParamCurrency::Sar)
+                .paymentmethod(sgate::types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
+        )
+        .await
+        .map_err(fail)?;
+    println!(
+        "   order {:?}: amount {:?}, fee {:?}, status {:?}",
+        order.ticketid,
+        order.amount.map(|a| a.to_string()),
+        order.fee.map(|a| a.to_string()),
+        order.status
+    );
+    let event = received(&inbox, "SalaryStatusChange").await?;
+    println!("   verified callback: {event}");
+    check(
+        event.contains("Transferred") && event.contains("cardno=5123450000000001"),
+        "the payout was transferred; the callback verified and its card number decrypted",
+    )?;
+
+    let notifications = sandbox.notifications().map_err(fail)?;
+    let delivered = notifications
+        .iter()
+        .filter(|n| n["status"] == "delivered")
+        .count();
+    check(
+        delivered == notifications.len() && delivered == 6,
+        &format!("all {delivered} notifications acknowledged"),
+    )?;
     Ok(())
 }

@@ -21,3 +21,6 @@ pub mod bluepay_jt;
 
 #[cfg(feature = "sgate")]
 pub mod sgate;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

@@ -1,16 +1,18 @@
-//! Every BluePay operation end to end over real HTTP against a local gateway that verifies the
-//! signature with the merchant public key and validates `param` with an independent validator.
+//! Every BluePay operation end to end over real HTTP against the sandbox, which verifies the
+//! signature with the merchant public key and validates `param`; the tests check each param
+//! again with an independent validator (`jsonschema`), and use the sandbox's fault injection
+//! for the answers a real gateway gives only on a bad day.
 
 mod common;
 
 use std::time::Duration;
 
-use common::{EnvelopeServer, Reply};
 use paybind::bluepay::{self, types, Client, Config, Environment, ResultCode, TimestampUnit};
 use paybind::clock::FixedClock;
 use paybind::envelope::{Error, HashAlgorithm};
 use paybind::keys::PrivateKey;
 use paybind::money::Amount;
+use paybind::sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 const APP_ID: &str = "c9b002aef1d7496c9df078d937896605";
@@ -20,62 +22,92 @@ fn merchant_key() -> PrivateKey {
     PrivateKey::from_text(include_str!("fixtures/merchant-2048.pem")).expect("fixture key")
 }
 
-async fn setup() -> (EnvelopeServer, Client) {
-    let key = merchant_key();
-    let server = EnvelopeServer::start(
-        bluepay::spec().document(),
-        APP_ID,
-        key.public_key(),
-        HashAlgorithm::Sha256,
-    )
-    .await;
-    let config = Config::new(Environment::Url(server.base_url.clone()), APP_ID, &key)
-        .clock(FixedClock(NOW_MS));
-    (server, Client::new(config).expect("client"))
+/// The sandbox (no timestamp window: the tests use fixed clocks and the docs' examples) and a
+/// client on it with a fixed clock.
+async fn setup() -> (Sandbox, Client) {
+    let sandbox = Sandbox::start(SandboxConfig {
+        bluepay_app_id: APP_ID.into(),
+        timestamp_window: None,
+        ..common::config()
+    })
+    .await
+    .expect("sandbox");
+    let config = sandbox.bluepay_config().clock(FixedClock(NOW_MS));
+    (sandbox, Client::new(config).expect("client"))
+}
+
+/// Makes the next call of `operation` answer with `body` exactly.
+async fn script(sandbox: &Sandbox, operation: &str, fault: Value) {
+    let mut f = json!({"gateway": "bluepay", "operation": operation, "times": 1});
+    f.as_object_mut()
+        .unwrap()
+        .extend(fault.as_object().unwrap().clone());
+    sandbox.admin().put("faults", f).await.expect("fault");
 }
 
 fn request_example(op: &paybind::spec::Operation) -> Value {
-    let path = op.path.replace('~', "~0").replace('/', "~1");
-    bluepay::spec()
-        .document()
-        .pointer(&format!(
-            "/paths/{path}/post/requestBody/content/application~1json/example"
-        ))
-        .cloned()
-        .unwrap_or_else(|| panic!("{} has no request example", op.id))
+    common::request_example(bluepay::spec(), op)
 }
 
 #[tokio::test]
-async fn every_operation_round_trips_over_http() {
-    let (server, client) = setup().await;
-    let covered = common::check_every_operation(
-        &server,
-        bluepay::spec(),
-        bluepay::operations(),
-        APP_ID,
-        async |id, param| {
-            client
-                .call_json(id, param)
-                .await
-                .map_err(|e| format!("{e:?}"))
-        },
-    )
-    .await;
+async fn every_operation_reaches_the_gateway_signed_and_valid() {
+    let (sandbox, client) = setup().await;
+    let mut covered = Vec::new();
+    for op in bluepay::operations() {
+        let example = request_example(op);
+        let result = client.call_json(op.id, example.clone()).await;
+        let seen = sandbox.requests().pop().expect("request logged");
+        assert_eq!(seen.operation, op.id);
+        assert!(seen.signature_ok, "{}: signature rejected", op.id);
+        assert_eq!(
+            seen.param, example,
+            "{}: param differs from the docs' example",
+            op.id
+        );
+        let errors = common::schema_errors(
+            bluepay::spec().document(),
+            op.body_schema.unwrap(),
+            &seen.param,
+        );
+        assert!(errors.is_empty(), "{}: {errors:?}", op.id);
+        assert_eq!(
+            serde_json::from_str::<Value>(seen.param_text.as_deref().unwrap()).unwrap(),
+            example
+        );
+        assert!(
+            seen.body.contains(&format!("\"appId\":\"{APP_ID}\"")),
+            "{}",
+            seen.body
+        );
+        // The answer is data the model reads, or a business code of the stateful gateway
+        // (the examples refer to orders this sandbox has not seen) — never an envelope error.
+        match result {
+            Ok(_) => {}
+            Err(Error::Api(api)) => assert!(
+                ![21001, 21002, 21003, 21008, 21009].contains(&api.code.code()),
+                "{}: {:?}",
+                op.id,
+                api
+            ),
+            Err(other) => panic!("{}: {other:?}", op.id),
+        }
+        covered.push(op.id);
+    }
     assert_eq!(covered.len(), 17, "{covered:?}");
 }
 
 #[tokio::test]
 async fn timestamp_comes_from_the_clock_in_the_chosen_unit() {
-    let (server, client) = setup().await;
+    let (sandbox, client) = setup().await;
     client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .expect("balance");
-    assert_eq!(server.recorded()[0].param, json!({"timestamp": NOW_MS}));
+    assert_eq!(sandbox.requests()[0].param, json!({"timestamp": NOW_MS}));
 
-    let key = merchant_key();
     let seconds = Client::new(
-        Config::new(Environment::Url(server.base_url.clone()), APP_ID, &key)
+        sandbox
+            .bluepay_config()
             .clock(FixedClock(NOW_MS))
             .timestamp_unit(TimestampUnit::Seconds),
     )
@@ -85,23 +117,19 @@ async fn timestamp_comes_from_the_clock_in_the_chosen_unit() {
         .await
         .expect("balance");
     assert_eq!(
-        server.recorded()[1].param,
+        sandbox.requests()[1].param,
         json!({"timestamp": NOW_MS / 1000})
     );
 }
 
 #[tokio::test]
 async fn typed_call_returns_typed_data() {
-    let (server, client) = setup().await;
-    server.script(
-        "balance_inquiry",
-        Reply::Json(json!({"code":10000,"message":"Success","data":{"balance":"10000.25"}})),
-    );
+    let (sandbox, client) = setup().await;
     let balance = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .expect("balance");
-    assert_eq!(balance.balance.minor_units(), 1_000_025);
+    assert_eq!(balance.balance.minor_units(), 1_000_000);
 
     let qr = client
         .qr_code_create(
@@ -113,20 +141,32 @@ async fn typed_call_returns_typed_data() {
         )
         .await
         .expect("qr");
-    let sent = &server.recorded()[1];
+    let sent = &sandbox.requests()[1];
     assert_eq!(sent.param["amount"], 1000);
     assert_eq!(sent.param["mchOrderId"], "PC880001");
+    assert_eq!(qr.mch_order_id.as_deref(), Some("PC880001"));
     assert_eq!(
-        serde_json::to_value(&qr).unwrap(),
-        common::without_nulls(&server.default_data("qr_code_create"))
+        qr.transaction_status,
+        Some(bluepay::TransactionStatus::Pending)
+    );
+    assert_eq!(qr.qr_status, Some(bluepay::QrStatus::Active));
+    assert!(qr.qr_code_content.is_some() && qr.transaction_id.is_some());
+    // What the model kept is exactly what the gateway sent (nothing dropped, nothing added).
+    let detail = client
+        .call_json("qr_code_detail", json!({"mchOrderId": "PC880001"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["transactionId"],
+        serde_json::to_value(&qr.transaction_id).unwrap()
     );
 }
 
 #[tokio::test]
 async fn gateway_codes_become_typed_errors_with_the_raw_body() {
-    let (server, client) = setup().await;
+    let (sandbox, client) = setup().await;
     let body = json!({"code": 21014, "message": "Merchant balance insufficient", "data": null});
-    server.script("balance_inquiry", Reply::Json(body.clone()));
+    script(&sandbox, "balance_inquiry", json!({"error_code": 21014})).await;
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
@@ -140,10 +180,12 @@ async fn gateway_codes_become_typed_errors_with_the_raw_body() {
     assert_eq!(api.message, "Merchant balance insufficient");
     assert_eq!(serde_json::from_slice::<Value>(&api.raw).unwrap(), body);
 
-    server.script(
+    script(
+        &sandbox,
         "balance_inquiry",
-        Reply::Json(json!({"code": 21000, "message": "Server error, Please try again later."})),
-    );
+        json!({"body": {"code": 21000, "message": "Server error, Please try again later."}}),
+    )
+    .await;
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
@@ -154,11 +196,13 @@ async fn gateway_codes_become_typed_errors_with_the_raw_body() {
 
 #[tokio::test]
 async fn an_unknown_code_is_kept() {
-    let (server, client) = setup().await;
-    server.script(
+    let (sandbox, client) = setup().await;
+    script(
+        &sandbox,
         "balance_inquiry",
-        Reply::Json(json!({"code": "29999", "message": "brand new"})),
-    );
+        json!({"body": {"code": "29999", "message": "brand new"}}),
+    )
+    .await;
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
@@ -170,11 +214,8 @@ async fn an_unknown_code_is_kept() {
 
 #[tokio::test]
 async fn http_errors_and_garbage_are_distinct_variants() {
-    let (server, client) = setup().await;
-    server.script(
-        "balance_inquiry",
-        Reply::Raw(503, b"upstream busy".to_vec()),
-    );
+    let (sandbox, client) = setup().await;
+    script(&sandbox, "balance_inquiry", json!({"http_status": 503})).await;
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
@@ -182,30 +223,29 @@ async fn http_errors_and_garbage_are_distinct_variants() {
     match &err {
         Error::Http { status, raw } => {
             assert_eq!(status.as_u16(), 503);
-            assert_eq!(&raw[..], b"upstream busy");
+            assert_eq!(&raw[..], b"sandbox fault: HTTP 503");
         }
         other => panic!("{other:?}"),
     }
     assert!(err.is_retryable());
 
-    server.script(
-        "balance_inquiry",
-        Reply::Raw(200, b"<html>oops</html>".to_vec()),
-    );
+    script(&sandbox, "balance_inquiry", json!({"malformed_json": true})).await;
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .unwrap_err();
     match &err {
-        Error::Decode { raw, .. } => assert_eq!(&raw[..], b"<html>oops</html>"),
+        Error::Decode { raw, .. } => assert!(raw.starts_with(b"{\"code\":10000"), "{raw:?}"),
         other => panic!("{other:?}"),
     }
 
     // Success code whose data does not fit the model.
-    server.script(
+    script(
+        &sandbox,
         "balance_inquiry",
-        Reply::Json(json!({"code": 10000, "message": "Success", "data": {"balance": 12}})),
-    );
+        json!({"body": {"code": 10000, "message": "Success", "data": {"balance": 12}}}),
+    )
+    .await;
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
@@ -215,14 +255,10 @@ async fn http_errors_and_garbage_are_distinct_variants() {
 
 #[tokio::test]
 async fn a_timeout_says_the_request_may_have_been_sent() {
-    let (server, _) = setup().await;
-    let key = merchant_key();
-    let client = Client::new(
-        Config::new(Environment::Url(server.base_url.clone()), APP_ID, &key)
-            .timeout(Duration::from_millis(200)),
-    )
-    .expect("client");
-    server.script("balance_inquiry", Reply::Delay(Duration::from_secs(3)));
+    let (sandbox, _) = setup().await;
+    let client =
+        Client::new(sandbox.bluepay_config().timeout(Duration::from_millis(200))).expect("client");
+    script(&sandbox, "balance_inquiry", json!({"latency_ms": 3000})).await;
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
@@ -268,7 +304,7 @@ async fn a_refused_connection_was_never_sent() {
 
 #[tokio::test]
 async fn invalid_params_are_refused_before_sending() {
-    let (server, client) = setup().await;
+    let (sandbox, client) = setup().await;
 
     let err = client
         .qr_code_create(
@@ -325,19 +361,21 @@ async fn invalid_params_are_refused_before_sending() {
         .unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
 
-    assert!(server.recorded().is_empty(), "nothing may be sent");
+    assert!(sandbox.requests().is_empty(), "nothing may be sent");
 }
 
 #[tokio::test]
 async fn added_fields_and_enum_values_are_kept() {
-    let (server, client) = setup().await;
-    server.script(
+    let (sandbox, client) = setup().await;
+    script(
+        &sandbox,
         "payout_status",
-        Reply::Json(json!({"code":10000,"message":"Success","data":{
+        json!({"body": {"code":10000,"message":"Success","data":{
             "mchOrderId":"MCHORDERIDC00001","transactionId":"D1656505190221611008","amount":3000,
             "transactionStatus":"REVERSED","createTime":"2023-05-04 11:43:08",
-            "failedCode":-10099,"brandNewField":{"x":1}}})),
-    );
+            "failedCode":-10099,"brandNewField":{"x":1}}}}),
+    )
+    .await;
     let status = client
         .payout_status(types::PayoutStatusParam::builder().mch_order_id("MCHORDERIDC00001"))
         .await
@@ -355,10 +393,10 @@ async fn added_fields_and_enum_values_are_kept() {
 
 #[tokio::test]
 async fn a_wrong_key_is_reported_as_the_gateways_sign_error() {
-    let (server, _) = setup().await;
+    let (sandbox, _) = setup().await;
     let other = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
     let client = Client::new(Config::new(
-        Environment::Url(server.base_url.clone()),
+        Environment::Url(sandbox.bluepay_url()),
         APP_ID,
         &other,
     ))
@@ -373,23 +411,38 @@ async fn a_wrong_key_is_reported_as_the_gateways_sign_error() {
 #[tokio::test]
 async fn sha1_is_selectable() {
     let key = merchant_key();
-    let server = EnvelopeServer::start(
-        bluepay::spec().document(),
-        APP_ID,
-        key.public_key(),
-        HashAlgorithm::Sha1,
-    )
-    .await;
+    let sandbox = Sandbox::start(SandboxConfig {
+        envelope_hash: HashAlgorithm::Sha1,
+        ..common::config()
+    })
+    .await
+    .unwrap();
     let client = Client::new(
-        Config::new(Environment::Url(server.base_url.clone()), APP_ID, &key)
-            .hash(HashAlgorithm::Sha1, &key),
+        Config::new(
+            Environment::Url(sandbox.bluepay_url()),
+            sandbox.bluepay_app_id(),
+            &key,
+        )
+        .hash(HashAlgorithm::Sha1, &key),
     )
     .unwrap();
     client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .expect("sha1 accepted");
-    assert!(server.recorded()[0].signature_ok);
+    assert!(sandbox.requests()[0].signature_ok);
+    // A SHA-256 signature is refused by a SHA-1 gateway.
+    let sha256 = Client::new(Config::new(
+        Environment::Url(sandbox.bluepay_url()),
+        sandbox.bluepay_app_id(),
+        &key,
+    ))
+    .unwrap();
+    let err = sha256
+        .balance_inquiry(types::BalanceInquiryParam::builder())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ResultCode::SignError));
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! BluePay JT: every operation over HTTP, the seed pages' examples, every field rule refused
-//! before sending, notifications (openssl-signed and tampered), and the report download.
+//! BluePay JT: every operation over HTTP against the sandbox, the seed pages' examples, every
+//! field rule refused before sending, notifications (openssl-signed and tampered), and the
+//! report download.
 #![cfg(feature = "bluepay-jt")]
 
 mod common;
@@ -7,13 +8,13 @@ mod common;
 use std::process::Command;
 
 use base64::Engine as _;
-use common::{EnvelopeServer, Reply};
 use paybind::bluepay_jt::{
     self, types, Client, Config, Environment, Notification, Notifications, ResultCode,
 };
 use paybind::clock::FixedClock;
 use paybind::envelope::{Error, HashAlgorithm, NotifyError, RsaSigner};
 use paybind::keys::{PrivateKey, PublicKey};
+use paybind::sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 const APP_ID: &str = "3d717fb236534ef0a63f7c44c25260c6";
@@ -22,21 +23,33 @@ fn merchant_key() -> PrivateKey {
     PrivateKey::from_text(include_str!("fixtures/merchant-2048.pem")).unwrap()
 }
 
-async fn setup() -> (EnvelopeServer, Client) {
+async fn setup() -> (Sandbox, Client) {
     let key = merchant_key();
-    let server = EnvelopeServer::start(
-        bluepay_jt::spec().document(),
-        APP_ID,
-        key.public_key(),
-        HashAlgorithm::Sha256,
-    )
-    .await;
+    let sandbox = Sandbox::start(SandboxConfig {
+        bluepay_jt_app_id: APP_ID.into(),
+        timestamp_window: None,
+        ..common::config()
+    })
+    .await
+    .unwrap();
     let client = Client::new(
-        Config::new(Environment::Url(server.base_url.clone()), APP_ID, &key)
+        Config::new(Environment::Url(sandbox.bluepay_jt_url()), APP_ID, &key)
             .clock(FixedClock(1_700_000_000_000)),
     )
     .unwrap();
-    (server, client)
+    (sandbox, client)
+}
+
+/// Makes the next call of `operation` answer with exactly `body`.
+async fn script(sandbox: &Sandbox, operation: &str, body: Value) {
+    sandbox
+        .admin()
+        .put(
+            "faults",
+            json!({"gateway": "bluepay-jt", "operation": operation, "times": 1, "body": body}),
+        )
+        .await
+        .unwrap();
 }
 
 /// The JSON object that follows `heading` in a seed page.
@@ -64,27 +77,44 @@ const ADD_TICKET_SEED: &str = include_str!("fixtures/seeds/bluepay-jt-add-ticket
 const DD_DETAIL_SEED: &str = include_str!("fixtures/seeds/bluepay-jt-direct-debit-detail.txt");
 
 #[tokio::test]
-async fn every_jt_operation_round_trips_over_http() {
-    let (server, client) = setup().await;
-    let covered = common::check_every_operation(
-        &server,
-        bluepay_jt::spec(),
-        bluepay_jt::operations(),
-        APP_ID,
-        async |id, param| {
-            client
-                .call_json(id, param)
-                .await
-                .map_err(|e| format!("{e:?}"))
-        },
-    )
-    .await;
+async fn every_jt_operation_reaches_the_gateway_signed_and_valid() {
+    let (sandbox, client) = setup().await;
+    let mut covered = Vec::new();
+    for op in bluepay_jt::operations() {
+        let example = common::request_example(bluepay_jt::spec(), op);
+        let result = client.call_json(op.id, example.clone()).await;
+        let seen = sandbox.requests().pop().expect("request logged");
+        assert_eq!(seen.operation, op.id);
+        assert!(seen.signature_ok, "{}: signature rejected", op.id);
+        assert_eq!(
+            seen.param, example,
+            "{}: param differs from the docs' example",
+            op.id
+        );
+        let errors = common::schema_errors(
+            bluepay_jt::spec().document(),
+            op.body_schema.unwrap(),
+            &seen.param,
+        );
+        assert!(errors.is_empty(), "{}: {errors:?}", op.id);
+        match result {
+            Ok(_) => {}
+            Err(Error::Api(api)) => assert!(
+                ![21001, 21002, 21003, 21008, 21009].contains(&api.code.code()),
+                "{}: {:?}",
+                op.id,
+                api
+            ),
+            Err(other) => panic!("{}: {other:?}", op.id),
+        }
+        covered.push(op.id);
+    }
     assert_eq!(covered.len(), 12, "{covered:?}");
 }
 
 #[tokio::test]
 async fn the_add_ticket_seed_round_trips() {
-    let (server, client) = setup().await;
+    let (sandbox, client) = setup().await;
     let param = seed_json(ADD_TICKET_SEED, "# Param content");
     let response = seed_json(ADD_TICKET_SEED, "# Response example");
     // The seed's request body carries the same param as a string.
@@ -92,11 +122,19 @@ async fn the_add_ticket_seed_round_trips() {
     let body_param: Value = serde_json::from_str(body["param"].as_str().unwrap()).unwrap();
     assert_eq!(body_param, param);
 
-    server.script("ticket_add", Reply::Json(response.clone()));
+    // The sandbox's own answer: a ticket number for this request id.
     let typed: types::TicketAddParam = serde_json::from_value(param.clone()).unwrap();
+    let own = client.ticket_add(typed.clone()).await.unwrap();
+    assert_eq!(own.request_id.as_deref(), Some("wwtestce20252902"));
+    // The seed's answer decodes to the same data.
+    script(&sandbox, "ticket_add", response.clone()).await;
     let data = client.ticket_add(typed).await.unwrap();
-    let sent = server.recorded().pop().unwrap();
-    assert!(sent.signature_ok && sent.schema_errors.is_empty());
+    let sent = sandbox.requests().pop().unwrap();
+    assert!(sent.signature_ok);
+    assert!(
+        common::schema_errors(bluepay_jt::spec().document(), "TicketAddParam", &sent.param)
+            .is_empty()
+    );
     // The ticket page has no timestamp field; nothing is added to the seed's param.
     assert_eq!(sent.param, param);
     assert_eq!(serde_json::to_value(&data).unwrap(), response["data"]);
@@ -104,16 +142,22 @@ async fn the_add_ticket_seed_round_trips() {
 
 #[tokio::test]
 async fn the_direct_debit_detail_seed_round_trips_with_both_items() {
-    let (server, client) = setup().await;
+    let (sandbox, client) = setup().await;
     let param = seed_json(DD_DETAIL_SEED, "# Param content");
     let response = seed_json(DD_DETAIL_SEED, "# Response example");
     assert_eq!(response["data"]["items"].as_array().unwrap().len(), 2);
-    server.script("direct_debit_detail", Reply::Json(response.clone()));
+    // Unknown to the sandbox: 21006.
+    let err = client
+        .call_json("direct_debit_detail", param.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ResultCode::TransactionNotFound));
+    script(&sandbox, "direct_debit_detail", response.clone()).await;
     let data = client
         .call_json("direct_debit_detail", param.clone())
         .await
         .unwrap();
-    let sent = server.recorded().pop().unwrap();
+    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(sent.param, param);
     assert_eq!(data, common::without_nulls(&response["data"]));
     let typed: types::DirectDebitDetailData = serde_json::from_value(data).unwrap();
@@ -123,7 +167,7 @@ async fn the_direct_debit_detail_seed_round_trips_with_both_items() {
 /// Each documented field rule: a violating value is refused, naming the field, and nothing is sent.
 #[tokio::test]
 async fn every_field_rule_is_enforced_before_sending() {
-    let (server, client) = setup().await;
+    let (sandbox, client) = setup().await;
     let ticket = seed_json(ADD_TICKET_SEED, "# Param content");
     let pay = bluepay_jt::spec()
         .document()
@@ -242,17 +286,21 @@ async fn every_field_rule_is_enforced_before_sending() {
             other => panic!("{op} {field}: {other:?}"),
         }
     }
-    assert!(server.recorded().is_empty(), "nothing may be sent");
+    assert!(sandbox.requests().is_empty(), "nothing may be sent");
 
     // The rider pays: no payerMobile needed, and the request goes out.
     let rider = with(&ticket, "payerType", json!(1)).pipe(|t| without(&t, "payerMobile"));
     client.call_json("ticket_add", rider).await.unwrap();
-    assert_eq!(server.recorded().len(), 1);
+    assert_eq!(sandbox.requests().len(), 1);
     // A landline is a valid TH phone.
     client
         .call_json(
             "ticket_add",
-            with(&ticket, "courierMobile", json!("021234567")),
+            with(
+                &with(&ticket, "courierMobile", json!("021234567")),
+                "requestId",
+                json!("wwtestce20252903"),
+            ),
         )
         .await
         .unwrap();
@@ -285,11 +333,15 @@ fn item(base: &Value, field: &str, value: Value) -> Value {
 
 #[tokio::test]
 async fn jt_codes_mean_what_the_jt_list_says() {
-    let (server, client) = setup().await;
-    server.script(
-        "qr_code_detail",
-        Reply::Json(json!({"code": 21004, "message": "Merchant info error"})),
-    );
+    let (sandbox, client) = setup().await;
+    sandbox
+        .admin()
+        .put(
+            "faults",
+            json!({"gateway": "bluepay-jt", "operation": "qr_code_detail", "error_code": 21004}),
+        )
+        .await
+        .unwrap();
     let err = client
         .call_json("qr_code_detail", json!({"mchOrderId": "PC880001"}))
         .await
@@ -304,41 +356,46 @@ async fn jt_codes_mean_what_the_jt_list_says() {
 
 #[tokio::test]
 async fn report_download_streams_the_file() {
-    let (server, client) = setup().await;
-    let file: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
-    server.serve_file("/files/report.csv.gpg", file.clone());
-    server.script(
-        "report_download",
-        Reply::Json(json!({"code":10000,"message":"Success",
-            "data":{"downloadUrl": format!("{}/files/report.csv.gpg", server.base_url)}})),
-    );
-    let param: types::ReportDownloadParam = serde_json::from_value(
-        bluepay_jt::spec()
-            .document()
-            .pointer("/paths/~1open-api~1report~1download/post/requestBody/content/application~1json/example")
-            .cloned()
-            .unwrap(),
+    let (sandbox, client) = setup().await;
+    // A paid QR code today (Thai date): it is in today's payment report.
+    let jt = Client::new(sandbox.bluepay_jt_config()).unwrap();
+    jt.call_json(
+        "qr_code_create",
+        json!({"channelCode": "THAI_DYNAMIC_QR", "mchOrderId": "RPT1", "amount": 1234, "notifyUrl": "http://127.0.0.1:9/n"}),
     )
+    .await
     .unwrap();
+    sandbox
+        .admin()
+        .post("bluepay-jt/orders/RPT1/pay", json!({}))
+        .await
+        .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .format("%Y-%m-%d")
+        .to_string();
+    let param: types::ReportDownloadParam =
+        serde_json::from_value(json!({"countryCode": "TH", "transDate": today, "transType": 2}))
+            .unwrap();
     let mut out = Vec::new();
-    let report = client.download_report(param, &mut out).await.unwrap();
-    assert_eq!(report.bytes, file.len() as u64);
-    assert_eq!(out, file);
-    assert!(report.url.ends_with("/files/report.csv.gpg"));
+    let report = client
+        .download_report(param.clone(), &mut out)
+        .await
+        .unwrap();
+    assert_eq!(report.bytes, out.len() as u64);
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("RPT1") && text.contains(",1234,"), "{text}");
+    assert!(report.url.starts_with(&sandbox.bluepay_jt_url()));
+    assert_eq!(report.content_type.as_deref(), Some("text/csv"));
 
-    server.script(
+    // A link to a file that is not there: HTTP 404.
+    script(
+        &sandbox,
         "report_download",
-        Reply::Json(json!({"code":10000,"message":"Success",
-            "data":{"downloadUrl": format!("{}/files/missing", server.base_url)}})),
-    );
-    let param: types::ReportDownloadParam = serde_json::from_value(
-        bluepay_jt::spec()
-            .document()
-            .pointer("/paths/~1open-api~1report~1download/post/requestBody/content/application~1json/example")
-            .cloned()
-            .unwrap(),
+        json!({"code":10000,"message":"Success",
+            "data":{"downloadUrl": format!("{}/files/missing", sandbox.bluepay_jt_url())}}),
     )
-    .unwrap();
+    .await;
     let err = client
         .download_report(param, &mut Vec::new())
         .await

@@ -1,49 +1,83 @@
-//! Every SGATE operation end to end over real HTTP against the local SGATE in `sgate_support`:
-//! the server checks each request's signature and decrypts its sensitive members independently;
-//! its answers are signed (or tampered with) and carry encrypted members the client must decrypt.
+//! Every SGATE operation end to end over real HTTP against the sandbox: the tests check each
+//! request's signature and decrypt its sensitive members with their own implementation
+//! (`sgate_support`), the sandbox's answers are signed with the system key and carry members
+//! encrypted for the merchant, and fault injection spoils them the ways a client must survive.
 #![cfg(feature = "sgate")]
 
 mod sgate_support;
 
 use paybind::money::Decimal2;
+use paybind::sandbox::Sandbox;
 use paybind::sgate::signing::SignatureError;
 use paybind::sgate::{types, Error, Notification, StatementOutcome, StatusCode};
-use serde_json::json;
-use sgate_support::{plain_value, signed_callback, Reply, Server, Tamper, API_KEY};
+use serde_json::{json, Value};
+use sgate_support::{
+    decrypted, independently_signed, json_of, last, plain_value, signed_callback, API_KEY,
+};
 
-fn decrypted(server: &Server, member: &str) -> String {
-    server.last().decrypted[member]
-        .clone()
-        .unwrap_or_else(|| panic!("{member} did not decrypt with the system private key"))
+async fn fault(sandbox: &Sandbox, operation: &str, fault: Value) {
+    let mut f = json!({"gateway": "sgate", "operation": operation, "times": 1});
+    f.as_object_mut()
+        .unwrap()
+        .extend(fault.as_object().unwrap().clone());
+    sandbox.admin().put("faults", f).await.expect("fault");
+}
+
+/// Waits until the admin API shows `status` at `path`.
+async fn wait_status(sandbox: &Sandbox, path: &str, status: i64) {
+    for _ in 0..500 {
+        if sandbox
+            .admin()
+            .get(path)
+            .await
+            .is_ok_and(|v| v["status"] == status)
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{path} never reached status {status}");
+}
+
+fn bank_customer(mer: &str, cardno: &str) -> types::builder::CustomerCreateParam {
+    types::CustomerCreateParam::builder()
+        .name_e("usera")
+        .name_a("usera")
+        .mercustomid(mer)
+        .identity("1012345678")
+        .bankcode(Some("1174c".parse::<types::BankCodeParam>().unwrap()))
+        .cardno(Some(cardno.into()))
+        .ibanaccount(Some(
+            "1234567892"
+                .parse::<types::CustomerCreateParamIbanaccount>()
+                .unwrap(),
+        ))
 }
 
 #[tokio::test]
 async fn merchant_balance_and_exchange_rate() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
     let balances = client.merchant_balance().await.expect("balance");
-    assert_eq!(balances.len(), 1);
+    assert_eq!(balances.len(), 3);
     assert_eq!(
         balances[0].balance,
-        Some(Decimal2::from_minor_units(99_999_900))
+        Some(Decimal2::from_minor_units(100_000_000))
     );
     assert_eq!(
         balances[0].currency.as_ref().map(|c| c.as_str()),
         Some("SAR")
     );
-    let sent = server.last();
-    assert!(sent.signature_ok);
+    let sent = last(&sandbox);
+    assert!(sent.signature_ok && independently_signed(&sent));
     assert_eq!(sent.method, "GET");
-    assert_eq!(sent.url, "/openApi/v1/merchant/balance");
-    assert_eq!(sent.signed_body, "");
-    assert_eq!(sent.headers["v-api-key"], API_KEY);
+    assert_eq!(sent.path, "/sgate/openApi/v1/merchant/balance");
+    assert_eq!(sent.body, "");
+    assert_eq!(sent.headers["v-api-key"], "<redacted>");
     assert_eq!(sent.headers["v-api-version"], "1");
     assert_eq!(sent.headers["v-timestamp"], "1719411598");
     assert_eq!(sent.headers["v-nonce-str"], sgate_support::CLIENT_NONCE);
-    assert!(sent.headers["user-agent"]
-        .to_str()
-        .unwrap()
-        .starts_with("paybind/"));
+    assert!(sent.headers["user-agent"].starts_with("paybind/"));
     assert!(!sent.headers.contains_key("api-version"));
 
     let rates = client.exchange_rate().await.expect("rates");
@@ -54,43 +88,30 @@ async fn merchant_balance_and_exchange_rate() {
 
 #[tokio::test]
 async fn customer_create_encrypts_out_and_decrypts_in() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
     let customer = client
-        .customer_create(
-            types::CustomerCreateParam::builder()
-                .name_e("usera")
-                .name_a("usera")
-                .mercustomid("u001")
-                .identity("1012345678")
-                .bankcode(Some("1174c".parse::<types::BankCodeParam>().unwrap()))
-                .cardno(Some("5123450000000001".into()))
-                .ibanaccount(Some(
-                    "1234567892"
-                        .parse::<types::CustomerCreateParamIbanaccount>()
-                        .unwrap(),
-                )),
-        )
+        .customer_create(bank_customer("u001", "5123459999999999"))
         .await
         .expect("created");
     // Out: encrypted with the system public key, signed over the exact body.
-    let sent = server.last();
-    assert!(sent.signature_ok);
-    let body = sent.json();
+    let sent = last(&sandbox);
+    assert!(independently_signed(&sent));
+    let body = json_of(&sent);
     assert_ne!(body["identity"], "1012345678");
     assert_eq!(body["identity"].as_str().unwrap().len(), 344);
-    assert_eq!(decrypted(&server, "identity"), "1012345678");
-    assert_eq!(decrypted(&server, "cardno"), "5123450000000001");
+    assert_eq!(decrypted(&sent, "identity").as_deref(), Some("1012345678"));
+    assert_eq!(
+        decrypted(&sent, "cardno").as_deref(),
+        Some("5123459999999999")
+    );
     assert_eq!(body["ibanaccount"], "1234567892");
     // In: decrypted with the merchant private key, redacted in Debug.
-    assert_eq!(customer.customid.as_deref(), Some("12ad4"));
-    assert_eq!(
-        customer.identity.as_ref().unwrap().expose(),
-        plain_value("identity")
-    );
+    assert!(customer.customid.is_some());
+    assert_eq!(customer.identity.as_ref().unwrap().expose(), "1012345678");
     assert_eq!(
         customer.cardno.as_ref().unwrap().expose(),
-        plain_value("cardno")
+        "5123459999999999"
     );
     assert_eq!(customer.identitypic.as_ref().unwrap().expose(), "");
     assert_eq!(
@@ -98,18 +119,26 @@ async fn customer_create_encrypts_out_and_decrypts_in() {
         Some(paybind::sgate::CustomerStatus::Incomplete)
     );
     let debug = format!("{customer:?}");
-    assert!(!debug.contains(plain_value("cardno")), "{debug}");
-    assert!(!debug.contains(plain_value("identity")), "{debug}");
+    assert!(!debug.contains("5123459999999999"), "{debug}");
+    assert!(!debug.contains("1012345678"), "{debug}");
     assert!(debug.contains("Sensitive(redacted)"));
 }
 
 #[tokio::test]
 async fn customer_list_encrypts_query_filters_and_signs_the_encoded_url() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    client
+        .customer_create(bank_customer("u001", "5123450000000001").name_e("user a b"))
+        .await
+        .unwrap();
+    client
+        .customer_create(bank_customer("u002", "5123450000000002"))
+        .await
+        .unwrap();
     let customers = client
         .customer_list(|q| {
-            q.pageno(2u64)
+            q.pageno(1u64)
                 .pagesize(50u64)
                 .cardno("5123450000000001")
                 .name_e("user a")
@@ -119,32 +148,59 @@ async fn customer_list_encrypts_query_filters_and_signs_the_encoded_url() {
     assert_eq!(customers.len(), 1);
     assert_eq!(
         customers[0].identity.as_ref().unwrap().expose(),
-        plain_value("identity")
+        "1012345678"
     );
-    let sent = server.last();
+    let sent = last(&sandbox);
     assert!(
-        sent.signature_ok,
+        independently_signed(&sent),
         "signature covers the urlencoded query as sent"
     );
-    assert!(sent.url.starts_with("/openApi/v1/payee/custom/list?"));
-    assert!(sent.url.contains("pageno=2"));
-    assert!(sent.url.contains("name_e=user+a"));
-    assert!(!sent.url.contains("5123450000000001"));
-    assert_eq!(decrypted(&server, "cardno"), "5123450000000001");
+    assert!(sent
+        .path
+        .starts_with("/sgate/openApi/v1/payee/custom/list?"));
+    assert!(sent.path.contains("pageno=1"));
+    assert!(sent.path.contains("name_e=user+a"));
+    assert!(!sent.path.contains("5123450000000001"));
+    assert_eq!(
+        decrypted(&sent, "cardno").as_deref(),
+        Some("5123450000000001")
+    );
+    // Paging.
+    assert_eq!(
+        client
+            .customer_list(|q| q.pagesize(1u64).pageno(2u64))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(client
+        .customer_list(|q| q.pagesize(1u64).pageno(3u64))
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
 async fn customer_detail_update_and_stc_otp() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    let created = client
+        .call_json(
+            "customer_create",
+            json!({"name_e": "usera", "name_a": "usera", "mercustomid": "u004", "identity": "1012345678",
+                   "stcaccount": "512345678", "autoapproval": 1}),
+        )
+        .await
+        .unwrap();
     let customer = client
         .customer_detail(|q| q.mercustomid("u004"))
         .await
         .expect("detail");
     assert_eq!(customer.mercustomid.as_deref(), Some("u004"));
     assert_eq!(
-        server.last().url,
-        "/openApi/v1/payee/custom/detail?mercustomid=u004"
+        last(&sandbox).path,
+        "/sgate/openApi/v1/payee/custom/detail?mercustomid=u004"
     );
 
     let updated = client
@@ -155,48 +211,60 @@ async fn customer_detail_update_and_stc_otp() {
                         .parse::<types::CustomerUpdateParamMercustomid>()
                         .unwrap(),
                 ))
-                .stcaccount(Some("512345678".into())),
+                .name_e(Some("updTest2".parse().unwrap())),
         )
         .await
         .expect("update");
-    assert_eq!(decrypted(&server, "stcaccount"), "512345678");
     assert_eq!(updated.name_e.as_deref(), Some("updTest2"));
-    assert_eq!(
-        updated.stcaccount.as_ref().unwrap().expose(),
-        plain_value("stcaccount")
-    );
+    assert_eq!(updated.stcaccount.as_ref().unwrap().expose(), "512345678");
 
+    let id = created["customid"].as_str().unwrap().to_string();
     let empty = client
         .customer_stc_otp_resend(
             types::CustomerStcOtpResendParam::builder().customid(Some(
-                "12ad4"
-                    .parse::<types::CustomerStcOtpResendParamCustomid>()
+                id.parse::<types::CustomerStcOtpResendParamCustomid>()
                     .unwrap(),
             )),
         )
         .await
         .expect("resend");
     assert!(empty.0.is_empty());
-    assert_eq!(server.last().json(), json!({"customid": "12ad4"}));
+    assert_eq!(json_of(&last(&sandbox)), json!({"customid": id}));
+    let submit = |code: &str| {
+        types::CustomerStcOtpSubmitParam::builder()
+            .mercustomid(Some(
+                "u004"
+                    .parse::<types::CustomerStcOtpSubmitParamMercustomid>()
+                    .unwrap(),
+            ))
+            .code(code)
+    };
+    let err = client
+        .customer_stc_otp_submit(submit("000000"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(StatusCode::WrongOtpCode));
     client
-        .customer_stc_otp_submit(
-            types::CustomerStcOtpSubmitParam::builder()
-                .mercustomid(Some(
-                    "u004"
-                        .parse::<types::CustomerStcOtpSubmitParamMercustomid>()
-                        .unwrap(),
-                ))
-                .code("123456"),
-        )
+        .customer_stc_otp_submit(submit("123456"))
         .await
         .expect("submit");
-    assert!(server.last().signature_ok);
+    assert!(independently_signed(&last(&sandbox)));
+    // Verified now: nothing left to verify.
+    let err = client
+        .customer_stc_otp_submit(submit("123456"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(StatusCode::StcPayApprovalStateNotAllowed));
 }
 
 #[tokio::test]
 async fn customer_file_upload_is_multipart_signed_with_empty_body() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    client
+        .customer_create(bank_customer("u004", "5123459999999999"))
+        .await
+        .unwrap();
     let png = b"\x89PNG\r\n\x1a\nfake image bytes".to_vec();
     let customer = client
         .customer_file_upload()
@@ -209,30 +277,34 @@ async fn customer_file_upload_is_multipart_signed_with_empty_body() {
         .send()
         .await
         .expect("upload");
-    let sent = server.last();
-    assert!(sent.signature_ok, "multipart is signed with body \"\"");
-    assert_eq!(sent.url, "/openApi/v1/payee/custom/file");
-    let content_type = sent.headers["content-type"].to_str().unwrap();
-    assert!(content_type.starts_with("multipart/form-data; boundary="));
-    let raw = String::from_utf8_lossy(&sent.body);
+    let sent = last(&sandbox);
+    assert!(
+        independently_signed(&sent),
+        "multipart is signed with body \"\""
+    );
+    assert_eq!(sent.path, "/sgate/openApi/v1/payee/custom/file");
+    assert!(sent.headers["content-type"].starts_with("multipart/form-data; boundary="));
     let md5 = sgate_support::md5_hex(&png);
-    assert!(raw.contains(&md5), "md5 field {md5} in {raw}");
-    assert!(raw.contains("name=\"type\"\r\n\r\nidentitypic"));
-    assert!(raw.contains("filename=\"id.png\"") && raw.contains("image/png"));
+    assert!(sent.body.contains(&md5), "md5 field {md5} in {}", sent.body);
+    assert!(sent.body.contains("name=\"type\"\r\n\r\nidentitypic"));
+    assert!(sent.body.contains("filename=\"id.png\"") && sent.body.contains("image/png"));
     assert_eq!(
         customer.status,
         Some(paybind::sgate::CustomerStatus::Pending)
     );
-    assert_eq!(
-        customer.identitypic.as_ref().unwrap().expose(),
-        plain_value("identitypic")
-    );
+    assert!(customer
+        .identitypic
+        .as_ref()
+        .unwrap()
+        .expose()
+        .ends_with("/identitypic.png"));
+    assert!(customer.demand_perfection.is_empty());
 }
 
 #[tokio::test]
 async fn upload_checks_before_sending() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
     let cases = [
         (client.customer_file_upload().mercustomid("u004"), "file"),
         (
@@ -266,19 +338,22 @@ async fn upload_checks_before_sending() {
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
-    assert!(server.requests().is_empty(), "nothing was sent");
+    assert!(sandbox.requests().is_empty(), "nothing was sent");
 }
 
 #[tokio::test]
 async fn banks_otp_and_virtual_account() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
     let banks = client
         .bank_list(|q| q.country(types::BankListCountry::All))
         .await
         .expect("banks");
     assert_eq!(banks.len(), 168);
-    assert_eq!(server.last().url, "/openApi/v1/payee/banks?country=ALL");
+    assert_eq!(
+        last(&sandbox).path,
+        "/sgate/openApi/v1/payee/banks?country=ALL"
+    );
     assert_eq!(banks[0].bankcode.as_deref(), Some("114db"));
 
     let task = client
@@ -293,7 +368,7 @@ async fn banks_otp_and_virtual_account() {
         task.sessionid.as_deref(),
         Some("10290d703f8254593ff93533f00af153")
     );
-    assert_eq!(server.last().json()["mobile"], "+966512345678");
+    assert_eq!(json_of(&last(&sandbox))["mobile"], "+966512345678");
     client
         .otp_check(
             types::OtpCheckParam::builder()
@@ -305,17 +380,25 @@ async fn banks_otp_and_virtual_account() {
         .expect("otp check");
     let detail = client
         .otp_detail(|q| {
-            q.mobile("966580310251")
-                .sessionid("800558b1fb8327742f17d63a3202093e")
+            q.mobile("966512345678")
+                .sessionid("10290d703f8254593ff93533f00af153")
         })
         .await
         .expect("otp detail");
-    assert_eq!(detail.status.as_ref().map(|s| s.as_str()), Some("fail"));
+    assert_eq!(detail.status.as_ref().map(|s| s.as_str()), Some("success"));
     assert_eq!(
         detail.reportstatus,
-        Some(paybind::sgate::OtpReportStatus::ReportedUnknown)
+        Some(paybind::sgate::OtpReportStatus::Success)
     );
 
+    sandbox
+        .admin()
+        .post(
+            "sgate/virtual-account/transfers",
+            json!({"account": "SA9080000000000000000001", "amount": 50, "custname": "Muhammad Ali"}),
+        )
+        .await
+        .unwrap();
     let transfers = client
         .va_receiving_trans_list(|q| q.account("SA9080000000000000000001").pagesize(10u64))
         .await
@@ -345,31 +428,30 @@ fn order_param() -> types::builder::PaymentOrderCreateParam {
 
 #[tokio::test]
 async fn payment_orders_create_list_detail_rapid() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    client
+        .customer_create(bank_customer("u004", "5123450000000001"))
+        .await
+        .unwrap();
+    wait_status(&sandbox, "sgate/customers/u004", 1).await;
     let order = client
         .payment_order_create(order_param())
         .await
         .expect("create");
-    let sent = server.last();
-    assert!(sent.signature_ok);
+    let sent = last(&sandbox);
+    assert!(independently_signed(&sent));
     assert_eq!(
-        sent.json(),
+        json_of(&sent),
         json!({"amount":2002,"currency":"SAR","mercustomid":"u004","payeeuid":"TEST1234567aa12sd2","paymentmethod":"bankTransfer"})
     );
-    // The seed's answer: amounts exact, custominfo decrypted (object-shaped sensitiveFields).
-    assert_eq!(order.ticketid.as_deref(), Some("17d59"));
-    assert_eq!(order.amount, Some(Decimal2::from_minor_units(1875)));
-    assert_eq!(order.fee, Some(Decimal2::from_minor_units(94)));
+    // Amounts exact, custominfo decrypted (object-shaped sensitiveFields).
+    assert!(order.ticketid.is_some());
+    assert_eq!(order.amount, Some(Decimal2::from_minor_units(200_200)));
+    assert_eq!(order.fee, Some(Decimal2::from_minor_units(10_010)));
+    assert_eq!(order.realamount, Some(Decimal2::from_minor_units(190_190)));
     let info = order.custominfo.as_ref().expect("custominfo");
-    assert_eq!(
-        info.cardno.as_ref().unwrap().expose(),
-        plain_value("cardno")
-    );
-    assert_eq!(
-        info.stcaccount.as_ref().unwrap().expose(),
-        plain_value("stcaccount")
-    );
+    assert_eq!(info.cardno.as_ref().unwrap().expose(), "5123450000000001");
     assert_eq!(info.signpic.as_ref().unwrap().expose(), "");
     assert_eq!(
         order.status,
@@ -377,15 +459,15 @@ async fn payment_orders_create_list_detail_rapid() {
     );
 
     let orders = client
-        .payment_order_list(|q| q.status(0i64).payeeuid("TEST1234567aa12sd1"))
+        .payment_order_list(|q| q.payeeuid("TEST1234567aa12sd2"))
         .await
         .expect("list");
-    assert_eq!(orders[0].fee, Some(Decimal2::from_minor_units(12_779)));
-    let order = client
-        .payment_order_detail(|q| q.payeeuid("PPP1231s234sss23"))
+    assert_eq!(orders[0].fee, Some(Decimal2::from_minor_units(10_010)));
+    let detail = client
+        .payment_order_detail(|q| q.payeeuid("TEST1234567aa12sd2"))
         .await
         .expect("detail");
-    assert_eq!(order.ticketid.as_deref(), Some("17877"));
+    assert_eq!(detail.ticketid, order.ticketid);
 
     let rapid = client
         .payment_order_rapid(
@@ -399,21 +481,19 @@ async fn payment_orders_create_list_detail_rapid() {
         )
         .await
         .expect("rapid");
-    assert_eq!(server.last().json()["amount"], json!(33.33));
-    assert_eq!(decrypted(&server, "stcaccount"), "512345678");
+    let sent = last(&sandbox);
+    assert_eq!(json_of(&sent)["amount"], json!(33.33));
+    assert_eq!(decrypted(&sent, "stcaccount").as_deref(), Some("512345678"));
     assert_eq!(rapid.trantype.as_ref().map(|t| t.as_str()), Some("rapid"));
     let info = rapid.custominfo.as_ref().unwrap();
     assert_eq!(info.identity.as_ref().unwrap().expose(), "");
-    assert_eq!(
-        info.stcaccount.as_ref().unwrap().expose(),
-        plain_value("stcaccount")
-    );
+    assert_eq!(info.stcaccount.as_ref().unwrap().expose(), "512345678");
 }
 
 #[tokio::test]
 async fn conditional_rules_stop_the_request_and_name_the_field() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
     // STCPay pays SAR only.
     let err = client
         .payment_order_create(
@@ -536,18 +616,25 @@ async fn conditional_rules_stop_the_request_and_name_the_field() {
         matches!(&err, Error::Validation(e) if e.field == "pageno"),
         "{err}"
     );
-    assert!(server.requests().is_empty(), "nothing was sent");
+    assert!(sandbox.requests().is_empty(), "nothing was sent");
     // Amounts keep two decimals at most.
     assert!("1.005".parse::<Decimal2>().is_err());
 }
 
 #[tokio::test]
 async fn statement_streams_the_file_and_reports_202() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    use base64::Engine as _;
     // Binary content, larger than one chunk, with bytes JSON would escape.
     let file: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
-    server.reply("/openApi/v1/payee/statement", Reply::File(file.clone()));
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&file);
+    fault(
+        &sandbox,
+        "statement_download",
+        json!({"file_base64": encoded}),
+    )
+    .await;
     let mut out = Vec::new();
     let outcome = client
         .statement_download()
@@ -561,19 +648,24 @@ async fn statement_streams_the_file_and_reports_202() {
         StatementOutcome::Written {
             bytes: 200_000,
             content_type: Some("application/octet-stream".into()),
-            file_name: Some("GCCRECO_Test_M1_20240626.xlsx".into()),
+            file_name: Some("GCCRECO_Sandbox_M1_fault.xlsx".into()),
             content_verified: true,
         }
     );
-    let sent = server.last();
-    assert!(sent.signature_ok);
-    assert_eq!(sent.url, "/openApi/v1/payee/statement?day=2024-06-26");
+    let sent = last(&sandbox);
+    assert!(independently_signed(&sent));
+    assert_eq!(
+        sent.path,
+        "/sgate/openApi/v1/payee/statement?day=2024-06-26"
+    );
 
     // Async writer, signature over an empty body: accepted, flagged.
-    server.reply(
-        "/openApi/v1/payee/statement",
-        Reply::FileSignedEmpty(b"PK\x03\x04".to_vec()),
-    );
+    fault(
+        &sandbox,
+        "statement_download",
+        json!({"file_base64": "UEsDBA==", "bad_signature": "empty_body"}),
+    )
+    .await;
     let mut out = std::io::Cursor::new(Vec::new());
     let outcome = client
         .statement_download()
@@ -588,41 +680,53 @@ async fn statement_streams_the_file_and_reports_202() {
             ..
         }
     ));
-    assert_eq!(server.last().url, "/openApi/v1/payee/statement");
+    assert_eq!(last(&sandbox).path, "/sgate/openApi/v1/payee/statement");
 
     // Tampered file: written, then rejected.
-    server.reply("/openApi/v1/payee/statement", Reply::File(file.clone()));
-    server.tamper(Some(Tamper::Body));
+    fault(
+        &sandbox,
+        "statement_download",
+        json!({"file_base64": encoded, "tamper_body": true}),
+    )
+    .await;
     let err = client
         .statement_download()
         .to_writer(&mut Vec::new())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::BadSignature { .. }), "{err}");
-    server.tamper(None);
 
-    // 202: still being prepared.
-    server.reply(
-        "/openApi/v1/payee/statement",
-        Reply::Json(202, json!({"code":1502,"message":"Reconciliation file is being processed.","data":{},"sensitiveFields":{},"requestId":"ABC"})),
-    );
+    // 202: the sandbox's own answer for a day whose file is not made yet.
     let outcome = client
         .statement_download()
+        .day("2099-01-01".parse().unwrap())
         .to_writer(&mut Vec::new())
         .await
         .expect("202");
     match outcome {
         StatementOutcome::NotReady(not_ready) => {
             assert_eq!(not_ready.code, Some(StatusCode::StatementFileProcessing));
-            assert_eq!(not_ready.request_id.as_deref(), Some("ABC"));
+            assert_eq!(not_ready.request_id.as_deref().map(str::len), Some(32));
         }
         other => panic!("{other:?}"),
     }
+    // A day long past: the (empty) statement of that day, content verified.
+    let mut out = Vec::new();
+    match client
+        .statement_download()
+        .day("2024-06-26".parse().unwrap())
+        .to_writer(&mut out)
+        .await
+        .expect("file")
+    {
+        StatementOutcome::Written {
+            content_verified, ..
+        } => assert!(content_verified),
+        other => panic!("{other:?}"),
+    }
+    assert!(String::from_utf8(out).unwrap().starts_with("Merchant_ID,"));
     // A JSON failure on HTTP 200 is an API error.
-    server.reply(
-        "/openApi/v1/payee/statement",
-        Reply::Json(200, json!({"code":1101,"message":"Data does not exist","data":{},"sensitiveFields":{},"requestId":"X"})),
-    );
+    fault(&sandbox, "statement_download", json!({"error_code": 1101})).await;
     let err = client
         .statement_download()
         .to_writer(&mut Vec::new())
@@ -633,23 +737,32 @@ async fn statement_streams_the_file_and_reports_202() {
 
 #[tokio::test]
 async fn tampered_answers_are_rejected_before_parsing() {
-    let server = Server::start().await;
-    let client = server.client();
-    for tamper in [Tamper::Body, Tamper::Timestamp, Tamper::Signature] {
-        server.tamper(Some(tamper));
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    for spoil in [
+        json!({"tamper_body": true}),
+        json!({"bad_signature": "wrong_timestamp"}),
+        json!({"bad_signature": "corrupt"}),
+    ] {
+        fault(&sandbox, "merchant_balance", spoil.clone()).await;
         let err = client.merchant_balance().await.unwrap_err();
         match &err {
             Error::BadSignature { reason, response } => {
-                assert_eq!(*reason, SignatureError::Mismatch, "{tamper:?}");
+                assert_eq!(*reason, SignatureError::Mismatch, "{spoil}");
                 assert_eq!(response.status, 200);
                 assert!(!response.body.is_empty());
             }
-            other => panic!("{tamper:?}: {other:?}"),
+            other => panic!("{spoil}: {other:?}"),
         }
         assert!(!err.is_retryable());
         assert!(err.raw_body().is_some());
     }
-    server.tamper(Some(Tamper::MissingSignature));
+    fault(
+        &sandbox,
+        "merchant_balance",
+        json!({"bad_signature": "missing"}),
+    )
+    .await;
     let err = client.merchant_balance().await.unwrap_err();
     assert!(
         matches!(
@@ -662,41 +775,61 @@ async fn tampered_answers_are_rejected_before_parsing() {
         "{err:?}"
     );
     // The documented empty signature maps to the authentication error, never to success.
-    server.tamper(Some(Tamper::EmptySignature));
+    fault(
+        &sandbox,
+        "merchant_balance",
+        json!({"bad_signature": "empty"}),
+    )
+    .await;
     let err = client.merchant_balance().await.unwrap_err();
     assert!(matches!(&err, Error::Authentication { .. }), "{err:?}");
-    server.tamper(None);
 
     // Undecryptable sensitive member: typed error naming it.
-    server.tamper(Some(Tamper::BadCiphertext));
+    client
+        .customer_create(bank_customer("u1", "5123459999999999"))
+        .await
+        .unwrap();
+    fault(&sandbox, "customer_detail", json!({"bad_ciphertext": true})).await;
     let err = client
-        .customer_detail(|q| q.customid("12ad4"))
+        .customer_detail(|q| q.mercustomid("u1"))
         .await
         .unwrap_err();
     match &err {
         Error::Decryption { field, .. } => assert_eq!(field, "data.identity"),
         other => panic!("{other:?}"),
     }
-    server.tamper(None);
 }
 
 #[tokio::test]
 async fn wrong_keys_fail_closed() {
-    let server = Server::start().await;
-    // A client with the wrong API KEY: the server answers 1213 with an empty signature.
+    let sandbox = sgate_support::sandbox().await;
+    // A client with the wrong API KEY: the gateway answers 1201 with an empty signature.
     let config = paybind::sgate::Config::new(
-        paybind::sgate::Environment::Url(server.base_url.clone()),
+        paybind::sgate::Environment::Url(sandbox.sgate_url()),
         "wrong-key",
         sgate_support::merchant_private(),
         sgate_support::system_public(),
     );
     let client = paybind::sgate::Client::new(config).unwrap();
     let err = client.merchant_balance().await.unwrap_err();
-    assert_eq!(err.code(), Some(StatusCode::SignatureVerificationFailed));
+    assert_eq!(err.code(), Some(StatusCode::ApiKeyWrong));
     assert!(matches!(err, Error::Authentication { .. }));
+    // Signed with another merchant key: 1213, unsigned.
+    let config = paybind::sgate::Config::new(
+        paybind::sgate::Environment::Url(sandbox.sgate_url()),
+        API_KEY,
+        paybind::keys::PrivateKey::from_file(sgate_support::fixture("gateway-2048.pem")).unwrap(),
+        sgate_support::system_public(),
+    );
+    let err = paybind::sgate::Client::new(config)
+        .unwrap()
+        .merchant_balance()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(StatusCode::SignatureVerificationFailed));
     // A client that trusts another system key rejects genuine answers.
     let config = paybind::sgate::Config::new(
-        paybind::sgate::Environment::Url(server.base_url.clone()),
+        paybind::sgate::Environment::Url(sandbox.sgate_url()),
         API_KEY,
         sgate_support::merchant_private(),
         sgate_support::merchant_private().public_key(),
@@ -710,12 +843,14 @@ async fn wrong_keys_fail_closed() {
 
 #[tokio::test]
 async fn business_failures_and_http_faults_are_typed() {
-    let server = Server::start().await;
-    let client = server.client();
-    server.reply(
-        "/openApi/v1/payee/payCustomTicket/create",
-        Reply::Json(200, json!({"code":1402,"message":"Insufficient balance","data":{},"sensitiveFields":{},"requestId":"R1"})),
-    );
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    fault(
+        &sandbox,
+        "payment_order_create",
+        json!({"body": {"code":1402,"message":"Insufficient balance","data":{},"sensitiveFields":{},"requestId":"R1"}}),
+    )
+    .await;
     let err = client
         .payment_order_create(order_param())
         .await
@@ -730,34 +865,42 @@ async fn business_failures_and_http_faults_are_typed() {
     }
     assert!(!err.is_retryable());
     assert!(err.raw_body().unwrap().starts_with(b"{\"code\":1402"));
+    // The sandbox's own answer for an unknown customer.
+    let err = client
+        .payment_order_create(order_param())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(StatusCode::DataNotExist));
 
-    server.reply(
-        "/openApi/v1/payee/payCustomTicket/create",
-        Reply::Json(200, json!({"code":1212,"message":"Rate limit triggered"})),
-    );
+    fault(
+        &sandbox,
+        "payment_order_create",
+        json!({"error_code": 1212}),
+    )
+    .await;
     let err = client
         .payment_order_create(order_param())
         .await
         .unwrap_err();
     assert!(err.is_retryable());
 
-    server.reply(
-        "/openApi/v1/merchant/balance",
-        Reply::Raw(503, b"busy".to_vec()),
-    );
+    fault(&sandbox, "merchant_balance", json!({"http_status": 503})).await;
     let err = client.merchant_balance().await.unwrap_err();
     assert!(
         matches!(&err, Error::Http { status, .. } if *status == 503),
         "{err:?}"
     );
     assert!(err.is_retryable());
-    assert_eq!(err.raw_body(), Some(&b"busy"[..]));
+    assert_eq!(err.raw_body(), Some(&b"sandbox fault: HTTP 503"[..]));
 
     // Decrypted, then not the documented shape: the kept body has the plaintext redacted.
-    server.reply(
-        "/openApi/v1/payee/custom/detail",
-        Reply::Json(200, json!({"code":200,"message":"ok","data":{"cardno":"x","status":"not a code"},"sensitiveFields":["cardno"]})),
-    );
+    let cardno = sgate_support::encrypt_for_merchant(plain_value("cardno"));
+    fault(
+        &sandbox,
+        "customer_detail",
+        json!({"body": {"code":200,"message":"ok","data":{"cardno":cardno,"status":"not a code"},"sensitiveFields":["cardno"]}}),
+    )
+    .await;
     let err = client
         .customer_detail(|q| q.customid("1"))
         .await
@@ -768,21 +911,19 @@ async fn business_failures_and_http_faults_are_typed() {
     assert!(!raw.contains(plain_value("cardno")), "{raw}");
     assert!(!format!("{err:?} {err}").contains(plain_value("cardno")));
     // Signed but not JSON: kept as received.
-    server.reply(
-        "/openApi/v1/merchant/balance",
-        Reply::File(b"<html>".to_vec()),
-    );
+    use base64::Engine as _;
+    let html = base64::engine::general_purpose::STANDARD.encode(b"<html>");
+    fault(&sandbox, "merchant_balance", json!({"file_base64": html})).await;
     let err = client.merchant_balance().await.unwrap_err();
     assert!(matches!(&err, Error::Decode { .. }), "{err:?}");
     assert_eq!(err.raw_body(), Some(&b"<html>"[..]));
     // Signed but not the documented shape.
-    server.reply(
-        "/openApi/v1/merchant/balance",
-        Reply::Json(
-            200,
-            json!({"code":200,"message":"ok","data":{"not":"a list"}}),
-        ),
-    );
+    fault(
+        &sandbox,
+        "merchant_balance",
+        json!({"body": {"code":200,"message":"ok","data":{"not":"a list"}}}),
+    )
+    .await;
     assert!(matches!(
         client.merchant_balance().await,
         Err(Error::Decode { .. })
@@ -806,8 +947,7 @@ async fn connection_refused_is_not_sent_and_retryable() {
 
 #[tokio::test]
 async fn callbacks_verify_decrypt_and_type() {
-    let server = Server::start().await;
-    let client = server.client();
+    let client = sgate_support::offline_client();
     let spec = paybind::sgate::spec();
     let example = |schema: &str| spec.schema(schema).unwrap()["example"].clone();
 

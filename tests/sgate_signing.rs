@@ -12,7 +12,7 @@ use base64::Engine as _;
 use paybind::sgate::crypto::{decrypt_field, encrypt_field};
 use paybind::sgate::signing::{digest_hex, sign_digest, signature_data, verify_digest};
 use paybind::sgate::types;
-use sgate_support::{fixture, merchant_private, system_public, Server, API_KEY};
+use sgate_support::{fixture, merchant_private, system_public, API_KEY};
 
 #[test]
 fn docs_worked_example_digest() {
@@ -101,8 +101,8 @@ sys.stdout.buffer.write(s.encode("utf-8") + b"\n" + hashlib.md5(s.encode("utf-8"
 
 #[tokio::test]
 async fn post_with_slash_arabic_and_chinese_signs_like_python_and_openssl() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
     client
         .customer_create(
             types::CustomerCreateParam::builder()
@@ -126,17 +126,25 @@ async fn post_with_slash_arabic_and_chinese_signs_like_python_and_openssl() {
         )
         .await
         .expect("created");
-    let sent = server.last();
-    assert!(sent.signature_ok, "the server's own check accepts it");
-    let body = String::from_utf8(sent.body.clone()).unwrap();
+    let sent = sgate_support::last(&sandbox);
+    assert!(sent.signature_ok, "the sandbox's own check accepts it");
+    assert!(sgate_support::independently_signed(&sent));
+    let body = sent.body.clone();
     assert!(body.contains("محمد/علي") && body.contains("张三"), "{body}");
 
     let dir = tempfile::tempdir().unwrap();
-    let header = |name: &str| sent.headers[name].to_str().unwrap().to_string();
+    let header = |name: &str| sent.headers[name].clone();
     let ts: i64 = header("v-timestamp").parse().unwrap();
     let nonce = header("v-nonce-str");
-    let (py_data, py_digest) = python_digest(dir.path(), ts, &nonce, &sent.url, "POST", &sent.body);
-    let ours = signature_data(API_KEY, ts, &nonce, &sent.url, "POST", &body);
+    let (py_data, py_digest) = python_digest(
+        dir.path(),
+        ts,
+        &nonce,
+        &sent.path,
+        "POST",
+        sent.body.as_bytes(),
+    );
+    let ours = signature_data(API_KEY, ts, &nonce, &sent.path, "POST", &body);
     assert_eq!(ours, py_data);
     assert_eq!(digest_hex(&ours), py_digest);
 

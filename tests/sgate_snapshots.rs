@@ -7,7 +7,7 @@ mod sgate_support;
 use paybind::money::Decimal2;
 use paybind::sgate::signing::{digest_hex, signature_data};
 use paybind::sgate::types;
-use sgate_support::{Server, API_KEY};
+use sgate_support::API_KEY;
 
 #[test]
 fn generated_sgate_client() {
@@ -19,8 +19,20 @@ fn generated_sgate_client() {
 
 #[tokio::test]
 async fn signed_sgate_request() {
-    let server = Server::start().await;
-    let client = server.client();
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    client
+        .call_json(
+            "customer_create",
+            serde_json::json!({"name_e": "a", "name_a": "a", "mercustomid": "u004", "identity": "1012345678", "bankcode": "1174c", "cardno": "5123459999999999", "ibanaccount": "1234567892"}),
+        )
+        .await
+        .unwrap();
+    sandbox
+        .admin()
+        .post("sgate/customers/u004/approve", serde_json::json!({}))
+        .await
+        .unwrap();
     client
         .payment_order_create(
             types::PaymentOrderCreateParam::builder()
@@ -36,25 +48,21 @@ async fn signed_sgate_request() {
         )
         .await
         .unwrap();
-    let sent = server.last();
+    let sent = sgate_support::last(&sandbox);
     assert!(sent.signature_ok);
-    let header = |name: &str| {
-        sent.headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default()
-    };
-    let body = String::from_utf8(sent.body.clone()).unwrap();
+    let header = |name: &str| sent.headers.get(name).cloned().unwrap_or_default();
+    let body = sent.body.clone();
     let timestamp: i64 = header("v-timestamp").parse().unwrap();
     let data = signature_data(
         API_KEY,
         timestamp,
         &header("v-nonce-str"),
-        &sent.url,
+        &sent.path,
         &sent.method,
         &body,
     );
-    let mut text = format!("{} {}\n", sent.method, sent.url);
+    // The request log redacts the API KEY; the signature covers the real one.
+    let mut text = format!("{} {}\n", sent.method, sent.path);
     for name in [
         "content-type",
         "user-agent",

@@ -3,9 +3,8 @@
 
 mod common;
 
-use paybind::bluepay::{self, types, Client, Config, Environment};
+use paybind::bluepay::{types, Client, Config, Environment};
 use paybind::clock::FixedClock;
-use paybind::envelope::HashAlgorithm;
 use paybind::keys::PrivateKey;
 use paybind::money::Amount;
 
@@ -32,15 +31,15 @@ fn generated_bluepay_jt_client() {
 async fn signed_bluepay_envelope() {
     let key = PrivateKey::from_text(include_str!("fixtures/merchant-2048.pem")).unwrap();
     let app_id = "c9b002aef1d7496c9df078d937896605";
-    let server = common::EnvelopeServer::start(
-        bluepay::spec().document(),
-        app_id,
-        key.public_key(),
-        HashAlgorithm::Sha256,
-    )
-    .await;
+    let sandbox = paybind::sandbox::Sandbox::start(paybind::sandbox::SandboxConfig {
+        bluepay_app_id: app_id.into(),
+        timestamp_window: None,
+        ..common::config()
+    })
+    .await
+    .unwrap();
     let client = Client::new(
-        Config::new(Environment::Url(server.base_url.clone()), app_id, &key)
+        Config::new(Environment::Url(sandbox.bluepay_url()), app_id, &key)
             .clock(FixedClock(1_676_017_834_369)),
     )
     .unwrap();
@@ -55,10 +54,7 @@ async fn signed_bluepay_envelope() {
         )
         .await
         .unwrap();
-    let sent = server.recorded().pop().unwrap();
+    let sent = sandbox.requests().pop().unwrap();
     assert!(sent.signature_ok);
-    insta::assert_snapshot!(
-        "signed_qr_code_create_envelope",
-        String::from_utf8(sent.raw_body).unwrap()
-    );
+    insta::assert_snapshot!("signed_qr_code_create_envelope", sent.body);
 }

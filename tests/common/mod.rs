@@ -1,174 +1,183 @@
-//! A local envelope gateway (BluePay / BluePay JT) for tests and the quickstart.
-//!
-//! It serves every operation of a spec on 127.0.0.1, checks each request the way the gateway
-//! does — `appId`, the RSA signature over `param` with the merchant public key, and `param`
-//! against the operation's schema with the independent `jsonschema` validator — records what
-//! arrived, and answers with the docs' example data, data synthesised from the schema, or a
-//! reply the test scripted.
+//! Shared helpers of the end-to-end tests: the sandbox started with the fixture keys, an
+//! independent JSON Schema check (the `jsonschema` crate, not paybind's validator), and a
+//! notification receiver on 127.0.0.1 that records what arrives and can fail on purpose.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use paybind::envelope::HashAlgorithm;
-use paybind::keys::PublicKey;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::IntoResponse;
+use paybind::keys::PrivateKey;
+use paybind::sandbox::{NotifyPolicy, Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::{json, Value};
 
-/// One request as the server saw it.
+pub fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn key(name: &str) -> PrivateKey {
+    PrivateKey::from_file(fixture(name)).expect("fixture key")
+}
+
+/// The fixture keys (generating four RSA keys per test would be slow in debug builds).
+pub fn fixture_keys() -> SandboxKeys {
+    SandboxKeys {
+        bluepay_merchant: key("merchant-2048.pem"),
+        bluepay_gateway: key("gateway-2048.pem"),
+        sgate_merchant: key("sgate-merchant-2048.pem"),
+        sgate_system: key("sgate-system-2048.pem"),
+    }
+}
+
+/// A sandbox config for tests: in memory, fixture keys, fast automatic outcomes and retries.
+pub fn config() -> SandboxConfig {
+    SandboxConfig {
+        storage: Storage::Memory,
+        keys: Some(fixture_keys()),
+        auto_delay: Duration::from_millis(50),
+        notify: NotifyPolicy {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(400),
+            timeout: Duration::from_secs(5),
+        },
+        ..SandboxConfig::default()
+    }
+}
+
+pub async fn sandbox() -> Sandbox {
+    Sandbox::start(config()).await.expect("sandbox starts")
+}
+
+/// Polls `check` until it returns `Some`, for at most `secs` seconds.
+pub async fn eventually<T>(secs: u64, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "condition not met within {secs} s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The notifications the sandbox holds for `event`.
+pub fn notifications_for(sandbox: &Sandbox, event: &str) -> Vec<Value> {
+    sandbox
+        .notifications()
+        .expect("notifications")
+        .into_iter()
+        .filter(|n| n["event"] == event)
+        .collect()
+}
+
+/// Waits until a notification of `event` reaches a final status and returns it.
+pub async fn settled_notification(sandbox: &Sandbox, event: &str) -> Value {
+    eventually(15, || {
+        notifications_for(sandbox, event).into_iter().find(|n| {
+            matches!(
+                n["status"].as_str(),
+                Some("delivered" | "failed" | "undeliverable")
+            )
+        })
+    })
+    .await
+}
+
+/// One request a [`Receiver`] got.
 #[derive(Debug, Clone)]
-pub struct Recorded {
-    pub operation: String,
-    pub raw_body: Vec<u8>,
-    pub envelope: Value,
-    pub param_text: String,
-    pub param: Value,
-    pub signature_ok: bool,
-    pub schema_errors: Vec<String>,
+pub struct Hit {
+    pub path: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub answered: u16,
 }
 
-/// What to answer to an operation.
-#[derive(Debug, Clone)]
-pub enum Reply {
-    /// HTTP 200 with this JSON.
-    Json(Value),
-    /// This status and these bytes.
-    Raw(u16, Vec<u8>),
-    /// Wait, then answer normally.
-    Delay(Duration),
-}
-
-struct Operation {
-    id: String,
-    path: String,
-    body_schema: Option<String>,
-    response_schema: Option<String>,
-    example_response: Option<Value>,
-}
-
-struct State {
-    spec: Value,
-    ops: Vec<Operation>,
-    app_id: String,
-    merchant_key: PublicKey,
-    hash: HashAlgorithm,
-    recorded: Mutex<Vec<Recorded>>,
-    scripted: Mutex<HashMap<String, Reply>>,
-    files: Mutex<HashMap<String, Vec<u8>>>,
-}
-
-/// A running local gateway; stops when dropped.
-pub struct EnvelopeServer {
+/// A merchant endpoint on 127.0.0.1: answers the first `fail_first` requests with HTTP 503,
+/// then hands each body to `process` (true: acknowledged with 200 and the BluePay ACK body).
+#[derive(Clone)]
+pub struct Receiver {
     pub base_url: String,
-    state: Arc<State>,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    pub hits: Arc<Mutex<Vec<Hit>>>,
+    pub processed: Arc<Mutex<Vec<Hit>>>,
 }
 
-impl EnvelopeServer {
-    /// Starts a server for `spec` (a bundled spec document) on an ephemeral loopback port.
-    pub async fn start(
-        spec: &Value,
-        app_id: &str,
-        merchant_key: PublicKey,
-        hash: HashAlgorithm,
-    ) -> Self {
-        let ops = operations(spec);
-        let state = Arc::new(State {
-            spec: spec.clone(),
-            ops,
-            app_id: app_id.to_string(),
-            merchant_key,
-            hash,
-            recorded: Mutex::new(Vec::new()),
-            scripted: Mutex::new(HashMap::new()),
-            files: Mutex::new(HashMap::new()),
-        });
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
+type Process = Arc<dyn Fn(&Hit) -> bool + Send + Sync>;
+
+impl Receiver {
+    pub async fn start(fail_first: usize) -> Self {
+        Self::start_with(fail_first, Arc::new(|_: &Hit| true)).await
+    }
+
+    pub async fn start_with(fail_first: usize, process: Process) -> Self {
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let processed = Arc::new(Mutex::new(Vec::new()));
+        let count = Arc::new(AtomicUsize::new(0));
         let app = axum::Router::new().fallback({
-            let state = state.clone();
-            move |method: axum::http::Method, uri: Uri, body: Bytes| {
-                handle(state.clone(), method, uri, body)
+            let hits = hits.clone();
+            let processed = processed.clone();
+            move |uri: Uri, headers: HeaderMap, body: Bytes| {
+                let hits = hits.clone();
+                let processed = processed.clone();
+                let count = count.clone();
+                let process = process.clone();
+                async move {
+                    let n = count.fetch_add(1, Ordering::SeqCst);
+                    let mut hit = Hit {
+                        path: uri
+                            .path_and_query()
+                            .map(|p| p.as_str().to_string())
+                            .unwrap_or_default(),
+                        headers,
+                        body: body.to_vec(),
+                        answered: 503,
+                    };
+                    if n >= fail_first && process(&hit) {
+                        hit.answered = 200;
+                        processed.lock().unwrap().push(hit.clone());
+                    } else if n >= fail_first {
+                        hit.answered = 401;
+                    }
+                    hits.lock().unwrap().push(hit.clone());
+                    match hit.answered {
+                        200 => (StatusCode::OK, paybind::bluepay::ACK_BODY).into_response(),
+                        401 => (StatusCode::UNAUTHORIZED, "refused").into_response(),
+                        _ => (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response(),
+                    }
+                }
             }
         });
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
+            axum::serve(listener, app).await.ok();
         });
         Self {
             base_url: format!("http://{addr}"),
-            state,
-            _stop: stop,
+            hits,
+            processed,
         }
     }
 
-    /// Makes `operation` answer with `reply` from now on.
-    pub fn script(&self, operation: &str, reply: Reply) {
-        self.state
-            .scripted
-            .lock()
-            .unwrap()
-            .insert(operation.to_string(), reply);
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
     }
 
-    /// Serves `bytes` on `GET path` (a report file, say).
-    pub fn serve_file(&self, path: &str, bytes: Vec<u8>) {
-        self.state
-            .files
-            .lock()
-            .unwrap()
-            .insert(path.to_string(), bytes);
+    pub fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().unwrap().clone()
     }
 
-    /// Everything received so far.
-    pub fn recorded(&self) -> Vec<Recorded> {
-        self.state.recorded.lock().unwrap().clone()
+    pub fn processed(&self) -> Vec<Hit> {
+        self.processed.lock().unwrap().clone()
     }
-
-    /// The `data` this server answers by default for `operation`.
-    pub fn default_data(&self, operation: &str) -> Value {
-        let op = self
-            .state
-            .ops
-            .iter()
-            .find(|o| o.id == operation)
-            .expect("known operation");
-        default_data(&self.state.spec, op)
-    }
-}
-
-fn operations(spec: &Value) -> Vec<Operation> {
-    let mut ops = Vec::new();
-    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
-        let Some(post) = item.get("post") else {
-            continue;
-        };
-        let name = |p: &str| {
-            post.pointer(p)
-                .and_then(Value::as_str)
-                .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
-        };
-        ops.push(Operation {
-            id: post["operationId"].as_str().unwrap_or_default().to_string(),
-            path: path.clone(),
-            body_schema: name("/requestBody/content/application~1json/schema/$ref"),
-            response_schema: name("/responses/200/content/application~1json/schema/$ref"),
-            example_response: post
-                .pointer("/responses/200/content/application~1json/example")
-                .cloned(),
-        });
-    }
-    ops
 }
 
 /// Validates with `jsonschema` against `#/components/schemas/{name}` of the spec.
@@ -183,130 +192,6 @@ pub fn schema_errors(spec: &Value, name: &str, value: &Value) -> Vec<String> {
             .map(|e| format!("{}: {}", e.instance_path(), e))
             .collect(),
         Err(e) => vec![format!("schema {name} does not compile: {e}")],
-    }
-}
-
-fn envelope_reply(code: i64, message: &str) -> Response {
-    axum::Json(json!({"code": code, "message": message, "data": null})).into_response()
-}
-
-async fn handle(state: Arc<State>, method: axum::http::Method, uri: Uri, body: Bytes) -> Response {
-    if method == axum::http::Method::GET {
-        return match state.files.lock().unwrap().get(uri.path()) {
-            Some(bytes) => bytes.clone().into_response(),
-            None => (StatusCode::NOT_FOUND, "no such file").into_response(),
-        };
-    }
-    let Some(op) = state.ops.iter().find(|o| o.path == uri.path()) else {
-        return (StatusCode::NOT_FOUND, "no such operation").into_response();
-    };
-    let envelope: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(_) => return envelope_reply(21002, "Request param error"),
-    };
-    let param_text = envelope["param"].as_str().unwrap_or_default().to_string();
-    let sign = envelope["sign"].as_str().unwrap_or_default();
-    let signature_ok = paybind::envelope::sign::verify(
-        &state.merchant_key,
-        state.hash,
-        param_text.as_bytes(),
-        sign,
-    )
-    .is_ok();
-    let param: Value = serde_json::from_str(&param_text).unwrap_or(Value::Null);
-    let schema_errors = op
-        .body_schema
-        .as_deref()
-        .map(|s| schema_errors(&state.spec, s, &param))
-        .unwrap_or_default();
-    state.recorded.lock().unwrap().push(Recorded {
-        operation: op.id.clone(),
-        raw_body: body.to_vec(),
-        envelope: envelope.clone(),
-        param_text,
-        param: param.clone(),
-        signature_ok,
-        schema_errors: schema_errors.clone(),
-    });
-    if envelope["appId"].as_str() != Some(state.app_id.as_str()) {
-        return envelope_reply(21003, "Request appId error");
-    }
-    if !signature_ok {
-        return envelope_reply(21001, "Request sign error");
-    }
-    if !schema_errors.is_empty() {
-        return envelope_reply(21002, "Request param error");
-    }
-    let scripted = state.scripted.lock().unwrap().get(&op.id).cloned();
-    match scripted {
-        Some(Reply::Json(value)) => axum::Json(value).into_response(),
-        Some(Reply::Raw(status, bytes)) => (
-            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            bytes,
-        )
-            .into_response(),
-        Some(Reply::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
-            success(&state.spec, op)
-        }
-        None => success(&state.spec, op),
-    }
-}
-
-fn success(spec: &Value, op: &Operation) -> Response {
-    axum::Json(json!({"code": 10000, "message": "Success", "data": default_data(spec, op)}))
-        .into_response()
-}
-
-/// The docs' example data when the spec has a success example, else data made from the schema.
-fn default_data(spec: &Value, op: &Operation) -> Value {
-    if let Some(example) = &op.example_response {
-        if example["code"] == 10000 && !example["data"].is_null() {
-            return example["data"].clone();
-        }
-    }
-    let data_schema = op
-        .response_schema
-        .as_deref()
-        .and_then(|r| spec.pointer(&format!("/components/schemas/{r}/properties/data")));
-    match data_schema {
-        Some(schema) => synthesize(spec, schema, 0),
-        None => Value::Null,
-    }
-}
-
-/// A value that fits `schema`: its example, else the first enum value, else a plain value of
-/// its type; objects get every property.
-pub fn synthesize(spec: &Value, schema: &Value, depth: usize) -> Value {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next().unwrap_or(r);
-        return synthesize(spec, &spec["components"]["schemas"][name], depth + 1);
-    }
-    if let Some(example) = schema.get("example") {
-        return example.clone();
-    }
-    if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
-        return first.clone();
-    }
-    if let Some(code) = schema.pointer("/x-codes/0/code") {
-        return code.clone();
-    }
-    if depth > 8 {
-        return Value::Null;
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("object") => {
-            let mut map = serde_json::Map::new();
-            for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
-                map.insert(name.clone(), synthesize(spec, prop, depth + 1));
-            }
-            Value::Object(map)
-        }
-        Some("array") => json!([synthesize(spec, &schema["items"], depth + 1)]),
-        Some("integer") => json!(1),
-        Some("number") => json!(1.5),
-        Some("boolean") => json!(true),
-        _ => json!("example"),
     }
 }
 
@@ -347,50 +232,13 @@ fn openapi_nullable_to_json_schema(value: &Value) -> Value {
     }
 }
 
-/// Sends every operation's request example through `call` (a client's `call_json`) and checks
-/// what the server received and what the client returned. Returns the operation ids covered.
-pub async fn check_every_operation(
-    server: &EnvelopeServer,
-    spec: &paybind::spec::Spec,
-    operations: &[paybind::spec::Operation],
-    app_id: &str,
-    call: impl AsyncFn(&str, Value) -> Result<Value, String>,
-) -> Vec<&'static str> {
-    let mut covered = Vec::new();
-    for op in operations {
-        let path = op.path.replace('~', "~0").replace('/', "~1");
-        let example = spec
-            .document()
-            .pointer(&format!(
-                "/paths/{path}/post/requestBody/content/application~1json/example"
-            ))
-            .cloned()
-            .unwrap_or_else(|| panic!("{} has no request example", op.id));
-        let data = call(op.id, example.clone())
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
-        assert_eq!(
-            data,
-            without_nulls(&server.default_data(op.id)),
-            "{}: data differs",
-            op.id
-        );
-        let seen = server.recorded().pop().expect("request recorded");
-        assert_eq!(seen.operation, op.id);
-        assert!(seen.signature_ok, "{}: signature rejected", op.id);
-        assert!(
-            seen.schema_errors.is_empty(),
-            "{}: {:?}",
-            op.id,
-            seen.schema_errors
-        );
-        assert_eq!(seen.envelope["appId"], app_id);
-        assert_eq!(
-            seen.param, example,
-            "{}: param differs from the docs' example",
-            op.id
-        );
-        covered.push(op.id);
-    }
-    covered
+/// The request example of an operation.
+pub fn request_example(spec: &paybind::spec::Spec, op: &paybind::spec::Operation) -> Value {
+    let path = op.path.replace('~', "~0").replace('/', "~1");
+    spec.document()
+        .pointer(&format!(
+            "/paths/{path}/post/requestBody/content/application~1json/example"
+        ))
+        .cloned()
+        .unwrap_or_else(|| panic!("{} has no request example", op.id))
 }

@@ -1,0 +1,148 @@
+//! Fault injection: per gateway and operation, make the sandbox misbehave the way a real
+//! gateway or network sometimes does, so users can test their error handling.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::state::Gateway;
+use super::store::{StoreError, Tx};
+
+/// How a response signature is spoiled (SGATE answers; for BluePay and JT, which do not sign
+/// answers, any value makes the notifications the operation triggers carry a bad signature).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureFault {
+    /// A signature that does not verify.
+    Corrupt,
+    /// An empty `V-Signature` (SGATE's "could not authenticate the merchant").
+    Empty,
+    /// No `V-Signature` header.
+    Missing,
+    /// `V-Timestamp` differs from the signed timestamp.
+    WrongTimestamp,
+    /// Signed over an empty body instead of the body sent.
+    EmptyBody,
+}
+
+/// One fault. Every member is optional; several may combine (latency then an HTTP error, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// Gateway: `bluepay`, `bluepay-jt` or `sgate`.
+    pub gateway: String,
+    /// Operation id from the spec (`qr_code_create`), or `*` for every operation.
+    pub operation: String,
+    /// Added latency before answering, in ms.
+    #[serde(default)]
+    pub latency_ms: u64,
+    /// Answer with this HTTP status (e.g. 503) and no gateway body.
+    #[serde(default)]
+    pub http_status: Option<u16>,
+    /// Close the connection without answering.
+    #[serde(default)]
+    pub drop_connection: bool,
+    /// Answer HTTP 200 with a truncated JSON body.
+    #[serde(default)]
+    pub malformed_json: bool,
+    /// Spoil the response signature (SGATE) or the notifications' signature (BluePay, JT).
+    #[serde(default)]
+    pub bad_signature: Option<SignatureFault>,
+    /// Answer with this gateway code (and its documented message unless `error_message`).
+    #[serde(default)]
+    pub error_code: Option<i64>,
+    /// Message for `error_code`.
+    #[serde(default)]
+    pub error_message: Option<String>,
+    /// Answer exactly this JSON (SGATE: signed), without touching state.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// SGATE: answer HTTP 200 with these bytes (Base64) as a file, signed over the raw bytes —
+    /// the statement download's shape.
+    #[serde(default)]
+    pub file_base64: Option<String>,
+    /// SGATE: replace the encrypted members of the answer by text that is not ciphertext.
+    #[serde(default)]
+    pub bad_ciphertext: bool,
+    /// SGATE: change a byte of the body after signing it.
+    #[serde(default)]
+    pub tamper_body: bool,
+    /// Apply to the next `times` requests only (always when absent).
+    #[serde(default)]
+    pub times: Option<u32>,
+}
+
+impl Fault {
+    /// Whether the fault answers in place of the operation (no state change).
+    pub fn replaces_answer(&self) -> bool {
+        self.drop_connection
+            || self.http_status.is_some()
+            || self.malformed_json
+            || self.error_code.is_some()
+            || self.body.is_some()
+            || self.file_base64.is_some()
+    }
+
+    /// A short description for the request log.
+    pub fn describe(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+fn key(gateway: &str, operation: &str) -> String {
+    format!("{gateway}/{operation}")
+}
+
+/// Stores a fault (replacing any for the same gateway and operation).
+pub fn put(tx: &mut Tx<'_>, fault: &Fault) -> Result<(), StoreError> {
+    let value = serde_json::to_value(fault).map_err(|e| StoreError(e.to_string()))?;
+    tx.put("fault", &key(&fault.gateway, &fault.operation), value);
+    Ok(())
+}
+
+/// Every configured fault.
+pub fn list(tx: &Tx<'_>) -> Result<Vec<Fault>, StoreError> {
+    Ok(tx
+        .list("fault")?
+        .into_iter()
+        .filter_map(|(_, v)| serde_json::from_value(v).ok())
+        .collect())
+}
+
+/// The fault for one request, counting down `times`.
+pub fn take(
+    tx: &mut Tx<'_>,
+    gateway: Gateway,
+    operation: &str,
+) -> Result<Option<Fault>, StoreError> {
+    for op in [operation, "*"] {
+        let k = key(gateway.name(), op);
+        let Some(value) = tx.get("fault", &k)? else {
+            continue;
+        };
+        let Ok(mut fault) = serde_json::from_value::<Fault>(value) else {
+            tx.delete("fault", &k);
+            continue;
+        };
+        match fault.times {
+            Some(0) => {
+                tx.delete("fault", &k);
+                continue;
+            }
+            Some(1) => tx.delete("fault", &k),
+            Some(n) => {
+                fault.times = Some(n - 1);
+                put(tx, &fault)?;
+                fault.times = Some(n);
+            }
+            None => {}
+        }
+        return Ok(Some(fault));
+    }
+    Ok(None)
+}
+
+/// Whether a gateway and operation name a real operation (or `*`).
+pub fn valid_target(gateway: &str, operation: &str) -> bool {
+    Gateway::from_name(gateway)
+        .is_some_and(|g| operation == "*" || g.operations().iter().any(|o| o.id == operation))
+}
