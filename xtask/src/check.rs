@@ -81,18 +81,7 @@ pub fn spec_files(openapi_dir: &Path) -> Result<Vec<String>, String> {
 
 /// Unused components that were reported to the maintainers and are accepted until they decide
 /// (use the component or delete it, then remove its entry here): file, component, why.
-pub const ACCEPTED_UNUSED: &[(&str, &str, &str)] = &[
-    (
-        "bluepay-common.yaml",
-        "ThaiLandline",
-        "documents the landline format that bluepay-jt.yaml's phone pattern unites with ThaiMobile in prose only",
-    ),
-    (
-        "sgate-payout.yaml",
-        "CallbackEnvelope",
-        "documents the generic {event, data, time} callback body; x-callbacks names the three concrete callback schemas",
-    ),
-];
+pub const ACCEPTED_UNUSED: &[(&str, &str, &str)] = &[];
 
 /// What the specs' check found.
 #[derive(Debug, Default)]
