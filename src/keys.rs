@@ -278,3 +278,46 @@ impl fmt::Debug for PublicKey {
         write!(f, "PublicKey(RSA-{})", self.bits())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exports_read_back_in_every_form() {
+        let key = PrivateKey::from_text(include_str!("../tests/fixtures/merchant-2048.pem"))
+            .expect("fixture key");
+        let pem = key.to_pkcs8_pem().expect("pem");
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        let der = key.to_pkcs8_der().expect("der");
+        let b64 = key.to_base64().expect("base64");
+        for again in [
+            PrivateKey::from_text(&pem),
+            PrivateKey::from_der(&der),
+            PrivateKey::from_text(&b64),
+        ] {
+            assert_eq!(again.expect("reads back").public_key(), key.public_key());
+        }
+
+        let public = key.public_key();
+        let spki_pem = public.to_spki_pem().expect("pem");
+        assert!(spki_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
+        assert_eq!(PublicKey::from_text(&spki_pem), Ok(public.clone()));
+        assert_eq!(
+            PublicKey::from_text(&public.to_base64().expect("b64")),
+            Ok(public.clone())
+        );
+        assert_eq!(
+            PublicKey::from_der(&public.to_spki_der().expect("der")),
+            Ok(public)
+        );
+    }
+
+    #[test]
+    fn generate_refuses_sizes_paybind_does_not_accept() {
+        assert!(matches!(
+            PrivateKey::generate(1024),
+            Err(KeyError::UnsupportedSize { bits: 1024, .. })
+        ));
+    }
+}

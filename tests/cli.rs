@@ -151,6 +151,7 @@ fn every_subcommand_has_help_with_an_example() {
         &["sgate", "verify"],
         &["call"],
         &["operations"],
+        &["sandbox"],
     ];
     for command in commands {
         let mut args = command.to_vec();
@@ -1772,4 +1773,200 @@ async fn call_sgate_get_post_and_statement() {
     let out = run_async(args(&["call", "sgate", "customer_file_upload"]), env).await;
     assert_eq!(code(&out), 2);
     assert_eq!(server.received().len(), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// sandbox: the subcommand serves, and `call` reaches it with the variables it prints
+
+/// A child process killed when the test ends, however it ends.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `paybind sandbox` with `args` and reads the JSON line it prints when ready.
+fn start_sandbox(args: &[&str]) -> (Running, Value) {
+    use std::io::BufRead as _;
+    let mut command = Command::new(BIN);
+    command.arg("sandbox").args(args);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("PAYBIND_") {
+            command.env_remove(name);
+        }
+    }
+    let mut child = Running(
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run paybind sandbox"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the sandbox's first line");
+    if line.trim().is_empty() {
+        let mut err = String::new();
+        if let Some(mut stderr) = child.0.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+        }
+        panic!("the sandbox printed nothing; stderr: {err}");
+    }
+    let description: Value = serde_json::from_str(&line).expect("one JSON line");
+    (child, description)
+}
+
+/// The fixture keys under the names the sandbox reads (so no key is generated).
+fn sandbox_keys_dir(dir: &Path) -> PathBuf {
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    for (role, fixture_name) in [
+        ("bluepay-merchant", "merchant-2048.pem"),
+        ("bluepay-gateway", "gateway-2048.pem"),
+        ("sgate-merchant", "sgate-merchant-2048.pem"),
+        ("sgate-system", "sgate-system-2048.pem"),
+    ] {
+        std::fs::copy(
+            fixture(fixture_name),
+            keys.join(format!("{role}-private.pem")),
+        )
+        .unwrap();
+    }
+    keys
+}
+
+fn env_of(description: &Value) -> Vec<(&'static str, String)> {
+    const NAMES: &[&str] = &[
+        "PAYBIND_BLUEPAY_URL",
+        "PAYBIND_BLUEPAY_APP_ID",
+        "PAYBIND_BLUEPAY_PRIVATE_KEY_FILE",
+        "PAYBIND_BLUEPAY_JT_URL",
+        "PAYBIND_BLUEPAY_JT_APP_ID",
+        "PAYBIND_BLUEPAY_JT_PRIVATE_KEY_FILE",
+        "PAYBIND_SGATE_URL",
+        "PAYBIND_SGATE_API_KEY",
+        "PAYBIND_SGATE_PRIVATE_KEY_FILE",
+        "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
+    ];
+    let env = description["env"].as_object().expect("env");
+    assert_eq!(env.len(), NAMES.len(), "{env:?}");
+    NAMES
+        .iter()
+        .map(|name| {
+            let value = env[*name].as_str().expect("a string").to_string();
+            (*name, value)
+        })
+        .collect()
+}
+
+#[test]
+fn sandbox_serves_and_call_reaches_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = sandbox_keys_dir(dir.path());
+    let (_sandbox, description) =
+        start_sandbox(&["--memory", "--keys-dir", s(&keys), "--port", "0"]);
+    let base = description["base_url"].as_str().unwrap();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    assert_eq!(description["bluepay_url"], format!("{base}/bluepay"));
+    assert_eq!(description["sgate_url"], format!("{base}/sgate"));
+    assert!(description["key_files"]["bluepay-gateway-public"].is_string());
+    let printed = description.to_string();
+    assert!(!printed.contains("PRIVATE KEY"), "key material printed");
+    let env = env_of(&description);
+
+    // BluePay: a valid call, then the same order again — the gateway's duplicate code.
+    let out = run(&["call", "bluepay", "balance_inquiry"], &env, None);
+    assert_ok(&out);
+    assert!(stdout_json(&out)["balance"].is_string());
+    let qr = r#"{"channelCode":"THAI_DYNAMIC_QR","mchOrderId":"CLI0001","amount":1000,"notifyUrl":"http://127.0.0.1:9/notify"}"#;
+    let out = run(
+        &["call", "bluepay", "qr_code_create", "--param", qr],
+        &env,
+        None,
+    );
+    assert_ok(&out);
+    assert!(stdout_json(&out)["qrCodeContent"].is_string());
+    let out = run(
+        &["call", "bluepay", "qr_code_create", "--param", qr],
+        &env,
+        None,
+    );
+    assert_eq!(code(&out), 1);
+    assert_eq!(stderr_error(&out)["code"], 21007);
+    // Invalid: nothing sent, so no gateway code.
+    let out = run(
+        &[
+            "call",
+            "bluepay",
+            "qr_code_create",
+            "--param",
+            r#"{"channelCode":"THAI_DYNAMIC_QR","mchOrderId":"CLI0002","notifyUrl":"http://127.0.0.1:9/n"}"#,
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(code(&out), 2);
+
+    // JT and SGATE through the same variables.
+    let out = run(
+        &[
+            "call",
+            "bluepay-jt",
+            "qr_code_detail",
+            "--param",
+            r#"{"mchOrderId":"NOPE0001"}"#,
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(code(&out), 1);
+    assert_eq!(stderr_error(&out)["code"], 21006);
+    let out = run(&["call", "sgate", "merchant_balance"], &env, None);
+    assert_ok(&out);
+    assert!(stdout_json(&out).as_array().is_some_and(|a| !a.is_empty()));
+    let out = run(&["call", "sgate", "exchange_rate"], &env, None);
+    assert_ok(&out);
+}
+
+#[test]
+fn sandbox_keeps_its_state_in_the_data_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = sandbox_keys_dir(dir.path());
+    let data = dir.path().join("state.db");
+    let qr = r#"{"channelCode":"THAI_DYNAMIC_QR","mchOrderId":"CLIKEEP1","amount":1000,"notifyUrl":"http://127.0.0.1:9/notify"}"#;
+    {
+        let (_sandbox, description) = start_sandbox(&["--data", s(&data), "--keys-dir", s(&keys)]);
+        let env = env_of(&description);
+        assert_ok(&run(
+            &["call", "bluepay", "qr_code_create", "--param", qr],
+            &env,
+            None,
+        ));
+    }
+    assert!(data.exists());
+    let (_sandbox, description) = start_sandbox(&["--data", s(&data), "--keys-dir", s(&keys)]);
+    let env = env_of(&description);
+    let out = run(
+        &[
+            "call",
+            "bluepay",
+            "qr_code_detail",
+            "--param",
+            r#"{"mchOrderId":"CLIKEEP1"}"#,
+        ],
+        &env,
+        None,
+    );
+    assert_ok(&out);
+    assert_eq!(stdout_json(&out)["mchOrderId"], "CLIKEEP1");
+
+    // --data and --memory exclude each other.
+    let out = run(&["sandbox", "--memory", "--data", s(&data)], &[], None);
+    assert_eq!(code(&out), 2);
 }

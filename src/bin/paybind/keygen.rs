@@ -22,10 +22,9 @@ const PUBLIC_B64: &str = "public.b64";
 pub fn run(args: &KeygenArgs) -> Result<Value, CliError> {
     let bits = args.bits.bits();
     let dir = &args.out;
-    let paths: Vec<PathBuf> = [PRIVATE_PEM, PUBLIC_PEM, PRIVATE_B64, PUBLIC_B64]
-        .iter()
-        .map(|name| dir.join(name))
-        .collect();
+    let paths: [PathBuf; 4] =
+        [PRIVATE_PEM, PUBLIC_PEM, PRIVATE_B64, PUBLIC_B64].map(|n| dir.join(n));
+    let [private_pem, public_pem, private_b64_path, public_b64_path] = &paths;
     if !args.force {
         if let Some(existing) = paths.iter().find(|p| p.exists()) {
             return Err(CliError::input(
@@ -46,21 +45,21 @@ pub fn run(args: &KeygenArgs) -> Result<Value, CliError> {
     let key = PrivateKey::generate(bits)?;
     let public = key.public_key();
     let public_b64 = public.to_base64()?;
-    write_file(&paths[0], key.to_pkcs8_pem()?.as_bytes(), true)?;
-    write_file(&paths[1], public.to_spki_pem()?.as_bytes(), false)?;
+    write_file(private_pem, key.to_pkcs8_pem()?.as_bytes(), true)?;
+    write_file(public_pem, public.to_spki_pem()?.as_bytes(), false)?;
     let mut private_b64 = key.to_base64()?;
     private_b64.push('\n');
-    write_file(&paths[2], private_b64.as_bytes(), true)?;
-    write_file(&paths[3], format!("{public_b64}\n").as_bytes(), false)?;
+    write_file(private_b64_path, private_b64.as_bytes(), true)?;
+    write_file(public_b64_path, format!("{public_b64}\n").as_bytes(), false)?;
 
     let shown = |p: &Path| Value::String(p.display().to_string());
     Ok(json!({
         "bits": bits,
         "files": {
-            "private_pem": shown(&paths[0]),
-            "public_pem": shown(&paths[1]),
-            "private_base64": shown(&paths[2]),
-            "public_base64": shown(&paths[3]),
+            "private_pem": shown(private_pem),
+            "public_pem": shown(public_pem),
+            "private_base64": shown(private_b64_path),
+            "public_base64": shown(public_b64_path),
         },
         "public_key_base64": public_b64,
     }))

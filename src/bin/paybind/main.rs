@@ -11,6 +11,7 @@ mod input;
 mod keygen;
 mod output;
 mod progress;
+mod sandbox_cmd;
 mod sgate_cmd;
 
 use std::path::PathBuf;
@@ -37,7 +38,8 @@ Examples:
   paybind bluepay sign --private-key keys/private.pem --app-id APP --param '{\"timestamp\":1676017834369}'
   paybind sgate sign --private-key keys/private.pem --api-key KEY --method GET --url /openApi/v1/merchant/balance
   paybind operations bluepay --pretty
-  paybind call bluepay balance_inquiry --param '{}'"
+  paybind call bluepay balance_inquiry --param '{}'
+  paybind sandbox --memory --keys-dir /tmp/sandbox-keys"
 )]
 struct Cli {
     /// Indented JSON for humans (and a table for `operations`).
@@ -62,6 +64,8 @@ enum Command {
     Call(CallArgs),
     /// List the operations of a gateway with their summaries.
     Operations(OperationsArgs),
+    /// Run the local sandbox of all three gateways on 127.0.0.1.
+    Sandbox(SandboxArgs),
 }
 
 /// Key sizes the gateways ask for.
@@ -387,6 +391,41 @@ struct OperationsArgs {
     api: Api,
 }
 
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Serves BluePay under {base}/bluepay, BluePay JT under {base}/bluepay-jt, SGATE under {base}/sgate
+and the admin API under {base}/admin, verifying signatures and params like the gateways, with
+state that survives a restart (--data) or not (--memory). Prints one JSON object: the URLs, the
+app ids and API KEY it accepts, its key files, and under \"env\" the PAYBIND_* variables for
+`paybind call`. Serves until stopped (Ctrl-C).
+
+Example:
+  paybind sandbox --port 8600 --data .paybind-sandbox/state.db
+  paybind sandbox --memory --keys-dir /tmp/sandbox-keys > sandbox.json &
+  export $(jq -r '.env | to_entries[] | \"\\(.key)=\\(.value)\"' sandbox.json)
+  paybind call bluepay balance_inquiry")]
+struct SandboxArgs {
+    /// TCP port on 127.0.0.1 (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    port: u16,
+    /// SQLite file holding the state (default .paybind-sandbox/state.db).
+    #[arg(long, value_name = "FILE", conflicts_with = "memory")]
+    data: Option<std::path::PathBuf>,
+    /// Keep the state in memory only.
+    #[arg(long)]
+    memory: bool,
+    /// Directory of the sandbox's key files: read when present, generated when missing
+    /// (default: keys/ beside the data file; none with --memory).
+    #[arg(long, value_name = "DIR")]
+    keys_dir: Option<std::path::PathBuf>,
+    /// Size of generated keys.
+    #[arg(long, value_enum, default_value = "2048")]
+    key_bits: Bits,
+    /// JSON file of faults, outcome rules and settings applied at start.
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+}
+
 fn main() -> ExitCode {
     let pretty_requested = std::env::args_os().any(|a| a == "--pretty");
     let cli = match Cli::try_parse() {
@@ -409,6 +448,9 @@ fn main() -> ExitCode {
             Ok(None)
         }
         Command::Call(args) => runtime().and_then(|rt| rt.block_on(call::run(args)).map(Some)),
+        Command::Sandbox(args) => runtime()
+            .and_then(|rt| rt.block_on(sandbox_cmd::run(args, pretty)))
+            .map(|()| None),
     };
     match outcome {
         Ok(Some(value)) => {
