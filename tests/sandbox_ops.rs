@@ -472,3 +472,106 @@ async fn generated_keys_are_written_once_and_reused() {
     client.balance_inquiry(balance()).await.unwrap();
     assert!(!format!("{:?}", second.keys()).contains("PRIVATE"));
 }
+
+#[tokio::test]
+async fn hostile_bytes_never_break_the_sandbox() {
+    let sandbox = common::sandbox().await;
+    let http = reqwest::Client::new();
+    let base = sandbox.base_url().to_string();
+    let huge = format!(
+        "{{\"appId\":\"{}\",\"param\":\"{}\",\"sign\":\"x\"}}",
+        sandbox.bluepay_app_id(),
+        "[".repeat(100_000)
+    );
+    let bodies: Vec<Vec<u8>> = vec![
+        vec![],
+        b"\xff\xfe\x00garbage".to_vec(),
+        b"{".to_vec(),
+        b"[]".to_vec(),
+        b"{\"appId\":1}".to_vec(),
+        format!(
+            "{{\"appId\":\"{}\",\"param\":{{}},\"sign\":[]}}",
+            sandbox.bluepay_app_id()
+        )
+        .into_bytes(),
+        format!(
+            "{{\"appId\":\"{}\",\"param\":\"not json\",\"sign\":\"%%%\"}}",
+            sandbox.bluepay_app_id()
+        )
+        .into_bytes(),
+        huge.into_bytes(),
+        "\"\u{2028}\u{0}\"".as_bytes().to_vec(),
+    ];
+    let paths = [
+        "/bluepay/open-api/account/balance",
+        "/bluepay/open-api/payment/refund",
+        "/bluepay-jt/open-api/bluepay/abnormalTransIssue/addIssueFromOpen",
+        "/sgate/openApi/v1/payee/custom/create",
+        "/sgate/openApi/v1/payee/custom/file",
+        "/sgate/openApi/v1/payee/custom/list?pagesize=%FF%FE&cardno=%%%",
+        "/bluepay-jt/files/report-..-..-x.csv",
+        "/admin/faults",
+        "/admin/rules",
+        "/admin/clock/advance",
+        "/admin/bluepay/orders/%00/pay",
+        "/admin/sgate/virtual-account/transfers",
+        "/nowhere",
+    ];
+    for path in paths {
+        for body in &bodies {
+            for method in [
+                reqwest::Method::POST,
+                reqwest::Method::PUT,
+                reqwest::Method::GET,
+            ] {
+                let response = http
+                    .request(method.clone(), format!("{base}{path}"))
+                    .header("content-type", "multipart/form-data; boundary=x")
+                    .header("V-Api-Key", sandbox.sgate_api_key())
+                    .header("V-Api-Version", "1")
+                    .header("V-Timestamp", "99999999999999999999")
+                    .header("V-Nonce-Str", "n")
+                    .header("V-Signature", "%%%")
+                    .header("User-Agent", "fuzz")
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{method} {path}: no answer: {e}"));
+                // An answer arrived: a panic would have dropped the connection.
+                drop(response);
+            }
+        }
+    }
+    // Absurd admin values are refused or saturate, and the sandbox still works afterwards.
+    let _ = sandbox
+        .admin()
+        .post("clock/advance", serde_json::json!({"days": i64::MAX}))
+        .await;
+    let _ = sandbox
+        .admin()
+        .post("clock/advance", serde_json::json!({"days": i64::MIN}))
+        .await;
+    let _ = sandbox
+        .admin()
+        .put(
+            "rules",
+            serde_json::json!([{"outcome": "completed", "delay_ms": u64::MAX}]),
+        )
+        .await;
+    let _ = sandbox.admin().post("clock/advance", serde_json::json!({"ms": -sandbox.admin().get("clock").await.unwrap()["offset_ms"].as_i64().unwrap()})).await;
+    let client = Client::new(sandbox.bluepay_config()).unwrap();
+    client
+        .balance_inquiry(balance())
+        .await
+        .expect("still serving");
+    client
+        .call_json(
+            "payout_create",
+            json!({"mchOrderId": "HUGE000001", "idempotencyId": "HUGE000001", "amount": i64::MAX,
+                   "payMethodCode": "PROMPTPAY", "promptpayAccountType": "MSISDN", "accountNo": "0812345678"}),
+        )
+        .await
+        .expect_err("more than the balance");
+    let sgate = paybind::sgate::Client::new(sandbox.sgate_config()).unwrap();
+    sgate.merchant_balance().await.expect("still serving");
+}

@@ -638,6 +638,9 @@ async fn sgate_set_balance(State(shared): St, body: axum::body::Bytes) -> Respon
         Err(r) => return *r,
     };
     let currency = opt_s(&input, "currency").unwrap_or("SAR").to_string();
+    if !super::sgate::CURRENCIES.contains(&currency.as_str()) {
+        return error(StatusCode::BAD_REQUEST, "currency is SAR, KWD or AED");
+    }
     let amount = input
         .get("amount")
         .and_then(|v| serde_json::from_value::<crate::money::Decimal2>(v.clone()).ok());

@@ -624,7 +624,7 @@ fn view(shared: &Shared, o: &Value) -> Value {
                 "transactionCreateTime": time_or_null(i(o, "createMs")),
                 "transactionReturnTime": time_or_null(i(o, "returnMs")),
                 "fee": o["fee"],
-                "totalAmount": i(o, "amount") + i(o, "fee"),
+                "totalAmount": i(o, "amount").saturating_add(i(o, "fee")),
                 "businessType": param.get("businessType").cloned().unwrap_or(Value::Null),
                 "projectType": param.get("projectType").cloned().unwrap_or(Value::Null),
                 "items": param.get("items").cloned().unwrap_or(Value::Null),
@@ -646,7 +646,7 @@ fn view(shared: &Shared, o: &Value) -> Value {
                 "transactionCreateTime": time_or_null(i(o, "createMs")),
                 "transactionReturnTime": time_or_null(i(o, "returnMs")),
                 "fee": o["fee"],
-                "totalAmount": i(o, "amount") + i(o, "fee"),
+                "totalAmount": i(o, "amount").saturating_add(i(o, "fee")),
                 "businessType": param.get("businessType").cloned().unwrap_or(Value::Null),
                 "projectType": param.get("projectType").cloned().unwrap_or(Value::Null),
                 "items": param.get("items").cloned().unwrap_or(Value::Null),
@@ -1232,7 +1232,7 @@ pub fn finish_order(
     if gw == Gateway::BluePayJt && kind == "qr" {
         set(
             &mut payload,
-            json!({ "fee": o["fee"], "totalAmount": amount + i(&o, "fee") }),
+            json!({ "fee": o["fee"], "totalAmount": amount.saturating_add(i(&o, "fee")) }),
         );
     }
     let payload = compact(payload);

@@ -251,7 +251,7 @@ async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
             );
             tx.delete("outbox", id);
         } else {
-            let next = shared.now_ms() + backoff_ms(policy, attempts);
+            let next = shared.now_ms().saturating_add(backoff_ms(policy, attempts));
             set(
                 &mut record,
                 json!({ "status": "retrying", "next_attempt_ms": next }),

@@ -30,6 +30,9 @@ const GW: Gateway = Gateway::Sgate;
 /// Balances each currency starts with, in minor units (1,000,000.00).
 pub const INITIAL_BALANCE: i64 = 100_000_000;
 
+/// The currencies SGATE pays out in.
+pub const CURRENCIES: &[&str] = &["SAR", "KWD", "AED"];
+
 /// Payout fee: 5 % of the amount, rounded half up (the docs' 18.75 → 0.94).
 pub const FEE_PERCENT: i64 = 5;
 
@@ -1188,8 +1191,9 @@ fn schedule_review(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), St
     let auto = c.get("autoapproval").and_then(Value::as_i64) == Some(1);
     let result = customer_test_result(c).or(auto.then_some(true));
     if let Some(approved) = result {
-        let due =
-            shared.now_ms() + i64::try_from(shared.settings.auto_delay.as_millis()).unwrap_or(0);
+        let due = shared
+            .now_ms()
+            .saturating_add(i64::try_from(shared.settings.auto_delay.as_millis()).unwrap_or(0));
         schedule(
             tx,
             due,
@@ -1573,7 +1577,8 @@ fn create_order(
         return Err(fail(1402, ""));
     }
     add_currency_balance(tx, currency, -amount)?;
-    let fee = (amount * FEE_PERCENT + 50) / 100;
+    // i128: no amount can overflow the fee arithmetic.
+    let fee = i64::try_from((i128::from(amount) * i128::from(FEE_PERCENT) + 50) / 100).unwrap_or(0);
     let n = next_seq(tx, "order")?;
     let ticketid = format!("{:x}", 0x17000 + n);
     let stamp = chrono::DateTime::from_timestamp_millis(now + 3 * 3600 * 1000)
@@ -1901,13 +1906,19 @@ fn statement(
         }
         let info = o.get("custominfo").cloned().unwrap_or(Value::Null);
         let card = s(&info, "cardno");
-        let masked = if card.len() > 10 {
-            format!(
-                "{}{}{}",
-                &card[..6],
-                "*".repeat(card.len() - 10),
-                &card[card.len() - 4..]
-            )
+        let digits: Vec<char> = card.chars().collect();
+        let masked: String = if digits.len() > 10 {
+            digits
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i < 6 || i >= digits.len() - 4 {
+                        *c
+                    } else {
+                        '*'
+                    }
+                })
+                .collect()
         } else {
             card.to_string()
         };
@@ -1976,6 +1987,12 @@ pub fn receive_transfer(tx: &mut Tx<'_>, shared: &Shared, input: &Value) -> HRes
             })
         })?;
     let currency = opt_s(input, "currency").unwrap_or("SAR").to_string();
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(HErr::Fail(Fail {
+            code: 400,
+            message: format!("currency is one of {}", CURRENCIES.join(", ")),
+        }));
+    }
     let now = shared.now_ms();
     let hex = request_id();
     let uuid = format!(

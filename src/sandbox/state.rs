@@ -257,7 +257,9 @@ impl Shared {
 
     /// The sandbox clock: real time plus the offset the admin API advanced it by, in ms.
     pub fn now_ms(&self) -> i64 {
-        chrono::Utc::now().timestamp_millis() + self.clock_offset.load(Ordering::Relaxed)
+        chrono::Utc::now()
+            .timestamp_millis()
+            .saturating_add(self.clock_offset.load(Ordering::Relaxed))
     }
 
     /// Moves the sandbox clock forward (or back) and persists the offset.
@@ -525,7 +527,9 @@ pub fn schedule_outcome(
         .delay_ms
         .map(Duration::from_millis)
         .unwrap_or(shared.settings.auto_delay);
-    let due = shared.now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 4);
+    let due = shared
+        .now_ms()
+        .saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 4));
     let mut action = target;
     set(
         &mut action,
