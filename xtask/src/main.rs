@@ -28,7 +28,7 @@ options:
 examples:
   cargo xtask export
   cargo xtask check
-  cargo xtask check --openapi /tmp/broken-openapi --no-export --no-snapshots";
+  cargo xtask check --openapi ./broken-openapi --no-export --no-snapshots";
 
 struct Args {
     command: String,

@@ -39,7 +39,7 @@ Examples:
   paybind sgate sign --private-key keys/private.pem --api-key KEY --method GET --url /openApi/v1/merchant/balance
   paybind operations bluepay --pretty
   paybind call bluepay balance_inquiry --param '{}'
-  paybind sandbox --memory --keys-dir /tmp/sandbox-keys"
+  paybind sandbox --memory --keys-dir ./sandbox-keys"
 )]
 struct Cli {
     /// Indented JSON for humans (and a table for `operations`).
@@ -401,7 +401,7 @@ app ids and API KEY it accepts, its key files, and under \"env\" the PAYBIND_* v
 
 Example:
   paybind sandbox --port 8600 --data .paybind-sandbox/state.db
-  paybind sandbox --memory --keys-dir /tmp/sandbox-keys > sandbox.json &
+  paybind sandbox --memory --keys-dir ./sandbox-keys > sandbox.json &
   export $(jq -r '.env | to_entries[] | \"\\(.key)=\\(.value)\"' sandbox.json)
   paybind call bluepay balance_inquiry")]
 struct SandboxArgs {
