@@ -9,7 +9,7 @@ use super::store::{StoreError, Tx};
 
 /// How a response signature is spoiled (SGATE answers; for BluePay and JT, which do not sign
 /// answers, any value makes the notifications the operation triggers carry a bad signature).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureFault {
     /// A signature that does not verify.
@@ -25,7 +25,7 @@ pub enum SignatureFault {
 }
 
 /// One fault. Every member is optional; several may combine (latency then an HTTP error, say).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
     /// Gateway: `bluepay`, `bluepay-jt` or `sgate`.

@@ -372,8 +372,15 @@ fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), SandboxError> {
         .map_err(io(format!("cannot write {}", path.display())))
 }
 
-/// The parsed config file.
-#[derive(Debug, Default, serde::Deserialize)]
+/// The JSON Schema (2020-12) of the sandbox config file ([`SandboxConfig::config_file`]),
+/// generated with schemars from the types the sandbox reads it into. The repository keeps a
+/// copy in `schema/sandbox/config.schema.json` for editors and other languages.
+pub fn config_file_schema() -> Value {
+    serde_json::to_value(schemars::schema_for!(FileConfig)).unwrap_or(Value::Null)
+}
+
+/// The sandbox config file: faults, outcome rules, settings and channel capabilities.
+#[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     #[serde(default)]

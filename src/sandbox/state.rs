@@ -417,7 +417,7 @@ pub fn compact(v: Value) -> Value {
 
 /// How a pending operation ends when nobody intervenes. The first rule that matches wins; the
 /// user's rules (admin API, config file) come before the built-in ones.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeRule {
     /// Gateway it applies to (`bluepay`, `bluepay-jt`, `sgate`); any when absent.
