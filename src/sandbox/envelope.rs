@@ -204,24 +204,8 @@ async fn apply_fault(
     fault: &Fault,
     log: &mut LoggedRequest,
 ) -> Option<Answer> {
-    if fault.latency_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(
-            fault.latency_ms.min(600_000),
-        ))
-        .await;
-    }
-    if fault.drop_connection {
-        shared.log_request(log.clone());
-        return Some(Answer::Drop);
-    }
-    if let Some(status) = fault.http_status {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        shared.log_request(log.clone());
-        return Some(
-            (status, format!("sandbox fault: HTTP {}", status.as_u16()))
-                .into_response()
-                .into(),
-        );
+    if let Some(answer) = faults::transport_fault(shared, fault, log).await {
+        return Some(answer);
     }
     if fault.malformed_json {
         shared.log_request(log.clone());

@@ -4,7 +4,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::state::Gateway;
+use axum::http::StatusCode;
+use axum::response::IntoResponse as _;
+
+use super::server::Answer;
+use super::state::{Gateway, LoggedRequest, Shared};
 use super::store::{StoreError, Tx};
 
 /// How a response signature is spoiled (SGATE answers; for BluePay and JT, which do not sign
@@ -145,4 +149,34 @@ pub fn take(
 pub fn valid_target(gateway: &str, operation: &str) -> bool {
     Gateway::from_name(gateway)
         .is_some_and(|g| operation == "*" || g.operations().iter().any(|o| o.id == operation))
+}
+
+/// The faults that happen below a gateway's protocol, the same for every gateway: added
+/// latency, a dropped connection, a bare HTTP error status. Returns the answer that replaces the
+/// operation's (after logging the request), or `None` to go on.
+pub(crate) async fn transport_fault(
+    shared: &Shared,
+    fault: &Fault,
+    log: &LoggedRequest,
+) -> Option<Answer> {
+    if fault.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(
+            fault.latency_ms.min(600_000),
+        ))
+        .await;
+    }
+    if fault.drop_connection {
+        shared.log_request(log.clone());
+        return Some(Answer::Drop);
+    }
+    if let Some(status) = fault.http_status {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        shared.log_request(log.clone());
+        return Some(
+            (status, format!("sandbox fault: HTTP {}", status.as_u16()))
+                .into_response()
+                .into(),
+        );
+    }
+    None
 }

@@ -577,24 +577,8 @@ async fn apply_fault(
     method: &str,
     spoil: Spoil,
 ) -> Option<Answer> {
-    if fault.latency_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(
-            fault.latency_ms.min(600_000),
-        ))
-        .await;
-    }
-    if fault.drop_connection {
-        shared.log_request(log.clone());
-        return Some(Answer::Drop);
-    }
-    if let Some(status) = fault.http_status {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        shared.log_request(log.clone());
-        return Some(
-            (status, format!("sandbox fault: HTTP {}", status.as_u16()))
-                .into_response()
-                .into(),
-        );
+    if let Some(answer) = faults::transport_fault(shared, fault, log).await {
+        return Some(answer);
     }
     if fault.malformed_json {
         shared.log_request(log.clone());
@@ -1282,21 +1266,7 @@ fn customer_list(tx: &Tx<'_>, q: &Value) -> HResult {
             opt_s(q, "name_e")
                 .is_none_or(|v| s(c, "name_e").to_lowercase().contains(&v.to_lowercase()))
         })
-        .filter(|c| {
-            q.get("status")
-                .and_then(Value::as_i64)
-                .is_none_or(|st| i(c, "status") == st)
-        })
-        .filter(|c| {
-            q.get("starttime")
-                .and_then(Value::as_i64)
-                .is_none_or(|t| i(c, "created_at") >= t)
-        })
-        .filter(|c| {
-            q.get("endtime")
-                .and_then(Value::as_i64)
-                .is_none_or(|t| i(c, "created_at") <= t)
-        })
+        .filter(|c| status_and_time_match(c, q))
         .map(|c| customer_view(&c))
         .collect();
     Ok(Value::Array(page(&mut out, q)))
@@ -1666,6 +1636,14 @@ fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult
     create_order(shared, tx, b, &c, now, "rapid")
 }
 
+/// The `status`, `starttime` and `endtime` filters the customer and order lists share.
+fn status_and_time_match(row: &Value, q: &Value) -> bool {
+    let wanted = |key: &str| q.get(key).and_then(Value::as_i64);
+    wanted("status").is_none_or(|st| i(row, "status") == st)
+        && wanted("starttime").is_none_or(|t| i(row, "created_at") >= t)
+        && wanted("endtime").is_none_or(|t| i(row, "created_at") <= t)
+}
+
 fn order_list(tx: &Tx<'_>, q: &Value) -> HResult {
     let ids: Option<Vec<String>> =
         opt_s(q, "customids").map(|t| t.split(',').map(|x| x.trim().to_string()).collect());
@@ -1682,21 +1660,7 @@ fn order_list(tx: &Tx<'_>, q: &Value) -> HResult {
                 .iter()
                 .all(|k| opt_s(q, k).is_none_or(|v| s(o, k) == v))
         })
-        .filter(|o| {
-            q.get("status")
-                .and_then(Value::as_i64)
-                .is_none_or(|st| i(o, "status") == st)
-        })
-        .filter(|o| {
-            q.get("starttime")
-                .and_then(Value::as_i64)
-                .is_none_or(|t| i(o, "created_at") >= t)
-        })
-        .filter(|o| {
-            q.get("endtime")
-                .and_then(Value::as_i64)
-                .is_none_or(|t| i(o, "created_at") <= t)
-        })
+        .filter(|o| status_and_time_match(o, q))
         .map(|o| order_view(&o))
         .collect();
     Ok(Value::Array(page(&mut out, q)))
