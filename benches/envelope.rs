@@ -2,7 +2,7 @@
 //! (in process; `examples/sandbox_load.rs` measures it under load from a second process).
 //! Run: `cargo bench --bench envelope`.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common.rs"]
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -2,18 +2,17 @@
 //! request's signature and decrypt its sensitive members with their own implementation
 //! (`sgate_support`), the sandbox's answers are signed with the system key and carry members
 //! encrypted for the merchant, and fault injection spoils them the ways a client must survive.
-#![cfg(feature = "sgate")]
 
-mod sgate_support;
+use crate::sgate_support;
 
+use crate::sgate_support::{
+    decrypted, independently_signed, json_of, last, plain_value, signed_callback, API_KEY,
+};
 use paybind::money::Decimal2;
 use paybind::sandbox::Sandbox;
 use paybind::sgate::signing::SignatureError;
 use paybind::sgate::{types, Error, Notification, StatementOutcome, StatusCode};
 use serde_json::{json, Value};
-use sgate_support::{
-    decrypted, independently_signed, json_of, last, plain_value, signed_callback, API_KEY,
-};
 
 async fn fault(sandbox: &Sandbox, operation: &str, fault: Value) {
     let mut f = json!({"gateway": "sgate", "operation": operation, "times": 1});

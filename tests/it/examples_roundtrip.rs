@@ -3,7 +3,7 @@
 //! deserialise and keep every field, and each validates against its schema with both paybind's
 //! validator (requests) and the independent `jsonschema` crate.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

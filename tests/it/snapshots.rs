@@ -1,7 +1,7 @@
 //! Snapshots guard the generated output and the exact bytes paybind sends: a change to the YAML,
 //! to progenitor or to the signing layer shows up as a reviewable diff (`cargo insta review`).
 
-mod common;
+use crate::common;
 
 use paybind::bluepay::{types, Client, Config, Environment};
 use paybind::clock::FixedClock;
@@ -29,7 +29,7 @@ fn generated_bluepay_jt_client() {
 /// deterministic, so the whole body is stable.
 #[tokio::test]
 async fn signed_bluepay_envelope() {
-    let key = PrivateKey::from_text(include_str!("fixtures/merchant-2048.pem")).unwrap();
+    let key = PrivateKey::from_text(include_str!("../fixtures/merchant-2048.pem")).unwrap();
     let app_id = "c9b002aef1d7496c9df078d937896605";
     let sandbox = paybind::sandbox::Sandbox::start(paybind::sandbox::SandboxConfig {
         bluepay_app_id: app_id.into(),

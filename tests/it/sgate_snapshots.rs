@@ -1,13 +1,12 @@
 //! Snapshots of the generated SGATE client and of the exact request paybind sends with a fixed
 //! key, clock and nonce (PKCS#1 v1.5 signatures are deterministic, so the headers are stable).
-#![cfg(feature = "sgate")]
 
-mod sgate_support;
+use crate::sgate_support;
 
+use crate::sgate_support::API_KEY;
 use paybind::money::Decimal2;
 use paybind::sgate::signing::{digest_hex, signature_data};
 use paybind::sgate::types;
-use sgate_support::API_KEY;
 
 #[test]
 fn generated_sgate_client() {

@@ -2,9 +2,9 @@
 //! reads it into; the committed copy must match, and the schema and the sandbox must agree on
 //! what a config file may say.
 //!
-//! After changing those types: `PAYBIND_BLESS=1 cargo test --test sandbox_config_schema`.
+//! After changing those types: `PAYBIND_BLESS=1 cargo test --test it sandbox_config_schema`.
 
-mod common;
+use crate::common;
 
 use paybind::sandbox::{config_file_schema, Sandbox, SandboxConfig, Storage};
 use serde_json::{json, Value};
@@ -28,7 +28,7 @@ fn the_committed_schema_is_up_to_date() {
     let committed = std::fs::read_to_string(committed_path()).unwrap_or_default();
     assert!(
         committed == text,
-        "{COMMITTED} is out of date: run `PAYBIND_BLESS=1 cargo test --test sandbox_config_schema`"
+        "{COMMITTED} is out of date: run `PAYBIND_BLESS=1 cargo test --test it sandbox_config_schema`"
     );
 }
 

@@ -1,6 +1,5 @@
 //! The axum extractor verifies before the handler runs: a genuine notification reaches the
 //! handler typed, a tampered one is answered 401 without reaching it.
-#![cfg(feature = "axum")]
 
 use std::sync::{Arc, Mutex};
 
@@ -36,7 +35,7 @@ async fn notify(
 
 #[tokio::test]
 async fn the_extractor_verifies_before_the_handler() {
-    let gateway = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
+    let gateway = PrivateKey::from_text(include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let state = AppState {
         verifier: Notifications::new(gateway.public_key(), HashAlgorithm::Sha256),
         seen: Arc::default(),

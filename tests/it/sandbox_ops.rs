@@ -1,6 +1,6 @@
 //! Fault injection (admin API and config file), restart persistence, key files.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

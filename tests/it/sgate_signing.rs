@@ -1,18 +1,17 @@
 //! SGATE signing and field encryption against the docs' worked example and against independent
 //! implementations: Python's `json.dumps(..., separators=(",",":"), ensure_ascii=False)` +
 //! `hashlib.md5`, and `openssl dgst -md5 -sign/-verify` and `openssl pkeyutl` (PKCS#1 v1.5).
-#![cfg(feature = "sgate")]
 
-mod sgate_support;
+use crate::sgate_support;
 
 use std::path::Path;
 use std::process::Command;
 
+use crate::sgate_support::{fixture, merchant_private, system_public, API_KEY};
 use base64::Engine as _;
 use paybind::sgate::crypto::{decrypt_field, encrypt_field};
 use paybind::sgate::signing::{digest_hex, sign_digest, signature_data, verify_digest};
 use paybind::sgate::types;
-use sgate_support::{fixture, merchant_private, system_public, API_KEY};
 
 #[test]
 fn docs_worked_example_digest() {

@@ -284,7 +284,7 @@ fn bad_keys_are_typed_errors() {
 /// variant its `x-notifications` entry names, and keeps every field.
 #[test]
 fn every_documented_notification_example_is_typed() {
-    let gateway = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
+    let gateway = PrivateKey::from_text(include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let signer = RsaSigner::new(&gateway, HashAlgorithm::Sha256);
     let verifier = Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let spec = bluepay::spec().document();
@@ -319,7 +319,7 @@ fn every_documented_notification_example_is_typed() {
 
 #[test]
 fn an_unknown_event_is_kept_not_refused() {
-    let gateway = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
+    let gateway = PrivateKey::from_text(include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let signer = RsaSigner::new(&gateway, HashAlgorithm::Sha256);
     let verifier = Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let param = r#"{"eventName":"wallet.topup.success","amount":5}"#;
@@ -342,7 +342,7 @@ fn an_unknown_event_is_kept_not_refused() {
 
 #[test]
 fn hostile_bodies_are_errors_not_panics() {
-    let gateway = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
+    let gateway = PrivateKey::from_text(include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let verifier = Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let mut inputs: Vec<Vec<u8>> = vec![
         b"".to_vec(),

@@ -1,7 +1,7 @@
 //! The sandbox as BluePay and BluePay JT: every rule of the envelope gateways gives its
 //! documented code, money moves through lifecycles, notifications are signed and delivered.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! review, payment orders through payout, OTPs, statement and virtual-account callbacks — every
 //! answer signed and verified by the real client.
 
-mod common;
+use crate::common;
 
 use paybind::money::Decimal2;
 use paybind::sandbox::{Sandbox, SandboxConfig};

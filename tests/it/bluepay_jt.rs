@@ -1,9 +1,8 @@
 //! BluePay JT: every operation over HTTP against the sandbox, the seed pages' examples, every
 //! field rule refused before sending, notifications (openssl-signed and tampered), and the
 //! report download.
-#![cfg(feature = "bluepay-jt")]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
@@ -20,7 +19,7 @@ use serde_json::{json, Value};
 const APP_ID: &str = "3d717fb236534ef0a63f7c44c25260c6";
 
 fn merchant_key() -> PrivateKey {
-    PrivateKey::from_text(include_str!("fixtures/merchant-2048.pem")).unwrap()
+    PrivateKey::from_text(include_str!("../fixtures/merchant-2048.pem")).unwrap()
 }
 
 async fn setup() -> (Sandbox, Client) {
@@ -73,8 +72,8 @@ fn seed_json(seed: &str, heading: &str) -> Value {
     panic!("unbalanced JSON after {heading}")
 }
 
-const ADD_TICKET_SEED: &str = include_str!("fixtures/seeds/bluepay-jt-add-ticket.txt");
-const DD_DETAIL_SEED: &str = include_str!("fixtures/seeds/bluepay-jt-direct-debit-detail.txt");
+const ADD_TICKET_SEED: &str = include_str!("../fixtures/seeds/bluepay-jt-add-ticket.txt");
+const DD_DETAIL_SEED: &str = include_str!("../fixtures/seeds/bluepay-jt-direct-debit-detail.txt");
 
 #[tokio::test]
 async fn every_jt_operation_reaches_the_gateway_signed_and_valid() {
@@ -431,7 +430,7 @@ fn openssl_sign(private_pem: &std::path::Path, param: &str) -> String {
 fn jt_notifications_signed_by_openssl_are_typed_and_tampering_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let private_pem = dir.path().join("gateway.pem");
-    std::fs::write(&private_pem, include_str!("fixtures/gateway-2048.pem")).unwrap();
+    std::fs::write(&private_pem, include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let public = PrivateKey::from_file(&private_pem).unwrap().public_key();
     let verifier = Notifications::new(public, HashAlgorithm::Sha256);
 
@@ -461,7 +460,7 @@ fn jt_notifications_signed_by_openssl_are_typed_and_tampering_is_refused() {
 
 #[test]
 fn every_jt_notification_example_is_typed_as_its_kind() {
-    let gateway = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
+    let gateway = PrivateKey::from_text(include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let signer = RsaSigner::new(&gateway, HashAlgorithm::Sha256);
     let verifier = Notifications::new(
         PublicKey::from_text(&pem_public(&gateway)).unwrap(),
@@ -491,7 +490,7 @@ fn every_jt_notification_example_is_typed_as_its_kind() {
 fn pem_public(key: &PrivateKey) -> String {
     let dir = tempfile::tempdir().unwrap();
     let private_pem = dir.path().join("k.pem");
-    std::fs::write(&private_pem, include_str!("fixtures/gateway-2048.pem")).unwrap();
+    std::fs::write(&private_pem, include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let out = Command::new("openssl")
         .args(["pkey", "-pubout", "-outform", "DER", "-in"])
         .arg(&private_pem)
@@ -505,7 +504,7 @@ fn pem_public(key: &PrivateKey) -> String {
 
 #[test]
 fn jt_settlement_notifications_are_told_apart_by_their_fields() {
-    let gateway = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
+    let gateway = PrivateKey::from_text(include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let signer = RsaSigner::new(&gateway, HashAlgorithm::Sha256);
     let verifier = Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let spec = bluepay_jt::spec().document();

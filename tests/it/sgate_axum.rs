@@ -1,12 +1,9 @@
 //! The optional axum extractor for SGATE callbacks, over real HTTP on 127.0.0.1.
-#![cfg(all(feature = "sgate", feature = "axum"))]
 
-mod sgate_support;
-
+use crate::sgate_support::{merchant_private, signed_callback, system_public, API_KEY};
 use axum::http::StatusCode;
 use paybind::sgate::callbacks::VerifiedCallback;
 use paybind::sgate::{CallbackVerifier, Notification};
-use sgate_support::{merchant_private, signed_callback, system_public, API_KEY};
 
 async fn on_callback(VerifiedCallback(event): VerifiedCallback) -> (StatusCode, String) {
     let kind = match event {

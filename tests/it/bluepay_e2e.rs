@@ -3,7 +3,7 @@
 //! again with an independent validator (`jsonschema`), and use the sandbox's fault injection
 //! for the answers a real gateway gives only on a bad day.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ const APP_ID: &str = "c9b002aef1d7496c9df078d937896605";
 const NOW_MS: i64 = 1_700_000_000_123;
 
 fn merchant_key() -> PrivateKey {
-    PrivateKey::from_text(include_str!("fixtures/merchant-2048.pem")).expect("fixture key")
+    PrivateKey::from_text(include_str!("../fixtures/merchant-2048.pem")).expect("fixture key")
 }
 
 /// The sandbox (no timestamp window: the tests use fixed clocks and the docs' examples) and a
@@ -394,7 +394,7 @@ async fn added_fields_and_enum_values_are_kept() {
 #[tokio::test]
 async fn a_wrong_key_is_reported_as_the_gateways_sign_error() {
     let (sandbox, _) = setup().await;
-    let other = PrivateKey::from_text(include_str!("fixtures/gateway-2048.pem")).unwrap();
+    let other = PrivateKey::from_text(include_str!("../fixtures/gateway-2048.pem")).unwrap();
     let client = Client::new(Config::new(
         Environment::Url(sandbox.bluepay_url()),
         APP_ID,
@@ -454,7 +454,7 @@ fn secrets_never_print() {
         &key,
     ))
     .unwrap();
-    let pem = include_str!("fixtures/merchant-2048.pem");
+    let pem = include_str!("../fixtures/merchant-2048.pem");
     let secret_line = pem.lines().nth(5).unwrap();
     for text in [format!("{client:?}"), format!("{key:?}")] {
         assert!(!text.contains(secret_line), "{text}");

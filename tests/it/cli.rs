@@ -1,7 +1,6 @@
 //! The `paybind` command line, run as a separate process: every subcommand's stdout, stderr and
 //! exit code (0 ok, 1 gateway error, 2 usage/input error, 3 signature failure), its signatures
 //! checked with the `openssl` command line, and `call` against local loopback gateways.
-#![cfg(feature = "cli")]
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,45 @@
+//! paybind's integration tests, in one binary so the crate and the sandbox are linked once
+//! (issue 9: seventeen binaries each linking everything took a 7 GB target directory).
+//! Add a new test file as a module here, never as a new `tests/*.rs`.
+//!
+//! `common` and `sgate_support` are the shared helpers (`crate::common`, `crate::sgate_support`);
+//! fixtures stay in `tests/fixtures/`; the insta snapshots are in `tests/it/snapshots/`, named
+//! after the module path (`it__snapshots__…`).
+//!
+//! The dev-dependency on paybind itself enables `sandbox` (and with it every gateway and axum),
+//! so plain `cargo test` runs everything but the command line; the `cfg`s below say what each
+//! module needs.
+
+mod common;
+#[cfg(feature = "sgate")]
+mod sgate_support;
+
+#[cfg(feature = "axum")]
+mod axum_extractor;
+mod bluepay_e2e;
+mod bluepay_interop;
+#[cfg(feature = "bluepay-jt")]
+mod bluepay_jt;
+mod examples_roundtrip;
+mod sandbox_bluepay;
+mod sandbox_config_schema;
+mod sandbox_ops;
+mod sandbox_sgate;
+mod schema_export;
+#[cfg(all(feature = "sgate", feature = "axum"))]
+mod sgate_axum;
+#[cfg(feature = "sgate")]
+mod sgate_e2e;
+#[cfg(feature = "sgate")]
+mod sgate_examples;
+#[cfg(feature = "sgate")]
+mod sgate_signing;
+#[cfg(feature = "sgate")]
+mod sgate_snapshots;
+mod snapshots;
+
+// The `paybind` binary exists only with the `cli` feature, and `CARGO_BIN_EXE_paybind` with it:
+// plain `cargo test` skips these tests. Run them with `cargo test --all-features` (or
+// `--features cli`), as the README and CI do.
+#[cfg(feature = "cli")]
+mod cli;
