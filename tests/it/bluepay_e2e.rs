@@ -52,6 +52,9 @@ fn request_example(op: &paybind::spec::Operation) -> Value {
 #[tokio::test]
 async fn every_operation_reaches_the_gateway_signed_and_valid() {
     let (sandbox, client) = setup().await;
+    // The signatures are checked by openssl too, not only by paybind's verifier in the sandbox.
+    let dir = tempfile::tempdir().unwrap();
+    let public = common::openssl_public_pem(dir.path(), "merchant-2048.pem");
     let mut covered = Vec::new();
     for op in bluepay::operations() {
         let example = request_example(op);
@@ -79,6 +82,16 @@ async fn every_operation_reaches_the_gateway_signed_and_valid() {
             "{}",
             seen.body
         );
+        let (param, sign) = common::envelope_param_and_sign(&seen.body);
+        assert_eq!(
+            Some(param.as_slice()),
+            seen.param_text.as_deref().map(str::as_bytes)
+        );
+        assert!(
+            common::openssl_verifies(dir.path(), &public, &param, &sign),
+            "{}: openssl dgst -sha256 -verify refuses the signature sent",
+            op.id
+        );
         // The answer is data the model reads, or a business code of the stateful gateway
         // (the examples refer to orders this sandbox has not seen) — never an envelope error.
         match result {
@@ -94,6 +107,16 @@ async fn every_operation_reaches_the_gateway_signed_and_valid() {
         covered.push(op.id);
     }
     assert_eq!(covered.len(), 17, "{covered:?}");
+    // The oracle can say no: one changed byte of the last param is refused.
+    let (mut param, sign) =
+        common::envelope_param_and_sign(&sandbox.requests().pop().unwrap().body);
+    param[2] ^= 1;
+    assert!(!common::openssl_verifies(
+        dir.path(),
+        &public,
+        &param,
+        &sign
+    ));
 }
 
 #[tokio::test]

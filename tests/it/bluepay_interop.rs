@@ -115,15 +115,16 @@ fn check_paybind_signature_verifies_with_openssl(keys: &KeyFiles, hash: HashAlgo
     );
 }
 
-fn signed_by_openssl(keys: &KeyFiles, hash: HashAlgorithm, param: &str) -> String {
-    let dir = keys.private_pem.parent().unwrap();
+/// `param` signed by `openssl dgst` with the key in `private_pem`, base64 as in a notification.
+fn signed_by_openssl(private_pem: &Path, hash: HashAlgorithm, param: &str) -> String {
+    let dir = private_pem.parent().unwrap();
     let file = write(dir, "notify.txt", param.as_bytes());
     let sig = dir.join("notify.sig");
     openssl_ok(&[
         "dgst",
         digest_flag(hash),
         "-sign",
-        keys.private_pem.to_str().unwrap(),
+        private_pem.to_str().unwrap(),
         "-out",
         sig.to_str().unwrap(),
         file.to_str().unwrap(),
@@ -133,7 +134,7 @@ fn signed_by_openssl(keys: &KeyFiles, hash: HashAlgorithm, param: &str) -> Strin
 
 fn check_openssl_notification_is_accepted(keys: &KeyFiles, hash: HashAlgorithm) {
     let param = r#"{"eventName":"qrcode.payment.success","mchOrderId":"PC880001","channelCode":"THAI_DYNAMIC_QR","transactionId":"QR123456789","amount":2300,"transactionStatus":"COMPLETED","createTime":"2022-11-28 22:10:10","returnTime":"2022-11-28 22:11:00","remark":"example"}"#;
-    let sign = signed_by_openssl(keys, hash, param);
+    let sign = signed_by_openssl(&keys.private_pem, hash, param);
     let verifier = Notifications::new(PublicKey::from_file(&keys.public_pem).unwrap(), hash);
 
     let body = json!({"param": param, "sign": sign}).to_string();
@@ -182,17 +183,42 @@ fn signatures_interoperate_with_openssl_4096() {
     }
 }
 
+/// A complete documented notification (the spec's QR payment example, every required field)
+/// signed by `openssl dgst -sha1`: a SHA-1 verifier accepts it (the control), a SHA-256
+/// verifier refuses it for its signature alone.
 #[test]
 fn a_sha1_signature_is_not_accepted_as_sha256() {
-    let keys = generate(2048);
-    let param = r#"{"eventName":"order.payment.success"}"#;
-    let sign = signed_by_openssl(&keys, HashAlgorithm::Sha1, param);
-    let verifier = Notifications::new(
-        PublicKey::from_file(&keys.public_pem).unwrap(),
-        HashAlgorithm::Sha256,
+    let dir = tempfile::tempdir().unwrap();
+    let private_pem = write(
+        dir.path(),
+        "gateway.pem",
+        include_bytes!("../fixtures/gateway-2048.pem"),
     );
+    let public = PrivateKey::from_file(&private_pem).unwrap().public_key();
+    let spec = bluepay::spec().document();
+    let example = &spec["components"]["schemas"]["QrCodePaymentNotification"]["example"];
+    assert!(
+        example.is_object(),
+        "the spec's QrCodePaymentNotification example"
+    );
+    let param = example.to_string();
+    let sign = signed_by_openssl(&private_pem, HashAlgorithm::Sha1, &param);
     let body = json!({"param": param, "sign": sign}).to_string();
-    assert!(verifier.verify_notification(body.as_bytes()).is_err());
+
+    let sha1 = Notifications::new(public.clone(), HashAlgorithm::Sha1);
+    match sha1.verify_notification(body.as_bytes()) {
+        Ok(Notification::QrCodePayment(n)) => {
+            assert_eq!(n.transaction_id, example["transactionId"].as_str().unwrap())
+        }
+        other => panic!("the SHA-1 verifier must accept the complete example: {other:?}"),
+    }
+
+    let sha256 = Notifications::new(public, HashAlgorithm::Sha256);
+    let refused = sha256.verify_notification(body.as_bytes());
+    assert!(
+        matches!(refused, Err(NotifyError::BadSignature(_))),
+        "{refused:?}"
+    );
 }
 
 #[test]

@@ -78,6 +78,9 @@ const DD_DETAIL_SEED: &str = include_str!("../fixtures/seeds/bluepay-jt-direct-d
 #[tokio::test]
 async fn every_jt_operation_reaches_the_gateway_signed_and_valid() {
     let (sandbox, client) = setup().await;
+    // The signatures are checked by openssl too, not only by paybind's verifier in the sandbox.
+    let dir = tempfile::tempdir().unwrap();
+    let public = common::openssl_public_pem(dir.path(), "merchant-2048.pem");
     let mut covered = Vec::new();
     for op in bluepay_jt::operations() {
         let example = common::request_example(bluepay_jt::spec(), op);
@@ -85,6 +88,12 @@ async fn every_jt_operation_reaches_the_gateway_signed_and_valid() {
         let seen = sandbox.requests().pop().expect("request logged");
         assert_eq!(seen.operation, op.id);
         assert!(seen.signature_ok, "{}: signature rejected", op.id);
+        let (param, sign) = common::envelope_param_and_sign(&seen.body);
+        assert!(
+            common::openssl_verifies(dir.path(), &public, &param, &sign),
+            "{}: openssl dgst -sha256 -verify refuses the signature sent",
+            op.id
+        );
         assert_eq!(
             seen.param, example,
             "{}: param differs from the docs' example",

@@ -182,8 +182,22 @@ impl Receiver {
 
 /// Validates with `jsonschema` against `#/components/schemas/{name}` of the spec.
 pub fn schema_errors(spec: &Value, name: &str, value: &Value) -> Vec<String> {
+    errors_at(spec, &format!("#/components/schemas/{name}"), value)
+}
+
+/// Validates with `jsonschema` against the `data` member of the response envelope
+/// `#/components/schemas/{response}`: what a call returns on success.
+pub fn response_data_errors(spec: &Value, response: &str, data: &Value) -> Vec<String> {
+    errors_at(
+        spec,
+        &format!("#/components/schemas/{response}/properties/data"),
+        data,
+    )
+}
+
+fn errors_at(spec: &Value, reference: &str, value: &Value) -> Vec<String> {
     let root = json!({
-        "$ref": format!("#/components/schemas/{name}"),
+        "$ref": reference,
         "components": openapi_nullable_to_json_schema(&spec["components"]),
     });
     match jsonschema::draft7::new(&root) {
@@ -191,7 +205,7 @@ pub fn schema_errors(spec: &Value, name: &str, value: &Value) -> Vec<String> {
             .iter_errors(value)
             .map(|e| format!("{}: {}", e.instance_path(), e))
             .collect(),
-        Err(e) => vec![format!("schema {name} does not compile: {e}")],
+        Err(e) => vec![format!("schema {reference} does not compile: {e}")],
     }
 }
 
@@ -241,4 +255,56 @@ pub fn request_example(spec: &paybind::spec::Spec, op: &paybind::spec::Operation
         ))
         .cloned()
         .unwrap_or_else(|| panic!("{} has no request example", op.id))
+}
+
+/// The public key of the fixture private key `name`, written by `openssl pkey -pubout` into
+/// `dir`.
+pub fn openssl_public_pem(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let public = dir.join(format!("{name}.pub.pem"));
+    let out = std::process::Command::new("openssl")
+        .args(["pkey", "-pubout", "-in", &fixture(name), "-out"])
+        .arg(&public)
+        .output()
+        .expect("the openssl command line is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    public
+}
+
+/// Whether `openssl dgst -sha256 -verify public -signature sig message` says "Verified OK"
+/// for a BluePay envelope's `param` (the message) and its decoded `sign`.
+pub fn openssl_verifies(
+    dir: &std::path::Path,
+    public: &std::path::Path,
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
+    let message_file = dir.join("param.txt");
+    let signature_file = dir.join("sig.bin");
+    std::fs::write(&message_file, message).unwrap();
+    std::fs::write(&signature_file, signature).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["dgst", "-sha256", "-verify"])
+        .arg(public)
+        .arg("-signature")
+        .arg(&signature_file)
+        .arg(&message_file)
+        .output()
+        .expect("the openssl command line is installed");
+    out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "Verified OK"
+}
+
+/// The `param` (as bytes) and the decoded `sign` of an envelope body as sent.
+pub fn envelope_param_and_sign(body: &str) -> (Vec<u8>, Vec<u8>) {
+    use base64::Engine as _;
+    let envelope: Value = serde_json::from_str(body).expect("the body is the JSON envelope");
+    let param = envelope["param"].as_str().expect("param is a string");
+    let sign = envelope["sign"].as_str().expect("sign is a string");
+    let sign = base64::engine::general_purpose::STANDARD
+        .decode(sign)
+        .expect("sign is base64");
+    (param.as_bytes().to_vec(), sign)
 }

@@ -571,16 +571,32 @@ async fn statement_virtual_account_banks_and_rates() {
         )
         .await
         .unwrap();
-    // Today's statement is not ready (202); yesterday's is, once a day has passed.
+    // Without a day the request carries none and SGATE serves yesterday's (Riyadh) file, which
+    // is always made: the file, with its header line and no payment (there is none yet).
+    let mut file = Vec::new();
     let outcome = client
         .statement_download()
-        .to_writer(&mut Vec::new())
+        .to_writer(&mut file)
         .await
         .unwrap();
-    assert!(matches!(
-        outcome,
-        StatementOutcome::Written { .. } | StatementOutcome::NotReady(_)
-    ));
+    match outcome {
+        StatementOutcome::Written {
+            bytes,
+            content_verified,
+            ..
+        } => {
+            assert!(content_verified);
+            assert_eq!(bytes, file.len() as u64);
+        }
+        other => panic!("yesterday's statement is ready: {other:?}"),
+    }
+    let text = String::from_utf8(file).unwrap();
+    assert!(text.starts_with("Merchant_ID,"), "{text}");
+    assert_eq!(text.lines().count(), 1, "no payment yet: {text}");
+    let sent = sandbox.requests().pop().unwrap();
+    assert_eq!(sent.operation, "statement_download");
+    assert!(!sent.path.contains("day="), "{}", sent.path);
+    // Today's statement is not ready (202); it is once a day has passed.
     let today = chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
         .date_naive();

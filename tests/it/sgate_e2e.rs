@@ -797,6 +797,31 @@ async fn tampered_answers_are_rejected_before_parsing() {
         Error::Decryption { field, .. } => assert_eq!(field, "data.identity"),
         other => panic!("{other:?}"),
     }
+
+    // One member decrypts (paybind holds its plaintext), the next one does not: the error
+    // names the failing member and shows the good member's plaintext nowhere — not in
+    // Display, Debug, nor the kept body, which is the answer as received.
+    let cardno = sgate_support::encrypt_for_merchant(plain_value("cardno"));
+    let broken = "bm90IGNpcGhlcnRleHQ=";
+    fault(
+        &sandbox,
+        "customer_detail",
+        json!({"body": {"code":200,"message":"ok","data":{"cardno":cardno,"identity":broken},"sensitiveFields":["cardno","identity"]}}),
+    )
+    .await;
+    let err = client
+        .customer_detail(|q| q.mercustomid("u1"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Decryption { field, .. } => assert_eq!(field, "data.identity"),
+        other => panic!("{other:?}"),
+    }
+    let raw = String::from_utf8_lossy(err.raw_body().expect("the answer is kept")).into_owned();
+    assert!(raw.contains(broken), "the kept body is the answer: {raw}");
+    for shown in [format!("{err}"), format!("{err:?}"), raw] {
+        assert!(!shown.contains(plain_value("cardno")), "{shown}");
+    }
 }
 
 #[tokio::test]
