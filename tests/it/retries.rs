@@ -21,11 +21,19 @@ fn merchant_key() -> PrivateKey {
     PrivateKey::from_text(include_str!("../fixtures/merchant-2048.pem")).expect("fixture key")
 }
 
-/// Signs with the fixture key and records every message, signature and the time it signed.
+/// One signature made: the message, the signature, and when.
+#[derive(Debug, Clone)]
+struct Signed {
+    message: Vec<u8>,
+    signature: Vec<u8>,
+    at: Instant,
+}
+
+/// Signs with the fixture key and records every signature it makes.
 #[derive(Debug)]
 struct RecordingSigner {
     inner: RsaSigner,
-    signed: Mutex<Vec<(Vec<u8>, Vec<u8>, Instant)>>,
+    signed: Mutex<Vec<Signed>>,
 }
 
 impl RecordingSigner {
@@ -36,7 +44,7 @@ impl RecordingSigner {
         })
     }
 
-    fn signed(&self) -> Vec<(Vec<u8>, Vec<u8>, Instant)> {
+    fn signed(&self) -> Vec<Signed> {
         self.signed.lock().unwrap().clone()
     }
 }
@@ -44,10 +52,11 @@ impl RecordingSigner {
 impl Signer for RecordingSigner {
     fn sign<'a>(&'a self, message: &'a [u8]) -> SignFuture<'a> {
         let signature = self.inner.sign_bytes(message);
-        self.signed
-            .lock()
-            .unwrap()
-            .push((message.to_vec(), signature.clone(), Instant::now()));
+        self.signed.lock().unwrap().push(Signed {
+            message: message.to_vec(),
+            signature: signature.clone(),
+            at: Instant::now(),
+        });
         Box::pin(async move { Ok(signature) })
     }
 }
@@ -96,8 +105,8 @@ async fn a_refused_connection_is_retried_with_the_same_signed_bytes_and_arrives_
     // The first attempt follows the signature at once; open the port well before the retry,
     // which waits FIRST_BACKOFF after the refusal.
     let signed_at = loop {
-        if let Some((_, _, at)) = signer.signed().first() {
-            break *at;
+        if let Some(first) = signer.signed().first() {
+            break first.at;
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     };
@@ -132,7 +141,9 @@ async fn a_refused_connection_is_retried_with_the_same_signed_bytes_and_arrives_
     );
     let signed = signer.signed();
     assert_eq!(signed.len(), 1, "signed once, not again for the retry");
-    let (message, signature, _) = &signed[0];
+    let Signed {
+        message, signature, ..
+    } = &signed[0];
     let envelope: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(envelope["appId"], APP_ID);
     assert_eq!(
