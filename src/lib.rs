@@ -6,6 +6,7 @@ mod macros;
 
 pub mod clock;
 pub mod codes;
+pub mod gateways;
 pub mod keys;
 pub mod money;
 pub mod spec;

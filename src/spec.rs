@@ -512,13 +512,6 @@ fn query_value(schema: &Value, text: &str, name: &str) -> Result<Value, Validati
     }
 }
 
-impl Spec {
-    /// A spec with no schemas (only if the bundled JSON were corrupt: every check then fails).
-    pub(crate) fn empty() -> Self {
-        Self { doc: Value::Null }
-    }
-}
-
 /// Decodes a JSON param into an operation's model; a misfit names the field.
 #[doc(hidden)]
 pub fn from_json_param<T: serde::de::DeserializeOwned>(param: Value) -> Result<T, ValidationError> {

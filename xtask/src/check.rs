@@ -22,7 +22,7 @@ use crate::bundle::{bundle, load_yaml};
 use crate::examples::{self, Dialect, Validator};
 use crate::export;
 use crate::util::{child, token, METHODS};
-use crate::APIS;
+use crate::GATEWAYS;
 
 /// One finding: where (file and JSON pointer) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -506,8 +506,8 @@ fn exported_examples(files: &[export::File]) -> Vec<Problem> {
             .find(|f| f.path == path)
             .and_then(|f| serde_json::from_str(&f.text).ok())
     };
-    for api in APIS {
-        let wire_path = format!("{}/openapi-wire.json", api.name);
+    for api in GATEWAYS {
+        let wire_path = format!("{}/openapi-wire.json", api.spec_stem());
         match parse(&wire_path) {
             Some(wire) => {
                 let validator = Validator::new(&wire, Dialect::Oas31);
@@ -524,11 +524,11 @@ fn exported_examples(files: &[export::File]) -> Vec<Problem> {
             None => problems.push(problem(&format!("schema/{wire_path}"), "", "not generated")),
         }
         let (Some(models), Some(list)) = (
-            parse(&format!("{}/models.schema.json", api.name)),
-            parse(&format!("{}/examples.json", api.name)),
+            parse(&format!("{}/models.schema.json", api.spec_stem())),
+            parse(&format!("{}/examples.json", api.spec_stem())),
         ) else {
             problems.push(problem(
-                &format!("schema/{}", api.name),
+                &format!("schema/{}", api.spec_stem()),
                 "",
                 "models or examples not generated",
             ));
@@ -543,7 +543,7 @@ fn exported_examples(files: &[export::File]) -> Vec<Problem> {
             let name = entry["schema"].as_str().unwrap_or_default();
             for error in model_errors(&models, name, &entry["value"]) {
                 problems.push(problem(
-                    &format!("schema/{}/examples.json", api.name),
+                    &format!("schema/{}/examples.json", api.spec_stem()),
                     &format!("/examples/{i}"),
                     format!("does not validate against models.schema.json#/$defs/{name}: {error}"),
                 ));

@@ -12,45 +12,13 @@ pub mod convert;
 pub mod cross;
 pub mod examples;
 pub mod export;
+// The one table of gateways, shared with build.rs and the library.
+#[path = "../../build/gateways.rs"]
+pub mod gateways;
 pub mod util;
 pub mod wire;
 
-/// How a gateway signs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Gateway {
-    /// BluePay, BluePay JT: the signed `{appId, param, sign}` body.
-    Envelope,
-    /// SGATE: `V-*` signature headers.
-    HeaderSigned,
-}
-
-/// One API with a spec under `openapi/`.
-#[derive(Debug)]
-pub struct Api {
-    /// Directory name under `schema/` and `api` column of the error tables.
-    pub name: &'static str,
-    /// Spec file under `openapi/`.
-    pub file: &'static str,
-    pub gateway: Gateway,
-}
-
-pub const APIS: &[Api] = &[
-    Api {
-        name: "bluepay",
-        file: "bluepay.yaml",
-        gateway: Gateway::Envelope,
-    },
-    Api {
-        name: "bluepay-jt",
-        file: "bluepay-jt.yaml",
-        gateway: Gateway::Envelope,
-    },
-    Api {
-        name: "sgate-payout",
-        file: "sgate-payout.yaml",
-        gateway: Gateway::HeaderSigned,
-    },
-];
+pub use gateways::{Gateway, Signing, GATEWAYS};
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {

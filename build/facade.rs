@@ -1,0 +1,125 @@
+//! The facade methods every gateway gets: one typed method per JSON `POST` operation, the
+//! `ResponseData` impls that let the shared call path take `data` out of a response, and
+//! `call_json`, which reaches any such operation by `operationId` with a JSON param.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::emit::{data_type, doc_attrs, fn_ident, type_ident};
+use crate::model::{DataShape, Operation};
+
+/// A typed facade method is generated for a JSON `POST` operation with a request and a response
+/// body; others are hand-written (`manual`) or header-signed only.
+fn is_typed_post(op: &Operation) -> bool {
+    !op.manual && op.method == "POST" && op.body_schema.is_some() && op.response_schema.is_some()
+}
+
+/// `impl <facade> { <one method per operation> call_json }`.
+pub fn facade_methods(facade: &syn::Path, ops: &[Operation]) -> TokenStream {
+    let methods = ops.iter().enumerate().filter(|(_, op)| is_typed_post(op));
+    let methods = methods.map(|(index, op)| typed_post(index, op));
+    let call_json = call_json_method(ops);
+    quote! {
+        impl #facade {
+            #(#methods)*
+            #call_json
+        }
+    }
+}
+
+fn typed_post(index: usize, op: &Operation) -> TokenStream {
+    let body = type_ident(op.body_schema.as_deref().unwrap_or_default());
+    let data = data_type(op.data_schema.as_ref());
+    let method = fn_ident(&op.id);
+    let mut doc = op.summary.clone();
+    if !op.description.trim().is_empty() {
+        doc += &format!("\n\n{}", op.description.trim());
+    }
+    doc += &format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id);
+    let doc = doc_attrs(&doc);
+    let index = Literal::usize_unsuffixed(index);
+    quote! {
+        #doc
+        pub async fn #method(
+            &self,
+            param: impl ::std::convert::Into<types::builder::#body>,
+        ) -> ::std::result::Result<#data, Error> {
+            self.call(
+                &OPERATIONS[#index],
+                param.into(),
+                |param: types::#body| self.generated.#method().body(param).send(),
+            )
+            .await
+        }
+    }
+}
+
+/// `call_json` reaches any operation by `operationId` with a JSON param: the CLI and the tests
+/// use it; the param still passes the typed model and the spec's checks.
+fn call_json_method(ops: &[Operation]) -> TokenStream {
+    let arms = ops.iter().filter(|op| is_typed_post(op)).map(|op| {
+        let id = &op.id;
+        let method = fn_ident(&op.id);
+        let body = type_ident(op.body_schema.as_deref().unwrap_or_default());
+        quote! {
+            #id => crate::spec::to_json_data(
+                &self.#method(crate::spec::from_json_param::<types::#body>(param)?).await?,
+            )
+            .map_err(Into::into),
+        }
+    });
+    quote! {
+        /// Calls the operation `operation_id` with a JSON param and returns its `data` as JSON.
+        /// The param is decoded into the operation's model and checked like any other call.
+        pub async fn call_json(
+            &self,
+            operation_id: &str,
+            param: serde_json::Value,
+        ) -> ::std::result::Result<serde_json::Value, Error> {
+            match operation_id {
+                #(#arms)*
+                _ => Err(crate::spec::ValidationError::new(
+                    "operationId",
+                    format!("unknown operation {operation_id}"),
+                )
+                .into()),
+            }
+        }
+    }
+}
+
+/// `ResponseData` for every response schema of a generated operation, once each.
+pub fn data_impls(ops: &[Operation]) -> TokenStream {
+    let mut done = BTreeSet::new();
+    let mut impls = Vec::new();
+    for op in ops.iter().filter(|op| !op.manual) {
+        let Some(response) = &op.response_schema else {
+            continue;
+        };
+        if done.insert(response.clone()) {
+            impls.push(data_impl(response, op.data_schema.as_ref()));
+        }
+    }
+    quote! { #(#impls)* }
+}
+
+fn data_impl(response: &str, shape: Option<&DataShape>) -> TokenStream {
+    let response = type_ident(response);
+    let data = data_type(shape);
+    let into_data = match shape {
+        // typify makes an optional array `Vec<T>` (absent = empty), not `Option<Vec<T>>`.
+        Some(DataShape::ListOf(_)) => quote! { Some(self.data) },
+        Some(DataShape::Named(_)) => quote! { self.data },
+        None => quote! { Some(()) },
+    };
+    quote! {
+        impl crate::spec::ResponseData for types::#response {
+            type Data = #data;
+            fn into_data(self) -> Option<Self::Data> {
+                #into_data
+            }
+        }
+    }
+}

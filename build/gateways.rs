@@ -1,0 +1,75 @@
+//! The one table of the gateways paybind binds.
+//!
+//! Plain data with no dependencies, so that one file serves three readers through `#[path]`:
+//! `build.rs` (what to generate, and from which spec), `xtask` (what to export and check) and
+//! the library itself (`paybind::gateways`, for the sandbox and the command line). A gateway is
+//! added here once; everything else follows from its row.
+
+/// How a gateway signs its requests and answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signing {
+    /// The signed `{appId, param, sign}` body (BluePay and BluePay JT).
+    Envelope,
+    /// Signed `V-*` headers and RSA encryption of sensitive fields (SGATE).
+    HeaderSigned,
+}
+
+/// One gateway: its names, its spec and where its code lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gateway {
+    /// Short name: the command line's argument, the sandbox's path prefix.
+    pub id: &'static str,
+    /// Name for people.
+    pub name: &'static str,
+    /// Spec file under `openapi/`; its stem names the gateway's directory under `schema/`.
+    pub spec_file: &'static str,
+    /// The library module holding the gateway (`crate::<module>`); also the stem of its
+    /// generated files.
+    pub module: &'static str,
+    /// The Cargo feature that compiles the gateway in.
+    pub feature: &'static str,
+    /// How the gateway signs.
+    pub signing: Signing,
+}
+
+/// Every gateway, in the order the docs and the command line list them.
+pub const GATEWAYS: &[Gateway] = &[
+    Gateway {
+        id: "bluepay",
+        name: "BluePay Open API",
+        spec_file: "bluepay.yaml",
+        module: "bluepay",
+        feature: "bluepay",
+        signing: Signing::Envelope,
+    },
+    Gateway {
+        id: "bluepay-jt",
+        name: "BluePay JT Open API",
+        spec_file: "bluepay-jt.yaml",
+        module: "bluepay_jt",
+        feature: "bluepay-jt",
+        signing: Signing::Envelope,
+    },
+    Gateway {
+        id: "sgate",
+        name: "SGATE Payout API",
+        spec_file: "sgate-payout.yaml",
+        module: "sgate",
+        feature: "sgate",
+        signing: Signing::HeaderSigned,
+    },
+];
+
+impl Gateway {
+    /// The gateway with short name `id`.
+    pub fn by_id(id: &str) -> Option<&'static Gateway> {
+        GATEWAYS.iter().find(|g| g.id == id)
+    }
+
+    /// The spec file's name without `.yaml`.
+    pub fn spec_stem(&self) -> &'static str {
+        self.spec_file
+            .strip_suffix(".yaml")
+            .unwrap_or(self.spec_file)
+    }
+}

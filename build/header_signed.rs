@@ -1,0 +1,115 @@
+//! Facade methods only a header-signed gateway (SGATE) has: `GET` operations (query set on the
+//! generated builder through a closure) and hand-written (`manual`) operations, which return a
+//! request builder from `crate::<module>::manual`. Nothing here runs for the envelope gateways.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::emit::{data_type, doc_attrs, fn_ident, path};
+use crate::model::Operation;
+use crate::BuildResult;
+
+/// `impl crate::<module>::Client { .. }` with the `GET` and `manual` operations.
+pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildResult<TokenStream> {
+    let facade = path(&format!("crate::{module}::Client"))?;
+    let manual_text = format!("crate::{module}::manual");
+    let manual = path(&manual_text)?;
+    let module = path(&format!("crate::{module}"))?;
+    let mut methods = Vec::new();
+    for (index, op) in ops.iter().enumerate() {
+        let index = Literal::usize_unsuffixed(index);
+        let method = fn_ident(&op.id);
+        let builder = format_ident!("{}", op.id.to_upper_camel_case());
+        let at = format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id);
+        if op.manual {
+            let doc = format!(
+                "{}{at}\n\nReturns a request builder; see [`{manual_text}::{builder}`].",
+                operation_doc(op)
+            );
+            let doc = doc_attrs(&doc);
+            methods.push(quote! {
+                #doc
+                pub fn #method(&self) -> #manual::#builder<'_> {
+                    #manual::#builder::new(self, &OPERATIONS[#index])
+                }
+            });
+            continue;
+        }
+        if op.method != "GET" || op.response_schema.is_none() {
+            continue;
+        }
+        let data = data_type(op.data_schema.as_ref());
+        let doc = doc_attrs(&format!("{}{}{at}", operation_doc(op), query_doc(spec, op)));
+        methods.push(if op.query.is_empty() {
+            quote! {
+                #doc
+                pub async fn #method(&self) -> ::std::result::Result<#data, Error> {
+                    self.call_query(&OPERATIONS[#index], self.generated.#method().send()).await
+                }
+            }
+        } else {
+            quote! {
+                #doc
+                pub async fn #method<F>(&self, query: F) -> ::std::result::Result<#data, Error>
+                where
+                    F: for<'b> FnOnce(
+                        #module::generated::builder::#builder<'b>,
+                    ) -> #module::generated::builder::#builder<'b>,
+                {
+                    self.call_query(&OPERATIONS[#index], query(self.generated.#method()).send())
+                        .await
+                }
+            }
+        });
+    }
+    Ok(quote! {
+        impl #facade {
+            #(#methods)*
+        }
+    })
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut doc = op.summary.trim().to_string();
+    if !op.description.trim().is_empty() {
+        doc += &format!("\n\n{}", op.description.trim());
+    }
+    doc
+}
+
+/// The query parameters of an operation with their descriptions, and the operation's `x-rules`,
+/// as rustdoc lines.
+fn query_doc(spec: &Value, op: &Operation) -> String {
+    let mut doc = String::new();
+    let item = spec
+        .get("paths")
+        .and_then(|p| p.get(&op.path))
+        .and_then(|i| i.get(op.method.to_lowercase()));
+    let params = item
+        .and_then(|i| i.get("parameters"))
+        .and_then(Value::as_array);
+    if let Some(params) = params.filter(|p| !p.is_empty()) {
+        doc += "\n\nQuery parameters (set them on the builder the closure receives):";
+        for p in params {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+            let required = p.get("required").and_then(Value::as_bool) == Some(true);
+            let text = p.get("description").and_then(Value::as_str).unwrap_or("");
+            let flag = if required { " (required)" } else { "" };
+            doc += &format!("\n- `{name}`{flag}: {}", text.trim());
+        }
+    }
+    let rules = item
+        .and_then(|i| i.get("x-rules"))
+        .and_then(Value::as_array);
+    if let Some(rules) = rules {
+        doc += "\n\nChecked before sending (nothing is sent when a rule fails):";
+        for rule in rules {
+            if let Some(text) = rule.get("description").and_then(Value::as_str) {
+                doc += &format!("\n- {}", text.trim());
+            }
+        }
+    }
+    doc
+}

@@ -1,0 +1,147 @@
+//! What the generators read from a bundled spec: its component schemas and its operations.
+//! Nothing here writes Rust.
+
+use serde_json::{Map, Value};
+
+use crate::BuildResult;
+
+/// What the facade, the operation table and the validator need to know about one operation.
+pub struct Operation {
+    pub id: String,
+    /// Upper case, as sent.
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    /// Name of the JSON request-body schema.
+    pub body_schema: Option<String>,
+    /// Name of the 200 response schema.
+    pub response_schema: Option<String>,
+    /// Shape of `data` inside the response.
+    pub data_schema: Option<DataShape>,
+    /// Query parameters (name, required).
+    pub query: Vec<(String, bool)>,
+    /// Handled by hand-written code instead of progenitor (multipart, several success bodies).
+    pub manual: bool,
+}
+
+/// The `data` of a response: one component, or a list of one.
+pub enum DataShape {
+    Named(String),
+    ListOf(String),
+}
+
+pub const METHODS: &[&str] = &["get", "post", "put", "delete", "patch"];
+
+/// The spec's component schemas.
+pub fn schemas(spec: &Value) -> BuildResult<&Map<String, Value>> {
+    spec.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .ok_or_else(|| "no components/schemas".to_string())
+}
+
+/// A string enum that keeps values it does not know (`x-open-enum: true`).
+pub fn is_open_enum(schema: &Value) -> bool {
+    schema.get("x-open-enum").and_then(Value::as_bool) == Some(true)
+}
+
+/// An integer code table with names (`x-codes`).
+pub fn is_code_table(schema: &Value) -> bool {
+    schema.get("x-codes").is_some()
+}
+
+/// Every operation, in spec order (paths, then [`METHODS`] order): the index into this list is
+/// the index into the generated `OPERATIONS` table.
+pub fn operations(spec: &Value) -> BuildResult<Vec<Operation>> {
+    let mut ops = Vec::new();
+    let paths = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or("no paths")?;
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
+            let at = format!(
+                "/paths/{}/{method}",
+                path.replace('~', "~0").replace('/', "~1")
+            );
+            ops.push(operation(spec, path, method, op).map_err(|e| format!("{at}: {e}"))?);
+        }
+    }
+    Ok(ops)
+}
+
+fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> BuildResult<Operation> {
+    let text = |key: &str| -> BuildResult<String> {
+        op.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| format!("missing {key}"))
+    };
+    let content = op.pointer("/requestBody/content");
+    let body_schema = content
+        .and_then(|c| c.pointer("/application~1json/schema/$ref"))
+        .and_then(Value::as_str)
+        .map(ref_name);
+    let multipart = content.and_then(|c| c.get("multipart/form-data")).is_some();
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .ok_or("missing responses")?;
+    let success_count = responses.keys().filter(|k| k.starts_with('2')).count();
+    let response_schema = op
+        .pointer("/responses/200/content/application~1json/schema/$ref")
+        .and_then(Value::as_str)
+        .map(ref_name);
+    let data_schema = response_schema
+        .as_deref()
+        .and_then(|name| spec.pointer(&format!("/components/schemas/{name}/properties/data")))
+        .and_then(data_shape);
+    Ok(Operation {
+        id: text("operationId")?,
+        summary: text("summary")?,
+        description: op
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        method: method.to_uppercase(),
+        path: path.to_string(),
+        body_schema,
+        response_schema,
+        data_schema,
+        query: query_parameters(op),
+        manual: multipart || success_count > 1,
+    })
+}
+
+fn query_parameters(op: &Value) -> Vec<(String, bool)> {
+    let Some(params) = op.get("parameters").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    params
+        .iter()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?.to_string();
+            let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+            Some((name, required))
+        })
+        .collect()
+}
+
+fn data_shape(data: &Value) -> Option<DataShape> {
+    if let Some(r) = data.get("$ref").and_then(Value::as_str) {
+        return Some(DataShape::Named(ref_name(r)));
+    }
+    if let Some(r) = data.pointer("/items/$ref").and_then(Value::as_str) {
+        return Some(DataShape::ListOf(ref_name(r)));
+    }
+    None
+}
+
+fn ref_name(r: &str) -> String {
+    r.rsplit('/').next().unwrap_or(r).to_string()
+}

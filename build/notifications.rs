@@ -1,0 +1,124 @@
+//! The typed notifications (`info.x-notifications`, SGATE's `info.x-callbacks`): the
+//! `Notification` enum, the table that recognises each kind, and `ACK_BODY`.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::emit::doc_attrs;
+use crate::BuildResult;
+
+/// The notification list of the spec, if it has one.
+pub fn notification_list(spec: &Value) -> Option<&Value> {
+    spec.pointer("/info/x-notifications")
+        .or(spec.pointer("/info/x-callbacks"))
+}
+
+/// `ACK_BODY`: the answer to every notification, from the spec's `AckBody` example.
+pub fn ack_body(spec: &Value) -> TokenStream {
+    let Some(ack) = spec.pointer("/components/schemas/AckBody/example") else {
+        return TokenStream::new();
+    };
+    let ack = ack.to_string();
+    quote! {
+        /// The body to answer every notification with (HTTP 200), from the spec's `AckBody`.
+        pub const ACK_BODY: &str = #ack;
+    }
+}
+
+/// One notification kind of the list.
+struct Kind {
+    /// Variant name.
+    name: syn::Ident,
+    /// The kind as written in the spec's list, after case conversion (what `from_kind` matches).
+    text: String,
+    schema: syn::Ident,
+    doc: TokenStream,
+    events: Vec<String>,
+    match_fields: Vec<String>,
+}
+
+fn kind(entry: &Value) -> BuildResult<Kind> {
+    let text = entry
+        .get("kind")
+        .and_then(Value::as_str)
+        .ok_or("entry without kind")?
+        .to_upper_camel_case();
+    let schema = entry
+        .get("schema")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{text}: no schema"))?
+        .to_upper_camel_case();
+    let description = entry
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let strings = |key: &str| -> Vec<String> {
+        let list = entry.get(key).and_then(Value::as_array);
+        let list = list.map(|a| a.iter().filter_map(Value::as_str).map(str::to_string));
+        list.map(Iterator::collect).unwrap_or_default()
+    };
+    Ok(Kind {
+        name: format_ident!("{text}"),
+        schema: format_ident!("{schema}"),
+        doc: doc_attrs(description),
+        events: strings("events"),
+        match_fields: strings("match-fields"),
+        text,
+    })
+}
+
+/// `Notification`, `NOTIFICATION_KINDS` and `Notification::from_kind`.
+pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
+    let list = list.as_array().ok_or("not a list")?;
+    let kinds = list.iter().map(kind).collect::<BuildResult<Vec<_>>>()?;
+    let variants = kinds.iter().map(|k| {
+        let (doc, name, schema) = (&k.doc, &k.name, &k.schema);
+        quote! { #doc #name(types::#schema), }
+    });
+    let arms = kinds.iter().map(|k| {
+        let (text, name) = (&k.text, &k.name);
+        quote! { #text => serde_json::from_value(param).map(Self::#name), }
+    });
+    let table = kinds.iter().map(|k| {
+        let (text, events, fields) = (&k.text, &k.events, &k.match_fields);
+        quote! {
+            crate::spec::NotificationKind {
+                kind: #text,
+                events: &[#(#events),*],
+                match_fields: &[#(#fields),*],
+            },
+        }
+    });
+    Ok(quote! {
+        /// A verified notification, one variant per kind the gateway sends. It serialises as
+        /// `{"kind": "<variant>", "event": {..}}`.
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(tag = "kind", content = "event")]
+        #[non_exhaustive]
+        pub enum Notification {
+            #(#variants)*
+            /// A notification whose kind this version of paybind does not recognise; its param is kept.
+            Unrecognized(serde_json::Map<String, serde_json::Value>),
+        }
+        /// How each notification kind is recognised.
+        pub(crate) const NOTIFICATION_KINDS: &[crate::spec::NotificationKind] = &[#(#table)*];
+        impl Notification {
+            pub(crate) fn from_kind(
+                kind: &str,
+                param: serde_json::Value,
+            ) -> Result<Self, serde_json::Error> {
+                match kind {
+                    #(#arms)*
+                    _ => match param {
+                        serde_json::Value::Object(map) => Ok(Self::Unrecognized(map)),
+                        _ => Err(<serde_json::Error as serde::de::Error>::custom(
+                            "param is not a JSON object",
+                        )),
+                    },
+                }
+            }
+        }
+    })
+}

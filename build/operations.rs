@@ -1,0 +1,98 @@
+//! The spec as data for the hand-written layers: the bundled JSON, the table of operations, the
+//! spec's property name of every Rust field, and a decode/encode round trip per model.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::{Map, Value};
+
+use crate::emit::{opt_str, type_ident};
+use crate::model::Operation;
+
+/// `SPEC_JSON` (the bundled spec `<stem>.json` beside this file) and `OPERATIONS`.
+pub fn operation_table(stem: &str, ops: &[Operation]) -> TokenStream {
+    let json_file = format!("/{stem}.json");
+    let rows = ops.iter().map(|op| {
+        let (id, method, path, summary) = (&op.id, &op.method, &op.path, &op.summary);
+        let body = opt_str(op.body_schema.as_deref());
+        let response = opt_str(op.response_schema.as_deref());
+        let query = op.query.iter().map(|(name, _)| name);
+        let manual = op.manual;
+        quote! {
+            crate::spec::Operation {
+                id: #id,
+                method: #method,
+                path: #path,
+                summary: #summary,
+                body_schema: #body,
+                response_schema: #response,
+                query: &[#(#query),*],
+                manual: #manual
+            },
+        }
+    });
+    quote! {
+        /// The bundled spec, as JSON.
+        pub(crate) const SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), #json_file));
+        /// Every operation of the spec.
+        pub(crate) const OPERATIONS: &[crate::spec::Operation] = &[#(#rows)*];
+    }
+}
+
+/// `spec_field_name`: maps the Rust field names typify chose back to the spec's property names,
+/// so a validation error names the field as the gateway's docs do.
+pub fn field_names(schemas: &Map<String, Value>) -> TokenStream {
+    let mut pairs = BTreeMap::new();
+    for schema in schemas.values() {
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for prop in props.keys() {
+                pairs
+                    .entry(prop.to_snake_case())
+                    .or_insert_with(|| prop.clone());
+            }
+        }
+    }
+    let (rust, spec): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+    quote! {
+        /// The spec's property name for a Rust field name.
+        pub(crate) fn spec_field_name(rust: &str) -> Option<&'static str> {
+            match rust {
+                #(#rust => Some(#spec),)*
+                _ => None,
+            }
+        }
+    }
+}
+
+/// `roundtrip_schema` decodes a value as the generated type of an object component and encodes
+/// it again: the tests and the sandbox use it to prove the docs' examples fit the models.
+pub fn roundtrip_fn(schemas: &Map<String, Value>) -> TokenStream {
+    let objects = schemas
+        .iter()
+        .filter(|(_, schema)| schema.get("type").and_then(Value::as_str) == Some("object"));
+    let arms = objects.map(|(name, _)| {
+        let ty = type_ident(name);
+        quote! { #name => rt::<types::#ty>(value), }
+    });
+    quote! {
+        /// Decodes `value` as the generated model of component `name` and encodes it again;
+        /// `None` when the spec has no object component of that name.
+        #[doc(hidden)]
+        pub fn roundtrip_schema(
+            name: &str,
+            value: serde_json::Value,
+        ) -> Option<Result<serde_json::Value, serde_json::Error>> {
+            fn rt<T: serde::Serialize + serde::de::DeserializeOwned>(
+                value: serde_json::Value,
+            ) -> Result<serde_json::Value, serde_json::Error> {
+                serde_json::to_value(serde_json::from_value::<T>(value)?)
+            }
+            Some(match name {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+    }
+}
