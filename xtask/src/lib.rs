@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod check;
 pub mod convert;
 pub mod cross;
+pub mod docs_diff;
 pub mod examples;
 pub mod export;
 // The one table of gateways, shared with build.rs and the library.
