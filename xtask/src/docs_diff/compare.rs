@@ -215,7 +215,11 @@ fn presence(tables: &[(&str, &super::DocValues)], value: &String) -> String {
     tables
         .iter()
         .map(|(l, t)| {
-            let listed = if t.values.contains(value) { "listed" } else { "not listed" };
+            let listed = if t.values.contains(value) {
+                "listed"
+            } else {
+                "not listed"
+            };
             format!("{l}: {listed}")
         })
         .collect::<Vec<_>>()
@@ -338,20 +342,74 @@ fn attributes(
         present.iter().map(|(l, f)| (*l, get(f))).collect()
     };
     let required = each(&|f| f.required.as_ref().map(required_word));
-    attribute(at, Some(name), kind::REQUIRED, &required, Some(field.required.into()), &|d, y| d == y, notes, out);
+    attribute(
+        at,
+        Some(name),
+        kind::REQUIRED,
+        &required,
+        Some(field.required.into()),
+        &|d, y| d == y,
+        notes,
+        out,
+    );
     let ty = each(&|f| f.ty.clone());
-    attribute(at, Some(name), kind::TYPE, &ty, yaml_type(field), &types_agree, notes, out);
+    attribute(
+        at,
+        Some(name),
+        kind::TYPE,
+        &ty,
+        yaml_type(field),
+        &types_agree,
+        notes,
+        out,
+    );
     let length = each(&|f| f.length.map(|l| length_text(l.min, Some(l.max))));
     let yaml_length = field.length.map(|(min, max)| length_text(min, max));
-    attribute(at, Some(name), kind::LENGTH, &length, yaml_length, &lengths_agree, notes, out);
+    attribute(
+        at,
+        Some(name),
+        kind::LENGTH,
+        &length,
+        yaml_length,
+        &lengths_agree,
+        notes,
+        out,
+    );
     let maximum = each(&|f| f.maximum.map(|m| m.to_string()));
     let yaml_maximum = field.maximum.map(|m| m.to_string());
-    attribute(at, Some(name), kind::MAXIMUM, &maximum, yaml_maximum, &|d, y| d == y, notes, out);
+    attribute(
+        at,
+        Some(name),
+        kind::MAXIMUM,
+        &maximum,
+        yaml_maximum,
+        &|d, y| d == y,
+        notes,
+        out,
+    );
     let default = each(&|f| f.default.clone());
-    attribute(at, Some(name), kind::DEFAULT, &default, field.default.clone(), &|d, y| d == y, notes, out);
+    attribute(
+        at,
+        Some(name),
+        kind::DEFAULT,
+        &default,
+        field.default.clone(),
+        &|d, y| d == y,
+        notes,
+        out,
+    );
     let values = each(&|f| (!f.values.is_empty()).then(|| f.values.join(", ")));
     let yaml_values = field.values.as_ref().map(|v| v.join(", "));
-    attribute(at, Some(name), kind::VALUES, &values, yaml_values, &same_set, notes, out);
+    attribute(
+        at,
+        Some(name),
+        kind::VALUES,
+        &values,
+        yaml_values,
+        &same_set,
+        notes,
+        out,
+    );
 }
 
 /// One attribute: a `languages` difference when the languages state different values, else a
@@ -468,7 +526,10 @@ fn same_set(docs: &str, yaml: &str) -> bool {
 
 fn symmetric_difference(docs: &str, yaml: &str) -> Vec<String> {
     let set = |s: &str| s.split(", ").map(str::to_string).collect::<BTreeSet<_>>();
-    set(docs).symmetric_difference(&set(yaml)).cloned().collect()
+    set(docs)
+        .symmetric_difference(&set(yaml))
+        .cloned()
+        .collect()
 }
 
 /// The words of a value a note must quote: the numbers of a length, the value itself otherwise.

@@ -15,7 +15,11 @@ pub enum Block {
     /// A pipe table: the header cells and the rows, cells as written.
     Table(Table),
     /// A fenced code block: the info string and the body.
-    Fence { line: usize, info: String, body: String },
+    Fence {
+        line: usize,
+        info: String,
+        body: String,
+    },
 }
 
 /// A pipe table.
@@ -95,8 +99,7 @@ fn is_delimiter_row(line: &str) -> bool {
     let t = line.trim();
     t.starts_with('|')
         && t.contains('-')
-        && t.chars()
-            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
 fn table_at(lines: &[&str], start: usize) -> (Table, usize) {
@@ -124,7 +127,10 @@ fn table_at(lines: &[&str], start: usize) -> (Table, usize) {
 fn split_row(line: &str) -> Vec<String> {
     let t = line.trim();
     let t = t.strip_prefix('|').unwrap_or(t);
-    let t = t.strip_suffix('|').filter(|s| !s.ends_with('\\')).unwrap_or(t);
+    let t = t
+        .strip_suffix('|')
+        .filter(|s| !s.ends_with('\\'))
+        .unwrap_or(t);
     let mut cells = Vec::new();
     let mut cell = String::new();
     let mut in_code = false;

@@ -165,6 +165,32 @@ pub fn read_docs(reader: &dyn PageReader, dir: &Path) -> Result<Docs, String> {
     Ok(docs)
 }
 
+/// The snapshot of SGATE's docs that `openapi/sgate-payout.yaml` describes (see its
+/// `info.x-decision`); `xtask check` runs `docs-diff` against it.
+pub const SGATE_SNAPSHOT: &str = "2024-10-10-8355bb8";
+
+/// Environment variable naming the `shared/` directory (default: `../shared` beside the
+/// workspace root, where the workplace keeps it; CI clones may not have it).
+pub const SHARED_DIR_VAR: &str = "PAYBIND_SHARED_DIR";
+
+/// `shared/sgate-docs-history`: from [`SHARED_DIR_VAR`], else `<workspace>/../shared`.
+/// `Err` says where it looked, for the "skipped" message.
+pub fn sgate_history() -> Result<PathBuf, String> {
+    let shared = match std::env::var_os(SHARED_DIR_VAR) {
+        Some(dir) => PathBuf::from(dir),
+        None => crate::workspace_root().join("..").join("shared"),
+    };
+    let history = shared.join("sgate-docs-history");
+    if history.is_dir() {
+        Ok(history)
+    } else {
+        Err(format!(
+            "{} not found (set {SHARED_DIR_VAR} to the shared/ directory)",
+            history.display()
+        ))
+    }
+}
+
 /// The reader for a gateway name given on the command line.
 pub fn reader(gateway: &str) -> Result<Box<dyn PageReader>, String> {
     match gateway {

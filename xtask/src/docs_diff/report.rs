@@ -118,7 +118,11 @@ pub fn text(title: &str, differences: &[Difference]) -> String {
     for d in differences {
         if page != Some(&d.page) {
             page = Some(&d.page);
-            let op = d.operation.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+            let op = d
+                .operation
+                .as_deref()
+                .map(|o| format!(" ({o})"))
+                .unwrap_or_default();
             out += &format!("\n{}{op}\n", d.page);
         }
         let marker = if d.acknowledged() { "ack" } else { "NEW" };

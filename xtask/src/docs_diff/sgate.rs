@@ -52,7 +52,12 @@ const VALUE_PAGES: &[(&str, &str, &[&str], bool)] = &[
         &[],
         true,
     ),
-    ("payoutApi/appendix/tranType.md", "TransactionType", &[], true),
+    (
+        "payoutApi/appendix/tranType.md",
+        "TransactionType",
+        &[],
+        true,
+    ),
 ];
 
 /// Pages whose first field table is the body of a schema (the callbacks' common envelope).
@@ -112,7 +117,9 @@ impl PageReader for SgateReader {
         if let Some((_, schema, columns, complete)) =
             VALUE_PAGES.iter().find(|(key, ..)| *key == page.key)
         {
-            facts.values.push(values_page(&blocks, schema, columns, *complete)?);
+            facts
+                .values
+                .push(values_page(&blocks, schema, columns, *complete)?);
             return Ok(facts);
         }
         if let Some((_, schema)) = SCHEMA_PAGES.iter().find(|(key, _)| *key == page.key) {
@@ -234,7 +241,9 @@ fn operation(blocks: &[Block]) -> Result<Option<DocOperation>, String> {
                 condition = None;
             }
             Block::Text { text, .. } => match section {
-                Section::Url if path.is_none() => path = markdown::code_spans(text).into_iter().next(),
+                Section::Url if path.is_none() => {
+                    path = markdown::code_spans(text).into_iter().next()
+                }
                 Section::Method if method.is_none() => method = http_method(text),
                 Section::Request => {
                     if let Some(c) = table_condition(text) {
@@ -313,7 +322,14 @@ impl FieldColumns {
             .collect();
         let find = |words: &[&str]| header.iter().position(|h| words.contains(&h.as_str()));
         Some(FieldColumns {
-            name: find(&["parameter", "parameters", "参数", "参数名", "field name", "字段名称"])?,
+            name: find(&[
+                "parameter",
+                "parameters",
+                "参数",
+                "参数名",
+                "field name",
+                "字段名称",
+            ])?,
             ty: find(&["type", "类型"])?,
             required: find(&["required", "必填"]),
             default: find(&["default value", "默认值"]),
@@ -463,14 +479,23 @@ mod tests {
     #[test]
     fn length_phrases() {
         let l = |t: &str| length(t).map(|l| (l.min, l.max));
-        assert_eq!(l("Merchant customer ID, length limit 128 characters"), Some((None, 128)));
-        assert_eq!(l("must be a number, length limit 13 to 19 characters"), Some((Some(13), 19)));
+        assert_eq!(
+            l("Merchant customer ID, length limit 128 characters"),
+            Some((None, 128))
+        );
+        assert_eq!(
+            l("must be a number, length limit 13 to 19 characters"),
+            Some((Some(13), 19))
+        );
         assert_eq!(l("银行账户，长度限制 13 ～ 19 字符"), Some((Some(13), 19)));
         assert_eq!(l("OTP，fixed length of 6 characters"), Some((Some(6), 6)));
         assert_eq!(l("OTP 发送凭证，长度固定 32 字符"), Some((Some(32), 32)));
         assert_eq!(l("has a length limit of 64 characters"), Some((None, 64)));
         assert_eq!(l("Payment amount"), None);
-        assert_eq!(maximum("Page number, supports up to 1000 pages"), Some(1000));
+        assert_eq!(
+            maximum("Page number, supports up to 1000 pages"),
+            Some(1000)
+        );
         assert_eq!(maximum("每页显示条数，最多支持 100 条"), Some(100));
     }
 
@@ -480,7 +505,10 @@ mod tests {
             listed_values("Bank country:<br>` ALL `: All Banks<br>` SAU `: Saudi Arabia"),
             ["ALL", "SAU"]
         );
-        assert_eq!(listed_values("状态：<br>`unknown`：未知<br>`fail`：失败"), ["unknown", "fail"]);
+        assert_eq!(
+            listed_values("状态：<br>`unknown`：未知<br>`fail`：失败"),
+            ["unknown", "fail"]
+        );
         assert_eq!(listed_values("[Bank code](/en/x)"), Vec::<String>::new());
         assert_eq!(
             table_condition("* When using **bankTransfer** payment method, additional parameters need to be passed:"),
@@ -512,7 +540,10 @@ mod tests {
         assert_eq!(names, ["a", "b"]);
         assert_eq!(op.request[0].required, Some(Required::Yes));
         assert_eq!(op.request[0].length, Some(Length { min: None, max: 8 }));
-        assert_eq!(op.request[1].required, Some(Required::When("STCPay".into())));
+        assert_eq!(
+            op.request[1].required,
+            Some(Required::When("STCPay".into()))
+        );
         assert_eq!(op.request[1].default.as_deref(), Some("1"));
         assert_eq!(op.response.unwrap()[0].ty.as_deref(), Some("float"));
     }
@@ -520,10 +551,18 @@ mod tests {
     #[test]
     fn unreadable_pages_say_why() {
         let no_path = "### Request URL\n- /payee/x\n### Request Method\n- GET\n";
-        assert!(operation(&markdown::blocks(no_path)).unwrap_err().contains("no path"));
-        let bad_required = "### Request URL\n- `/x`\n### Request Method\n- GET\n### Request Parameters\n\
+        assert!(operation(&markdown::blocks(no_path))
+            .unwrap_err()
+            .contains("no path"));
+        let bad_required =
+            "### Request URL\n- `/x`\n### Request Method\n- GET\n### Request Parameters\n\
             | Parameter | Required | Type |\n| - | - | - |\n| a | maybe | string |\n";
-        assert!(operation(&markdown::blocks(bad_required)).unwrap_err().contains("maybe"));
-        assert_eq!(operation(&markdown::blocks("# Guide\ntext\n")).unwrap(), None);
+        assert!(operation(&markdown::blocks(bad_required))
+            .unwrap_err()
+            .contains("maybe"));
+        assert_eq!(
+            operation(&markdown::blocks("# Guide\ntext\n")).unwrap(),
+            None
+        );
     }
 }

@@ -160,7 +160,9 @@ impl<'a> Spec<'a> {
                 .collect()
         } else {
             let list = schema.get("enum")?.as_array()?;
-            list.iter().filter_map(|v| Some((scalar(v)?, Vec::new()))).collect()
+            list.iter()
+                .filter_map(|v| Some((scalar(v)?, Vec::new())))
+                .collect()
         };
         Some((values, notes_of(schema)))
     }
@@ -190,7 +192,11 @@ impl<'a> Spec<'a> {
     }
 
     fn members(&self, schema: &'a Value, out: &mut YamlFields) {
-        if let Some(name) = schema.get("$ref").and_then(Value::as_str).and_then(ref_name) {
+        if let Some(name) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(ref_name)
+        {
             out.schema.get_or_insert_with(|| name.to_string());
         }
         let schema = self.chase(schema);
@@ -344,8 +350,14 @@ mod tests {
     #[test]
     fn lengths_from_patterns() {
         assert_eq!(pattern_length("^[0-9]{13,19}$"), Some((Some(13), Some(19))));
-        assert_eq!(pattern_length("^[A-Za-z0-9]{1,34}$"), Some((Some(1), Some(34))));
-        assert_eq!(pattern_length("^[0-9A-Fa-f]{32}$"), Some((Some(32), Some(32))));
+        assert_eq!(
+            pattern_length("^[A-Za-z0-9]{1,34}$"),
+            Some((Some(1), Some(34)))
+        );
+        assert_eq!(
+            pattern_length("^[0-9A-Fa-f]{32}$"),
+            Some((Some(32), Some(32)))
+        );
         assert_eq!(pattern_length("^(\\+?966|0)?5[0-9]{8}$"), None);
     }
 }
