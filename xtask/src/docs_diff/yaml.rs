@@ -7,6 +7,9 @@ use crate::util::{ref_name, METHODS};
 
 const NOTE_KEYS: &[&str] = &["x-decision", "x-unconfirmed"];
 
+/// A value with the notes written on it.
+pub type Noted = (String, Vec<String>);
+
 /// A bundled spec.
 pub struct Spec<'a> {
     root: &'a Value,
@@ -151,7 +154,7 @@ impl<'a> Spec<'a> {
 
     /// The values (`enum` or `x-codes`) of a component schema, each with its own notes, and the
     /// schema's notes.
-    pub fn values(&self, name: &str) -> Option<(Vec<(String, Vec<String>)>, Vec<String>)> {
+    pub fn values(&self, name: &str) -> Option<(Vec<Noted>, Vec<String>)> {
         let schema = self.component(name)?;
         let values = if let Some(codes) = schema.get("x-codes").and_then(Value::as_array) {
             codes
