@@ -16,6 +16,7 @@ pub mod export;
 // The one table of gateways, shared with build.rs and the library.
 #[path = "../../build/gateways.rs"]
 pub mod gateways;
+pub mod spec_diff;
 pub mod util;
 pub mod wire;
 

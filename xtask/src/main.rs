@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use xtask::check::{self, Problem};
 use xtask::docs_diff::{self, report};
-use xtask::{cross, export, workspace_root};
+use xtask::{cross, export, spec_diff, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -26,6 +26,10 @@ commands:
                   with en/ and zh/) with its spec; exit 0 when nothing new differs, 1 when
                   something does (differences the YAML records in x-decision/x-unconfirmed
                   are shown as acknowledged)
+  spec-diff REV [NEW-REV] | spec-diff --old FILE --new FILE
+                  classify the changes of the specs since git revision REV (against
+                  NEW-REV, or openapi/ as it is) for crate and schema/ users: breaking,
+                  addition or docs; suggest the next version and draft a CHANGELOG entry
 
 options:
   --openapi DIR      specs to read (default: openapi/)
@@ -34,13 +38,17 @@ options:
   --no-export        check: do not compare schema/ with a fresh export
   --no-docs-diff     check: do not run docs-diff against the newest SGATE snapshot
   --format FORMAT    docs-diff: text (default) or json (one object per difference)
+  --old FILE         spec-diff: the earlier spec file (bundled with the files beside it)
+  --new FILE         spec-diff: the later spec file
 
 examples:
   cargo xtask export
   cargo xtask check
   cargo xtask check --openapi ./broken-openapi --no-export --no-snapshots
   cargo xtask docs-diff sgate ../shared/sgate-docs-history/2024-10-10-8355bb8
-  cargo xtask docs-diff sgate ./sgate-docs --format json";
+  cargo xtask docs-diff sgate ./sgate-docs --format json
+  cargo xtask spec-diff main
+  cargo xtask spec-diff --old /tmp/old/sgate-payout.yaml --new openapi/sgate-payout.yaml";
 
 struct Args {
     command: String,
@@ -51,6 +59,8 @@ struct Args {
     export: bool,
     docs_diff: bool,
     json: bool,
+    old: Option<PathBuf>,
+    new: Option<PathBuf>,
 }
 
 fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -65,6 +75,8 @@ fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
         export: true,
         docs_diff: true,
         json: false,
+        old: None,
+        new: None,
     };
     while let Some(arg) = raw.next() {
         let mut value = |name: &str| raw.next().ok_or(format!("{name} needs a value"));
@@ -81,6 +93,8 @@ fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
                     other => return Err(format!("unknown format {other} (text or json)")),
                 }
             }
+            "--old" => args.old = Some(PathBuf::from(value("--old")?)),
+            "--new" => args.new = Some(PathBuf::from(value("--new")?)),
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
             _ => args.positional.push(arg),
         }
@@ -101,6 +115,7 @@ fn main() -> ExitCode {
         "check" => run_check(&args),
         "cross-language" => cross::run(&workspace_root(), &args.schema),
         "docs-diff" => return run_docs_diff(&args),
+        "spec-diff" => run_spec_diff(&args),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -219,4 +234,29 @@ fn run_docs_diff(args: &Args) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+fn run_spec_diff(args: &Args) -> Result<(), String> {
+    let root = workspace_root();
+    let (title, specs) = match (&args.old, &args.new, args.positional.as_slice()) {
+        (Some(old), Some(new), []) => (
+            format!("spec-diff {} -> {}", old.display(), new.display()),
+            spec_diff::between_files(old, new)?,
+        ),
+        (None, None, [rev]) => (
+            format!("spec-diff {rev} -> working tree"),
+            spec_diff::between_revisions(&root, rev, None, &args.openapi)?,
+        ),
+        (None, None, [rev, new_rev]) => (
+            format!("spec-diff {rev} -> {new_rev}"),
+            spec_diff::between_revisions(&root, rev, Some(new_rev), &args.openapi)?,
+        ),
+        _ => return Err("spec-diff needs REV [NEW-REV], or --old FILE --new FILE".into()),
+    };
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    let version =
+        spec_diff::package_version(&manifest).ok_or("Cargo.toml has no package version")?;
+    print!("{}", spec_diff::report(&title, &specs, &version)?);
+    Ok(())
 }
