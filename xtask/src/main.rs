@@ -165,6 +165,7 @@ fn run_check(args: &Args) -> Result<(), String> {
             Err(why) => eprintln!("note: docs-diff skipped: {why}"),
         }
     }
+    eprintln!("note: {}", spec_diff_note(&args.openapi));
     if args.snapshots {
         problems.extend(check::check_snapshots(&workspace_root())?);
         done.push("snapshots");
@@ -177,6 +178,21 @@ fn run_check(args: &Args) -> Result<(), String> {
         eprintln!("error: {p}");
     }
     Err(format!("xtask check: {} problem(s)", problems.len()))
+}
+
+/// What the specs' uncommitted changes mean for users (a reminder; never a failure).
+fn spec_diff_note(openapi: &Path) -> String {
+    match spec_diff::between_revisions(&workspace_root(), "HEAD", None, openapi) {
+        Err(e) => format!("spec-diff skipped: {e}"),
+        Ok(specs) => match spec_diff::heaviest(&specs) {
+            None => "spec-diff HEAD: the specs have no uncommitted change".into(),
+            Some(impact) => format!(
+                "spec-diff HEAD: the specs have uncommitted {} changes; `cargo xtask spec-diff \
+                 HEAD` shows them with the version to choose and a CHANGELOG draft",
+                impact.word()
+            ),
+        },
+    }
 }
 
 /// `docs-diff sgate` against the snapshot the YAML describes: every new difference is a problem.

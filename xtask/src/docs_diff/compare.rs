@@ -304,7 +304,7 @@ fn fields(
         match field {
             None => {
                 let mut d = at.diff(kind::FIELD_ADDED, Some(name));
-                d.docs = present[0].1.ty.clone().or(Some("listed".into()));
+                d.docs = Some(describe(present[0].1));
                 d.note = acknowledging(&[], &notes.enclosing, Some(name), &[]);
                 out.push(d);
             }
@@ -459,6 +459,23 @@ fn attribute(
     };
     d.note = acknowledging(&notes.direct, &notes.enclosing, field, &tokens);
     out.push(d);
+}
+
+/// A field the YAML lacks, as the docs give it: type, required flag, length, maximum, values.
+fn describe(field: &DocField) -> String {
+    let mut parts = vec![field.ty.clone().unwrap_or_else(|| "untyped".into())];
+    parts.extend(field.required.as_ref().map(required_word));
+    parts.extend(
+        field
+            .length
+            .map(|l| format!("length {}", length_text(l.min, Some(l.max)))),
+    );
+    parts.extend(field.maximum.map(|m| format!("maximum {m}")));
+    parts.extend(field.default.as_ref().map(|d| format!("default {d}")));
+    if !field.values.is_empty() {
+        parts.push(format!("values {}", field.values.join("/")));
+    }
+    parts.join(", ")
 }
 
 fn required_word(r: &Required) -> String {
