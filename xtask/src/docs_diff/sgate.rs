@@ -75,7 +75,8 @@ pub struct SgateReader;
 
 impl PageReader for SgateReader {
     fn spec_file(&self) -> &'static str {
-        "sgate-payout.yaml"
+        let sgate = crate::GATEWAYS.iter().find(|g| g.id == "sgate");
+        sgate.map_or("sgate-payout.yaml", |g| g.spec_file)
     }
 
     fn pages(&self, dir: &Path) -> Result<Vec<PageRef>, String> {
