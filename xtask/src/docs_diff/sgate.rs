@@ -228,6 +228,7 @@ fn section_of(heading: &str) -> Section {
 /// The endpoint of a page, `None` for pages without a request URL section.
 fn operation(blocks: &[Block]) -> Result<Option<DocOperation>, String> {
     let mut section = Section::Other;
+    let mut section_level = 0;
     let mut path = None;
     let mut method = None;
     let mut request = Vec::new();
@@ -236,10 +237,19 @@ fn operation(blocks: &[Block]) -> Result<Option<DocOperation>, String> {
     let mut saw_url = false;
     for block in blocks {
         match block {
-            Block::Heading { text, .. } => {
-                section = section_of(text);
+            Block::Heading { level, text } => {
+                let next = section_of(text);
+                // A sub-heading inside the parameter sections ("#### custominfo") continues
+                // them: a table split across it is still one table.
+                let continues = next == Section::Other
+                    && *level > section_level
+                    && matches!(section, Section::Request | Section::Response);
+                if !continues {
+                    section = next;
+                    section_level = *level;
+                    condition = None;
+                }
                 saw_url |= section == Section::Url;
-                condition = None;
             }
             Block::Text { text, .. } => match section {
                 Section::Url if path.is_none() => {
@@ -533,7 +543,11 @@ mod tests {
             | b | Y | number | 1 | B |\n\
             ```json\n| c | Y | string | - | in a fence |\n```\n\
             ### Response Parameters\n\
-            | **Parameter** | **Type** | **Description** |\n| --- | --- | --- |\n| d | float | D |\n";
+            | **Parameter** | **Type** | **Description** |\n| --- | --- | --- |\n| d | float | D |\n\
+            #### More members\n\
+            | **Parameter** | **Type** | **Description** |\n| --- | --- | --- |\n| e | string | E |\n\
+            ## Notes\n\
+            | **Parameter** | **Type** | **Description** |\n| --- | --- | --- |\n| f | string | F |\n";
         let op = operation(&markdown::blocks(page)).unwrap().unwrap();
         assert_eq!(op.path, "/openApi/v1/payee/x");
         assert_eq!(op.method, "post");
@@ -546,7 +560,14 @@ mod tests {
             Some(Required::When("STCPay".into()))
         );
         assert_eq!(op.request[1].default.as_deref(), Some("1"));
-        assert_eq!(op.response.unwrap()[0].ty.as_deref(), Some("float"));
+        let response = op.response.unwrap();
+        assert_eq!(response[0].ty.as_deref(), Some("float"));
+        let names: Vec<_> = response.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["d", "e"],
+            "split across a sub-heading, ended by a new section"
+        );
     }
 
     #[test]
