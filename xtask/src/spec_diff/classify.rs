@@ -16,63 +16,10 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+pub use super::change::{Change, Impact};
+use super::change::{Ctx, Direction};
 use super::nodes::schema;
 use crate::util::{ref_name, METHODS};
-
-/// How a change lands on one kind of user, in increasing weight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Impact {
-    /// Nothing to use or adapt: descriptions, notes, examples, a wider limit.
-    Docs,
-    /// Something new to use; existing code keeps working.
-    Addition,
-    /// Existing code or payloads can stop compiling or be refused.
-    Breaking,
-}
-
-impl Impact {
-    pub fn word(self) -> &'static str {
-        match self {
-            Impact::Docs => "docs",
-            Impact::Addition => "addition",
-            Impact::Breaking => "breaking",
-        }
-    }
-}
-
-/// One classified change.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Change {
-    /// `operation <id>`, `schema <Name>`, `schema <Name>.<member>`.
-    pub at: String,
-    pub what: String,
-    pub for_crate: Impact,
-    pub for_schema: Impact,
-}
-
-/// Which way a schema travels.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Direction {
-    pub(super) sent: bool,
-    pub(super) received: bool,
-}
-
-pub(super) struct Ctx<'a> {
-    old: &'a Value,
-    new: &'a Value,
-    out: Vec<Change>,
-}
-
-impl Ctx<'_> {
-    pub(super) fn push(&mut self, at: &str, what: String, for_crate: Impact, for_schema: Impact) {
-        self.out.push(Change {
-            at: at.to_string(),
-            what,
-            for_crate,
-            for_schema,
-        });
-    }
-}
 
 /// Every change from `old` to `new` (both bundled specs), sorted.
 pub fn changes(old: &Value, new: &Value) -> Vec<Change> {

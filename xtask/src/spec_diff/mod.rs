@@ -6,6 +6,7 @@
 //! specs that use it. The classification rules are in [`classify`]; the version rule in
 //! [`VERSION_RULE`].
 
+mod change;
 pub mod classify;
 mod nodes;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::classify::{Ctx, Direction, Impact};
+use super::change::{Ctx, Direction, Impact};
 use crate::util::ref_name;
 
 /// One schema node against its earlier form.
