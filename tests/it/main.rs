@@ -21,6 +21,7 @@ mod bluepay_interop;
 #[cfg(feature = "bluepay-jt")]
 mod bluepay_jt;
 mod examples_roundtrip;
+mod generated;
 mod retries;
 mod sandbox_bluepay;
 mod sandbox_config_schema;

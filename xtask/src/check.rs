@@ -576,14 +576,16 @@ pub fn model_errors(models: &Value, name: &str, value: &Value) -> Vec<String> {
 /// the generated code fails them.
 pub fn check_snapshots(root: &Path) -> Result<Vec<Problem>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // The snapshot tests are the modules `snapshots` and `sgate_snapshots` of the one
-    // integration-test binary `it`; the filter selects both.
+    // The snapshot tests are the modules `generated` (every file build.rs writes), `snapshots`
+    // and `sgate_snapshots` (the bytes sent) of the one integration-test binary `it`; the two
+    // filters select all three.
     let args = [
         "test",
         "--all-features",
         "--test",
         "it",
         "--",
+        "generated::",
         "snapshots::",
     ];
     eprintln!("xtask check: cargo {} (INSTA_UPDATE=no)", args.join(" "));
