@@ -251,6 +251,12 @@ fn operation(blocks: &[Block]) -> Result<Option<DocOperation>, String> {
                 }
                 saw_url |= section == Section::Url;
             }
+            // Tables written in HTML are not read; a field table must not be skipped silently.
+            Block::Text { line, text } if in_parameters(&section) && text.starts_with("<table") => {
+                return Err(format!(
+                    "HTML table at line {line} in the parameter section"
+                ));
+            }
             Block::Text { text, .. } => match section {
                 Section::Url if path.is_none() => {
                     path = markdown::code_spans(text).into_iter().next()
@@ -263,13 +269,21 @@ fn operation(blocks: &[Block]) -> Result<Option<DocOperation>, String> {
                 }
                 _ => {}
             },
-            Block::Table(table) if FieldColumns::of(table).is_some() => match section {
-                Section::Request => request.extend(fields(table, condition.as_deref())?),
-                Section::Response => response
-                    .get_or_insert_with(Vec::new)
-                    .extend(fields(table, None)?),
-                _ => {}
-            },
+            Block::Table(table) if in_parameters(&section) => {
+                if FieldColumns::of(table).is_none() {
+                    return Err(format!(
+                        "table at line {} in the parameter section has no parameter and type \
+                         columns (header {:?})",
+                        table.line, table.header
+                    ));
+                }
+                match section {
+                    Section::Request => request.extend(fields(table, condition.as_deref())?),
+                    _ => response
+                        .get_or_insert_with(Vec::new)
+                        .extend(fields(table, None)?),
+                }
+            }
             _ => {}
         }
     }
@@ -287,6 +301,10 @@ fn operation(blocks: &[Block]) -> Result<Option<DocOperation>, String> {
         request,
         response,
     }))
+}
+
+fn in_parameters(section: &Section) -> bool {
+    matches!(section, Section::Request | Section::Response)
 }
 
 fn http_method(text: &str) -> Option<String> {
