@@ -36,6 +36,7 @@
 
 pub mod compare;
 pub mod markdown;
+pub mod phrases;
 pub mod report;
 pub mod sgate;
 pub mod yaml;
