@@ -1,10 +1,11 @@
-//! Where request times come from. Injectable so tests and snapshots are reproducible.
+//! Where request times come from. Injectable so tests and snapshots are reproducible; one trait
+//! for every gateway (timestamps of BluePay params, SGATE's `V-Timestamp`, callback ages).
 
 use std::fmt;
 use std::sync::Arc;
 
-/// A source of the current time.
-pub trait Clock: Send + Sync {
+/// A source of the current time. `Debug` so a configuration holding one can be printed.
+pub trait Clock: Send + Sync + fmt::Debug {
     /// Milliseconds since the Unix epoch.
     fn now_millis(&self) -> i64;
 }
@@ -29,18 +30,28 @@ impl Clock for FixedClock {
     }
 }
 
-/// A shared clock; `Debug` does not try to print it.
-#[derive(Clone)]
+/// A clock shared by a configuration, its client and its verifiers.
+#[derive(Clone, Debug)]
 pub(crate) struct SharedClock(pub(crate) Arc<dyn Clock>);
 
-impl Default for SharedClock {
-    fn default() -> Self {
-        Self(Arc::new(SystemClock))
+impl SharedClock {
+    pub(crate) fn new(clock: impl Clock + 'static) -> Self {
+        Self(Arc::new(clock))
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub(crate) fn now_millis(&self) -> i64 {
+        self.0.now_millis()
+    }
+
+    /// Unix seconds.
+    pub(crate) fn now_seconds(&self) -> i64 {
+        self.now_millis().div_euclid(1000)
     }
 }
 
-impl fmt::Debug for SharedClock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Clock")
+impl Default for SharedClock {
+    fn default() -> Self {
+        Self::new(SystemClock)
     }
 }

@@ -7,8 +7,13 @@ mod macros;
 pub mod clock;
 pub mod codes;
 pub mod gateways;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
+pub mod config;
+pub mod error;
 pub mod keys;
 pub mod money;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
+pub(crate) mod pipeline;
 pub mod spec;
 
 #[cfg(feature = "envelope")]

@@ -4,7 +4,7 @@
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use super::{types, Client, Error};
-use crate::envelope::call::transport;
+use crate::pipeline::{Pipeline, Wire as _};
 
 /// What [`Client::download_report`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,12 @@ impl Client {
         let link = self.report_download(param).await?;
         let url = link.download_url.to_string();
         let http = progenitor_client::ClientInfo::client(&self.generated);
-        let mut response = http.get(&url).send().await.map_err(transport)?;
+        let request = http.get(&url).build().map_err(Error::transport)?;
+        let transport = Pipeline::of(&self.generated).wire().transport();
+        let mut response = transport
+            .send(http, request)
+            .await
+            .map_err(Error::transport)?;
         let status = response.status();
         if !status.is_success() {
             let raw = response.bytes().await.unwrap_or_default();
@@ -41,7 +46,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let mut bytes = 0u64;
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
             writer.write_all(&chunk).await.map_err(Error::Io)?;
             bytes += chunk.len() as u64;
         }

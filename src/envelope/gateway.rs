@@ -12,7 +12,7 @@ macro_rules! envelope_gateway {
             Config, ConfigError, Environment, HashAlgorithm, NotifyError, TimestampUnit,
         };
 
-        use $crate::envelope::call::Gateway;
+        use $crate::pipeline::{Gateway, Pipeline};
         use $crate::spec::{Operation, Spec};
 
         #[doc = concat!("The code progenitor generated from the ", $name, " spec: the raw client (whose hooks sign every request) and every model under [`types`].")]
@@ -23,7 +23,7 @@ macro_rules! envelope_gateway {
 
         pub use generated::types;
 
-        $crate::envelope::envelope_hooks!(generated::Client);
+        $crate::pipeline::hooks::wire_hooks!(generated::Client, $crate::envelope::EnvelopeContext);
 
         #[doc = concat!("The error of every ", $name, " call.")]
         pub type Error = $crate::envelope::Error<ResultCode>;
@@ -42,13 +42,12 @@ macro_rules! envelope_gateway {
             OPERATIONS
         }
 
-        fn gateway() -> &'static Gateway {
-            static GATEWAY: OnceLock<Gateway> = OnceLock::new();
-            GATEWAY.get_or_init(|| Gateway {
-                spec: spec(),
-                spec_field_name,
-            })
-        }
+        static GATEWAY: Gateway = Gateway {
+            name: $gateway,
+            spec,
+            operations: OPERATIONS,
+            spec_field_name,
+        };
 
         #[doc = concat!("A ", $name, " client. Cheap to clone; share one per merchant app.")]
         #[derive(Debug, Clone)]
@@ -61,7 +60,7 @@ macro_rules! envelope_gateway {
             /// Builds a client. Keys were parsed when the config was made; a bad base URL or
             /// unknown environment host fails here.
             pub fn new(config: Config) -> Result<Self, ConfigError> {
-                let parts = config.into_parts($gateway, spec())?;
+                let parts = config.into_parts(&GATEWAY)?;
                 Ok(Self {
                     generated: generated::Client::new_with_client(
                         &parts.base_url,
@@ -82,16 +81,18 @@ macro_rules! envelope_gateway {
                 self.notifications.as_ref()
             }
 
+            /// Runs an operation through the pipeline. `_send` (the generated method) only names
+            /// the answer's model: the pipeline serialises, seals and sends the param itself.
             async fn call<B, T, R, F, Fut>(
                 &self,
                 op: &'static Operation,
                 builder: B,
-                send: F,
+                _send: F,
             ) -> Result<R::Data, Error>
             where
-                T: TryFrom<B> + serde::Serialize + serde::de::DeserializeOwned,
+                T: TryFrom<B> + serde::Serialize,
                 T::Error: std::fmt::Display,
-                R: $crate::spec::ResponseData + serde::Serialize,
+                R: $crate::spec::ResponseData + serde::de::DeserializeOwned,
                 F: FnOnce(T) -> Fut,
                 Fut: std::future::Future<
                     Output = Result<
@@ -100,8 +101,9 @@ macro_rules! envelope_gateway {
                     >,
                 >,
             {
-                let ctx = progenitor_client::ClientInfo::inner(&self.generated);
-                $crate::envelope::call::call(ctx, gateway(), op, builder, send).await
+                Pipeline::of(&self.generated)
+                    .call_builder::<ResultCode, B, T, R>(op, builder)
+                    .await
             }
         }
 

@@ -573,7 +573,7 @@ impl Sandbox {
             self.bluepay_app_id(),
             &keys.bluepay_merchant,
         )
-        .hash(self.shared.settings.envelope_hash, &keys.bluepay_merchant)
+        .hash(self.shared.settings.envelope_hash)
         .gateway_public_key(keys.bluepay_gateway_public())
     }
 
@@ -585,7 +585,7 @@ impl Sandbox {
             self.bluepay_jt_app_id(),
             &keys.bluepay_merchant,
         )
-        .hash(self.shared.settings.envelope_hash, &keys.bluepay_merchant)
+        .hash(self.shared.settings.envelope_hash)
         .gateway_public_key(keys.bluepay_gateway_public())
     }
 

@@ -14,13 +14,14 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::hooks::decrypt_by_plan;
+use super::sensitive::decrypt_by_plan;
+pub(crate) use super::sensitive::decryption_plan;
 use super::signing::{
     digest_hex, read_signature, signature_data, verify_digest, ApiKey, ResponseSignature,
     SignatureError,
 };
 use super::{Notification, NOTIFICATION_KINDS};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::SharedClock;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::spec::{NotificationKind, Spec};
 
@@ -67,7 +68,7 @@ pub struct CallbackVerifier {
     api_key: ApiKey,
     system_key: PublicKey,
     merchant_key: Arc<PrivateKey>,
-    clock: crate::clock::SharedClock,
+    clock: SharedClock,
     max_age: Option<Duration>,
 }
 
@@ -83,7 +84,7 @@ impl CallbackVerifier {
             api_key: api_key.into(),
             system_key: system_public_key,
             merchant_key: Arc::new(merchant_private_key),
-            clock: crate::clock::SharedClock(Arc::new(SystemClock)),
+            clock: SharedClock::default(),
             max_age: None,
         }
     }
@@ -96,8 +97,8 @@ impl CallbackVerifier {
         self
     }
 
-    pub(crate) fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = crate::clock::SharedClock(clock);
+    pub(crate) fn with_clock(mut self, clock: SharedClock) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -129,7 +130,7 @@ impl CallbackVerifier {
         );
         verify_digest(&self.system_key, &digest_hex(&data), signature)?;
         if let Some(max_age) = self.max_age {
-            let now = self.clock.0.now_millis().div_euclid(1000);
+            let now = self.clock.now_seconds();
             let age = now.abs_diff(timestamp);
             if age > max_age.as_secs() {
                 return Err(CallbackError::Stale { timestamp });
@@ -181,40 +182,6 @@ fn callback_schema<'a>(spec: &'a Spec, kind: &str) -> Option<&'a str> {
         .find(|entry| entry.get("kind").and_then(Value::as_str) == Some(kind))?
         .get("schema")?
         .as_str()
-}
-
-/// A `sensitiveFields`-shaped plan from a schema's `x-sensitive` marks: an object whose members
-/// are `true` (decrypt this member) or a nested plan.
-pub(crate) fn decryption_plan(spec: &Spec, schema_name: &str, depth: usize) -> Option<Value> {
-    let schema = spec.schema(schema_name)?;
-    plan_of(spec, schema, depth)
-}
-
-fn plan_of(spec: &Spec, schema: &Value, depth: usize) -> Option<Value> {
-    if depth > 8 {
-        return None;
-    }
-    let schema = resolve(spec, schema)?;
-    if let Some(items) = schema.get("items") {
-        return plan_of(spec, items, depth + 1);
-    }
-    let properties = schema.get("properties")?.as_object()?;
-    let mut plan = Map::new();
-    for (name, property) in properties {
-        if property.get("x-sensitive").and_then(Value::as_bool) == Some(true) {
-            plan.insert(name.clone(), Value::Bool(true));
-        } else if let Some(nested) = plan_of(spec, property, depth + 1) {
-            plan.insert(name.clone(), nested);
-        }
-    }
-    (!plan.is_empty()).then_some(Value::Object(plan))
-}
-
-fn resolve<'a>(spec: &'a Spec, schema: &'a Value) -> Option<&'a Value> {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec.schema(r.rsplit('/').next()?),
-        None => Some(schema),
-    }
 }
 
 /// An axum extractor that verifies an SGATE callback with the [`CallbackVerifier`] in the

@@ -7,17 +7,16 @@
 //! until the call returns `Ok`: on any error, discard what was written.
 
 use bytes::Bytes;
-use progenitor_client::ClientInfo as _;
 use tokio::io::AsyncWriteExt as _;
 
-use super::call::{envelope_parts, transport};
-use super::errors::{ApiError, Error, RawResponse};
-use super::hooks::{apply_signature, check_signature, execute, path_and_query, Verdict};
 use super::signing::{
-    digest_hex, read_signature, signature_data, verify_digest, ResponseSignature, SignatureError,
+    digest_hex, read_signature, signature_data, verify_digest, ResponseSignature, SgateContext,
 };
-use super::{Client, StatusCode};
-use crate::spec::{Operation, ValidationError};
+use super::wire::envelope_parts;
+use super::{Client, Error, RawResponse, StatusCode};
+use crate::pipeline::transport::Answer;
+use crate::pipeline::{Body, Sent, Wire as _};
+use crate::spec::Operation;
 
 /// The statement is not ready yet (HTTP 202): try again later.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,26 +113,10 @@ impl<'a> StatementDownload<'a> {
     }
 
     async fn run(self, mut sink: Sink<'_>) -> Result<StatementOutcome, Error> {
-        let generated = &self.client.generated;
-        let ctx = self.client.context();
-        let pairs: Vec<(String, String)> = self
-            .day
-            .iter()
-            .map(|d| ("day".to_string(), d.clone()))
-            .collect();
-        super::spec().validate_query(self.op.method, self.op.path, &pairs)?;
-        let mut url = reqwest::Url::parse(&format!("{}{}", generated.baseurl(), self.op.path))
-            .map_err(|e| ValidationError::new("", format!("bad base URL: {e}")))?;
-        if !pairs.is_empty() {
-            url.query_pairs_mut().extend_pairs(&pairs);
-        }
-        let mut request = generated.client().get(url).build().map_err(transport)?;
-        apply_signature(ctx, &mut request, "").map_err(Error::Signing)?;
-        let signed_url = path_and_query(request.url());
-        tracing::debug!(operation = self.op.id, "sending");
-        let mut response = execute(generated.client(), ctx, request)
-            .await
-            .map_err(transport)?;
+        let pipeline = self.client.pipeline();
+        let ctx = pipeline.wire();
+        let query = self.day.iter().map(|d| ("day".to_string(), d.clone()));
+        let (sent, mut response) = pipeline.send(self.op, query.collect(), Body::Empty).await?;
         let status = response.status();
         let headers = response.headers().clone();
         let content_type = headers
@@ -146,16 +129,17 @@ impl<'a> StatementDownload<'a> {
 
         if status != http::StatusCode::OK || is_json {
             // A small JSON answer (202, or an error): read it whole and verify it first.
-            let body = response.bytes().await.map_err(transport)?;
-            return json_answer(ctx, &signed_url, status, headers, body);
+            let answer = ctx.transport().read(response).await.map_err(Error::transport)?;
+            return json_answer(ctx, &sent, answer);
         }
 
-        let raw = |body: Bytes| {
-            Box::new(RawResponse {
+        let refused = |reason| Error::BadSignature {
+            reason,
+            response: Box::new(RawResponse {
                 status,
                 headers: headers.clone(),
-                body,
-            })
+                body: Bytes::new(),
+            }),
         };
         let (timestamp, nonce, signature) = match read_signature(&headers) {
             Ok(ResponseSignature::Present {
@@ -167,19 +151,19 @@ impl<'a> StatementDownload<'a> {
                 return Err(Error::Authentication {
                     code: None,
                     message: String::new(),
-                    response: raw(Bytes::new()),
+                    response: Box::new(RawResponse {
+                        status,
+                        headers: headers.clone(),
+                        body: Bytes::new(),
+                    }),
                 })
             }
-            Err(reason) => {
-                return Err(Error::BadSignature {
-                    reason,
-                    response: raw(Bytes::new()),
-                })
-            }
+            Err(reason) => return Err(refused(reason)),
         };
-        let mut digest = ctx.streaming_digest(timestamp, &nonce, &signed_url, "GET");
+        let url = &sent.path_and_query;
+        let mut digest = ctx.streaming_digest(timestamp, &nonce, url, "GET");
         let mut written: u64 = 0;
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
             digest.update(&chunk);
             sink.write_all(&chunk).await.map_err(Error::Io)?;
             written += chunk.len() as u64;
@@ -189,20 +173,10 @@ impl<'a> StatementDownload<'a> {
             if verify_digest(&ctx.system_key, &digest.finish(), &signature).is_ok() {
                 true
             } else {
-                let empty = signature_data(
-                    ctx.api_key.expose(),
-                    timestamp,
-                    &nonce,
-                    &signed_url,
-                    "GET",
-                    "",
-                );
-                verify_digest(&ctx.system_key, &digest_hex(&empty), &signature).map_err(
-                    |reason| Error::BadSignature {
-                        reason,
-                        response: raw(Bytes::new()),
-                    },
-                )?;
+                let key = ctx.api_key.expose();
+                let empty = signature_data(key, timestamp, &nonce, url, "GET", "");
+                verify_digest(&ctx.system_key, &digest_hex(&empty), &signature)
+                    .map_err(refused)?;
                 false
             };
         Ok(StatementOutcome::Written {
@@ -219,66 +193,36 @@ impl<'a> StatementDownload<'a> {
 
 /// A JSON answer of the statement endpoint, verified before it is read.
 fn json_answer(
-    ctx: &super::signing::SgateContext,
-    url: &str,
-    status: http::StatusCode,
-    headers: http::HeaderMap,
-    body: Bytes,
+    ctx: &SgateContext,
+    sent: &Sent,
+    answer: Answer,
 ) -> Result<StatementOutcome, Error> {
-    let raw = |body: Bytes| {
-        Box::new(RawResponse {
-            status,
-            headers: headers.clone(),
-            body,
-        })
+    ctx.check(sent, &answer)?;
+    let Ok(envelope) = serde_json::from_slice(&answer.body) else {
+        return Err(Error::decode(
+            "answer is not the JSON envelope",
+            answer.body,
+        ));
     };
-    match check_signature(ctx, url, "GET", status, &headers, &body) {
-        Ok(true) => {}
-        Ok(false) => return Err(Error::Http { status, raw: body }),
-        Err(Verdict::Unauthenticated { .. }) => {
-            let (code, message, _) = envelope_parts(&body).unwrap_or((None, String::new(), None));
-            return Err(Error::Authentication {
-                code,
-                message,
-                response: raw(body),
-            });
-        }
-        Err(Verdict::BadSignature { reason, .. }) => {
-            return Err(Error::BadSignature {
-                reason,
-                response: raw(body),
-            })
-        }
-        Err(_) => {
-            return Err(Error::BadSignature {
-                reason: SignatureError::Mismatch,
-                response: raw(body),
-            })
-        }
-    }
-    let Some((code, message, request_id)) = envelope_parts(&body) else {
-        return Err(Error::Decode {
-            reason: "answer is not the JSON envelope".into(),
-            raw: body,
-        });
-    };
-    match (status.as_u16(), code) {
+    let (code, message, request_id) = envelope_parts(&envelope);
+    let code = code.map(StatusCode::from_code);
+    match (answer.status.as_u16(), code) {
         (202, _) => Ok(StatementOutcome::NotReady(NotReady {
             code,
             message,
             request_id,
         })),
-        (200, Some(code)) if code != StatusCode::Success => Err(Error::Api(ApiError {
-            code,
-            message,
-            request_id,
-            raw: body,
-        })),
-        (200, _) => Err(Error::Decode {
-            reason: "expected the statement file, got a JSON envelope".into(),
-            raw: body,
+        (200, Some(code)) if code != StatusCode::Success => {
+            Err(Error::api(code.code(), message, request_id, answer.body))
+        }
+        (200, _) => Err(Error::decode(
+            "expected the statement file, got a JSON envelope",
+            answer.body,
+        )),
+        (_, _) => Err(Error::Http {
+            status: answer.status,
+            raw: answer.body,
         }),
-        _ => Err(Error::Http { status, raw: body }),
     }
 }
 

@@ -73,30 +73,34 @@
 // The generated `Notification` enum holds whole customers and orders in some variants.
 #![allow(clippy::large_enum_variant)]
 
-mod call;
 pub mod callbacks;
 pub mod crypto;
 pub mod download;
-pub mod errors;
-pub(crate) mod hooks;
 mod json;
+mod sensitive;
 pub mod signing;
 pub mod upload;
+mod wire;
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
-use serde_json::Value;
-
-use crate::clock::{Clock, SystemClock};
+use crate::config::{client_options, ClientOptions};
 use crate::keys::{PrivateKey, PublicKey};
+use crate::pipeline::{Gateway, Pipeline};
 use crate::spec::{Operation, ResponseData, Spec};
 
+pub use crate::config::{ConfigError, Environment};
+pub use crate::error::RawResponse;
 pub use callbacks::{CallbackError, CallbackVerifier, CALLBACK_ACK_STATUS};
 pub use crypto::{CryptoError, Sensitive};
 pub use download::{NotReady, StatementOutcome};
-pub use errors::{ApiError, Error, RawResponse};
 pub use signing::{ApiKey, FixedNonce, NonceSource, RandomNonce};
+
+/// The error of every SGATE call.
+pub type Error = crate::error::Error<StatusCode>;
+
+/// SGATE answered with a `code` other than 200 (a business failure).
+pub type ApiError = crate::error::ApiError<StatusCode>;
 
 /// The code progenitor generated from the SGATE spec: the raw client (whose hooks validate,
 /// encrypt, sign, verify and decrypt every call) and every model under [`types`].
@@ -106,6 +110,8 @@ pub mod generated {
 }
 
 pub use generated::types;
+
+crate::pipeline::hooks::wire_hooks!(generated::Client, signing::SgateContext);
 
 /// The hand-written request builders of the operations progenitor cannot generate
 /// (multipart upload; the statement, a file or a JSON answer).
@@ -128,51 +134,23 @@ pub fn operations() -> &'static [Operation] {
     OPERATIONS
 }
 
-/// Where SGATE is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// `http://vbank.test.sgate.sa` (the spec's sandbox server; plain HTTP, as documented).
-    Sandbox,
-    /// `https://vbank.sgate.sa` (the spec's production server).
-    Production,
-    /// An explicit base URL without `/openApi/v1` (a proxy, or a local test server). Any path
-    /// it has is part of the signed `url` (the signature covers the path as sent).
-    Url(String),
-}
-
-/// Why a client could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The spec names no host for this environment.
-    #[error("the spec lists no {0} server")]
-    UnknownHost(&'static str),
-    /// The base URL is not an http(s) URL.
-    #[error("base URL {0:?} is not an http:// or https:// URL")]
-    BadUrl(String),
-    /// The HTTP client could not be built.
-    #[error("HTTP client: {0}")]
-    Http(#[from] reqwest::Error),
-}
+static GATEWAY: Gateway = Gateway {
+    name: "sgate",
+    spec,
+    operations: OPERATIONS,
+    spec_field_name,
+};
 
 /// Everything an SGATE client needs. Keys are parsed before a `Config` exists, so a bad key
 /// fails there, never at the first request. `Debug` shows no secret.
 #[derive(Debug, Clone)]
 pub struct Config {
-    environment: Environment,
+    options: ClientOptions,
     api_key: ApiKey,
     merchant_private_key: PrivateKey,
     system_public_key: PublicKey,
-    timeout: Duration,
-    connect_timeout: Duration,
-    clock: Option<Arc<dyn DebugClock>>,
     nonce: Arc<dyn NonceSource>,
-    connect_retries: u32,
 }
-
-/// A [`Clock`] that can sit in a `Debug` struct.
-pub trait DebugClock: Clock + std::fmt::Debug {}
-impl<T: Clock + std::fmt::Debug> DebugClock for T {}
 
 impl Config {
     /// A config for `environment`, with the API KEY SGATE issued, the merchant's private key
@@ -185,35 +163,12 @@ impl Config {
         system_public_key: PublicKey,
     ) -> Self {
         Self {
-            environment,
+            options: ClientOptions::new(environment),
             api_key: ApiKey::new(api_key),
             merchant_private_key,
             system_public_key,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            clock: None,
             nonce: Arc::new(RandomNonce),
-            connect_retries: 2,
         }
-    }
-
-    /// Total time allowed for one request and its answer (default 30 s). Statement downloads
-    /// are bounded by it too.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Time allowed to establish the connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Where `V-Timestamp` comes from (the system clock unless set).
-    pub fn clock(mut self, clock: impl Clock + std::fmt::Debug + 'static) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
     }
 
     /// Where `V-Nonce-Str` comes from (32 random letters and digits unless set).
@@ -222,47 +177,7 @@ impl Config {
         self
     }
 
-    /// How often a request whose connection could not be established is tried again (default
-    /// 2). Such a request never reached SGATE, so this cannot send anything twice.
-    pub fn connect_retries(mut self, retries: u32) -> Self {
-        self.connect_retries = retries;
-        self
-    }
-
-    fn base_url(&self) -> Result<String, ConfigError> {
-        let wanted = match &self.environment {
-            Environment::Url(url) => return check_url(url),
-            Environment::Sandbox => "sandbox",
-            Environment::Production => "production",
-        };
-        spec()
-            .document()
-            .get("servers")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|s| s.get("x-environment").and_then(Value::as_str) == Some(wanted))
-            .and_then(|s| s.get("url"))
-            .and_then(Value::as_str)
-            .ok_or(ConfigError::UnknownHost(wanted))
-            .and_then(check_url)
-    }
-}
-
-fn check_url(url: &str) -> Result<String, ConfigError> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(url.trim_end_matches('/').to_string())
-    } else {
-        Err(ConfigError::BadUrl(url.to_string()))
-    }
-}
-
-struct ClockAdapter(Arc<dyn DebugClock>);
-
-impl Clock for ClockAdapter {
-    fn now_millis(&self) -> i64 {
-        self.0.now_millis()
-    }
+    client_options!();
 }
 
 /// An SGATE client. Cheap to clone; share one per merchant.
@@ -275,32 +190,27 @@ pub struct Client {
 impl Client {
     /// Builds a client (and its HTTP connection pool).
     pub fn new(config: Config) -> Result<Self, ConfigError> {
-        let base_url = config.base_url()?;
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .user_agent(signing::USER_AGENT)
-            .build()?;
-        let clock: Arc<dyn Clock> = match config.clock {
-            Some(clock) => Arc::new(ClockAdapter(clock)),
-            None => Arc::new(SystemClock),
-        };
-        let context = signing::SgateContext::new(
-            config.api_key.clone(),
-            config.merchant_private_key.clone(),
-            config.system_public_key.clone(),
-            clock.clone(),
-            config.nonce,
-            config.connect_retries,
-        );
+        let endpoint = config.options.resolve(spec())?;
         let callbacks = CallbackVerifier::new(
-            config.api_key,
-            config.system_public_key,
-            config.merchant_private_key,
+            config.api_key.clone(),
+            config.system_public_key.clone(),
+            config.merchant_private_key.clone(),
         )
-        .with_clock(clock);
+        .with_clock(endpoint.clock.clone());
+        let context = signing::SgateContext::new(
+            config.api_key,
+            config.merchant_private_key,
+            config.system_public_key,
+            endpoint.clock,
+            config.nonce,
+            endpoint.transport,
+        );
         Ok(Self {
-            generated: generated::Client::new_with_client(&base_url, http, context),
+            generated: generated::Client::new_with_client(
+                &endpoint.base_url,
+                endpoint.http,
+                context,
+            ),
             callbacks,
         })
     }
@@ -329,28 +239,34 @@ impl Client {
         self.callbacks.verify_callback(headers, url_path, body)
     }
 
-    fn context(&self) -> &signing::SgateContext {
-        progenitor_client::ClientInfo::inner(&self.generated)
+    fn pipeline(&self) -> Pipeline<'_, signing::SgateContext> {
+        Pipeline::of(&self.generated)
     }
 
+    /// A POST operation through the pipeline. `_send` (the generated method) only names the
+    /// answer's model: the pipeline serialises, seals and sends the param itself.
     async fn call<B, T, R, F, Fut>(
         &self,
         op: &'static Operation,
         builder: B,
-        send: F,
+        _send: F,
     ) -> Result<R::Data, Error>
     where
-        T: TryFrom<B>,
+        T: TryFrom<B> + serde::Serialize,
         T::Error: std::fmt::Display,
-        R: ResponseData,
+        R: ResponseData + serde::de::DeserializeOwned,
         F: FnOnce(T) -> Fut,
         Fut: std::future::Future<
             Output = Result<progenitor_client::ResponseValue<R>, progenitor_client::Error<()>>,
         >,
     {
-        call::call_body(op, builder, send).await
+        self.pipeline()
+            .call_builder::<StatusCode, B, T, R>(op, builder)
+            .await
     }
 
+    /// A GET operation whose query progenitor's builder made: the generated call runs inside
+    /// the pipeline, its hooks prepare, seal and open.
     async fn call_query<R, Fut>(&self, op: &'static Operation, sent: Fut) -> Result<R::Data, Error>
     where
         R: ResponseData,
@@ -358,6 +274,6 @@ impl Client {
             Output = Result<progenitor_client::ResponseValue<R>, progenitor_client::Error<()>>,
         >,
     {
-        call::call_query(op, sent).await
+        self.pipeline().call_generated(op, sent).await
     }
 }

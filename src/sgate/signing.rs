@@ -24,8 +24,9 @@ use rand::Rng as _;
 use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Verifier as _};
 use serde::Serialize;
 
-use crate::clock::{Clock, SharedClock};
+use crate::clock::SharedClock;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::pipeline::transport::Transport;
 
 /// `V-Api-Key`: the merchant API KEY.
 pub const HEADER_API_KEY: &str = "V-Api-Key";
@@ -111,23 +112,7 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Why a signature was refused. It contains no key material.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SignatureError {
-    /// A signing header is absent.
-    #[error("header {0} is missing")]
-    MissingHeader(&'static str),
-    /// A signing header is not what it must be (e.g. `V-Timestamp` not a number).
-    #[error("header {0} is malformed")]
-    MalformedHeader(&'static str),
-    /// `V-Signature` is not Base64.
-    #[error("V-Signature is not Base64")]
-    NotBase64,
-    /// The signature does not verify with the system public key.
-    #[error("signature does not verify with the system public key")]
-    Mismatch,
-}
+pub use crate::error::SignatureError;
 
 /// Signs the hex digest with MD5withRSA (PKCS#1 v1.5) and returns it Base64-encoded.
 pub fn sign_digest(key: &PrivateKey, digest_hex: &str) -> String {
@@ -257,8 +242,8 @@ pub(crate) fn read_signature(
     })
 }
 
-/// What the hooks around the generated client need: the API KEY, the keys, the clock and the
-/// nonce source. `Debug` shows no secret.
+/// What the generated SGATE client carries: the API KEY, the keys, the clock and the nonce
+/// source that seal and open requests, and the transport policy. `Debug` shows no secret.
 #[derive(Clone, Debug)]
 pub struct SgateContext {
     pub(crate) api_key: ApiKey,
@@ -267,7 +252,7 @@ pub struct SgateContext {
     pub(crate) system_key: PublicKey,
     pub(crate) clock: SharedClock,
     pub(crate) nonce: Arc<dyn NonceSource>,
-    pub(crate) connect_retries: u32,
+    pub(crate) transport: Transport,
 }
 
 impl SgateContext {
@@ -275,24 +260,24 @@ impl SgateContext {
         api_key: ApiKey,
         merchant_key: PrivateKey,
         system_key: PublicKey,
-        clock: Arc<dyn Clock>,
+        clock: SharedClock,
         nonce: Arc<dyn NonceSource>,
-        connect_retries: u32,
+        transport: Transport,
     ) -> Self {
         Self {
             api_key,
             signer: MerchantSigner::new(&merchant_key),
             merchant_key: Arc::new(merchant_key),
             system_key,
-            clock: SharedClock(clock),
+            clock,
             nonce,
-            connect_retries,
+            transport,
         }
     }
 
     /// Unix seconds now.
     pub(crate) fn now_seconds(&self) -> i64 {
-        self.clock.0.now_millis().div_euclid(1000)
+        self.clock.now_seconds()
     }
 
     /// Signs a request: `url` is the path and query exactly as sent, `body` the raw body text

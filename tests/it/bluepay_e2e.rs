@@ -446,7 +446,7 @@ async fn sha1_is_selectable() {
             sandbox.bluepay_app_id(),
             &key,
         )
-        .hash(HashAlgorithm::Sha1, &key),
+        .hash(HashAlgorithm::Sha1),
     )
     .unwrap();
     client

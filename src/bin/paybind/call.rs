@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::config::Settings;
 use crate::input;
-use crate::output::{envelope_error, sgate_error, CliError};
+use crate::output::{gateway_error, CliError};
 use crate::progress::Download;
 use crate::{Api, CallArgs};
 
@@ -123,7 +123,7 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
             let settings = Settings::load(config, "PAYBIND_BLUEPAY", "bluepay")?;
             let client = paybind::bluepay::Client::new(settings.envelope()?)
                 .map_err(|e| CliError::input("config", e.to_string()))?;
-            client.call_json(op.id, param).await.map_err(envelope_error)
+            client.call_json(op.id, param).await.map_err(gateway_error)
         }
         Api::BluepayJt => {
             let settings = Settings::load(config, "PAYBIND_BLUEPAY_JT", "bluepay-jt")?;
@@ -131,7 +131,7 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
                 .map_err(|e| CliError::input("config", e.to_string()))?;
             match &args.out {
                 Some(out) => report_download(&client, param, out).await,
-                None => client.call_json(op.id, param).await.map_err(envelope_error),
+                None => client.call_json(op.id, param).await.map_err(gateway_error),
             }
         }
         Api::Sgate => {
@@ -147,7 +147,7 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
                 client
                     .call_json_any(op.id, param)
                     .await
-                    .map_err(sgate_error)
+                    .map_err(gateway_error)
             }
         }
     }
@@ -174,7 +174,7 @@ async fn report_download(
         }
         Err(e) => {
             file.discard();
-            Err(envelope_error(e))
+            Err(gateway_error(e))
         }
     }
 }
@@ -257,7 +257,7 @@ async fn statement_download(
         }
         Err(e) => {
             file.discard();
-            Err(sgate_error(e))
+            Err(gateway_error(e))
         }
     }
 }

@@ -263,7 +263,7 @@ impl Settings {
             }
         };
         Ok(Config::new(environment, app_id, &key)
-            .hash(hash, &key)
+            .hash(hash)
             .timestamp_unit(unit)
             .timeout(self.timeout()?))
     }

@@ -140,46 +140,17 @@ fn raw_text(raw: Option<&[u8]>) -> Option<Value> {
         .map(|r| Value::String(String::from_utf8_lossy(r).into_owned()))
 }
 
-/// An envelope gateway's (BluePay, BluePay JT) error as a typed CLI error.
-pub fn envelope_error<C: Code>(e: paybind::envelope::Error<C>) -> CliError {
-    use paybind::envelope::Error as E;
+/// A gateway's error (the one error type of every gateway) as a typed CLI error. An answer
+/// whose signature does not verify exits 3.
+pub fn gateway_error<C: Code>(e: paybind::error::Error<C>) -> CliError {
+    use paybind::error::Error as E;
     let retryable = e.is_retryable();
     let sent = e.may_have_been_sent();
     let raw = raw_text(e.raw_body());
     let message = chain(&e);
     let mut error = match e {
         E::Validation(v) => return v.into(),
-        E::Signing(reason) => CliError::input("signing", reason),
-        E::Api(api) => CliError::gateway("api", message)
-            .with("code", api.code.code())
-            .with("name", api.code.name().into_owned())
-            .with("gateway_message", api.message),
-        E::Http { status, .. } => {
-            CliError::gateway("http", message).with("status", status.as_u16())
-        }
-        E::Decode { reason, .. } => CliError::gateway("decode", message).with("reason", reason),
-        E::Timeout(_) => CliError::gateway("timeout", message),
-        E::Io(_) => CliError::input("io", message),
-        E::Transport { .. } => CliError::gateway("transport", message),
-        _ => CliError::gateway("error", message),
-    };
-    error = error.with("retryable", retryable).with("sent", sent);
-    if let Some(raw) = raw {
-        error = error.with("raw_body", raw);
-    }
-    error
-}
-
-/// An SGATE error as a typed CLI error. An answer whose signature does not verify exits 3.
-pub fn sgate_error(e: paybind::sgate::Error) -> CliError {
-    use paybind::sgate::Error as E;
-    let retryable = e.is_retryable();
-    let sent = e.may_have_been_sent();
-    let raw = raw_text(e.raw_body());
-    let message = chain(&e);
-    let mut error = match e {
-        E::Validation(v) => return v.into(),
-        E::Signing(reason) => CliError::input("signing", reason),
+        E::Signing(reason) => CliError::input("signing", reason.to_string()),
         E::Api(api) => {
             let error = CliError::gateway("api", message)
                 .with("code", api.code.code())

@@ -1,0 +1,155 @@
+//! What every gateway's `Config` shares: where the gateway is, the timeouts, the connect
+//! retries and the clock — one set of fields and one set of builder methods
+//! ([`client_options!`]), resolved once into the HTTP client and transport policy.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::clock::SharedClock;
+use crate::keys::KeyError;
+use crate::pipeline::transport::Transport;
+use crate::spec::Spec;
+
+/// Where the gateway is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    /// The gateway's test system, as the spec's `servers` name it.
+    Sandbox,
+    /// The gateway's live system, as the spec's `servers` name it.
+    Production,
+    /// An explicit base URL: the host the gateway assigned you, a proxy or a local sandbox
+    /// (for SGATE without `/openApi/v1`; any path it has is part of the signed `url`).
+    Url(String),
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A key could not be loaded.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The spec names no concrete host for this environment.
+    #[error("{0}")]
+    UnknownHost(String),
+    /// The base URL is not an http(s) URL.
+    #[error("base URL {0:?} is not an http:// or https:// URL")]
+    BadUrl(String),
+    /// The HTTP client could not be built.
+    #[error("HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// The options every gateway's `Config` carries, with the same defaults.
+#[derive(Debug, Clone)]
+pub(crate) struct ClientOptions {
+    pub(crate) environment: Environment,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) connect_retries: u32,
+    pub(crate) clock: SharedClock,
+}
+
+/// The options resolved: what a client sends with.
+pub(crate) struct Endpoint {
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) transport: Transport,
+    pub(crate) clock: SharedClock,
+}
+
+impl ClientOptions {
+    pub(crate) fn new(environment: Environment) -> Self {
+        Self {
+            environment,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            connect_retries: 2,
+            clock: SharedClock::default(),
+        }
+    }
+
+    /// Resolves the base URL and builds the HTTP client.
+    pub(crate) fn resolve(&self, spec: &Spec) -> Result<Endpoint, ConfigError> {
+        let base_url = base_url(&self.environment, spec)?;
+        let (http, transport) =
+            Transport::http_client(self.timeout, self.connect_timeout, self.connect_retries)?;
+        Ok(Endpoint {
+            base_url,
+            http,
+            transport,
+            clock: self.clock.clone(),
+        })
+    }
+}
+
+/// The builder methods of [`ClientOptions`], written once for every gateway's `Config` (which
+/// keeps its options in a field named `options`).
+macro_rules! client_options {
+    () => {
+        /// Total time allowed for one request and its answer (default 30 s; downloads are
+        /// bounded by it too).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = timeout;
+            self
+        }
+
+        /// Time allowed to establish the connection (default 10 s).
+        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.connect_timeout = timeout;
+            self
+        }
+
+        /// How often a request whose connection could not be established is tried again
+        /// (default 2), with the same signed bytes. Such a request never reached the gateway,
+        /// so this cannot send anything twice.
+        pub fn connect_retries(mut self, retries: u32) -> Self {
+            self.options.connect_retries = retries;
+            self
+        }
+
+        /// Where request times come from (param timestamps, `V-Timestamp`, callback ages); the
+        /// system clock unless set.
+        pub fn clock(mut self, clock: impl $crate::clock::Clock + 'static) -> Self {
+            self.options.clock = $crate::clock::SharedClock::new(clock);
+            self
+        }
+    };
+}
+pub(crate) use client_options;
+
+/// The base URL for an environment: explicit, or the spec's server marked `x-environment`.
+fn base_url(environment: &Environment, spec: &Spec) -> Result<String, ConfigError> {
+    let wanted = match environment {
+        Environment::Url(url) => return check_url(url),
+        Environment::Sandbox => "sandbox",
+        Environment::Production => "production",
+    };
+    let servers = spec.document().get("servers").and_then(Value::as_array);
+    let server = servers
+        .into_iter()
+        .flatten()
+        .find(|s| s.get("x-environment").and_then(Value::as_str) == Some(wanted));
+    let url = server.and_then(|s| s.get("url")).and_then(Value::as_str);
+    match url {
+        Some(url) if !url.contains('{') => check_url(url),
+        _ => {
+            let why = server
+                .and_then(|s| s.get("x-unconfirmed"))
+                .and_then(Value::as_str)
+                .unwrap_or("the spec lists no such server");
+            Err(ConfigError::UnknownHost(format!(
+                "no {wanted} host is known ({why}); use Environment::Url with the host the gateway gave you"
+            )))
+        }
+    }
+}
+
+fn check_url(url: &str) -> Result<String, ConfigError> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url.trim_end_matches('/').to_string())
+    } else {
+        Err(ConfigError::BadUrl(url.to_string()))
+    }
+}

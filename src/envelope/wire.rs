@@ -1,0 +1,107 @@
+//! The envelope's wire: *seal* signs the param bytes exactly as they are sent and wraps them
+//! in `{appId, param, sign}`; *open* unwraps `{code, message, data}`, a code other than success
+//! being the gateway's business answer.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+
+use super::sign::Signer;
+use super::{TimestampUnit, SUCCESS_CODE};
+use crate::clock::SharedClock;
+use crate::codes::Code;
+use crate::error::{Error, SealError};
+use crate::pipeline::transport::{Answer, Transport};
+use crate::pipeline::{Gateway, Sent, Wire};
+
+/// What a generated envelope client carries: who is calling, how to sign, how to send.
+/// `Debug` shows no key material.
+#[derive(Clone, Debug)]
+pub struct EnvelopeContext {
+    pub(crate) gateway: &'static Gateway,
+    pub(crate) app_id: String,
+    pub(crate) signer: Arc<dyn Signer>,
+    pub(crate) clock: SharedClock,
+    pub(crate) timestamp_unit: TimestampUnit,
+    pub(crate) transport: Transport,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    #[serde(rename = "appId")]
+    app_id: &'a str,
+    param: &'a str,
+    sign: &'a str,
+}
+
+/// The head of every answer.
+#[derive(Deserialize)]
+struct Head {
+    #[serde(deserialize_with = "crate::codes::deserialize_code")]
+    code: i64,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl Wire for EnvelopeContext {
+    fn gateway(&self) -> &'static Gateway {
+        self.gateway
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn timestamp(&self) -> Option<i64> {
+        Some(match self.timestamp_unit {
+            TimestampUnit::Milliseconds => self.clock.now_millis(),
+            TimestampUnit::Seconds => self.clock.now_seconds(),
+        })
+    }
+
+    fn encrypt(&self, field: &str, _plain: &str) -> Result<String, SealError> {
+        Err(SealError::Encryption {
+            field: field.into(),
+            reason: "the envelope gateways encrypt no member".into(),
+        })
+    }
+
+    async fn seal(&self, request: &mut reqwest::Request, body: &[u8]) -> Result<(), SealError> {
+        let param = std::str::from_utf8(body)
+            .map_err(|_| SealError::Request("the param is not UTF-8".into()))?;
+        let signature = self
+            .signer
+            .sign(body)
+            .await
+            .map_err(|e| SealError::Signer(e.to_string()))?;
+        let sign = base64::engine::general_purpose::STANDARD.encode(signature);
+        let envelope = Envelope {
+            app_id: &self.app_id,
+            param,
+            sign: &sign,
+        };
+        let sealed = serde_json::to_vec(&envelope).map_err(|e| SealError::Request(e.to_string()))?;
+        *request.body_mut() = Some(sealed.into());
+        Ok(())
+    }
+
+    fn open<C: Code>(&self, _sent: &Sent, answer: Answer) -> Result<Bytes, Error<C>> {
+        if answer.status != http::StatusCode::OK {
+            return Err(Error::Http {
+                status: answer.status,
+                raw: answer.body,
+            });
+        }
+        let head: Head = match serde_json::from_slice(&answer.body) {
+            Ok(head) => head,
+            Err(e) => return Err(Error::decode(e.to_string(), answer.body)),
+        };
+        if head.code != SUCCESS_CODE {
+            let message = head.message.unwrap_or_default();
+            return Err(Error::api(head.code, message, None, answer.body));
+        }
+        Ok(answer.body)
+    }
+}

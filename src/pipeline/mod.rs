@@ -1,0 +1,320 @@
+//! The one request pipeline of every gateway. Each facade method, download, upload and
+//! `call_json` takes it:
+//!
+//! ```text
+//! typed param ──► one serde_json::Value ──► prepare: stamp, validate, encrypt (prepare.rs)
+//!             ──► bytes, serialised once
+//!             ──► the gateway's seal      (envelope/wire.rs: {appId, param, sign};
+//!                                          sgate/wire.rs: V-* headers)
+//!             ──► the one transport       (transport.rs: connect-only retry, back-off)
+//!             ──► the gateway's open      (envelope: unwrap {code, message, data};
+//!                                          SGATE: verify the signature, decrypt)
+//!             ──► decode ──► typed data, or one typed Error<C>
+//! ```
+//!
+//! Only the wire differs between gateways ([`Wire`]). Operations whose request progenitor's
+//! query builders make (SGATE's GETs) run the generated call inside a typed side slot
+//! ([`slot`]); its hooks ([`hooks`]) prepare, seal, send and open with the same stages.
+
+pub(crate) mod hooks;
+mod prepare;
+pub(crate) mod slot;
+pub(crate) mod transport;
+
+use std::fmt;
+use std::future::Future;
+
+use bytes::Bytes;
+use progenitor_client::{ClientInfo, ResponseValue};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tracing::Instrument as _;
+
+pub(crate) use prepare::{query_pairs, to_value, validate};
+use transport::{Answer, Transport};
+
+use crate::codes::Code;
+use crate::error::{Error, SealError};
+use crate::spec::{Operation, ResponseData, Spec};
+
+/// What the pipeline needs to know about one gateway's generated code.
+pub(crate) struct Gateway {
+    /// The name in traces (`bluepay`, `bluepay-jt`, `sgate`).
+    pub(crate) name: &'static str,
+    /// The bundled spec.
+    pub(crate) spec: fn() -> &'static Spec,
+    /// The generated operation table.
+    pub(crate) operations: &'static [Operation],
+    /// The spec's name of a generated Rust field.
+    pub(crate) spec_field_name: fn(&str) -> Option<&'static str>,
+}
+
+impl fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl Gateway {
+    fn operation(&self, id: &str) -> Option<&'static Operation> {
+        self.operations.iter().find(|op| op.id == id)
+    }
+}
+
+/// What differs between the gateways' wires: how a request is sealed and an answer opened.
+/// The context a generated client carries implements it.
+pub(crate) trait Wire: Send + Sync {
+    /// The gateway's generated code.
+    fn gateway(&self) -> &'static Gateway;
+    /// How requests are sent.
+    fn transport(&self) -> &Transport;
+    /// The `timestamp` stamped on a param that has none; `None` where params carry none.
+    fn timestamp(&self) -> Option<i64>;
+    /// Encrypts the plain value of the sensitive member `field`.
+    fn encrypt(&self, field: &str, plain: &str) -> Result<String, SealError>;
+    /// Seals a request whose body (or query) is final; `body` is exactly what is sent (empty
+    /// for a GET or a multipart upload).
+    fn seal(
+        &self,
+        request: &mut reqwest::Request,
+        body: &[u8],
+    ) -> impl Future<Output = Result<(), SealError>> + Send;
+    /// Opens an answer to `sent`: the body the operation's model decodes, or why it cannot be
+    /// trusted or is not a success.
+    fn open<C: Code>(&self, sent: &Sent, answer: Answer) -> Result<Bytes, Error<C>>;
+}
+
+/// A request as it went out: what an answer's signature covers.
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    pub(crate) method: http::Method,
+    /// Path and query exactly as on the wire.
+    pub(crate) path_and_query: String,
+}
+
+impl Sent {
+    pub(crate) fn of(request: &reqwest::Request) -> Self {
+        let url = request.url();
+        let path_and_query = match url.query() {
+            Some(query) => format!("{}?{}", url.path(), query),
+            None => url.path().to_string(),
+        };
+        Self {
+            method: request.method().clone(),
+            path_and_query,
+        }
+    }
+}
+
+/// The body of a prepared request.
+pub(crate) enum Body {
+    /// No body (GET).
+    Empty,
+    /// JSON, serialised once; what is signed.
+    Json(Bytes),
+    /// A multipart form (SGATE's upload); signed as an empty body, as documented.
+    #[cfg(feature = "sgate")]
+    Multipart(reqwest::multipart::Form),
+}
+
+/// An opened answer: what the model decodes, and the body as received for errors.
+pub(crate) struct Opened {
+    pub(crate) body: Bytes,
+    pub(crate) received: Bytes,
+}
+
+impl Opened {
+    /// Decodes the answer as the operation's response model and takes its `data`.
+    pub(crate) fn decode<C: Code, R: DeserializeOwned + ResponseData>(
+        self,
+    ) -> Result<R::Data, Error<C>> {
+        let response: R = serde_json::from_slice(&self.body)
+            .map_err(|e| Error::decode(e.to_string(), self.received.clone()))?;
+        response
+            .into_data()
+            .ok_or_else(|| Error::decode("success without data", self.received))
+    }
+}
+
+/// The pipeline over one generated client: its HTTP client, base URL and wire.
+pub(crate) struct Pipeline<'a, W> {
+    http: &'a reqwest::Client,
+    base_url: &'a str,
+    wire: &'a W,
+}
+
+impl<'a, W: Wire> Pipeline<'a, W> {
+    /// The pipeline of a generated client whose context is the wire.
+    pub(crate) fn of(generated: &'a impl ClientInfo<W>) -> Self {
+        Self {
+            http: generated.client(),
+            base_url: generated.baseurl(),
+            wire: generated.inner(),
+        }
+    }
+
+    /// The wire (for what only one gateway does, such as SGATE's streamed download).
+    pub(crate) fn wire(&self) -> &'a W {
+        self.wire
+    }
+
+    /// Runs an operation with a typed param given as its generated builder.
+    pub(crate) async fn call_builder<C, B, T, R>(
+        &self,
+        op: &'static Operation,
+        builder: B,
+    ) -> Result<R::Data, Error<C>>
+    where
+        C: Code,
+        T: TryFrom<B> + serde::Serialize,
+        T::Error: fmt::Display,
+        R: DeserializeOwned + ResponseData,
+    {
+        let param = T::try_from(builder)
+            .map_err(|e| prepare::builder_error(self.wire.gateway(), &e.to_string()))?;
+        self.call_value::<C, R>(op, to_value(&param)?).await
+    }
+
+    /// Runs an operation with its param as the one JSON value.
+    pub(crate) async fn call_value<C, R>(
+        &self,
+        op: &'static Operation,
+        value: Value,
+    ) -> Result<R::Data, Error<C>>
+    where
+        C: Code,
+        R: DeserializeOwned + ResponseData,
+    {
+        let span = self.span(op, Some(&value));
+        async move {
+            let body = prepare::body(self.wire, op, value)?;
+            let opened = self.exchange(op, Vec::new(), Body::Json(body)).await?;
+            opened.decode::<C, R>()
+        }
+        .instrument(span)
+        .await
+        .inspect_err(|e| tracing::debug!(error = %e, "call failed"))
+    }
+
+    /// Prepares the query, seals, sends, reads and opens: an operation whose answer is JSON.
+    pub(crate) async fn exchange<C: Code>(
+        &self,
+        op: &'static Operation,
+        query: Vec<(String, String)>,
+        body: Body,
+    ) -> Result<Opened, Error<C>> {
+        let (sent, response) = self.send(op, query, body).await?;
+        let answer = self
+            .wire
+            .transport()
+            .read(response)
+            .await
+            .map_err(Error::transport)?;
+        let received = answer.body.clone();
+        let body = self.wire.open(&sent, answer)?;
+        tracing::debug!("gateway accepted");
+        Ok(Opened { body, received })
+    }
+
+    /// Prepares the query, seals and sends; the answer is returned unread (downloads).
+    pub(crate) async fn send<C: Code>(
+        &self,
+        op: &'static Operation,
+        query: Vec<(String, String)>,
+        body: Body,
+    ) -> Result<(Sent, reqwest::Response), Error<C>> {
+        let query = prepare::query(self.wire, op, query)?;
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, op.path))
+            .map_err(|e| SealError::Request(format!("bad base URL: {e}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&query);
+        }
+        let method = http::Method::from_bytes(op.method.as_bytes())
+            .map_err(|_| SealError::Request(format!("bad method {}", op.method)))?;
+        let accept = http::HeaderValue::from_static("application/json");
+        let builder = self
+            .http
+            .request(method, url)
+            .header(http::header::ACCEPT, accept);
+        let (builder, signed) = match body {
+            Body::Empty => (builder, Bytes::new()),
+            Body::Json(bytes) => (
+                builder
+                    .header(http::header::CONTENT_TYPE, "application/json")
+                    .body(bytes.clone()),
+                bytes,
+            ),
+            #[cfg(feature = "sgate")]
+            Body::Multipart(form) => (builder.multipart(form), Bytes::new()),
+        };
+        let mut request = builder
+            .build()
+            .map_err(|e| SealError::Request(e.to_string()))?;
+        self.wire.seal(&mut request, &signed).await?;
+        let sent = Sent::of(&request);
+        tracing::debug!("sending");
+        let response = self
+            .wire
+            .transport()
+            .send(self.http, request)
+            .await
+            .map_err(Error::transport)?;
+        Ok((sent, response))
+    }
+
+    /// Runs a call of the generated client (whose request progenitor's builder made); its hooks
+    /// prepare, seal, send and open, and report typed failures through the slot.
+    pub(crate) async fn call_generated<C, R, Fut>(
+        &self,
+        op: &'static Operation,
+        call: Fut,
+    ) -> Result<R::Data, Error<C>>
+    where
+        C: Code,
+        R: ResponseData,
+        Fut: Future<Output = Result<ResponseValue<R>, progenitor_client::Error<()>>>,
+    {
+        use progenitor_client::Error as P;
+        let (result, slot) = slot::scope(call).instrument(self.span(op, None)).await;
+        if let Some(failure) = slot.failure {
+            return Err(failure.recode());
+        }
+        let raw = slot.received;
+        match result {
+            Ok(response) => response
+                .into_inner()
+                .into_data()
+                .ok_or_else(|| Error::decode("success without data", raw)),
+            Err(P::InvalidRequest(message)) => {
+                Err(prepare::builder_error(self.wire.gateway(), &message).into())
+            }
+            Err(P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e)) => {
+                Err(Error::transport(e))
+            }
+            Err(P::InvalidResponsePayload(_, e)) => Err(Error::decode(e.to_string(), raw)),
+            Err(P::UnexpectedResponse(response)) => Err(Error::Http {
+                status: response.status(),
+                raw,
+            }),
+            Err(P::ErrorResponse(response)) => Err(Error::Http {
+                status: response.status(),
+                raw,
+            }),
+            // Only the hooks answer `Custom`, and they fill the slot first.
+            Err(P::Custom(message)) => Err(SealError::Request(message).into()),
+        }
+    }
+
+    fn span(&self, op: &Operation, value: Option<&Value>) -> tracing::Span {
+        let span = tracing::info_span!(
+            "paybind.call",
+            gateway = self.wire.gateway().name,
+            operation = op.id,
+            mch_order_id = tracing::field::Empty,
+        );
+        if let Some(id) = value.and_then(|v| v.get("mchOrderId")).and_then(Value::as_str) {
+            span.record("mch_order_id", id);
+        }
+        span
+    }
+}

@@ -1,0 +1,162 @@
+//! SGATE's wire: *seal* signs method, path and query, and body into the `V-*` headers; *open*
+//! verifies an answer's signature **before** reading anything in it, then unwraps
+//! `{code, message, data, sensitiveFields, requestId}` and decrypts the members
+//! `sensitiveFields` names.
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+
+use super::crypto::encrypt_field;
+use super::sensitive::decrypt_answer;
+use super::signing::{
+    read_signature, ResponseSignature, SgateContext, SignatureError, API_VERSION, HEADER_API_KEY,
+    HEADER_API_VERSION, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+};
+use crate::codes::Code;
+use crate::error::{Error, RawResponse, SealError};
+use crate::pipeline::transport::{Answer, Transport};
+use crate::pipeline::{Gateway, Sent, Wire};
+
+/// The code of a processed request.
+const SUCCESS: i64 = 200;
+
+impl Wire for SgateContext {
+    fn gateway(&self) -> &'static Gateway {
+        &super::GATEWAY
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn timestamp(&self) -> Option<i64> {
+        // SGATE's params carry no timestamp; V-Timestamp is part of the seal.
+        None
+    }
+
+    fn encrypt(&self, field: &str, plain: &str) -> Result<String, SealError> {
+        encrypt_field(&self.system_key, plain).map_err(|e| SealError::Encryption {
+            field: field.into(),
+            reason: e.to_string(),
+        })
+    }
+
+    async fn seal(&self, request: &mut reqwest::Request, body: &[u8]) -> Result<(), SealError> {
+        let body = std::str::from_utf8(body)
+            .map_err(|_| SealError::Request("the body is not UTF-8".into()))?;
+        let sent = Sent::of(request);
+        let signed = self.sign_request(sent.method.as_str(), &sent.path_and_query, body);
+        let headers = request.headers_mut();
+        let mut set = |name: &'static str, value: &str| -> Result<(), SealError> {
+            let value = http::HeaderValue::from_str(value).map_err(|_| SealError::Header(name))?;
+            headers.insert(name, value);
+            Ok(())
+        };
+        set(HEADER_API_KEY, self.api_key.expose())?;
+        set(HEADER_API_VERSION, API_VERSION)?;
+        set(HEADER_TIMESTAMP, &signed.timestamp.to_string())?;
+        set(HEADER_NONCE, &signed.nonce)?;
+        set(HEADER_SIGNATURE, &signed.signature)
+    }
+
+    fn open<C: Code>(&self, sent: &Sent, answer: Answer) -> Result<Bytes, Error<C>> {
+        self.check(sent, &answer)?;
+        if answer.status != http::StatusCode::OK {
+            return Err(Error::Http {
+                status: answer.status,
+                raw: answer.body,
+            });
+        }
+        let mut envelope: Map<String, Value> = match serde_json::from_slice(&answer.body) {
+            Ok(envelope) => envelope,
+            Err(e) => return Err(Error::decode(e.to_string(), answer.body)),
+        };
+        match code_of(&envelope) {
+            Some(SUCCESS) => {}
+            Some(code) => {
+                let (_, message, request_id) = envelope_parts(&envelope);
+                return Err(Error::api(code, message, request_id, answer.body));
+            }
+            None => return Err(Error::decode("answer has no integer code", answer.body)),
+        }
+        match decrypt_answer(&self.merchant_key, &mut envelope) {
+            Ok(false) => Ok(answer.body),
+            Ok(true) => serde_json::to_vec(&envelope)
+                .map(Bytes::from)
+                .map_err(|e| Error::decode(e.to_string(), answer.body)),
+            Err((field, reason)) => Err(Error::Decryption {
+                field,
+                reason,
+                raw: answer.body,
+            }),
+        }
+    }
+}
+
+impl SgateContext {
+    /// Checks the signature of an answer to `sent`. An error status without any signature is a
+    /// platform fault (HTTP, nothing read); an empty `V-Signature` means SGATE did not
+    /// authenticate the merchant; anything else must verify with the system public key.
+    pub(crate) fn check<C: Code>(&self, sent: &Sent, answer: &Answer) -> Result<(), Error<C>> {
+        let (status, headers) = (answer.status, &answer.headers);
+        if !status.is_success() && !headers.contains_key(HEADER_SIGNATURE) {
+            return Err(Error::Http {
+                status,
+                raw: answer.body.clone(),
+            });
+        }
+        let raw = || {
+            Box::new(RawResponse {
+                status,
+                headers: headers.clone(),
+                body: answer.body.clone(),
+            })
+        };
+        let bad = |reason| Error::BadSignature {
+            reason,
+            response: raw(),
+        };
+        match read_signature(headers).map_err(bad)? {
+            ResponseSignature::Empty => {
+                let claimed: Map<String, Value> =
+                    serde_json::from_slice(&answer.body).unwrap_or_default();
+                let (code, message, _) = envelope_parts(&claimed);
+                Err(Error::Authentication {
+                    code: code.map(C::from_code),
+                    message,
+                    response: raw(),
+                })
+            }
+            ResponseSignature::Present {
+                timestamp,
+                nonce,
+                signature,
+            } => {
+                let body = std::str::from_utf8(&answer.body)
+                    .map_err(|_| bad(SignatureError::Mismatch))?;
+                let method = sent.method.as_str();
+                self.verify(timestamp, nonce, signature, &sent.path_and_query, method, body)
+                    .map_err(bad)
+            }
+        }
+    }
+}
+
+/// The envelope's `code`, as an integer (SGATE sends a number; a digit string is accepted).
+fn code_of(envelope: &Map<String, Value>) -> Option<i64> {
+    match envelope.get("code")? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Code, message and requestId of an envelope.
+pub(crate) fn envelope_parts(envelope: &Map<String, Value>) -> (Option<i64>, String, Option<String>) {
+    let text = |key: &str| envelope.get(key).and_then(Value::as_str).map(str::to_string);
+    (
+        code_of(envelope),
+        text("message").unwrap_or_default(),
+        text("requestId"),
+    )
+}
