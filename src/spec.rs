@@ -437,6 +437,19 @@ impl Spec {
             .get(method.to_ascii_lowercase())
     }
 
+    /// Names of the query parameters of the operation `method path` marked `x-sensitive` (the
+    /// gateway carries them encrypted).
+    pub(crate) fn sensitive_parameters(&self, method: &str, path: &str) -> Vec<String> {
+        self.operation(method, path)
+            .and_then(|o| o.get("parameters"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| is_sensitive(p) || p.get("schema").is_some_and(is_sensitive))
+            .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect()
+    }
+
     /// Checks the query string of a request to the operation `method path`: every parameter
     /// is declared (`in: query`) and given once, required ones are present, each value fits its
     /// schema (text is read as a number for `integer`/`number` schemas), and the operation's
@@ -495,6 +508,11 @@ impl Spec {
         }
         Ok(())
     }
+}
+
+/// Whether a property or parameter is carried encrypted (`x-sensitive: true`).
+pub(crate) fn is_sensitive(schema: &Value) -> bool {
+    schema.get("x-sensitive").and_then(Value::as_bool) == Some(true)
 }
 
 /// A query-string value as the JSON value its schema expects.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::notify::NotificationVerifier;
 use super::sign::{HashAlgorithm, RsaSigner, Signer};
-use super::{EnvelopeContext, TimestampUnit};
+use super::wire::{EnvelopeContext, TimestampUnit};
 use crate::config::{client_options, ClientOptions, ConfigError, Environment};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::pipeline::Gateway;

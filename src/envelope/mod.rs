@@ -20,17 +20,4 @@ pub use crate::error::{ApiError, Error};
 pub use config::Config;
 pub use notify::{NotificationVerifier, NotifyError};
 pub use sign::{HashAlgorithm, RsaSigner, SignError, SignFuture, Signer};
-pub use wire::EnvelopeContext;
-
-/// The code every envelope gateway uses for success.
-pub const SUCCESS_CODE: i64 = 10000;
-
-/// Unit of the `timestamp` paybind puts in each `param`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum TimestampUnit {
-    /// Milliseconds since the epoch (13 digits) — most doc examples use this.
-    #[default]
-    Milliseconds,
-    /// Seconds since the epoch (10 digits) — the refund and direct-debit examples use this.
-    Seconds,
-}
+pub use wire::{EnvelopeContext, TimestampUnit, SUCCESS_CODE};

@@ -9,12 +9,24 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::sign::Signer;
-use super::{TimestampUnit, SUCCESS_CODE};
 use crate::clock::SharedClock;
 use crate::codes::Code;
 use crate::error::{Error, SealError};
 use crate::pipeline::transport::{Answer, Transport};
 use crate::pipeline::{Gateway, Sent, Wire};
+
+/// The code every envelope gateway uses for success.
+pub const SUCCESS_CODE: i64 = 10000;
+
+/// Unit of the `timestamp` paybind puts in each `param`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum TimestampUnit {
+    /// Milliseconds since the epoch (13 digits) — most doc examples use this.
+    #[default]
+    Milliseconds,
+    /// Seconds since the epoch (10 digits) — the refund and direct-debit examples use this.
+    Seconds,
+}
 
 /// What a generated envelope client carries: who is calling, how to sign, how to send.
 /// `Debug` shows no key material.

@@ -10,7 +10,8 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use progenitor_client::OperationInfo;
 
-use super::{prepare, slot, Sent, Wire};
+use super::wire::{Sent, Wire};
+use super::{prepare, slot};
 use crate::error::{Error, SealError, WireCode};
 
 /// The `pre` hook: prepare the body or query progenitor made, then seal.

@@ -20,6 +20,7 @@ pub(crate) mod hooks;
 mod prepare;
 pub(crate) mod slot;
 pub(crate) mod transport;
+mod wire;
 
 use std::fmt;
 use std::future::Future;
@@ -31,80 +32,11 @@ use serde_json::Value;
 use tracing::Instrument as _;
 
 pub(crate) use prepare::{query_pairs, to_value, validate};
-use transport::{Answer, Transport};
+pub(crate) use wire::{Gateway, Sent, Wire};
 
 use crate::codes::Code;
 use crate::error::{Error, SealError};
-use crate::spec::{Operation, ResponseData, Spec};
-
-/// What the pipeline needs to know about one gateway's generated code.
-pub(crate) struct Gateway {
-    /// The name in traces (`bluepay`, `bluepay-jt`, `sgate`).
-    pub(crate) name: &'static str,
-    /// The bundled spec.
-    pub(crate) spec: fn() -> &'static Spec,
-    /// The generated operation table.
-    pub(crate) operations: &'static [Operation],
-    /// The spec's name of a generated Rust field.
-    pub(crate) spec_field_name: fn(&str) -> Option<&'static str>,
-}
-
-impl fmt::Debug for Gateway {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)
-    }
-}
-
-impl Gateway {
-    fn operation(&self, id: &str) -> Option<&'static Operation> {
-        self.operations.iter().find(|op| op.id == id)
-    }
-}
-
-/// What differs between the gateways' wires: how a request is sealed and an answer opened.
-/// The context a generated client carries implements it.
-pub(crate) trait Wire: Send + Sync {
-    /// The gateway's generated code.
-    fn gateway(&self) -> &'static Gateway;
-    /// How requests are sent.
-    fn transport(&self) -> &Transport;
-    /// The `timestamp` stamped on a param that has none; `None` where params carry none.
-    fn timestamp(&self) -> Option<i64>;
-    /// Encrypts the plain value of the sensitive member `field`.
-    fn encrypt(&self, field: &str, plain: &str) -> Result<String, SealError>;
-    /// Seals a request whose body (or query) is final; `body` is exactly what is sent (empty
-    /// for a GET or a multipart upload).
-    fn seal(
-        &self,
-        request: &mut reqwest::Request,
-        body: &[u8],
-    ) -> impl Future<Output = Result<(), SealError>> + Send;
-    /// Opens an answer to `sent`: the body the operation's model decodes, or why it cannot be
-    /// trusted or is not a success.
-    fn open<C: Code>(&self, sent: &Sent, answer: Answer) -> Result<Bytes, Error<C>>;
-}
-
-/// A request as it went out: what an answer's signature covers.
-#[derive(Debug, Clone)]
-pub(crate) struct Sent {
-    pub(crate) method: http::Method,
-    /// Path and query exactly as on the wire.
-    pub(crate) path_and_query: String,
-}
-
-impl Sent {
-    pub(crate) fn of(request: &reqwest::Request) -> Self {
-        let url = request.url();
-        let path_and_query = match url.query() {
-            Some(query) => format!("{}?{}", url.path(), query),
-            None => url.path().to_string(),
-        };
-        Self {
-            method: request.method().clone(),
-            path_and_query,
-        }
-    }
-}
+use crate::spec::{Operation, ResponseData};
 
 /// The body of a prepared request.
 pub(crate) enum Body {

@@ -5,10 +5,10 @@
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::{Gateway, Wire};
+use super::wire::{Gateway, Wire};
 use crate::codes::Code;
 use crate::error::{Error, SealError};
-use crate::spec::{Operation, Spec, ValidationError};
+use crate::spec::{is_sensitive, Operation, Spec, ValidationError};
 
 /// The body of a request: stamped, validated, encrypted, serialised once.
 pub(crate) fn body<C: Code, W: Wire>(
@@ -51,7 +51,7 @@ pub(crate) fn query<C: Code, W: Wire>(
     if op.method == "GET" || !pairs.is_empty() {
         spec.validate_query(op.method, op.path, &pairs)?;
     }
-    let sensitive = sensitive_parameters(spec, op);
+    let sensitive = spec.sensitive_parameters(op.method, op.path);
     let mut out = Vec::with_capacity(pairs.len());
     for (name, value) in pairs {
         let value = if sensitive.contains(&name) {
@@ -79,11 +79,6 @@ fn stamp(value: &mut Value, now: i64) {
     map.shift_insert(at, "timestamp".into(), now.into());
 }
 
-/// Whether a property or parameter is carried encrypted.
-fn is_sensitive(schema: &Value) -> bool {
-    schema.get("x-sensitive").and_then(Value::as_bool) == Some(true)
-}
-
 /// Encrypts, in place, the members of a body whose property is `x-sensitive`.
 fn encrypt_members<W: Wire>(
     wire: &W,
@@ -104,18 +99,6 @@ fn encrypt_members<W: Wire>(
         }
     }
     Ok(())
-}
-
-/// Names of the query parameters of an operation marked `x-sensitive`.
-fn sensitive_parameters(spec: &Spec, op: &Operation) -> Vec<String> {
-    spec.operation(op.method, op.path)
-        .and_then(|o| o.get("parameters"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|p| is_sensitive(p) || p.get("schema").is_some_and(is_sensitive))
-        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-        .collect()
 }
 
 /// A message of the generated code as a [`ValidationError`] naming the spec's field. The

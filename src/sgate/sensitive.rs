@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::crypto::decrypt_field;
 use crate::keys::PrivateKey;
-use crate::spec::Spec;
+use crate::spec::{is_sensitive, Spec};
 
 /// A member that could not be decrypted: its path and why (never the value).
 pub(crate) type Undecryptable = (String, String);
@@ -112,7 +112,7 @@ fn plan_of(spec: &Spec, schema: &Value, depth: usize) -> Option<Value> {
     let properties = schema.get("properties")?.as_object()?;
     let mut plan = Map::new();
     for (name, property) in properties {
-        if property.get("x-sensitive").and_then(Value::as_bool) == Some(true) {
+        if is_sensitive(property) {
             plan.insert(name.clone(), Value::Bool(true));
         } else if let Some(nested) = plan_of(spec, property, depth + 1) {
             plan.insert(name.clone(), nested);

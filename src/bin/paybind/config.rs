@@ -228,15 +228,21 @@ impl Settings {
         Ok(Duration::from_secs(seconds))
     }
 
-    /// A BluePay or BluePay JT config.
-    pub fn envelope(&self) -> Result<paybind::envelope::Config, CliError> {
-        use paybind::envelope::{Config, Environment};
+    /// The gateway's environment: `sandbox`, `production` or a base URL.
+    fn environment(&self) -> Result<paybind::config::Environment, CliError> {
+        use paybind::config::Environment;
         let url = self.required("URL", "url", &self.section.url)?;
-        let environment = match url.trim() {
+        Ok(match url.trim() {
             "sandbox" => Environment::Sandbox,
             "production" => Environment::Production,
             other => Environment::Url(other.to_string()),
-        };
+        })
+    }
+
+    /// A BluePay or BluePay JT config.
+    pub fn envelope(&self) -> Result<paybind::envelope::Config, CliError> {
+        use paybind::envelope::Config;
+        let environment = self.environment()?;
         let app_id = self.required("APP_ID", "app_id", &self.section.app_id)?;
         let key = self.private_key()?;
         let hash = match self.text("HASH", &self.section.hash).as_deref() {
@@ -270,13 +276,8 @@ impl Settings {
 
     /// An SGATE config.
     pub fn sgate(&self) -> Result<paybind::sgate::Config, CliError> {
-        use paybind::sgate::{Config, Environment};
-        let url = self.required("URL", "url", &self.section.url)?;
-        let environment = match url.trim() {
-            "sandbox" => Environment::Sandbox,
-            "production" => Environment::Production,
-            other => Environment::Url(other.to_string()),
-        };
+        use paybind::sgate::Config;
+        let environment = self.environment()?;
         let api_key = self.required("API_KEY", "api_key", &self.section.api_key)?;
         let key = self.private_key()?;
         let system = self.key_text(
