@@ -1,5 +1,6 @@
-//! The facade methods every gateway gets: one typed method per JSON `POST` operation, the
-//! `ResponseData` impls that let the shared call path take `data` out of a response, and
+//! The facade methods every gateway gets: one typed method per JSON `POST` operation (its param
+//! and answer models handed to the request pipeline), the `ResponseData` impls that let the
+//! pipeline take `data` out of a response, and
 //! `call_json`, which reaches any such operation by `operationId` with a JSON param.
 
 use std::collections::BTreeSet;
@@ -31,6 +32,7 @@ pub fn facade_methods(facade: &syn::Path, ops: &[Operation]) -> TokenStream {
 
 fn typed_post(index: usize, op: &Operation) -> TokenStream {
     let body = type_ident(op.body_schema.as_deref().unwrap_or_default());
+    let response = type_ident(op.response_schema.as_deref().unwrap_or_default());
     let data = data_type(op.data_schema.as_ref());
     let method = fn_ident(&op.id);
     let mut doc = op.summary.clone();
@@ -46,12 +48,12 @@ fn typed_post(index: usize, op: &Operation) -> TokenStream {
             &self,
             param: impl ::std::convert::Into<types::builder::#body>,
         ) -> ::std::result::Result<#data, Error> {
-            self.call(
-                &OPERATIONS[#index],
-                param.into(),
-                |param: types::#body| self.generated.#method().body(param).send(),
-            )
-            .await
+            crate::pipeline::Pipeline::of(&self.generated)
+                .call_builder::<_, _, types::#body, types::#response>(
+                    &OPERATIONS[#index],
+                    param.into(),
+                )
+                .await
         }
     }
 }

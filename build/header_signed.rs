@@ -46,7 +46,9 @@ pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildRes
             quote! {
                 #doc
                 pub async fn #method(&self) -> ::std::result::Result<#data, Error> {
-                    self.call_query(&OPERATIONS[#index], self.generated.#method().send()).await
+                    crate::pipeline::Pipeline::of(&self.generated)
+                        .call_generated(&OPERATIONS[#index], self.generated.#method().send())
+                        .await
                 }
             }
         } else {
@@ -58,7 +60,8 @@ pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildRes
                         #module::generated::builder::#builder<'b>,
                     ) -> #module::generated::builder::#builder<'b>,
                 {
-                    self.call_query(&OPERATIONS[#index], query(self.generated.#method()).send())
+                    crate::pipeline::Pipeline::of(&self.generated)
+                        .call_generated(&OPERATIONS[#index], query(self.generated.#method()).send())
                         .await
                 }
             }

@@ -6,10 +6,10 @@ mod macros;
 
 pub mod clock;
 pub mod codes;
-pub mod gateways;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
 pub mod config;
 pub mod error;
+pub mod gateways;
 pub mod keys;
 pub mod money;
 #[cfg(any(feature = "envelope", feature = "sgate"))]

@@ -25,7 +25,7 @@ pub struct Config {
 /// the caller's (an HSM or KMS, which decides its hash).
 #[derive(Debug, Clone)]
 enum RequestSigner {
-    Key(PrivateKey),
+    Key(Box<PrivateKey>),
     Custom(Arc<dyn Signer>),
 }
 
@@ -40,7 +40,7 @@ impl Config {
         Self::with(
             environment,
             app_id.into(),
-            RequestSigner::Key(merchant_private_key.clone()),
+            RequestSigner::Key(Box::new(merchant_private_key.clone())),
         )
     }
 

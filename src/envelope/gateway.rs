@@ -12,7 +12,7 @@ macro_rules! envelope_gateway {
             Config, ConfigError, Environment, HashAlgorithm, NotifyError, TimestampUnit,
         };
 
-        use $crate::pipeline::{Gateway, Pipeline};
+        use $crate::pipeline::Gateway;
         use $crate::spec::{Operation, Spec};
 
         #[doc = concat!("The code progenitor generated from the ", $name, " spec: the raw client (whose hooks sign every request) and every model under [`types`].")]
@@ -79,31 +79,6 @@ macro_rules! envelope_gateway {
             /// The notification verifier, when the config has the gateway's public key.
             pub fn notifications(&self) -> Option<&Notifications> {
                 self.notifications.as_ref()
-            }
-
-            /// Runs an operation through the pipeline. `_send` (the generated method) only names
-            /// the answer's model: the pipeline serialises, seals and sends the param itself.
-            async fn call<B, T, R, F, Fut>(
-                &self,
-                op: &'static Operation,
-                builder: B,
-                _send: F,
-            ) -> Result<R::Data, Error>
-            where
-                T: TryFrom<B> + serde::Serialize,
-                T::Error: std::fmt::Display,
-                R: $crate::spec::ResponseData + serde::de::DeserializeOwned,
-                F: FnOnce(T) -> Fut,
-                Fut: std::future::Future<
-                    Output = Result<
-                        progenitor_client::ResponseValue<R>,
-                        progenitor_client::Error<()>,
-                    >,
-                >,
-            {
-                Pipeline::of(&self.generated)
-                    .call_builder::<ResultCode, B, T, R>(op, builder)
-                    .await
             }
         }
 

@@ -94,7 +94,8 @@ impl Wire for EnvelopeContext {
             param,
             sign: &sign,
         };
-        let sealed = serde_json::to_vec(&envelope).map_err(|e| SealError::Request(e.to_string()))?;
+        let sealed =
+            serde_json::to_vec(&envelope).map_err(|e| SealError::Request(e.to_string()))?;
         *request.body_mut() = Some(sealed.into());
         Ok(())
     }

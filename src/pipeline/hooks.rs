@@ -76,7 +76,11 @@ pub(crate) async fn exec<W: Wire>(
     let sent = Sent::of(&request);
     let response = wire.transport().send(http, request).await?;
     let answer = wire.transport().read(response).await?;
-    let (status, version, headers) = (answer.status, http::Version::HTTP_11, answer.headers.clone());
+    let (status, version, headers) = (
+        answer.status,
+        http::Version::HTTP_11,
+        answer.headers.clone(),
+    );
     slot::received(answer.body.clone());
     let body = match wire.open::<WireCode>(&sent, answer) {
         Ok(opened) => reqwest::Body::from(opened),

@@ -244,7 +244,10 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             operation = op.id,
             mch_order_id = tracing::field::Empty,
         );
-        if let Some(id) = value.and_then(|v| v.get("mchOrderId")).and_then(Value::as_str) {
+        if let Some(id) = value
+            .and_then(|v| v.get("mchOrderId"))
+            .and_then(Value::as_str)
+        {
             span.record("mch_order_id", id);
         }
         span

@@ -183,7 +183,10 @@ mod tests {
         assert_eq!(given["timestamp"], 7);
         let mut null = serde_json::json!({"a": 1, "timestamp": null});
         stamp(&mut null, 42);
-        assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"a":1,"timestamp":42}"#);
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"a":1,"timestamp":42}"#
+        );
     }
 
     #[test]

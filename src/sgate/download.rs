@@ -129,7 +129,11 @@ impl<'a> StatementDownload<'a> {
 
         if status != http::StatusCode::OK || is_json {
             // A small JSON answer (202, or an error): read it whole and verify it first.
-            let answer = ctx.transport().read(response).await.map_err(Error::transport)?;
+            let answer = ctx
+                .transport()
+                .read(response)
+                .await
+                .map_err(Error::transport)?;
             return json_answer(ctx, &sent, answer);
         }
 
@@ -175,8 +179,7 @@ impl<'a> StatementDownload<'a> {
             } else {
                 let key = ctx.api_key.expose();
                 let empty = signature_data(key, timestamp, &nonce, url, "GET", "");
-                verify_digest(&ctx.system_key, &digest_hex(&empty), &signature)
-                    .map_err(refused)?;
+                verify_digest(&ctx.system_key, &digest_hex(&empty), &signature).map_err(refused)?;
                 false
             };
         Ok(StatementOutcome::Written {
@@ -192,11 +195,7 @@ impl<'a> StatementDownload<'a> {
 }
 
 /// A JSON answer of the statement endpoint, verified before it is read.
-fn json_answer(
-    ctx: &SgateContext,
-    sent: &Sent,
-    answer: Answer,
-) -> Result<StatementOutcome, Error> {
+fn json_answer(ctx: &SgateContext, sent: &Sent, answer: Answer) -> Result<StatementOutcome, Error> {
     ctx.check(sent, &answer)?;
     let Ok(envelope) = serde_json::from_slice(&answer.body) else {
         return Err(Error::decode(

@@ -87,7 +87,7 @@ use std::sync::{Arc, OnceLock};
 use crate::config::{client_options, ClientOptions};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::pipeline::{Gateway, Pipeline};
-use crate::spec::{Operation, ResponseData, Spec};
+use crate::spec::{Operation, Spec};
 
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::RawResponse;
@@ -241,39 +241,5 @@ impl Client {
 
     fn pipeline(&self) -> Pipeline<'_, signing::SgateContext> {
         Pipeline::of(&self.generated)
-    }
-
-    /// A POST operation through the pipeline. `_send` (the generated method) only names the
-    /// answer's model: the pipeline serialises, seals and sends the param itself.
-    async fn call<B, T, R, F, Fut>(
-        &self,
-        op: &'static Operation,
-        builder: B,
-        _send: F,
-    ) -> Result<R::Data, Error>
-    where
-        T: TryFrom<B> + serde::Serialize,
-        T::Error: std::fmt::Display,
-        R: ResponseData + serde::de::DeserializeOwned,
-        F: FnOnce(T) -> Fut,
-        Fut: std::future::Future<
-            Output = Result<progenitor_client::ResponseValue<R>, progenitor_client::Error<()>>,
-        >,
-    {
-        self.pipeline()
-            .call_builder::<StatusCode, B, T, R>(op, builder)
-            .await
-    }
-
-    /// A GET operation whose query progenitor's builder made: the generated call runs inside
-    /// the pipeline, its hooks prepare, seal and open.
-    async fn call_query<R, Fut>(&self, op: &'static Operation, sent: Fut) -> Result<R::Data, Error>
-    where
-        R: ResponseData,
-        Fut: std::future::Future<
-            Output = Result<progenitor_client::ResponseValue<R>, progenitor_client::Error<()>>,
-        >,
-    {
-        self.pipeline().call_generated(op, sent).await
     }
 }

@@ -132,11 +132,18 @@ impl SgateContext {
                 nonce,
                 signature,
             } => {
-                let body = std::str::from_utf8(&answer.body)
-                    .map_err(|_| bad(SignatureError::Mismatch))?;
+                let body =
+                    std::str::from_utf8(&answer.body).map_err(|_| bad(SignatureError::Mismatch))?;
                 let method = sent.method.as_str();
-                self.verify(timestamp, nonce, signature, &sent.path_and_query, method, body)
-                    .map_err(bad)
+                self.verify(
+                    timestamp,
+                    nonce,
+                    signature,
+                    &sent.path_and_query,
+                    method,
+                    body,
+                )
+                .map_err(bad)
             }
         }
     }
@@ -152,8 +159,15 @@ fn code_of(envelope: &Map<String, Value>) -> Option<i64> {
 }
 
 /// Code, message and requestId of an envelope.
-pub(crate) fn envelope_parts(envelope: &Map<String, Value>) -> (Option<i64>, String, Option<String>) {
-    let text = |key: &str| envelope.get(key).and_then(Value::as_str).map(str::to_string);
+pub(crate) fn envelope_parts(
+    envelope: &Map<String, Value>,
+) -> (Option<i64>, String, Option<String>) {
+    let text = |key: &str| {
+        envelope
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     (
         code_of(envelope),
         text("message").unwrap_or_default(),
