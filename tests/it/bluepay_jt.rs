@@ -117,7 +117,7 @@ async fn every_jt_operation_reaches_the_gateway_signed_and_valid() {
         }
         covered.push(op.id);
     }
-    assert_eq!(covered.len(), 12, "{covered:?}");
+    assert_eq!(covered.len(), 13, "{covered:?}");
 }
 
 #[tokio::test]

@@ -92,7 +92,7 @@ fn bluepay_jt_examples_round_trip() {
         paybind::bluepay_jt::spec(),
         paybind::bluepay_jt::roundtrip_schema,
     );
-    assert_eq!(checked.requests, 12, "one request example per operation");
+    assert_eq!(checked.requests, 13, "one request example per operation");
     assert!(checked.components >= 6, "{}", checked.components);
 }
 

@@ -21,6 +21,8 @@ mod bluepay_interop;
 #[cfg(feature = "bluepay-jt")]
 mod bluepay_jt;
 mod examples_roundtrip;
+#[cfg(feature = "sgate")]
+mod fidelity;
 mod generated;
 mod retries;
 mod sandbox_bluepay;
