@@ -116,7 +116,7 @@ fn may_be_required(name: &str) -> bool {
     EXACT.contains(&name) || SUFFIXES.iter().any(|s| name.ends_with(s) && name != *s)
 }
 
-fn received_required_violations(spec: &Value, at: &str, schema: &Value, out: &mut Vec<String>) {
+fn received_required_violations(at: &str, schema: &Value, out: &mut Vec<String>) {
     if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
         return; // a request schema: what paybind sends is strict
     }
@@ -127,10 +127,10 @@ fn received_required_violations(spec: &Value, at: &str, schema: &Value, out: &mu
         }
     }
     for (name, property) in schema["properties"].as_object().into_iter().flatten() {
-        received_required_violations(spec, &format!("{at}.{name}"), property, out);
+        received_required_violations(&format!("{at}.{name}"), property, out);
     }
     if let Some(items) = schema.get("items") {
-        received_required_violations(spec, &format!("{at}[]"), items, out);
+        received_required_violations(&format!("{at}[]"), items, out);
     }
 }
 
@@ -142,7 +142,7 @@ fn every_received_schema_of_the_three_specs_requires_only_identity_money_and_sta
         let mut violations = Vec::new();
         for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
             checked += 1;
-            received_required_violations(doc, name, schema, &mut violations);
+            received_required_violations(name, schema, &mut violations);
         }
         assert!(
             violations.is_empty(),
