@@ -66,7 +66,8 @@ fn main() {
             fail(&format!("openapi/{}: {message}", gateway.spec_file));
         }
     }
-    let table = emit::format_file(gateway_table::gateway_access(), "gateway table");
+    let access = gateway_table::gateway_access();
+    let table = emit::format_file(access, "gateway table", "build/gateways.rs");
     if let Err(message) = table.and_then(|text| write(&out_dir, "gateways.rs", &text)) {
         fail(&message);
     }
@@ -94,7 +95,8 @@ fn generate(gateway: &Gateway, openapi_dir: &Path, out_dir: &Path) -> BuildResul
     let client = client::generate_client(gateway, &spec)?;
     write(out_dir, &format!("{stem}_client.rs"), &client)?;
 
-    let extras = emit::format_file(extras(gateway, &spec)?, "extras")?;
+    let source = format!("openapi/{}", gateway.spec_file);
+    let extras = emit::format_file(extras(gateway, &spec)?, "extras", &source)?;
     write(out_dir, &format!("{stem}_extras.rs"), &extras)
 }
 

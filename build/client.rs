@@ -73,7 +73,7 @@ pub fn generate_client(gateway: &Gateway, spec: &Value) -> BuildResult<String> {
     let tokens = progenitor::Generator::new(&settings)
         .generate_tokens(&openapi)
         .map_err(|e| format!("progenitor: {e}"))?;
-    format_file(tokens, "client")
+    format_file(tokens, "client", &format!("openapi/{}", gateway.spec_file))
 }
 
 fn remove_manual_operations(target: &mut Value, spec: &Value) -> BuildResult<()> {

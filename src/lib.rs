@@ -1,9 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-#[macro_use]
-mod macros;
-
 pub mod clock;
 pub mod codes;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
