@@ -41,6 +41,8 @@ mod sgate_signing;
 #[cfg(feature = "sgate")]
 mod sgate_snapshots;
 mod snapshots;
+#[cfg(all(feature = "bluepay-jt", feature = "sgate"))]
+mod wire_answers;
 
 // The `paybind` binary exists only with the `cli` feature, and `CARGO_BIN_EXE_paybind` with it:
 // plain `cargo test` skips these tests. Run them with `cargo test --all-features` (or

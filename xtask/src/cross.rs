@@ -5,10 +5,12 @@
 //! `schema/check/cross_language.py`, which validates every exported document with
 //! `openapi-spec-validator`, generates pydantic models from the exported JSON Schema with
 //! `datamodel-code-generator`, imports them and checks every documented example with them and
-//! with the Python `jsonschema` package.
+//! with the Python `jsonschema` package. Then it records the sandbox's real answers to every
+//! operation of the three APIs (the integration test `wire_answers`) and validates each one
+//! against the exported wire document with `openapi-core` (`schema/check/wire_answers.py`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// Runs the proof; `Err` names what failed.
 pub fn run(root: &Path, schema_dir: &Path) -> Result<(), String> {
@@ -55,6 +57,28 @@ pub fn run(root: &Path, schema_dir: &Path) -> Result<(), String> {
         Command::new(&python)
             .arg(check_dir.join("cross_language.py"))
             .arg(schema_dir),
+    )?;
+    // The wire documents against the sandbox's real answers: the integration test
+    // `wire_answers` records every answer, openapi-core validates each one.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    run_command(
+        Command::new(cargo)
+            .current_dir(root)
+            .args([
+                "test",
+                "--all-features",
+                "--test",
+                "it",
+                "--",
+                "wire_answers::",
+            ])
+            .stdin(Stdio::null()),
+    )?;
+    run_command(
+        Command::new(&python)
+            .arg(check_dir.join("wire_answers.py"))
+            .arg(schema_dir)
+            .arg(target_dir(root).join("wire-answers.json")),
     )
 }
 

@@ -121,8 +121,18 @@ fn operation(api: &Gateway, spec: &Value, op: &Value) -> Result<Value, String> {
         for (status, response) in responses {
             let mut response = response.as_object().cloned().unwrap_or_default();
             if let Some(Value::Object(content)) = response.get_mut("content") {
-                for m in content.values_mut() {
+                for (media, m) in content.iter_mut() {
                     *m = media_type(api, spec, m, false);
+                    if media == "application/json" {
+                        or_error_envelope(m);
+                    }
+                }
+                // A file answer (SGATE's statement) is a JSON error envelope when refused.
+                if !content.contains_key("application/json") {
+                    content.insert(
+                        "application/json".into(),
+                        json!({ "schema": { "$ref": ERROR_ENVELOPE_REF } }),
+                    );
                 }
             }
             if api.signing == Signing::HeaderSigned {
@@ -133,6 +143,59 @@ fn operation(api: &Gateway, spec: &Value, op: &Value) -> Result<Value, String> {
         out.insert("responses".into(), Value::Object(converted));
     }
     Ok(Value::Object(out))
+}
+
+/// Where the error envelope of every answer is described (see [`error_envelope`]).
+const ERROR_ENVELOPE_REF: &str = "#/components/schemas/ErrorEnvelope";
+
+/// A JSON answer is the operation's response model or the gateway's error envelope: BluePay
+/// and JT refuse a request with HTTP 200 and `data` null, SGATE with `data` `{}`, and the
+/// operation's model (whose `data` is the success payload) describes neither.
+fn or_error_envelope(media: &mut Value) {
+    if let Some(schema) = media.get_mut("schema") {
+        let own = schema.take();
+        *schema = json!({ "anyOf": [own, { "$ref": ERROR_ENVELOPE_REF }] });
+    }
+}
+
+/// The `ErrorEnvelope` component: a result code other than success, the message, and no
+/// payload.
+fn error_envelope(api: &Gateway) -> Value {
+    let (code_table, success, data, description) = match api.signing {
+        Signing::Envelope => (
+            "ResultCode",
+            10000,
+            json!({ "type": "null", "description": "Absent or null on failure." }),
+            "A refused request: HTTP 200 with a result code other than 10000 and no data, e.g. {\"code\":21002,\"message\":\"Request param error\",\"data\":null}.",
+        ),
+        Signing::HeaderSigned => (
+            "StatusCode",
+            200,
+            json!({ "type": "object", "description": "Empty object ({}) on failure." }),
+            "A refused request: a status code other than 200, the message and an empty data object, signed like every answer (V-Signature empty when merchant authentication itself failed).",
+        ),
+    };
+    let mut properties = Map::new();
+    properties.insert(
+        "code".into(),
+        json!({ "allOf": [
+            { "$ref": format!("#/components/schemas/{code_table}") },
+            { "not": { "const": success } },
+        ] }),
+    );
+    properties.insert("message".into(), json!({ "type": "string" }));
+    properties.insert("data".into(), data);
+    if api.signing == Signing::HeaderSigned {
+        properties.insert("sensitiveFields".into(), json!({}));
+        properties.insert("requestId".into(), json!({ "type": "string" }));
+    }
+    json!({
+        "type": "object",
+        "description": description,
+        "required": ["code", "message"],
+        "properties": properties,
+        "additionalProperties": true,
+    })
 }
 
 fn parameters(api: &Gateway, params: &Value) -> Value {
@@ -195,6 +258,7 @@ fn components(api: &Gateway, spec: &Value, components: &Value) -> Value {
     for (section, entries) in components.as_object().into_iter().flatten() {
         let converted = if section == "schemas" {
             let mut defs = Value::Object(convert::defs(spec, Refs::Components));
+            defs["ErrorEnvelope"] = error_envelope(api);
             if api.signing == Signing::HeaderSigned {
                 for schema in defs
                     .as_object_mut()
