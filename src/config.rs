@@ -1,6 +1,6 @@
 //! What every gateway's `Config` shares: where the gateway is, the timeouts, the connect
 //! retries and the clock — one set of fields and one set of builder methods
-//! ([`client_options!`]), resolved once into the HTTP client and transport policy.
+//! (`client_options!`), resolved once into the HTTP client and transport policy.
 
 use std::time::Duration;
 

@@ -3,8 +3,8 @@
 //! fields are sent; notifications come back as `{param, sign}` signed by the gateway.
 //!
 //! Layers: the progenitor-generated client (models, operation table) → the one request
-//! pipeline ([`crate::pipeline`]: stamp, validate, serialise once, send, decode) → this
-//! family's [`wire`] (seal: sign and wrap; open: unwrap `{code, message, data}`) → each
+//! pipeline (`src/pipeline/`: stamp, validate, serialise once, send, decode) → this
+//! family's wire (`wire.rs`; seal: sign and wrap; open: unwrap `{code, message, data}`) → each
 //! gateway's facade. The gateways' modules only configure this one mechanism.
 
 #[cfg(feature = "axum")]
