@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::emit::format_file;
 use crate::gateways::{Gateway, Signing};
-use crate::model::{is_code_table, is_open_enum, operations, schemas, METHODS};
+use crate::model::{code_table_name, is_code_table, is_open_enum, operations, schemas, METHODS};
 use crate::BuildResult;
 
 /// Spec components replaced by paybind's money types.
@@ -65,9 +65,13 @@ pub fn generate_client(gateway: &Gateway, spec: &Value) -> BuildResult<String> {
     // Open enums and code tables are written by paybind (see open_enums.rs, codes.rs).
     for (name, schema) in schemas {
         if is_open_enum(schema) || is_code_table(schema) {
-            let name = name.to_upper_camel_case();
-            let path = format!("crate::{}::{name}", gateway.module);
-            settings.with_replacement(name, path, std::iter::empty());
+            let rust = if is_code_table(schema) {
+                code_table_name(name)
+            } else {
+                name.to_upper_camel_case()
+            };
+            let path = format!("crate::{}::{rust}", gateway.module);
+            settings.with_replacement(name.to_upper_camel_case(), path, std::iter::empty());
         }
     }
     let tokens = progenitor::Generator::new(&settings)

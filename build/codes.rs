@@ -11,6 +11,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::emit::{doc_attrs, int, opt_str, schema_doc, type_ident};
+use crate::model::code_table_name;
 use crate::BuildResult;
 
 /// One documented code.
@@ -41,7 +42,7 @@ pub fn code_table(name: &str, schema: &Value) -> BuildResult<TokenStream> {
         }
         rows.push(row);
     }
-    Ok(table(&schema_doc(schema), &type_ident(name), &rows))
+    Ok(table(&schema_doc(schema), &type_ident(&code_table_name(name)), &rows))
 }
 
 fn row(entry: &Value) -> BuildResult<Row> {

@@ -1,6 +1,7 @@
 //! What the generators read from a bundled spec: its component schemas and its operations.
 //! Nothing here writes Rust.
 
+use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 use crate::BuildResult;
@@ -48,6 +49,16 @@ pub fn is_open_enum(schema: &Value) -> bool {
 /// An integer code table with names (`x-codes`).
 pub fn is_code_table(schema: &Value) -> bool {
     schema.get("x-codes").is_some()
+}
+
+/// The Rust name of the code table of component `name`. SGATE's docs call its business codes
+/// "status codes"; in Rust every gateway's table is `ResultCode`, which neither differs between
+/// gateways nor clashes with `http::StatusCode`.
+pub fn code_table_name(name: &str) -> String {
+    match name {
+        "StatusCode" => "ResultCode".to_string(),
+        other => other.to_upper_camel_case(),
+    }
 }
 
 /// Every operation, in spec order (paths, then [`METHODS`] order): the index into this list is

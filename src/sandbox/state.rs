@@ -69,7 +69,7 @@ impl Gateway {
         let message = match self {
             Gateway::BluePay => crate::bluepay::ResultCode::from_code(code).message(),
             Gateway::BluePayJt => crate::bluepay_jt::ResultCode::from_code(code).message(),
-            Gateway::Sgate => crate::sgate::StatusCode::from_code(code).message(),
+            Gateway::Sgate => crate::sgate::ResultCode::from_code(code).message(),
         };
         message.unwrap_or("Error")
     }

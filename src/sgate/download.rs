@@ -13,7 +13,7 @@ use super::signing::{
     digest_hex, read_signature, signature_data, verify_digest, ResponseSignature, SgateContext,
 };
 use super::wire::envelope_parts;
-use super::{Client, Error, RawResponse, StatusCode};
+use super::{Client, Error, RawResponse, ResultCode};
 use crate::pipeline::transport::Answer;
 use crate::pipeline::{Body, Sent, Wire as _};
 use crate::spec::Operation;
@@ -22,7 +22,7 @@ use crate::spec::Operation;
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotReady {
     /// The envelope's `code` (presumably 1502, "file is being processed").
-    pub code: Option<StatusCode>,
+    pub code: Option<ResultCode>,
     /// The envelope's `message`.
     pub message: String,
     /// The envelope's `requestId`.
@@ -204,14 +204,14 @@ fn json_answer(ctx: &SgateContext, sent: &Sent, answer: Answer) -> Result<Statem
         ));
     };
     let (code, message, request_id) = envelope_parts(&envelope);
-    let code = code.map(StatusCode::from_code);
+    let code = code.map(ResultCode::from_code);
     match (answer.status.as_u16(), code) {
         (202, _) => Ok(StatementOutcome::NotReady(NotReady {
             code,
             message,
             request_id,
         })),
-        (200, Some(code)) if code != StatusCode::Success => {
+        (200, Some(code)) if code != ResultCode::Success => {
             Err(Error::api(code.code(), message, request_id, answer.body))
         }
         (200, _) => Err(Error::decode(

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{Client, Error, StatusCode};
+use super::{Client, Error, ResultCode};
 use crate::pipeline::{query_pairs, Body};
 use crate::spec::ValidationError;
 
@@ -39,7 +39,7 @@ impl Client {
         }
         let opened = self
             .pipeline()
-            .exchange::<StatusCode>(op, query_pairs(param)?, Body::Empty)
+            .exchange::<ResultCode>(op, query_pairs(param)?, Body::Empty)
             .await?;
         let decode = |reason: String| Error::decode(reason, opened.received.clone());
         let envelope: Value =

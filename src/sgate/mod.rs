@@ -97,10 +97,15 @@ pub use download::{NotReady, StatementOutcome};
 pub use signing::{ApiKey, FixedNonce, NonceSource, RandomNonce};
 
 /// The error of every SGATE call.
-pub type Error = crate::error::Error<StatusCode>;
+pub type Error = crate::error::Error<ResultCode>;
 
 /// SGATE answered with a `code` other than 200 (a business failure).
-pub type ApiError = crate::error::ApiError<StatusCode>;
+pub type ApiError = crate::error::ApiError<ResultCode>;
+
+/// The former name of [`ResultCode`] (SGATE's docs say "status code"; it clashed with
+/// `http::StatusCode`).
+#[deprecated(since = "0.1.0", note = "renamed `ResultCode`")]
+pub type StatusCode = ResultCode;
 
 /// The code progenitor generated from the SGATE spec: the raw client (whose hooks validate,
 /// encrypt, sign, verify and decrypt every call) and every model under [`types`].

@@ -4,7 +4,7 @@
 
 use md5::{Digest as _, Md5};
 
-use super::{types, Client, Error, StatusCode};
+use super::{types, Client, Error, ResultCode};
 use crate::pipeline::{validate, Body};
 use crate::spec::{Operation, ValidationError};
 
@@ -175,8 +175,8 @@ impl<'a> CustomerFileUpload<'a> {
 
         tracing::debug!(operation = self.op.id, "sending");
         pipeline
-            .exchange::<StatusCode>(self.op, Vec::new(), Body::Multipart(form))
+            .exchange::<ResultCode>(self.op, Vec::new(), Body::Multipart(form))
             .await?
-            .decode::<StatusCode, types::CustomerFileUploadResponse>()
+            .decode::<ResultCode, types::CustomerFileUploadResponse>()
     }
 }

@@ -208,7 +208,7 @@ async fn sgate_faults_per_operation() {
     let err = client.merchant_balance().await.unwrap_err();
     assert_eq!(
         err.code(),
-        Some(paybind::sgate::StatusCode::RateLimitTriggered)
+        Some(paybind::sgate::ResultCode::RateLimitTriggered)
     );
     assert!(err.is_retryable());
     fault(&sandbox, once(json!({"drop_connection": true}))).await;

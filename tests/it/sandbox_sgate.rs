@@ -8,8 +8,8 @@ use paybind::money::Decimal2;
 use paybind::sandbox::{Sandbox, SandboxConfig};
 use paybind::sgate::signing::{digest_hex, sign_digest, signature_data};
 use paybind::sgate::{
-    types, Client, CustomerStatus, Error, Notification, PaymentOrderStatus, StatementOutcome,
-    StatusCode,
+    types, Client, CustomerStatus, Error, Notification, PaymentOrderStatus, ResultCode,
+    StatementOutcome,
 };
 use serde_json::{json, Value};
 
@@ -116,7 +116,7 @@ async fn header_checks_give_the_documented_codes_with_an_empty_signature() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Authentication { .. }), "{err:?}");
-    assert_eq!(err.code(), Some(StatusCode::ApiKeyWrong));
+    assert_eq!(err.code(), Some(ResultCode::ApiKeyWrong));
     // 1204: an old timestamp.
     let stale = Client::new(
         sandbox
@@ -608,7 +608,7 @@ async fn statement_virtual_account_banks_and_rates() {
         .unwrap()
     {
         StatementOutcome::NotReady(n) => {
-            assert_eq!(n.code, Some(StatusCode::StatementFileProcessing))
+            assert_eq!(n.code, Some(ResultCode::StatementFileProcessing))
         }
         other => panic!("{other:?}"),
     }

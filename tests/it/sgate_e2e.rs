@@ -11,7 +11,7 @@ use crate::sgate_support::{
 use paybind::money::Decimal2;
 use paybind::sandbox::Sandbox;
 use paybind::sgate::signing::SignatureError;
-use paybind::sgate::{types, Error, Notification, StatementOutcome, StatusCode};
+use paybind::sgate::{types, Error, Notification, ResultCode, StatementOutcome};
 use serde_json::{json, Value};
 
 async fn fault(sandbox: &Sandbox, operation: &str, fault: Value) {
@@ -242,7 +242,7 @@ async fn customer_detail_update_and_stc_otp() {
         .customer_stc_otp_submit(submit("000000"))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(StatusCode::WrongOtpCode));
+    assert_eq!(err.code(), Some(ResultCode::WrongOtpCode));
     client
         .customer_stc_otp_submit(submit("123456"))
         .await
@@ -253,7 +253,7 @@ async fn customer_detail_update_and_stc_otp() {
         .customer_stc_otp_submit(submit("123456"))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(StatusCode::StcPayApprovalStateNotAllowed));
+    assert_eq!(err.code(), Some(ResultCode::StcPayApprovalStateNotAllowed));
 }
 
 #[tokio::test]
@@ -697,7 +697,7 @@ async fn statement_streams_the_file_and_reports_202() {
         .expect("202");
     match outcome {
         StatementOutcome::NotReady(not_ready) => {
-            assert_eq!(not_ready.code, Some(StatusCode::StatementFileProcessing));
+            assert_eq!(not_ready.code, Some(ResultCode::StatementFileProcessing));
             assert_eq!(not_ready.request_id.as_deref().map(str::len), Some(32));
         }
         other => panic!("{other:?}"),
@@ -724,7 +724,7 @@ async fn statement_streams_the_file_and_reports_202() {
         .to_writer(&mut Vec::new())
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(StatusCode::DataNotExist));
+    assert_eq!(err.code(), Some(ResultCode::DataNotExist));
 }
 
 #[tokio::test]
@@ -829,7 +829,7 @@ async fn wrong_keys_fail_closed() {
     );
     let client = paybind::sgate::Client::new(config).unwrap();
     let err = client.merchant_balance().await.unwrap_err();
-    assert_eq!(err.code(), Some(StatusCode::ApiKeyWrong));
+    assert_eq!(err.code(), Some(ResultCode::ApiKeyWrong));
     assert!(matches!(err, Error::Authentication { .. }));
     // Signed with another merchant key: 1213, unsigned.
     let config = paybind::sgate::Config::new(
@@ -843,7 +843,7 @@ async fn wrong_keys_fail_closed() {
         .merchant_balance()
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(StatusCode::SignatureVerificationFailed));
+    assert_eq!(err.code(), Some(ResultCode::SignatureVerificationFailed));
     // A client that trusts another system key rejects genuine answers.
     let config = paybind::sgate::Config::new(
         paybind::sgate::Environment::Url(sandbox.sgate_url()),
@@ -872,7 +872,7 @@ async fn business_failures_and_http_faults_are_typed() {
         .payment_order_create(order_param())
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(StatusCode::InsufficientBalance));
+    assert_eq!(err.code(), Some(ResultCode::InsufficientBalance));
     match &err {
         Error::Api(api) => {
             assert_eq!(api.request_id.as_deref(), Some("R1"));
@@ -887,7 +887,7 @@ async fn business_failures_and_http_faults_are_typed() {
         .payment_order_create(order_param())
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(StatusCode::DataNotExist));
+    assert_eq!(err.code(), Some(ResultCode::DataNotExist));
 
     fault(
         &sandbox,

@@ -183,16 +183,16 @@ fn seed_create_order_examples_are_the_yaml_examples() {
 
 #[test]
 fn every_status_code_and_enum_of_the_docs_is_generated() {
-    use paybind::sgate::StatusCode;
-    assert_eq!(StatusCode::KNOWN.len(), 61);
-    assert_eq!(StatusCode::from_code(1407), StatusCode::UnsupportedCurrency);
+    use paybind::sgate::ResultCode;
+    assert_eq!(ResultCode::KNOWN.len(), 61);
+    assert_eq!(ResultCode::from_code(1407), ResultCode::UnsupportedCurrency);
     assert_eq!(
-        StatusCode::from_code(1406),
-        StatusCode::PaymentOrderStatusNotAllowed
+        ResultCode::from_code(1406),
+        ResultCode::PaymentOrderStatusNotAllowed
     );
-    assert!(StatusCode::from_code(1212).is_retryable());
-    assert!(!StatusCode::from_code(1213).is_retryable());
-    assert_eq!(StatusCode::from_code(4242), StatusCode::Unknown(4242));
+    assert!(ResultCode::from_code(1212).is_retryable());
+    assert!(!ResultCode::from_code(1213).is_retryable());
+    assert_eq!(ResultCode::from_code(4242), ResultCode::Unknown(4242));
     assert_eq!(paybind::sgate::CustomerStatus::KNOWN.len(), 5);
     assert_eq!(paybind::sgate::PaymentOrderStatus::KNOWN.len(), 5);
     let kinds: Vec<&str> = paybind::sgate::CallbackEvent::KNOWN
