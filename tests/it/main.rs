@@ -24,6 +24,7 @@ mod examples_roundtrip;
 #[cfg(feature = "sgate")]
 mod fidelity;
 mod generated;
+mod pipeline;
 mod retries;
 mod sandbox_bluepay;
 mod sandbox_config_schema;
