@@ -452,6 +452,6 @@ fn every_retryable_flag_is_stated_by_the_docs_or_carries_a_decision() {
     assert!(decision.contains("User-Agent") && decision.contains("not a documented statement"));
     // The flags still act: the generated tables keep them.
     assert!(bluepay_jt::ResultCode::from_code(21011).is_retryable());
-    assert!(sgate::StatusCode::from_code(1206).is_retryable());
-    assert!(!sgate::StatusCode::from_code(1211).is_retryable());
+    assert!(sgate::ResultCode::from_code(1206).is_retryable());
+    assert!(!sgate::ResultCode::from_code(1211).is_retryable());
 }
