@@ -42,7 +42,11 @@ pub fn code_table(name: &str, schema: &Value) -> BuildResult<TokenStream> {
         }
         rows.push(row);
     }
-    Ok(table(&schema_doc(schema), &type_ident(&code_table_name(name)), &rows))
+    Ok(table(
+        &schema_doc(schema),
+        &type_ident(&code_table_name(name)),
+        &rows,
+    ))
 }
 
 fn row(entry: &Value) -> BuildResult<Row> {
