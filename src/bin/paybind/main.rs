@@ -243,20 +243,8 @@ struct SgateSignArgs {
     /// The merchant private key (PEM or bare Base64).
     #[arg(long, value_name = "FILE")]
     private_key: PathBuf,
-    /// The API KEY SGATE issued.
-    #[arg(
-        long,
-        value_name = "KEY",
-        env = "PAYBIND_SGATE_API_KEY",
-        hide_env_values = true
-    )]
-    api_key: String,
-    /// HTTP method.
-    #[arg(long, value_enum, ignore_case = true)]
-    method: Method,
-    /// Path and query as sent, e.g. /openApi/v1/payee/custom/list?pageno=1.
-    #[arg(long, value_name = "PATH_AND_QUERY")]
-    url: String,
+    #[command(flatten)]
+    request: SgateRequestArgs,
     /// The request body (UTF-8); empty when absent.
     #[arg(long, value_name = "FILE")]
     body_file: Option<PathBuf>,
@@ -282,20 +270,8 @@ struct SgateVerifyArgs {
     /// SGATE's system public key (PEM or bare Base64).
     #[arg(long, value_name = "FILE")]
     public_key: PathBuf,
-    /// The API KEY SGATE issued.
-    #[arg(
-        long,
-        value_name = "KEY",
-        env = "PAYBIND_SGATE_API_KEY",
-        hide_env_values = true
-    )]
-    api_key: String,
-    /// HTTP method of the request the signature belongs to.
-    #[arg(long, value_enum, ignore_case = true)]
-    method: Method,
-    /// Path and query of that request.
-    #[arg(long, value_name = "PATH_AND_QUERY")]
-    url: String,
+    #[command(flatten)]
+    request: SgateRequestArgs,
     /// V-Timestamp.
     #[arg(long, value_name = "N")]
     timestamp: i64,
@@ -308,6 +284,26 @@ struct SgateVerifyArgs {
     /// The body as received; stdin when absent.
     #[arg(long, value_name = "FILE")]
     body_file: Option<PathBuf>,
+}
+
+/// What an SGATE signature covers besides its timestamp, nonce and body (`sgate sign` and
+/// `sgate verify`).
+#[derive(Debug, Args)]
+struct SgateRequestArgs {
+    /// The API KEY SGATE issued.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "PAYBIND_SGATE_API_KEY",
+        hide_env_values = true
+    )]
+    api_key: String,
+    /// HTTP method of the signed request.
+    #[arg(long, value_enum, ignore_case = true)]
+    method: Method,
+    /// Path and query exactly as sent, e.g. /openApi/v1/payee/custom/list?pageno=1.
+    #[arg(long, value_name = "PATH_AND_QUERY")]
+    url: String,
 }
 
 /// A gateway API.

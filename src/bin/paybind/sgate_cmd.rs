@@ -28,7 +28,8 @@ fn body_text(bytes: Vec<u8>) -> Result<String, CliError> {
 }
 
 pub fn sign(args: &SgateSignArgs) -> Result<Value, CliError> {
-    check_url(&args.url)?;
+    let request = &args.request;
+    check_url(&request.url)?;
     let body = match &args.body_file {
         Some(path) => body_text(input::read_file(path, "body file")?)?,
         None => String::new(),
@@ -39,12 +40,19 @@ pub fn sign(args: &SgateSignArgs) -> Result<Value, CliError> {
         None => SystemClock.now_millis().div_euclid(1000),
     };
     let nonce = args.nonce.clone().unwrap_or_else(|| RandomNonce.nonce());
-    let method = args.method.as_str();
-    let data = signature_data(&args.api_key, timestamp, &nonce, &args.url, method, &body);
+    let method = request.method.as_str();
+    let data = signature_data(
+        &request.api_key,
+        timestamp,
+        &nonce,
+        &request.url,
+        method,
+        &body,
+    );
     let md5 = digest_hex(&data);
     let signature = sign_digest(&key, &md5);
     let mut headers = Map::new();
-    headers.insert(HEADER_API_KEY.into(), args.api_key.clone().into());
+    headers.insert(HEADER_API_KEY.into(), request.api_key.clone().into());
     headers.insert(HEADER_API_VERSION.into(), API_VERSION.into());
     headers.insert(HEADER_TIMESTAMP.into(), timestamp.to_string().into());
     headers.insert(HEADER_NONCE.into(), nonce.into());
@@ -53,7 +61,8 @@ pub fn sign(args: &SgateSignArgs) -> Result<Value, CliError> {
 }
 
 pub fn verify(args: &SgateVerifyArgs) -> Result<Value, CliError> {
-    check_url(&args.url)?;
+    let request = &args.request;
+    check_url(&request.url)?;
     let body = match &args.body_file {
         Some(path) => body_text(input::read_file(path, "body file")?)?,
         None => body_text(input::read_stdin("the body")?.ok_or_else(|| {
@@ -64,11 +73,11 @@ pub fn verify(args: &SgateVerifyArgs) -> Result<Value, CliError> {
     };
     let key = input::public_key(&args.public_key)?;
     let data = signature_data(
-        &args.api_key,
+        &request.api_key,
         args.timestamp,
         &args.nonce,
-        &args.url,
-        args.method.as_str(),
+        &request.url,
+        request.method.as_str(),
         &body,
     );
     let md5 = digest_hex(&data);
