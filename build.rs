@@ -45,6 +45,8 @@ mod notifications;
 mod open_enums;
 #[path = "build/operations.rs"]
 mod operations;
+#[path = "build/validate.rs"]
+mod validate;
 
 use gateways::{Gateway, Signing, GATEWAYS};
 
@@ -89,6 +91,7 @@ fn feature_on(gateway: &Gateway) -> bool {
 
 fn generate(gateway: &Gateway, openapi_dir: &Path, out_dir: &Path) -> BuildResult<()> {
     let spec = bundle::bundle(openapi_dir, gateway.spec_file)?;
+    validate::check(&spec)?;
     let stem = gateway.module;
     write(out_dir, &format!("{stem}.json"), &bundled_json(&spec)?)?;
 

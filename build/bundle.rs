@@ -14,6 +14,10 @@ pub type BundleResult<T> = Result<T, String>;
 pub fn load_yaml(openapi_dir: &Path, file: &str) -> BundleResult<Value> {
     let path = openapi_dir.join(file);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"))?;
+    // Read into the YAML value first only to refuse a key written twice in one mapping: read
+    // straight into JSON, the last one would silently win.
+    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
+        .map_err(|e| format!("not valid YAML: {e}"))?;
     serde_yaml_ng::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))
 }
 

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::emit::format_file;
 use crate::gateways::{Gateway, Signing};
 use crate::model::{code_table_name, is_code_table, is_open_enum, operations, schemas, METHODS};
+use crate::validate::escape;
 use crate::BuildResult;
 
 /// Spec components replaced by paybind's money types.
@@ -40,7 +41,7 @@ pub fn generate_client(gateway: &Gateway, spec: &Value) -> BuildResult<String> {
         use_sensitive_type(&mut for_progenitor)?;
     }
     let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&for_progenitor)
-        .map_err(|e| format!("at {}: {}", e.path(), e.inner()))?;
+        .map_err(|e| openapi_fault(&for_progenitor, &e))?;
 
     let inner_type: proc_macro2::TokenStream = inner_type(gateway)
         .parse()
@@ -78,6 +79,38 @@ pub fn generate_client(gateway: &Gateway, spec: &Value) -> BuildResult<String> {
         .generate_tokens(&openapi)
         .map_err(|e| format!("progenitor: {e}"))?;
     format_file(tokens, "client", &format!("openapi/{}", gateway.spec_file))
+}
+
+/// Where openapiv3 refused the document. Its path stops where an untagged enum (`$ref` or
+/// inline) begins, often at `paths` or `components`; the entries below are then read one by one
+/// to name the one at fault.
+fn openapi_fault(doc: &Value, e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let below = |pointer: &str, read: fn(&Value) -> Result<(), String>| {
+        let entries = doc.pointer(pointer).and_then(Value::as_object)?;
+        entries.iter().find_map(|(key, entry)| {
+            let fault = read(entry).err()?;
+            Some(format!("{pointer}/{}{fault}", escape(key)))
+        })
+    };
+    let found = match e.path().to_string().as_str() {
+        "paths" => below("/paths", |v| {
+            fault_of(serde_path_to_error::deserialize::<_, openapiv3::PathItem>(v).map(drop))
+        }),
+        "components" => below("/components/schemas", |v| {
+            type Schema = openapiv3::ReferenceOr<openapiv3::Schema>;
+            fault_of(serde_path_to_error::deserialize::<_, Schema>(v).map(drop))
+        }),
+        _ => None,
+    };
+    found.unwrap_or_else(|| format!("at {}: {}", e.path(), e.inner()))
+}
+
+/// The path inside one entry and the reason it was refused.
+fn fault_of(read: Result<(), serde_path_to_error::Error<serde_json::Error>>) -> Result<(), String> {
+    read.map_err(|e| match e.path().to_string().as_str() {
+        "." => format!(": {}", e.inner()),
+        path => format!(" at {path}: {}", e.inner()),
+    })
 }
 
 fn remove_manual_operations(target: &mut Value, spec: &Value) -> BuildResult<()> {

@@ -4,6 +4,7 @@
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
+use crate::validate::escape;
 use crate::BuildResult;
 
 /// What the facade, the operation table and the validator need to know about one operation.
@@ -74,10 +75,7 @@ pub fn operations(spec: &Value) -> BuildResult<Vec<Operation>> {
             let Some(op) = item.get(*method) else {
                 continue;
             };
-            let at = format!(
-                "/paths/{}/{method}",
-                path.replace('~', "~0").replace('/', "~1")
-            );
+            let at = format!("/paths/{}/{method}", escape(path));
             ops.push(operation(spec, path, method, op).map_err(|e| format!("{at}: {e}"))?);
         }
     }
