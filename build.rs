@@ -91,7 +91,7 @@ fn feature_on(gateway: &Gateway) -> bool {
 
 fn generate(gateway: &Gateway, openapi_dir: &Path, out_dir: &Path) -> BuildResult<()> {
     let spec = bundle::bundle(openapi_dir, gateway.spec_file)?;
-    validate::check(&spec)?;
+    validate::check(&spec).map_err(|fault| fault.to_string())?;
     let stem = gateway.module;
     write(out_dir, &format!("{stem}.json"), &bundled_json(&spec)?)?;
 

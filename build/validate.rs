@@ -1,15 +1,40 @@
 //! Checks of the bundled spec that progenitor would not make or would make without saying
 //! where: every local `$ref` resolves (typify panics on a dangling one, naming neither file nor
 //! place), and every schema keyword has the JSON type OpenAPI 3.0 gives it (openapiv3 quietly
-//! drops a schema whose `required` is not a list, losing the constraint). Each fault is named by
-//! its JSON pointer; build.rs adds the file.
+//! drops a schema whose `required` is not a list, losing the constraint). A fault is named by
+//! its JSON pointer; the caller adds the file.
+//!
+//! Shared, through `#[path]`, by `build.rs` (which refuses to generate from such a spec) and by
+//! `xtask check` (which reports it with the other spec problems). Depends only on `serde_json`.
+
+use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::BuildResult;
+/// The first fault found: where (a JSON pointer into the bundled spec) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub at: String,
+    pub message: String,
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+type CheckResult = Result<(), Fault>;
+
+fn fault(at: impl Into<String>, message: impl Into<String>) -> CheckResult {
+    Err(Fault {
+        at: at.into(),
+        message: message.into(),
+    })
+}
 
 /// Checks the whole bundled document.
-pub fn check(spec: &Value) -> BuildResult<()> {
+pub fn check(spec: &Value) -> CheckResult {
     check_refs(spec, spec, "")?;
     check_schema_positions(spec, "")?;
     if let Some(schemas) = spec
@@ -28,19 +53,11 @@ pub fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-fn check_refs(root: &Value, value: &Value, at: &str) -> BuildResult<()> {
+fn check_refs(root: &Value, value: &Value, at: &str) -> CheckResult {
     match value {
         Value::Object(map) => {
             if let Some(reference) = map.get("$ref") {
-                let target = reference
-                    .as_str()
-                    .ok_or_else(|| format!("{at}/$ref: not a string"))?;
-                let pointer = target.strip_prefix('#').ok_or_else(|| {
-                    format!("{at}/$ref: {target} is not a reference into this spec")
-                })?;
-                if root.pointer(pointer).is_none() {
-                    return Err(format!("{at}/$ref: {target} points to nothing"));
-                }
+                check_ref(root, reference, &format!("{at}/$ref"))?;
             }
             for (key, v) in map {
                 check_refs(root, v, &format!("{at}/{}", escape(key)))?;
@@ -56,8 +73,21 @@ fn check_refs(root: &Value, value: &Value, at: &str) -> BuildResult<()> {
     Ok(())
 }
 
+fn check_ref(root: &Value, reference: &Value, at: &str) -> CheckResult {
+    let Some(target) = reference.as_str() else {
+        return fault(at, "not a string");
+    };
+    match target.strip_prefix('#') {
+        None => fault(at, format!("{target} is not a reference into this spec")),
+        Some(pointer) if root.pointer(pointer).is_none() => {
+            fault(at, format!("{target} points to nothing"))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 /// Outside `components/schemas`, schemas sit under a `schema` key (parameters, media types).
-fn check_schema_positions(value: &Value, at: &str) -> BuildResult<()> {
+fn check_schema_positions(value: &Value, at: &str) -> CheckResult {
     match value {
         Value::Object(map) => {
             for (key, v) in map {
@@ -112,18 +142,18 @@ const KEYWORD_RULES: &[KeywordRule] = &[
     (TEXTS, Value::is_string, "text"),
 ];
 
-fn check_schema(schema: &Value, at: &str) -> BuildResult<()> {
-    let map = schema
-        .as_object()
-        .ok_or_else(|| format!("{at}: a schema is an object, found {schema}"))?;
+fn check_schema(schema: &Value, at: &str) -> CheckResult {
+    let Some(map) = schema.as_object() else {
+        return fault(at, format!("a schema is an object, found {schema}"));
+    };
     if map.contains_key("$ref") {
         return Ok(());
     }
     check_keyword_types(map, at)?;
     if let Some(properties) = map.get("properties") {
-        let properties = properties
-            .as_object()
-            .ok_or_else(|| format!("{at}/properties: not a map of schemas"))?;
+        let Some(properties) = properties.as_object() else {
+            return fault(format!("{at}/properties"), "not a map of schemas");
+        };
         for (name, property) in properties {
             check_schema(property, &format!("{at}/properties/{}", escape(name)))?;
         }
@@ -138,9 +168,9 @@ fn check_schema(schema: &Value, at: &str) -> BuildResult<()> {
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         let Some(list) = map.get(key) else { continue };
-        let list = list
-            .as_array()
-            .ok_or_else(|| format!("{at}/{key}: not a list of schemas"))?;
+        let Some(list) = list.as_array() else {
+            return fault(format!("{at}/{key}"), "not a list of schemas");
+        };
         for (i, inner) in list.iter().enumerate() {
             check_schema(inner, &format!("{at}/{key}/{i}"))?;
         }
@@ -148,12 +178,17 @@ fn check_schema(schema: &Value, at: &str) -> BuildResult<()> {
     Ok(())
 }
 
-fn check_keyword_types(map: &Map<String, Value>, at: &str) -> BuildResult<()> {
-    let fault =
-        |key: &str, want: &str| Err(format!("{at}/{key}: must be {want}, found {}", map[key]));
+fn check_keyword_types(map: &Map<String, Value>, at: &str) -> CheckResult {
+    let wrong = |key: &str, want: &str| {
+        let found = &map[key];
+        fault(
+            format!("{at}/{key}"),
+            format!("must be {want}, found {found}"),
+        )
+    };
     if let Some(kind) = map.get("type") {
         if !kind.as_str().is_some_and(|t| TYPES.contains(&t)) {
-            return fault("type", &format!("one of {}", TYPES.join(", ")));
+            return wrong("type", &format!("one of {}", TYPES.join(", ")));
         }
     }
     if let Some(required) = map.get("required") {
@@ -161,15 +196,15 @@ fn check_keyword_types(map: &Map<String, Value>, at: &str) -> BuildResult<()> {
             .as_array()
             .is_some_and(|l| l.iter().all(Value::is_string))
         {
-            return fault("required", "a list of property names");
+            return wrong("required", "a list of property names");
         }
     }
     if map.get("enum").is_some_and(|v| !v.is_array()) {
-        return fault("enum", "a list of values");
+        return wrong("enum", "a list of values");
     }
     for (keys, fits, want) in KEYWORD_RULES.iter().copied() {
         if let Some(key) = keys.iter().find(|k| map.get(**k).is_some_and(|v| !fits(v))) {
-            return fault(key, want);
+            return wrong(key, want);
         }
     }
     Ok(())

@@ -176,6 +176,44 @@ fn a_dangling_reference_is_reported() {
     );
 }
 
+/// What build.rs refuses to generate from is reported by check too, with file and JSON pointer:
+/// a schema keyword of the wrong JSON type, a `$ref` to nothing, a key written twice.
+#[test]
+fn what_the_build_refuses_is_reported() {
+    let dir = copy_of_specs();
+    let mut bluepay = read(dir.path(), "bluepay.yaml");
+    bluepay["components"]["schemas"]["QrCodeCreateParam"]["required"] = json!(5);
+    write(dir.path(), "bluepay.yaml", &bluepay);
+    let mut jt = read(dir.path(), "bluepay-jt.yaml");
+    let param =
+        "/paths/~1open-api~1direct~1debit~1token~1apply/post/requestBody/content/application~1json/schema";
+    *jt.pointer_mut(param).unwrap() = json!({ "$ref": "#/components/schemas/NoSuchParam" });
+    write(dir.path(), "bluepay-jt.yaml", &jt);
+    let sgate = std::fs::read_to_string(dir.path().join("sgate-payout.yaml")).unwrap();
+    let sgate = sgate.replacen("openapi: ", "openapi: 3.0.3\nopenapi: ", 1);
+    std::fs::write(dir.path().join("sgate-payout.yaml"), sgate).unwrap();
+
+    let problems = check::lint_specs(dir.path()).unwrap().problems;
+    find(
+        &problems,
+        "bluepay.yaml",
+        "/components/schemas/QrCodeCreateParam/required",
+        "must be a list of property names, found 5",
+    );
+    find(
+        &problems,
+        "bluepay-jt.yaml",
+        &format!("{param}/$ref"),
+        "#/components/schemas/NoSuchParam points to nothing",
+    );
+    find(
+        &problems,
+        "sgate-payout.yaml",
+        "",
+        "duplicate entry with key \"openapi\"",
+    );
+}
+
 #[test]
 fn a_stale_export_is_reported() {
     let specs = copy_of_specs();
