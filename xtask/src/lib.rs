@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 // generated from.
 #[path = "../../build/bundle.rs"]
 pub mod bundle;
+pub mod bench;
 pub mod check;
 pub mod convert;
 pub mod cross;

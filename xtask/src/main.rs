@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use xtask::check::{self, Problem};
 use xtask::docs_diff::{self, report};
-use xtask::{cross, export, spec_diff, workspace_root};
+use xtask::{bench, cross, export, spec_diff, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -30,6 +30,9 @@ commands:
                   classify the changes of the specs since git revision REV (against
                   NEW-REV, or openapi/ as it is) for crate and schema/ users: breaking,
                   addition or docs; suggest the next version and draft a CHANGELOG entry
+  bench           run `openssl speed rsa2048 rsa4096` and the criterion bench benches/crypto.rs
+                  in one session; print paybind ÷ OpenSSL for RSA sign/verify (SHA-256, SHA-1,
+                  MD5) and balance_inquiry ÷ a hand-written reqwest call over loopback
 
 options:
   --openapi DIR      specs to read (default: openapi/)
@@ -40,6 +43,8 @@ options:
   --format FORMAT    docs-diff: text (default) or json (one object per difference)
   --old FILE         spec-diff: the earlier spec file (bundled with the files beside it)
   --new FILE         spec-diff: the later spec file
+  --seconds N        bench: seconds per `openssl speed` figure (default 3)
+  --filter TEXT      bench: only the criterion benchmarks whose id contains TEXT
 
 examples:
   cargo xtask export
@@ -48,7 +53,8 @@ examples:
   cargo xtask docs-diff sgate ../shared/sgate-docs-history/2024-10-10-8355bb8
   cargo xtask docs-diff sgate ./sgate-docs --format json
   cargo xtask spec-diff main
-  cargo xtask spec-diff --old /tmp/old/sgate-payout.yaml --new openapi/sgate-payout.yaml";
+  cargo xtask spec-diff --old /tmp/old/sgate-payout.yaml --new openapi/sgate-payout.yaml
+  cargo xtask bench --seconds 5";
 
 struct Args {
     command: String,
@@ -61,6 +67,8 @@ struct Args {
     json: bool,
     old: Option<PathBuf>,
     new: Option<PathBuf>,
+    seconds: u32,
+    filter: Option<String>,
 }
 
 fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -77,6 +85,8 @@ fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
         json: false,
         old: None,
         new: None,
+        seconds: 3,
+        filter: None,
     };
     while let Some(arg) = raw.next() {
         let mut value = |name: &str| raw.next().ok_or(format!("{name} needs a value"));
@@ -95,6 +105,12 @@ fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--old" => args.old = Some(PathBuf::from(value("--old")?)),
             "--new" => args.new = Some(PathBuf::from(value("--new")?)),
+            "--seconds" => {
+                args.seconds = value("--seconds")?
+                    .parse()
+                    .map_err(|_| "--seconds needs a whole number")?
+            }
+            "--filter" => args.filter = Some(value("--filter")?),
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
             _ => args.positional.push(arg),
         }
@@ -116,6 +132,7 @@ fn main() -> ExitCode {
         "cross-language" => cross::run(&workspace_root(), &args.schema),
         "docs-diff" => return run_docs_diff(&args),
         "spec-diff" => run_spec_diff(&args),
+        "bench" => bench::run(&workspace_root(), args.seconds, args.filter.as_deref()),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
