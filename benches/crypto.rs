@@ -44,7 +44,10 @@ fn rsa(c: &mut Criterion) {
         let public = key.public_key();
         let mut group = c.benchmark_group(format!("rsa-{bits}"));
         group.measurement_time(Duration::from_secs(4));
-        for (name, hash) in [("sha256", HashAlgorithm::Sha256), ("sha1", HashAlgorithm::Sha1)] {
+        for (name, hash) in [
+            ("sha256", HashAlgorithm::Sha256),
+            ("sha1", HashAlgorithm::Sha1),
+        ] {
             let signer = RsaSigner::new(&key, hash);
             group.bench_function(format!("sign-{name}"), |b| {
                 b.iter(|| signer.sign_bytes(black_box(PARAM.as_bytes())))
@@ -62,7 +65,9 @@ fn rsa(c: &mut Criterion) {
         });
         let signature = sign_digest(&key, &sgate_digest);
         group.bench_function("verify-md5", |b| {
-            b.iter(|| verify_digest(&public, black_box(&sgate_digest), &signature).expect("verifies"))
+            b.iter(|| {
+                verify_digest(&public, black_box(&sgate_digest), &signature).expect("verifies")
+            })
         });
         group.finish();
     }
@@ -129,7 +134,10 @@ fn call(c: &mut Criterion) {
         let app = axum::Router::new().route(
             "/open-api/account/balance",
             axum::routing::post(|| async {
-                ([(http::header::CONTENT_TYPE, "application/json")], BALANCE_ANSWER)
+                (
+                    [(http::header::CONTENT_TYPE, "application/json")],
+                    BALANCE_ANSWER,
+                )
             }),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -140,8 +148,12 @@ fn call(c: &mut Criterion) {
         format!("http://{address}")
     });
     let key = key(2048);
-    let client =
-        Client::new(Config::new(Environment::Url(base.clone()), "bench-app", &key)).expect("client");
+    let client = Client::new(Config::new(
+        Environment::Url(base.clone()),
+        "bench-app",
+        &key,
+    ))
+    .expect("client");
     let signer = RsaSigner::new(&key, HashAlgorithm::Sha256);
     let http = reqwest::Client::new();
     let url = format!("{base}/open-api/account/balance");

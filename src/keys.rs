@@ -1,19 +1,32 @@
 //! RSA keys in every form the gateways hand them out: bare Base64 of DER (what the BluePay and
-//! SGATE consoles show), PEM with PKCS#8 / SPKI labels, and PEM or DER in PKCS#1. Keys are parsed
-//! once, when a client is built; a bad key is an error then, never at the first request.
+//! SGATE consoles show), PEM with PKCS#8 / SPKI labels, and PEM or DER in PKCS#1 (`RSA PRIVATE
+//! KEY`, `RSA PUBLIC KEY`), 2048 to 8192 bits. Keys are parsed once, when a client is built, into
+//! aws-lc objects shared by every clone; a bad key is an error then, never at the first request.
 //! Private keys never appear in `Debug` output, logs or errors.
+//!
+//! Key material lives in aws-lc's memory, which aws-lc wipes when it frees it; exports
+//! ([`PrivateKey::to_pkcs8_der`], …) come back [`Zeroizing`].
+
+mod legacy;
 
 use std::fmt;
+use std::sync::Arc;
 
-use base64::Engine as _;
-use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
-use rsa::pkcs8::{
-    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
+use aws_lc_rs::encoding::AsDer as _;
+use aws_lc_rs::rsa::{
+    KeyPair, KeySize, Pkcs1PrivateDecryptingKey, Pkcs1PublicEncryptingKey, PrivateDecryptingKey,
+    PublicEncryptingKey, RsaParameters,
 };
-use rsa::traits::PublicKeyParts;
+use aws_lc_rs::signature::{
+    KeyPair as _, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+    RSA_PKCS1_2048_8192_SHA256,
+};
+use base64::Engine as _;
+
+pub(crate) use legacy::{LegacyHash, Rsa};
 
 /// Secret bytes or text (an exported private key) that are overwritten with zeros when dropped.
-pub use rsa::pkcs8::der::zeroize::Zeroizing;
+pub use zeroize::Zeroizing;
 
 /// Smallest RSA modulus paybind accepts, in bits.
 pub const MIN_BITS: usize = 2048;
@@ -74,30 +87,43 @@ pub enum KeyError {
     },
 }
 
-/// Splits PEM armour off, or decodes bare Base64 (whitespace ignored), into DER bytes.
-fn der_from_text(text: &str, what: &'static str) -> Result<(Option<String>, Vec<u8>), KeyError> {
+/// Splits PEM armour off, or decodes bare Base64 (whitespace ignored), into DER bytes. The DER
+/// of a private key is secret, so it comes back [`Zeroizing`].
+fn der_from_text(text: &str, what: &'static str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let text = text.trim();
-    if text.starts_with("-----BEGIN ") {
-        let label = text
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix("-----BEGIN "))
-            .and_then(|l| l.strip_suffix("-----"))
-            .map(str::to_string);
-        let body: String = text
-            .lines()
-            .filter(|l| !l.starts_with("-----") && !l.contains(':'))
-            .collect::<String>();
-        return decode_base64(&body, what).map(|der| (label, der));
-    }
-    decode_base64(text, what).map(|der| (None, der))
+    let body: Zeroizing<String> = if text.starts_with("-----BEGIN ") {
+        Zeroizing::new(
+            text.lines()
+                .filter(|l| !l.starts_with("-----") && !l.contains(':'))
+                .flat_map(str::chars)
+                .filter(|c| !c.is_whitespace())
+                .collect(),
+        )
+    } else {
+        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect())
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(body.as_bytes())
+        .map(Zeroizing::new)
+        .map_err(|_| KeyError::NotText { what })
 }
 
-fn decode_base64(text: &str, what: &'static str) -> Result<Vec<u8>, KeyError> {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|_| KeyError::NotText { what })
+/// PEM armour around `der`: 64-character lines, `\n` endings.
+fn pem(label: &str, der: &[u8]) -> Zeroizing<String> {
+    let base64 = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(der));
+    let mut out = String::with_capacity(base64.len() + base64.len() / 64 + 2 * label.len() + 40);
+    out.push_str("-----BEGIN ");
+    out.push_str(label);
+    out.push_str("-----\n");
+    for line in base64.as_bytes().chunks(64) {
+        // Base64 is ASCII, so every chunk is valid UTF-8.
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str("-----END ");
+    out.push_str(label);
+    out.push_str("-----\n");
+    Zeroizing::new(out)
 }
 
 fn check_size(bits: usize, what: &'static str) -> Result<(), KeyError> {
@@ -108,6 +134,13 @@ fn check_size(bits: usize, what: &'static str) -> Result<(), KeyError> {
     }
 }
 
+fn not_rsa(what: &'static str, detail: impl fmt::Display) -> KeyError {
+    KeyError::NotRsaKey {
+        what,
+        detail: detail.to_string(),
+    }
+}
+
 fn encode_error(what: &'static str, e: impl fmt::Display) -> KeyError {
     KeyError::Encode {
         what,
@@ -115,36 +148,75 @@ fn encode_error(what: &'static str, e: impl fmt::Display) -> KeyError {
     }
 }
 
-fn read_file(path: &std::path::Path, what: &'static str) -> Result<String, KeyError> {
-    std::fs::read_to_string(path).map_err(|e| KeyError::Unreadable {
-        what,
-        path: path.display().to_string(),
-        detail: e.kind().to_string(),
-    })
+fn read_file(path: &std::path::Path, what: &'static str) -> Result<Zeroizing<String>, KeyError> {
+    std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(|e| KeyError::Unreadable {
+            what,
+            path: path.display().to_string(),
+            detail: e.kind().to_string(),
+        })
 }
 
-/// An RSA private key (the merchant's). Its `Debug` shows only the size.
+/// An RSA private key (the merchant's). Cloning shares the parsed key. Its `Debug` shows only
+/// the size.
 #[derive(Clone)]
-pub struct PrivateKey(rsa::RsaPrivateKey);
+pub struct PrivateKey(Arc<PrivateParts>);
+
+/// The key parsed once into each aws-lc object paybind uses it through.
+struct PrivateParts {
+    /// SHA256withRSA signing and the PKCS#8 export.
+    pair: KeyPair,
+    /// SGATE's field decryption (PKCS#1 v1.5, blinded).
+    decrypting: Pkcs1PrivateDecryptingKey,
+    /// MD5withRSA and SHA1withRSA signing.
+    legacy: Rsa,
+    public: PublicKey,
+}
 
 impl PrivateKey {
     /// Parses PEM (`PRIVATE KEY` or `RSA PRIVATE KEY`) or bare Base64 of PKCS#8 or PKCS#1 DER.
     pub fn from_text(text: &str) -> Result<Self, KeyError> {
-        let (_, der) = der_from_text(text, "private key")?;
+        let der = der_from_text(text, "private key")?;
         Self::from_der(&der)
     }
 
     /// Parses PKCS#8 or PKCS#1 DER.
     pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
         let what = "private key";
-        let key = rsa::RsaPrivateKey::from_pkcs8_der(der)
-            .or_else(|_| rsa::RsaPrivateKey::from_pkcs1_der(der))
-            .map_err(|e| KeyError::NotRsaKey {
-                what,
-                detail: e.to_string(),
-            })?;
-        check_size(key.size() * 8, what)?;
-        Ok(Self(key))
+        let pair = match KeyPair::from_pkcs8(der).or_else(|_| KeyPair::from_der(der)) {
+            Ok(pair) => pair,
+            // aws-lc-rs refuses keys outside 2048–8192 bits; aws-lc's C parser has no such limit
+            // and tells the size, so an out-of-range key is reported as such.
+            Err(e) => {
+                let bits = Rsa::private_from_der(der).map(|rsa| rsa.bits());
+                return Err(match bits.map(|bits| check_size(bits, what)) {
+                    Some(Err(size)) => size,
+                    _ => not_rsa(what, e),
+                });
+            }
+        };
+        Self::from_pair(pair)
+    }
+
+    fn from_pair(pair: KeyPair) -> Result<Self, KeyError> {
+        let what = "private key";
+        let bits = pair.public_modulus_len() * 8;
+        check_size(bits, what)?;
+        // The other objects are built from one canonical PKCS#8 encoding (wiped on drop).
+        let pkcs8 = pair.as_der().map_err(|e| not_rsa(what, e))?;
+        let decrypting = PrivateDecryptingKey::from_pkcs8(pkcs8.as_ref())
+            .map_err(|e| not_rsa(what, e))
+            .and_then(|key| Pkcs1PrivateDecryptingKey::new(key).map_err(|e| not_rsa(what, e)))?;
+        let legacy = Rsa::private_from_der(pkcs8.as_ref())
+            .ok_or_else(|| not_rsa(what, "aws-lc cannot read it for MD5/SHA-1 signing"))?;
+        let public = PublicKey::from_der(pair.public_key().as_ref())?;
+        Ok(Self(Arc::new(PrivateParts {
+            pair,
+            decrypting,
+            legacy,
+            public,
+        })))
     }
 
     /// Reads a key file in any of the forms [`PrivateKey::from_text`] accepts.
@@ -152,35 +224,46 @@ impl PrivateKey {
         Self::from_text(&read_file(path.as_ref(), "private key")?)
     }
 
-    /// Generates a new key of `bits` bits ([`MIN_BITS`] to [`MAX_BITS`]; the gateways ask for
-    /// 2048 or 4096) with public exponent 65537, from the operating system's random generator.
-    /// 4096 bits takes seconds.
+    /// Generates a new key of `bits` bits (2048, 3072, 4096 or 8192 — the sizes aws-lc
+    /// generates; the gateways ask for 2048 or 4096) with public exponent 65537, from the
+    /// operating system's random generator. Keys of other sizes from [`MIN_BITS`] to
+    /// [`MAX_BITS`] load, but are not generated here.
     pub fn generate(bits: usize) -> Result<Self, KeyError> {
         check_size(bits, "private key")?;
-        let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, bits).map_err(|e| {
-            KeyError::Generate {
-                bits,
-                detail: e.to_string(),
+        let size = match bits {
+            2048 => KeySize::Rsa2048,
+            3072 => KeySize::Rsa3072,
+            4096 => KeySize::Rsa4096,
+            8192 => KeySize::Rsa8192,
+            _ => {
+                return Err(KeyError::Generate {
+                    bits,
+                    detail: "paybind generates 2048, 3072, 4096 or 8192-bit keys".into(),
+                })
             }
+        };
+        let pair = KeyPair::generate(size).map_err(|e| KeyError::Generate {
+            bits,
+            detail: e.to_string(),
         })?;
-        Ok(Self(key))
+        Self::from_pair(pair)
     }
 
     /// The key as PKCS#8 DER, wiped from memory when the result is dropped.
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        let document = self
+        // aws-lc-rs wipes its own buffer when it is dropped.
+        let der = self
             .0
-            .to_pkcs8_der()
+            .pair
+            .as_der()
             .map_err(|e| encode_error("private key", e))?;
-        Ok(Zeroizing::new(document.as_bytes().to_vec()))
+        Ok(Zeroizing::new(der.as_ref().to_vec()))
     }
 
     /// The key as PEM with the `PRIVATE KEY` (PKCS#8) label and `\n` line endings, wiped from
     /// memory when the result is dropped.
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
-        self.0
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| encode_error("private key", e))
+        Ok(pem("PRIVATE KEY", &self.to_pkcs8_der()?))
     }
 
     /// The bare Base64 of the PKCS#8 DER (one line, no armour): the form BluePay's Java sample
@@ -194,16 +277,28 @@ impl PrivateKey {
 
     /// Size of the modulus in bits.
     pub fn bits(&self) -> usize {
-        self.0.size() * 8
+        self.0.public.bits()
     }
 
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.to_public_key())
+        self.0.public.clone()
     }
 
-    pub(crate) fn rsa(&self) -> &rsa::RsaPrivateKey {
-        &self.0
+    /// SHA256withRSA signing.
+    pub(crate) fn key_pair(&self) -> &KeyPair {
+        &self.0.pair
+    }
+
+    /// PKCS#1 v1.5 decryption.
+    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    pub(crate) fn decrypting(&self) -> &Pkcs1PrivateDecryptingKey {
+        &self.0.decrypting
+    }
+
+    /// MD5withRSA and SHA1withRSA signing.
+    pub(crate) fn legacy(&self) -> &Rsa {
+        &self.0.legacy
     }
 }
 
@@ -213,28 +308,59 @@ impl fmt::Debug for PrivateKey {
     }
 }
 
-/// An RSA public key (the gateway's, or the merchant's own for tests).
-#[derive(Clone, PartialEq, Eq)]
-pub struct PublicKey(rsa::RsaPublicKey);
+/// An RSA public key (the gateway's, or the merchant's own for tests). Cloning shares the
+/// parsed key.
+#[derive(Clone)]
+pub struct PublicKey(Arc<PublicParts>);
+
+/// The key parsed once into each aws-lc object paybind uses it through.
+struct PublicParts {
+    /// SPKI DER: the export and the identity of the key.
+    spki: Box<[u8]>,
+    bits: usize,
+    sha256: ParsedPublicKey,
+    sha1: ParsedPublicKey,
+    /// SGATE's field encryption (PKCS#1 v1.5).
+    encrypting: Pkcs1PublicEncryptingKey,
+    /// MD5withRSA verification.
+    legacy: Rsa,
+}
 
 impl PublicKey {
     /// Parses PEM (`PUBLIC KEY` or `RSA PUBLIC KEY`) or bare Base64 of SPKI or PKCS#1 DER.
     pub fn from_text(text: &str) -> Result<Self, KeyError> {
-        let (_, der) = der_from_text(text, "public key")?;
+        let der = der_from_text(text, "public key")?;
         Self::from_der(&der)
     }
 
     /// Parses SPKI (X.509 `SubjectPublicKeyInfo`) or PKCS#1 DER.
     pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
         let what = "public key";
-        let key = rsa::RsaPublicKey::from_public_key_der(der)
-            .or_else(|_| rsa::RsaPublicKey::from_pkcs1_der(der))
-            .map_err(|e| KeyError::NotRsaKey {
-                what,
-                detail: e.to_string(),
-            })?;
-        check_size(key.size() * 8, what)?;
-        Ok(Self(key))
+        let key = aws_lc_rs::rsa::PublicKey::from_der(der).map_err(|e| not_rsa(what, e))?;
+        let pkcs1 = key.as_ref();
+        let bits = RsaParameters::public_modulus_len(pkcs1)
+            .map_err(|e| not_rsa(what, e))
+            .and_then(|bits| usize::try_from(bits).map_err(|e| not_rsa(what, e)))?;
+        check_size(bits, what)?;
+        let spki: Box<[u8]> = key.as_der().map_err(|e| not_rsa(what, e))?.as_ref().into();
+        let parsed = |params: &'static RsaParameters| {
+            ParsedPublicKey::new(params, &spki).map_err(|e| not_rsa(what, e))
+        };
+        let sha256 = parsed(&RSA_PKCS1_2048_8192_SHA256)?;
+        let sha1 = parsed(&RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY)?;
+        let encrypting = PublicEncryptingKey::from_der(&spki)
+            .map_err(|e| not_rsa(what, e))
+            .and_then(|key| Pkcs1PublicEncryptingKey::new(key).map_err(|e| not_rsa(what, e)))?;
+        let legacy = Rsa::public_from_pkcs1_der(pkcs1)
+            .ok_or_else(|| not_rsa(what, "aws-lc cannot read it for MD5 verification"))?;
+        Ok(Self(Arc::new(PublicParts {
+            spki,
+            bits,
+            sha256,
+            sha1,
+            encrypting,
+            legacy,
+        })))
     }
 
     /// Reads a key file in any of the forms [`PublicKey::from_text`] accepts.
@@ -244,34 +370,55 @@ impl PublicKey {
 
     /// Size of the modulus in bits.
     pub fn bits(&self) -> usize {
-        self.0.size() * 8
+        self.0.bits
     }
 
     /// The key as SPKI (X.509 `SubjectPublicKeyInfo`) DER.
     pub fn to_spki_der(&self) -> Result<Vec<u8>, KeyError> {
-        self.0
-            .to_public_key_der()
-            .map(|document| document.as_bytes().to_vec())
-            .map_err(|e| encode_error("public key", e))
+        Ok(self.0.spki.to_vec())
     }
 
     /// The key as PEM with the `PUBLIC KEY` (SPKI) label and `\n` line endings.
     pub fn to_spki_pem(&self) -> Result<String, KeyError> {
-        self.0
-            .to_public_key_pem(LineEnding::LF)
-            .map_err(|e| encode_error("public key", e))
+        Ok(pem("PUBLIC KEY", &self.0.spki).to_string())
     }
 
     /// The bare Base64 of the SPKI DER (one line, no armour): what the BluePay and SGATE
     /// consoles ask the merchant for.
     pub fn to_base64(&self) -> Result<String, KeyError> {
-        Ok(base64::engine::general_purpose::STANDARD.encode(self.to_spki_der()?))
+        Ok(base64::engine::general_purpose::STANDARD.encode(&self.0.spki))
     }
 
-    pub(crate) fn rsa(&self) -> &rsa::RsaPublicKey {
-        &self.0
+    /// SHA256withRSA verification.
+    pub(crate) fn sha256(&self) -> &ParsedPublicKey {
+        &self.0.sha256
+    }
+
+    /// SHA1withRSA verification.
+    pub(crate) fn sha1(&self) -> &ParsedPublicKey {
+        &self.0.sha1
+    }
+
+    /// PKCS#1 v1.5 encryption.
+    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    pub(crate) fn encrypting(&self) -> &Pkcs1PublicEncryptingKey {
+        &self.0.encrypting
+    }
+
+    /// MD5withRSA verification.
+    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    pub(crate) fn legacy(&self) -> &Rsa {
+        &self.0.legacy
     }
 }
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.spki == other.0.spki
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -283,12 +430,20 @@ impl fmt::Debug for PublicKey {
 mod tests {
     use super::*;
 
+    fn fixture(pem: &str) -> PrivateKey {
+        PrivateKey::from_text(pem).expect("fixture key")
+    }
+
     #[test]
     fn exports_read_back_in_every_form() {
-        let key = PrivateKey::from_text(include_str!("../tests/fixtures/merchant-2048.pem"))
-            .expect("fixture key");
+        let key = fixture(include_str!("../tests/fixtures/merchant-2048.pem"));
         let pem = key.to_pkcs8_pem().expect("pem");
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        assert!(pem.ends_with("\n-----END PRIVATE KEY-----\n"));
+        assert!(
+            pem.lines().all(|l| l.len() <= 64),
+            "PEM lines of 64 characters"
+        );
         let der = key.to_pkcs8_der().expect("der");
         let b64 = key.to_base64().expect("base64");
         for again in [
@@ -309,8 +464,42 @@ mod tests {
         );
         assert_eq!(
             PublicKey::from_der(&public.to_spki_der().expect("der")),
-            Ok(public)
+            Ok(public.clone())
         );
+        // PKCS#1 `RSAPublicKey` DER (the body of an `RSA PUBLIC KEY` PEM) reads as the same key.
+        let spki = public.to_spki_der().expect("der");
+        let pkcs1 = aws_lc_rs::rsa::PublicKey::from_der(&spki).expect("aws-lc reads SPKI");
+        let pkcs1_pem = pem("RSA PUBLIC KEY", pkcs1.as_ref());
+        assert_eq!(PublicKey::from_text(&pkcs1_pem), Ok(public));
+    }
+
+    #[test]
+    fn large_keys_load_and_keep_their_size() {
+        for (pem, bits) in [
+            (include_str!("../tests/fixtures/merchant-4096.pem"), 4096),
+            (include_str!("../tests/fixtures/gateway-6144.pem"), 6144),
+            (include_str!("../tests/fixtures/gateway-8192.pem"), 8192),
+        ] {
+            let key = fixture(pem);
+            assert_eq!(key.bits(), bits);
+            let public = key.public_key();
+            assert_eq!(public.bits(), bits);
+            let again = PublicKey::from_text(&public.to_spki_pem().expect("pem")).expect("loads");
+            assert_eq!(again, public);
+            assert_eq!(
+                format!("{key:?}"),
+                format!("PrivateKey(RSA-{bits}, redacted)")
+            );
+        }
+    }
+
+    #[test]
+    fn clones_share_one_parsed_key() {
+        let key = fixture(include_str!("../tests/fixtures/merchant-2048.pem"));
+        let clone = key.clone();
+        assert!(Arc::ptr_eq(&key.0, &clone.0));
+        let public = key.public_key();
+        assert!(Arc::ptr_eq(&public.0, &key.public_key().0));
     }
 
     #[test]
@@ -318,6 +507,40 @@ mod tests {
         assert!(matches!(
             PrivateKey::generate(1024),
             Err(KeyError::UnsupportedSize { bits: 1024, .. })
+        ));
+        assert!(matches!(
+            PrivateKey::generate(16384),
+            Err(KeyError::UnsupportedSize { bits: 16384, .. })
+        ));
+        assert!(matches!(
+            PrivateKey::generate(6144),
+            Err(KeyError::Generate { bits: 6144, .. })
+        ));
+    }
+
+    #[test]
+    fn generated_key_round_trips_through_pkcs8() {
+        let key = PrivateKey::generate(2048).expect("generates");
+        assert_eq!(key.bits(), 2048);
+        let again = PrivateKey::from_text(&key.to_pkcs8_pem().expect("pem")).expect("reads");
+        assert_eq!(again.public_key(), key.public_key());
+    }
+
+    #[test]
+    fn garbage_is_a_typed_error_without_key_material() {
+        assert_eq!(
+            PrivateKey::from_text("not base64 at all!").err(),
+            Some(KeyError::NotText {
+                what: "private key"
+            })
+        );
+        assert!(matches!(
+            PublicKey::from_der(b"\x30\x03\x02\x01\x05"),
+            Err(KeyError::NotRsaKey { .. })
+        ));
+        assert!(matches!(
+            PrivateKey::from_der(&[0u8; 64]),
+            Err(KeyError::NotRsaKey { .. })
         ));
     }
 }

@@ -11,6 +11,8 @@ pub mod keys;
 pub mod money;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
 pub(crate) mod pipeline;
+#[cfg(feature = "sgate")]
+mod random;
 pub mod spec;
 
 #[cfg(feature = "envelope")]

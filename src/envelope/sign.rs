@@ -1,14 +1,18 @@
 //! RSA signatures over the `param` string (PKCS#1 v1.5), and the [`Signer`] seam that lets a key
 //! held in an HSM or a cloud KMS sign instead of an in-process key.
+//!
+//! In-process keys sign and verify with aws-lc: SHA-256 through aws-lc-rs, SHA-1 signing through
+//! aws-lc's C interface (aws-lc-rs signs only with SHA-2; see `keys/legacy.rs`).
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use aws_lc_rs::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY};
+use aws_lc_rs::signature::RSA_PKCS1_SHA256;
 use base64::Engine as _;
-use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Verifier as _};
 
-use crate::keys::{PrivateKey, PublicKey};
+use crate::keys::{LegacyHash, PrivateKey, PublicKey};
 
 /// Hash of the RSA signature (PKCS#1 v1.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -35,51 +39,73 @@ pub trait Signer: Send + Sync + fmt::Debug {
     fn sign<'a>(&'a self, message: &'a [u8]) -> SignFuture<'a>;
 }
 
-/// Signs with an RSA private key held in memory. Its `Debug` never shows the key.
+/// Signs with an RSA private key held in memory. Cloning shares the parsed key. Its `Debug`
+/// never shows the key.
 #[derive(Clone)]
 pub struct RsaSigner {
-    key: SigningKey,
-    bits: usize,
-}
-
-#[derive(Clone)]
-enum SigningKey {
-    Sha256(rsa::pkcs1v15::SigningKey<sha2::Sha256>),
-    Sha1(rsa::pkcs1v15::SigningKey<sha1::Sha1>),
+    key: PrivateKey,
+    hash: HashAlgorithm,
 }
 
 impl RsaSigner {
     /// A signer using `key` and `hash`.
     pub fn new(key: &PrivateKey, hash: HashAlgorithm) -> Self {
-        let bits = key.bits();
-        let rsa = key.rsa().clone();
-        let key = match hash {
-            HashAlgorithm::Sha256 => SigningKey::Sha256(rsa::pkcs1v15::SigningKey::new(rsa)),
-            HashAlgorithm::Sha1 => SigningKey::Sha1(rsa::pkcs1v15::SigningKey::new(rsa)),
-        };
-        Self { key, bits }
+        Self {
+            key: key.clone(),
+            hash,
+        }
     }
 
     /// The hash this signer uses.
     pub fn hash(&self) -> HashAlgorithm {
-        match self.key {
-            SigningKey::Sha256(_) => HashAlgorithm::Sha256,
-            SigningKey::Sha1(_) => HashAlgorithm::Sha1,
+        self.hash
+    }
+
+    /// Signs, or says why aws-lc could not (out of memory, or a computation fault its own check
+    /// caught: the private-key operation is verified before a signature is returned).
+    pub fn try_sign_bytes(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let failed = || SignError("aws-lc could not compute the RSA signature".into());
+        match self.hash {
+            HashAlgorithm::Sha256 => {
+                let pair = self.key.key_pair();
+                let mut signature = vec![0u8; pair.public_modulus_len()];
+                // The random generator argument is ignored by aws-lc-rs: PKCS#1 v1.5 is
+                // deterministic, and aws-lc blinds the private-key operation itself.
+                pair.sign(
+                    &RSA_PKCS1_SHA256,
+                    &aws_lc_rs::rand::SystemRandom::new(),
+                    message,
+                    &mut signature,
+                )
+                .map_err(|_| failed())?;
+                Ok(signature)
+            }
+            HashAlgorithm::Sha1 => {
+                let digest = digest(&SHA1_FOR_LEGACY_USE_ONLY, message);
+                self.key
+                    .legacy()
+                    .sign(LegacyHash::Sha1, digest.as_ref())
+                    .ok_or_else(failed)
+            }
         }
     }
 
     /// Signs synchronously, returning the raw signature bytes.
+    ///
+    /// # Panics
+    /// If aws-lc cannot sign: only when memory runs out or its check of the result finds a
+    /// computation fault ([`RsaSigner::try_sign_bytes`] returns that as an error instead).
     pub fn sign_bytes(&self, message: &[u8]) -> Vec<u8> {
-        // Blinded signing (a random blinding factor) keeps the private exponent off timing
-        // side channels; the signature itself is deterministic.
-        let mut rng = rand::rngs::OsRng;
-        match &self.key {
-            SigningKey::Sha256(k) => k.sign_with_rng(&mut rng, message).to_vec(),
-            SigningKey::Sha1(k) => k.sign_with_rng(&mut rng, message).to_vec(),
+        match self.try_sign_bytes(message) {
+            Ok(signature) => signature,
+            Err(e) => panic!("{e}"),
         }
     }
 
     /// Signs synchronously, returning standard Base64 — the form the gateways expect.
+    ///
+    /// # Panics
+    /// As [`RsaSigner::sign_bytes`].
     pub fn sign_base64(&self, message: &[u8]) -> String {
         base64::engine::general_purpose::STANDARD.encode(self.sign_bytes(message))
     }
@@ -87,8 +113,8 @@ impl RsaSigner {
 
 impl Signer for RsaSigner {
     fn sign<'a>(&'a self, message: &'a [u8]) -> SignFuture<'a> {
-        let signature = self.sign_bytes(message);
-        Box::pin(async move { Ok(signature) })
+        let signature = self.try_sign_bytes(message);
+        Box::pin(async move { signature })
     }
 }
 
@@ -97,8 +123,8 @@ impl fmt::Debug for RsaSigner {
         write!(
             f,
             "RsaSigner({:?}, RSA-{}, key redacted)",
-            self.hash(),
-            self.bits
+            self.hash,
+            self.key.bits()
         )
     }
 }
@@ -122,20 +148,67 @@ pub fn verify(
     message: &[u8],
     signature: &str,
 ) -> Result<(), VerifyError> {
-    let compact: String = signature.chars().filter(|c| !c.is_whitespace()).collect();
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|_| VerifyError::NotBase64)?;
-    let signature =
-        rsa::pkcs1v15::Signature::try_from(raw.as_slice()).map_err(|_| VerifyError::Mismatch)?;
-    let rsa = key.rsa().clone();
-    let result = match hash {
-        HashAlgorithm::Sha256 => {
-            rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(rsa).verify(message, &signature)
-        }
-        HashAlgorithm::Sha1 => {
-            rsa::pkcs1v15::VerifyingKey::<sha1::Sha1>::new(rsa).verify(message, &signature)
-        }
+    let raw = decode_base64(signature).ok_or(VerifyError::NotBase64)?;
+    let parsed = match hash {
+        HashAlgorithm::Sha256 => key.sha256(),
+        HashAlgorithm::Sha1 => key.sha1(),
     };
-    result.map_err(|_| VerifyError::Mismatch)
+    parsed
+        .verify_sig(message, &raw)
+        .map_err(|_| VerifyError::Mismatch)
+}
+
+/// Standard Base64 with any whitespace (line breaks from a form post, say) ignored.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let engine = &base64::engine::general_purpose::STANDARD;
+    if text.chars().any(char::is_whitespace) {
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        engine.decode(compact.as_bytes()).ok()
+    } else {
+        engine.decode(text.as_bytes()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_verify_and_a_changed_byte_does_not() {
+        let key = PrivateKey::from_text(include_str!("../../tests/fixtures/merchant-2048.pem"))
+            .expect("fixture key");
+        let public = key.public_key();
+        for hash in [HashAlgorithm::Sha256, HashAlgorithm::Sha1] {
+            let signer = RsaSigner::new(&key, hash);
+            let signature = signer.sign_base64(b"{\"a\":1}");
+            assert_eq!(signature, signer.sign_base64(b"{\"a\":1}"), "deterministic");
+            assert_eq!(verify(&public, hash, b"{\"a\":1}", &signature), Ok(()));
+            assert_eq!(
+                verify(&public, hash, b"{\"a\":2}", &signature),
+                Err(VerifyError::Mismatch)
+            );
+            let other = match hash {
+                HashAlgorithm::Sha256 => HashAlgorithm::Sha1,
+                HashAlgorithm::Sha1 => HashAlgorithm::Sha256,
+            };
+            assert_eq!(
+                verify(&public, other, b"{\"a\":1}", &signature),
+                Err(VerifyError::Mismatch)
+            );
+            let wrapped: String = signature
+                .as_bytes()
+                .chunks(76)
+                .map(|l| format!("{}\r\n", std::str::from_utf8(l).unwrap_or_default()))
+                .collect();
+            assert_eq!(verify(&public, hash, b"{\"a\":1}", &wrapped), Ok(()));
+            assert_eq!(
+                verify(&public, hash, b"{\"a\":1}", "%%%"),
+                Err(VerifyError::NotBase64)
+            );
+            assert_eq!(
+                format!("{signer:?}"),
+                format!("RsaSigner({hash:?}, RSA-2048, key redacted)")
+            );
+        }
+    }
 }

@@ -153,11 +153,7 @@ impl SandboxKeys {
 }
 
 fn generate_key(bits: usize) -> Result<PrivateKey, SandboxError> {
-    let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, bits)
-        .map_err(|e| SandboxError::Config(format!("cannot generate an RSA key: {e}")))?;
-    let pem = rsa::pkcs8::EncodePrivateKey::to_pkcs8_pem(&key, rsa::pkcs8::LineEnding::LF)
-        .map_err(|e| SandboxError::Config(format!("cannot encode a key: {e}")))?;
-    Ok(PrivateKey::from_text(&pem)?)
+    Ok(PrivateKey::generate(bits)?)
 }
 
 /// A key file the sandbox wrote or read.
@@ -337,22 +333,13 @@ async fn keys_from_dir(
 }
 
 fn write_key(private: &Path, public: &Path, key: &PrivateKey) -> Result<(), SandboxError> {
-    use rsa::pkcs8::EncodePrivateKey as _;
-    let pem = key
-        .rsa()
-        .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
-        .map_err(|e| SandboxError::Config(format!("cannot encode a key: {e}")))?;
+    let pem = key.to_pkcs8_pem()?;
     write_secret(private, pem.as_bytes())?;
     write_public(public, key)
 }
 
 fn write_public(path: &Path, key: &PrivateKey) -> Result<(), SandboxError> {
-    use rsa::pkcs8::EncodePublicKey as _;
-    let pem = key
-        .public_key()
-        .rsa()
-        .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
-        .map_err(|e| SandboxError::Config(format!("cannot encode a key: {e}")))?;
+    let pem = key.public_key().to_spki_pem()?;
     std::fs::write(path, pem).map_err(io(format!("cannot write {}", path.display())))
 }
 

@@ -1764,17 +1764,17 @@ fn new_otp(
     let (sessionid, code) = match test {
         Some((_, session)) => (session.to_string(), "123456".to_string()),
         None => {
-            use rand::Rng as _;
             let recent = tx.list("sg_otp")?.into_iter().any(|(_, o)| {
                 s(&o, "effective") == effective && now - i(&o, "created_ms") < 60_000
             });
             if recent {
                 return Err(fail(1611, "one OTP per number per minute"));
             }
-            let session: String = (0..16)
-                .map(|_| format!("{:02x}", rand::thread_rng().gen::<u8>()))
+            let session: String = crate::random::bytes::<16>()
+                .iter()
+                .map(|b| format!("{b:02x}"))
                 .collect();
-            let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+            let code = format!("{:06}", crate::random::below(1_000_000));
             (session, code)
         }
     };

@@ -329,18 +329,12 @@ pub fn new_id(tx: &mut Tx<'_>, prefix: &str) -> Result<String, StoreError> {
 
 /// A random string of letters and digits.
 pub fn random_token(len: usize) -> String {
-    use rand::Rng as _;
-    rand::thread_rng()
-        .sample_iter(&rand::distributions::Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
+    crate::random::alphanumeric(len)
 }
 
 /// 32 upper-case hex characters (SGATE's requestId).
 pub fn request_id() -> String {
-    use rand::Rng as _;
-    let bytes: [u8; 16] = rand::thread_rng().gen();
+    let bytes: [u8; 16] = crate::random::bytes();
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 

@@ -10,14 +10,9 @@
 use std::fmt;
 
 use base64::Engine as _;
-use rsa::traits::PublicKeyParts as _;
-use rsa::Pkcs1v15Encrypt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::keys::{PrivateKey, PublicKey};
-
-/// Bytes of PKCS#1 v1.5 padding in each encrypted block.
-const PADDING_OVERHEAD: usize = 11;
+use crate::keys::{PrivateKey, PublicKey, Zeroizing};
 
 /// A plain-text value SGATE carries encrypted (ID number, bank account, STCPay account, photo
 /// URLs). paybind encrypts it on the way out and decrypts it on the way in, so the models hold
@@ -98,47 +93,56 @@ impl<'de> Deserialize<'de> for Sensitive {
 pub struct CryptoError(String);
 
 /// Encrypts `plain` with `key` (the system public key for requests): RSA PKCS#1 v1.5 in blocks
-/// of `k − 11` bytes, concatenated, Base64. An empty value encrypts to an empty string.
+/// of `k − 11` bytes, concatenated, Base64. An empty value encrypts to an empty string. aws-lc
+/// encrypts, with random padding from its own generator.
 pub fn encrypt_field(key: &PublicKey, plain: &str) -> Result<String, CryptoError> {
-    let key = key.rsa();
-    let block = key.size().saturating_sub(PADDING_OVERHEAD);
+    let key = key.encrypting();
+    let block = key.max_plaintext_size();
+    let size = key.ciphertext_size();
     if block == 0 {
         return Err(CryptoError("key too small for PKCS#1 v1.5".into()));
     }
-    let mut rng = rand::thread_rng();
-    let mut out = Vec::with_capacity(plain.len().div_ceil(block) * key.size());
-    for chunk in plain.as_bytes().chunks(block) {
-        let encrypted = key
-            .encrypt(&mut rng, Pkcs1v15Encrypt, chunk)
-            .map_err(|e| CryptoError(format!("RSA encryption failed: {e}")))?;
-        out.extend_from_slice(&encrypted);
+    let mut out = vec![0u8; plain.len().div_ceil(block) * size];
+    for (chunk, target) in plain.as_bytes().chunks(block).zip(out.chunks_mut(size)) {
+        let written = key
+            .encrypt(chunk, target)
+            .map_err(|_| CryptoError("RSA encryption failed".into()))?
+            .len();
+        if written != size {
+            return Err(CryptoError("RSA encryption gave a short block".into()));
+        }
     }
     Ok(base64::engine::general_purpose::STANDARD.encode(out))
 }
 
 /// Decrypts a Base64 value encrypted for `key` (the merchant private key for answers and
-/// callbacks): blocks of `k` bytes, each RSA PKCS#1 v1.5, concatenated, read as UTF-8.
+/// callbacks): blocks of `k` bytes, each RSA PKCS#1 v1.5, concatenated, read as UTF-8. aws-lc
+/// decrypts, blinded, with a constant-time padding check; scratch plaintext is wiped.
 pub fn decrypt_field(key: &PrivateKey, encoded: &str) -> Result<Sensitive, CryptoError> {
     let compact: String = encoded.chars().filter(|c| !c.is_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(compact.as_bytes())
         .map_err(|_| CryptoError("not Base64".into()))?;
-    let key = key.rsa();
-    let block = key.size();
+    let key = key.decrypting();
+    let block = key.key_size_bytes();
     if bytes.is_empty() || bytes.len() % block != 0 {
         return Err(CryptoError(format!(
             "ciphertext of {} bytes is not a whole number of {block}-byte RSA blocks",
             bytes.len()
         )));
     }
-    let mut plain = Vec::with_capacity(bytes.len());
+    let mut scratch = Zeroizing::new(vec![0u8; key.min_output_size()]);
+    let mut plain = Zeroizing::new(Vec::with_capacity(bytes.len()));
     for chunk in bytes.chunks(block) {
-        let decrypted = key.decrypt(Pkcs1v15Encrypt, chunk).map_err(|_| {
+        let decrypted = key.decrypt(chunk, &mut scratch).map_err(|_| {
             CryptoError("RSA decryption failed (wrong key or corrupt block)".into())
         })?;
-        plain.extend_from_slice(&decrypted);
+        plain.extend_from_slice(decrypted);
     }
-    String::from_utf8(plain)
+    String::from_utf8(std::mem::take(&mut *plain))
         .map(Sensitive)
-        .map_err(|_| CryptoError("decrypted bytes are not UTF-8".into()))
+        .map_err(|e| {
+            drop(Zeroizing::new(e.into_bytes()));
+            CryptoError("decrypted bytes are not UTF-8".into())
+        })
 }

@@ -20,12 +20,10 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use md5::{Digest as _, Md5};
-use rand::Rng as _;
-use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Verifier as _};
 use serde::Serialize;
 
 use crate::clock::SharedClock;
-use crate::keys::{PrivateKey, PublicKey};
+use crate::keys::{LegacyHash, PrivateKey, PublicKey};
 use crate::pipeline::transport::Transport;
 
 /// `V-Api-Key`: the merchant API KEY.
@@ -114,9 +112,19 @@ fn hex(bytes: &[u8]) -> String {
 
 pub use crate::error::SignatureError;
 
-/// Signs the hex digest with MD5withRSA (PKCS#1 v1.5) and returns it Base64-encoded.
+/// Signs the hex digest with MD5withRSA (PKCS#1 v1.5: the MD5 of the 32 hex characters is what
+/// the RSA operation signs) and returns it Base64-encoded. aws-lc signs, blinded, through its C
+/// interface (aws-lc-rs's safe API has no MD5; see `keys/legacy.rs`).
+///
+/// # Panics
+/// If aws-lc cannot sign: only when memory runs out or its check of the result finds a
+/// computation fault.
 pub fn sign_digest(key: &PrivateKey, digest_hex: &str) -> String {
-    MerchantSigner::new(key).sign(digest_hex)
+    let md5 = Md5::digest(digest_hex.as_bytes());
+    match key.legacy().sign(LegacyHash::Md5, &md5) {
+        Some(signature) => base64::engine::general_purpose::STANDARD.encode(signature),
+        None => panic!("aws-lc could not compute the MD5withRSA signature"),
+    }
 }
 
 /// Verifies a Base64 MD5withRSA signature over the hex digest with `key`.
@@ -125,38 +133,14 @@ pub fn verify_digest(
     digest_hex: &str,
     signature_b64: &str,
 ) -> Result<(), SignatureError> {
-    let bytes = base64::engine::general_purpose::STANDARD
+    let signature = base64::engine::general_purpose::STANDARD
         .decode(signature_b64.trim().as_bytes())
         .map_err(|_| SignatureError::NotBase64)?;
-    let signature = rsa::pkcs1v15::Signature::try_from(bytes.as_slice())
-        .map_err(|_| SignatureError::Mismatch)?;
-    rsa::pkcs1v15::VerifyingKey::<Md5>::new(key.rsa().clone())
-        .verify(digest_hex.as_bytes(), &signature)
-        .map_err(|_| SignatureError::Mismatch)
-}
-
-/// The merchant's MD5withRSA signing key, prepared once.
-#[derive(Clone)]
-struct MerchantSigner(rsa::pkcs1v15::SigningKey<Md5>);
-
-impl MerchantSigner {
-    fn new(key: &PrivateKey) -> Self {
-        Self(rsa::pkcs1v15::SigningKey::new(key.rsa().clone()))
-    }
-
-    fn sign(&self, digest_hex: &str) -> String {
-        // Blinded signing keeps the private exponent off timing side channels; PKCS#1 v1.5
-        // signatures are deterministic, so the output does not depend on the random factor.
-        let signature = self
-            .0
-            .sign_with_rng(&mut rand::thread_rng(), digest_hex.as_bytes());
-        base64::engine::general_purpose::STANDARD.encode(signature.to_bytes())
-    }
-}
-
-impl fmt::Debug for MerchantSigner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("MerchantSigner(redacted)")
+    let md5 = Md5::digest(digest_hex.as_bytes());
+    if key.legacy().verify(LegacyHash::Md5, &md5, &signature) {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
     }
 }
 
@@ -172,11 +156,7 @@ pub struct RandomNonce;
 
 impl NonceSource for RandomNonce {
     fn nonce(&self) -> String {
-        rand::thread_rng()
-            .sample_iter(&rand::distributions::Alphanumeric)
-            .take(32)
-            .map(char::from)
-            .collect()
+        crate::random::alphanumeric(32)
     }
 }
 
@@ -247,8 +227,7 @@ pub(crate) fn read_signature(
 #[derive(Clone, Debug)]
 pub struct SgateContext {
     pub(crate) api_key: ApiKey,
-    signer: MerchantSigner,
-    pub(crate) merchant_key: Arc<PrivateKey>,
+    pub(crate) merchant_key: PrivateKey,
     pub(crate) system_key: PublicKey,
     pub(crate) clock: SharedClock,
     pub(crate) nonce: Arc<dyn NonceSource>,
@@ -266,8 +245,7 @@ impl SgateContext {
     ) -> Self {
         Self {
             api_key,
-            signer: MerchantSigner::new(&merchant_key),
-            merchant_key: Arc::new(merchant_key),
+            merchant_key,
             system_key,
             clock,
             nonce,
@@ -286,7 +264,7 @@ impl SgateContext {
         let timestamp = self.now_seconds();
         let nonce = self.nonce.nonce();
         let data = signature_data(self.api_key.expose(), timestamp, &nonce, url, method, body);
-        let signature = self.signer.sign(&digest_hex(&data));
+        let signature = sign_digest(&self.merchant_key, &digest_hex(&data));
         SignedHeaders {
             timestamp,
             nonce,

@@ -90,7 +90,10 @@ fn target_dir(root: &Path) -> PathBuf {
 
 /// Mean time of one criterion benchmark, in nanoseconds.
 fn mean_ns(criterion_dir: &Path, group: &str, id: &str) -> Option<f64> {
-    let path = criterion_dir.join(group).join(id).join("new/estimates.json");
+    let path = criterion_dir
+        .join(group)
+        .join(id)
+        .join("new/estimates.json");
     let json: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     json.pointer("/mean/point_estimate")?.as_f64()
 }
@@ -110,7 +113,10 @@ pub fn run(root: &Path, seconds: u32, filter: Option<&str>) -> Result<(), String
     let after = openssl_speed(seconds)?;
     let criterion_dir = target_dir(root).join("criterion");
 
-    println!("\nOpenSSL ({} s per figure, before / after the criterion run):", seconds);
+    println!(
+        "\nOpenSSL ({} s per figure, before / after the criterion run):",
+        seconds
+    );
     for (b, a) in before.iter().zip(&after) {
         println!(
             "  rsa{}: sign {:.0}/s / {:.0}/s, verify {:.0}/s / {:.0}/s",

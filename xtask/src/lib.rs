@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 // The bundling code build.rs uses, so the exported bundle is the document the clients are
 // generated from.
+pub mod bench;
 #[path = "../../build/bundle.rs"]
 pub mod bundle;
-pub mod bench;
 pub mod check;
 pub mod convert;
 pub mod cross;

@@ -1,0 +1,152 @@
+//! PKCS#1 v1.5 signatures with MD5 and SHA-1, which aws-lc-rs's safe API leaves out (it signs
+//! only with SHA-2 and verifies SHA-1 but not MD5), made by the same aws-lc library through its
+//! C interface: `RSA_sign` / `RSA_verify` with `NID_md5` or `NID_sha1`.
+//!
+//! SGATE signs every request and answer with MD5withRSA and BluePay may use SHA1withRSA; the
+//! alternative was RustCrypto's `rsa` for these two, measured 4–8× slower than this (see
+//! `cargo xtask bench`) and a second RSA implementation to keep. aws-lc blinds the private-key
+//! operation and checks the result with the public key before returning it, as it does for
+//! SHA-256 through the safe API.
+//!
+//! Every `unsafe` block of paybind is in this file. The invariants:
+//! - an [`Rsa`] owns exactly one reference to a non-null `RSA` (freed once, in `Drop`);
+//! - buffers handed to C are Rust slices whose pointer and length are passed together, and the
+//!   output buffer is `RSA_size` bytes, the most `RSA_sign` writes;
+//! - aws-lc's `RSA` is safe to use from several threads at once for signing and verifying (its
+//!   blinding cache is locked inside); aws-lc-rs relies on the same property for its `Send +
+//!   Sync` RSA keys.
+
+use std::os::raw::{c_long, c_uint};
+use std::ptr::NonNull;
+
+use aws_lc_sys as ffi;
+
+/// The hash inside a legacy PKCS#1 v1.5 signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LegacyHash {
+    /// MD5 (16-byte digest): SGATE.
+    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    Md5,
+    /// SHA-1 (20-byte digest): BluePay's SHA1withRSA.
+    Sha1,
+}
+
+impl LegacyHash {
+    fn nid(self) -> i32 {
+        match self {
+            Self::Md5 => ffi::NID_md5,
+            Self::Sha1 => ffi::NID_sha1,
+        }
+    }
+
+    fn digest_len(self) -> usize {
+        match self {
+            Self::Md5 => 16,
+            Self::Sha1 => 20,
+        }
+    }
+}
+
+/// An aws-lc `RSA` key (private or public), owned.
+pub(crate) struct Rsa(NonNull<ffi::RSA>);
+
+// SAFETY: see the module notes; aws-lc locks the mutable parts of an `RSA` (blinding, cached
+// Montgomery contexts) itself, and nothing here mutates the key after it is built.
+unsafe impl Send for Rsa {}
+// SAFETY: as above.
+unsafe impl Sync for Rsa {}
+
+impl Drop for Rsa {
+    fn drop(&mut self) {
+        // SAFETY: the pointer is owned by `self` and freed only here. aws-lc wipes the key's
+        // memory when it frees it (`OPENSSL_free` cleanses every allocation).
+        unsafe { ffi::RSA_free(self.0.as_ptr()) }
+    }
+}
+
+impl Rsa {
+    /// Parses a private key from PKCS#8 or PKCS#1 DER. `None` if it is not an RSA private key.
+    pub(crate) fn private_from_der(der: &[u8]) -> Option<Self> {
+        let len = c_long::try_from(der.len()).ok()?;
+        let mut input = der.as_ptr();
+        // SAFETY: `input` points at `len` readable bytes; aws-lc advances it and reads no
+        // further. The returned `EVP_PKEY` (or null) is owned here and freed below.
+        let pkey = unsafe { ffi::d2i_AutoPrivateKey(std::ptr::null_mut(), &mut input, len) };
+        let pkey = NonNull::new(pkey)?;
+        // SAFETY: `pkey` is a valid `EVP_PKEY`. `get1` returns a new reference to its `RSA` (or
+        // null if it is not RSA); freeing the `EVP_PKEY` afterwards leaves that reference ours.
+        let rsa = unsafe {
+            let rsa = ffi::EVP_PKEY_get1_RSA(pkey.as_ptr());
+            ffi::EVP_PKEY_free(pkey.as_ptr());
+            rsa
+        };
+        NonNull::new(rsa).map(Self)
+    }
+
+    /// Parses a public key from PKCS#1 `RSAPublicKey` DER. `None` if it does not parse.
+    pub(crate) fn public_from_pkcs1_der(der: &[u8]) -> Option<Self> {
+        // SAFETY: pointer and length describe `der`; aws-lc copies what it needs.
+        let rsa = unsafe { ffi::RSA_public_key_from_bytes(der.as_ptr(), der.len()) };
+        NonNull::new(rsa).map(Self)
+    }
+
+    /// Modulus size in bits.
+    pub(crate) fn bits(&self) -> usize {
+        // SAFETY: `self.0` is a valid `RSA`.
+        let bits = unsafe { ffi::RSA_bits(self.0.as_ptr()) };
+        usize::try_from(bits).unwrap_or(0)
+    }
+
+    /// Signature length: the modulus in bytes.
+    fn size(&self) -> usize {
+        // SAFETY: `self.0` is a valid `RSA`.
+        let size = unsafe { ffi::RSA_size(self.0.as_ptr()) };
+        usize::try_from(size).unwrap_or(0)
+    }
+
+    /// Signs a `digest` of `hash` (PKCS#1 v1.5, blinded). `None` if the digest has the wrong
+    /// length or aws-lc fails (out of memory, or a computation fault its check caught).
+    pub(crate) fn sign(&self, hash: LegacyHash, digest: &[u8]) -> Option<Vec<u8>> {
+        if digest.len() != hash.digest_len() {
+            return None;
+        }
+        let mut signature = vec![0u8; self.size()];
+        let mut written: c_uint = 0;
+        // SAFETY: `digest` is read for `digest.len()` bytes; `signature` has `RSA_size` bytes,
+        // the most `RSA_sign` writes, and `written` receives how many it wrote. `RSA_sign`
+        // takes `*mut RSA` only to use the key's internal, locked caches.
+        let ok = unsafe {
+            ffi::RSA_sign(
+                hash.nid(),
+                digest.as_ptr(),
+                digest.len(),
+                signature.as_mut_ptr(),
+                &mut written,
+                self.0.as_ptr(),
+            )
+        };
+        let written = usize::try_from(written).ok()?;
+        (ok == 1 && written == signature.len()).then_some(signature)
+    }
+
+    /// Whether `signature` is a valid PKCS#1 v1.5 signature of `digest` under `hash`.
+    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    pub(crate) fn verify(&self, hash: LegacyHash, digest: &[u8], signature: &[u8]) -> bool {
+        if digest.len() != hash.digest_len() {
+            return false;
+        }
+        // SAFETY: both slices are read within their lengths; `RSA_verify` writes nothing the
+        // caller sees (it takes `*mut RSA` for the same internal caches as above).
+        let ok = unsafe {
+            ffi::RSA_verify(
+                hash.nid(),
+                digest.as_ptr(),
+                digest.len(),
+                signature.as_ptr(),
+                signature.len(),
+                self.0.as_ptr(),
+            )
+        };
+        ok == 1
+    }
+}

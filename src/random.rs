@@ -1,0 +1,65 @@
+//! Random strings and numbers (SGATE nonces, the sandbox's ids and codes) from aws-lc's
+//! generator, which is seeded by the operating system: the source that pads RSA encryption.
+
+/// `len` random ASCII letters and digits, uniformly chosen.
+pub(crate) fn alphanumeric(len: usize) -> String {
+    const CHARS: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        for b in bytes::<64>() {
+            // 248 = 4 × 62: bytes at or above it are skipped so every character is equally likely.
+            if b < 248 && out.len() < len {
+                out.push(char::from(CHARS[usize::from(b % 62)]));
+            }
+        }
+    }
+    out
+}
+
+/// `N` random bytes.
+///
+/// # Panics
+/// If aws-lc's generator fails, which it does only when the operating system gives it no
+/// randomness at all (as `getrandom` would).
+pub(crate) fn bytes<const N: usize>() -> [u8; N] {
+    let mut out = [0u8; N];
+    if aws_lc_rs::rand::fill(&mut out).is_err() {
+        panic!("the operating system's random generator failed");
+    }
+    out
+}
+
+/// A random number below `bound` (which must not be 0), uniformly chosen.
+#[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
+pub(crate) fn below(bound: u32) -> u32 {
+    let bound = bound.max(1);
+    // The largest multiple of `bound` that fits: values at or above it are redrawn.
+    let zone = u32::MAX - u32::MAX % bound;
+    loop {
+        let value = u32::from_le_bytes(bytes::<4>());
+        if value < zone {
+            return value % bound;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alphanumeric_has_the_length_and_alphabet_asked_for() {
+        for len in [0, 1, 32, 100] {
+            let s = alphanumeric(len);
+            assert_eq!(s.len(), len);
+            assert!(s.bytes().all(|b| b.is_ascii_alphanumeric()), "{s}");
+        }
+        assert_ne!(alphanumeric(32), alphanumeric(32));
+    }
+
+    #[test]
+    fn below_stays_below_its_bound() {
+        assert!((0..1000).all(|_| below(7) < 7));
+        assert_eq!(below(1), 0);
+    }
+}
