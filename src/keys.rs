@@ -437,17 +437,17 @@ mod tests {
     #[test]
     fn exports_read_back_in_every_form() {
         let key = fixture(include_str!("../tests/fixtures/merchant-2048.pem"));
-        let pem = key.to_pkcs8_pem().expect("pem");
-        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
-        assert!(pem.ends_with("\n-----END PRIVATE KEY-----\n"));
+        let pkcs8_pem = key.to_pkcs8_pem().expect("pem");
+        assert!(pkcs8_pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        assert!(pkcs8_pem.ends_with("\n-----END PRIVATE KEY-----\n"));
         assert!(
-            pem.lines().all(|l| l.len() <= 64),
+            pkcs8_pem.lines().all(|l| l.len() <= 64),
             "PEM lines of 64 characters"
         );
         let der = key.to_pkcs8_der().expect("der");
         let b64 = key.to_base64().expect("base64");
         for again in [
-            PrivateKey::from_text(&pem),
+            PrivateKey::from_text(&pkcs8_pem),
             PrivateKey::from_der(&der),
             PrivateKey::from_text(&b64),
         ] {

@@ -407,3 +407,54 @@ fn the_acknowledgement_is_the_documented_body() {
     );
     assert_eq!(ack, json!({"code": 10000, "message": "Success"}));
 }
+
+/// A key pair from a fixture private key: the PEM copied into a temporary directory, the
+/// public key derived by openssl.
+fn fixture_files(private: &[u8]) -> KeyFiles {
+    let dir = tempfile::tempdir().unwrap();
+    let private_pem = write(dir.path(), "private.pem", private);
+    let public_pem = dir.path().join("public.pem");
+    openssl_ok(&[
+        "pkey",
+        "-in",
+        private_pem.to_str().unwrap(),
+        "-pubout",
+        "-out",
+        public_pem.to_str().unwrap(),
+    ]);
+    KeyFiles {
+        _dir: dir,
+        private_pem,
+        public_pem,
+    }
+}
+
+/// Gateway keys above 4096 bits (paybind documents 2048 to 8192): the public key loads in SPKI
+/// and PKCS#1 (`RSA PUBLIC KEY`) form, notifications signed by `openssl dgst` verify, and
+/// paybind's SHA-256 and SHA-1 signatures verify with openssl.
+#[test]
+fn signatures_interoperate_with_openssl_6144_and_8192() {
+    for (private, bits) in [
+        (&include_bytes!("../fixtures/gateway-6144.pem")[..], 6144),
+        (&include_bytes!("../fixtures/gateway-8192.pem")[..], 8192),
+    ] {
+        let keys = fixture_files(private);
+        let public = PublicKey::from_file(&keys.public_pem).unwrap();
+        assert_eq!(public.bits(), bits);
+        let dir = keys.private_pem.parent().unwrap();
+        let pkcs1 = dir.join("rsa-public.pem");
+        openssl_ok(&[
+            "rsa",
+            "-in",
+            keys.private_pem.to_str().unwrap(),
+            "-RSAPublicKey_out",
+            "-out",
+            pkcs1.to_str().unwrap(),
+        ]);
+        assert_eq!(PublicKey::from_file(&pkcs1).unwrap(), public);
+        for hash in [HashAlgorithm::Sha256, HashAlgorithm::Sha1] {
+            check_paybind_signature_verifies_with_openssl(&keys, hash);
+            check_openssl_notification_is_accepted(&keys, hash);
+        }
+    }
+}

@@ -9,6 +9,7 @@ use std::process::Command;
 
 use crate::sgate_support::{fixture, merchant_private, system_public, API_KEY};
 use base64::Engine as _;
+use paybind::keys::PrivateKey;
 use paybind::sgate::crypto::{decrypt_field, encrypt_field};
 use paybind::sgate::signing::{digest_hex, sign_digest, signature_data, verify_digest};
 use paybind::sgate::types;
@@ -296,4 +297,42 @@ fn decryption_failures_are_errors_without_the_value() {
         let err = decrypt_field(&key, bad).unwrap_err();
         assert!(!err.to_string().contains("5123450000000001"));
     }
+}
+
+/// The same round trips with a 4096-bit key (blocks of 501 plaintext bytes, 512 cipher bytes).
+#[test]
+fn field_encryption_round_trips_with_openssl_at_4096_bits() {
+    let dir = tempfile::tempdir().unwrap();
+    let private_pem = dir.path().join("key.pem");
+    std::fs::write(&private_pem, include_str!("../fixtures/merchant-4096.pem")).unwrap();
+    let private_pem = private_pem.to_str().unwrap();
+    let key = PrivateKey::from_file(private_pem).unwrap();
+    let plain = long_plaintext().repeat(2);
+    assert!(plain.len() > 1002, "three blocks of 501 bytes");
+
+    let encoded = encrypt_field(&key.public_key(), &plain).unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&encoded)
+        .unwrap();
+    assert_eq!(bytes.len(), plain.len().div_ceil(501) * 512);
+    let mut decrypted = Vec::new();
+    for block in bytes.chunks(512) {
+        decrypted.extend(pkeyutl(
+            &["-decrypt", "-inkey", private_pem],
+            block,
+            dir.path(),
+        ));
+    }
+    assert_eq!(String::from_utf8(decrypted).unwrap(), plain);
+
+    let mut cipher = Vec::new();
+    for chunk in plain.as_bytes().chunks(501) {
+        cipher.extend(pkeyutl(
+            &["-encrypt", "-inkey", private_pem],
+            chunk,
+            dir.path(),
+        ));
+    }
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&cipher);
+    assert_eq!(decrypt_field(&key, &encoded).unwrap().expose(), plain);
 }
