@@ -160,10 +160,12 @@ async fn run() -> Result<(), String> {
     })
     .await
     .map_err(fail)?;
+    // The admin API answers only with this run's token; `sandbox.admin()` sends it.
     println!(
-        "paybind sandbox on {} (admin API: {})",
+        "paybind sandbox on {} (admin API: {}, token {})",
         sandbox.base_url(),
-        sandbox.admin_url()
+        sandbox.admin_url(),
+        sandbox.admin_token()
     );
 
     // Two lines per client: the sandbox hands out its URL and keys.

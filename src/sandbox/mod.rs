@@ -56,6 +56,14 @@
 //! the URLs set with `PUT /admin/settings` (`bluepay_payout_notify_url`,
 //! `bluepay_jt_payout_notify_url`, `sgate_callback_url`).
 //!
+//! # Admin API and safety
+//!
+//! `{base}/admin/...` (see `GET /admin`) needs the token of the run: [`Sandbox::admin_token`],
+//! sent as `Authorization: Bearer <token>` ([`Sandbox::admin`] does), printed by
+//! `paybind sandbox`. Admin bodies are JSON only. Every route refuses a `Host` that is not
+//! 127.0.0.1 or localhost (DNS rebinding) and an `Origin` other than the sandbox's own. The
+//! request log keeps at most 2000 requests, bodies cut at 8 KiB, 16 MiB in all.
+//!
 //! # Fault injection
 //!
 //! Per gateway and operation ([`Fault`]): latency, an HTTP status, a dropped connection,
@@ -69,27 +77,43 @@
 //! "channels": {"bluepay": {"TRUEMONEY_URL": {"partial_refund": false}}}}`.
 
 mod admin;
-mod envelope;
-mod faults;
-mod notify;
+mod admin_client;
+mod base;
+mod bluepay;
+mod config_file;
+mod gateways;
+mod outcomes;
+mod scheduler;
 mod server;
 mod sgate;
-mod state;
-pub mod store;
+mod wire;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-pub use faults::{Fault, SignatureFault};
-pub use notify::NotifyPolicy;
-pub use state::{Gateway, LoggedRequest, OutcomeRule};
-pub use store::{SqliteStore, StateStore, StoreError};
+pub use admin_client::Admin;
+pub use base::error::SandboxError;
+pub use base::faults::{Fault, SignatureFault};
+pub use base::gateway::Gateway;
+pub use base::keys::{KeyFile, SandboxKeys};
+pub use base::log::LoggedRequest;
+pub use base::rules::OutcomeRule;
+pub use base::settings::NotifyPolicy;
+pub use base::store;
+pub use base::store::{SqliteStore, StateStore, StoreError};
+pub use config_file::config_file_schema;
 
 use crate::envelope::HashAlgorithm;
-use crate::keys::{KeyError, PrivateKey, PublicKey};
+use base::error::io;
+use base::ids::random_token;
+use base::keys::keys_from_dir;
+use base::settings::Settings;
+use base::shared::Shared;
+use config_file::{apply_config_file, read_config_file};
+use scheduler::worker::worker;
 
 /// Where the sandbox keeps its state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,71 +122,6 @@ pub enum Storage {
     File(PathBuf),
     /// An in-memory SQLite database, gone when the sandbox stops (tests).
     Memory,
-}
-
-/// The key pairs of the simulated merchant and gateways. `Debug` shows only key sizes.
-#[derive(Debug, Clone)]
-pub struct SandboxKeys {
-    /// The merchant's private key for BluePay and JT (give it to the clients); the sandbox
-    /// verifies requests with its public half.
-    pub bluepay_merchant: PrivateKey,
-    /// BluePay's private key: signs notifications (verify them with its public half).
-    pub bluepay_gateway: PrivateKey,
-    /// The merchant's SGATE private key (signs requests, decrypts answers).
-    pub sgate_merchant: PrivateKey,
-    /// SGATE's system private key (signs answers and callbacks, decrypts requests).
-    pub sgate_system: PrivateKey,
-}
-
-impl SandboxKeys {
-    /// Four new RSA key pairs of `bits` bits (generated in parallel; 4096 bits takes a while).
-    pub async fn generate(bits: usize) -> Result<Self, SandboxError> {
-        let mut tasks = Vec::new();
-        for _ in 0..4 {
-            tasks.push(tokio::task::spawn_blocking(move || generate_key(bits)));
-        }
-        let mut keys = Vec::new();
-        for task in tasks {
-            let key = task
-                .await
-                .map_err(|e| SandboxError::Config(format!("key generation stopped: {e}")))??;
-            keys.push(key);
-        }
-        let mut keys = keys.into_iter();
-        let mut next = || {
-            keys.next()
-                .ok_or_else(|| SandboxError::Config("key generation".into()))
-        };
-        Ok(Self {
-            bluepay_merchant: next()?,
-            bluepay_gateway: next()?,
-            sgate_merchant: next()?,
-            sgate_system: next()?,
-        })
-    }
-
-    /// BluePay's (and JT's) public key, to verify notifications.
-    pub fn bluepay_gateway_public(&self) -> PublicKey {
-        self.bluepay_gateway.public_key()
-    }
-
-    /// SGATE's system public key, to verify answers and callbacks and encrypt requests.
-    pub fn sgate_system_public(&self) -> PublicKey {
-        self.sgate_system.public_key()
-    }
-}
-
-fn generate_key(bits: usize) -> Result<PrivateKey, SandboxError> {
-    Ok(PrivateKey::generate(bits)?)
-}
-
-/// A key file the sandbox wrote or read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyFile {
-    /// What the key is for (`bluepay-merchant-private`, ...).
-    pub role: String,
-    /// Where it is.
-    pub path: PathBuf,
 }
 
 /// Everything [`Sandbox::start`] needs. `Default` is a file-backed sandbox in
@@ -199,6 +158,8 @@ pub struct SandboxConfig {
     pub allow_external_notify: bool,
     /// Signature hash of the envelope gateways (requests verified, notifications signed).
     pub envelope_hash: HashAlgorithm,
+    /// The admin API's token (`None`: a random one for this run).
+    pub admin_token: Option<String>,
 }
 
 impl Default for SandboxConfig {
@@ -218,48 +179,14 @@ impl Default for SandboxConfig {
             notify: NotifyPolicy::default(),
             allow_external_notify: false,
             envelope_hash: HashAlgorithm::Sha256,
+            admin_token: None,
         }
     }
 }
 
-/// Why the sandbox could not start, or an admin call failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SandboxError {
-    /// A key could not be read, generated or parsed.
-    #[error(transparent)]
-    Key(#[from] KeyError),
-    /// A file could not be read or written.
-    #[error("{what}: {source}")]
-    Io {
-        /// Which file or directory.
-        what: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The state database failed.
-    #[error(transparent)]
-    Storage(#[from] StoreError),
-    /// The configuration (or config file) is not usable.
-    #[error("sandbox configuration: {0}")]
-    Config(String),
-    /// The admin API answered with an error.
-    #[error("admin API: HTTP {status}: {message}")]
-    Admin {
-        /// HTTP status.
-        status: u16,
-        /// The error text.
-        message: String,
-    },
-    /// An HTTP call to the sandbox failed.
-    #[error("HTTP: {0}")]
-    Http(#[from] reqwest::Error),
-}
-
 /// A running sandbox. Stops when dropped.
 pub struct Sandbox {
-    shared: Arc<state::Shared>,
+    shared: Arc<Shared>,
     base_url: String,
     key_paths: Vec<KeyFile>,
     stop: tokio::sync::watch::Sender<bool>,
@@ -275,165 +202,6 @@ impl std::fmt::Debug for Sandbox {
             .field("key_paths", &self.key_paths)
             .finish_non_exhaustive()
     }
-}
-
-const KEY_ROLES: [&str; 4] = [
-    "bluepay-merchant",
-    "bluepay-gateway",
-    "sgate-merchant",
-    "sgate-system",
-];
-
-fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> SandboxError {
-    let what = what.into();
-    move |source| SandboxError::Io { what, source }
-}
-
-async fn keys_from_dir(
-    dir: &Path,
-    bits: usize,
-) -> Result<(SandboxKeys, Vec<KeyFile>), SandboxError> {
-    std::fs::create_dir_all(dir).map_err(io(format!("cannot create {}", dir.display())))?;
-    let mut loaded = Vec::new();
-    let mut files = Vec::new();
-    for role in KEY_ROLES {
-        let private = dir.join(format!("{role}-private.pem"));
-        let public = dir.join(format!("{role}-public.pem"));
-        let key = if private.exists() {
-            PrivateKey::from_file(&private)?
-        } else {
-            let key = tokio::task::spawn_blocking(move || generate_key(bits))
-                .await
-                .map_err(|e| SandboxError::Config(format!("key generation stopped: {e}")))??;
-            write_key(&private, &public, &key)?;
-            key
-        };
-        if !public.exists() {
-            write_public(&public, &key)?;
-        }
-        files.push(KeyFile {
-            role: format!("{role}-private"),
-            path: private,
-        });
-        files.push(KeyFile {
-            role: format!("{role}-public"),
-            path: public,
-        });
-        loaded.push(key);
-    }
-    let mut it = loaded.into_iter();
-    let mut next = || it.next().ok_or_else(|| SandboxError::Config("keys".into()));
-    let keys = SandboxKeys {
-        bluepay_merchant: next()?,
-        bluepay_gateway: next()?,
-        sgate_merchant: next()?,
-        sgate_system: next()?,
-    };
-    Ok((keys, files))
-}
-
-fn write_key(private: &Path, public: &Path, key: &PrivateKey) -> Result<(), SandboxError> {
-    let pem = key.to_pkcs8_pem()?;
-    write_secret(private, pem.as_bytes())?;
-    write_public(public, key)
-}
-
-fn write_public(path: &Path, key: &PrivateKey) -> Result<(), SandboxError> {
-    let pem = key.public_key().to_spki_pem()?;
-    std::fs::write(path, pem).map_err(io(format!("cannot write {}", path.display())))
-}
-
-fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), SandboxError> {
-    use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .map_err(io(format!("cannot write {}", path.display())))?;
-    file.write_all(bytes)
-        .map_err(io(format!("cannot write {}", path.display())))
-}
-
-/// The JSON Schema (2020-12) of the sandbox config file ([`SandboxConfig::config_file`]),
-/// generated with schemars from the types the sandbox reads it into. The repository keeps a
-/// copy in `schema/sandbox/config.schema.json` for editors and other languages.
-pub fn config_file_schema() -> Value {
-    serde_json::to_value(schemars::schema_for!(FileConfig)).unwrap_or(Value::Null)
-}
-
-/// The sandbox config file: faults, outcome rules, settings and channel capabilities.
-#[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    #[serde(default)]
-    faults: Vec<Fault>,
-    #[serde(default)]
-    rules: Option<Vec<OutcomeRule>>,
-    #[serde(default)]
-    settings: serde_json::Map<String, Value>,
-    #[serde(default)]
-    channels: serde_json::Map<String, Value>,
-}
-
-fn read_config_file(path: &Path) -> Result<FileConfig, SandboxError> {
-    let text =
-        std::fs::read_to_string(path).map_err(io(format!("cannot read {}", path.display())))?;
-    let config: FileConfig = serde_json::from_str(&text)
-        .map_err(|e| SandboxError::Config(format!("{}: {e}", path.display())))?;
-    if let Some(bad) = config
-        .faults
-        .iter()
-        .find(|f| !faults::valid_target(&f.gateway, &f.operation))
-    {
-        return Err(SandboxError::Config(format!(
-            "{}: no operation {} on gateway {}",
-            path.display(),
-            bad.operation,
-            bad.gateway
-        )));
-    }
-    if let Some(unknown) = config
-        .settings
-        .keys()
-        .find(|k| !admin::SETTINGS.contains(&k.as_str()))
-    {
-        return Err(SandboxError::Config(format!(
-            "{}: unknown setting {unknown}",
-            path.display()
-        )));
-    }
-    Ok(config)
-}
-
-fn apply_config_file(shared: &state::Shared, config: FileConfig) -> Result<(), StoreError> {
-    shared.with_tx(|tx| {
-        for fault in &config.faults {
-            faults::put(tx, fault)?;
-        }
-        if let Some(rules) = &config.rules {
-            tx.put(
-                "meta",
-                "rules",
-                serde_json::to_value(rules).unwrap_or(json!([])),
-            );
-        }
-        if !config.settings.is_empty() {
-            let mut current = tx.get("meta", "settings")?.unwrap_or(json!({}));
-            state::set(&mut current, Value::Object(config.settings.clone()));
-            tx.put("meta", "settings", current);
-        }
-        for (gw, channels) in &config.channels {
-            for (code, caps) in channels.as_object().into_iter().flatten() {
-                tx.put("channel", &format!("{gw}:{code}"), caps.clone());
-            }
-        }
-        Ok(())
-    })
 }
 
 impl Sandbox {
@@ -465,7 +233,11 @@ impl Sandbox {
             .local_addr()
             .map_err(io("cannot read the listening address"))?;
         let base_url = format!("http://{addr}");
-        let settings = state::Settings {
+        let admin_token = config
+            .admin_token
+            .clone()
+            .unwrap_or_else(|| random_token(32));
+        let settings = Settings {
             bluepay_app_id: config.bluepay_app_id.clone(),
             bluepay_jt_app_id: config.bluepay_jt_app_id.clone(),
             sgate_api_key: config.sgate_api_key.clone(),
@@ -474,8 +246,9 @@ impl Sandbox {
             notify: config.notify.clone(),
             allow_external_notify: config.allow_external_notify,
             envelope_hash: config.envelope_hash,
+            admin_token: admin_token.clone(),
         };
-        let shared = state::Shared::new(settings, store, keys, base_url.clone())?;
+        let shared = Shared::new(settings, store, keys, base_url.clone())?;
         if let Some(file_config) = file_config {
             apply_config_file(&shared, file_config)?;
         }
@@ -485,10 +258,11 @@ impl Sandbox {
             server::router(shared.clone()),
             stopped.clone(),
         ));
-        let worker = tokio::spawn(notify::worker(shared.clone(), stopped));
+        let worker = tokio::spawn(worker(shared.clone(), stopped, outcomes::run_job));
         let admin = Admin {
             http: reqwest::Client::new(),
             base: format!("{base_url}/admin"),
+            token: admin_token,
         };
         tracing::info!(%base_url, "paybind sandbox listening");
         Ok(Sandbox {
@@ -525,6 +299,12 @@ impl Sandbox {
     /// The admin API base URL (`{base}/admin`).
     pub fn admin_url(&self) -> String {
         format!("{}/admin", self.base_url)
+    }
+
+    /// The admin API's token for this run (send it as `Authorization: Bearer <token>`;
+    /// [`Sandbox::admin`] does).
+    pub fn admin_token(&self) -> &str {
+        &self.shared.settings.admin_token
     }
 
     /// The keys in use.
@@ -635,59 +415,5 @@ impl Drop for Sandbox {
         {
             task.abort();
         }
-    }
-}
-
-/// A small client of the admin API (JSON in, JSON out).
-#[derive(Debug, Clone)]
-pub struct Admin {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Admin {
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, SandboxError> {
-        let url = format!("{}/{}", self.base, path.trim_start_matches('/'));
-        let mut request = self.http.request(method, url);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await?;
-        let status = response.status().as_u16();
-        let value: Value = response.json().await.unwrap_or(Value::Null);
-        if !(200..300).contains(&status) {
-            let message = value
-                .get("error")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| value.to_string());
-            return Err(SandboxError::Admin { status, message });
-        }
-        Ok(value)
-    }
-
-    /// `GET {base}/admin/{path}`.
-    pub async fn get(&self, path: &str) -> Result<Value, SandboxError> {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    /// `POST {base}/admin/{path}` with a JSON body.
-    pub async fn post(&self, path: &str, body: Value) -> Result<Value, SandboxError> {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    /// `PUT {base}/admin/{path}` with a JSON body.
-    pub async fn put(&self, path: &str, body: Value) -> Result<Value, SandboxError> {
-        self.send(reqwest::Method::PUT, path, Some(body)).await
-    }
-
-    /// `DELETE {base}/admin/{path}`.
-    pub async fn delete(&self, path: &str) -> Result<Value, SandboxError> {
-        self.send(reqwest::Method::DELETE, path, None).await
     }
 }

@@ -1,44 +1,27 @@
 //! The loopback HTTP server: one accept loop, one router. Gateways are served under their path
-//! prefix (`/bluepay`, `/bluepay-jt`, `/sgate`), the admin API under `/admin`. Operations are
-//! found in each spec's operation table, so an operation added to a YAML is routed without new
-//! code here.
+//! prefix (`/bluepay`, `/bluepay-jt`, `/sgate`), the admin API under `/admin`. Every request
+//! must name this machine as its host (no DNS rebinding) and come from no foreign web page;
+//! admin calls must also carry the run's token. Operations are found in each spec's operation
+//! table, so an operation added to a YAML is routed without new code here.
 
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use hyper_util::rt::TokioIo;
 
-use super::state::{Gateway, Shared};
-
-/// Lets a handler close its connection without answering (fault injection).
-#[derive(Clone, Debug, Default)]
-pub struct DropSignal(pub Arc<tokio::sync::Notify>);
-
-/// What a gateway handler produced.
-pub enum Answer {
-    /// An HTTP response.
-    Response(Response),
-    /// Close the connection without a response.
-    Drop,
-}
-
-impl From<Response> for Answer {
-    fn from(r: Response) -> Self {
-        Answer::Response(r)
-    }
-}
-
-/// Largest request body accepted (the SGATE upload allows 2048 KB files).
-pub const MAX_BODY: usize = 4 * 1024 * 1024;
+use super::admin;
+use super::base::http::{DropSignal, MAX_BODY};
+use super::base::shared::Shared;
+use super::gateways;
 
 /// The router of the whole sandbox.
 pub fn router(shared: Arc<Shared>) -> Router {
-    super::admin::routes()
-        .fallback(gateway)
+    admin::routes(shared.clone())
+        .fallback(gateways::by_prefix)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            admin::guard::same_machine,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
@@ -91,71 +74,4 @@ pub async fn serve(
         while connections.try_join_next().is_some() {}
     }
     connections.abort_all();
-}
-
-async fn gateway(
-    State(shared): State<Arc<Shared>>,
-    Extension(drop_signal): Extension<DropSignal>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = uri.path();
-    let trimmed = path.trim_start_matches('/');
-    let (prefix, rest) = match trimmed.split_once('/') {
-        Some((p, r)) => (p, format!("/{r}")),
-        None => (trimmed, "/".to_string()),
-    };
-    let Some(gw) = Gateway::from_name(prefix) else {
-        return not_found(path);
-    };
-    let path_and_query = uri
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| path.to_string());
-    let answer = match gw {
-        Gateway::Sgate => {
-            super::sgate::handle(&shared, &method, &rest, &path_and_query, &headers, body).await
-        }
-        _ => {
-            if method == Method::GET {
-                if let Some(file) = rest.strip_prefix("/files/") {
-                    return super::envelope::serve_file(&shared, gw, file);
-                }
-            }
-            super::envelope::handle(&shared, gw, &method, &rest, &path_and_query, &headers, body)
-                .await
-        }
-    };
-    match answer {
-        Answer::Response(response) => response,
-        Answer::Drop => {
-            drop_signal.0.notify_one();
-            // The connection task drops this future with the connection.
-            std::future::pending::<()>().await;
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-/// 404 with a short text.
-pub fn not_found(path: &str) -> Response {
-    let shown: String = path.chars().take(200).collect();
-    (
-        StatusCode::NOT_FOUND,
-        format!("the sandbox serves no operation at {shown}"),
-    )
-        .into_response()
-}
-
-/// A JSON response with a status.
-pub fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
-    let mut response = Response::new(Body::from(value.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/json"),
-    );
-    response
 }

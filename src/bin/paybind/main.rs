@@ -397,7 +397,7 @@ app ids and API KEY it accepts, its key files, and under \"env\" the PAYBIND_* v
 
 Example:
   paybind sandbox --port 8600 --data .paybind-sandbox/state.db
-  paybind sandbox --memory --keys-dir ./sandbox-keys > sandbox.json &
+  paybind sandbox --memory > sandbox.json &
   export $(jq -r '.env | to_entries[] | \"\\(.key)=\\(.value)\"' sandbox.json)
   paybind call bluepay balance_inquiry")]
 struct SandboxArgs {
@@ -411,7 +411,7 @@ struct SandboxArgs {
     #[arg(long)]
     memory: bool,
     /// Directory of the sandbox's key files: read when present, generated when missing
-    /// (default: keys/ beside the data file; none with --memory).
+    /// (default: keys/ beside the data file; with --memory, a per-user cache directory).
     #[arg(long, value_name = "DIR")]
     keys_dir: Option<std::path::PathBuf>,
     /// Size of generated keys.

@@ -1,6 +1,8 @@
 //! `paybind sandbox`: the local simulator of BluePay, BluePay JT and SGATE on 127.0.0.1. Prints
 //! one JSON line — where each gateway is, the credentials it accepts, its key files and the
-//! `PAYBIND_*` variables that point `paybind call` at it — then serves until stopped.
+//! `PAYBIND_*` variables that point `paybind call` at it (and the admin API's token) — then
+//! serves until stopped. Keys are generated once and kept in a directory (beside the data
+//! file, or a per-user cache directory with `--memory`), so later starts are quick.
 
 use paybind::sandbox::{Sandbox, SandboxConfig, Storage};
 use serde_json::{json, Map, Value};
@@ -19,12 +21,33 @@ fn config(args: &SandboxArgs) -> SandboxConfig {
     } else if let Some(data) = &args.data {
         config.storage = Storage::File(data.clone());
     }
-    if let Some(dir) = &args.keys_dir {
-        config.keys_dir = Some(dir.clone());
-    }
     config.key_bits = args.key_bits.bits();
+    config.keys_dir = match (&args.keys_dir, args.memory) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, true) => Some(cached_keys_dir(config.key_bits)),
+        (None, false) => None,
+    };
     config.config_file = args.config.clone();
     config
+}
+
+/// Where `--memory` keeps its keys: `$XDG_CACHE_HOME/paybind/sandbox-keys-{bits}`, else
+/// `~/.cache/...`, else the temporary directory (keys of a local simulator, not secrets of
+/// anyone's; files are owner-only).
+fn cached_keys_dir(bits: usize) -> std::path::PathBuf {
+    let name = format!("sandbox-keys-{bits}");
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|home| std::path::PathBuf::from(home).join(".cache"))
+        });
+    match cache {
+        Some(dir) => dir.join("paybind").join(name),
+        None => std::env::temp_dir().join(format!("paybind-{name}")),
+    }
 }
 
 /// Where the sandbox is and how to reach it. No key material, only key file paths.
@@ -78,12 +101,18 @@ fn describe(sandbox: &Sandbox) -> Value {
         "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
         file("sgate-system-public"),
     );
+    set("PAYBIND_SANDBOX_ADMIN_URL", Some(sandbox.admin_url()));
+    set(
+        "PAYBIND_SANDBOX_ADMIN_TOKEN",
+        Some(sandbox.admin_token().to_string()),
+    );
     json!({
         "base_url": sandbox.base_url(),
         "bluepay_url": sandbox.bluepay_url(),
         "bluepay_jt_url": sandbox.bluepay_jt_url(),
         "sgate_url": sandbox.sgate_url(),
         "admin_url": sandbox.admin_url(),
+        "admin_token": sandbox.admin_token(),
         "bluepay_app_id": sandbox.bluepay_app_id(),
         "bluepay_jt_app_id": sandbox.bluepay_jt_app_id(),
         "sgate_api_key": sandbox.sgate_api_key(),
@@ -99,14 +128,7 @@ pub async fn run(args: &SandboxArgs, pretty: bool) -> Result<(), CliError> {
             format!("the sandbox did not start: {}", chain(&e)),
         )
     })?;
-    let mut description = describe(&sandbox);
-    if sandbox.key_paths().is_empty() {
-        description["note"] = Value::String(
-            "the keys live in memory only: pass --keys-dir DIR to use the sandbox with paybind call"
-                .into(),
-        );
-    }
-    print_json(&description, pretty);
+    print_json(&describe(&sandbox), pretty);
     sandbox.wait().await;
     Ok(())
 }

@@ -7,8 +7,10 @@ use serde_json::Value;
 use axum::http::StatusCode;
 use axum::response::IntoResponse as _;
 
-use super::server::Answer;
-use super::state::{Gateway, LoggedRequest, Shared};
+use super::gateway::Gateway;
+use super::http::Answer;
+use super::log::LoggedRequest;
+use super::shared::Shared;
 use super::store::{StoreError, Tx};
 
 /// How a response signature is spoiled (SGATE answers; for BluePay and JT, which do not sign
@@ -179,4 +181,18 @@ pub(crate) async fn transport_fault(
         );
     }
     None
+}
+
+/// Flips bits of a Base64 signature so it no longer verifies.
+pub fn corrupt(signature_b64: &str) -> String {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    match engine.decode(signature_b64) {
+        Ok(mut bytes) if !bytes.is_empty() => {
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0x5a;
+            engine.encode(bytes)
+        }
+        _ => "AAAA".to_string(),
+    }
 }

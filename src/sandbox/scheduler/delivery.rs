@@ -1,100 +1,17 @@
-//! The outbox: every state change that the gateways document a notification for produces one,
-//! signed with the gateway's key and POSTed to the merchant's URL until it is acknowledged —
-//! with exponential backoff and a bounded number of attempts, each attempt recorded. Also the
-//! worker that runs scheduled jobs (delayed outcomes) on the sandbox clock.
+//! Delivering one notification: the HTTP POST (SGATE's signed with the system key when it is
+//! sent), what counts as acknowledged, and the record of the attempt with the next one
+//! scheduled by exponential backoff, or the notification given up.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use base64::Engine as _;
 use serde_json::{json, Value};
 
-use super::state::{i, lock, next_seq, s, set, Gateway, Shared};
-use super::store::{StoreError, Tx};
-
-/// How notifications are delivered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotifyPolicy {
-    /// Attempts before a notification is given up (at least 1).
-    pub max_attempts: u32,
-    /// Pause after the first failed attempt; doubled after each further failure.
-    pub initial_backoff: Duration,
-    /// Longest pause between attempts.
-    pub max_backoff: Duration,
-    /// Time allowed for one attempt (connect and answer).
-    pub timeout: Duration,
-}
-
-impl Default for NotifyPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 8,
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(60),
-            timeout: Duration::from_secs(5),
-        }
-    }
-}
-
-/// Queues a notification. `payload` is the param (envelope gateways) or the callback JSON
-/// (SGATE, sensitive members already encrypted). `bad_signature` signs it wrongly on purpose
-/// (fault injection).
-pub fn enqueue(
-    tx: &mut Tx<'_>,
-    shared: &Shared,
-    gateway: Gateway,
-    event: &str,
-    url: &str,
-    payload: &Value,
-    bad_signature: bool,
-) -> Result<String, StoreError> {
-    let n = next_seq(tx, "notification")?;
-    let id = format!("N{n:08}");
-    let text = payload.to_string();
-    let body = match gateway {
-        Gateway::Sgate => text.clone(),
-        _ => {
-            let mut sign = shared.envelope_signer.sign_base64(text.as_bytes());
-            if bad_signature {
-                sign = corrupt(&sign);
-            }
-            json!({ "param": text, "sign": sign }).to_string()
-        }
-    };
-    let now = shared.now_ms();
-    tx.put(
-        "notification",
-        &id,
-        json!({
-            "id": id,
-            "gateway": gateway,
-            "event": event,
-            "url": url,
-            "payload": payload,
-            "body": body,
-            "bad_signature": bad_signature,
-            "status": "pending",
-            "attempts": [],
-            "created_ms": now,
-            "next_attempt_ms": now,
-        }),
-    );
-    tx.put("outbox", &id, json!({ "due_ms": now }));
-    Ok(id)
-}
-
-/// Flips bits of a Base64 signature so it no longer verifies.
-pub fn corrupt(signature_b64: &str) -> String {
-    let engine = base64::engine::general_purpose::STANDARD;
-    match engine.decode(signature_b64) {
-        Ok(mut bytes) if !bytes.is_empty() => {
-            let mid = bytes.len() / 2;
-            bytes[mid] ^= 0x5a;
-            engine.encode(bytes)
-        }
-        _ => "AAAA".to_string(),
-    }
-}
+use crate::sandbox::base::gateway::Gateway;
+use crate::sandbox::base::json::{i, s, set};
+use crate::sandbox::base::settings::NotifyPolicy;
+use crate::sandbox::base::shared::Shared;
+use crate::sandbox::base::store::StoreError;
+use crate::sandbox::wire::sgate::sign::callback_headers;
 
 /// Whether `url` points at this machine (`localhost`, 127.0.0.0/8, `::1`).
 pub fn is_loopback(url: &reqwest::Url) -> bool {
@@ -108,46 +25,7 @@ pub fn is_loopback(url: &reqwest::Url) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The background loop: runs due jobs and delivers due notifications until `stop` fires.
-pub async fn worker(shared: Arc<Shared>, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let in_flight = Arc::new(std::sync::Mutex::new(
-        std::collections::HashSet::<String>::new(),
-    ));
-    loop {
-        tokio::select! {
-            _ = shared.wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_millis(25)) => {}
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
-                    break;
-                }
-            }
-        }
-        run_due_jobs(&shared);
-        let due = match due_notifications(&shared) {
-            Ok(due) => due,
-            Err(e) => {
-                tracing::warn!(error = %e, "sandbox outbox unreadable");
-                continue;
-            }
-        };
-        for id in due {
-            if !lock(&in_flight).insert(id.clone()) {
-                continue;
-            }
-            let shared = shared.clone();
-            let in_flight = in_flight.clone();
-            tokio::spawn(async move {
-                if let Err(e) = attempt(&shared, &id).await {
-                    tracing::warn!(error = %e, notification = %id, "sandbox delivery bookkeeping failed");
-                }
-                lock(&in_flight).remove(&id);
-            });
-        }
-    }
-}
-
-fn due_notifications(shared: &Shared) -> Result<Vec<String>, StoreError> {
+pub fn due_notifications(shared: &Shared) -> Result<Vec<String>, StoreError> {
     let now = shared.now_ms();
     let rows = shared.read(|store| store.list("outbox"))?;
     Ok(rows
@@ -158,7 +36,7 @@ fn due_notifications(shared: &Shared) -> Result<Vec<String>, StoreError> {
 }
 
 /// One delivery attempt of notification `id`, recorded.
-async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
+pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
     let Some(record) = shared.read(|store| store.get("notification", id))? else {
         shared.with_tx(|tx| {
             tx.delete("outbox", id);
@@ -313,46 +191,11 @@ fn build_request(
                 None => url.path().to_string(),
             };
             let bad = record.get("bad_signature").and_then(Value::as_bool) == Some(true);
-            let signed = super::sgate::sign_headers(shared, &path, "POST", body.as_bytes(), bad);
+            let signed = callback_headers(shared, &path, body.as_bytes(), bad);
             signed
                 .into_iter()
                 .fold(request, |r, (name, value)| r.header(name, value))
         }
         _ => request,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Jobs
-
-fn run_due_jobs(shared: &Shared) {
-    let now = shared.now_ms();
-    let due: Vec<(String, Value)> = match shared.read(|store| store.list("job")) {
-        Ok(rows) => rows
-            .into_iter()
-            .filter(|(_, v)| i(v, "due_ms") <= now)
-            .collect(),
-        Err(e) => {
-            tracing::warn!(error = %e, "sandbox jobs unreadable");
-            return;
-        }
-    };
-    for (key, job) in due {
-        let action = job.get("action").cloned().unwrap_or(Value::Null);
-        let result = shared.with_tx(|tx| {
-            tx.delete("job", &key);
-            match s(&action, "type") {
-                t if t.starts_with("sg_") => super::sgate::run_job(tx, shared, &action),
-                _ => super::envelope::run_job(tx, shared, &action),
-            }
-        });
-        if let Err(e) = result {
-            tracing::warn!(error = %e, job = %key, "sandbox job failed; dropped");
-            let _ = shared.with_tx(|tx| {
-                tx.delete("job", &key);
-                Ok::<_, StoreError>(())
-            });
-        }
-        shared.wake.notify_one();
     }
 }

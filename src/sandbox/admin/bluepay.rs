@@ -1,0 +1,170 @@
+//! Admin calls on BluePay and JT: what the payer, the bank or the gateway's staff would do —
+//! pay or fail an order, settle, end a refund, authorize a direct debit, answer a ticket —
+//! and the merchant balance and channel capabilities.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use super::reply::{body_json, done, envelope_gateway, ok, refuse, Refusal, Reply};
+use crate::sandbox::base::http::HErr;
+use crate::sandbox::base::json::{opt_s, s, set};
+use crate::sandbox::base::shared::Shared;
+use crate::sandbox::base::store::StoreError;
+use crate::sandbox::bluepay::{direct_debit, orders, records, refunds, settlement, tickets};
+use crate::sandbox::scheduler::jobs::End;
+
+type St = State<Arc<Shared>>;
+
+/// `PUT /admin/channels/{gateway}/{code}`: what a payment channel supports.
+pub async fn put_channel(
+    State(shared): St,
+    Path((gw, code)): Path<(String, String)>,
+    body: Bytes,
+) -> Reply {
+    let gw = envelope_gateway(&gw)?;
+    let value = body_json(&body)?;
+    let mut caps = json!({});
+    for k in ["full_refund", "partial_refund", "void"] {
+        if let Some(b) = value.get(k).and_then(Value::as_bool) {
+            set(&mut caps, json!({ k: b }));
+        }
+    }
+    ok(shared.with_tx(|tx| {
+        tx.put("channel", &format!("{}:{code}", gw.name()), caps.clone());
+        records::channel(tx, gw, &code)
+    })?)
+}
+
+/// `GET /admin/{gateway}/balance`.
+pub async fn balance(State(shared): St, Path(gw): Path<String>) -> Reply {
+    let gw = envelope_gateway(&gw)?;
+    let amount = shared.with_tx(|tx| records::balance(tx, gw))?;
+    ok(json!({ "amount": amount }))
+}
+
+/// `PUT /admin/{gateway}/balance {amount}` (minor units).
+pub async fn set_balance(State(shared): St, Path(gw): Path<String>, body: Bytes) -> Reply {
+    let gw = envelope_gateway(&gw)?;
+    let Some(amount) = body_json(&body)?.get("amount").and_then(Value::as_i64) else {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "give {\"amount\": minor units}",
+        ));
+    };
+    shared.with_tx(|tx| {
+        records::set_balance(tx, gw, amount);
+        Ok::<_, StoreError>(())
+    })?;
+    ok(json!({ "amount": amount }))
+}
+
+/// `GET /admin/{gateway}/orders/{mchOrderId}`.
+pub async fn order(State(shared): St, Path((gw, mch)): Path<(String, String)>) -> Reply {
+    let gw = envelope_gateway(&gw)?;
+    match shared.with_tx(|tx| records::find_order(tx, gw, &mch))? {
+        Some((_, o)) => ok(o),
+        None => Err(refuse(StatusCode::NOT_FOUND, format!("no order {mch}"))),
+    }
+}
+
+/// How an action ends a record: `completed` for the actions in `complete`, `failed` for
+/// `fail`, with the body's `failed_code` and `failed_message`.
+fn end_of(action: &str, complete: &[&str], body: &[u8]) -> Result<End, Refusal> {
+    let outcome = if complete.contains(&action) {
+        "completed"
+    } else if action == "fail" {
+        "failed"
+    } else {
+        let names = [complete, &["fail"]].concat().join(", ");
+        return Err(refuse(
+            StatusCode::NOT_FOUND,
+            format!("action is one of {names}"),
+        ));
+    };
+    let input = body_json(body)?;
+    Ok(End {
+        outcome: outcome.into(),
+        failed_code: input.get("failed_code").and_then(Value::as_i64),
+        failed_message: opt_s(&input, "failed_message").map(str::to_string),
+        bad_signature: false,
+    })
+}
+
+/// `POST /admin/{gateway}/orders/{mchOrderId}/{pay|complete|fail}`.
+pub async fn order_action(
+    State(shared): St,
+    Path((gw, mch, action)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Reply {
+    let gw = envelope_gateway(&gw)?;
+    let end = end_of(&action, &["pay", "complete"], &body)?;
+    let result = shared.with_tx(|tx| {
+        let Some((key, _)) = records::find_order(tx, gw, &mch)? else {
+            return Err(HErr::admin(404, format!("no order {mch}")));
+        };
+        orders::finish_order(tx, &shared, &key, &end)
+    });
+    done(&shared, result)
+}
+
+/// `POST /admin/{gateway}/transactions/{transactionId}/settle`.
+pub async fn settle(State(shared): St, Path((gw, txn)): Path<(String, String)>) -> Reply {
+    let gw = envelope_gateway(&gw)?;
+    let result = shared.with_tx(|tx| settlement::settle(tx, &shared, gw, &txn));
+    done(&shared, result)
+}
+
+/// `POST /admin/{gateway}/refunds/{mchRefundOrderId}/{complete|fail}`.
+pub async fn refund_action(
+    State(shared): St,
+    Path((gw, id, action)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Reply {
+    let gw = envelope_gateway(&gw)?;
+    let end = end_of(&action, &["complete"], &body)?;
+    let key = records::refund_key(gw, &id);
+    let result = shared.with_tx(|tx| refunds::finish_refund(tx, &shared, &key, &end));
+    done(&shared, result)
+}
+
+/// `POST /admin/{gateway}/direct-debit/{requestId}/{authorize|reject}`.
+pub async fn authorization(
+    State(shared): St,
+    Path((gw, request, action)): Path<(String, String, String)>,
+) -> Reply {
+    let gw = envelope_gateway(&gw)?;
+    let approve = match action.as_str() {
+        "authorize" => true,
+        "reject" => false,
+        _ => {
+            return Err(refuse(
+                StatusCode::NOT_FOUND,
+                "action is authorize or reject",
+            ))
+        }
+    };
+    let result =
+        shared.with_tx(|tx| direct_debit::decide_authorization(tx, &shared, gw, &request, approve));
+    done(&shared, result)
+}
+
+/// `POST /admin/bluepay-jt/tickets/{ticketNo}/status {ticketStatus, transactionStatus, reply}`.
+pub async fn ticket_status(State(shared): St, Path(ticket): Path<String>, body: Bytes) -> Reply {
+    let input = body_json(&body)?;
+    let status = s(&input, "ticketStatus").to_ascii_uppercase();
+    let result = shared.with_tx(|tx| {
+        tickets::set_ticket_status(
+            tx,
+            &shared,
+            &ticket,
+            &status,
+            opt_s(&input, "transactionStatus"),
+            opt_s(&input, "reply"),
+        )
+    });
+    done(&shared, result)
+}

@@ -1,0 +1,76 @@
+//! The sandbox clock (real time plus an offset the admin API moves, saturating at the ends of
+//! `i64`) and the gateways' time formats.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// Real time plus an offset in ms. Every sum saturates, so an extreme offset set through the
+/// admin API gives extreme (or empty) times, never an overflow.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_ms: AtomicI64,
+}
+
+impl Clock {
+    /// A clock `offset_ms` away from real time.
+    pub fn new(offset_ms: i64) -> Self {
+        Self {
+            offset_ms: AtomicI64::new(offset_ms),
+        }
+    }
+
+    /// The sandbox time in ms since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        chrono::Utc::now()
+            .timestamp_millis()
+            .saturating_add(self.offset())
+    }
+
+    /// The offset from real time in ms.
+    pub fn offset(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// The offset after moving by `by_ms` (not applied: see [`Clock::set_offset`]).
+    pub fn moved(&self, by_ms: i64) -> i64 {
+        self.offset().saturating_add(by_ms)
+    }
+
+    /// Sets the offset.
+    pub fn set_offset(&self, offset_ms: i64) {
+        self.offset_ms.store(offset_ms, Ordering::Relaxed);
+    }
+}
+
+/// `ms` plus `seconds`, saturating.
+pub fn plus_seconds(ms: i64, seconds: i64) -> i64 {
+    ms.saturating_add(seconds.saturating_mul(1000))
+}
+
+fn at_offset(ms: i64, hours: i32) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let zone = chrono::FixedOffset::east_opt(hours * 3600)?;
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
+}
+
+/// BluePay time text: `yyyy-MM-dd HH:mm:ss` in Thailand (UTC+7).
+pub fn bkk_time(ms: i64) -> String {
+    at_offset(ms, 7)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// The Thai calendar date of an instant.
+pub fn bkk_date(ms: i64) -> Option<chrono::NaiveDate> {
+    at_offset(ms, 7).map(|t| t.date_naive())
+}
+
+/// SGATE time text: `yyyy-MM-dd HH:mm:ss` in Riyadh (UTC+3).
+pub fn riyadh_time(ms: i64) -> String {
+    at_offset(ms, 3)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// The Riyadh calendar date of an instant.
+pub fn riyadh_date(ms: i64) -> Option<chrono::NaiveDate> {
+    at_offset(ms, 3).map(|t| t.date_naive())
+}

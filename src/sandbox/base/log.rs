@@ -1,0 +1,182 @@
+//! The request log: every request as the sandbox saw it, kept in memory with a bound on both
+//! the number of entries and the bytes they hold (bodies are cut, big params are not parsed),
+//! so a flood of large requests cannot grow the sandbox's memory.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::gateway::Gateway;
+
+/// Most requests kept.
+pub const LOG_ENTRIES: usize = 2000;
+/// Most bytes of body (and of `param_text`) kept per request; a longer param is not parsed.
+pub const LOG_BODY_BYTES: usize = 8 * 1024;
+/// Most bytes of one header value kept.
+const LOG_HEADER_BYTES: usize = 512;
+/// Most bytes all kept requests hold together (estimated by [`LoggedRequest::stored_bytes`]).
+pub const LOG_TOTAL_BYTES: usize = 16 * 1024 * 1024;
+
+/// One request as the sandbox saw it (kept in memory, newest last, bounded).
+#[derive(Debug, Clone, Serialize)]
+pub struct LoggedRequest {
+    /// Sequence number.
+    pub seq: u64,
+    /// When it was answered, on the sandbox clock (ms since the epoch).
+    pub at_ms: i64,
+    /// Gateway.
+    pub gateway: Gateway,
+    /// Operation id (empty when the path matched none).
+    pub operation: String,
+    /// Method and path as received.
+    pub method: String,
+    /// Path and query as received.
+    pub path: String,
+    /// Whether the signature verified.
+    pub signature_ok: bool,
+    /// The param (envelope) or body (SGATE, sensitive members as sent) as received; `null`
+    /// when it was longer than the log keeps.
+    pub param: Value,
+    /// The param text exactly as signed (envelope gateways), cut at [`LOG_BODY_BYTES`].
+    pub param_text: Option<String>,
+    /// The code answered.
+    pub code: i64,
+    /// The message answered (for a refusal: why, e.g. which check failed).
+    pub message: String,
+    /// The fault applied, if any.
+    pub fault: Option<String>,
+    /// The request headers (lower-case names; `v-api-key` and `authorization` redacted).
+    pub headers: BTreeMap<String, String>,
+    /// The raw body as text (lossy UTF-8, cut at [`LOG_BODY_BYTES`]).
+    pub body: String,
+    /// The body's length as received.
+    pub body_bytes: usize,
+}
+
+impl LoggedRequest {
+    /// A new entry for a request: headers and body as the log keeps them.
+    pub fn new(
+        gateway: Gateway,
+        method: &str,
+        path: &str,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        Self {
+            seq: 0,
+            at_ms: 0,
+            gateway,
+            operation: String::new(),
+            method: method.to_string(),
+            path: cut(path, LOG_BODY_BYTES),
+            signature_ok: false,
+            param: Value::Null,
+            param_text: None,
+            code: 0,
+            message: String::new(),
+            fault: None,
+            headers: logged_headers(headers),
+            body: cut(
+                &String::from_utf8_lossy(&body[..body.len().min(LOG_BODY_BYTES)]),
+                LOG_BODY_BYTES,
+            ),
+            body_bytes: body.len(),
+        }
+    }
+
+    /// Keeps the param text (cut) and, when short enough, its parsed form.
+    pub fn keep_param(&mut self, text: &str) {
+        if text.len() <= LOG_BODY_BYTES {
+            self.param = serde_json::from_str(text).unwrap_or(Value::Null);
+        }
+        self.param_text = Some(cut(text, LOG_BODY_BYTES));
+    }
+
+    /// Keeps a JSON body's parsed form when it is short enough.
+    pub fn keep_body_json(&mut self, body: &[u8]) {
+        if body.len() <= LOG_BODY_BYTES {
+            self.param = serde_json::from_slice(body).unwrap_or(Value::Null);
+        }
+    }
+
+    /// About how many bytes the entry holds (its strings and the parsed param).
+    pub fn stored_bytes(&self) -> usize {
+        let strings = self.operation.len()
+            + self.method.len()
+            + self.path.len()
+            + self.param_text.as_ref().map_or(0, String::len)
+            + self.message.len()
+            + self.fault.as_ref().map_or(0, String::len)
+            + self.body.len();
+        let headers: usize = self.headers.iter().map(|(k, v)| k.len() + v.len()).sum();
+        // The parsed param is kept only below LOG_BODY_BYTES of text; count it as twice that
+        // text for the tree of values it becomes.
+        let param = if self.param.is_null() {
+            0
+        } else {
+            2 * self.param.to_string().len()
+        };
+        strings + headers + param
+    }
+}
+
+/// At most `max` bytes of `text`, cut at a character boundary.
+fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
+
+/// The headers of a request as the log keeps them: credentials redacted, values cut.
+fn logged_headers(headers: &axum::http::HeaderMap) -> BTreeMap<String, String> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let name = name.as_str().to_ascii_lowercase();
+            let value = if matches!(
+                name.as_str(),
+                "v-api-key" | "authorization" | "cookie" | "x-paybind-admin-token"
+            ) {
+                "<redacted>".to_string()
+            } else {
+                cut(&String::from_utf8_lossy(value.as_bytes()), LOG_HEADER_BYTES)
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+/// The bounded log.
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    seq: u64,
+    entries: VecDeque<LoggedRequest>,
+    bytes: usize,
+}
+
+impl RequestLog {
+    /// Numbers and keeps an entry, dropping the oldest beyond the bounds.
+    pub fn push(&mut self, mut entry: LoggedRequest) {
+        self.seq += 1;
+        entry.seq = self.seq;
+        self.bytes += entry.stored_bytes();
+        self.entries.push_back(entry);
+        while self.entries.len() > LOG_ENTRIES || self.bytes > LOG_TOTAL_BYTES {
+            let Some(old) = self.entries.pop_front() else {
+                break;
+            };
+            self.bytes = self.bytes.saturating_sub(old.stored_bytes());
+        }
+    }
+
+    /// The entries, oldest first.
+    pub fn entries(&self) -> Vec<LoggedRequest> {
+        self.entries.iter().cloned().collect()
+    }
+}

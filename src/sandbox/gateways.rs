@@ -1,0 +1,113 @@
+//! The gateways' front door. A request is routed by its path prefix to its gateway, opened by
+//! its signing family's wire layer, run by the business layer in one transaction, and answered
+//! by the wire layer again. This is the only place where wire and business meet.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+
+use super::base::gateway::Gateway;
+use super::base::http::{not_found, Answer, DropSignal};
+use super::base::shared::Shared;
+use super::wire;
+use super::{bluepay, sgate};
+
+/// The fallback route: `/{gateway}/{operation path}`.
+pub async fn by_prefix(
+    State(shared): State<Arc<Shared>>,
+    Extension(drop_signal): Extension<DropSignal>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path();
+    let trimmed = path.trim_start_matches('/');
+    let (prefix, rest) = match trimmed.split_once('/') {
+        Some((p, r)) => (p, format!("/{r}")),
+        None => (trimmed, "/".to_string()),
+    };
+    let Some(gw) = Gateway::from_name(prefix) else {
+        return not_found(path);
+    };
+    let path_and_query = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| path.to_string());
+    let answer = serve(&shared, gw, &method, &rest, &path_and_query, &headers, body).await;
+    match answer {
+        Answer::Response(response) => response,
+        Answer::Drop => {
+            drop_signal.0.notify_one();
+            // The connection task drops this future with the connection.
+            std::future::pending::<()>().await;
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// One request to gateway `gw`: `rest` is the operation's path, `path_and_query` what the
+/// client sent (SGATE signs it).
+async fn serve(
+    shared: &Shared,
+    gw: Gateway,
+    method: &Method,
+    rest: &str,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Answer {
+    if gw == Gateway::Sgate {
+        return serve_sgate(shared, method, rest, path_and_query, headers, body).await;
+    }
+    if method == Method::GET {
+        if let Some(file) = rest.strip_prefix("/files/") {
+            return bluepay::settlement::serve_file(shared, gw, file).into();
+        }
+    }
+    let opened = match wire::envelope::open(
+        shared,
+        gw,
+        method,
+        rest,
+        path_and_query,
+        headers,
+        &body,
+    )
+    .await
+    {
+        Ok(opened) => opened,
+        Err(answer) => return answer,
+    };
+    let ctx = bluepay::records::Ctx {
+        shared,
+        gw,
+        now: shared.now_ms(),
+        bad_signature: opened.bad_signature,
+    };
+    let result = shared.with_tx(|tx| bluepay::dispatch(&ctx, tx, opened.op, &opened.param));
+    shared.wake.notify_one();
+    wire::envelope::answer(shared, opened.log, result)
+}
+
+async fn serve_sgate(
+    shared: &Shared,
+    method: &Method,
+    rest: &str,
+    url: &str,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let opened = match wire::sgate::open(shared, method, rest, url, headers, body).await {
+        Ok(opened) => opened,
+        Err(answer) => return answer,
+    };
+    let now = shared.now_ms();
+    let result = shared.with_tx(|tx| sgate::dispatch(shared, tx, opened.op, &opened.incoming, now));
+    shared.wake.notify_one();
+    wire::sgate::answer(shared, opened, result)
+}

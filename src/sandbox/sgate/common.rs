@@ -1,0 +1,115 @@
+//! What SGATE's business areas share: balances per currency, money in SGATE's two-decimal form,
+//! paging and list filters, the bank directory, and callbacks (sensitive members encrypted
+//! with the merchant public key, queued in the outbox).
+
+use serde_json::{json, Value};
+
+use crate::money::Decimal2;
+use crate::sandbox::base::gateway::Gateway;
+use crate::sandbox::base::http::{Fail, HErr};
+use crate::sandbox::base::json::{i, opt_s, s};
+use crate::sandbox::base::shared::Shared;
+use crate::sandbox::base::spec_data::documented_data;
+use crate::sandbox::base::store::{StoreError, Tx};
+use crate::sandbox::scheduler::outbox::enqueue;
+use crate::sandbox::wire::sgate::sensitive::encrypt_callback;
+
+/// The gateway of this module.
+pub const GW: Gateway = Gateway::Sgate;
+
+/// Balances each currency starts with, in minor units (1,000,000.00).
+pub const INITIAL_BALANCE: i64 = 100_000_000;
+
+/// The currencies SGATE pays out in.
+pub const CURRENCIES: &[&str] = &["SAR", "KWD", "AED"];
+
+/// Payout fee: 5 % of the amount, rounded half up (the docs' 18.75 → 0.94).
+pub const FEE_PERCENT: i64 = 5;
+
+pub fn fail(code: i64, detail: impl AsRef<str>) -> HErr {
+    HErr::Fail(Fail::new(GW, code, detail))
+}
+
+pub fn currency_balance(tx: &Tx<'_>, currency: &str) -> Result<i64, StoreError> {
+    Ok(tx
+        .get("sg_balance", currency)?
+        .map(|v| i(&v, "amount"))
+        .unwrap_or(INITIAL_BALANCE))
+}
+
+/// Sets the balance of one currency (admin API).
+pub fn set_currency_balance(tx: &mut Tx<'_>, currency: &str, amount: i64) {
+    tx.put("sg_balance", currency, json!({ "amount": amount }));
+}
+
+pub fn add_currency_balance(tx: &mut Tx<'_>, currency: &str, delta: i64) -> Result<(), StoreError> {
+    let now = currency_balance(tx, currency)?;
+    set_currency_balance(tx, currency, now.saturating_add(delta));
+    Ok(())
+}
+
+pub fn money(minor: i64) -> Value {
+    serde_json::to_value(Decimal2::from_minor_units(minor)).unwrap_or(Value::Null)
+}
+
+pub fn minor_of(v: &Value) -> Option<i64> {
+    serde_json::from_value::<Decimal2>(v.clone())
+        .ok()
+        .map(Decimal2::minor_units)
+}
+
+pub fn page(items: &mut Vec<Value>, q: &Value) -> Vec<Value> {
+    let size =
+        usize::try_from(q.get("pagesize").and_then(Value::as_i64).unwrap_or(20)).unwrap_or(20);
+    let no = usize::try_from(q.get("pageno").and_then(Value::as_i64).unwrap_or(1)).unwrap_or(1);
+    let start = no.saturating_sub(1).saturating_mul(size);
+    items.drain(..).skip(start).take(size).collect()
+}
+
+/// The `status`, `starttime` and `endtime` filters the customer and order lists share.
+pub fn status_and_time_match(row: &Value, q: &Value) -> bool {
+    let wanted = |key: &str| q.get(key).and_then(Value::as_i64);
+    wanted("status").is_none_or(|st| i(row, "status") == st)
+        && wanted("starttime").is_none_or(|t| i(row, "created_at") >= t)
+        && wanted("endtime").is_none_or(|t| i(row, "created_at") <= t)
+}
+
+fn callback_url(tx: &Tx<'_>) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .get("meta", "settings")?
+        .and_then(|v| opt_s(&v, "sgate_callback_url").map(str::to_string)))
+}
+
+/// Queues an SGATE callback `event` with `data` (encrypted by the marks of `schema`) to the
+/// configured callback URL; none when no URL is set.
+pub fn callback(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    event: &str,
+    schema: &str,
+    data: Value,
+    bad: bool,
+) -> Result<(), StoreError> {
+    let Some(url) = callback_url(tx)? else {
+        return Ok(());
+    };
+    let mut payload =
+        json!({ "event": event, "data": data, "time": shared.now_ms().div_euclid(1000) });
+    encrypt_callback(shared, schema, &mut payload).map_err(StoreError)?;
+    enqueue(tx, shared, GW, event, &url, &payload, bad)?;
+    Ok(())
+}
+
+/// The bank list of the spec's documented example (the sandbox's bank directory).
+pub fn banks() -> Vec<Value> {
+    documented_data(crate::sgate::spec(), "GET", "/openApi/v1/payee/banks")
+        .and_then(|data| data.as_array().cloned())
+        .unwrap_or_default()
+}
+
+pub fn bank_name(code: &str) -> Option<String> {
+    banks()
+        .into_iter()
+        .find(|b| s(b, "bankcode") == code)
+        .map(|b| s(&b, "bankname").to_string())
+}

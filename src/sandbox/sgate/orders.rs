@@ -1,0 +1,277 @@
+//! Payment orders: standard (approved customer) and rapid (customer made on the way), the
+//! balance held, test accounts' fixed results, lists and details, and how an order ends with
+//! `SALARY_STATUS_CHANGE`.
+
+use serde_json::{json, Map, Value};
+
+use super::accounts::{bank_test, stc_test};
+use super::common::*;
+use super::customers::{custom_info, find_customer, put_customer};
+use crate::sandbox::base::clock::{plus_seconds, riyadh_time};
+use crate::sandbox::base::http::{HErr, HResult};
+use crate::sandbox::base::ids::{next_seq, random_token};
+use crate::sandbox::base::json::{i, opt_s, s, set};
+use crate::sandbox::base::rules::{decide, OutcomeRule};
+use crate::sandbox::base::shared::Shared;
+use crate::sandbox::base::store::{StoreError, Tx};
+use crate::sandbox::scheduler::jobs::{schedule_outcome, End, Job};
+
+const ORDER_FIELDS: &[&str] = &[
+    "ticketid",
+    "key",
+    "customid",
+    "mercustomid",
+    "payeeuid",
+    "trantype",
+    "currency",
+    "paymentmethod",
+    "amount",
+    "realamount",
+    "fee",
+    "feeconfigid",
+    "status",
+    "statusdesc",
+    "confirmtime",
+    "custominfo",
+    "created_at",
+    "updated_at",
+];
+
+pub fn order_view(o: &Value) -> Value {
+    let mut out = Map::new();
+    for field in ORDER_FIELDS {
+        if let Some(v) = o.get(*field) {
+            out.insert((*field).to_string(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+pub fn find_order(tx: &Tx<'_>, q: &Value) -> Result<Value, HErr> {
+    let by_ticket = match opt_s(q, "ticketid") {
+        Some(t) => tx.get("sg_order", t)?,
+        None => None,
+    };
+    let found = match (by_ticket, opt_s(q, "payeeuid")) {
+        (Some(o), _) => Some(o),
+        (None, Some(uid)) => match tx.get("sg_order_uid", uid)? {
+            Some(link) => tx.get("sg_order", s(&link, "ticketid"))?,
+            None => None,
+        },
+        _ => None,
+    };
+    found.ok_or_else(|| fail(1101, "no such payment order"))
+}
+
+/// A payment order's ticketid by ticketid or payeeuid (admin API).
+pub fn order_id(tx: &Tx<'_>, id: &str) -> Result<Option<String>, StoreError> {
+    if tx.get("sg_order", id)?.is_some() {
+        return Ok(Some(id.to_string()));
+    }
+    Ok(tx
+        .get("sg_order_uid", id)?
+        .map(|l| s(&l, "ticketid").to_string()))
+}
+
+pub fn order_create(
+    shared: &Shared,
+    tx: &mut Tx<'_>,
+    b: &Value,
+    now: i64,
+    trantype: &str,
+) -> HResult {
+    let c = find_customer(tx, b)?;
+    if i(&c, "status") != 1 {
+        return Err(fail(1300, "the customer is not approved (status 1)"));
+    }
+    create_order(shared, tx, b, &c, now, trantype)
+}
+
+pub fn create_order(
+    shared: &Shared,
+    tx: &mut Tx<'_>,
+    b: &Value,
+    c: &Value,
+    now: i64,
+    trantype: &str,
+) -> HResult {
+    let uid = s(b, "payeeuid");
+    if tx.get("sg_order_uid", uid)?.is_some() {
+        return Err(fail(1401, uid));
+    }
+    let amount = b
+        .get("amount")
+        .and_then(minor_of)
+        .ok_or_else(|| fail(1103, "amount"))?;
+    if amount <= 0 {
+        return Err(fail(1404, ""));
+    }
+    let currency = s(b, "currency");
+    let method = s(b, "paymentmethod");
+    let has_account = match method {
+        "STCPay" => opt_s(c, "stcaccount").is_some(),
+        _ => opt_s(c, "cardno").is_some() || opt_s(c, "ibanaccount").is_some(),
+    };
+    if !has_account {
+        return Err(fail(
+            1403,
+            format!("the customer has no account for {method}"),
+        ));
+    }
+    if matches!(currency, "KWD" | "AED")
+        && opt_s(c, "address").is_none()
+        && opt_s(c, "swiftcode").is_none()
+    {
+        return Err(fail(
+            1103,
+            "KWD and AED payouts need the customer's address or swiftcode",
+        ));
+    }
+    if amount > currency_balance(tx, currency)? {
+        return Err(fail(1402, ""));
+    }
+    add_currency_balance(tx, currency, -amount)?;
+    // i128: no amount can overflow the fee arithmetic.
+    let fee = i64::try_from((i128::from(amount) * i128::from(FEE_PERCENT) + 50) / 100).unwrap_or(0);
+    let n = next_seq(tx, "order")?;
+    let ticketid = format!("{:x}", 0x17000 + n);
+    let stamp = chrono::DateTime::from_timestamp_millis(plus_seconds(now, 3 * 3600))
+        .map(|t| t.format("%Y%m%d%H%M%S").to_string())
+        .unwrap_or_default();
+    let order = json!({
+        "ticketid": ticketid,
+        "key": format!("M4T{}{stamp}", random_token(4).to_uppercase()),
+        "customid": c["customid"], "mercustomid": c["mercustomid"], "payeeuid": uid,
+        "trantype": trantype, "currency": currency, "paymentmethod": method,
+        "amount": money(amount), "realamount": money(amount - fee), "fee": money(fee),
+        "feeconfigid": 1, "status": 0, "statusdesc": riyadh_time(now), "confirmtime": 0,
+        "custominfo": custom_info(c),
+        "created_at": now.div_euclid(1000), "updated_at": now.div_euclid(1000),
+        "amount_minor": amount,
+    });
+    tx.put("sg_order", &ticketid, order.clone());
+    tx.put("sg_order_uid", uid, json!({ "ticketid": ticketid }));
+    let test = match method {
+        "STCPay" => stc_test(c),
+        _ => bank_test(c),
+    };
+    let rule = match test {
+        Some((_, transferred)) => OutcomeRule {
+            outcome: if transferred { "completed" } else { "failed" }.into(),
+            ..Default::default()
+        },
+        None => decide(tx, GW, "payment_order", amount)?,
+    };
+    schedule_outcome(tx, shared, &rule, false, |end| Job::SgatePaymentOrder {
+        ticketid,
+        end,
+    })?;
+    Ok(order_view(&order))
+}
+
+pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
+    let mer = s(b, "mercustomid");
+    let existing = match tx.get("sg_customer_mer", mer)? {
+        Some(link) => tx.get("sg_customer", s(&link, "customid"))?,
+        None => None,
+    };
+    let mut c = match existing {
+        Some(c) => c,
+        None => {
+            let n = next_seq(tx, "customer")?;
+            json!({
+                "customid": format!("{:x}", 0x12000 + n), "mercustomid": mer, "name_e": "", "name_a": "",
+                "address": "", "identity": "", "identitypic": "", "signpic": "", "bankname": "",
+                "bankcode": "", "cardno": "", "ibanaccount": "", "swiftcode": "", "stcaccount": "",
+                "status": 1, "statusdesc": "Customers create through quick payment",
+                "autoapproval": 0, "otpappname": "Sandbox Merchant",
+                "demand_perfection": ["identitypic"],
+                "created_at": now.div_euclid(1000), "stcverified": false,
+            })
+        }
+    };
+    for field in [
+        "name_e",
+        "name_a",
+        "bankcode",
+        "cardno",
+        "ibanaccount",
+        "stcaccount",
+        "address",
+        "swiftcode",
+    ] {
+        if let Some(v) = opt_s(b, field) {
+            set(&mut c, json!({ field: v }));
+        }
+    }
+    if let Some(code) = opt_s(b, "bankcode") {
+        let name =
+            bank_name(code).ok_or_else(|| fail(1304, format!("unknown bank code {code}")))?;
+        set(&mut c, json!({ "bankname": name }));
+    }
+    set(
+        &mut c,
+        json!({ "status": 1, "updated_at": now.div_euclid(1000) }),
+    );
+    put_customer(tx, &c);
+    create_order(shared, tx, b, &c, now, "rapid")
+}
+
+pub fn order_list(tx: &Tx<'_>, q: &Value) -> HResult {
+    let ids: Option<Vec<String>> =
+        opt_s(q, "customids").map(|t| t.split(',').map(|x| x.trim().to_string()).collect());
+    let mut out: Vec<Value> = tx
+        .list("sg_order")?
+        .into_iter()
+        .map(|(_, o)| o)
+        .filter(|o| {
+            ids.as_ref()
+                .is_none_or(|m| m.iter().any(|x| x == s(o, "customid")))
+        })
+        .filter(|o| {
+            ["payeeuid", "ticketid"]
+                .iter()
+                .all(|k| opt_s(q, k).is_none_or(|v| s(o, k) == v))
+        })
+        .filter(|o| status_and_time_match(o, q))
+        .map(|o| order_view(&o))
+        .collect();
+    Ok(Value::Array(page(&mut out, q)))
+}
+
+/// Ends a pending payment order: `completed` (1 Transferred) or `failed` (2 Error, money back);
+/// sends `SALARY_STATUS_CHANGE`.
+pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, ticketid: &str, end: &End) -> HResult {
+    let Some(mut o) = tx.get("sg_order", ticketid)? else {
+        return Err(HErr::admin(404, format!("no payment order {ticketid}")));
+    };
+    if !matches!(i(&o, "status"), 0 | 3 | 4) {
+        return Err(HErr::admin(409, "payment order is final already"));
+    }
+    let now = shared.now_ms();
+    let completed = end.completed();
+    set(
+        &mut o,
+        json!({
+            "status": if completed { 1 } else { 2 },
+            "statusdesc": riyadh_time(now),
+            "confirmtime": if completed { now.div_euclid(1000) } else { 0 },
+            "updated_at": now.div_euclid(1000),
+        }),
+    );
+    if !completed {
+        let amount = i(&o, "amount_minor");
+        let currency = s(&o, "currency").to_string();
+        add_currency_balance(tx, &currency, amount)?;
+    }
+    tx.put("sg_order", ticketid, o.clone());
+    callback(
+        tx,
+        shared,
+        "SALARY_STATUS_CHANGE",
+        "SalaryStatusChangeCallback",
+        order_view(&o),
+        end.bad_signature,
+    )?;
+    Ok(order_view(&o))
+}

@@ -1,0 +1,208 @@
+//! BluePay and BluePay JT on the wire: the `{appId, param, sign}` envelope checked as the
+//! gateway checks it (app id, signature over `param`, the operation's schema, the timestamp),
+//! faults applied, and the `{code, message, data}` answer written and logged. What the
+//! operation does is the business layer's (`sandbox::bluepay`).
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use crate::sandbox::base::faults::{self, Fault};
+use crate::sandbox::base::gateway::Gateway;
+use crate::sandbox::base::http::{json_response, not_found, Answer, Fail, HErr, HResult};
+use crate::sandbox::base::log::LoggedRequest;
+use crate::sandbox::base::shared::Shared;
+
+/// A request that passed the envelope's checks.
+pub struct Opened {
+    /// The operation of the spec it calls.
+    pub op: &'static crate::spec::Operation,
+    /// The param, parsed.
+    pub param: Value,
+    /// Its log entry, written when it is answered.
+    pub log: LoggedRequest,
+    /// A fault asks that the notifications it triggers be signed wrongly.
+    pub bad_signature: bool,
+}
+
+/// Checks one request to an envelope gateway. `Err` is the answer already (a refusal, a fault,
+/// or a 404 for a path no operation has).
+pub async fn open(
+    shared: &Shared,
+    gw: Gateway,
+    method: &Method,
+    rest: &str,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Opened, Answer> {
+    let Some(op) = gw
+        .operations()
+        .iter()
+        .find(|o| o.method == method.as_str() && o.path == rest)
+    else {
+        return Err(not_found(path_and_query).into());
+    };
+    let mut log = LoggedRequest::new(gw, method.as_str(), path_and_query, headers, body);
+    log.operation = op.id.to_string();
+    let param = match authenticate(shared, gw, body, &mut log) {
+        Ok(param) => param,
+        Err(fail) => return Err(refuse(shared, log, fail)),
+    };
+    let fault = shared
+        .with_tx(|tx| faults::take(tx, gw, op.id))
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "faults unreadable");
+            None
+        });
+    if let Some(fault) = &fault {
+        log.fault = Some(fault.describe());
+        if let Some(answer) = apply_fault(shared, gw, fault, &mut log).await {
+            return Err(answer);
+        }
+    }
+    let schema = op.body_schema.unwrap_or_default();
+    if let Err(e) = gw.spec().validate(schema, &param) {
+        return Err(refuse(shared, log, Fail::new(gw, 21002, e.to_string())));
+    }
+    if let Err(fail) = check_timestamp(shared, gw, schema, &param) {
+        return Err(refuse(shared, log, fail));
+    }
+    Ok(Opened {
+        op,
+        param,
+        log,
+        bad_signature: fault.is_some_and(|f| f.bad_signature.is_some()),
+    })
+}
+
+/// The answer to an opened request: the operation's data with code 10000, or its failure;
+/// logged.
+pub fn answer(shared: &Shared, mut log: LoggedRequest, result: HResult) -> Answer {
+    let (code, message, data) = match result {
+        Ok(data) => (crate::envelope::SUCCESS_CODE, "Success".to_string(), data),
+        Err(HErr::Fail(f)) => (f.code, f.message, Value::Null),
+        Err(HErr::Store(e)) => {
+            let f = Fail::internal(log.gateway, &e);
+            (f.code, f.message, Value::Null)
+        }
+    };
+    log.code = code;
+    log.message.clone_from(&message);
+    shared.log_request(log);
+    envelope_reply(code, &message, data).into()
+}
+
+fn refuse(shared: &Shared, log: LoggedRequest, fail: Fail) -> Answer {
+    answer(shared, log, Err(HErr::Fail(fail)))
+}
+
+fn envelope_reply(code: i64, message: &str, data: Value) -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({ "code": code, "message": message, "data": data }),
+    )
+}
+
+/// `appId`, signature over `param`, `param` as a JSON object.
+fn authenticate(
+    shared: &Shared,
+    gw: Gateway,
+    body: &[u8],
+    log: &mut LoggedRequest,
+) -> Result<Value, Fail> {
+    let envelope: Map<String, Value> = serde_json::from_slice(body)
+        .map_err(|_| Fail::new(gw, 21002, "body is not a JSON object"))?;
+    let app_id = envelope
+        .get("appId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Fail::new(gw, 21003, "appId is missing"))?;
+    if app_id != shared.app_id(gw) {
+        return Err(Fail::new(gw, 21003, "unknown appId"));
+    }
+    let text = envelope
+        .get("param")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Fail::new(gw, 21002, "param must be a JSON string"))?;
+    log.keep_param(text);
+    let sign = envelope
+        .get("sign")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Fail::new(gw, 21001, "sign is missing"))?;
+    let key = shared.keys.bluepay_merchant.public_key();
+    crate::envelope::sign::verify(&key, shared.settings.envelope_hash, text.as_bytes(), sign)
+        .map_err(|e| Fail::new(gw, 21001, e.to_string()))?;
+    log.signature_ok = true;
+    let param: Value =
+        serde_json::from_str(text).map_err(|_| Fail::new(gw, 21002, "param is not JSON"))?;
+    if !param.is_object() {
+        return Err(Fail::new(gw, 21002, "param is not a JSON object"));
+    }
+    Ok(param)
+}
+
+async fn apply_fault(
+    shared: &Shared,
+    gw: Gateway,
+    fault: &Fault,
+    log: &mut LoggedRequest,
+) -> Option<Answer> {
+    if let Some(answer) = faults::transport_fault(shared, fault, log).await {
+        return Some(answer);
+    }
+    if fault.malformed_json {
+        shared.log_request(log.clone());
+        let mut response = json_response(StatusCode::OK, &Value::Null);
+        *response.body_mut() = axum::body::Body::from("{\"code\":10000,\"message\":\"Succ");
+        return Some(response.into());
+    }
+    if let Some(code) = fault.error_code {
+        let message = fault
+            .error_message
+            .clone()
+            .unwrap_or_else(|| gw.message(code).to_string());
+        log.code = code;
+        log.message.clone_from(&message);
+        shared.log_request(log.clone());
+        return Some(envelope_reply(code, &message, Value::Null).into());
+    }
+    if let Some(body) = &fault.body {
+        log.code = body.get("code").and_then(Value::as_i64).unwrap_or(0);
+        shared.log_request(log.clone());
+        return Some(json_response(StatusCode::OK, body).into());
+    }
+    None
+}
+
+/// 21008 when the schema has a timestamp and the param lacks a usable one; 21009 when it is
+/// outside the window. Seconds and milliseconds are both accepted (the docs use both).
+fn check_timestamp(shared: &Shared, gw: Gateway, schema: &str, param: &Value) -> Result<(), Fail> {
+    if !gw.spec().has_property(schema, "timestamp") {
+        return Ok(());
+    }
+    let ts = match param.get("timestamp") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(t)) => t.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|t| *t > 0)
+    .ok_or_else(|| Fail::new(gw, 21008, "timestamp is missing"))?;
+    let ms = if ts < 100_000_000_000 {
+        ts.saturating_mul(1000)
+    } else {
+        ts
+    };
+    if let Some(window) = shared.settings.timestamp_window {
+        // abs_diff: an extreme sandbox clock (admin API) must not overflow.
+        let window = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
+        if shared.now_ms().abs_diff(ms) > window {
+            return Err(Fail::new(
+                gw,
+                21009,
+                "timestamp outside the accepted window",
+            ));
+        }
+    }
+    Ok(())
+}
