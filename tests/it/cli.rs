@@ -1789,6 +1789,11 @@ impl Drop for Running {
 
 /// Starts `paybind sandbox` with `args` and reads the JSON line it prints when ready.
 fn start_sandbox(args: &[&str]) -> (Running, Value) {
+    start_sandbox_env(args, &[])
+}
+
+/// [`start_sandbox`] with environment variables added.
+fn start_sandbox_env(args: &[&str], env: &[(&str, &Path)]) -> (Running, Value) {
     use std::io::BufRead as _;
     let mut command = Command::new(BIN);
     command.arg("sandbox").args(args);
@@ -1797,6 +1802,7 @@ fn start_sandbox(args: &[&str]) -> (Running, Value) {
             command.env_remove(name);
         }
     }
+    command.envs(env.iter().copied());
     let mut child = Running(
         command
             .stdin(Stdio::null())
@@ -1824,7 +1830,13 @@ fn start_sandbox(args: &[&str]) -> (Running, Value) {
 /// The fixture keys under the names the sandbox reads (so no key is generated).
 fn sandbox_keys_dir(dir: &Path) -> PathBuf {
     let keys = dir.join("keys");
-    std::fs::create_dir_all(&keys).unwrap();
+    copy_fixture_keys(&keys);
+    keys
+}
+
+/// The fixture keys copied into `keys` under the sandbox's file names.
+fn copy_fixture_keys(keys: &Path) {
+    std::fs::create_dir_all(keys).unwrap();
     for (role, fixture_name) in [
         ("bluepay-merchant", "merchant-2048.pem"),
         ("bluepay-gateway", "gateway-2048.pem"),
@@ -1837,7 +1849,6 @@ fn sandbox_keys_dir(dir: &Path) -> PathBuf {
         )
         .unwrap();
     }
-    keys
 }
 
 fn env_of(description: &Value) -> Vec<(&'static str, String)> {
@@ -1852,6 +1863,8 @@ fn env_of(description: &Value) -> Vec<(&'static str, String)> {
         "PAYBIND_SGATE_API_KEY",
         "PAYBIND_SGATE_PRIVATE_KEY_FILE",
         "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
+        "PAYBIND_SANDBOX_ADMIN_URL",
+        "PAYBIND_SANDBOX_ADMIN_TOKEN",
     ];
     let env = description["env"].as_object().expect("env");
     assert_eq!(env.len(), NAMES.len(), "{env:?}");
@@ -1968,4 +1981,32 @@ fn sandbox_keeps_its_state_in_the_data_file() {
     // --data and --memory exclude each other.
     let out = run(&["sandbox", "--memory", "--data", s(&data)], &[], None);
     assert_eq!(code(&out), 2);
+}
+
+#[tokio::test]
+async fn sandbox_memory_reuses_cached_keys_and_prints_the_admin_token() {
+    // `--memory` without `--keys-dir`: the keys of the per-user cache (fixtures here, so no key
+    // is generated), printed as files `paybind call` can use.
+    let cache = tempfile::tempdir().unwrap();
+    let keys = cache.path().join("paybind").join("sandbox-keys-2048");
+    copy_fixture_keys(&keys);
+    let (_sandbox, description) =
+        start_sandbox_env(&["--memory"], &[("XDG_CACHE_HOME", cache.path())]);
+    let env = env_of(&description);
+    let var = |name: &str| env.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    let key_file = var("PAYBIND_BLUEPAY_PRIVATE_KEY_FILE");
+    assert!(Path::new(&key_file).starts_with(&keys), "{key_file}");
+    assert!(description.get("note").is_none(), "{description}");
+    assert_ok(&run(&["call", "bluepay", "balance_inquiry"], &env, None));
+
+    // The admin API answers with the printed token only.
+    let token = var("PAYBIND_SANDBOX_ADMIN_TOKEN");
+    assert_eq!(description["admin_token"], token.as_str());
+    let clock = format!("{}/clock", var("PAYBIND_SANDBOX_ADMIN_URL"));
+    let http = reqwest::Client::new();
+    let status = |request: reqwest::RequestBuilder| async move {
+        request.send().await.expect("an answer").status().as_u16()
+    };
+    assert_eq!(status(http.get(&clock)).await, 401);
+    assert_eq!(status(http.get(&clock).bearer_auth(&token)).await, 200);
 }
