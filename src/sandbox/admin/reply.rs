@@ -10,13 +10,13 @@ use crate::sandbox::base::http::{json_response, HErr, HResult};
 use crate::sandbox::base::shared::Shared;
 use crate::sandbox::base::store::StoreError;
 
-/// A refused admin call: the response that says why.
+/// A refused admin call: the response that says why (boxed: it travels in `Err`).
 #[derive(Debug)]
-pub struct Refusal(Response);
+pub struct Refusal(Box<Response>);
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        self.0
+        *self.0
     }
 }
 
@@ -37,10 +37,10 @@ impl From<HErr> for Refusal {
                     .and_then(|c| StatusCode::from_u16(c).ok())
                     .filter(|s| s.is_client_error())
                     .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-                Refusal(json_response(
+                Refusal(Box::new(json_response(
                     status,
                     &json!({ "error": f.message, "code": f.code }),
-                ))
+                )))
             }
         }
     }
@@ -56,7 +56,10 @@ pub fn ok(value: Value) -> Reply {
 
 /// A refusal with `status` and a message.
 pub fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
-    Refusal(json_response(status, &json!({ "error": message.into() })))
+    Refusal(Box::new(json_response(
+        status,
+        &json!({ "error": message.into() }),
+    )))
 }
 
 /// The answer to an action that may have changed state: the worker is woken to act on it.
