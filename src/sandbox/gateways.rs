@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::base::gateway::Gateway;
-use super::base::http::{not_found, Answer, DropSignal};
+use super::base::http::{not_found, Answer, Call, DropSignal};
 use super::base::shared::Shared;
 use super::wire;
 use super::{bluepay, sgate};
@@ -38,7 +38,14 @@ pub async fn by_prefix(
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| path.to_string());
-    let answer = serve(&shared, gw, &method, &rest, &path_and_query, &headers, body).await;
+    let call = Call {
+        method: &method,
+        rest: &rest,
+        path_and_query: &path_and_query,
+        headers: &headers,
+        body,
+    };
+    let answer = serve(&shared, gw, &call).await;
     match answer {
         Answer::Response(response) => response,
         Answer::Drop => {
@@ -50,36 +57,17 @@ pub async fn by_prefix(
     }
 }
 
-/// One request to gateway `gw`: `rest` is the operation's path, `path_and_query` what the
-/// client sent (SGATE signs it).
-async fn serve(
-    shared: &Shared,
-    gw: Gateway,
-    method: &Method,
-    rest: &str,
-    path_and_query: &str,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Answer {
+/// One call to gateway `gw`.
+async fn serve(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Answer {
     if gw == Gateway::Sgate {
-        return serve_sgate(shared, method, rest, path_and_query, headers, body).await;
+        return serve_sgate(shared, call).await;
     }
-    if method == Method::GET {
-        if let Some(file) = rest.strip_prefix("/files/") {
+    if call.method == Method::GET {
+        if let Some(file) = call.rest.strip_prefix("/files/") {
             return bluepay::settlement::serve_file(shared, gw, file).into();
         }
     }
-    let opened = match wire::envelope::open(
-        shared,
-        gw,
-        method,
-        rest,
-        path_and_query,
-        headers,
-        &body,
-    )
-    .await
-    {
+    let opened = match wire::envelope::open(shared, gw, call).await {
         Ok(opened) => opened,
         Err(answer) => return answer,
     };
@@ -94,15 +82,8 @@ async fn serve(
     wire::envelope::answer(shared, opened.log, result)
 }
 
-async fn serve_sgate(
-    shared: &Shared,
-    method: &Method,
-    rest: &str,
-    url: &str,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let opened = match wire::sgate::open(shared, method, rest, url, headers, body).await {
+async fn serve_sgate(shared: &Shared, call: &Call<'_>) -> Answer {
+    let opened = match wire::sgate::open(shared, call).await {
         Ok(opened) => opened,
         Err(answer) => return answer,
     };

@@ -88,9 +88,8 @@ mod server;
 mod sgate;
 mod wire;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -101,88 +100,17 @@ pub use base::gateway::Gateway;
 pub use base::keys::{KeyFile, SandboxKeys};
 pub use base::log::LoggedRequest;
 pub use base::rules::OutcomeRule;
-pub use base::settings::NotifyPolicy;
+pub use base::settings::{NotifyPolicy, SandboxConfig, Storage};
 pub use base::store;
 pub use base::store::{SqliteStore, StateStore, StoreError};
 pub use config_file::config_file_schema;
 
-use crate::envelope::HashAlgorithm;
 use base::error::io;
 use base::ids::random_token;
 use base::keys::keys_from_dir;
-use base::settings::Settings;
 use base::shared::Shared;
 use config_file::{apply_config_file, read_config_file};
 use scheduler::worker::worker;
-
-/// Where the sandbox keeps its state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Storage {
-    /// An SQLite database file (created when missing); a restart loses nothing.
-    File(PathBuf),
-    /// An in-memory SQLite database, gone when the sandbox stops (tests).
-    Memory,
-}
-
-/// Everything [`Sandbox::start`] needs. `Default` is a file-backed sandbox in
-/// `./.paybind-sandbox/` on an ephemeral port.
-#[derive(Debug, Clone)]
-pub struct SandboxConfig {
-    /// TCP port on 127.0.0.1; 0 picks a free one.
-    pub port: u16,
-    /// Where the state lives.
-    pub storage: Storage,
-    /// Directory of the key files: read when present, generated and written when missing. When
-    /// `None`: `keys/` beside the database file, or in memory only for [`Storage::Memory`].
-    pub keys_dir: Option<PathBuf>,
-    /// Keys given directly (tests); they take precedence over `keys_dir`.
-    pub keys: Option<SandboxKeys>,
-    /// Size of generated keys (2048 or 4096).
-    pub key_bits: usize,
-    /// JSON config file with faults, rules, settings and channels (see the module docs).
-    pub config_file: Option<PathBuf>,
-    /// The BluePay app id the sandbox accepts.
-    pub bluepay_app_id: String,
-    /// The BluePay JT app id the sandbox accepts.
-    pub bluepay_jt_app_id: String,
-    /// The SGATE API KEY the sandbox accepts.
-    pub sgate_api_key: String,
-    /// Accepted distance between a request's timestamp and the sandbox clock (`None`: any).
-    pub timestamp_window: Option<Duration>,
-    /// Delay before automatic outcomes (payouts completing, test accounts being reviewed).
-    pub auto_delay: Duration,
-    /// Notification delivery: attempts and backoff.
-    pub notify: NotifyPolicy,
-    /// Deliver notifications to URLs that are not loopback (off: such notifications are
-    /// recorded as undeliverable).
-    pub allow_external_notify: bool,
-    /// Signature hash of the envelope gateways (requests verified, notifications signed).
-    pub envelope_hash: HashAlgorithm,
-    /// The admin API's token (`None`: a random one for this run).
-    pub admin_token: Option<String>,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        Self {
-            port: 0,
-            storage: Storage::File(PathBuf::from(".paybind-sandbox/state.db")),
-            keys_dir: None,
-            keys: None,
-            key_bits: 2048,
-            config_file: None,
-            bluepay_app_id: "5a4db0c1e2f34b6a8c9d0e1f2a3b4c5d".into(),
-            bluepay_jt_app_id: "3d717fb236534ef0a63f7c44c25260c6".into(),
-            sgate_api_key: "sandbox-sgate-api-key".into(),
-            timestamp_window: Some(Duration::from_secs(300)),
-            auto_delay: Duration::from_secs(1),
-            notify: NotifyPolicy::default(),
-            allow_external_notify: false,
-            envelope_hash: HashAlgorithm::Sha256,
-            admin_token: None,
-        }
-    }
-}
 
 /// A running sandbox. Stops when dropped.
 pub struct Sandbox {
@@ -233,22 +161,8 @@ impl Sandbox {
             .local_addr()
             .map_err(io("cannot read the listening address"))?;
         let base_url = format!("http://{addr}");
-        let admin_token = config
-            .admin_token
-            .clone()
-            .unwrap_or_else(|| random_token(32));
-        let settings = Settings {
-            bluepay_app_id: config.bluepay_app_id.clone(),
-            bluepay_jt_app_id: config.bluepay_jt_app_id.clone(),
-            sgate_api_key: config.sgate_api_key.clone(),
-            timestamp_window: config.timestamp_window,
-            auto_delay: config.auto_delay,
-            notify: config.notify.clone(),
-            allow_external_notify: config.allow_external_notify,
-            envelope_hash: config.envelope_hash,
-            admin_token: admin_token.clone(),
-        };
-        let shared = Shared::new(settings, store, keys, base_url.clone())?;
+        let admin_token = random_token(32);
+        let shared = Shared::new(config, admin_token.clone(), store, keys, base_url.clone())?;
         if let Some(file_config) = file_config {
             apply_config_file(&shared, file_config)?;
         }
@@ -304,7 +218,7 @@ impl Sandbox {
     /// The admin API's token for this run (send it as `Authorization: Bearer <token>`;
     /// [`Sandbox::admin`] does).
     pub fn admin_token(&self) -> &str {
-        &self.shared.settings.admin_token
+        &self.shared.admin_token
     }
 
     /// The keys in use.

@@ -58,7 +58,7 @@ pub async fn admin_only(
     next: Next,
 ) -> Response {
     let headers = request.headers();
-    if !has_token(headers, &shared.settings.admin_token) {
+    if !has_token(headers, &shared.admin_token) {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "the admin API needs the token the sandbox printed at start (Authorization: Bearer ...)",

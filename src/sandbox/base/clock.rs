@@ -46,31 +46,39 @@ pub fn plus_seconds(ms: i64, seconds: i64) -> i64 {
     ms.saturating_add(seconds.saturating_mul(1000))
 }
 
+/// Thailand: UTC+7 (BluePay's times).
+const BANGKOK: i32 = 7;
+/// Riyadh: UTC+3 (SGATE's times).
+const RIYADH: i32 = 3;
+
 fn at_offset(ms: i64, hours: i32) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     let zone = chrono::FixedOffset::east_opt(hours * 3600)?;
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
 }
 
-/// BluePay time text: `yyyy-MM-dd HH:mm:ss` in Thailand (UTC+7).
-pub fn bkk_time(ms: i64) -> String {
-    at_offset(ms, 7)
+/// `yyyy-MM-dd HH:mm:ss` at UTC+`hours` (empty beyond chrono's range).
+fn local_text(ms: i64, hours: i32) -> String {
+    at_offset(ms, hours)
         .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
+}
+
+/// BluePay time text: `yyyy-MM-dd HH:mm:ss` in Thailand.
+pub fn bkk_time(ms: i64) -> String {
+    local_text(ms, BANGKOK)
 }
 
 /// The Thai calendar date of an instant.
 pub fn bkk_date(ms: i64) -> Option<chrono::NaiveDate> {
-    at_offset(ms, 7).map(|t| t.date_naive())
+    at_offset(ms, BANGKOK).map(|t| t.date_naive())
 }
 
-/// SGATE time text: `yyyy-MM-dd HH:mm:ss` in Riyadh (UTC+3).
+/// SGATE time text: `yyyy-MM-dd HH:mm:ss` in Riyadh.
 pub fn riyadh_time(ms: i64) -> String {
-    at_offset(ms, 3)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_default()
+    local_text(ms, RIYADH)
 }
 
 /// The Riyadh calendar date of an instant.
 pub fn riyadh_date(ms: i64) -> Option<chrono::NaiveDate> {
-    at_offset(ms, 3).map(|t| t.date_naive())
+    at_offset(ms, RIYADH).map(|t| t.date_naive())
 }

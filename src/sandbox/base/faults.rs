@@ -147,6 +147,24 @@ pub fn take(
     Ok(None)
 }
 
+/// The fault for a request to `operation`, noted in its log entry (a store failure is logged
+/// and means no fault).
+pub fn take_for(
+    shared: &Shared,
+    gateway: Gateway,
+    operation: &str,
+    log: &mut LoggedRequest,
+) -> Option<Fault> {
+    let fault = shared
+        .with_tx(|tx| take(tx, gateway, operation))
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "faults unreadable");
+            None
+        });
+    log.fault = fault.as_ref().map(Fault::describe);
+    fault
+}
+
 /// Whether a gateway and operation name a real operation (or `*`).
 pub fn valid_target(gateway: &str, operation: &str) -> bool {
     Gateway::from_name(gateway)

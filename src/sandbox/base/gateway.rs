@@ -1,39 +1,48 @@
-//! The three gateways the sandbox serves, and what each one's bundled spec says.
+//! The three gateways the sandbox simulates. Their ids (the path prefixes), specs and
+//! operations come from the crate's one table of gateways (`paybind::gateways`); this enum
+//! names the rows the sandbox has behaviour for.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The three gateways the sandbox serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A gateway the sandbox serves. Serialised as its id (`bluepay`, `bluepay-jt`, `sgate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Gateway {
     /// BluePay Open API.
-    #[serde(rename = "bluepay")]
     BluePay,
     /// BluePay JT Open API.
-    #[serde(rename = "bluepay-jt")]
     BluePayJt,
     /// SGATE Payout API.
-    #[serde(rename = "sgate")]
     Sgate,
 }
 
 impl Gateway {
-    /// The path prefix and name (`bluepay`, `bluepay-jt`, `sgate`).
-    pub fn name(self) -> &'static str {
+    /// Every gateway the sandbox serves.
+    pub const ALL: [Gateway; 3] = [Gateway::BluePay, Gateway::BluePayJt, Gateway::Sgate];
+
+    /// The library module of this gateway: the key of its row in the table.
+    fn module(self) -> &'static str {
         match self {
             Gateway::BluePay => "bluepay",
-            Gateway::BluePayJt => "bluepay-jt",
+            Gateway::BluePayJt => "bluepay_jt",
             Gateway::Sgate => "sgate",
         }
     }
 
-    /// The gateway of a path prefix.
+    /// This gateway's row of `paybind::gateways`.
+    pub fn row(self) -> Option<&'static crate::gateways::Gateway> {
+        crate::gateways::GATEWAYS
+            .iter()
+            .find(|g| g.module == self.module())
+    }
+
+    /// The id: path prefix and name (`bluepay`, `bluepay-jt`, `sgate`).
+    pub fn name(self) -> &'static str {
+        self.row().map_or("", |g| g.id)
+    }
+
+    /// The gateway of an id.
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "bluepay" => Some(Gateway::BluePay),
-            "bluepay-jt" => Some(Gateway::BluePayJt),
-            "sgate" => Some(Gateway::Sgate),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|g| g.name() == name)
     }
 
     /// The bundled spec of this gateway.
@@ -47,11 +56,7 @@ impl Gateway {
 
     /// The operations of this gateway's spec.
     pub fn operations(self) -> &'static [crate::spec::Operation] {
-        match self {
-            Gateway::BluePay => crate::bluepay::operations(),
-            Gateway::BluePayJt => crate::bluepay_jt::operations(),
-            Gateway::Sgate => crate::sgate::operations(),
-        }
+        self.row().map_or(&[], |g| g.operations())
     }
 
     /// The documented message of a result code of this gateway.
@@ -62,5 +67,35 @@ impl Gateway {
             Gateway::Sgate => crate::sgate::ResultCode::from_code(code).message(),
         };
         message.unwrap_or("Error")
+    }
+}
+
+impl Serialize for Gateway {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Gateway {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        Gateway::from_name(&id).ok_or_else(|| serde::de::Error::custom(format!("no gateway {id}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Gateway;
+
+    #[test]
+    fn every_gateway_has_its_row_and_its_prefix() {
+        let ids: Vec<&str> = Gateway::ALL.iter().map(|g| g.name()).collect();
+        assert_eq!(ids, ["bluepay", "bluepay-jt", "sgate"]);
+        for gw in Gateway::ALL {
+            assert_eq!(Gateway::from_name(gw.name()), Some(gw));
+            assert!(!gw.operations().is_empty(), "{gw:?}");
+            let json = serde_json::to_value(gw).unwrap();
+            assert_eq!(serde_json::from_value::<Gateway>(json).unwrap(), gw);
+        }
     }
 }

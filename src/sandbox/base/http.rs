@@ -29,6 +29,32 @@ impl From<Response> for Answer {
     }
 }
 
+/// One request to a gateway, as the front door hands it to the wire layer.
+pub struct Call<'a> {
+    /// The method.
+    pub method: &'a axum::http::Method,
+    /// The operation's path (after the gateway's prefix).
+    pub rest: &'a str,
+    /// The path and query exactly as received (SGATE signs it).
+    pub path_and_query: &'a str,
+    /// The headers.
+    pub headers: &'a axum::http::HeaderMap,
+    /// The body.
+    pub body: axum::body::Bytes,
+}
+
+impl Call<'_> {
+    /// The spec operation of `operations` this call's method and path name.
+    pub fn operation(
+        &self,
+        operations: &'static [crate::spec::Operation],
+    ) -> Option<&'static crate::spec::Operation> {
+        operations
+            .iter()
+            .find(|o| o.method == self.method.as_str() && o.path == self.rest)
+    }
+}
+
 /// Largest request body accepted (the SGATE upload allows 2048 KB files).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 

@@ -37,3 +37,8 @@ pub fn compact(v: Value) -> Value {
         other => other,
     }
 }
+
+/// A member, or `null` when absent.
+pub fn member(v: &Value, key: &str) -> Value {
+    v.get(key).cloned().unwrap_or(Value::Null)
+}

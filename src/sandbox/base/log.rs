@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::gateway::Gateway;
+use super::http::Call;
 
 /// Most requests kept.
 pub const LOG_ENTRIES: usize = 2000;
@@ -55,21 +56,16 @@ pub struct LoggedRequest {
 }
 
 impl LoggedRequest {
-    /// A new entry for a request: headers and body as the log keeps them.
-    pub fn new(
-        gateway: Gateway,
-        method: &str,
-        path: &str,
-        headers: &axum::http::HeaderMap,
-        body: &[u8],
-    ) -> Self {
+    /// A new entry for a call to `operation`: headers and body as the log keeps them.
+    pub fn new(gateway: Gateway, call: &Call<'_>, operation: &str) -> Self {
+        let (headers, body) = (call.headers, &call.body);
         Self {
             seq: 0,
             at_ms: 0,
             gateway,
-            operation: String::new(),
-            method: method.to_string(),
-            path: cut(path, LOG_BODY_BYTES),
+            operation: operation.to_string(),
+            method: call.method.to_string(),
+            path: cut(call.path_and_query, LOG_BODY_BYTES),
             signature_ok: false,
             param: Value::Null,
             param_text: None,

@@ -9,12 +9,14 @@ use super::clock::Clock;
 use super::gateway::Gateway;
 use super::keys::SandboxKeys;
 use super::log::{LoggedRequest, RequestLog};
-use super::settings::Settings;
+use super::settings::SandboxConfig;
 use super::store::{StateStore, StoreError, Tx};
 
 /// The state of a running sandbox.
 pub struct Shared {
-    pub settings: Settings,
+    pub settings: SandboxConfig,
+    /// The admin API's token for this run.
+    pub admin_token: String,
     store: Mutex<Box<dyn StateStore>>,
     pub keys: SandboxKeys,
     pub envelope_signer: crate::envelope::RsaSigner,
@@ -41,7 +43,8 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub fn new(
-        settings: Settings,
+        settings: SandboxConfig,
+        admin_token: String,
         store: Box<dyn StateStore>,
         keys: SandboxKeys,
         base_url: String,
@@ -61,6 +64,7 @@ impl Shared {
             crate::envelope::RsaSigner::new(&keys.bluepay_gateway, settings.envelope_hash);
         Ok(Arc::new(Self {
             settings,
+            admin_token,
             store: Mutex::new(store),
             keys,
             envelope_signer,

@@ -8,7 +8,7 @@ use crate::sandbox::base::clock::{bkk_time, plus_seconds};
 use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::http::{HErr, HResult};
 use crate::sandbox::base::ids::{next_seq, random_token};
-use crate::sandbox::base::json::{compact, i, opt_s, s, set};
+use crate::sandbox::base::json::{compact, i, member, opt_s, s, set};
 use crate::sandbox::base::shared::Shared;
 use crate::sandbox::base::store::{StoreError, Tx};
 use crate::sandbox::scheduler::outbox::enqueue;
@@ -48,7 +48,7 @@ fn token_view(t: &Value) -> Value {
         "tokenStatus": t["tokenStatus"],
         "expiresTime": time_or_null(i(t, "expiresMs")),
         "inactiveTime": time_or_null(i(t, "inactiveMs")),
-        "inactiveType": t.get("inactiveType").cloned().unwrap_or(Value::Null),
+        "inactiveType": member(t, "inactiveType"),
     }))
 }
 
@@ -115,11 +115,11 @@ fn auth_notification(
         "userId": auth["userId"],
         "requestId": auth["requestId"],
         "channelCode": auth["channelCode"],
-        "paytoken": token_or_auth.get("payToken").cloned().unwrap_or(Value::Null),
-        "tokenStatus": token_or_auth.get("tokenStatus").cloned().unwrap_or(Value::Null),
+        "paytoken": member(token_or_auth, "payToken"),
+        "tokenStatus": member(token_or_auth, "tokenStatus"),
         "expiresTime": time_or_null(i(token_or_auth, "expiresMs")),
         "inactiveTime": time_or_null(i(token_or_auth, "inactiveMs")),
-        "inactiveType": token_or_auth.get("inactiveType").cloned().unwrap_or(Value::Null),
+        "inactiveType": member(token_or_auth, "inactiveType"),
     }));
     enqueue(
         tx,

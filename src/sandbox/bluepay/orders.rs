@@ -9,7 +9,7 @@ use crate::sandbox::base::clock::{bkk_time, plus_seconds};
 use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::http::{HErr, HResult};
 use crate::sandbox::base::ids::new_id;
-use crate::sandbox::base::json::{compact, i, opt_s, s, set};
+use crate::sandbox::base::json::{compact, i, member, opt_s, s, set};
 use crate::sandbox::base::rules::{decide, OutcomeRule};
 use crate::sandbox::base::shared::Shared;
 use crate::sandbox::base::store::{StoreError, Tx};
@@ -146,7 +146,7 @@ pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HRes
 pub fn view(shared: &Shared, o: &Value) -> Value {
     let gw = Gateway::from_name(s(o, "gw")).unwrap_or(Gateway::BluePay);
     let txn = s(o, "transactionId");
-    let param = o.get("param").cloned().unwrap_or(Value::Null);
+    let param = member(o, "param");
     let mut v = json!({
         "mchOrderId": o["mchOrderId"],
         "transactionId": txn,
@@ -158,54 +158,54 @@ pub fn view(shared: &Shared, o: &Value) -> Value {
         "createTime": time_or_null(i(o, "createMs")),
         "updateTime": time_or_null(i(o, "updateMs")),
         "returnTime": time_or_null(i(o, "returnMs")),
-        "failedCode": o.get("failedCode").cloned().unwrap_or(Value::Null),
-        "failedMessage": o.get("failedMessage").cloned().unwrap_or(Value::Null),
+        "failedCode": member(o, "failedCode"),
+        "failedMessage": member(o, "failedMessage"),
     });
     match s(o, "kind") {
-        "qr" => set(
-            &mut v,
-            json!({
-                "qrCodeId": txn,
-                "qrCodeContent": format!("00020101021229370016A000000677010111sandbox{txn}5303764540{}6304SBOX", o["amount"]),
-                "qrStatus": o["qrStatus"],
-                "qrLink": format!("{}/admin/{}/orders/{}", shared.base_url, gw.name(), s(o, "mchOrderId")),
-                "expiresTime": time_or_null(i(o, "expiresMs")),
-                "transactionCreateTime": time_or_null(i(o, "createMs")),
-                "transactionReturnTime": time_or_null(i(o, "returnMs")),
-                "fee": o["fee"],
-                "totalAmount": i(o, "amount").saturating_add(i(o, "fee")),
-                "businessType": param.get("businessType").cloned().unwrap_or(Value::Null),
-                "projectType": param.get("projectType").cloned().unwrap_or(Value::Null),
-                "items": param.get("items").cloned().unwrap_or(Value::Null),
-            }),
-        ),
+        "qr" => {
+            set(&mut v, payment_members(o, &param));
+            set(
+                &mut v,
+                json!({
+                    "qrCodeId": txn,
+                    "qrCodeContent": format!("00020101021229370016A000000677010111sandbox{txn}5303764540{}6304SBOX", o["amount"]),
+                    "qrStatus": o["qrStatus"],
+                    "qrLink": format!("{}/admin/{}/orders/{}", shared.base_url, gw.name(), s(o, "mchOrderId")),
+                    "expiresTime": time_or_null(i(o, "expiresMs")),
+                }),
+            );
+        }
         "webpay" => set(
             &mut v,
             json!({
                 "payUrl": o["payUrl"],
-                "customerName": param.get("customerName").cloned().unwrap_or(Value::Null),
-                "email": param.get("email").cloned().unwrap_or(Value::Null),
-                "redirectUrl": param.get("redirectUrl").cloned().unwrap_or(Value::Null),
+                "customerName": member(&param, "customerName"),
+                "email": member(&param, "email"),
+                "redirectUrl": member(&param, "redirectUrl"),
                 "expiresTime": time_or_null(i(o, "expiresMs")),
             }),
         ),
-        "direct_debit" => set(
-            &mut v,
-            json!({
-                "transactionCreateTime": time_or_null(i(o, "createMs")),
-                "transactionReturnTime": time_or_null(i(o, "returnMs")),
-                "fee": o["fee"],
-                "totalAmount": i(o, "amount").saturating_add(i(o, "fee")),
-                "businessType": param.get("businessType").cloned().unwrap_or(Value::Null),
-                "projectType": param.get("projectType").cloned().unwrap_or(Value::Null),
-                "items": param.get("items").cloned().unwrap_or(Value::Null),
-            }),
-        ),
+        "direct_debit" => set(&mut v, payment_members(o, &param)),
         _ => {}
     }
     compact(v)
 }
 
+/// What QR payments and direct debits show beyond an order: payment times, fee and total, and
+/// the param's business members.
+fn payment_members(o: &Value, param: &Value) -> Value {
+    json!({
+        "transactionCreateTime": time_or_null(i(o, "createMs")),
+        "transactionReturnTime": time_or_null(i(o, "returnMs")),
+        "fee": o["fee"],
+        "totalAmount": i(o, "amount").saturating_add(i(o, "fee")),
+        "businessType": member(param, "businessType"),
+        "projectType": member(param, "projectType"),
+        "items": member(param, "items"),
+    })
+}
+
+/// The detail operations of an order of `kind` (21006 for another kind or none).
 pub fn order_view(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HResult {
     let mch = s(p, "mchOrderId");
     match order(tx, ctx.gw, mch)? {
@@ -310,8 +310,8 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
         "returnTime": bkk_time(now),
         "channelCode": o["channelCode"],
         "remark": s(&o, "remark"),
-        "failedCode": o.get("failedCode").cloned().unwrap_or(Value::Null),
-        "failedMessage": o.get("failedMessage").cloned().unwrap_or(Value::Null),
+        "failedCode": member(&o, "failedCode"),
+        "failedMessage": member(&o, "failedMessage"),
     });
     if gw == Gateway::BluePayJt && kind == "qr" {
         set(

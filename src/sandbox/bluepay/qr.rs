@@ -6,7 +6,7 @@ use super::orders::view;
 use super::records::*;
 use crate::sandbox::base::clock::bkk_date;
 use crate::sandbox::base::http::HResult;
-use crate::sandbox::base::json::{compact, i, opt_s, s, set};
+use crate::sandbox::base::json::{compact, i, member, opt_s, s, set};
 use crate::sandbox::base::store::Tx;
 
 pub fn qr_payment_list(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
@@ -43,7 +43,7 @@ pub fn qr_payment_list(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         let mut item = view(ctx.shared, &o);
         set(
             &mut item,
-            json!({ "transactionAmount": o["amount"], "subOrderId": p.get("subOrderId").cloned().unwrap_or(Value::Null) }),
+            json!({ "transactionAmount": o["amount"], "subOrderId": member(p, "subOrderId") }),
         );
         list.push(compact(item));
     }

@@ -8,7 +8,7 @@ use crate::sandbox::base::clock::{bkk_date, bkk_time};
 use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::http::{HErr, HResult};
 use crate::sandbox::base::ids::new_id;
-use crate::sandbox::base::json::{compact, i, opt_s, s, set};
+use crate::sandbox::base::json::{compact, i, member, opt_s, s, set};
 use crate::sandbox::base::rules::decide;
 use crate::sandbox::base::shared::Shared;
 use crate::sandbox::base::store::Tx;
@@ -114,8 +114,8 @@ fn refund_view(r: &Value) -> Value {
         "refundStatus": r["refundStatus"],
         "refundCreateTime": time_or_null(i(r, "createMs")),
         "refundReturnTime": time_or_null(i(r, "returnMs")),
-        "failedCode": r.get("failedCode").cloned().unwrap_or(Value::Null),
-        "failedMessage": r.get("failedMessage").cloned().unwrap_or(Value::Null),
+        "failedCode": member(r, "failedCode"),
+        "failedMessage": member(r, "failedMessage"),
     }))
 }
 
@@ -183,7 +183,7 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
     let mut payload = refund_view(&r);
     set(
         &mut payload,
-        json!({ "eventName": event, "refundReason": r.get("refundReason").cloned().unwrap_or(Value::Null) }),
+        json!({ "eventName": event, "refundReason": member(&r, "refundReason") }),
     );
     let payload = compact(payload);
     enqueue(

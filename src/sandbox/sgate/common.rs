@@ -113,3 +113,79 @@ pub fn bank_name(code: &str) -> Option<String> {
         .find(|b| s(b, "bankcode") == code)
         .map(|b| s(&b, "bankname").to_string())
 }
+
+/// A table whose records are found by their own id or through a link table keyed by the
+/// merchant's id (customers by `mercustomid`, payment orders by `payeeuid`).
+pub struct Linked {
+    /// The records' table.
+    pub table: &'static str,
+    /// The link table: the merchant's id → `{id: ...}`.
+    pub links: &'static str,
+    /// The member holding the record's own id.
+    pub id: &'static str,
+    /// The member holding the merchant's id.
+    pub other: &'static str,
+}
+
+/// Customers: `customid`, or `mercustomid`.
+pub const CUSTOMERS: Linked = Linked {
+    table: "sg_customer",
+    links: "sg_customer_mer",
+    id: "customid",
+    other: "mercustomid",
+};
+
+/// Payment orders: `ticketid`, or `payeeuid`.
+pub const ORDERS: Linked = Linked {
+    table: "sg_order",
+    links: "sg_order_uid",
+    id: "ticketid",
+    other: "payeeuid",
+};
+
+impl Linked {
+    /// The record's own id for an id of either kind.
+    pub fn key(&self, tx: &Tx<'_>, id: &str) -> Result<Option<String>, StoreError> {
+        if tx.get(self.table, id)?.is_some() {
+            return Ok(Some(id.to_string()));
+        }
+        Ok(tx
+            .get(self.links, id)?
+            .map(|link| s(&link, self.id).to_string()))
+    }
+
+    /// The record a query names by its own id, else by the merchant's id.
+    pub fn find(&self, tx: &Tx<'_>, q: &Value) -> Result<Option<Value>, StoreError> {
+        if let Some(found) = opt_s(q, self.id).map(|id| tx.get(self.table, id)) {
+            if let Some(record) = found? {
+                return Ok(Some(record));
+            }
+        }
+        let Some(link) = opt_s(q, self.other).map(|id| tx.get(self.links, id)) else {
+            return Ok(None);
+        };
+        match link? {
+            Some(link) => tx.get(self.table, s(&link, self.id)),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes a record and its link.
+    pub fn put(&self, tx: &mut Tx<'_>, record: &Value) {
+        tx.put(
+            self.links,
+            s(record, self.other),
+            json!({ self.id: record[self.id] }),
+        );
+        tx.put(self.table, s(record, self.id), record.clone());
+    }
+}
+
+/// The members `fields` of `record`, in that order (the view an answer shows).
+pub fn pick(record: &Value, fields: &[&str]) -> Value {
+    let picked = fields
+        .iter()
+        .filter_map(|f| record.get(*f).map(|v| ((*f).to_string(), v.clone())))
+        .collect();
+    Value::Object(picked)
+}

@@ -1,7 +1,7 @@
 //! Customers: creation, lists, updates (back to review), the ID photo upload, the review and its
 //! callback, and STCPay verification by OTP.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::accounts::{customer_test_result, effective_mobile};
 use super::common::*;
@@ -13,6 +13,7 @@ use crate::sandbox::base::json::{i, opt_s, s, set};
 use crate::sandbox::base::shared::Shared;
 use crate::sandbox::base::store::{StoreError, Tx};
 use crate::sandbox::scheduler::jobs::{schedule, Job};
+use crate::sandbox::wire::sgate::sign::md5_hex;
 
 const CUSTOMER_FIELDS: &[&str] = &[
     "customid",
@@ -38,14 +39,9 @@ const CUSTOMER_FIELDS: &[&str] = &[
     "updated_at",
 ];
 
+/// A customer as SGATE shows it.
 pub fn customer_view(c: &Value) -> Value {
-    let mut out = Map::new();
-    for field in CUSTOMER_FIELDS {
-        if let Some(v) = c.get(*field) {
-            out.insert((*field).to_string(), v.clone());
-        }
-    }
-    Value::Object(out)
+    pick(c, CUSTOMER_FIELDS)
 }
 
 pub fn custom_info(c: &Value) -> Value {
@@ -57,29 +53,16 @@ pub fn custom_info(c: &Value) -> Value {
     v
 }
 
+/// The customer a query names (`customid` or `mercustomid`); 1101 when none.
 pub fn find_customer(tx: &Tx<'_>, q: &Value) -> Result<Value, HErr> {
-    let by_id = match opt_s(q, "customid") {
-        Some(id) => tx.get("sg_customer", id)?,
-        None => None,
-    };
-    let found = match (by_id, opt_s(q, "mercustomid")) {
-        (Some(c), _) => Some(c),
-        (None, Some(mer)) => match tx.get("sg_customer_mer", mer)? {
-            Some(link) => tx.get("sg_customer", s(&link, "customid"))?,
-            None => None,
-        },
-        _ => None,
-    };
-    found.ok_or_else(|| fail(1101, "no such customer"))
+    CUSTOMERS
+        .find(tx, q)?
+        .ok_or_else(|| fail(1101, "no such customer"))
 }
 
+/// Writes a customer.
 pub fn put_customer(tx: &mut Tx<'_>, c: &Value) {
-    tx.put(
-        "sg_customer_mer",
-        s(c, "mercustomid"),
-        json!({ "customid": c["customid"] }),
-    );
-    tx.put("sg_customer", s(c, "customid"), c.clone());
+    CUSTOMERS.put(tx, c);
 }
 
 /// Changes a customer's status and sends `CUSTOM_STATUS_CHANGE` (admin API and jobs).
@@ -99,14 +82,7 @@ pub fn set_customer_status(
         json!({ "status": status, "statusdesc": desc, "updated_at": now.div_euclid(1000) }),
     );
     put_customer(tx, &c);
-    callback(
-        tx,
-        shared,
-        "CUSTOM_STATUS_CHANGE",
-        "CustomStatusChangeCallback",
-        customer_view(&c),
-        false,
-    )?;
+    status_callback(tx, shared, &c)?;
     Ok(customer_view(&c))
 }
 
@@ -128,12 +104,33 @@ pub fn review(tx: &mut Tx<'_>, shared: &Shared, customid: &str, approved: bool) 
 
 /// A customer by customid or mercustomid (admin API).
 pub fn customer_id(tx: &Tx<'_>, id: &str) -> Result<Option<String>, StoreError> {
-    if tx.get("sg_customer", id)?.is_some() {
-        return Ok(Some(id.to_string()));
+    CUSTOMERS.key(tx, id)
+}
+
+/// `CUSTOM_STATUS_CHANGE` for a customer's new status.
+fn status_callback(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), StoreError> {
+    let view = customer_view(c);
+    callback(
+        tx,
+        shared,
+        "CUSTOM_STATUS_CHANGE",
+        "CustomStatusChangeCallback",
+        view,
+        false,
+    )
+}
+
+/// Sends a customer (back) to review: status 0, written, announced when its status changed,
+/// and its automatic review scheduled when it holds test accounts.
+fn to_review(tx: &mut Tx<'_>, shared: &Shared, c: &mut Value, now: i64) -> Result<(), HErr> {
+    let was = i(c, "status");
+    set(c, json!({ "status": 0, "statusdesc": riyadh_time(now) }));
+    put_customer(tx, c);
+    if was != 0 {
+        status_callback(tx, shared, c)?;
     }
-    Ok(tx
-        .get("sg_customer_mer", id)?
-        .map(|l| s(&l, "customid").to_string()))
+    schedule_review(tx, shared, c)?;
+    Ok(())
 }
 
 fn schedule_review(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), StoreError> {
@@ -263,22 +260,7 @@ pub fn customer_update(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) ->
     set(&mut c, json!({ "updated_at": now.div_euclid(1000) }));
     let status = i(&c, "status");
     if status != 3 && status != 4 {
-        set(
-            &mut c,
-            json!({ "status": 0, "statusdesc": riyadh_time(now) }),
-        );
-        put_customer(tx, &c);
-        if status != 0 {
-            callback(
-                tx,
-                shared,
-                "CUSTOM_STATUS_CHANGE",
-                "CustomStatusChangeCallback",
-                customer_view(&c),
-                false,
-            )?;
-        }
-        schedule_review(tx, shared, &c)?;
+        to_review(tx, shared, &mut c, now)?;
     } else {
         put_customer(tx, &c);
     }
@@ -299,14 +281,7 @@ pub fn customer_file_upload(
     if bytes.len() > crate::sgate::upload::MAX_FILE_BYTES {
         return Err(fail(1500, "file larger than 2048 KB"));
     }
-    let md5: String = {
-        use md5::Digest as _;
-        md5::Md5::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
-    if !md5.eq_ignore_ascii_case(s(b, "md5")) {
+    if !md5_hex(bytes).eq_ignore_ascii_case(s(b, "md5")) {
         return Err(fail(1501, ""));
     }
     let kind = s(b, "type");
@@ -323,20 +298,7 @@ pub fn customer_file_upload(
     if kind == "identitypic" {
         set(&mut c, json!({ "demand_perfection": [] }));
         if i(&c, "status") == 4 {
-            set(
-                &mut c,
-                json!({ "status": 0, "statusdesc": riyadh_time(now) }),
-            );
-            put_customer(tx, &c);
-            callback(
-                tx,
-                shared,
-                "CUSTOM_STATUS_CHANGE",
-                "CustomStatusChangeCallback",
-                customer_view(&c),
-                false,
-            )?;
-            schedule_review(tx, shared, &c)?;
+            to_review(tx, shared, &mut c, now)?;
             return Ok(customer_view(&c));
         }
     }

@@ -2,7 +2,7 @@
 //! balance held, test accounts' fixed results, lists and details, and how an order ends with
 //! `SALARY_STATUS_CHANGE`.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::accounts::{bank_test, stc_test};
 use super::common::*;
@@ -37,40 +37,21 @@ const ORDER_FIELDS: &[&str] = &[
     "updated_at",
 ];
 
+/// A payment order as SGATE shows it.
 pub fn order_view(o: &Value) -> Value {
-    let mut out = Map::new();
-    for field in ORDER_FIELDS {
-        if let Some(v) = o.get(*field) {
-            out.insert((*field).to_string(), v.clone());
-        }
-    }
-    Value::Object(out)
+    pick(o, ORDER_FIELDS)
 }
 
+/// The payment order a query names (`ticketid` or `payeeuid`); 1101 when none.
 pub fn find_order(tx: &Tx<'_>, q: &Value) -> Result<Value, HErr> {
-    let by_ticket = match opt_s(q, "ticketid") {
-        Some(t) => tx.get("sg_order", t)?,
-        None => None,
-    };
-    let found = match (by_ticket, opt_s(q, "payeeuid")) {
-        (Some(o), _) => Some(o),
-        (None, Some(uid)) => match tx.get("sg_order_uid", uid)? {
-            Some(link) => tx.get("sg_order", s(&link, "ticketid"))?,
-            None => None,
-        },
-        _ => None,
-    };
-    found.ok_or_else(|| fail(1101, "no such payment order"))
+    ORDERS
+        .find(tx, q)?
+        .ok_or_else(|| fail(1101, "no such payment order"))
 }
 
 /// A payment order's ticketid by ticketid or payeeuid (admin API).
 pub fn order_id(tx: &Tx<'_>, id: &str) -> Result<Option<String>, StoreError> {
-    if tx.get("sg_order", id)?.is_some() {
-        return Ok(Some(id.to_string()));
-    }
-    Ok(tx
-        .get("sg_order_uid", id)?
-        .map(|l| s(&l, "ticketid").to_string()))
+    ORDERS.key(tx, id)
 }
 
 pub fn order_create(
@@ -149,8 +130,7 @@ pub fn create_order(
         "created_at": now.div_euclid(1000), "updated_at": now.div_euclid(1000),
         "amount_minor": amount,
     });
-    tx.put("sg_order", &ticketid, order.clone());
-    tx.put("sg_order_uid", uid, json!({ "ticketid": ticketid }));
+    ORDERS.put(tx, &order);
     let test = match method {
         "STCPay" => stc_test(c),
         _ => bank_test(c),

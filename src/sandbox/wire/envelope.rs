@@ -3,14 +3,13 @@
 //! faults applied, and the `{code, message, data}` answer written and logged. What the
 //! operation does is the business layer's (`sandbox::bluepay`).
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use crate::sandbox::base::faults::{self, Fault};
 use crate::sandbox::base::gateway::Gateway;
-use crate::sandbox::base::http::{json_response, not_found, Answer, Fail, HErr, HResult};
+use crate::sandbox::base::http::{json_response, not_found, Answer, Call, Fail, HErr, HResult};
 use crate::sandbox::base::log::LoggedRequest;
 use crate::sandbox::base::shared::Shared;
 
@@ -28,36 +27,17 @@ pub struct Opened {
 
 /// Checks one request to an envelope gateway. `Err` is the answer already (a refusal, a fault,
 /// or a 404 for a path no operation has).
-pub async fn open(
-    shared: &Shared,
-    gw: Gateway,
-    method: &Method,
-    rest: &str,
-    path_and_query: &str,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<Opened, Answer> {
-    let Some(op) = gw
-        .operations()
-        .iter()
-        .find(|o| o.method == method.as_str() && o.path == rest)
-    else {
-        return Err(not_found(path_and_query).into());
+pub async fn open(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Result<Opened, Answer> {
+    let Some(op) = call.operation(gw.operations()) else {
+        return Err(not_found(call.path_and_query).into());
     };
-    let mut log = LoggedRequest::new(gw, method.as_str(), path_and_query, headers, body);
-    log.operation = op.id.to_string();
-    let param = match authenticate(shared, gw, body, &mut log) {
+    let mut log = LoggedRequest::new(gw, call, op.id);
+    let param = match authenticate(shared, gw, &call.body, &mut log) {
         Ok(param) => param,
         Err(fail) => return Err(refuse(shared, log, fail)),
     };
-    let fault = shared
-        .with_tx(|tx| faults::take(tx, gw, op.id))
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "faults unreadable");
-            None
-        });
+    let fault = faults::take_for(shared, gw, op.id, &mut log);
     if let Some(fault) = &fault {
-        log.fault = Some(fault.describe());
         if let Some(answer) = apply_fault(shared, gw, fault, &mut log).await {
             return Err(answer);
         }

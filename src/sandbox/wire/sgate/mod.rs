@@ -9,14 +9,13 @@ pub mod request;
 pub mod sensitive;
 pub mod sign;
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse as _;
 use serde_json::{json, Value};
 
 use crate::sandbox::base::faults::{self, Fault, SignatureFault};
 use crate::sandbox::base::gateway::Gateway;
-use crate::sandbox::base::http::{not_found, Answer, Fail, HErr};
+use crate::sandbox::base::http::{not_found, Answer, Call, Fail, HErr};
 use crate::sandbox::base::log::LoggedRequest;
 use crate::sandbox::base::shared::Shared;
 use request::Incoming;
@@ -53,21 +52,11 @@ pub struct Opened<'a> {
     pub target: Target<'a>,
 }
 
-/// Checks one SGATE request. `rest` is the path after the gateway's prefix; `url` the path
-/// and query as received (what the signature covers). `Err` is the answer already.
-pub async fn open<'a>(
-    shared: &Shared,
-    method: &'a Method,
-    rest: &str,
-    url: &'a str,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Result<Opened<'a>, Answer> {
-    let Some(op) = GW
-        .operations()
-        .iter()
-        .find(|o| o.method == method.as_str() && o.path == rest)
-    else {
+/// Checks one SGATE request; the signature covers its path and query as received. `Err` is
+/// the answer already.
+pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, Answer> {
+    let (method, url, headers, body) = (call.method, call.path_and_query, call.headers, &call.body);
+    let Some(op) = call.operation(GW.operations()) else {
         return Err(not_found(url).into());
     };
     let mut target = Target {
@@ -81,13 +70,12 @@ pub async fn open<'a>(
         .unwrap_or("")
         .to_string();
     let multipart = content_type.starts_with("multipart/form-data");
-    let mut log = LoggedRequest::new(GW, method.as_str(), url, headers, &body);
-    log.operation = op.id.to_string();
-    log.keep_body_json(&body);
+    let mut log = LoggedRequest::new(GW, call, op.id);
+    log.keep_body_json(body);
     let signed_body = if multipart {
         ""
     } else {
-        match std::str::from_utf8(&body) {
+        match std::str::from_utf8(body) {
             Ok(text) => text,
             Err(_) => return Err(reject(shared, log, 1213, &target)),
         }
@@ -96,14 +84,8 @@ pub async fn open<'a>(
         return Err(reject(shared, log, code, &target));
     }
     log.signature_ok = true;
-    let fault = shared
-        .with_tx(|tx| faults::take(tx, GW, op.id))
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "faults unreadable");
-            None
-        });
+    let fault = faults::take_for(shared, GW, op.id, &mut log);
     if let Some(fault) = &fault {
-        log.fault = Some(fault.describe());
         target.spoil = Spoil {
             signature: fault.bad_signature,
             tamper_body: fault.tamper_body,
@@ -113,7 +95,7 @@ pub async fn open<'a>(
             return Err(answer);
         }
     }
-    match request::read_request(shared, op, url, &content_type, multipart, body).await {
+    match request::read_request(shared, op, url, &content_type, multipart, body.clone()).await {
         Ok(incoming) => Ok(Opened {
             op,
             incoming,
