@@ -397,7 +397,16 @@ async fn run() -> Result<(), String> {
         "the payout was transferred; the callback verified and its card number decrypted",
     )?;
 
-    let notifications = sandbox.notifications().map_err(fail)?;
+    // The sandbox records an attempt once the receiver's answer is in, a moment after the
+    // receiver saw the callback: wait for the bookkeeping.
+    let mut notifications = sandbox.notifications().map_err(fail)?;
+    for _ in 0..200 {
+        if notifications.iter().all(|n| n["status"] == "delivered") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        notifications = sandbox.notifications().map_err(fail)?;
+    }
     let delivered = notifications
         .iter()
         .filter(|n| n["status"] == "delivered")

@@ -114,6 +114,18 @@ pub fn bank_name(code: &str) -> Option<String> {
         .map(|b| s(&b, "bankname").to_string())
 }
 
+/// Whether `row` passes the query's list filter `key` (comma-separated values of `member`);
+/// absent: it passes.
+pub fn listed(q: &Value, key: &str, row: &Value, member: &str) -> bool {
+    opt_s(q, key).is_none_or(|list| list.split(',').any(|x| x.trim() == s(row, member)))
+}
+
+/// Whether `row` holds the query's value for each of `keys` the query gives.
+pub fn same_members(q: &Value, row: &Value, keys: &[&str]) -> bool {
+    keys.iter()
+        .all(|k| opt_s(q, k).is_none_or(|v| s(row, k) == v))
+}
+
 /// A table whose records are found by their own id or through a link table keyed by the
 /// merchant's id (customers by `mercustomid`, payment orders by `payeeuid`).
 pub struct Linked {

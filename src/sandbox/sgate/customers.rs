@@ -191,28 +191,13 @@ pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) ->
 }
 
 pub fn customer_list(tx: &Tx<'_>, q: &Value) -> HResult {
-    let list_of = |key: &str| -> Option<Vec<String>> {
-        opt_s(q, key).map(|t| t.split(',').map(|x| x.trim().to_string()).collect())
-    };
-    let mers = list_of("mercustomids");
-    let ids = list_of("customids");
     let mut out: Vec<Value> = tx
         .list("sg_customer")?
         .into_iter()
         .map(|(_, c)| c)
-        .filter(|c| {
-            mers.as_ref()
-                .is_none_or(|m| m.iter().any(|x| x == s(c, "mercustomid")))
-        })
-        .filter(|c| {
-            ids.as_ref()
-                .is_none_or(|m| m.iter().any(|x| x == s(c, "customid")))
-        })
-        .filter(|c| {
-            ["identity", "cardno", "bankcode", "ibanaccount"]
-                .iter()
-                .all(|k| opt_s(q, k).is_none_or(|v| s(c, k) == v))
-        })
+        .filter(|c| listed(q, "mercustomids", c, "mercustomid"))
+        .filter(|c| listed(q, "customids", c, "customid"))
+        .filter(|c| same_members(q, c, &["identity", "cardno", "bankcode", "ibanaccount"]))
         .filter(|c| {
             opt_s(q, "stcaccount")
                 .is_none_or(|v| effective_mobile(s(c, "stcaccount")) == effective_mobile(v))

@@ -197,22 +197,14 @@ pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HRe
     create_order(shared, tx, b, &c, now, "rapid")
 }
 
+/// `payment_order_list`: filtered by customers, payee uid, ticket, status and time; paged.
 pub fn order_list(tx: &Tx<'_>, q: &Value) -> HResult {
-    let ids: Option<Vec<String>> =
-        opt_s(q, "customids").map(|t| t.split(',').map(|x| x.trim().to_string()).collect());
     let mut out: Vec<Value> = tx
         .list("sg_order")?
         .into_iter()
         .map(|(_, o)| o)
-        .filter(|o| {
-            ids.as_ref()
-                .is_none_or(|m| m.iter().any(|x| x == s(o, "customid")))
-        })
-        .filter(|o| {
-            ["payeeuid", "ticketid"]
-                .iter()
-                .all(|k| opt_s(q, k).is_none_or(|v| s(o, k) == v))
-        })
+        .filter(|o| listed(q, "customids", o, "customid"))
+        .filter(|o| same_members(q, o, &["payeeuid", "ticketid"]))
         .filter(|o| status_and_time_match(o, q))
         .map(|o| order_view(&o))
         .collect();

@@ -16,11 +16,7 @@ pub fn va_list(tx: &Tx<'_>, q: &Value) -> HResult {
         .list("sg_va")?
         .into_iter()
         .map(|(_, t)| t)
-        .filter(|t| {
-            ["account", "uuid"]
-                .iter()
-                .all(|k| opt_s(q, k).is_none_or(|v| s(t, k) == v))
-        })
+        .filter(|t| same_members(q, t, &["account", "uuid"]))
         .collect();
     Ok(Value::Array(page(&mut out, q)))
 }
