@@ -7,7 +7,7 @@ use super::common::*;
 use crate::sandbox::base::clock::riyadh_time;
 use crate::sandbox::base::http::{HErr, HResult};
 use crate::sandbox::base::ids::request_id;
-use crate::sandbox::base::json::{compact, opt_s, s};
+use crate::sandbox::base::json::{compact, opt_s};
 use crate::sandbox::base::shared::Shared;
 use crate::sandbox::base::store::Tx;
 
