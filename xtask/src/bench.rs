@@ -1,13 +1,17 @@
 //! `cargo xtask bench`: paybind's RSA speed as a ratio of OpenSSL's, measured in one session.
 //!
-//! Runs `openssl speed -mr rsa2048 rsa4096`, then the criterion bench `benches/crypto.rs`, then
-//! `openssl speed` again (the machine may be shared: the OpenSSL reference is the mean of the
-//! runs around the criterion run, and both are printed). Ratios are rates, paybind ÷ OpenSSL:
-//! 1.0 is OpenSSL's speed, higher is faster. OpenSSL's figure is the RSA operation on a
-//! pre-hashed input; paybind's includes hashing the ~140-byte message (well under a
-//! microsecond for MD5, SHA-1 and SHA-256), so the same reference serves all three hashes.
-//! Also prints `balance_inquiry` over loopback ÷ the hand-written reqwest call (times: lower is
-//! better, 1.0 is no overhead).
+//! Runs `openssl speed -elapsed -mr rsa2048 rsa4096`, then the criterion bench
+//! `benches/crypto.rs` (and, with `--baseline BINARY`, an older build of that bench, e.g. one
+//! copied from `target/release/deps/crypto-*` before a change), then `openssl speed` again. The
+//! machine may be shared, so every figure is wall-clock time (`-elapsed`, as criterion measures)
+//! and the OpenSSL reference is the mean of the runs around the criterion runs; both are
+//! printed.
+//!
+//! Ratios are rates, paybind ÷ OpenSSL: 1.0 is OpenSSL's speed, higher is faster. OpenSSL's
+//! figure is the RSA operation on a pre-hashed input; paybind's includes hashing the ~140-byte
+//! message (well under a microsecond for MD5, SHA-1 and SHA-256), so the same reference serves
+//! all three hashes. Also prints `balance_inquiry` over loopback ÷ the hand-written reqwest call
+//! (times: lower is better, 1.0 is no overhead).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,7 +50,7 @@ pub fn parse_openssl_speed(text: &str) -> Vec<OpensslRate> {
 
 fn openssl_speed(seconds: u32) -> Result<Vec<OpensslRate>, String> {
     let mut command = Command::new("openssl");
-    command.args(["speed", "-mr", "-seconds", &seconds.to_string()]);
+    command.args(["speed", "-elapsed", "-mr", "-seconds", &seconds.to_string()]);
     command.args(BITS.map(|b| format!("rsa{b}")));
     eprintln!("xtask bench: {command:?}");
     let output = command
@@ -62,24 +66,36 @@ fn openssl_speed(seconds: u32) -> Result<Vec<OpensslRate>, String> {
     Ok(rates)
 }
 
-fn criterion(root: &Path, filter: Option<&str>) -> Result<(), String> {
+fn run_status(mut command: Command) -> Result<(), String> {
+    eprintln!("xtask bench: {command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed: {status}"))
+    }
+}
+
+/// The current bench through cargo, results under `criterion_dir`.
+fn criterion(root: &Path, criterion_dir: &Path, filter: Option<&str>) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
+        .env("CRITERION_HOME", criterion_dir)
         .args(["bench", "--bench", "crypto", "--"]);
-    if let Some(filter) = filter {
-        command.arg(filter);
-    }
-    eprintln!("xtask bench: {command:?}");
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo bench failed: {status}"))
-    }
+    command.args(filter);
+    run_status(command)
+}
+
+/// A prebuilt bench binary (an older build), results under `criterion_dir`.
+fn baseline(binary: &Path, criterion_dir: &Path, filter: Option<&str>) -> Result<(), String> {
+    let mut command = Command::new(binary);
+    command.env("CRITERION_HOME", criterion_dir).arg("--bench");
+    command.args(filter);
+    run_status(command)
 }
 
 fn target_dir(root: &Path) -> PathBuf {
@@ -106,29 +122,64 @@ fn mean(a: &OpensslRate, b: &OpensslRate) -> OpensslRate {
     }
 }
 
-/// Runs everything and prints the table.
-pub fn run(root: &Path, seconds: u32, filter: Option<&str>) -> Result<(), String> {
-    let before = openssl_speed(seconds)?;
-    criterion(root, filter)?;
-    let after = openssl_speed(seconds)?;
-    let criterion_dir = target_dir(root).join("criterion");
+/// "µs  ratio" of one benchmark against an OpenSSL rate, or dashes when it was not measured.
+fn cell(criterion_dir: &Path, group: &str, id: &str, openssl: f64) -> String {
+    match mean_ns(criterion_dir, group, id) {
+        Some(ns) => format!("{:>10.1} {:>7.2}×", ns / 1e3, 1e9 / ns / openssl),
+        None => format!("{:>10} {:>8}", "-", "-"),
+    }
+}
 
-    println!(
-        "\nOpenSSL ({} s per figure, before / after the criterion run):",
-        seconds
-    );
+fn call_line(label: &str, criterion_dir: &Path) {
+    let paybind = mean_ns(criterion_dir, "call", "balance_inquiry");
+    let by_hand = mean_ns(criterion_dir, "call", "hand-written");
+    if let (Some(paybind), Some(by_hand)) = (paybind, by_hand) {
+        println!(
+            "{label}: balance_inquiry over loopback {:.1} µs, hand-written reqwest + serde call \
+             {:.1} µs: {:.3}× (goal ≤ 1.05×)",
+            paybind / 1e3,
+            by_hand / 1e3,
+            paybind / by_hand
+        );
+    }
+}
+
+/// Runs everything and prints the table.
+pub fn run(
+    root: &Path,
+    seconds: u32,
+    filter: Option<&str>,
+    baseline_binary: Option<&Path>,
+) -> Result<(), String> {
+    let target = target_dir(root);
+    let current_dir = target.join("criterion");
+    let baseline_dir = target.join("criterion-baseline");
+    let before = openssl_speed(seconds)?;
+    if let Some(binary) = baseline_binary {
+        baseline(binary, &baseline_dir, filter)?;
+    }
+    criterion(root, &current_dir, filter)?;
+    let after = openssl_speed(seconds)?;
+
+    println!("\nOpenSSL, wall clock, {seconds} s per figure, before / after the criterion runs:");
     for (b, a) in before.iter().zip(&after) {
         println!(
             "  rsa{}: sign {:.0}/s / {:.0}/s, verify {:.0}/s / {:.0}/s",
             b.bits, b.sign, a.sign, b.verify, a.verify
         );
     }
-    println!(
-        "\n{:<8} {:<7} {:<7} {:>12} {:>10} {:>10} {:>8}",
-        "op", "hash", "bits", "paybind µs", "paybind/s", "openssl/s", "ratio"
+    let with_baseline = baseline_binary.is_some();
+    print!(
+        "\n{:<7} {:<7} {:<5} {:>10}",
+        "op", "hash", "bits", "openssl/s"
     );
+    if with_baseline {
+        print!(" {:>10} {:>8}", "before µs", "ratio");
+    }
+    println!(" {:>10} {:>8}", "paybind µs", "ratio");
     for (b, a) in before.iter().zip(&after) {
         let reference = mean(b, a);
+        let group = format!("rsa-{}", reference.bits);
         for op in ["sign", "verify"] {
             let openssl = if op == "sign" {
                 reference.sign
@@ -136,34 +187,20 @@ pub fn run(root: &Path, seconds: u32, filter: Option<&str>) -> Result<(), String
                 reference.verify
             };
             for hash in HASHES {
-                let group = format!("rsa-{}", reference.bits);
-                let Some(ns) = mean_ns(&criterion_dir, &group, &format!("{op}-{hash}")) else {
-                    println!("{op:<8} {hash:<7} {:<7} (not measured)", reference.bits);
-                    continue;
-                };
-                let rate = 1e9 / ns;
-                println!(
-                    "{op:<8} {hash:<7} {:<7} {:>12.1} {:>10.0} {:>10.0} {:>7.2}×",
-                    reference.bits,
-                    ns / 1e3,
-                    rate,
-                    openssl,
-                    rate / openssl
-                );
+                let id = format!("{op}-{hash}");
+                print!("{op:<7} {hash:<7} {:<5} {openssl:>10.0}", reference.bits);
+                if with_baseline {
+                    print!(" {}", cell(&baseline_dir, &group, &id, openssl));
+                }
+                println!(" {}", cell(&current_dir, &group, &id, openssl));
             }
         }
     }
-    let paybind = mean_ns(&criterion_dir, "call", "balance_inquiry");
-    let by_hand = mean_ns(&criterion_dir, "call", "hand-written");
-    if let (Some(paybind), Some(by_hand)) = (paybind, by_hand) {
-        println!(
-            "\nbalance_inquiry over loopback: {:.1} µs; hand-written reqwest + serde call: {:.1} µs; \
-             ratio {:.3}× (goal ≤ 1.05×)",
-            paybind / 1e3,
-            by_hand / 1e3,
-            paybind / by_hand
-        );
+    println!();
+    if with_baseline {
+        call_line("before", &baseline_dir);
     }
+    call_line("paybind", &current_dir);
     Ok(())
 }
 

@@ -45,6 +45,8 @@ options:
   --new FILE         spec-diff: the later spec file
   --seconds N        bench: seconds per `openssl speed` figure (default 3)
   --filter TEXT      bench: only the criterion benchmarks whose id contains TEXT
+  --baseline BINARY  bench: also run this older build of the crypto bench (a copy of
+                     target/release/deps/crypto-*) and show its ratios beside today's
 
 examples:
   cargo xtask export
@@ -69,6 +71,7 @@ struct Args {
     new: Option<PathBuf>,
     seconds: u32,
     filter: Option<String>,
+    baseline: Option<PathBuf>,
 }
 
 fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -87,6 +90,7 @@ fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
         new: None,
         seconds: 3,
         filter: None,
+        baseline: None,
     };
     while let Some(arg) = raw.next() {
         let mut value = |name: &str| raw.next().ok_or(format!("{name} needs a value"));
@@ -111,6 +115,7 @@ fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
                     .map_err(|_| "--seconds needs a whole number")?
             }
             "--filter" => args.filter = Some(value("--filter")?),
+            "--baseline" => args.baseline = Some(PathBuf::from(value("--baseline")?)),
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
             _ => args.positional.push(arg),
         }
@@ -132,7 +137,12 @@ fn main() -> ExitCode {
         "cross-language" => cross::run(&workspace_root(), &args.schema),
         "docs-diff" => return run_docs_diff(&args),
         "spec-diff" => run_spec_diff(&args),
-        "bench" => bench::run(&workspace_root(), args.seconds, args.filter.as_deref()),
+        "bench" => bench::run(
+            &workspace_root(),
+            args.seconds,
+            args.filter.as_deref(),
+            args.baseline.as_deref(),
+        ),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
