@@ -34,10 +34,7 @@ pub async fn by_prefix(
     let Some(gw) = Gateway::from_name(prefix) else {
         return not_found(path);
     };
-    let path_and_query = uri
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| path.to_string());
+    let path_and_query = path_and_query(&uri);
     let call = Call {
         method: &method,
         rest: &rest,
@@ -45,7 +42,39 @@ pub async fn by_prefix(
         headers: &headers,
         body,
     };
-    let answer = serve(&shared, gw, &call).await;
+    deliver(serve(&shared, gw, &call).await, &drop_signal).await
+}
+
+/// A gateway at the root of its own port: paths exactly as in production (SGATE's signed
+/// path is `/openApi/v1/...`, as a client written for SGATE signs it).
+pub async fn at_root(
+    State(shared): State<Arc<Shared>>,
+    Extension(drop_signal): Extension<DropSignal>,
+    Extension(gw): Extension<Gateway>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path_and_query = path_and_query(&uri);
+    let call = Call {
+        method: &method,
+        rest: uri.path(),
+        path_and_query: &path_and_query,
+        headers: &headers,
+        body,
+    };
+    deliver(serve(&shared, gw, &call).await, &drop_signal).await
+}
+
+fn path_and_query(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| uri.path().to_string())
+}
+
+/// The response, or a connection closed without one (fault injection).
+async fn deliver(answer: Answer, drop_signal: &DropSignal) -> Response {
     match answer {
         Answer::Response(response) => response,
         Answer::Drop => {

@@ -118,7 +118,9 @@ pub struct Sandbox {
     base_url: String,
     key_paths: Vec<KeyFile>,
     stop: tokio::sync::watch::Sender<bool>,
+    root_urls: Vec<(Gateway, String)>,
     server: Option<tokio::task::JoinHandle<()>>,
+    gateway_servers: Vec<tokio::task::JoinHandle<()>>,
     worker: Option<tokio::task::JoinHandle<()>>,
     admin: Admin,
 }
@@ -172,6 +174,23 @@ impl Sandbox {
             server::router(shared.clone()),
             stopped.clone(),
         ));
+        let mut root_urls = Vec::new();
+        let mut gateway_servers = Vec::new();
+        for gw in Gateway::ALL {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .map_err(io("cannot listen on 127.0.0.1"))?;
+            let addr = listener
+                .local_addr()
+                .map_err(io("cannot read the listening address"))?;
+            root_urls.push((gw, format!("http://{addr}")));
+            let router = server::gateway_router(shared.clone(), gw);
+            gateway_servers.push(tokio::spawn(server::serve(
+                listener,
+                router,
+                stopped.clone(),
+            )));
+        }
         let worker = tokio::spawn(worker(shared.clone(), stopped, outcomes::run_job));
         let admin = Admin {
             http: reqwest::Client::new(),
@@ -184,7 +203,9 @@ impl Sandbox {
             base_url,
             key_paths,
             stop,
+            root_urls,
             server: Some(server),
+            gateway_servers,
             worker: Some(worker),
             admin,
         })
@@ -208,6 +229,16 @@ impl Sandbox {
     /// The SGATE base URL (without `/openApi/v1`), for `Environment::Url`.
     pub fn sgate_url(&self) -> String {
         self.shared.gateway_url(Gateway::Sgate)
+    }
+
+    /// `gateway` at the root of a port of its own (`http://127.0.0.1:{port}`), for clients
+    /// that sign production paths: SGATE's `/openApi/v1/...` arrives as signed, without the
+    /// `/sgate` prefix. The same state and checks as the prefixed URL.
+    pub fn root_url(&self, gateway: Gateway) -> &str {
+        self.root_urls
+            .iter()
+            .find(|(g, _)| *g == gateway)
+            .map_or("", |(_, url)| url.as_str())
     }
 
     /// The admin API base URL (`{base}/admin`).
@@ -311,10 +342,12 @@ impl Sandbox {
     /// Stops serving and waits for the server and worker to end.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
-        for task in [self.server.take(), self.worker.take()]
+        let tasks = [self.server.take(), self.worker.take()];
+        let all = tasks
             .into_iter()
             .flatten()
-        {
+            .chain(self.gateway_servers.drain(..));
+        for task in all {
             let _ = task.await;
         }
     }
@@ -323,9 +356,11 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
-        for task in [self.server.take(), self.worker.take()]
+        let tasks = [self.server.take(), self.worker.take()];
+        for task in tasks
             .into_iter()
             .flatten()
+            .chain(self.gateway_servers.drain(..))
         {
             task.abort();
         }

@@ -10,6 +10,7 @@ use axum::{Extension, Router};
 use hyper_util::rt::TokioIo;
 
 use super::admin;
+use super::base::gateway::Gateway;
 use super::base::http::{DropSignal, MAX_BODY};
 use super::base::shared::Shared;
 use super::gateways;
@@ -18,6 +19,19 @@ use super::gateways;
 pub fn router(shared: Arc<Shared>) -> Router {
     admin::routes(shared.clone())
         .fallback(gateways::by_prefix)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            admin::guard::same_machine,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(shared)
+}
+
+/// The router of one gateway at the root of its own port (production paths, no admin API).
+pub fn gateway_router(shared: Arc<Shared>, gw: Gateway) -> Router {
+    Router::new()
+        .fallback(gateways::at_root)
+        .layer(Extension(gw))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             admin::guard::same_machine,

@@ -29,6 +29,7 @@ mod retries;
 mod sandbox_bluepay;
 mod sandbox_config_schema;
 mod sandbox_ops;
+mod sandbox_root_ports;
 mod sandbox_safety;
 mod sandbox_sgate;
 mod schema_export;

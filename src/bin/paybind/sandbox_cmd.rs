@@ -4,7 +4,7 @@
 //! serves until stopped. Keys are generated once and kept in a directory (beside the data
 //! file, or a per-user cache directory with `--memory`), so later starts are quick.
 
-use paybind::sandbox::{Sandbox, SandboxConfig, Storage};
+use paybind::sandbox::{Gateway, Sandbox, SandboxConfig, Storage};
 use serde_json::{json, Map, Value};
 
 use crate::output::{chain, print_json, CliError};
@@ -112,6 +112,10 @@ fn describe(sandbox: &Sandbox) -> Value {
         "bluepay_jt_url": sandbox.bluepay_jt_url(),
         "sgate_url": sandbox.sgate_url(),
         "admin_url": sandbox.admin_url(),
+        "root_urls": Gateway::ALL
+            .iter()
+            .map(|g| (g.name().to_string(), json!(sandbox.root_url(*g))))
+            .collect::<Map<String, Value>>(),
         "admin_token": sandbox.admin_token(),
         "bluepay_app_id": sandbox.bluepay_app_id(),
         "bluepay_jt_app_id": sandbox.bluepay_jt_app_id(),
