@@ -64,10 +64,11 @@ fn call_json_method(ops: &[Operation]) -> TokenStream {
     let arms = ops.iter().filter(|op| is_typed_post(op)).map(|op| {
         let id = &op.id;
         let method = fn_ident(&op.id);
-        let body = type_ident(op.body_schema.as_deref().unwrap_or_default());
+        let schema = op.body_schema.as_deref().unwrap_or_default();
+        let body = type_ident(schema);
         quote! {
             #id => crate::spec::to_json_data(
-                &self.#method(crate::spec::from_json_param::<types::#body>(param)?).await?,
+                &self.#method(crate::spec::from_json_param_in::<types::#body>(spec(), #schema, param)?).await?,
             )
             .map_err(Into::into),
         }

@@ -67,14 +67,25 @@ pub trait ResponseData {
     fn into_data(self) -> Option<Self::Data>;
 }
 
-/// A request that breaks a rule of the spec. Nothing was sent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid request: {field}: {reason}")]
+/// A request that breaks rules of the spec. Nothing was sent. `field` and `reason` are the
+/// first broken rule; [`ValidationError::violations`] lists every one found in the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
     /// Path of the offending field in the request, as the docs name it (`items[1].subOrderId`);
     /// empty for the request as a whole.
     pub field: String,
-    /// What is wrong.
+    /// What is wrong, in the API's terms.
+    pub reason: String,
+    /// The other broken rules of the same request.
+    more: Vec<Violation>,
+}
+
+/// One broken rule of a request: the field as the docs name it and the rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Path of the field (`items[1].subOrderId`); empty for the request as a whole.
+    pub field: String,
+    /// The rule, in the API's terms.
     pub reason: String,
 }
 
@@ -84,7 +95,67 @@ impl ValidationError {
         Self {
             field: field.into(),
             reason: reason.into(),
+            more: Vec::new(),
         }
+    }
+
+    /// Every broken rule of the request, the first one (`field`, `reason`) first.
+    pub fn violations(&self) -> Vec<Violation> {
+        let first = Violation {
+            field: self.field.clone(),
+            reason: self.reason.clone(),
+        };
+        std::iter::once(first).chain(self.more.clone()).collect()
+    }
+
+    /// One error holding every violation of `errors`; `Ok` when there is none.
+    fn combine(errors: Vec<ValidationError>) -> Result<(), ValidationError> {
+        let mut all = errors.into_iter().flat_map(|e| e.violations());
+        let Some(first) = all.next() else {
+            return Ok(());
+        };
+        Err(Self {
+            field: first.field,
+            reason: first.reason,
+            more: all.collect(),
+        })
+    }
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            f.write_str(&self.reason)
+        } else {
+            write!(f, "{}: {}", self.field, self.reason)
+        }
+    }
+}
+
+impl std::fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("invalid request: ")?;
+        for (i, v) in self.violations().iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// The rule of a money component in the API's terms, replacing the generic type message.
+fn money_rule(component: &str) -> Option<&'static str> {
+    match component {
+        "Amount" => Some(
+            "must be a whole, non-negative number of minor units (satang), e.g. 150 for THB 1.50",
+        ),
+        "Decimal2" => Some("must be a positive amount with at most two decimals, e.g. 33.33"),
+        "DecimalAmount" => Some("must be a decimal string with two decimals, e.g. \"10000.00\""),
+        _ => None,
     }
 }
 
@@ -139,14 +210,35 @@ impl Spec {
     }
 
     fn check(&self, schema: &Value, value: &Value, path: &str) -> Result<(), ValidationError> {
+        let component = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next());
+        let result = self.check_resolved(schema, value, path);
+        match (result, component.and_then(money_rule)) {
+            // A money value that breaks its rule: say the rule, not the JSON type.
+            (Err(e), Some(rule)) if e.field == path && e.more.is_empty() => {
+                Err(ValidationError::new(path, rule))
+            }
+            (result, _) => result,
+        }
+    }
+
+    fn check_resolved(
+        &self,
+        schema: &Value,
+        value: &Value,
+        path: &str,
+    ) -> Result<(), ValidationError> {
         let schema = self.resolve(schema)?;
         if value.is_null() && schema.get("nullable").and_then(Value::as_bool) == Some(true) {
             return Ok(());
         }
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-            for part in all {
-                self.check(part, value, path)?;
-            }
+            let errors = all
+                .iter()
+                .filter_map(|part| self.check(part, value, path).err());
+            ValidationError::combine(errors.collect())?;
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(options) = schema.get(key).and_then(Value::as_array) {
@@ -194,33 +286,34 @@ impl Spec {
             .as_object()
             .ok_or_else(|| ValidationError::new(path, "expected an object"))?;
         let properties = schema.get("properties").and_then(Value::as_object);
+        // Every broken rule of the object is reported, not only the first.
+        let mut errors = Vec::new();
         for name in strings(schema.get("required")) {
             if object.get(name).is_none_or(Value::is_null) {
-                return Err(ValidationError::new(join(path, name), "is required"));
+                errors.push(ValidationError::new(join(path, name), "is required"));
             }
         }
         for (name, field) in object {
             let field_path = join(path, name);
-            match properties.and_then(|p| p.get(name)) {
-                Some(property) => self.check(property, field, &field_path)?,
+            let checked = match properties.and_then(|p| p.get(name)) {
+                Some(property) => self.check(property, field, &field_path),
                 None => match schema.get("additionalProperties") {
-                    Some(Value::Bool(false)) => {
-                        return Err(ValidationError::new(
-                            field_path,
-                            "is not a field of this request",
-                        ))
-                    }
-                    Some(extra @ Value::Object(_)) => self.check(extra, field, &field_path)?,
-                    _ => {}
+                    Some(Value::Bool(false)) => Err(ValidationError::new(
+                        field_path,
+                        "is not a field of this request",
+                    )),
+                    Some(extra @ Value::Object(_)) => self.check(extra, field, &field_path),
+                    _ => Ok(()),
                 },
-            }
+            };
+            errors.extend(checked.err());
         }
         if let Some(rules) = schema.get("x-rules").and_then(Value::as_array) {
             for rule in rules {
-                check_rule(rule, object, path)?;
+                errors.extend(check_rule(rule, object, path).err());
             }
         }
-        Ok(())
+        ValidationError::combine(errors)
     }
 
     fn check_array(
@@ -248,12 +341,16 @@ impl Spec {
                 ));
             }
         }
+        let mut errors = Vec::new();
         if let Some(item_schema) = schema.get("items") {
             for (index, item) in items.iter().enumerate() {
-                self.check(item_schema, item, &format!("{path}[{index}]"))?;
+                errors.extend(
+                    self.check(item_schema, item, &format!("{path}[{index}]"))
+                        .err(),
+                );
             }
         }
-        Ok(())
+        ValidationError::combine(errors)
     }
 }
 
@@ -383,14 +480,11 @@ fn check_rule(
         let sep = if because.is_empty() { " when" } else { " and" };
         let _ = write!(because, "{sep} {} is given", given.join(" and "));
     }
-    for name in strings(rule.get("require")) {
-        if !present(name) {
-            return Err(ValidationError::new(
-                join(path, name),
-                format!("is required{because}"),
-            ));
-        }
-    }
+    let missing: Vec<ValidationError> = strings(rule.get("require"))
+        .filter(|name| !present(name))
+        .map(|name| ValidationError::new(join(path, name), format!("is required{because}")))
+        .collect();
+    ValidationError::combine(missing)?;
     let one_of: Vec<&str> = strings(rule.get("require-one-of")).collect();
     if !one_of.is_empty() && !one_of.iter().any(|name| present(name)) {
         return Err(ValidationError::new(
@@ -528,6 +622,18 @@ fn query_value(schema: &Value, text: &str, name: &str) -> Result<Value, Validati
         },
         _ => Ok(Value::String(text.to_string())),
     }
+}
+
+/// Checks a JSON param against the spec's schema `schema` (every broken rule, in the API's
+/// terms), then decodes it into the operation's model.
+#[doc(hidden)]
+pub fn from_json_param_in<T: serde::de::DeserializeOwned>(
+    spec: &Spec,
+    schema: &str,
+    param: Value,
+) -> Result<T, ValidationError> {
+    spec.validate(schema, &param)?;
+    from_json_param(param)
 }
 
 /// Decodes a JSON param into an operation's model; a misfit names the field.

@@ -1072,6 +1072,42 @@ async fn call_bluepay_sends_valid_params_and_refuses_invalid_ones() {
     .await;
     assert_eq!(code(&out), 2);
     assert_eq!(stderr_error(&out)["kind"], "validation");
+    // Issue 12: every broken rule of the request at once, in the API's words, never a Rust type.
+    for (param, field, words) in [
+        (
+            r#"{"mchOrderId":"x","amount":-5,"payMethodCode":"BANK"}"#,
+            "accountNo",
+            "is required",
+        ),
+        (
+            r#"{"mchOrderId":"CCP20220428011068111","idempotencyId":"IDP2022042801","amount":1.5,"payMethodCode":"PROMPTPAY","promptpayAccountType":"MSISDN","accountNo":"0812345678"}"#,
+            "amount",
+            "whole, non-negative number of minor units (satang), e.g. 150 for THB 1.50",
+        ),
+    ] {
+        let out = run_async(
+            args(&["call", "bluepay", "payout_create", "--param", param]),
+            env.clone(),
+        )
+        .await;
+        assert_eq!(code(&out), 2);
+        let error = stderr_error(&out);
+        let message = error["message"].as_str().unwrap();
+        for internal in ["Wire", "untagged", "enum", ": :", "missing field"] {
+            assert!(!message.contains(internal), "{message}");
+        }
+        let violations = error["violations"].as_array().unwrap();
+        assert!(
+            violations
+                .iter()
+                .any(|v| v["field"] == field && v["reason"].as_str().unwrap().contains(words)),
+            "{violations:?}"
+        );
+        assert!(
+            violations.iter().all(|v| v["field"] != ""),
+            "{violations:?}"
+        );
+    }
     let out = run_async(
         args(&["call", "bluepay", "qr_code_create", "--param", "{"]),
         env.clone(),

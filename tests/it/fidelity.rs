@@ -455,3 +455,69 @@ fn every_retryable_flag_is_stated_by_the_docs_or_carries_a_decision() {
     assert!(sgate::ResultCode::from_code(1206).is_retryable());
     assert!(!sgate::ResultCode::from_code(1211).is_retryable());
 }
+
+// ------------------------------------------------------------------ validation messages
+
+#[tokio::test]
+async fn a_request_is_refused_with_every_broken_rule_in_the_apis_words() {
+    let sandbox = sandbox().await;
+    let client = bluepay::Client::new(sandbox.bluepay_config()).unwrap();
+    let before = sandbox.requests().len();
+    let err = client
+        .call_json(
+            "payout_create",
+            json!({"mchOrderId": "x", "amount": -5, "payMethodCode": "BANK"}),
+        )
+        .await
+        .unwrap_err();
+    let Error::Validation(v) = err else {
+        panic!("{err:?}")
+    };
+    let violations = v.violations();
+    let reason_of = |field: &str| {
+        violations
+            .iter()
+            .find(|x| x.field == field)
+            .map(|x| x.reason.clone())
+            .unwrap_or_else(|| panic!("no violation of {field}: {violations:?}"))
+    };
+    assert_eq!(reason_of("accountNo"), "is required");
+    assert_eq!(reason_of("idempotencyId"), "is required");
+    assert!(reason_of("amount").contains("minor units (satang)"));
+    // BANK's conditional rule names what BANK needs.
+    for needed in ["transferCode", "accountName"] {
+        assert!(reason_of(needed).contains("when payMethodCode is \"BANK\""));
+    }
+    assert!(violations.iter().all(|x| !x.field.is_empty()));
+    assert_eq!(
+        (v.field.clone(), v.reason.clone()),
+        (violations[0].field.clone(), violations[0].reason.clone())
+    );
+    let text = v.to_string();
+    assert!(
+        text.starts_with("invalid request: ") && !text.contains(": :"),
+        "{text}"
+    );
+    assert_eq!(text.matches("; ").count(), violations.len() - 1, "{text}");
+    assert_eq!(sandbox.requests().len(), before, "nothing sent");
+
+    // A fractional amount: the field and the rule, not a type.
+    let err = client
+        .call_json(
+            "payout_create",
+            json!({"mchOrderId": "CCP20220428011068111", "idempotencyId": "IDP2022042801",
+                   "amount": 1.5, "payMethodCode": "PROMPTPAY", "promptpayAccountType": "MSISDN",
+                   "accountNo": "0812345678"}),
+        )
+        .await
+        .unwrap_err();
+    let Error::Validation(v) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(v.field, "amount");
+    assert_eq!(
+        v.reason,
+        "must be a whole, non-negative number of minor units (satang), e.g. 150 for THB 1.50"
+    );
+    assert_eq!(v.violations().len(), 1);
+}

@@ -159,8 +159,11 @@ async fn report_download(
     param: Value,
     out: &Path,
 ) -> Result<Value, CliError> {
-    let param: paybind::bluepay_jt::types::ReportDownloadParam =
-        paybind::spec::from_json_param(param)?;
+    let param: paybind::bluepay_jt::types::ReportDownloadParam = paybind::spec::from_json_param_in(
+        paybind::bluepay_jt::spec(),
+        "ReportDownloadParam",
+        param,
+    )?;
     let mut file = Download::create(out, "report")?;
     match client.download_report(param, &mut file).await {
         Ok(report) => {

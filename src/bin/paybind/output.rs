@@ -87,6 +87,13 @@ impl From<paybind::spec::ValidationError> for CliError {
         CliError::input("validation", e.to_string())
             .with("field", e.field.clone())
             .with("reason", e.reason.clone())
+            .with(
+                "violations",
+                e.violations()
+                    .into_iter()
+                    .map(|v| serde_json::json!({ "field": v.field, "reason": v.reason }))
+                    .collect::<Vec<_>>(),
+            )
             .with("sent", false)
     }
 }
