@@ -167,6 +167,10 @@ async fn run() -> Result<(), String> {
         sandbox.admin_url(),
         sandbox.admin_token()
     );
+    println!(
+        "dashboard (open it in a browser): {}",
+        sandbox.dashboard_url()
+    );
 
     // Two lines per client: the sandbox hands out its URL and keys.
     let bp = bluepay::Client::new(sandbox.bluepay_config()).map_err(fail)?;

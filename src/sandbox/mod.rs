@@ -81,6 +81,7 @@ mod admin_client;
 mod base;
 mod bluepay;
 mod config_file;
+mod dashboard;
 mod gateways;
 mod outcomes;
 mod scheduler;
@@ -244,6 +245,14 @@ impl Sandbox {
     /// The admin API base URL (`{base}/admin`).
     pub fn admin_url(&self) -> String {
         format!("{}/admin", self.base_url)
+    }
+
+    /// The dashboard's address, with this run's token: open it in a browser on this machine.
+    pub fn dashboard_url(&self) -> String {
+        let base = format!("{}/", self.base_url);
+        reqwest::Url::parse_with_params(&base, [("token", self.admin_token())])
+            .map(String::from)
+            .unwrap_or(base)
     }
 
     /// The admin API's token for this run (send it as `Authorization: Bearer <token>`;

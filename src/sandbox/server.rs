@@ -13,11 +13,13 @@ use super::admin;
 use super::base::gateway::Gateway;
 use super::base::http::{DropSignal, MAX_BODY};
 use super::base::shared::Shared;
+use super::dashboard;
 use super::gateways;
 
 /// The router of the whole sandbox.
 pub fn router(shared: Arc<Shared>) -> Router {
     admin::routes(shared.clone())
+        .merge(dashboard::routes())
         .fallback(gateways::by_prefix)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),

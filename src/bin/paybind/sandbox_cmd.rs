@@ -117,6 +117,7 @@ fn describe(sandbox: &Sandbox) -> Value {
             .map(|g| (g.name().to_string(), json!(sandbox.root_url(*g))))
             .collect::<Map<String, Value>>(),
         "admin_token": sandbox.admin_token(),
+        "dashboard_url": sandbox.dashboard_url(),
         "bluepay_app_id": sandbox.bluepay_app_id(),
         "bluepay_jt_app_id": sandbox.bluepay_jt_app_id(),
         "sgate_api_key": sandbox.sgate_api_key(),

@@ -84,7 +84,7 @@ fn has_token(headers: &HeaderMap, token: &str) -> bool {
 }
 
 /// Compares in time that does not depend on where the bytes differ.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -5,6 +5,7 @@
 
 mod bluepay;
 pub mod guard;
+mod objects;
 mod reply;
 mod sgate;
 mod world;
@@ -27,6 +28,7 @@ pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/admin", get(index))
         .route("/admin/requests", get(world::requests))
+        .route("/admin/objects", get(objects::objects))
         .route("/admin/notifications", get(world::notifications))
         .route("/admin/notifications/{id}", get(world::notification))
         .route("/admin/notifications/{id}/retry", post(world::retry))
@@ -109,7 +111,7 @@ async fn index(State(shared): St) -> Reply {
             "sgate": shared.gateway_url(Gateway::Sgate),
         },
         "endpoints": [
-            "GET /admin/requests?gateway=&operation=",
+            "GET /admin/requests?gateway=&operation=", "GET /admin/objects",
             "GET /admin/notifications?status=&gateway=", "GET /admin/notifications/{id}",
             "POST /admin/notifications/{id}/retry",
             "GET|PUT|DELETE /admin/faults", "DELETE /admin/faults/{gateway}/{operation}",

@@ -63,9 +63,12 @@ pub fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
 }
 
 /// The answer to an action that may have changed state: the worker is woken to act on it.
+/// The answer of an admin action: the object it changed, sensitive members masked.
 pub fn done(shared: &Shared, result: HResult) -> Reply {
     shared.wake.notify_one();
-    ok(result?)
+    let mut value = result?;
+    super::objects::mask_sensitive(&mut value);
+    ok(value)
 }
 
 /// A gateway by name.

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
+use super::objects::mask_sensitive;
 use super::reply::{body_json, done, ok, refuse, Reply};
 use crate::money::Decimal2;
 use crate::sandbox::base::http::HErr;
@@ -77,7 +78,10 @@ fn record(
 /// `GET /admin/sgate/customers/{customid or mercustomid}`.
 pub async fn customer(State(shared): St, Path(id): Path<String>) -> Reply {
     match record(&shared, "sg_customer", &id, customers::customer_id)? {
-        Some(c) => ok(c),
+        Some(mut c) => {
+            mask_sensitive(&mut c);
+            ok(c)
+        }
         None => Err(refuse(StatusCode::NOT_FOUND, format!("no customer {id}"))),
     }
 }
@@ -110,7 +114,10 @@ pub async fn customer_action(
 /// `GET /admin/sgate/orders/{ticketid or payeeuid}`.
 pub async fn order(State(shared): St, Path(id): Path<String>) -> Reply {
     match record(&shared, "sg_order", &id, orders::order_id)? {
-        Some(o) => ok(o),
+        Some(mut o) => {
+            mask_sensitive(&mut o);
+            ok(o)
+        }
         None => Err(refuse(
             StatusCode::NOT_FOUND,
             format!("no payment order {id}"),

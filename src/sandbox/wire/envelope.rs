@@ -12,6 +12,7 @@ use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::http::{json_response, not_found, Answer, Call, Fail, HErr, HResult};
 use crate::sandbox::base::log::LoggedRequest;
 use crate::sandbox::base::shared::Shared;
+use crate::sandbox::wire::signature_reason::{why_not, Hash};
 
 /// A request that passed the envelope's checks.
 pub struct Opened {
@@ -112,7 +113,7 @@ fn authenticate(
         .ok_or_else(|| Fail::new(gw, 21001, "sign is missing"))?;
     let key = shared.keys.bluepay_merchant.public_key();
     crate::envelope::sign::verify(&key, shared.settings.envelope_hash, text.as_bytes(), sign)
-        .map_err(|e| Fail::new(gw, 21001, e.to_string()))?;
+        .map_err(|_| Fail::new(gw, 21001, why_not_signed(shared, text, sign)))?;
     log.signature_ok = true;
     let param: Value =
         serde_json::from_str(text).map_err(|_| Fail::new(gw, 21002, "param is not JSON"))?;
@@ -120,6 +121,27 @@ fn authenticate(
         return Err(Fail::new(gw, 21002, "param is not a JSON object"));
     }
     Ok(param)
+}
+
+/// Why `sign` does not verify over `text`, for the log and the answer's message.
+fn why_not_signed(shared: &Shared, text: &str, sign: &str) -> String {
+    let hash = match shared.settings.envelope_hash {
+        crate::envelope::HashAlgorithm::Sha1 => Hash::Sha1,
+        crate::envelope::HashAlgorithm::Sha256 => Hash::Sha256,
+    };
+    let keys = &shared.keys;
+    let others = [
+        ("BluePay gateway key", keys.bluepay_gateway.public_key()),
+        ("SGATE merchant key", keys.sgate_merchant.public_key()),
+        ("SGATE system key", keys.sgate_system.public_key()),
+    ];
+    why_not(
+        &keys.bluepay_merchant.public_key(),
+        hash,
+        text.as_bytes(),
+        sign,
+        &others,
+    )
 }
 
 async fn apply_fault(

@@ -4,3 +4,4 @@
 
 pub mod envelope;
 pub mod sgate;
+pub mod signature_reason;

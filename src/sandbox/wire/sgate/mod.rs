@@ -77,11 +77,18 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
     } else {
         match std::str::from_utf8(body) {
             Ok(text) => text,
-            Err(_) => return Err(reject(shared, log, 1213, &target)),
+            Err(_) => {
+                return Err(reject(
+                    shared,
+                    log,
+                    (1213, "the body is not UTF-8".into()),
+                    &target,
+                ))
+            }
         }
     };
-    if let Err(code) = auth::authenticate(shared, headers, url, method.as_str(), signed_body) {
-        return Err(reject(shared, log, code, &target));
+    if let Err(refused) = auth::authenticate(shared, headers, url, method.as_str(), signed_body) {
+        return Err(reject(shared, log, refused, &target));
     }
     log.signature_ok = true;
     let fault = faults::take_for(shared, GW, op.id, &mut log);
@@ -165,7 +172,12 @@ fn answer_fail(shared: &Shared, mut log: LoggedRequest, f: Fail, target: &Target
 }
 
 /// An authentication failure: answered with an empty `V-Signature`, as SGATE does.
-fn reject(shared: &Shared, log: LoggedRequest, code: i64, target: &Target<'_>) -> Answer {
+fn reject(
+    shared: &Shared,
+    log: LoggedRequest,
+    (code, detail): auth::Refused,
+    target: &Target<'_>,
+) -> Answer {
     let target = Target {
         spoil: Spoil {
             signature: Some(SignatureFault::Empty),
@@ -173,7 +185,7 @@ fn reject(shared: &Shared, log: LoggedRequest, code: i64, target: &Target<'_>) -
         },
         ..*target
     };
-    answer_fail(shared, log, Fail::new(GW, code, ""), &target)
+    answer_fail(shared, log, Fail::new(GW, code, detail), &target)
 }
 
 /// The faults that replace SGATE's answer: transport faults, a cut JSON body, a code, a file,

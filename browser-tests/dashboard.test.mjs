@@ -1,0 +1,210 @@
+// The sandbox dashboard in a real browser (Debian's Chromium driven by playwright-core).
+//
+// Starts `examples/dashboard_e2e` (a sandbox, a merchant endpoint that verifies notifications,
+// control calls), opens the dashboard with the run's token and checks, as a person would:
+// a QR code a client creates appears without a reload; "Pay" delivers a verified notification
+// to the merchant; its attempts show; a request with a wrong signature shows why; nothing
+// secret is on the page; the page and the admin API refuse callers without the token.
+// Screenshots of the main views go to target/dashboard-screenshots/.
+//
+// Environment: DASHBOARD_E2E_BIN (default ../target/debug/examples/dashboard_e2e),
+// CHROMIUM (default /usr/bin/chromium), SCREENSHOTS (default ../target/dashboard-screenshots).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.DASHBOARD_E2E_BIN || path.join(here, '..', 'target', 'debug', 'examples', 'dashboard_e2e');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = process.env.SCREENSHOTS || path.join(here, '..', 'target', 'dashboard-screenshots');
+const TIMEOUT = 15_000;
+
+let world, child, browser, page, profile;
+const consoleErrors = [];
+
+async function startWorld() {
+  child = spawn(BIN, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('dashboard_e2e printed nothing in 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error('dashboard_e2e exited with ' + code)));
+    lines.once('line', (line) => { clearTimeout(timer); resolve(line); });
+  });
+  return JSON.parse(first);
+}
+
+async function control(what, method = 'POST') {
+  const response = await fetch(world.control_url + '/' + what, { method });
+  const body = await response.json();
+  assert.ok(response.ok, what + ': ' + JSON.stringify(body));
+  return body;
+}
+
+async function until(what, check, timeout = TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function tab(name) {
+  await page.getByRole('tab', { name, exact: true }).click();
+}
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  world = await startWorld();
+  profile = mkdtempSync(path.join(tmpdir(), 'paybind-chromium-'));
+  // A fresh profile directory; the flags known to work on this kind of machine: no sandbox as
+  // root, no GPU, and no background connections (the network is closed).
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+  });
+  page = await browser.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.hostname !== '127.0.0.1') consoleErrors.push('request to another host: ' + r.url());
+  });
+  await page.goto(world.dashboard_url);
+  await page.getByText(/^live · updated/).waitFor({ timeout: TIMEOUT });
+});
+
+after(async () => {
+  await browser?.close();
+  child?.stdin.end();
+  child?.kill();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('a QR code a client creates appears without a reload; Pay delivers a verified notification whose attempts show', async () => {
+  await page.evaluate(() => { window.notReloaded = true; });
+  await tab('BluePay');
+  const { mchOrderId } = await control('qr');
+  const row = page.locator(`#gateway-bluepay tr[data-object="${mchOrderId}"]`);
+  await row.waitFor({ timeout: TIMEOUT });
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
+  assert.match(await row.innerText(), /THB 1\.50/, 'amount in baht from 150 satang');
+  assert.match(await row.innerText(), /PENDING/);
+  await shot('bluepay-objects');
+
+  await row.getByRole('button', { name: 'Pay' }).click();
+  const delivered = await until('a verified notification at the merchant', async () => {
+    const received = await control('received', 'GET');
+    return received.find((r) => r.verified && r.event.includes(mchOrderId));
+  });
+  assert.match(delivered.event, /QrCodePayment/);
+  await page.locator(`#gateway-bluepay tr[data-object="${mchOrderId}"]`, { hasText: 'COMPLETED' })
+    .waitFor({ timeout: TIMEOUT });
+
+  await tab('Notifications');
+  const notification = page.locator('#notifications tr[data-notification]', { hasText: 'bluepay' }).first();
+  await notification.waitFor({ timeout: TIMEOUT });
+  await page.locator('#notifications tr[data-notification] .status-delivered').first().waitFor({ timeout: TIMEOUT });
+  assert.equal(await notification.locator('td.attempts').innerText(), '1');
+  await notification.getByText('attempts and body').click();
+  const attempts = notification.getByRole('table', { name: /Delivery attempts/ });
+  await attempts.waitFor({ timeout: TIMEOUT });
+  const attemptText = await attempts.innerText();
+  assert.match(attemptText, /\b200\b/, 'the attempt shows HTTP 200');
+  assert.match(attemptText, /yes/, 'the attempt was acknowledged');
+  assert.match(await notification.locator('pre').innerText(), /"sign"/, 'the signed body sent');
+  await shot('notifications');
+
+  // Resend: a second attempt is made and shows up.
+  await notification.getByRole('button', { name: 'Resend' }).click();
+  await until('a second attempt', async () => (await notification.locator('td.attempts').innerText()) === '2');
+});
+
+test('a request with a wrong signature shows why it was refused', async () => {
+  await tab('Requests');
+  const reasons = { key: /another key/i, hash: /SHA-1/, bytes: /differ/i };
+  for (const kind of Object.keys(reasons)) {
+    const answer = await control('bad-signature/' + kind);
+    assert.equal(answer.code, 21001, kind + ': refused with 21001');
+  }
+  for (const [kind, reason] of Object.entries(reasons)) {
+    const row = page.locator('#requests tr.refused', { hasText: reason }).first();
+    await row.waitFor({ timeout: TIMEOUT });
+    assert.match(await row.innerText(), /not verified/, kind);
+  }
+  await shot('requests');
+});
+
+test('every gateway view lists its objects; no secret is on the page', async () => {
+  const seeded = await control('seed');
+  await tab('SGATE');
+  await page.locator('#gateway-sgate tr[data-object]').first().waitFor({ timeout: TIMEOUT });
+  await page.locator('#gateway-sgate', { hasText: 'SAR 18.75' }).waitFor({ timeout: TIMEOUT });
+  await shot('sgate-objects');
+  await tab('BluePay JT');
+  const auth = page.locator(`#gateway-bluepay-jt tr[data-object="${seeded.authorization}"]`);
+  await auth.waitFor({ timeout: TIMEOUT });
+  await auth.getByRole('button', { name: 'Authorize' }).click();
+  await until('the authorization notification', async () => {
+    const received = await control('received', 'GET');
+    return received.find((r) => r.verified && r.event.includes('DirectDebitAuthorization'));
+  });
+  await tab('Rules & faults');
+  await page.getByLabel('Operation (operation id, or * for all)').fill('qr_code_create');
+  await page.getByRole('button', { name: 'Inject fault' }).click();
+  await page.locator('#faults tr', { hasText: 'qr_code_create' }).waitFor({ timeout: TIMEOUT });
+  await shot('rules-and-faults');
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  await page.locator('#faults', { hasText: 'none yet' }).waitFor({ timeout: TIMEOUT });
+
+  // Everything the page shows, in every view, and everything it fetched.
+  const everything = await page.evaluate(async () => {
+    const token = new URLSearchParams(location.search).get('token');
+    const get = (p) => fetch('/admin' + p, { headers: { Authorization: 'Bearer ' + token } }).then((r) => r.text());
+    const api = await Promise.all(['/objects', '/requests', '/notifications'].map(get));
+    return document.body.innerText + document.documentElement.outerHTML + api.join('');
+  });
+  for (const secret of ['5123450000000001', '1012345678', 'sandbox-sgate-api-key', 'PRIVATE KEY']) {
+    assert.ok(!everything.includes(secret), 'the page or the admin API shows ' + secret);
+  }
+  assert.match(everything, /sensitive/, 'sensitive members are shown masked');
+});
+
+test('the keyboard reaches every view', async () => {
+  await tab('Requests');
+  await page.getByRole('tab', { name: 'Requests' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-notifications');
+  assert.equal(await page.locator('#view-notifications').isVisible(), true);
+  await page.keyboard.press('Tab');
+  assert.notEqual(await page.evaluate(() => document.activeElement.tagName), 'BODY');
+});
+
+test('the dashboard and the admin API refuse callers without the token', async () => {
+  const base = world.base_url;
+  assert.equal((await fetch(base + '/')).status, 401);
+  assert.equal((await fetch(base + '/?token=wrong')).status, 401);
+  assert.equal((await fetch(base + '/admin/requests')).status, 401);
+  const foreign = await fetch(world.dashboard_url, { headers: { Origin: 'http://evil.example' } });
+  assert.equal(foreign.status, 403, 'a foreign Origin is refused');
+  const page = await fetch(world.dashboard_url);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+  assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+  assert.deepEqual(consoleErrors, [], 'no script error and no request to another host');
+});
