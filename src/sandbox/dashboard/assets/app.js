@@ -224,10 +224,13 @@ const ENVELOPE_KINDS = {
   tickets: {
     title: 'Tickets',
     columns: [['ticketNo', 'ticket'], ['ticketStatus', 'status'], ['transactionStatus', 'transaction status']],
-    actions: (gw, r) => r.ticketStatus === 'CLOSED' ? [] : [
-      button('ticket-close-' + r.ticketNo, 'Close as completed', () => act('Close ticket ' + r.ticketNo, 'POST', '/bluepay-jt/tickets/' + encodeURIComponent(r.ticketNo) + '/status',
-        { ticketStatus: 'CLOSED', transactionStatus: 'COMPLETED', reply: 'Checked: the payment went through.' })),
-    ],
+    actions: (gw, r) => ['CLOSED', 'REJECTED'].includes(r.ticketStatus) ? [] : [
+      ['PROCESSING', 'Processing', 'We are looking into it.'],
+      ['CLOSED', 'Close', 'Checked: resolved.'],
+      ['REJECTED', 'Reject', 'The transaction is correct.'],
+    ].map(([status, label, reply]) => button('ticket-' + status + '-' + r.ticketNo, label,
+      () => act(label + ' ticket ' + r.ticketNo, 'POST', '/bluepay-jt/tickets/' + encodeURIComponent(r.ticketNo) + '/status',
+        { ticketStatus: status, reply }), status === 'CLOSED' ? undefined : 'secondary')),
   },
 };
 
@@ -328,7 +331,8 @@ function renderFaults(list) {
       el('td', {}, button('fault-clear-' + f.gateway + '/' + f.operation, 'Clear',
         () => act('Clear fault ' + f.gateway + '/' + f.operation, 'DELETE', '/faults/' + encodeURIComponent(f.gateway) + '/' + encodeURIComponent(f.operation)))));
   });
-  replace('faults', table('Faults in force', ['gateway', 'operation', 'fault', ''], rows),
+  replace('faults', el('h3', {}, 'Faults in force'),
+    table('Faults in force', ['gateway', 'operation', 'fault', ''], rows),
     list.length ? button('fault-clear-all', 'Clear all faults', () => act('Clear all faults', 'DELETE', '/faults'), 'secondary') : null);
 }
 
