@@ -28,6 +28,7 @@ mod pipeline;
 mod retries;
 mod sandbox_bluepay;
 mod sandbox_config_schema;
+mod sandbox_dashboard;
 mod sandbox_ops;
 mod sandbox_root_ports;
 mod sandbox_safety;

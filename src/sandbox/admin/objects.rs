@@ -134,7 +134,7 @@ fn collect_sensitive(node: &Value, names: &mut BTreeSet<String>) {
         Value::Object(map) => {
             if let Some(Value::Object(properties)) = map.get("properties") {
                 for (name, schema) in properties {
-                    if schema.get("x-sensitive").and_then(Value::as_bool) == Some(true) {
+                    if crate::spec::is_sensitive(schema) {
                         names.insert(name.clone());
                     }
                 }

@@ -66,7 +66,7 @@ struct TokenQuery {
 }
 
 async fn index(State(shared): State<Arc<Shared>>, Query(query): Query<TokenQuery>) -> Response {
-    let expected = shared.settings.admin_token.as_bytes();
+    let expected = shared.admin_token.as_bytes();
     let given = query.token.as_deref().unwrap_or("").as_bytes();
     if !same_bytes(given, expected) {
         let mut response = page(
