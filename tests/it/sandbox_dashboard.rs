@@ -305,3 +305,26 @@ async fn a_refused_sgate_signature_says_why() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_stale_envelope_timestamp_says_how_stale() {
+    let sandbox = common::sandbox().await;
+    sandbox
+        .admin()
+        .post("clock/advance", json!({ "seconds": 3600 }))
+        .await
+        .unwrap();
+    let client = paybind::bluepay::Client::new(sandbox.bluepay_config()).unwrap();
+    client
+        .balance_inquiry(paybind::bluepay::types::BalanceInquiryParam::builder())
+        .await
+        .expect_err("a timestamp an hour behind the sandbox clock is refused");
+    let last = sandbox.requests().pop().expect("logged");
+    assert_eq!(last.code, 21009);
+    assert!(
+        last.message
+            .contains("s from the sandbox clock, 300 s accepted"),
+        "{}",
+        last.message
+    );
+}

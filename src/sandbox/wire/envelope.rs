@@ -198,11 +198,17 @@ fn check_timestamp(shared: &Shared, gw: Gateway, schema: &str, param: &Value) ->
     if let Some(window) = shared.settings.timestamp_window {
         // abs_diff: an extreme sandbox clock (admin API) must not overflow.
         let window = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
-        if shared.now_ms().abs_diff(ms) > window {
+        let off = shared.now_ms().abs_diff(ms);
+        if off > window {
             return Err(Fail::new(
                 gw,
                 21009,
-                "timestamp outside the accepted window",
+                format!(
+                    "timestamp outside the accepted window: {} s from the sandbox clock, {} s \
+                     accepted",
+                    off / 1000,
+                    window / 1000
+                ),
             ));
         }
     }
