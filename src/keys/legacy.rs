@@ -129,6 +129,33 @@ impl Rsa {
         (ok == 1 && written == signature.len()).then_some(signature)
     }
 
+    /// Opens a PKCS#1 v1.5 signature with the public key: the `DigestInfo` it carries when its
+    /// padding is valid, `None` otherwise. For diagnostics only (the sandbox telling which hash
+    /// and which digest a refused signature holds); verification uses [`Rsa::verify`].
+    #[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
+    pub(crate) fn open_signature(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        let mut out = vec![0u8; self.size()];
+        let mut written: usize = 0;
+        // SAFETY: `signature` is read within its length; `out` has `RSA_size` bytes, passed as
+        // `max_out`, the most `RSA_verify_raw` writes, and `written` receives how many it wrote.
+        let ok = unsafe {
+            ffi::RSA_verify_raw(
+                self.0.as_ptr(),
+                &mut written,
+                out.as_mut_ptr(),
+                out.len(),
+                signature.as_ptr(),
+                signature.len(),
+                ffi::RSA_PKCS1_PADDING as std::os::raw::c_int,
+            )
+        };
+        if ok != 1 || written > out.len() {
+            return None;
+        }
+        out.truncate(written);
+        Some(out)
+    }
+
     /// Whether `signature` is a valid PKCS#1 v1.5 signature of `digest` under `hash`.
     #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
     pub(crate) fn verify(&self, hash: LegacyHash, digest: &[u8], signature: &[u8]) -> bool {

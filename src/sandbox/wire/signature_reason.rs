@@ -1,16 +1,15 @@
 //! Why a request's RSA signature did not verify, in words a developer can act on: signed with
 //! another key, with another hash, or over other bytes than those received.
 //!
-//! A PKCS#1 v1.5 signature opened with the public key (`s^e mod n`) shows its padding and the
-//! `DigestInfo` inside: when the merchant key opens it, the key was right, and the digest
+//! A PKCS#1 v1.5 signature opened with the public key (`s^e mod n`, aws-lc's
+//! `RSA_verify_raw`) shows its padding and the `DigestInfo` inside: when the merchant key opens it, the key was right, and the digest
 //! algorithm and value say whether the hash or the bytes differ. When it does not, the other
 //! keys the sandbox knows are tried, to name a swapped key. The real gateways say only
 //! "signature error"; the sandbox is where a developer learns which.
 
+use aws_lc_rs::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY, SHA256, SHA384, SHA512};
 use base64::Engine as _;
-use rsa::traits::PublicKeyParts as _;
-use rsa::BigUint;
-use sha2::Digest as _;
+use md5::Digest as _;
 
 use crate::keys::PublicKey;
 
@@ -75,13 +74,14 @@ impl Hash {
     }
 
     fn digest(self, message: &[u8]) -> Vec<u8> {
-        match self {
-            Hash::Md5 => md5::Md5::digest(message).to_vec(),
-            Hash::Sha1 => sha1::Sha1::digest(message).to_vec(),
-            Hash::Sha256 => sha2::Sha256::digest(message).to_vec(),
-            Hash::Sha384 => sha2::Sha384::digest(message).to_vec(),
-            Hash::Sha512 => sha2::Sha512::digest(message).to_vec(),
-        }
+        let algorithm = match self {
+            Hash::Md5 => return md5::Md5::digest(message).to_vec(),
+            Hash::Sha1 => &SHA1_FOR_LEGACY_USE_ONLY,
+            Hash::Sha256 => &SHA256,
+            Hash::Sha384 => &SHA384,
+            Hash::Sha512 => &SHA512,
+        };
+        digest(algorithm, message).as_ref().to_vec()
     }
 }
 
@@ -95,25 +95,7 @@ struct Opened {
 /// Opens `signature` with `key`: the hash and digest inside, when the padding is PKCS#1 v1.5
 /// and the `DigestInfo` one of [`Hash`].
 fn open(key: &PublicKey, signature: &[u8]) -> Option<Opened> {
-    let rsa = key.rsa();
-    let size = rsa.size();
-    if signature.len() != size {
-        return None;
-    }
-    let s = BigUint::from_bytes_be(signature);
-    if &s >= rsa.n() {
-        return None;
-    }
-    let m = s.modpow(rsa.e(), rsa.n()).to_bytes_be();
-    let mut em = vec![0u8; size.checked_sub(m.len())?];
-    em.extend_from_slice(&m);
-    // 0x00 0x01 0xff… 0x00 DigestInfo
-    let rest = em.strip_prefix(&[0x00, 0x01])?;
-    let ones = rest.iter().take_while(|b| **b == 0xff).count();
-    let info = rest[ones..].strip_prefix(&[0x00])?;
-    if ones < 8 {
-        return None;
-    }
+    let info = key.legacy().open_signature(signature)?;
     Hash::ALL.into_iter().find_map(|hash| {
         let digest = info.strip_prefix(hash.digest_info_prefix())?;
         (digest.len() == hash.digest(b"").len()).then(|| Opened {
@@ -230,14 +212,14 @@ mod tests {
     }
 
     #[test]
-    fn opens_what_the_rsa_crate_signs() {
-        // The opened digest is the one an independent implementation (the rsa crate) put in.
+    fn opens_what_paybind_signs() {
+        // The opened digest is the SHA-256 of the message signed.
         let (merchant, _) = keys();
         let message = b"param";
         let signature = RsaSigner::new(&merchant, HashAlgorithm::Sha256).sign_bytes(message);
         let opened = open(&merchant.public_key(), &signature).expect("opens");
         assert_eq!(opened.hash, Hash::Sha256);
-        assert_eq!(opened.digest, sha2::Sha256::digest(message).to_vec());
+        assert_eq!(opened.digest, digest(&SHA256, message).as_ref().to_vec());
         let mut spoiled = signature.clone();
         spoiled[10] ^= 1;
         assert_eq!(open(&merchant.public_key(), &spoiled), None);
