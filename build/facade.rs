@@ -9,7 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::{data_type, doc_attrs, fn_ident, type_ident};
-use crate::model::{DataShape, Operation};
+use crate::model::{DataShape, Operation, Repeat};
 
 /// A typed facade method is generated for a JSON `POST` operation with a request and a response
 /// body; others are hand-written (`manual`) or header-signed only.
@@ -40,6 +40,7 @@ fn typed_post(index: usize, op: &Operation) -> TokenStream {
         doc += &format!("\n\n{}", op.description.trim());
     }
     doc += &format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id);
+    doc += &repeat_doc(op);
     let doc = doc_attrs(&doc);
     let index = Literal::usize_unsuffixed(index);
     quote! {
@@ -124,5 +125,37 @@ fn data_impl(response: &str, shape: Option<&DataShape>) -> TokenStream {
                 #into_data
             }
         }
+    }
+}
+
+/// What a caller does when it does not know whether a request was processed: the
+/// reconcile-by-status-query recipe of an operation the gateway de-duplicates, or the warning of
+/// one it does not.
+fn repeat_doc(op: &Operation) -> String {
+    match &op.repeat {
+        Repeat::ReadOnly => "\n\n**Repeating:** it only reads; sending it again is safe.".into(),
+        Repeat::Deduplicated {
+            key,
+            fact,
+            status_query,
+        } => {
+            let mut doc = format!(
+                "\n\n**Repeating:** the gateway refuses a repeated `{key}` ({fact}), so \
+                 `Error::is_retryable()` may be true for a rate limit or a platform fault."
+            );
+            if let Some(query) = status_query {
+                doc += &format!(
+                    " **Recovery** after a timeout or any error whose `may_have_been_sent()` is \
+                     true: call `{query}` for the same order; resend the *same* request (same \
+                     `{key}`) only when the gateway answers that the order does not exist, and \
+                     never with a new `{key}`."
+                );
+            }
+            doc
+        }
+        Repeat::Unsafe => "\n\n**Repeating:** the gateway does not de-duplicate this operation: \
+             sending it again may act twice, so `Error::is_retryable()` is true only when the \
+             connection was never established."
+            .into(),
     }
 }

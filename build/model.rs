@@ -25,6 +25,24 @@ pub struct Operation {
     pub query: Vec<(String, bool)>,
     /// Handled by hand-written code instead of progenitor (multipart, several success bodies).
     pub manual: bool,
+    /// Whether sending the same request twice can double an action.
+    pub repeat: Repeat,
+}
+
+/// What sending an operation's request twice does (`x-read-only`, `x-idempotency-key`).
+pub enum Repeat {
+    /// It only reads (`x-read-only: true`).
+    ReadOnly,
+    /// The gateway refuses a repeat by this member of the request (`x-idempotency-key`), as
+    /// `fact` (`x-idempotency-fact`, or the `x-idempotency-unconfirmed` reason) says; a status
+    /// query (`x-status-query`) finds out whether the first attempt was processed.
+    Deduplicated {
+        key: String,
+        fact: String,
+        status_query: Option<String>,
+    },
+    /// Neither: a repeat may act twice.
+    Unsafe,
 }
 
 /// The `data` of a response: one component, or a list of one.
@@ -123,7 +141,39 @@ fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> BuildResult<
         data_schema,
         query: query_parameters(op),
         manual: multipart || success_count > 1,
+        repeat: repeat(op)?,
     })
+}
+
+fn repeat(op: &Value) -> BuildResult<Repeat> {
+    let text = |key: &str| op.get(key).and_then(Value::as_str).map(str::to_string);
+    let read_only = op.get("x-read-only").and_then(Value::as_bool) == Some(true);
+    match (text("x-idempotency-key"), read_only) {
+        (Some(_), true) => Err("x-read-only and x-idempotency-key exclude each other".into()),
+        (None, true) => Ok(Repeat::ReadOnly),
+        (None, false) => Ok(Repeat::Unsafe),
+        (Some(key), false) => {
+            let fact = match (
+                text("x-idempotency-fact"),
+                text("x-idempotency-unconfirmed"),
+            ) {
+                (Some(fact), None) => fact,
+                (None, Some(why)) => format!("unconfirmed: {why}"),
+                _ => {
+                    return Err(
+                        "x-idempotency-key needs x-idempotency-fact (the docs' fact) \
+                         or x-idempotency-unconfirmed (why it is assumed)"
+                            .into(),
+                    )
+                }
+            };
+            Ok(Repeat::Deduplicated {
+                key,
+                fact,
+                status_query: text("x-status-query"),
+            })
+        }
+    }
 }
 
 fn query_parameters(op: &Value) -> Vec<(String, bool)> {

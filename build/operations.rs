@@ -9,7 +9,7 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use crate::emit::{opt_str, type_ident};
-use crate::model::Operation;
+use crate::model::{Operation, Repeat};
 
 /// `SPEC_JSON` (the bundled spec `<stem>.json` beside this file) and `OPERATIONS`.
 pub fn operation_table(stem: &str, ops: &[Operation]) -> TokenStream {
@@ -20,6 +20,11 @@ pub fn operation_table(stem: &str, ops: &[Operation]) -> TokenStream {
         let response = opt_str(op.response_schema.as_deref());
         let query = op.query.iter().map(|(name, _)| name);
         let manual = op.manual;
+        let repeat = match &op.repeat {
+            Repeat::ReadOnly => quote! { crate::spec::Repeat::ReadOnly },
+            Repeat::Deduplicated { key, .. } => quote! { crate::spec::Repeat::Deduplicated(#key) },
+            Repeat::Unsafe => quote! { crate::spec::Repeat::Unsafe },
+        };
         quote! {
             crate::spec::Operation {
                 id: #id,
@@ -29,7 +34,8 @@ pub fn operation_table(stem: &str, ops: &[Operation]) -> TokenStream {
                 body_schema: #body,
                 response_schema: #response,
                 query: &[#(#query),*],
-                manual: #manual
+                manual: #manual,
+                repeat: #repeat
             },
         }
     });
@@ -87,7 +93,8 @@ pub fn roundtrip_fn(schemas: &Map<String, Value>) -> TokenStream {
             fn rt<T: serde::Serialize + serde::de::DeserializeOwned>(
                 value: serde_json::Value,
             ) -> Result<serde_json::Value, serde_json::Error> {
-                serde_json::to_value(serde_json::from_value::<T>(value)?)
+                let typed = serde_json::from_value::<T>(value)?;
+                crate::secret::with_plaintext(|| serde_json::to_value(typed))
             }
             Some(match name {
                 #(#arms)*

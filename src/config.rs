@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::clock::SharedClock;
 use crate::keys::KeyError;
-use crate::pipeline::transport::Transport;
+use crate::pipeline::transport::{Limits, Transport};
 use crate::spec::Spec;
 
 /// Where the gateway is.
@@ -49,7 +49,15 @@ pub(crate) struct ClientOptions {
     pub(crate) connect_timeout: Duration,
     pub(crate) connect_retries: u32,
     pub(crate) clock: SharedClock,
+    pub(crate) max_answer_bytes: u64,
+    pub(crate) max_download_bytes: u64,
+    pub(crate) link_origins: Option<Vec<String>>,
 }
+
+/// Default cap of an answer read whole: 16 MiB, far above any documented JSON answer.
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 16 << 20;
+/// Default cap of a downloaded file (statement, report): 1 GiB.
+pub const DEFAULT_MAX_DOWNLOAD_BYTES: u64 = 1 << 30;
 
 /// The options resolved: what a client sends with.
 pub(crate) struct Endpoint {
@@ -67,14 +75,30 @@ impl ClientOptions {
             connect_timeout: Duration::from_secs(10),
             connect_retries: 2,
             clock: SharedClock::default(),
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            max_download_bytes: DEFAULT_MAX_DOWNLOAD_BYTES,
+            link_origins: None,
         }
     }
 
     /// Resolves the base URL and builds the HTTP client.
     pub(crate) fn resolve(&self, spec: &Spec) -> Result<Endpoint, ConfigError> {
         let base_url = base_url(&self.environment, spec)?;
-        let (http, transport) =
-            Transport::http_client(self.timeout, self.connect_timeout, self.connect_retries)?;
+        let limits = Limits {
+            answer: self.max_answer_bytes,
+            download: self.max_download_bytes,
+        };
+        let origins = match &self.link_origins {
+            Some(origins) => origins.iter().map(|o| origin(o)).collect(),
+            None => origin(&base_url).map(|o| vec![o]),
+        }?;
+        let (http, transport) = Transport::http_client(
+            self.timeout,
+            self.connect_timeout,
+            self.connect_retries,
+            limits,
+            origins,
+        )?;
         Ok(Endpoint {
             base_url,
             http,
@@ -106,6 +130,38 @@ macro_rules! client_options {
         /// so this cannot send anything twice.
         pub fn connect_retries(mut self, retries: u32) -> Self {
             self.options.connect_retries = retries;
+            self
+        }
+
+        /// The largest answer read whole, in bytes (default
+        /// [`DEFAULT_MAX_ANSWER_BYTES`](crate::config::DEFAULT_MAX_ANSWER_BYTES), 16 MiB). A
+        /// larger one is [`Error::TooLarge`](crate::error::Error::TooLarge), read no further.
+        pub fn max_answer_bytes(mut self, limit: u64) -> Self {
+            self.options.max_answer_bytes = limit;
+            self
+        }
+
+        /// The largest file a download streams into the caller's writer, in bytes (default
+        /// [`DEFAULT_MAX_DOWNLOAD_BYTES`](crate::config::DEFAULT_MAX_DOWNLOAD_BYTES), 1 GiB).
+        /// A file declared larger is refused before a byte is written; one that grows past it
+        /// stops with [`Error::TooLarge`](crate::error::Error::TooLarge) (discard what was
+        /// written).
+        pub fn max_download_bytes(mut self, limit: u64) -> Self {
+            self.options.max_download_bytes = limit;
+            self
+        }
+
+        /// The origins (`https://files.example.com`, scheme, host and port) a link that a
+        /// gateway's answer names may be fetched from (BluePay JT's `download_report`). Default:
+        /// the configured gateway's own origin — so `https` only, unless you configured an
+        /// `http` base URL (a local sandbox). Any other scheme, host or port is refused before a
+        /// connection is made.
+        pub fn link_origins<I, S>(mut self, origins: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.options.link_origins = Some(origins.into_iter().map(Into::into).collect());
             self
         }
 
@@ -143,6 +199,16 @@ fn base_url(environment: &Environment, spec: &Spec) -> Result<String, ConfigErro
                 "no {wanted} host is known ({why}); use Environment::Url with the host the gateway gave you"
             )))
         }
+    }
+}
+
+/// The origin (`scheme://host[:port]`) of a URL, as links are compared.
+fn origin(url: &str) -> Result<String, ConfigError> {
+    match reqwest::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
+            Ok(parsed.origin().ascii_serialization())
+        }
+        _ => Err(ConfigError::BadUrl(url.to_string())),
     }
 }
 

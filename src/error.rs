@@ -20,6 +20,10 @@ pub struct ApiError<C> {
     pub request_id: Option<String>,
     /// The response body exactly as received (sensitive members still encrypted).
     pub raw: Bytes,
+    /// Whether sending the same request again cannot double an action: the operation only
+    /// reads, or the gateway refuses a repeat by a key the request carries (the spec's
+    /// `x-idempotency-key`). Only then is a retryable code a reason to resend.
+    pub repeat_safe: bool,
 }
 
 /// An answer kept whole because it could not be trusted.
@@ -49,6 +53,25 @@ pub enum SignatureError {
     /// The signature does not verify with the gateway's public key.
     #[error("signature does not verify with the system public key")]
     Mismatch,
+    /// The signature verifies, but its `V-Timestamp` is outside the accepted window around the
+    /// local clock: an old answer or callback replayed, or a clock far off.
+    #[error("V-Timestamp {timestamp} is outside the accepted window ({now} ± {window_seconds} s)")]
+    Stale {
+        /// The signed `V-Timestamp` (Unix seconds).
+        timestamp: i64,
+        /// The local clock (Unix seconds).
+        now: i64,
+        /// The accepted distance.
+        window_seconds: u64,
+    },
+    /// The signature verifies, but its `V-Timestamp` and `V-Nonce-Str` were seen before within
+    /// the window: a replay.
+    #[error("V-Nonce-Str was already used inside the accepted window (replay)")]
+    Replayed,
+    /// The headers verify only with an empty body: the content (a downloaded file) is not
+    /// covered by the signature.
+    #[error("the signature does not cover the content")]
+    ContentUnsigned,
 }
 
 /// Why a request could not be sealed (signed, its sensitive members encrypted). Nothing was
@@ -91,14 +114,13 @@ pub enum Error<C: Code> {
     #[error("gateway error {}: {}", .0.code, .0.message)]
     Api(ApiError<C>),
     /// SGATE could not authenticate the merchant and said so with an empty `V-Signature` (wrong
-    /// API KEY, merchant key or signature, expired request, ...). The body is unsigned, so
-    /// `code` and `message` are what it claims, not verified facts.
-    #[error("the gateway did not authenticate the request (unsigned answer, claimed code {})", .code.map(|c| c.code().to_string()).unwrap_or_else(|| "none".into()))]
+    /// API KEY, merchant key or signature, expired request, ...). The body is unsigned: anyone
+    /// on the path could have written it, so nothing in it is read — no code, no message. It
+    /// is kept as raw bytes in `response` for a human to look at.
+    #[error(
+        "the gateway did not authenticate the request (unsigned answer; its body is not read)"
+    )]
     Authentication {
-        /// The code the unsigned body claims, if it has one.
-        code: Option<C>,
-        /// The message the unsigned body claims.
-        message: String,
         /// The answer as received.
         response: Box<RawResponse>,
     },
@@ -129,6 +151,34 @@ pub enum Error<C: Code> {
         status: http::StatusCode,
         /// The body as received.
         raw: Bytes,
+        /// Whether sending the same request again cannot double an action (see
+        /// [`ApiError::repeat_safe`]).
+        repeat_safe: bool,
+    },
+    /// The server answered with a redirect. paybind follows none: a signed body or the API KEY
+    /// never goes to another place than the one configured.
+    #[error("HTTP {status} redirect to {} refused (paybind follows no redirect)", .location.as_deref().unwrap_or("nowhere"))]
+    Redirect {
+        /// The 3xx status.
+        status: http::StatusCode,
+        /// Where it pointed (`Location`), when it said.
+        location: Option<String>,
+    },
+    /// A link the gateway's answer names (a report's `downloadUrl`) is not on an origin the
+    /// configuration allows (`link_origins`); nothing was fetched from it.
+    #[error("link {url:?} refused: {reason}")]
+    LinkRefused {
+        /// The link as the answer gave it.
+        url: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The answer (or download) is larger than the configured cap; reading stopped there.
+    /// Anything written to a download writer before is incomplete: discard it.
+    #[error("the answer exceeds the limit of {limit} bytes")]
+    TooLarge {
+        /// The cap, in bytes.
+        limit: u64,
     },
     /// The answer is not the documented JSON (or lacks `data` on success).
     #[error("unexpected response body: {reason}")]
@@ -158,24 +208,32 @@ pub enum Error<C: Code> {
 }
 
 impl<C: Code> Error<C> {
-    /// The gateway's code: for [`Error::Api`], and the claimed code of
-    /// [`Error::Authentication`].
+    /// The gateway's code, from a verified (or, for the envelope gateways, the only kind of)
+    /// answer: [`Error::Api`]. An unsigned or unverified body yields none.
     pub fn code(&self) -> Option<C> {
         match self {
             Error::Api(api) => Some(api.code),
-            Error::Authentication { code, .. } => *code,
             _ => None,
         }
     }
 
-    /// Whether sending the same request again later may succeed: a code the spec marks
-    /// retryable, HTTP 429/500/502/503/504, or a connection that was never established.
-    /// Timeouts are not, without first checking the order's status, because the first attempt
-    /// may have succeeded.
+    /// Whether sending the **same** request again may succeed without doubling an action:
+    ///
+    /// - a connection that was never established: always (nothing was sent);
+    /// - a code the spec marks retryable, or HTTP 429/500/502/503/504: only for an operation
+    ///   that reads, or that the gateway de-duplicates by a key the request carries (the spec's
+    ///   `x-idempotency-key`, e.g. `payeeuid`); for others (`otp_send`, `customer_update`) a
+    ///   repeat may act twice, so this is `false` — query the status first;
+    /// - a timeout: never without first checking the order's status (the first attempt may
+    ///   have succeeded).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(api) => api.code.is_retryable(),
-            Error::Http { status, .. } => crate::codes::http_status_is_retryable(*status),
+            Error::Api(api) => api.repeat_safe && api.code.is_retryable(),
+            Error::Http {
+                status,
+                repeat_safe,
+                ..
+            } => *repeat_safe && crate::codes::http_status_is_retryable(*status),
             Error::Transport {
                 may_have_been_sent, ..
             } => !may_have_been_sent,
@@ -209,13 +267,20 @@ impl<C: Code> Error<C> {
         }
     }
 
-    /// A reqwest failure as a typed error: timeouts apart, and whether the request left.
+    /// A reqwest failure as a typed error. A connection that was never established (refused,
+    /// or its connect timeout — TLS handshake included — ran out) sent nothing; only a timeout
+    /// after that may have.
     pub(crate) fn transport(e: reqwest::Error) -> Self {
-        if e.is_timeout() {
+        if e.is_connect() {
+            Error::Transport {
+                may_have_been_sent: false,
+                source: e,
+            }
+        } else if e.is_timeout() {
             Error::Timeout(e)
         } else {
             Error::Transport {
-                may_have_been_sent: !e.is_connect(),
+                may_have_been_sent: true,
                 source: e,
             }
         }
@@ -228,7 +293,28 @@ impl<C: Code> Error<C> {
             message,
             request_id,
             raw,
+            repeat_safe: false,
         })
+    }
+
+    /// An HTTP status other than the documented ones.
+    pub(crate) fn http(status: http::StatusCode, raw: Bytes) -> Self {
+        Error::Http {
+            status,
+            raw,
+            repeat_safe: false,
+        }
+    }
+
+    /// The error of a call of `op`: whether a repeat is safe is the operation's fact.
+    pub(crate) fn of_operation(mut self, op: &crate::spec::Operation) -> Self {
+        let safe = op.repeat.is_safe();
+        match &mut self {
+            Error::Api(api) => api.repeat_safe = safe,
+            Error::Http { repeat_safe, .. } => *repeat_safe = safe,
+            _ => {}
+        }
+        self
     }
 
     /// A body that is not what the gateway documents.
@@ -250,19 +336,23 @@ impl<C: Code> Error<C> {
                 message: api.message,
                 request_id: api.request_id,
                 raw: api.raw,
+                repeat_safe: api.repeat_safe,
             }),
-            Error::Authentication {
-                code,
-                message,
-                response,
-            } => Error::Authentication {
-                code: code.map(recode),
-                message,
-                response,
-            },
+            Error::Authentication { response } => Error::Authentication { response },
             Error::BadSignature { reason, response } => Error::BadSignature { reason, response },
             Error::Decryption { field, reason, raw } => Error::Decryption { field, reason, raw },
-            Error::Http { status, raw } => Error::Http { status, raw },
+            Error::Http {
+                status,
+                raw,
+                repeat_safe,
+            } => Error::Http {
+                status,
+                raw,
+                repeat_safe,
+            },
+            Error::Redirect { status, location } => Error::Redirect { status, location },
+            Error::TooLarge { limit } => Error::TooLarge { limit },
+            Error::LinkRefused { url, reason } => Error::LinkRefused { url, reason },
             Error::Decode { reason, raw } => Error::Decode { reason, raw },
             Error::Timeout(e) => Error::Timeout(e),
             Error::Transport {

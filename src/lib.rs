@@ -13,6 +13,7 @@ pub mod money;
 pub(crate) mod pipeline;
 #[cfg(feature = "sgate")]
 mod random;
+pub mod secret;
 pub mod spec;
 
 #[cfg(feature = "envelope")]

@@ -28,6 +28,29 @@ pub struct Operation {
     pub query: &'static [&'static str],
     /// Served by hand-written code rather than the generated client.
     pub manual: bool,
+    /// What sending the same request twice does (the spec's `x-read-only` /
+    /// `x-idempotency-key`).
+    pub repeat: Repeat,
+}
+
+/// What sending an operation's request a second time does, as the spec marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Repeat {
+    /// The operation only reads (`x-read-only: true`): a repeat changes nothing.
+    ReadOnly,
+    /// The gateway refuses a repeat carrying the same value of this request member
+    /// (`x-idempotency-key`, e.g. `payeeuid`, `idempotencyId`, `mchOrderId`).
+    Deduplicated(&'static str),
+    /// Neither: a repeat may act twice (`otp_send`, `customer_update`).
+    Unsafe,
+}
+
+impl Repeat {
+    /// Whether sending the same request again cannot double an action.
+    pub fn is_safe(self) -> bool {
+        !matches!(self, Repeat::Unsafe)
+    }
 }
 
 /// How a notification kind is recognised (generated from `x-notifications` / `x-callbacks`).
@@ -642,12 +665,33 @@ pub fn from_json_param<T: serde::de::DeserializeOwned>(param: Value) -> Result<T
     serde_path_to_error::deserialize(param).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
-        ValidationError::new(field, e.inner().to_string())
+        ValidationError::new(field, without_value(&e.inner().to_string()))
     })
 }
 
-/// Encodes a response's data as JSON.
+/// A serde message without the value it quotes: `invalid type: integer `5123450000000001`,
+/// expected a string` becomes `invalid type, expected a string`. The value may be a card
+/// number given with the wrong type; an error never repeats it.
+#[doc(hidden)]
+pub fn without_value(message: &str) -> String {
+    for kind in ["invalid type", "invalid value", "invalid length"] {
+        if let Some(rest) = message
+            .strip_prefix(kind)
+            .and_then(|r| r.strip_prefix(": "))
+        {
+            return match rest.rfind(", expected ") {
+                Some(at) => format!("{kind}{}", &rest[at..]),
+                None => kind.to_string(),
+            };
+        }
+    }
+    message.to_string()
+}
+
+/// Encodes a response's data as JSON, sensitive members in plain text: `call_json` returns
+/// the decrypted answer it documents (take care where it goes).
 #[doc(hidden)]
 pub fn to_json_data<T: serde::Serialize>(data: &T) -> Result<Value, ValidationError> {
-    serde_json::to_value(data).map_err(|e| ValidationError::new("", e.to_string()))
+    crate::secret::with_plaintext(|| serde_json::to_value(data))
+        .map_err(|e| ValidationError::new("", e.to_string()))
 }

@@ -4,6 +4,7 @@
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use super::{types, Client, Error};
+use crate::pipeline::transport::{check_length, refuse_redirect};
 use crate::pipeline::{Pipeline, Wire as _};
 
 /// What [`Client::download_report`] wrote.
@@ -21,6 +22,10 @@ impl Client {
     /// Requests a settlement/transaction report (operation `report_download`), then streams the
     /// file at the returned `downloadUrl` into `writer`. The file is what BluePay publishes
     /// (GPG-encrypted, per the docs); decrypting it is up to the merchant.
+    ///
+    /// The answer is not signed, so its link is fetched only from an origin the configuration
+    /// allows (`Config::link_origins`; default the gateway's own): another scheme, host or port
+    /// is [`Error::LinkRefused`](crate::error::Error::LinkRefused), with no connection made.
     pub async fn download_report<W: AsyncWrite + Unpin>(
         &self,
         param: impl Into<types::builder::ReportDownloadParam>,
@@ -29,16 +34,21 @@ impl Client {
         let link = self.report_download(param).await?;
         let url = link.download_url.to_string();
         let http = progenitor_client::ClientInfo::client(&self.generated);
-        let request = http.get(&url).build().map_err(Error::transport)?;
         let transport = Pipeline::of(&self.generated).wire().transport();
+        // The link comes from an unsigned answer: only an allowed origin is ever contacted.
+        let checked = transport.check_link(&url)?;
+        let request = http.get(checked).build().map_err(Error::transport)?;
         let mut response = transport
             .send(http, request)
             .await
             .map_err(Error::transport)?;
+        refuse_redirect(&response)?;
+        let limit = transport.max_download();
+        check_length(&response, limit)?;
         let status = response.status();
         if !status.is_success() {
             let raw = response.bytes().await.unwrap_or_default();
-            return Err(Error::Http { status, raw });
+            return Err(Error::http(status, raw));
         }
         let content_type = response
             .headers()
@@ -47,6 +57,9 @@ impl Client {
             .map(str::to_string);
         let mut bytes = 0u64;
         while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+            if bytes + chunk.len() as u64 > limit {
+                return Err(Error::TooLarge { limit });
+            }
             writer.write_all(&chunk).await.map_err(Error::Io)?;
             bytes += chunk.len() as u64;
         }

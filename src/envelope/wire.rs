@@ -102,10 +102,7 @@ impl Wire for EnvelopeContext {
 
     fn open<C: Code>(&self, _sent: &Sent, answer: Answer) -> Result<Bytes, Error<C>> {
         if answer.status != http::StatusCode::OK {
-            return Err(Error::Http {
-                status: answer.status,
-                raw: answer.body,
-            });
+            return Err(Error::http(answer.status, answer.body));
         }
         let head: Head = match serde_json::from_slice(&answer.body) {
             Ok(head) => head,

@@ -75,14 +75,21 @@ pub(crate) async fn exec<W: Wire>(
 ) -> reqwest::Result<reqwest::Response> {
     let sent = Sent::of(&request);
     let response = wire.transport().send(http, request).await?;
-    let answer = wire.transport().read(response).await?;
     let (status, version, headers) = (
-        answer.status,
+        response.status(),
         http::Version::HTTP_11,
-        answer.headers.clone(),
+        response.headers().clone(),
     );
-    slot::received(answer.body.clone());
-    let body = match wire.open::<WireCode>(&sent, answer) {
+    let opened = match wire.transport().read::<WireCode>(response).await {
+        Ok(answer) => {
+            slot::received(answer.body.clone());
+            wire.open::<WireCode>(&sent, answer)
+        }
+        Err(Error::Transport { source, .. } | Error::Timeout(source)) => return Err(source),
+        // A redirect or an answer over the cap: refused unread.
+        Err(refused) => Err(refused),
+    };
+    let body = match opened {
         Ok(opened) => reqwest::Body::from(opened),
         Err(refused) => {
             let body = reqwest::Body::wrap_stream(Refused(Some(refused.to_string())));

@@ -121,7 +121,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         async move {
             let body = prepare::body(self.wire, op, value)?;
             let opened = self.exchange(op, Vec::new(), Body::Json(body)).await?;
-            opened.decode::<C, R>()
+            opened.decode::<C, R>().map_err(|e| e.of_operation(op))
         }
         .instrument(span)
         .await
@@ -136,14 +136,12 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         body: Body,
     ) -> Result<Opened, Error<C>> {
         let (sent, response) = self.send(op, query, body).await?;
-        let answer = self
-            .wire
-            .transport()
-            .read(response)
-            .await
-            .map_err(Error::transport)?;
+        let answer = self.wire.transport().read(response).await?;
         let received = answer.body.clone();
-        let body = self.wire.open(&sent, answer)?;
+        let body = self
+            .wire
+            .open(&sent, answer)
+            .map_err(|e| e.of_operation(op))?;
         tracing::debug!("gateway accepted");
         Ok(Opened { body, received })
     }
@@ -191,6 +189,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             .send(self.http, request)
             .await
             .map_err(Error::transport)?;
+        transport::refuse_redirect(&response)?;
         Ok((sent, response))
     }
 
@@ -207,9 +206,12 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         Fut: Future<Output = Result<ResponseValue<R>, progenitor_client::Error<()>>>,
     {
         use progenitor_client::Error as P;
+        // The generated builder serialises its query (sensitive filters too) inside the call;
+        // the hooks encrypt them before anything is sent.
+        let call = crate::secret::Plaintext::new(call);
         let (result, slot) = slot::scope(call).instrument(self.span(op, None)).await;
         if let Some(failure) = slot.failure {
-            return Err(failure.recode());
+            return Err(failure.recode::<C>().of_operation(op));
         }
         let raw = slot.received;
         match result {
@@ -224,14 +226,12 @@ impl<'a, W: Wire> Pipeline<'a, W> {
                 Err(Error::transport(e))
             }
             Err(P::InvalidResponsePayload(_, e)) => Err(Error::decode(e.to_string(), raw)),
-            Err(P::UnexpectedResponse(response)) => Err(Error::Http {
-                status: response.status(),
-                raw,
-            }),
-            Err(P::ErrorResponse(response)) => Err(Error::Http {
-                status: response.status(),
-                raw,
-            }),
+            Err(P::UnexpectedResponse(response)) => {
+                Err(Error::http(response.status(), raw).of_operation(op))
+            }
+            Err(P::ErrorResponse(response)) => {
+                Err(Error::http(response.status(), raw).of_operation(op))
+            }
             // Only the hooks answer `Custom`, and they fill the slot first.
             Err(P::Custom(message)) => Err(SealError::Request(message).into()),
         }

@@ -114,7 +114,7 @@ pub(crate) fn builder_error(gateway: &Gateway, message: &str) -> ValidationError
         .strip_prefix("error converting supplied value for ")
         .and_then(|rest| rest.split_once(": "))
     {
-        return ValidationError::new(field(name), reason);
+        return ValidationError::new(field(name), crate::spec::without_value(reason));
     }
     if let Some(name) = message.strip_prefix("no value supplied for ") {
         return ValidationError::new(field(name), "is required");
@@ -130,7 +130,9 @@ pub(crate) fn builder_error(gateway: &Gateway, message: &str) -> ValidationError
 
 /// The JSON object a typed value serialises to, for the one `Value` of a request.
 pub(crate) fn to_value<T: serde::Serialize>(param: &T) -> Result<Value, ValidationError> {
-    serde_json::to_value(param)
+    // The one place a request's sensitive members serialise in plain text: they are encrypted
+    // (prepare::body) before anything is sent.
+    crate::secret::with_plaintext(|| serde_json::to_value(param))
         .map_err(|e| ValidationError::new("", format!("param cannot be serialised: {e}")))
 }
 

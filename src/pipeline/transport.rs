@@ -1,12 +1,17 @@
-//! The one transport policy of every gateway: the HTTP client (timeouts, user agent), the
-//! connect-only retry that re-sends the same sealed bytes, its back-off, and reading an answer.
+//! The one transport policy of every gateway: the HTTP client (timeouts, user agent, no
+//! redirects), the connect-only retry that re-sends the same sealed bytes, its back-off, and
+//! reading an answer within its size cap. Nothing else sends or reads.
 //!
-//! Seams for the hardening of issue 11: [`Transport::http_client`] is where a redirect policy
-//! goes, [`Transport::read`] where an answer-size cap goes; nothing else sends or reads.
+//! No redirect is followed, ever: a 3xx is [`Error::Redirect`] saying where it pointed, so a
+//! signed body, `V-Api-Key` and `V-Signature` never go to another origin and https is never
+//! downgraded to http.
 
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+
+use crate::codes::Code;
+use crate::error::Error;
 
 /// The `User-Agent` paybind sends (SGATE refuses requests without one, code 1211).
 pub(crate) const USER_AGENT: &str = concat!("paybind/", env!("CARGO_PKG_VERSION"));
@@ -15,6 +20,18 @@ pub(crate) const USER_AGENT: &str = concat!("paybind/", env!("CARGO_PKG_VERSION"
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
     connect_retries: u32,
+    limits: Limits,
+    /// Origins a link named in an answer may be fetched from.
+    link_origins: Vec<String>,
+}
+
+/// Size caps of what is read from the network.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// An answer read whole (JSON).
+    pub(crate) answer: u64,
+    /// A file streamed to the caller's writer.
+    pub(crate) download: u64,
 }
 
 /// An answer read whole, before the gateway's wire opens it.
@@ -31,13 +48,42 @@ impl Transport {
         timeout: Duration,
         connect_timeout: Duration,
         connect_retries: u32,
+        limits: Limits,
+        link_origins: Vec<String>,
     ) -> reqwest::Result<(reqwest::Client, Transport)> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(connect_timeout)
             .user_agent(USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok((http, Transport { connect_retries }))
+        let transport = Transport {
+            connect_retries,
+            limits,
+            link_origins,
+        };
+        Ok((http, transport))
+    }
+
+    /// A link an answer names (a report's `downloadUrl`), if its origin is one the merchant
+    /// allows; checked before any connection.
+    pub(crate) fn check_link<C: Code>(&self, link: &str) -> Result<reqwest::Url, Error<C>> {
+        let refused = |reason: &'static str| Error::LinkRefused {
+            url: link.to_string(),
+            reason,
+        };
+        let url = reqwest::Url::parse(link).map_err(|_| refused("not a URL"))?;
+        let origin = url.origin().ascii_serialization();
+        if self.link_origins.contains(&origin) {
+            Ok(url)
+        } else {
+            Err(refused("its scheme, host or port is not an allowed origin"))
+        }
+    }
+
+    /// The cap of a download streamed to the caller's writer.
+    pub(crate) fn max_download(&self) -> u64 {
+        self.limits.download
     }
 
     /// Sends a sealed request. A connection that could not be established is tried again (the
@@ -67,16 +113,52 @@ impl Transport {
         }
     }
 
-    /// Reads an answer whole.
-    pub(crate) async fn read(&self, response: reqwest::Response) -> reqwest::Result<Answer> {
+    /// Reads an answer whole, up to the answer cap. A redirect is refused unread.
+    pub(crate) async fn read<C: Code>(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<Answer, Error<C>> {
+        refuse_redirect(&response)?;
+        let limit = self.limits.answer;
+        check_length(&response, limit)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+            if body.len() as u64 + chunk.len() as u64 > limit {
+                return Err(Error::TooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Answer {
             status,
             headers,
-            body,
+            body: body.freeze(),
         })
+    }
+}
+
+/// A 3xx answer as [`Error::Redirect`]: paybind follows none.
+pub(crate) fn refuse_redirect<C: Code>(response: &reqwest::Response) -> Result<(), Error<C>> {
+    let status = response.status();
+    if !status.is_redirection() {
+        return Ok(());
+    }
+    let location = response
+        .headers()
+        .get(http::header::LOCATION)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    Err(Error::Redirect { status, location })
+}
+
+/// Refuses an answer whose declared length is over `limit` before reading any of it.
+pub(crate) fn check_length<C: Code>(
+    response: &reqwest::Response,
+    limit: u64,
+) -> Result<(), Error<C>> {
+    match response.content_length() {
+        Some(length) if length > limit => Err(Error::TooLarge { limit }),
+        _ => Ok(()),
     }
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::freshness::{Freshness, NonceMemory};
 use super::sensitive::decrypt_by_plan;
 pub(crate) use super::sensitive::decryption_plan;
 use super::signing::{
@@ -45,6 +46,9 @@ pub enum CallbackError {
         /// The callback's `V-Timestamp`.
         timestamp: i64,
     },
+    /// The same signed callback (`V-Timestamp` and `V-Nonce-Str`) was verified before.
+    #[error("callback replayed (V-Nonce-Str seen before)")]
+    Replayed,
     /// The signed body is not a JSON object.
     #[error("callback body is not a JSON object")]
     NotJson,
@@ -69,7 +73,7 @@ pub struct CallbackVerifier {
     system_key: PublicKey,
     merchant_key: Arc<PrivateKey>,
     clock: SharedClock,
-    max_age: Option<Duration>,
+    freshness: Freshness,
 }
 
 impl CallbackVerifier {
@@ -85,20 +89,46 @@ impl CallbackVerifier {
             system_key: system_public_key,
             merchant_key: Arc::new(merchant_private_key),
             clock: SharedClock::default(),
-            max_age: None,
+            freshness: Freshness::default(),
         }
     }
 
     /// Refuses callbacks whose `V-Timestamp` is more than `max_age` away from now (replay
-    /// protection). Off by default: the docs do not say whether SGATE's retries are signed
-    /// afresh.
+    /// protection). On by default with [`DEFAULT_WINDOW`](super::freshness::DEFAULT_WINDOW)
+    /// (5 minutes; SGATE retries a callback 5 s apart, at most 5 times).
     pub fn max_age(mut self, max_age: Duration) -> Self {
-        self.max_age = Some(max_age);
+        self.freshness.window = Some(max_age);
+        self
+    }
+
+    /// Accepts callbacks of any age. Only with a replay memory
+    /// ([`CallbackVerifier::remember_nonces`]) and an idempotent handler.
+    pub fn without_max_age(mut self) -> Self {
+        self.freshness.window = None;
+        self
+    }
+
+    /// Refuses a callback whose `(V-Timestamp, V-Nonce-Str)` was verified before (the last
+    /// `capacity` are kept). Answer every verified callback 200 when this is on: a callback
+    /// answered otherwise may come back with the same signature.
+    pub fn remember_nonces(mut self, capacity: usize) -> Self {
+        self.freshness.nonces = Some(Arc::new(NonceMemory::new(capacity)));
+        self
+    }
+
+    /// The clock ages are measured with (the system clock unless set; tests inject one).
+    pub fn clock(mut self, clock: impl crate::clock::Clock + 'static) -> Self {
+        self.clock = SharedClock::new(clock);
         self
     }
 
     pub(crate) fn with_clock(mut self, clock: SharedClock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    pub(crate) fn with_freshness(mut self, freshness: Freshness) -> Self {
+        self.freshness = freshness;
         self
     }
 
@@ -129,12 +159,13 @@ impl CallbackVerifier {
             text,
         );
         verify_digest(&self.system_key, &digest_hex(&data), signature)?;
-        if let Some(max_age) = self.max_age {
-            let now = self.clock.now_seconds();
-            let age = now.abs_diff(timestamp);
-            if age > max_age.as_secs() {
-                return Err(CallbackError::Stale { timestamp });
+        match self.freshness.check(&self.clock, timestamp, nonce) {
+            Err(SignatureError::Stale { timestamp, .. }) => {
+                return Err(CallbackError::Stale { timestamp })
             }
+            Err(SignatureError::Replayed) => return Err(CallbackError::Replayed),
+            Err(other) => return Err(other.into()),
+            Ok(()) => {}
         }
         let mut payload: Map<String, Value> =
             serde_json::from_str(text).map_err(|_| CallbackError::NotJson)?;

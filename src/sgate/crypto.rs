@@ -16,14 +16,17 @@ use crate::keys::{PrivateKey, PublicKey, Zeroizing};
 
 /// A plain-text value SGATE carries encrypted (ID number, bank account, STCPay account, photo
 /// URLs). paybind encrypts it on the way out and decrypts it on the way in, so the models hold
-/// the plain value — wrapped so that `Debug` (and so logs and error messages built from it)
-/// never shows it. Read it with [`Sensitive::expose`].
+/// the plain value — wrapped so that `Debug` and serialisation (and so logs, JSON dumps of a
+/// model and error messages built from them) never show it: a model serialises it as
+/// `"[redacted]"`. Read it with [`Sensitive::expose`]. The plain text is overwritten with
+/// zeros when the value is dropped.
 ///
 /// ```
 /// use paybind::sgate::Sensitive;
 /// let cardno = Sensitive::from("5123450000000001");
 /// assert_eq!(cardno.expose(), "5123450000000001");
 /// assert_eq!(format!("{cardno:?}"), "Sensitive(redacted)");
+/// assert_eq!(serde_json::to_string(&cardno).unwrap(), r#""[redacted]""#);
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct Sensitive(String);
@@ -39,14 +42,20 @@ impl Sensitive {
         &self.0
     }
 
-    /// The plain value, unwrapped.
-    pub fn into_inner(self) -> String {
-        self.0
+    /// The plain value, unwrapped (no longer zeroized on drop: it is the caller's).
+    pub fn into_inner(mut self) -> String {
+        std::mem::take(&mut self.0)
     }
 
     /// Whether the value is empty (SGATE sends `""` unencrypted for a missing photo or account).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl Drop for Sensitive {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 
@@ -75,9 +84,14 @@ impl From<&String> for Sensitive {
 }
 
 impl Serialize for Sensitive {
-    /// Serialises the plain text: paybind's signing layer encrypts it before it is sent.
+    /// Serialises `"[redacted]"`. Only the request pipeline, which encrypts the value before it
+    /// is sent, serialises the plain text (see [`crate::secret`]).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        if crate::secret::plaintext_allowed() {
+            s.serialize_str(&self.0)
+        } else {
+            s.serialize_str(crate::secret::REDACTED)
+        }
     }
 }
 

@@ -5,16 +5,22 @@
 //! the MD5 of the signature object is computed over the same bytes; the signature is checked
 //! when the last chunk has arrived. The bytes written before that are therefore **unverified**
 //! until the call returns `Ok`: on any error, discard what was written.
+//!
+//! How SGATE signs a binary body is not documented. A file whose signature verifies only with
+//! an empty `body` (the headers are SGATE's, the content is not authenticated) is an error,
+//! [`SignatureError::ContentUnsigned`](crate::error::SignatureError::ContentUnsigned), unless
+//! the caller opts in with [`StatementDownload::accept_unverified_content`].
 
 use bytes::Bytes;
 use tokio::io::AsyncWriteExt as _;
 
 use super::signing::{
     digest_hex, read_signature, signature_data, verify_digest, ResponseSignature, SgateContext,
+    SignatureError,
 };
 use super::wire::envelope_parts;
 use super::{Client, Error, RawResponse, ResultCode};
-use crate::pipeline::transport::Answer;
+use crate::pipeline::transport::{check_length, Answer};
 use crate::pipeline::{Body, Sent, Wire as _};
 use crate::spec::Operation;
 
@@ -41,9 +47,9 @@ pub enum StatementOutcome {
         content_type: Option<String>,
         /// The file name from `Content-Disposition`, when SGATE sent one.
         file_name: Option<String>,
-        /// `true` when the signature covers the file's bytes; `false` when it verified only with
-        /// an empty `body` (the headers are SGATE's, the content is not authenticated). How SGATE
-        /// signs a binary body is not documented; paybind accepts both and says which.
+        /// `true` when the signature covers the file's bytes; `false` (only with
+        /// [`StatementDownload::accept_unverified_content`]) when it verified only with an empty
+        /// `body`: the headers are SGATE's, the content is not authenticated.
         content_verified: bool,
     },
     /// HTTP 202: the file for that day is still being prepared.
@@ -78,6 +84,7 @@ pub struct StatementDownload<'a> {
     client: &'a Client,
     op: &'static Operation,
     day: Option<String>,
+    accept_unverified: bool,
 }
 
 impl<'a> StatementDownload<'a> {
@@ -86,7 +93,16 @@ impl<'a> StatementDownload<'a> {
             client,
             op,
             day: None,
+            accept_unverified: false,
         }
+    }
+
+    /// Accepts a file whose signature covers only the headers (verified with an empty `body`)
+    /// as `Written { content_verified: false }` instead of an error. Without it such a file is
+    /// refused: nobody vouches for its bytes.
+    pub fn accept_unverified_content(mut self) -> Self {
+        self.accept_unverified = true;
+        self
     }
 
     /// The statement date (sent as `day=yyyy-MM-dd`).
@@ -129,11 +145,7 @@ impl<'a> StatementDownload<'a> {
 
         if status != http::StatusCode::OK || is_json {
             // A small JSON answer (202, or an error): read it whole and verify it first.
-            let answer = ctx
-                .transport()
-                .read(response)
-                .await
-                .map_err(Error::transport)?;
+            let answer = ctx.transport().read(response).await?;
             return json_answer(ctx, &sent, answer);
         }
 
@@ -153,8 +165,6 @@ impl<'a> StatementDownload<'a> {
             }) => (timestamp, nonce.to_string(), signature.to_string()),
             Ok(ResponseSignature::Empty) => {
                 return Err(Error::Authentication {
-                    code: None,
-                    message: String::new(),
                     response: Box::new(RawResponse {
                         status,
                         headers: headers.clone(),
@@ -165,9 +175,14 @@ impl<'a> StatementDownload<'a> {
             Err(reason) => return Err(refused(reason)),
         };
         let url = &sent.path_and_query;
+        let limit = ctx.transport().max_download();
+        check_length(&response, limit)?;
         let mut digest = ctx.streaming_digest(timestamp, &nonce, url, "GET");
         let mut written: u64 = 0;
         while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+            if written + chunk.len() as u64 > limit {
+                return Err(Error::TooLarge { limit });
+            }
             digest.update(&chunk);
             sink.write_all(&chunk).await.map_err(Error::Io)?;
             written += chunk.len() as u64;
@@ -180,8 +195,14 @@ impl<'a> StatementDownload<'a> {
                 let key = ctx.api_key.expose();
                 let empty = signature_data(key, timestamp, &nonce, url, "GET", "");
                 verify_digest(&ctx.system_key, &digest_hex(&empty), &signature).map_err(refused)?;
+                if !self.accept_unverified {
+                    return Err(refused(SignatureError::ContentUnsigned));
+                }
                 false
             };
+        ctx.freshness
+            .check(&ctx.clock, timestamp, &nonce)
+            .map_err(refused)?;
         Ok(StatementOutcome::Written {
             bytes: written,
             content_type,
@@ -218,10 +239,7 @@ fn json_answer(ctx: &SgateContext, sent: &Sent, answer: Answer) -> Result<Statem
             "expected the statement file, got a JSON envelope",
             answer.body,
         )),
-        (_, _) => Err(Error::Http {
-            status: answer.status,
-            raw: answer.body,
-        }),
+        (_, _) => Err(Error::http(answer.status, answer.body)),
     }
 }
 

@@ -76,6 +76,7 @@
 pub mod callbacks;
 pub mod crypto;
 pub mod download;
+pub mod freshness;
 mod json;
 mod sensitive;
 pub mod signing;
@@ -94,6 +95,7 @@ pub use crate::error::RawResponse;
 pub use callbacks::{CallbackError, CallbackVerifier, CALLBACK_ACK_STATUS};
 pub use crypto::{CryptoError, Sensitive};
 pub use download::{NotReady, StatementOutcome};
+pub use freshness::NonceMemory;
 pub use signing::{ApiKey, FixedNonce, NonceSource, RandomNonce};
 
 /// The error of every SGATE call.
@@ -155,6 +157,7 @@ pub struct Config {
     merchant_private_key: PrivateKey,
     system_public_key: PublicKey,
     nonce: Arc<dyn NonceSource>,
+    freshness: freshness::Freshness,
 }
 
 impl Config {
@@ -173,7 +176,29 @@ impl Config {
             merchant_private_key,
             system_public_key,
             nonce: Arc::new(RandomNonce),
+            freshness: freshness::Freshness::default(),
         }
+    }
+
+    /// How far a signed answer's or callback's `V-Timestamp` may be from the local clock
+    /// (default [`freshness::DEFAULT_WINDOW`], 5 minutes). Outside it the message is refused as
+    /// [`SignatureError::Stale`](crate::error::SignatureError::Stale): a validly signed answer
+    /// from another time (a replay) is not an answer to this request. `None` switches the check
+    /// off — only for a clock you cannot trust and with [`Config::remember_nonces`] on.
+    pub fn freshness_window(mut self, window: Option<std::time::Duration>) -> Self {
+        self.freshness.window = window;
+        self
+    }
+
+    /// Remembers the `(V-Timestamp, V-Nonce-Str)` of the last `capacity` verified answers and
+    /// callbacks, and refuses one seen again as
+    /// [`SignatureError::Replayed`](crate::error::SignatureError::Replayed). Off by default.
+    /// A callback answered with a status other than 200 may come back with the same signature
+    /// (the docs do not say whether SGATE signs its retries afresh): with this on, answer every
+    /// verified callback 200 and de-duplicate its event yourself.
+    pub fn remember_nonces(mut self, capacity: usize) -> Self {
+        self.freshness.nonces = Some(Arc::new(NonceMemory::new(capacity)));
+        self
     }
 
     /// Where `V-Nonce-Str` comes from (32 random letters and digits unless set).
@@ -201,7 +226,8 @@ impl Client {
             config.system_public_key.clone(),
             config.merchant_private_key.clone(),
         )
-        .with_clock(endpoint.clock.clone());
+        .with_clock(endpoint.clock.clone())
+        .with_freshness(config.freshness.clone());
         let context = signing::SgateContext::new(
             config.api_key,
             config.merchant_private_key,
@@ -209,7 +235,8 @@ impl Client {
             endpoint.clock,
             config.nonce,
             endpoint.transport,
-        );
+        )
+        .with_freshness(config.freshness);
         Ok(Self {
             generated: generated::Client::new_with_client(
                 &endpoint.base_url,

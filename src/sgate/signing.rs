@@ -41,7 +41,7 @@ pub const API_VERSION: &str = "1";
 /// The `User-Agent` paybind sends (SGATE refuses requests without one, code 1211).
 pub const USER_AGENT: &str = concat!("paybind/", env!("CARGO_PKG_VERSION"));
 
-/// The merchant API KEY. `Debug` never shows it.
+/// The merchant API KEY. `Debug` never shows it; it is overwritten with zeros when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
@@ -54,6 +54,12 @@ impl ApiKey {
     /// The key itself (it is sent in `V-Api-Key` and signed).
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+impl Drop for ApiKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 
@@ -232,6 +238,7 @@ pub struct SgateContext {
     pub(crate) clock: SharedClock,
     pub(crate) nonce: Arc<dyn NonceSource>,
     pub(crate) transport: Transport,
+    pub(crate) freshness: super::freshness::Freshness,
 }
 
 impl SgateContext {
@@ -250,7 +257,14 @@ impl SgateContext {
             clock,
             nonce,
             transport,
+            freshness: Default::default(),
         }
+    }
+
+    /// Refuses answers outside this freshness window or replayed.
+    pub(crate) fn with_freshness(mut self, freshness: super::freshness::Freshness) -> Self {
+        self.freshness = freshness;
+        self
     }
 
     /// Unix seconds now.

@@ -62,10 +62,7 @@ impl Wire for SgateContext {
     fn open<C: Code>(&self, sent: &Sent, answer: Answer) -> Result<Bytes, Error<C>> {
         self.check(sent, &answer)?;
         if answer.status != http::StatusCode::OK {
-            return Err(Error::Http {
-                status: answer.status,
-                raw: answer.body,
-            });
+            return Err(Error::http(answer.status, answer.body));
         }
         let mut envelope: Map<String, Value> = match serde_json::from_slice(&answer.body) {
             Ok(envelope) => envelope,
@@ -100,10 +97,7 @@ impl SgateContext {
     pub(crate) fn check<C: Code>(&self, sent: &Sent, answer: &Answer) -> Result<(), Error<C>> {
         let (status, headers) = (answer.status, &answer.headers);
         if !status.is_success() && !headers.contains_key(HEADER_SIGNATURE) {
-            return Err(Error::Http {
-                status,
-                raw: answer.body.clone(),
-            });
+            return Err(Error::http(status, answer.body.clone()));
         }
         let raw = || {
             Box::new(RawResponse {
@@ -117,16 +111,8 @@ impl SgateContext {
             response: raw(),
         };
         match read_signature(headers).map_err(bad)? {
-            ResponseSignature::Empty => {
-                let claimed: Map<String, Value> =
-                    serde_json::from_slice(&answer.body).unwrap_or_default();
-                let (code, message, _) = envelope_parts(&claimed);
-                Err(Error::Authentication {
-                    code: code.map(C::from_code),
-                    message,
-                    response: raw(),
-                })
-            }
+            // Unsigned: nothing in the body is read (no code, no message).
+            ResponseSignature::Empty => Err(Error::Authentication { response: raw() }),
             ResponseSignature::Present {
                 timestamp,
                 nonce,
@@ -143,6 +129,7 @@ impl SgateContext {
                     method,
                     body,
                 )
+                .and_then(|()| self.freshness.check(&self.clock, timestamp, nonce))
                 .map_err(bad)
             }
         }

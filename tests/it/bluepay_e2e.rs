@@ -244,7 +244,7 @@ async fn http_errors_and_garbage_are_distinct_variants() {
         .await
         .unwrap_err();
     match &err {
-        Error::Http { status, raw } => {
+        Error::Http { status, raw, .. } => {
             assert_eq!(status.as_u16(), 503);
             assert_eq!(&raw[..], b"sandbox fault: HTTP 503");
         }

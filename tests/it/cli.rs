@@ -574,8 +574,11 @@ fn sgate_sign_reproduces_the_docs_worked_digest_and_openssl_verifies_it() {
     assert_eq!(signed["md5"], "8a5908e27626d79d73dc14bd9ba00e72");
     assert_eq!(
         signed["signature_data"],
-        r#"{"api_key":"xxxxxxxxxxxxxx","timestamp":1686647706,"nonce_str":"TIj5tZ3gM6FbprYlKNR2","url":"/openApi/v1/payee/custom/list","method":"GET","body":""}"#
+        r#"{"api_key":"<API KEY, not shown>","timestamp":1686647706,"nonce_str":"TIj5tZ3gM6FbprYlKNR2","url":"/openApi/v1/payee/custom/list","method":"GET","body":""}"#
     );
+    // The API KEY is a secret: printed nowhere, though the signature is over it.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("xxxxxxxxxxxxxx"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("xxxxxxxxxxxxxx"));
     let headers = signed["headers"].as_object().unwrap();
     let names: Vec<&String> = headers.keys().collect();
     assert_eq!(
@@ -588,7 +591,7 @@ fn sgate_sign_reproduces_the_docs_worked_digest_and_openssl_verifies_it() {
             "V-Signature"
         ]
     );
-    assert_eq!(headers["V-Api-Key"], "xxxxxxxxxxxxxx");
+    assert_eq!(headers["V-Api-Key"], "<API KEY, not shown>");
     assert_eq!(headers["V-Api-Version"], "1");
     assert_eq!(headers["V-Timestamp"], "1686647706");
     assert_eq!(headers["V-Nonce-Str"], "TIj5tZ3gM6FbprYlKNR2");
@@ -622,7 +625,8 @@ fn sgate_sign_reproduces_the_docs_worked_digest_and_openssl_verifies_it() {
     assert_ok(&out);
     let signed = stdout_json(&out);
     let data: Value = serde_json::from_str(signed["signature_data"].as_str().unwrap()).unwrap();
-    assert_eq!(data["api_key"], "key-from-env");
+    assert_eq!(data["api_key"], "<API KEY, not shown>");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("key-from-env"));
     assert_eq!(data["method"], "POST");
     assert_eq!(data["body"], r#"{"payeeuid":"PAY1","note":"a/b"}"#);
     assert!(signed["signature_data"].as_str().unwrap().contains("a/b"));
@@ -732,6 +736,9 @@ fn sgate_verify_exits_0_or_3() {
     assert!(tampered.stdout.is_empty());
     let error = stderr_error(&tampered);
     assert_eq!(error["kind"], "signature_mismatch");
+    // The API KEY is signed over but never echoed, on stderr either.
+    assert!(!String::from_utf8_lossy(&tampered.stderr).contains("test-api-key-0001"));
+    assert!(!String::from_utf8_lossy(&ok.stdout).contains("test-api-key-0001"));
     assert!(error["signature_data"]
         .as_str()
         .unwrap()
@@ -1223,6 +1230,18 @@ async fn call_reads_a_config_file_and_reports_missing_settings() {
     .await;
     assert_eq!(code(&out), 2);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("s3cret-value"));
+    // A value of the wrong type is not quoted either (serde's message would).
+    let typed = dir.path().join("typed.toml");
+    std::fs::write(&typed, "[sgate]\napi_key = 98765432123456\n").unwrap();
+    let out = run_async(
+        args(&["call", "bluepay", "balance_inquiry", "--config", s(&typed)]),
+        vec![],
+    )
+    .await;
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid type"), "{stderr}");
+    assert!(!stderr.contains("98765432123456"), "{stderr}");
     assert_eq!(server.received().len(), 2);
 }
 
@@ -1354,8 +1373,12 @@ mod sgate_gateway {
     use serde_json::{json, Value};
 
     pub const API_KEY: &str = "test-api-key-0001";
-    const TIMESTAMP: i64 = 1_719_411_600;
     const NONCE: &str = "srv7nonce9ABCDEFGHIJ";
+
+    /// Answers are signed now: the client refuses an answer outside its freshness window.
+    fn timestamp() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
 
     #[derive(Debug, Clone)]
     pub enum Reply {
@@ -1542,7 +1565,8 @@ mod sgate_gateway {
                 ),
             }
         };
-        let data = signature_data(API_KEY, TIMESTAMP, NONCE, &url, method.as_str(), &answer);
+        let timestamp = timestamp();
+        let data = signature_data(API_KEY, timestamp, NONCE, &url, method.as_str(), &answer);
         let signature = sign_digest(&system_private(), &digest_hex(&data));
         let mut answer = answer.into_bytes();
         if state.tamper {
@@ -1551,7 +1575,7 @@ mod sgate_gateway {
         let mut response = (StatusCode::from_u16(status).unwrap(), answer).into_response();
         let h = response.headers_mut();
         h.insert("content-type", content_type.parse().unwrap());
-        h.insert("v-timestamp", TIMESTAMP.to_string().parse().unwrap());
+        h.insert("v-timestamp", timestamp.to_string().parse().unwrap());
         h.insert("v-nonce-str", NONCE.parse().unwrap());
         h.insert("v-signature", signature.parse().unwrap());
         if content_type != "application/json" {

@@ -25,6 +25,8 @@ mod examples_roundtrip;
 mod fidelity;
 mod generated;
 mod pipeline;
+#[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
+mod hardening;
 mod retries;
 mod sandbox_bluepay;
 mod sandbox_config_schema;

@@ -651,7 +651,30 @@ async fn statement_streams_the_file_and_reports_202() {
         "/sgate/openApi/v1/payee/statement?day=2024-06-26"
     );
 
-    // Async writer, signature over an empty body: accepted, flagged.
+    // Signature over an empty body: nobody vouches for the content, so by default an error.
+    fault(
+        &sandbox,
+        "statement_download",
+        json!({"file_base64": "UEsDBA==", "bad_signature": "empty_body"}),
+    )
+    .await;
+    let err = client
+        .statement_download()
+        .to_writer(&mut Vec::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::BadSignature {
+                reason: paybind::error::SignatureError::ContentUnsigned,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    // Async writer, the same with the explicit opt-in: accepted, flagged.
     fault(
         &sandbox,
         "statement_download",
@@ -661,6 +684,7 @@ async fn statement_streams_the_file_and_reports_202() {
     let mut out = std::io::Cursor::new(Vec::new());
     let outcome = client
         .statement_download()
+        .accept_unverified_content()
         .to_async_writer(&mut out)
         .await
         .expect("download");
@@ -1024,15 +1048,38 @@ async fn callbacks_verify_decrypt_and_type() {
         client.verify_callback(&unsigned, "/cb", &body).unwrap_err(),
         paybind::sgate::CallbackError::Unsigned
     );
-    // Replay window, when configured.
-    let stale = client
-        .callbacks()
-        .clone()
-        .max_age(std::time::Duration::from_secs(300));
+    // Freshness, on by default: a callback signed in 2023 is refused however valid its
+    // signature; a narrower window refuses a 10-minute-old one too.
+    let (old_headers, old_body) = sgate_support::signed_callback_at(
+        "/cb",
+        &example("ReceivingTransNotificationCallback"),
+        1_686_832_475,
+    );
     assert!(matches!(
-        stale.verify_callback(&headers, "/cb", &body),
+        client.verify_callback(&old_headers, "/cb", &old_body),
         Err(paybind::sgate::CallbackError::Stale { .. })
     ));
+    let ten_minutes_ago = chrono::Utc::now().timestamp() - 600;
+    let (recent_headers, recent_body) = sgate_support::signed_callback_at(
+        "/cb",
+        &example("ReceivingTransNotificationCallback"),
+        ten_minutes_ago,
+    );
+    let narrow = client
+        .callbacks()
+        .clone()
+        .max_age(std::time::Duration::from_secs(60));
+    assert!(matches!(
+        narrow.verify_callback(&recent_headers, "/cb", &recent_body),
+        Err(paybind::sgate::CallbackError::Stale { .. })
+    ));
+    // With a replay memory, the same signed callback is accepted once.
+    let memory = client.callbacks().clone().remember_nonces(100);
+    assert!(memory.verify_callback(&headers, "/cb", &body).is_ok());
+    assert_eq!(
+        memory.verify_callback(&headers, "/cb", &body).unwrap_err(),
+        paybind::sgate::CallbackError::Replayed
+    );
     assert_eq!(paybind::sgate::CALLBACK_ACK_STATUS, 200);
 }
 

@@ -176,6 +176,9 @@ pub fn config(sandbox: &Sandbox) -> Config {
     )
     .clock(paybind::clock::FixedClock(NOW_MILLIS))
     .nonce_source(FixedNonce(CLIENT_NONCE.into()))
+    // The fixed clock (2024) makes headers reproducible; the sandbox signs its answers with the
+    // real time, which is outside any window of that clock.
+    .freshness_window(None)
 }
 
 pub fn client(sandbox: &Sandbox) -> Client {
@@ -264,20 +267,25 @@ fn encrypt_members(value: &mut Value) {
     }
 }
 
-/// Headers and body of a callback signed like SGATE's, for `url_path`.
+/// Headers and body of a callback signed like SGATE's, for `url_path`, now.
 pub fn signed_callback(url_path: &str, payload: &Value) -> (HeaderMap, Vec<u8>) {
+    signed_callback_at(url_path, payload, chrono::Utc::now().timestamp())
+}
+
+/// The same, signed at `timestamp` (Unix seconds).
+pub fn signed_callback_at(url_path: &str, payload: &Value, timestamp: i64) -> (HeaderMap, Vec<u8>) {
     let mut payload = payload.clone();
     encrypt_members(&mut payload);
     let body = serde_json::to_vec(&payload).expect("json");
     let text = signature_text(
-        1_686_832_475,
+        timestamp,
         "i7yCJYTbSaBj32th",
         url_path,
         "POST",
         std::str::from_utf8(&body).expect("utf8"),
     );
     let mut headers = HeaderMap::new();
-    headers.insert("V-Timestamp", HeaderValue::from_static("1686832475"));
+    headers.insert("V-Timestamp", HeaderValue::from(timestamp));
     headers.insert("V-Nonce-Str", HeaderValue::from_static("i7yCJYTbSaBj32th"));
     headers.insert("V-Api-Version", HeaderValue::from_static("1"));
     headers.insert("V-Api-Key", HeaderValue::from_static(API_KEY));

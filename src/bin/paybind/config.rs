@@ -118,7 +118,11 @@ impl Settings {
                     });
                     let error = CliError::input(
                         "config",
-                        format!("{}: {}", path.display(), e.message().trim()),
+                        format!(
+                            "{}: {}",
+                            path.display(),
+                            paybind::spec::without_value(e.message().trim())
+                        ),
                     )
                     .with("path", path.display().to_string());
                     match line {

@@ -9,25 +9,45 @@ use serde_json::Value;
 
 use crate::output::CliError;
 
-/// The bytes of a file.
-pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| {
-        CliError::input("io", format!("cannot read {what} {}: {e}", path.display()))
-            .with("path", path.display().to_string())
-    })
+/// The largest file or stdin the command line reads (a param, a body, a key, a config file,
+/// a notification): 16 MiB, far above any of them; more is refused, not read.
+pub const MAX_INPUT_BYTES: u64 = 16 << 20;
+
+/// Reads at most [`MAX_INPUT_BYTES`]; more is an input error.
+fn read_bounded(reader: impl std::io::Read, what: &str) -> Result<Vec<u8>, CliError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::input("io", format!("cannot read {what}: {e}")))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(CliError::input(
+            "too_large",
+            format!("{what} is larger than {MAX_INPUT_BYTES} bytes"),
+        )
+        .with("limit", MAX_INPUT_BYTES));
+    }
+    Ok(bytes)
 }
 
-/// Everything on stdin, or `None` when stdin is a terminal (nothing was piped).
+/// The bytes of a file (at most [`MAX_INPUT_BYTES`]).
+pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        CliError::input("io", format!("cannot read {what} {}: {e}", path.display()))
+            .with("path", path.display().to_string())
+    })?;
+    read_bounded(file, &format!("{what} {}", path.display()))
+        .map_err(|e| e.with("path", path.display().to_string()))
+}
+
+/// Everything on stdin (at most [`MAX_INPUT_BYTES`]), or `None` when stdin is a terminal
+/// (nothing was piped).
 pub fn read_stdin(what: &str) -> Result<Option<Vec<u8>>, CliError> {
-    let mut stdin = std::io::stdin();
+    let stdin = std::io::stdin();
     if stdin.is_terminal() {
         return Ok(None);
     }
-    let mut bytes = Vec::new();
-    stdin
-        .read_to_end(&mut bytes)
-        .map_err(|e| CliError::input("io", format!("cannot read {what} from stdin: {e}")))?;
-    Ok(Some(bytes))
+    read_bounded(stdin.lock(), &format!("{what} from stdin")).map(Some)
 }
 
 /// Bytes as UTF-8 text.

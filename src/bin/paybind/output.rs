@@ -168,13 +168,7 @@ pub fn gateway_error<C: Code>(e: paybind::error::Error<C>) -> CliError {
                 None => error,
             }
         }
-        E::Authentication { code, .. } => {
-            let error = CliError::gateway("authentication", message);
-            match code {
-                Some(code) => error.with("claimed_code", code.code()),
-                None => error,
-            }
-        }
+        E::Authentication { .. } => CliError::gateway("authentication", message),
         E::BadSignature { reason, response } => CliError::signature(message)
             .with("reason", reason.to_string())
             .with("status", response.status.as_u16()),
@@ -184,6 +178,10 @@ pub fn gateway_error<C: Code>(e: paybind::error::Error<C>) -> CliError {
         E::Http { status, .. } => {
             CliError::gateway("http", message).with("status", status.as_u16())
         }
+        E::Redirect { status, location } => CliError::gateway("redirect", message)
+            .with("status", status.as_u16())
+            .with("location", location),
+        E::TooLarge { limit } => CliError::gateway("too_large", message).with("limit", limit),
         E::Decode { reason, .. } => CliError::gateway("decode", message).with("reason", reason),
         E::Timeout(_) => CliError::gateway("timeout", message),
         E::Transport { .. } => CliError::gateway("transport", message),

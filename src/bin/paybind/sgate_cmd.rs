@@ -52,12 +52,22 @@ pub fn sign(args: &SgateSignArgs) -> Result<Value, CliError> {
     let md5 = digest_hex(&data);
     let signature = sign_digest(&key, &md5);
     let mut headers = Map::new();
-    headers.insert(HEADER_API_KEY.into(), request.api_key.clone().into());
+    headers.insert(HEADER_API_KEY.into(), API_KEY_NOT_SHOWN.into());
     headers.insert(HEADER_API_VERSION.into(), API_VERSION.into());
     headers.insert(HEADER_TIMESTAMP.into(), timestamp.to_string().into());
-    headers.insert(HEADER_NONCE.into(), nonce.into());
+    headers.insert(HEADER_NONCE.into(), nonce.clone().into());
     headers.insert(HEADER_SIGNATURE.into(), signature.into());
-    Ok(json!({ "signature_data": data, "md5": md5, "headers": headers }))
+    let shown = shown_data(timestamp, &nonce, &request.url, method, &body);
+    Ok(json!({ "signature_data": shown, "md5": md5, "headers": headers }))
+}
+
+/// What stands for the API KEY in output: the key is a secret and is never printed (the caller
+/// has it; put it in `V-Api-Key` yourself).
+const API_KEY_NOT_SHOWN: &str = "<API KEY, not shown>";
+
+/// The signed text as printed: the API KEY replaced by [`API_KEY_NOT_SHOWN`].
+fn shown_data(timestamp: i64, nonce: &str, url: &str, method: &str, body: &str) -> String {
+    signature_data(API_KEY_NOT_SHOWN, timestamp, nonce, url, method, body)
 }
 
 pub fn verify(args: &SgateVerifyArgs) -> Result<Value, CliError> {
@@ -81,13 +91,15 @@ pub fn verify(args: &SgateVerifyArgs) -> Result<Value, CliError> {
         &body,
     );
     let md5 = digest_hex(&data);
+    let method = request.method.as_str();
+    let shown = shown_data(args.timestamp, &args.nonce, &request.url, method, &body);
     match verify_digest(&key, &md5, &args.signature) {
-        Ok(()) => Ok(json!({ "verified": true, "signature_data": data, "md5": md5 })),
+        Ok(()) => Ok(json!({ "verified": true, "signature_data": shown, "md5": md5 })),
         Err(reason) => Err(CliError::signature(format!(
             "{reason} (check the system public key, API KEY, url, method, timestamp, nonce and body)"
         ))
         .with("reason", reason.to_string())
-        .with("signature_data", data)
+        .with("signature_data", shown)
         .with("md5", md5)),
     }
 }

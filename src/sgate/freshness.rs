@@ -1,0 +1,135 @@
+//! Freshness of signed answers and callbacks: a valid signature proves SGATE made a message,
+//! not that it made it for this request or just now. An answer or callback whose signed
+//! `V-Timestamp` is further than the window from the local clock is refused, and an optional
+//! bounded memory of `(V-Timestamp, V-Nonce-Str)` pairs refuses the same signed message twice
+//! inside the window.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::clock::SharedClock;
+use crate::error::SignatureError;
+
+/// The window used unless configured: five minutes either side of the local clock.
+pub const DEFAULT_WINDOW: Duration = Duration::from_secs(300);
+
+/// How fresh a signed message must be.
+#[derive(Debug, Clone)]
+pub(crate) struct Freshness {
+    /// `None`: no time check (explicitly switched off).
+    pub(crate) window: Option<Duration>,
+    /// `None`: no replay memory.
+    pub(crate) nonces: Option<Arc<NonceMemory>>,
+}
+
+impl Default for Freshness {
+    fn default() -> Self {
+        Self {
+            window: Some(DEFAULT_WINDOW),
+            nonces: None,
+        }
+    }
+}
+
+impl Freshness {
+    /// Checks a message whose signature verified.
+    pub(crate) fn check(
+        &self,
+        clock: &SharedClock,
+        timestamp: i64,
+        nonce: &str,
+    ) -> Result<(), SignatureError> {
+        let now = clock.now_seconds();
+        if let Some(window) = self.window {
+            if now.abs_diff(timestamp) > window.as_secs() {
+                return Err(SignatureError::Stale {
+                    timestamp,
+                    now,
+                    window_seconds: window.as_secs(),
+                });
+            }
+        }
+        match &self.nonces {
+            Some(memory) if !memory.first_time(timestamp, nonce) => Err(SignatureError::Replayed),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A bounded memory of the `(V-Timestamp, V-Nonce-Str)` pairs of verified messages. When full,
+/// the oldest pair is forgotten; with a capacity above the number of messages a window holds,
+/// no replay inside the window passes. Share one between clients of the same merchant.
+#[derive(Debug)]
+pub struct NonceMemory {
+    capacity: usize,
+    seen: Mutex<Seen>,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    set: HashSet<(i64, String)>,
+    order: VecDeque<(i64, String)>,
+}
+
+impl NonceMemory {
+    /// A memory of at most `capacity` pairs (at least one).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            seen: Mutex::new(Seen::default()),
+        }
+    }
+
+    /// Records the pair; `false` when it was already there (a replay).
+    pub fn first_time(&self, timestamp: i64, nonce: &str) -> bool {
+        let key = (timestamp, nonce.to_string());
+        // A poisoned lock only means another thread panicked mid-insert; the sets stay usable.
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.set.contains(&key) {
+            return false;
+        }
+        if seen.order.len() >= self.capacity {
+            if let Some(oldest) = seen.order.pop_front() {
+                seen.set.remove(&oldest);
+            }
+        }
+        seen.set.insert(key.clone());
+        seen.order.push_back(key);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+
+    #[test]
+    fn stale_and_replayed_messages_are_refused() {
+        let clock = SharedClock::new(FixedClock(1_700_000_000_000));
+        let fresh = Freshness {
+            window: Some(Duration::from_secs(300)),
+            nonces: Some(Arc::new(NonceMemory::new(2))),
+        };
+        assert_eq!(fresh.check(&clock, 1_700_000_000, "a"), Ok(()));
+        assert_eq!(
+            fresh.check(&clock, 1_700_000_000, "a"),
+            Err(SignatureError::Replayed)
+        );
+        assert!(matches!(
+            fresh.check(&clock, 978_307_200, "b"),
+            Err(SignatureError::Stale { .. })
+        ));
+        assert!(fresh.check(&clock, 1_700_000_299, "c").is_ok());
+        assert!(fresh.check(&clock, 1_700_000_301, "d").is_err());
+        // Bounded: the oldest pair is forgotten once the capacity is reached.
+        assert!(fresh.check(&clock, 1_700_000_001, "e").is_ok());
+        assert!(fresh.check(&clock, 1_700_000_000, "a").is_ok());
+        let off = Freshness {
+            window: None,
+            nonces: None,
+        };
+        assert!(off.check(&clock, 978_307_200, "b").is_ok());
+    }
+}
