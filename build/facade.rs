@@ -146,9 +146,9 @@ fn repeat_doc(op: &Operation) -> String {
             if let Some(query) = status_query {
                 doc += &format!(
                     " **Recovery** after a timeout or any error whose `may_have_been_sent()` is \
-                     true: call `{query}` for the same order; resend the *same* request (same \
-                     `{key}`) only when the gateway answers that the order does not exist, and \
-                     never with a new `{key}`."
+                     true: look the request up with `{query}`; resend the *same* request (same \
+                     `{key}`) only when the gateway answers that it does not exist, and never \
+                     with a new `{key}`."
                 );
             }
             doc

@@ -567,7 +567,14 @@ async fn statement_virtual_account_banks_and_rates() {
     })
     .await
     .unwrap();
-    let client = client(&sandbox);
+    // The test advances the sandbox clock a day: its answers are then signed a day ahead of
+    // this machine's clock, outside the default freshness window.
+    let client = Client::new(
+        sandbox
+            .sgate_config()
+            .freshness_window(Some(std::time::Duration::from_secs(2 * 86_400))),
+    )
+    .unwrap();
     let receiver = common::Receiver::start(0).await;
     sandbox
         .admin()
