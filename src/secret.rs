@@ -1,6 +1,6 @@
 //! When a secret may be written in plain text. A [`Sensitive`](crate::sgate::Sensitive) value
 //! serialises as a redaction marker everywhere — logs, JSON dumps of models, error bodies —
-//! except inside [`with_plaintext`] (and a future wrapped in [`Plaintext`]): the one internal
+//! except inside `with_plaintext` (and a future wrapped in `Plaintext`): the one internal
 //! path by which the pipeline serialises a request before its sensitive members are encrypted.
 //! A caller who wants the plain value asks for it: `Sensitive::expose`.
 
