@@ -24,9 +24,9 @@ mod examples_roundtrip;
 #[cfg(feature = "sgate")]
 mod fidelity;
 mod generated;
-mod pipeline;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
 mod hardening;
+mod pipeline;
 mod retries;
 mod sandbox_bluepay;
 mod sandbox_config_schema;
