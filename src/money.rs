@@ -1,61 +1,118 @@
 //! Money types. Amounts are exact integers of minor units (satang, halalas, cents); no `f64`
-//! ever carries money through paybind's public API.
+//! ever carries money through paybind.
+//!
+//! Exactness on the wire: paybind enables serde_json's `arbitrary_precision` (see Cargo.toml),
+//! so a JSON number reaches these types as the digits it was written with — also where paybind
+//! reads a body into a `serde_json::Value` first (SGATE encryption, decryption and callbacks) —
+//! and [`decimal`] turns those digits into minor units with integer arithmetic only. Every
+//! `i64` of minor units reads back to itself; text that is not exact in minor units (more than
+//! two decimal places, an exponent that leaves a fraction of a cent, a value outside `i64`) is
+//! an [`AmountError`] naming the rule.
+
+mod decimal;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Why a text or number is not a valid amount.
+use decimal::{Syntax, Unit};
+
+/// The longest part of a refused input an [`AmountError`] repeats (bytes from the network can
+/// be arbitrarily long).
+const ECHO_LIMIT: usize = 40;
+
+/// Which rule an amount broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AmountErrorKind {
+    /// Not a decimal number (`12,5`, `1.`, `abc`).
+    Syntax,
+    /// More than two decimal places in major units (`18.751`, `18.7500000000000001`).
+    TooManyDecimals,
+    /// A fraction of a minor unit where whole minor units are documented (`500.5` satang).
+    FractionalMinorUnits,
+    /// Outside the 64-bit range of minor units.
+    OutOfRange,
+    /// The JSON value has another type than the one documented for this amount.
+    WrongType,
+}
+
+/// Why a text or JSON value is not a valid amount.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid amount {input:?}: {reason}")]
+#[error("{rule}, got {input}")]
 pub struct AmountError {
+    kind: AmountErrorKind,
+    rule: &'static str,
     input: String,
-    reason: &'static str,
 }
 
 impl AmountError {
-    fn new(input: impl Into<String>, reason: &'static str) -> Self {
-        Self {
-            input: input.into(),
-            reason,
+    fn new(kind: AmountErrorKind, expected: &'static str, input: &str) -> Self {
+        let rule = match kind {
+            AmountErrorKind::Syntax | AmountErrorKind::WrongType => expected,
+            AmountErrorKind::TooManyDecimals => "amount must have at most 2 decimal places",
+            AmountErrorKind::FractionalMinorUnits => "amount must be a whole number of minor units",
+            AmountErrorKind::OutOfRange => "amount is outside the 64-bit range of minor units",
+        };
+        let input = match input.char_indices().nth(ECHO_LIMIT) {
+            Some((cut, _)) => format!("{:?}…", &input[..cut]),
+            None => format!("{input:?}"),
+        };
+        Self { kind, rule, input }
+    }
+
+    /// Which rule was broken.
+    pub fn kind(&self) -> AmountErrorKind {
+        self.kind
+    }
+}
+
+/// What the three types expect, in the API's terms (the message of a syntax or type error).
+const EXPECT_MAJOR: &str = "amount must be a decimal number such as 18.75";
+const EXPECT_MINOR: &str = "amount must be an integer of minor units such as 50020";
+const EXPECT_DECIMAL_STRING: &str = "amount must be a decimal string such as \"10000.00\"";
+
+fn parse(
+    text: &str,
+    unit: Unit,
+    syntax: Syntax,
+    expected: &'static str,
+) -> Result<i64, AmountError> {
+    decimal::parse(text, unit, syntax).map_err(|kind| AmountError::new(kind, expected, text))
+}
+
+/// A JSON amount as it was written: a number's digits, or a string.
+enum Wire {
+    Number(String),
+    Text(String),
+}
+
+impl Wire {
+    /// Reads any JSON value; with `arbitrary_precision`, a number keeps its written digits
+    /// whether it comes from text, a `serde_json::Value` or serde's buffered content.
+    fn read<'de, D: Deserializer<'de>>(d: D, expected: &'static str) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => Ok(Wire::Number(n.to_string())),
+            serde_json::Value::String(s) => Ok(Wire::Text(s)),
+            other => {
+                // Named by type only: the value could be anything, secrets included.
+                let found = match other {
+                    serde_json::Value::Null => "null",
+                    serde_json::Value::Bool(_) => "a boolean",
+                    serde_json::Value::Array(_) => "an array",
+                    _ => "an object",
+                };
+                Err(serde::de::Error::custom(AmountError::new(
+                    AmountErrorKind::WrongType,
+                    expected,
+                    found,
+                )))
+            }
         }
     }
-}
-
-/// Parses `"500.20"`, `"500.2"` or `"500"` into minor units (50020); at most two fraction digits.
-fn parse_major(text: &str) -> Result<i64, AmountError> {
-    let trimmed = text.trim();
-    let (negative, digits) = match trimmed.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, trimmed),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
-        return Err(AmountError::new(
-            text,
-            "expected digits with an optional '.'",
-        ));
-    }
-    if fraction.len() > 2 {
-        return Err(AmountError::new(text, "more than two fraction digits"));
-    }
-    let whole: i64 = whole
-        .parse()
-        .map_err(|_| AmountError::new(text, "too large"))?;
-    let fraction: i64 = format!("{fraction:0<2}").parse().unwrap_or(0);
-    let minor = whole
-        .checked_mul(100)
-        .and_then(|w| w.checked_add(fraction))
-        .ok_or_else(|| AmountError::new(text, "too large"))?;
-    Ok(if negative { -minor } else { minor })
-}
-
-fn format_major(minor: i64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 /// An amount in integer minor units, as BluePay sends it (`50020` is THB 500.20).
@@ -83,16 +140,16 @@ impl Amount {
 
 impl FromStr for Amount {
     type Err = AmountError;
-    /// Parses a decimal in major units with at most two fraction digits.
+    /// Parses a decimal in major units with at most two decimal places.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_major(s).map(Self)
+        parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR).map(Self)
     }
 }
 
 impl fmt::Display for Amount {
-    /// Major units with two fraction digits (`500.20`).
+    /// Major units with two decimal places (`500.20`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        format_major(self.0, f)
+        f.write_str(&decimal::format_major(self.0))
     }
 }
 
@@ -103,13 +160,19 @@ impl From<i64> for Amount {
 }
 
 impl<'de> Deserialize<'de> for Amount {
-    /// Accepts a JSON integer, or a string of digits (some doc examples quote numbers).
+    /// Accepts a JSON integer of minor units, or a string of one (some doc examples quote
+    /// numbers). A number whose value is whole (`5000.0`, `5e3`) is accepted; a fraction of a
+    /// minor unit is an error.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::codes::deserialize_code(d).map(Self)
+        let minor = match Wire::read(d, EXPECT_MINOR)? {
+            Wire::Number(text) => parse(&text, Unit::Minor, Syntax::JsonNumber, EXPECT_MINOR),
+            Wire::Text(text) => parse(text.trim(), Unit::Minor, Syntax::Plain, EXPECT_MINOR),
+        };
+        minor.map(Self).map_err(serde::de::Error::custom)
     }
 }
 
-/// An amount written as a decimal string in major units with two fraction digits, such as the
+/// An amount written as a decimal string in major units with two decimal places, such as the
 /// BluePay balance `"10000.00"`. Held as exact minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct DecimalAmount(i64);
@@ -127,33 +190,48 @@ impl DecimalAmount {
 
 impl FromStr for DecimalAmount {
     type Err = AmountError;
+    /// Parses a decimal in major units with at most two decimal places.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_major(s).map(Self)
+        parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR).map(Self)
     }
 }
 
 impl fmt::Display for DecimalAmount {
+    /// Major units with two decimal places (`10000.00`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        format_major(self.0, f)
+        f.write_str(&decimal::format_major(self.0))
     }
 }
 
 impl Serialize for DecimalAmount {
+    /// The documented decimal string with two decimal places.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&decimal::format_major(self.0))
     }
 }
 
 impl<'de> Deserialize<'de> for DecimalAmount {
     /// Accepts only the documented decimal string: a bare number would be ambiguous between
-    /// major and minor units.
+    /// major and minor units (BluePay JT sends its balance as integer minor units).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
+        let minor = match Wire::read(d, EXPECT_DECIMAL_STRING)? {
+            Wire::Text(text) => parse(
+                text.trim(),
+                Unit::Major,
+                Syntax::Plain,
+                EXPECT_DECIMAL_STRING,
+            ),
+            Wire::Number(text) => Err(AmountError::new(
+                AmountErrorKind::WrongType,
+                EXPECT_DECIMAL_STRING,
+                &text,
+            )),
+        };
+        minor.map(Self).map_err(serde::de::Error::custom)
     }
 }
 
-/// An amount written as a JSON number with at most two fraction digits (SGATE's `100.50`),
+/// An amount written as a JSON number with at most two decimal places (SGATE's `100.50`),
 /// held as exact minor units and written back as the same decimal number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Decimal2(i64);
@@ -171,52 +249,38 @@ impl Decimal2 {
 
 impl FromStr for Decimal2 {
     type Err = AmountError;
+    /// Parses a decimal in major units with at most two decimal places.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_major(s).map(Self)
+        parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR).map(Self)
     }
 }
 
 impl fmt::Display for Decimal2 {
+    /// Major units with two decimal places (`100.50`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        format_major(self.0, f)
+        f.write_str(&decimal::format_major(self.0))
     }
 }
 
 impl Serialize for Decimal2 {
-    /// Written as a JSON number: `100.5` for 100.50, `100` for 100.00 — the value is exact.
+    /// Written as the shortest exact JSON number: `100.5` for 100.50, `100` for 100.00.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let text = self.to_string();
-        let text = text.trim_end_matches('0').trim_end_matches('.');
+        let text = decimal::json_number_text(self.0);
+        // With arbitrary_precision a Number holds these digits and is written as them.
         let number: serde_json::Number = text
             .parse()
-            .map_err(|_| serde::ser::Error::custom("amount out of range"))?;
+            .map_err(|_| serde::ser::Error::custom(format!("cannot write amount {text}")))?;
         number.serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Decimal2 {
-    /// Accepts a JSON number or a decimal string; more than two fraction digits is an error.
+    /// Accepts a JSON number or a decimal string; more than two decimal places is an error.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        let text = match &value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => number_text(n),
-            _ => return Err(serde::de::Error::custom("amount must be a number")),
+        let minor = match Wire::read(d, EXPECT_MAJOR)? {
+            Wire::Number(text) => parse(&text, Unit::Major, Syntax::JsonNumber, EXPECT_MAJOR),
+            Wire::Text(text) => parse(text.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR),
         };
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// The shortest decimal text of a JSON number (`1e2` becomes `100`).
-fn number_text(n: &serde_json::Number) -> String {
-    if let Some(i) = n.as_i64() {
-        return i.to_string();
-    }
-    let text = n.to_string();
-    if text.contains(['e', 'E']) {
-        // Shortest round-trip f64 formatting never uses exponents in Display.
-        n.as_f64().map(|f| f.to_string()).unwrap_or(text)
-    } else {
-        text
+        minor.map(Self).map_err(serde::de::Error::custom)
     }
 }
