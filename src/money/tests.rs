@@ -50,13 +50,20 @@ fn all_values() -> impl Iterator<Item = i64> {
     edge_values().into_iter().chain(spread(50_000))
 }
 
+/// The issue's counterexample: through an f64, 70687729501682.41 came back as …682.4 (the f64
+/// nearest to it prints shortest as …682.4), so the signed number changed.
 #[test]
-fn decimal2_issue_counterexample_70687729501682_4_round_trips() {
-    let parsed: Decimal2 = serde_json::from_str("70687729501682.4").unwrap();
-    assert_eq!(parsed.minor_units(), 7_068_772_950_168_240);
-    let written = serde_json::to_string(&parsed).unwrap();
-    assert_eq!(written, "70687729501682.4");
-    assert_eq!(serde_json::from_str::<Decimal2>(&written).unwrap(), parsed);
+fn decimal2_issue_counterexample_70687729501682_41_keeps_its_last_cent() {
+    for (text, minor) in [
+        ("70687729501682.41", 7_068_772_950_168_241),
+        ("70687729501682.4", 7_068_772_950_168_240),
+    ] {
+        let parsed: Decimal2 = serde_json::from_str(text).unwrap();
+        assert_eq!(parsed.minor_units(), minor, "{text}");
+        let written = serde_json::to_string(&parsed).unwrap();
+        assert_eq!(written, text);
+        assert_eq!(serde_json::from_str::<Decimal2>(&written).unwrap(), parsed);
+    }
 }
 
 #[test]
