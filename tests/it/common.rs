@@ -308,3 +308,19 @@ pub fn envelope_param_and_sign(body: &str) -> (Vec<u8>, Vec<u8>) {
         .expect("sign is base64");
     (param.as_bytes().to_vec(), sign)
 }
+
+/// Waits until the admin API shows `status` at `path` (`sgate/customers/u1`).
+pub async fn wait_status(sandbox: &Sandbox, path: &str, status: i64) {
+    for _ in 0..500 {
+        if sandbox
+            .admin()
+            .get(path)
+            .await
+            .is_ok_and(|v| v["status"] == status)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{path} never reached status {status}");
+}

@@ -8,8 +8,9 @@ use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine as _;
 use md5::{Digest as _, Md5};
 use paybind::keys::{PrivateKey, PublicKey};
+use paybind::money::Decimal2;
 use paybind::sandbox::{LoggedRequest, Sandbox, SandboxConfig, SandboxKeys, Storage};
-use paybind::sgate::{Client, Config, Environment, FixedNonce};
+use paybind::sgate::{types, Client, Config, Environment, FixedNonce};
 use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
 use rsa::signature::{SignatureEncoding as _, Signer as _, Verifier as _};
 use serde_json::{Map, Value};
@@ -299,4 +300,36 @@ pub fn signed_callback_at(url_path: &str, payload: &Value, timestamp: i64) -> (H
 /// Reads the JSON of a map, for comparisons.
 pub fn object(value: &Value) -> &Map<String, Value> {
     value.as_object().expect("object")
+}
+
+/// A customer with a bank account (bank `1174c`), as the customer and order tests create them.
+pub fn bank_customer(mer: &str, cardno: &str, iban: &str) -> types::builder::CustomerCreateParam {
+    types::CustomerCreateParam::builder()
+        .name_e("usera")
+        .name_a("usera")
+        .mercustomid(mer)
+        .identity("1012345678")
+        .bankcode(Some("1174c".parse::<types::BankCodeParam>().unwrap()))
+        .cardno(Some(cardno.into()))
+        .ibanaccount(Some(
+            iban.parse::<types::CustomerCreateParamIbanaccount>()
+                .unwrap(),
+        ))
+}
+
+/// A SAR bank-transfer payment order of `amount` from customer `mer` to payee `uid`.
+pub fn payment_order(
+    mer: &str,
+    uid: &str,
+    amount: &str,
+) -> types::builder::PaymentOrderCreateParam {
+    types::PaymentOrderCreateParam::builder()
+        .mercustomid(Some(
+            mer.parse::<types::PaymentOrderCreateParamMercustomid>()
+                .unwrap(),
+        ))
+        .payeeuid(uid)
+        .amount(amount.parse::<Decimal2>().unwrap())
+        .currency(types::PaymentOrderCreateParamCurrency::Sar)
+        .paymentmethod(types::PaymentOrderCreateParamPaymentmethod::BankTransfer)
 }

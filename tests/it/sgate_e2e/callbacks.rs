@@ -1,0 +1,99 @@
+//! Callbacks: verified, decrypted and typed, replays refused.
+
+use super::*;
+
+#[tokio::test]
+async fn callbacks_verify_decrypt_and_type() {
+    let client = sgate_support::offline_client();
+    let spec = paybind::sgate::spec();
+    let example = |schema: &str| spec.schema(schema).unwrap()["example"].clone();
+
+    let (headers, body) = signed_callback("/sgate/notify", &example("SalaryStatusChangeCallback"));
+    match client
+        .verify_callback(&headers, "/sgate/notify", &body)
+        .expect("verified")
+    {
+        Notification::SalaryStatusChange(event) => {
+            assert_eq!(
+                event.data.status,
+                Some(paybind::sgate::PaymentOrderStatus::Error)
+            );
+            assert_eq!(event.data.amount, Some(Decimal2::from_minor_units(160_000)));
+            let info = event.data.custominfo.as_ref().unwrap();
+            assert_eq!(
+                info.cardno.as_ref().unwrap().expose(),
+                plain_value("cardno")
+            );
+            assert_eq!(
+                info.identitypic.as_ref().unwrap().expose(),
+                plain_value("identitypic")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let (headers, body) = signed_callback("/cb?x=1", &example("CustomStatusChangeCallback"));
+    match client
+        .callbacks()
+        .verify_callback(&headers, "/cb?x=1", &body)
+        .expect("verified")
+    {
+        Notification::CustomStatusChange(event) => {
+            assert_eq!(
+                event.data.identity.as_ref().unwrap().expose(),
+                plain_value("identity")
+            );
+            assert_eq!(event.time.map(|t| t.0), Some(1686832475));
+        }
+        other => panic!("{other:?}"),
+    }
+    let (headers, body) = signed_callback("/cb", &example("ReceivingTransNotificationCallback"));
+    assert!(matches!(
+        client.verify_callback(&headers, "/cb", &body),
+        Ok(Notification::ReceivingTransNotification(_))
+    ));
+    // Wrong URL, tampered body, empty signature: refused.
+    assert!(client.verify_callback(&headers, "/other", &body).is_err());
+    let mut tampered = body.clone();
+    let last = tampered.len() - 2;
+    tampered[last] = b'9';
+    assert!(client.verify_callback(&headers, "/cb", &tampered).is_err());
+    let mut unsigned = headers.clone();
+    unsigned.insert("V-Signature", http::HeaderValue::from_static(""));
+    assert_eq!(
+        client.verify_callback(&unsigned, "/cb", &body).unwrap_err(),
+        paybind::sgate::CallbackError::Unsigned
+    );
+    // Freshness, on by default: a callback signed in 2023 is refused however valid its
+    // signature; a narrower window refuses a 10-minute-old one too.
+    let (old_headers, old_body) = sgate_support::signed_callback_at(
+        "/cb",
+        &example("ReceivingTransNotificationCallback"),
+        1_686_832_475,
+    );
+    assert!(matches!(
+        client.verify_callback(&old_headers, "/cb", &old_body),
+        Err(paybind::sgate::CallbackError::Stale { .. })
+    ));
+    let ten_minutes_ago = chrono::Utc::now().timestamp() - 600;
+    let (recent_headers, recent_body) = sgate_support::signed_callback_at(
+        "/cb",
+        &example("ReceivingTransNotificationCallback"),
+        ten_minutes_ago,
+    );
+    let narrow = client
+        .callbacks()
+        .clone()
+        .max_age(std::time::Duration::from_secs(60));
+    assert!(matches!(
+        narrow.verify_callback(&recent_headers, "/cb", &recent_body),
+        Err(paybind::sgate::CallbackError::Stale { .. })
+    ));
+    // With a replay memory, the same signed callback is accepted once.
+    let memory = client.callbacks().clone().remember_nonces(100);
+    assert!(memory.verify_callback(&headers, "/cb", &body).is_ok());
+    assert_eq!(
+        memory.verify_callback(&headers, "/cb", &body).unwrap_err(),
+        paybind::sgate::CallbackError::Replayed
+    );
+    assert_eq!(paybind::sgate::CALLBACK_ACK_STATUS, 200);
+}
