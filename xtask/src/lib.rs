@@ -14,6 +14,7 @@ pub mod cross;
 pub mod docs_diff;
 pub mod examples;
 pub mod export;
+pub mod fuzz;
 // The one table of gateways, shared with build.rs and the library.
 #[path = "../../build/gateways.rs"]
 pub mod gateways;

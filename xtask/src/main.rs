@@ -33,6 +33,8 @@ commands:
   bench           run `openssl speed rsa2048 rsa4096` and the criterion bench benches/crypto.rs
                   in one session; print paybind ÷ OpenSSL for RSA sign/verify (SHA-256, SHA-1,
                   MD5) and balance_inquiry ÷ a hand-written reqwest call over loopback
+  fuzz            build fuzz/ with libFuzzer (stable toolchain) and run its targets for a
+                  bounded time (`cargo xtask fuzz --help`; CI runs `fuzz --smoke`)
 
 options:
   --openapi DIR      specs to read (default: openapi/)
@@ -124,6 +126,10 @@ fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
+    // fuzz has options of its own.
+    if std::env::args().nth(1).as_deref() == Some("fuzz") {
+        return xtask::fuzz::main(&workspace_root(), std::env::args().skip(2));
+    }
     let args = match parse(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(e) => {

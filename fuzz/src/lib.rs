@@ -1,0 +1,163 @@
+//! The fuzz targets' inputs, seeds and oracles. Each module has `seeds()` (valid inputs the
+//! fuzzer starts from, written to the corpus by [`write_seeds`]) and `check(data)`, which
+//! panics when an oracle fails: an accepted notification, callback or answer that is not
+//! exactly one that was signed, a value that does not survive its own round trip.
+
+pub mod field_decrypt;
+pub mod key_parse;
+pub mod money;
+pub mod notification;
+pub mod sgate_answer;
+pub mod sgate_callback;
+pub mod spec_validate;
+
+use std::sync::OnceLock;
+
+use paybind::keys::{PrivateKey, PublicKey};
+
+/// Where [`write_seeds`] writes: `cargo xtask fuzz` points it at the target's corpus.
+pub const SEEDS_ENV: &str = "PAYBIND_FUZZ_SEEDS";
+
+/// The API KEY the SGATE targets sign with.
+pub const SGATE_API_KEY: &str = "fuzz-api-key-0123456789";
+
+/// libFuzzer's init step: checks every seed against the target's oracle and, when
+/// [`SEEDS_ENV`] names a directory, writes the seeds there so the run starts from them.
+pub fn write_seeds(target: &str, seeds: fn() -> Vec<Vec<u8>>) {
+    let seeds = seeds();
+    let Some(dir) = std::env::var_os(SEEDS_ENV) else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).expect("seed directory");
+    for (i, seed) in seeds.iter().enumerate() {
+        std::fs::write(dir.join(format!("seed-{target}-{i:03}")), seed).expect("seed file");
+    }
+}
+
+fn key_text(name: &str) -> &'static str {
+    match name {
+        "gateway" => include_str!("../../tests/fixtures/gateway-2048.pem"),
+        "sgate-system" => include_str!("../../tests/fixtures/sgate-system-2048.pem"),
+        "sgate-merchant" => include_str!("../../tests/fixtures/sgate-merchant-2048.pem"),
+        other => panic!("no fixture key {other}"),
+    }
+}
+
+/// A test key from `tests/fixtures/` (they sign nothing real).
+pub fn private_key(name: &str) -> PrivateKey {
+    PrivateKey::from_text(key_text(name)).expect("fixture key parses")
+}
+
+/// A key pair, parsed once.
+pub fn key_pair(name: &'static str) -> &'static (PrivateKey, PublicKey) {
+    static GATEWAY: OnceLock<(PrivateKey, PublicKey)> = OnceLock::new();
+    static SYSTEM: OnceLock<(PrivateKey, PublicKey)> = OnceLock::new();
+    static MERCHANT: OnceLock<(PrivateKey, PublicKey)> = OnceLock::new();
+    let cell = match name {
+        "gateway" => &GATEWAY,
+        "sgate-system" => &SYSTEM,
+        "sgate-merchant" => &MERCHANT,
+        other => panic!("no fixture key {other}"),
+    };
+    cell.get_or_init(|| {
+        let private = private_key(name);
+        let public = private.public_key();
+        (private, public)
+    })
+}
+
+/// The SGATE targets' input: `Name: value` lines, an empty line, then the body bytes.
+pub fn split_headers(data: &[u8]) -> (http::HeaderMap, &[u8]) {
+    let (head, body) = match data.windows(2).position(|w| w == b"\n\n") {
+        Some(at) => (&data[..at], &data[at + 2..]),
+        None => (&data[..0], data),
+    };
+    let mut headers = http::HeaderMap::new();
+    for line in head.split(|&b| b == b'\n') {
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let value = line[colon + 1..].strip_prefix(b" ").unwrap_or(&line[colon + 1..]);
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(&line[..colon]),
+            http::HeaderValue::from_bytes(value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    (headers, body)
+}
+
+/// The inverse of [`split_headers`].
+pub fn join_headers(headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, value) in headers {
+        out.extend_from_slice(format!("{name}: {value}\n").as_bytes());
+    }
+    out.push(b'\n');
+    out.extend_from_slice(body);
+    out
+}
+
+/// One SGATE signature as the verifier reads it: timestamp, nonce and the exact body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedParts {
+    pub timestamp: i64,
+    pub nonce: String,
+    pub body: Vec<u8>,
+}
+
+impl SignedParts {
+    /// The parts an input claims, read as SGATE's docs define the headers (trimmed text; the
+    /// timestamp an integer). Independent of paybind's own header reading.
+    pub fn claimed(headers: &http::HeaderMap, body: &[u8]) -> Option<Self> {
+        let text = |name: &str| headers.get(name)?.to_str().ok().map(str::trim);
+        Some(Self {
+            timestamp: text("V-Timestamp")?.parse().ok()?,
+            nonce: text("V-Nonce-Str")?.to_string(),
+            body: body.to_vec(),
+        })
+    }
+
+    /// Headers and body of an SGATE-style signature by the system key over `body`.
+    pub fn sign(timestamp: i64, nonce: &str, url: &str, method: &str, body: &[u8]) -> Vec<u8> {
+        use paybind::sgate::signing::{digest_hex, sign_digest, signature_data};
+        let text = std::str::from_utf8(body).expect("seed bodies are UTF-8");
+        let data = signature_data(SGATE_API_KEY, timestamp, nonce, url, method, text);
+        let signature = sign_digest(&key_pair("sgate-system").0, &digest_hex(&data));
+        join_headers(
+            &[
+                ("V-Timestamp", timestamp.to_string()),
+                ("V-Nonce-Str", nonce.to_string()),
+                ("V-Api-Key", SGATE_API_KEY.to_string()),
+                ("V-Signature", signature),
+            ],
+            body,
+        )
+    }
+}
+
+/// Replaces each string member named in `members` (at any depth) with its encryption for the
+/// merchant key, as SGATE sends sensitive members.
+pub fn encrypt_members(value: &mut serde_json::Value, members: &[&str]) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (name, member) in map.iter_mut() {
+                match member {
+                    Value::String(plain) if members.contains(&name.as_str()) => {
+                        *plain = paybind::sgate::crypto::encrypt_field(
+                            &key_pair("sgate-merchant").1,
+                            plain,
+                        )
+                        .expect("encrypts");
+                    }
+                    _ => encrypt_members(member, members),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| encrypt_members(i, members)),
+        _ => {}
+    }
+}

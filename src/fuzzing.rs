@@ -1,0 +1,86 @@
+//! Entry points for the fuzz targets in `fuzz/`, compiled only with `--cfg fuzzing` (which
+//! `cargo xtask fuzz` and cargo-fuzz set). SGATE's answer check is the pipeline's
+//! [`Wire::open`], which has no public function of its own; the targets reach the real one
+//! here, on in-memory answers instead of a network round trip.
+#![allow(missing_docs)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::clock::SharedClock;
+use crate::keys::{PrivateKey, PublicKey};
+use crate::pipeline::transport::{Answer, Transport};
+use crate::pipeline::{Sent, Wire};
+use crate::sgate::signing::{ApiKey, RandomNonce, SgateContext};
+use crate::sgate::StatusCode;
+
+/// SGATE's answer check (signature, `code`, decryption of `sensitiveFields`) with fixed keys.
+pub struct SgateAnswers(SgateContext);
+
+impl SgateAnswers {
+    pub fn new(api_key: &str, merchant_key: PrivateKey, system_key: PublicKey) -> Self {
+        let (_, transport) = Transport::http_client(Duration::from_secs(30), Duration::from_secs(10), 0)
+            .expect("an HTTP client");
+        Self(SgateContext::new(
+            ApiKey::new(api_key),
+            merchant_key,
+            system_key,
+            SharedClock::default(),
+            Arc::new(RandomNonce),
+            transport,
+        ))
+    }
+
+    /// Whether the answer's signature verifies for the request `method path_and_query`.
+    pub fn signature_verified(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> bool {
+        let Some((sent, answer)) = parts(method, path_and_query, status, headers.clone(), body)
+        else {
+            return false;
+        };
+        self.0.check::<StatusCode>(&sent, &answer).is_ok()
+    }
+
+    /// The body the generated code would decode (decrypted), or why the answer was set aside.
+    pub fn open(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Vec<u8>, String> {
+        let (sent, answer) = parts(method, path_and_query, status, headers.clone(), body)
+            .ok_or("not a request and status")?;
+        Wire::open::<StatusCode>(&self.0, &sent, answer)
+            .map(|body| body.to_vec())
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
+fn parts(
+    method: &str,
+    path_and_query: &str,
+    status: u16,
+    headers: http::HeaderMap,
+    body: &[u8],
+) -> Option<(Sent, Answer)> {
+    let sent = Sent {
+        method: http::Method::from_bytes(method.as_bytes()).ok()?,
+        path_and_query: path_and_query.to_string(),
+    };
+    let answer = Answer {
+        status: http::StatusCode::from_u16(status).ok()?,
+        headers,
+        body: Bytes::copy_from_slice(body),
+    };
+    Some((sent, answer))
+}
