@@ -21,8 +21,9 @@ pub struct SgateAnswers(SgateContext);
 
 impl SgateAnswers {
     pub fn new(api_key: &str, merchant_key: PrivateKey, system_key: PublicKey) -> Self {
-        let (_, transport) = Transport::http_client(Duration::from_secs(30), Duration::from_secs(10), 0)
-            .expect("an HTTP client");
+        let (_, transport) =
+            Transport::http_client(Duration::from_secs(30), Duration::from_secs(10), 0)
+                .expect("an HTTP client");
         Self(SgateContext::new(
             ApiKey::new(api_key),
             merchant_key,

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use paybind::sgate::crypto::{decrypt_field, encrypt_field};
 
-use crate::key_pair;
+use crate::{assert_no_echo, key_pair};
 
 struct Fixture {
     /// (ciphertext, plaintext)
@@ -28,7 +28,8 @@ fn fixture() -> &'static Fixture {
         let known = plaintexts
             .into_iter()
             .map(|plain| {
-                let cipher = encrypt_field(&key_pair("sgate-merchant").1, &plain).expect("encrypts");
+                let cipher =
+                    encrypt_field(&key_pair("sgate-merchant").1, &plain).expect("encrypts");
                 (cipher, plain)
             })
             .collect();
@@ -54,7 +55,11 @@ pub fn check(data: &[u8]) {
     match decrypt_field(private, text) {
         Ok(plain) => {
             if let Some((_, known)) = fixture().known.iter().find(|(c, _)| c == text) {
-                assert_eq!(plain.expose(), known, "a known ciphertext decrypted differently");
+                assert_eq!(
+                    plain.expose(),
+                    known,
+                    "a known ciphertext decrypted differently"
+                );
             }
             if !plain.is_empty() {
                 let again = encrypt_field(public, plain.expose()).expect("re-encrypts");
@@ -62,10 +67,6 @@ pub fn check(data: &[u8]) {
                 assert_eq!(back.expose(), plain.expose(), "round trip changed the text");
             }
         }
-        Err(error) => {
-            if text.len() >= 16 {
-                assert!(!error.to_string().contains(text), "an error repeats the input");
-            }
-        }
+        Err(error) => assert_no_echo(data, &error.to_string()),
     }
 }

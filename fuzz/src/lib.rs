@@ -78,7 +78,9 @@ pub fn split_headers(data: &[u8]) -> (http::HeaderMap, &[u8]) {
         let Some(colon) = line.iter().position(|&b| b == b':') else {
             continue;
         };
-        let value = line[colon + 1..].strip_prefix(b" ").unwrap_or(&line[colon + 1..]);
+        let value = line[colon + 1..]
+            .strip_prefix(b" ")
+            .unwrap_or(&line[colon + 1..]);
         if let (Ok(name), Ok(value)) = (
             http::HeaderName::from_bytes(&line[..colon]),
             http::HeaderValue::from_bytes(value),
@@ -159,5 +161,19 @@ pub fn encrypt_members(value: &mut serde_json::Value, members: &[&str]) {
         }
         Value::Array(items) => items.iter_mut().for_each(|i| encrypt_members(i, members)),
         _ => {}
+    }
+}
+
+/// Panics if `message` repeats a run of 24 or more Base64 characters of `input` (key material
+/// and ciphertexts are Base64) or is unboundedly long.
+pub fn assert_no_echo(input: &[u8], message: &str) {
+    assert!(message.len() <= 512, "an error of {} bytes", message.len());
+    let base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    for run in input.split(|b| !base64(b)).filter(|run| run.len() >= 24) {
+        let run = std::str::from_utf8(run).expect("ASCII");
+        assert!(
+            !message.contains(run),
+            "an error repeats the input: {message}"
+        );
     }
 }

@@ -12,10 +12,31 @@ use serde_json::Value;
 /// Amounts in the gateways' forms, edge values, and near misses.
 pub fn seeds() -> Vec<Vec<u8>> {
     [
-        "18.75", "2002", "0.94", "1", "1.5", "1.50", "\"1.50\"", "\"10000.00\"", "50020",
-        "\"50020\"", "1.875e1", "1E2", "-0", "0.0", "18.7500000000000001", "70687729501682.41",
-        "92233720368547758.07", "-92233720368547758.08", "92233720368547758.08", "1e400",
-        "\"12,50\"", "5000.0", "5e3", "-1.01", "100.001",
+        "18.75",
+        "2002",
+        "0.94",
+        "1",
+        "1.5",
+        "1.50",
+        "\"1.50\"",
+        "\"10000.00\"",
+        "50020",
+        "\"50020\"",
+        "1.875e1",
+        "1E2",
+        "-0",
+        "0.0",
+        "18.7500000000000001",
+        "70687729501682.41",
+        "92233720368547758.07",
+        "-92233720368547758.08",
+        "92233720368547758.08",
+        "1e400",
+        "\"12,50\"",
+        "5000.0",
+        "5e3",
+        "-1.01",
+        "100.001",
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
@@ -44,7 +65,11 @@ fn expected_decimal2(token: &str) -> Option<Option<String>> {
     let minor = format!("{whole}{fraction:0<2}");
     let minor = minor.trim_start_matches('0');
     // In range: |minor| ≤ 2^63 − 1 (2^63 when negative), compared as equal-length digit text.
-    let limit = if negative { "9223372036854775808" } else { "9223372036854775807" };
+    let limit = if negative {
+        "9223372036854775808"
+    } else {
+        "9223372036854775807"
+    };
     if minor.len() > limit.len() || (minor.len() == limit.len() && minor > limit) {
         return Some(None);
     }
@@ -77,7 +102,10 @@ fn check_decimal2(text: &str) {
         || token.trim_start_matches('-').starts_with("0.")
         || token.trim_start_matches('-') == "0";
     if let (true, Some(expected)) = (json_token, expected_decimal2(token)) {
-        let written = parsed.as_ref().ok().map(|a| serde_json::to_string(a).expect("json"));
+        let written = parsed
+            .as_ref()
+            .ok()
+            .map(|a| serde_json::to_string(a).expect("json"));
         assert_eq!(written, expected, "{token}");
     }
 }
@@ -85,22 +113,44 @@ fn check_decimal2(text: &str) {
 fn check_amount(text: &str) {
     if let Ok(amount) = serde_json::from_str::<Amount>(text) {
         let written = serde_json::to_string(&amount).expect("serialises");
-        assert_eq!(serde_json::from_str::<Amount>(&written).ok(), Some(amount), "{text}");
-        assert_eq!(written, amount.minor_units().to_string(), "an integer of minor units");
+        assert_eq!(
+            serde_json::from_str::<Amount>(&written).ok(),
+            Some(amount),
+            "{text}"
+        );
+        assert_eq!(
+            written,
+            amount.minor_units().to_string(),
+            "an integer of minor units"
+        );
     }
     if let Ok(amount) = serde_json::from_str::<DecimalAmount>(text) {
         let written = serde_json::to_string(&amount).expect("serialises");
-        assert_eq!(serde_json::from_str::<DecimalAmount>(&written).ok(), Some(amount), "{text}");
+        assert_eq!(
+            serde_json::from_str::<DecimalAmount>(&written).ok(),
+            Some(amount),
+            "{text}"
+        );
     }
 }
 
 fn check_from_str(text: &str) {
     if let Ok(amount) = text.parse::<Decimal2>() {
         let shown = amount.to_string();
-        assert_eq!(shown.parse::<Decimal2>().ok(), Some(amount), "{text} → {shown}");
-        assert_eq!(shown.parse::<Amount>().map(Amount::minor_units).ok(), Some(amount.minor_units()));
         assert_eq!(
-            shown.parse::<DecimalAmount>().map(DecimalAmount::minor_units).ok(),
+            shown.parse::<Decimal2>().ok(),
+            Some(amount),
+            "{text} → {shown}"
+        );
+        assert_eq!(
+            shown.parse::<Amount>().map(Amount::minor_units).ok(),
+            Some(amount.minor_units())
+        );
+        assert_eq!(
+            shown
+                .parse::<DecimalAmount>()
+                .map(DecimalAmount::minor_units)
+                .ok(),
             Some(amount.minor_units())
         );
         let decimals = shown.rsplit_once('.').map(|(_, f)| f.len());

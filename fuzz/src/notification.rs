@@ -50,7 +50,10 @@ fn fixture() -> &'static Fixture {
             seeds,
         };
         for seed in &fixture.seeds {
-            assert!(fixture.untyped.verify_envelope(seed).is_ok(), "a seed must verify");
+            assert!(
+                fixture.untyped.verify_envelope(seed).is_ok(),
+                "a seed must verify"
+            );
             let typed = (
                 format!("{:?}", fixture.bluepay.verify_notification(seed)),
                 format!("{:?}", fixture.jt.verify_notification(seed)),
@@ -72,7 +75,10 @@ pub fn check(data: &[u8]) {
     let bluepay = f.bluepay.verify_notification(data);
     let jt = f.jt.verify_notification(data);
     let Ok(verified) = f.untyped.verify_envelope(data) else {
-        assert!(bluepay.is_err() && jt.is_err(), "typed accepted what untyped refused");
+        assert!(
+            bluepay.is_err() && jt.is_err(),
+            "typed accepted what untyped refused"
+        );
         return;
     };
     let signed = PARAMS
@@ -85,7 +91,14 @@ pub fn check(data: &[u8]) {
         .get("param")
         .or_else(|| body.get("params"))
         .and_then(Value::as_str);
-    assert_eq!(carried, Some(verified.text.as_str()), "verified another member");
+    assert_eq!(
+        carried,
+        Some(verified.text.as_str()),
+        "verified another member"
+    );
     let typed = (format!("{bluepay:?}"), format!("{jt:?}"));
-    assert_eq!(typed, f.typed[signed], "same signed param, other typed result");
+    assert_eq!(
+        typed, f.typed[signed],
+        "same signed param, other typed result"
+    );
 }

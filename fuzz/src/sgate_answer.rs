@@ -104,7 +104,10 @@ pub fn check(data: &[u8]) {
         .signature_verified(METHOD, URL, STATUS, &headers, body);
     let opened = open(&f.answers, data);
     if !verified {
-        assert!(opened.is_none(), "an unverified answer was handed on as content");
+        assert!(
+            opened.is_none(),
+            "an unverified answer was handed on as content"
+        );
         return;
     }
     let claimed = SignedParts::claimed(&headers, body).expect("a verified answer has V-* headers");
@@ -113,5 +116,8 @@ pub fn check(data: &[u8]) {
         .iter()
         .position(|s| *s == claimed)
         .unwrap_or_else(|| panic!("verified an answer nobody signed: {claimed:?}"));
-    assert_eq!(opened, f.opened[signed], "same signed answer, other content");
+    assert_eq!(
+        opened, f.opened[signed],
+        "same signed answer, other content"
+    );
 }

@@ -91,11 +91,16 @@ pub fn check(data: &[u8]) {
     if decoded.is_err() {
         return;
     }
-    let claimed = SignedParts::claimed(&headers, body).expect("an accepted callback has V-* headers");
+    let claimed =
+        SignedParts::claimed(&headers, body).expect("an accepted callback has V-* headers");
     let signed = f
         .signed
         .iter()
         .position(|s| *s == claimed)
         .unwrap_or_else(|| panic!("accepted a callback nobody signed: {claimed:?}"));
-    assert_eq!(format!("{decoded:?}"), f.decoded[signed], "same signed callback, other result");
+    assert_eq!(
+        format!("{decoded:?}"),
+        f.decoded[signed],
+        "same signed callback, other result"
+    );
 }

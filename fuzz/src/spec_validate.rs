@@ -54,12 +54,20 @@ pub fn check(data: &[u8]) {
         return;
     };
     let verdict = spec.validate(name, &value);
-    assert_eq!(spec.validate(name, &value), verdict, "validation is not deterministic");
+    assert_eq!(
+        spec.validate(name, &value),
+        verdict,
+        "validation is not deterministic"
+    );
     match verdict {
         Ok(()) => {
             let text = serde_json::to_string(&value).expect("serialises");
             let again: Value = serde_json::from_str(&text).expect("its own text parses");
-            assert_eq!(spec.validate(name, &again), Ok(()), "{name}: accepted once, not twice");
+            assert_eq!(
+                spec.validate(name, &again),
+                Ok(()),
+                "{name}: accepted once, not twice"
+            );
         }
         Err(error) => assert!(!error.reason.is_empty(), "a refusal without a reason"),
     }

@@ -137,7 +137,14 @@ fn run(root: &Path, options: &Options) -> Result<(), String> {
 fn build(root: &Path, fuzz_dir: &Path) -> Result<PathBuf, String> {
     let host = host_triple()?;
     let status = Command::new(cargo())
-        .args(["build", "--locked", "--release", "--bins", "--target", &host])
+        .args([
+            "build",
+            "--locked",
+            "--release",
+            "--bins",
+            "--target",
+            &host,
+        ])
         .arg("--manifest-path")
         .arg(root.join("fuzz").join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", fuzz_dir)
@@ -151,11 +158,17 @@ fn build(root: &Path, fuzz_dir: &Path) -> Result<PathBuf, String> {
     Ok(fuzz_dir.join(host).join("release"))
 }
 
-fn run_target(bin_dir: &Path, fuzz_dir: &Path, target: &str, options: &Options) -> Result<(), String> {
+fn run_target(
+    bin_dir: &Path,
+    fuzz_dir: &Path,
+    target: &str,
+    options: &Options,
+) -> Result<(), String> {
     let corpus = fuzz_dir.join("corpus").join(target);
     let artifacts = fuzz_dir.join("artifacts").join(target);
     for dir in [&corpus, &artifacts] {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let mut command = Command::new(bin_dir.join(target));
     command
@@ -180,7 +193,9 @@ fn run_target(bin_dir: &Path, fuzz_dir: &Path, target: &str, options: &Options) 
     let seconds = started.elapsed().as_secs_f64();
     let rate = executions as f64 / seconds.max(0.001);
     if output.status.success() {
-        println!("fuzz {target}: {executions} executions in {seconds:.0} s ({rate:.0}/s), 0 crashes");
+        println!(
+            "fuzz {target}: {executions} executions in {seconds:.0} s ({rate:.0}/s), 0 crashes"
+        );
         return Ok(());
     }
     let tail: Vec<&str> = log.lines().rev().take(40).collect();
@@ -237,7 +252,8 @@ mod tests {
 
     #[test]
     fn reads_libfuzzer_final_stats() {
-        let log = "#1024\tDONE cov: 12\nstat::number_of_executed_units: 123456\nstat::peak_rss_mb: 80\n";
+        let log =
+            "#1024\tDONE cov: 12\nstat::number_of_executed_units: 123456\nstat::peak_rss_mb: 80\n";
         assert_eq!(final_stat(log, "number_of_executed_units"), Some(123_456));
         assert_eq!(final_stat(log, "slowest_unit_time_sec"), None);
     }
@@ -246,7 +262,10 @@ mod tests {
     fn options() {
         let args = |s: &str| parse(s.split_whitespace().map(String::from));
         let smoke = args("--smoke money").unwrap();
-        assert_eq!((smoke.seconds, smoke.targets.clone()), (SMOKE_SECONDS, vec!["money".into()]));
+        assert_eq!(
+            (smoke.seconds, smoke.targets.clone()),
+            (SMOKE_SECONDS, vec!["money".into()])
+        );
         assert_eq!(args("").unwrap().targets.len(), TARGETS.len());
         assert!(args("--seconds x").is_err());
         assert!(args("nonsense").is_err());
@@ -257,9 +276,18 @@ mod tests {
         let root = crate::workspace_root();
         let manifest = std::fs::read_to_string(root.join("fuzz/Cargo.toml")).unwrap();
         for target in TARGETS {
-            assert!(root.join(format!("fuzz/fuzz_targets/{target}.rs")).exists(), "{target}");
-            assert!(root.join(format!("fuzz/src/{target}.rs")).exists(), "{target}");
-            assert!(manifest.contains(&format!("name = \"{target}\"")), "{target}");
+            assert!(
+                root.join(format!("fuzz/fuzz_targets/{target}.rs")).exists(),
+                "{target}"
+            );
+            assert!(
+                root.join(format!("fuzz/src/{target}.rs")).exists(),
+                "{target}"
+            );
+            assert!(
+                manifest.contains(&format!("name = \"{target}\"")),
+                "{target}"
+            );
         }
     }
 }
