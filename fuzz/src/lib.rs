@@ -178,3 +178,17 @@ pub fn encrypt_members(value: &mut serde_json::Value, members: &[&str]) {
         _ => {}
     }
 }
+
+/// Panics if `message` repeats a run of 24 or more Base64 characters of `input` (key material
+/// and ciphertexts are Base64) or is unboundedly long.
+pub fn assert_no_echo(input: &[u8], message: &str) {
+    assert!(message.len() <= 512, "an error of {} bytes", message.len());
+    let base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    for run in input.split(|b| !base64(b)).filter(|run| run.len() >= 24) {
+        let run = std::str::from_utf8(run).expect("ASCII");
+        assert!(
+            !message.contains(run),
+            "an error repeats the input: {message}"
+        );
+    }
+}
