@@ -14,7 +14,7 @@ use crate::keys::{PrivateKey, PublicKey};
 use crate::pipeline::transport::{Answer, Transport};
 use crate::pipeline::{Sent, Wire};
 use crate::sgate::signing::{ApiKey, RandomNonce, SgateContext};
-use crate::sgate::StatusCode;
+use crate::sgate::ResultCode;
 
 /// SGATE's answer check (signature, `code`, decryption of `sensitiveFields`) with fixed keys.
 pub struct SgateAnswers(SgateContext);
@@ -47,7 +47,7 @@ impl SgateAnswers {
         else {
             return false;
         };
-        self.0.check::<StatusCode>(&sent, &answer).is_ok()
+        self.0.check::<ResultCode>(&sent, &answer).is_ok()
     }
 
     /// The body the generated code would decode (decrypted), or why the answer was set aside.
@@ -61,7 +61,7 @@ impl SgateAnswers {
     ) -> Result<Vec<u8>, String> {
         let (sent, answer) = parts(method, path_and_query, status, headers.clone(), body)
             .ok_or("not a request and status")?;
-        Wire::open::<StatusCode>(&self.0, &sent, answer)
+        Wire::open::<ResultCode>(&self.0, &sent, answer)
             .map(|body| body.to_vec())
             .map_err(|e| format!("{e:?}"))
     }
