@@ -9,32 +9,51 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::clock::SharedClock;
+use crate::clock::{FixedClock, SharedClock};
+use crate::config::{DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_DOWNLOAD_BYTES};
 use crate::keys::{PrivateKey, PublicKey};
-use crate::pipeline::transport::{Answer, Transport};
+use crate::pipeline::transport::{Answer, Limits, Transport};
 use crate::pipeline::{Sent, Wire};
 use crate::sgate::signing::{ApiKey, RandomNonce, SgateContext};
 use crate::sgate::ResultCode;
 
-/// SGATE's answer check (signature, `code`, decryption of `sensitiveFields`) with fixed keys.
+/// SGATE's answer check (signature, freshness, `code`, decryption of `sensitiveFields`) with
+/// fixed keys and the default freshness window.
 pub struct SgateAnswers(SgateContext);
 
 impl SgateAnswers {
-    pub fn new(api_key: &str, merchant_key: PrivateKey, system_key: PublicKey) -> Self {
-        let (_, transport) =
-            Transport::http_client(Duration::from_secs(30), Duration::from_secs(10), 0)
-                .expect("an HTTP client");
+    /// `now_millis` is the clock the freshness window is measured against: fixed, so the
+    /// signed seeds (and a corpus kept from an earlier run) are judged the same in every run.
+    pub fn new(
+        api_key: &str,
+        merchant_key: PrivateKey,
+        system_key: PublicKey,
+        now_millis: i64,
+    ) -> Self {
+        let limits = Limits {
+            answer: DEFAULT_MAX_ANSWER_BYTES,
+            download: DEFAULT_MAX_DOWNLOAD_BYTES,
+        };
+        let (_, transport) = Transport::http_client(
+            Duration::from_secs(30),
+            Duration::from_secs(10),
+            0,
+            limits,
+            Vec::new(),
+        )
+        .expect("an HTTP client");
         Self(SgateContext::new(
             ApiKey::new(api_key),
             merchant_key,
             system_key,
-            SharedClock::default(),
+            SharedClock::new(FixedClock(now_millis)),
             Arc::new(RandomNonce),
             transport,
         ))
     }
 
-    /// Whether the answer's signature verifies for the request `method path_and_query`.
+    /// Whether the answer's signature verifies for the request `method path_and_query` and its
+    /// `V-Timestamp` is inside the freshness window.
     pub fn signature_verified(
         &self,
         method: &str,

@@ -21,6 +21,31 @@ pub const SEEDS_ENV: &str = "PAYBIND_FUZZ_SEEDS";
 /// The API KEY the SGATE targets sign with.
 pub const SGATE_API_KEY: &str = "fuzz-api-key-0123456789";
 
+/// The fixed clock of the SGATE targets (Unix milliseconds): their signed seeds are dated
+/// around it, so the freshness window judges every run, and a kept corpus, the same way.
+pub const NOW_MILLIS: i64 = 1_719_401_000_000;
+
+/// Whether a message signed at `timestamp` (Unix seconds) is inside paybind's default freshness
+/// window around [`NOW_MILLIS`], worked out here rather than asked of paybind.
+pub fn fresh(timestamp: i64) -> bool {
+    let window = paybind::sgate::freshness::DEFAULT_WINDOW.as_secs();
+    (NOW_MILLIS / 1000).abs_diff(timestamp) <= window
+}
+
+/// Signing times of extra seeds around the edges of the window: just inside, just outside
+/// (both sides), and the answer dated 2001.
+pub fn edge_timestamps() -> [i64; 5] {
+    let now = NOW_MILLIS / 1000;
+    let window = paybind::sgate::freshness::DEFAULT_WINDOW.as_secs() as i64;
+    [
+        now - window,
+        now - window - 1,
+        now + window,
+        now + window + 1,
+        978_307_200,
+    ]
+}
+
 /// libFuzzer's init step: checks every seed against the target's oracle and, when
 /// [`SEEDS_ENV`] names a directory, writes the seeds there so the run starts from them.
 pub fn write_seeds(target: &str, seeds: fn() -> Vec<Vec<u8>>) {

@@ -2,16 +2,20 @@
 //! decryption of the members `sensitiveFields` names), run on in-memory answers.
 //!
 //! Input: `Name: value` header lines, an empty line, the body (see [`crate::split_headers`]);
-//! the status is 200. Oracle: an answer whose signature verifies has exactly the timestamp,
-//! nonce and body bytes of one the system key signed; an answer handed to the generated code
-//! as content has verified, and its (decrypted) body is exactly the signed one's.
+//! the status is 200. Oracle: an answer that passes the check (signature and freshness against
+//! a fixed clock) has exactly the timestamp, nonce and body bytes of one the system key signed,
+//! and that one is inside the freshness window; an answer handed to the generated code as
+//! content has passed, and its (decrypted) body is exactly the signed one's. Signed seeds dated
+//! at and just past the window's edges (and in 2001) keep the freshness check in the corpus.
 
 use std::sync::OnceLock;
 
 use paybind::fuzzing::SgateAnswers;
 use serde_json::json;
 
-use crate::{key_pair, split_headers, SignedParts, SGATE_API_KEY};
+use crate::{
+    edge_timestamps, fresh, key_pair, split_headers, SignedParts, NOW_MILLIS, SGATE_API_KEY,
+};
 
 /// The request the answers belong to (part of what is signed).
 pub const URL: &str = "/openApi/v1/paymentOrder/detail?ticketid=17d59";
@@ -53,6 +57,7 @@ fn fixture() -> &'static Fixture {
             SGATE_API_KEY,
             key_pair("sgate-merchant").0.clone(),
             key_pair("sgate-system").1.clone(),
+            NOW_MILLIS,
         );
         let mut fixture = Fixture {
             answers,
@@ -60,26 +65,48 @@ fn fixture() -> &'static Fixture {
             opened: Vec::new(),
             seeds: Vec::new(),
         };
-        for (i, plain) in plain_answers().into_iter().enumerate() {
-            let mut answer = plain.clone();
+        let plain = plain_answers();
+        let dated = (0..plain.len())
+            .map(|i| (i, 1_719_400_798 + i as i64))
+            .chain(edge_timestamps().into_iter().map(|t| (0, t)));
+        for (n, (i, timestamp)) in dated.enumerate() {
+            let mut answer = plain[i].clone();
             crate::encrypt_members(&mut answer["data"], &["identity", "stcaccount", "cardno"]);
             let body = serde_json::to_vec(&answer).expect("json");
             let parts = SignedParts {
-                timestamp: 1_719_400_798 + i as i64,
-                nonce: format!("answer{i}nonce"),
+                timestamp,
+                nonce: format!("answer{n}nonce"),
                 body,
             };
             let seed = SignedParts::sign(parts.timestamp, &parts.nonce, URL, METHOD, &parts.body);
             let opened = open(&fixture.answers, &seed);
-            if let Some(body) = &opened {
-                let decrypted: serde_json::Value = serde_json::from_slice(body).expect("json");
-                assert_eq!(decrypted, plain, "seed {i} must decrypt to its plaintext");
+            match &opened {
+                Some(body) => {
+                    let decrypted: serde_json::Value = serde_json::from_slice(body).expect("json");
+                    assert_eq!(
+                        decrypted, plain[i],
+                        "seed {n} must decrypt to its plaintext"
+                    );
+                }
+                None => assert!(
+                    i == 3 || !fresh(timestamp),
+                    "seed {n}, signed at {timestamp}, must open"
+                ),
             }
+            let (headers, body) = split_headers(&seed);
+            let verified = fixture
+                .answers
+                .signature_verified(METHOD, URL, STATUS, &headers, body);
+            assert_eq!(
+                verified,
+                fresh(timestamp),
+                "seed {n}, signed at {timestamp}"
+            );
             fixture.opened.push(opened);
             fixture.signed.push(parts);
             fixture.seeds.push(seed);
         }
-        assert!(fixture.opened.iter().filter(|o| o.is_some()).count() >= 3);
+        assert!(fixture.opened.iter().filter(|o| o.is_some()).count() >= 5);
         fixture
     })
 }
@@ -116,6 +143,10 @@ pub fn check(data: &[u8]) {
         .iter()
         .position(|s| *s == claimed)
         .unwrap_or_else(|| panic!("verified an answer nobody signed: {claimed:?}"));
+    assert!(
+        fresh(claimed.timestamp),
+        "accepted an answer signed outside the window: {claimed:?}"
+    );
     assert_eq!(
         opened, f.opened[signed],
         "same signed answer, other content"

@@ -3,14 +3,19 @@
 //!
 //! Input: `Name: value` header lines, an empty line, the body (see [`crate::split_headers`]).
 //! Oracle: an accepted callback has exactly the timestamp, nonce and body bytes of one the
-//! system key signed, and decodes exactly as that signed one does.
+//! system key signed, inside the default freshness window of a fixed clock, and decodes exactly
+//! as that signed one does. Signed seeds dated at and just past the window's edges (and in
+//! 2001) keep the freshness check in the corpus.
 
 use std::sync::OnceLock;
 
+use paybind::clock::FixedClock;
 use paybind::sgate::CallbackVerifier;
 use serde_json::json;
 
-use crate::{key_pair, split_headers, SignedParts, SGATE_API_KEY};
+use crate::{
+    edge_timestamps, fresh, key_pair, split_headers, SignedParts, NOW_MILLIS, SGATE_API_KEY,
+};
 
 /// The path SGATE calls (part of what is signed).
 pub const URL: &str = "/sgate/callback";
@@ -51,25 +56,35 @@ fn fixture() -> &'static Fixture {
             SGATE_API_KEY,
             key_pair("sgate-system").1.clone(),
             key_pair("sgate-merchant").0.clone(),
-        );
+        )
+        .clock(FixedClock(NOW_MILLIS));
         let mut fixture = Fixture {
             verifier,
             signed: Vec::new(),
             decoded: Vec::new(),
             seeds: Vec::new(),
         };
-        for (i, mut payload) in payloads().into_iter().enumerate() {
+        let payloads = payloads();
+        let dated = (0..payloads.len())
+            .map(|i| (i, 1_719_400_798 + i as i64))
+            .chain(edge_timestamps().into_iter().map(|t| (0, t)));
+        for (n, (i, timestamp)) in dated.enumerate() {
+            let mut payload = payloads[i].clone();
             crate::encrypt_members(&mut payload, SENSITIVE);
             let body = serde_json::to_vec(&payload).expect("json");
             let parts = SignedParts {
-                timestamp: 1_719_400_798 + i as i64,
-                nonce: format!("nonce{i}abcdefgh"),
+                timestamp,
+                nonce: format!("nonce{n}abcdefgh"),
                 body,
             };
             let seed = SignedParts::sign(parts.timestamp, &parts.nonce, URL, "POST", &parts.body);
             let (headers, body) = split_headers(&seed);
             let decoded = fixture.verifier.verify_callback(&headers, URL, body);
-            assert!(decoded.is_ok(), "seed {i} must verify: {decoded:?}");
+            assert_eq!(
+                decoded.is_ok(),
+                fresh(timestamp),
+                "seed {n}, signed at {timestamp}: {decoded:?}"
+            );
             fixture.decoded.push(format!("{decoded:?}"));
             fixture.signed.push(parts);
             fixture.seeds.push(seed);
@@ -98,6 +113,10 @@ pub fn check(data: &[u8]) {
         .iter()
         .position(|s| *s == claimed)
         .unwrap_or_else(|| panic!("accepted a callback nobody signed: {claimed:?}"));
+    assert!(
+        fresh(claimed.timestamp),
+        "accepted a callback signed outside the window: {claimed:?}"
+    );
     assert_eq!(
         format!("{decoded:?}"),
         f.decoded[signed],

@@ -30,8 +30,8 @@ const RUSTFLAGS: &str = "-Cpasses=sancov-module \
     -Cllvm-args=-sanitizer-coverage-trace-compares \
     --cfg fuzzing -Cdebug-assertions -Coverflow-checks";
 
-/// Seconds per target of `--smoke` (CI's bounded run).
-const SMOKE_SECONDS: u64 = 10;
+/// Seconds per target of `--smoke` (CI's bounded run: 7 targets, well under two minutes).
+const SMOKE_SECONDS: u64 = 5;
 
 const USAGE: &str = "\
 usage: cargo xtask fuzz [--smoke | --seconds N] [--runs N] [--build-only] [TARGET...]
@@ -41,7 +41,7 @@ time; the corpus is kept under <target dir>/fuzz/corpus/<target>, crashes under
 <target dir>/fuzz/artifacts/<target>/.
 
 options:
-  --smoke       CI's bounded run: 10 s per target
+  --smoke       CI's bounded run: 5 s per target
   --seconds N   seconds per target (default 60)
   --runs N      also stop a target after N executions
   --build-only  build, run nothing
@@ -269,6 +269,32 @@ mod tests {
         assert_eq!(args("").unwrap().targets.len(), TARGETS.len());
         assert!(args("--seconds x").is_err());
         assert!(args("nonsense").is_err());
+    }
+
+    /// A stand-in for a target binary: a shell script that prints `log` and exits `code`.
+    fn fake_target(dir: &Path, log: &str, code: i32) {
+        use std::os::unix::fs::PermissionsExt;
+        let script = dir.join("money");
+        let body = format!("#!/bin/sh\nprintf '%s' '{log}' >&2\nexit {code}\n");
+        std::fs::write(&script, body).unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn a_crashing_or_failing_target_fails_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = parse(["--smoke", "money"].map(String::from).into_iter()).unwrap();
+        let run = |log: &str, code| {
+            fake_target(dir.path(), log, code);
+            run_target(dir.path(), dir.path(), "money", &options)
+        };
+        let passed = run("stat::number_of_executed_units: 42\n", 0);
+        assert_eq!(passed, Ok(()));
+        // libFuzzer's exit on a panic (deadly signal) and on a timeout or out-of-memory.
+        for (log, code) in [("==1== ERROR: libFuzzer: deadly signal\n", 77), ("", 70)] {
+            let failed = run(log, code).unwrap_err();
+            assert!(failed.contains("fuzz money: failed"), "{failed}");
+        }
     }
 
     #[test]
