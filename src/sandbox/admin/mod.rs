@@ -5,6 +5,7 @@
 
 mod bluepay;
 pub mod guard;
+mod mask;
 mod objects;
 mod reply;
 mod sgate;

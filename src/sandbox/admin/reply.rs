@@ -67,7 +67,7 @@ pub fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
 pub fn done(shared: &Shared, result: HResult) -> Reply {
     shared.wake.notify_one();
     let mut value = result?;
-    super::objects::mask_sensitive(&mut value);
+    super::mask::mask_sensitive(&mut value);
     ok(value)
 }
 

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use super::objects::mask_sensitive;
+use super::mask::mask_sensitive;
 use super::reply::{body_json, done, ok, refuse, Reply};
 use crate::money::Decimal2;
 use crate::sandbox::base::http::HErr;
