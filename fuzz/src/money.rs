@@ -75,7 +75,7 @@ fn exact(token: &str, scale: usize) -> Option<Exact> {
         None => (unsigned, None),
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !fraction.map_or(true, digits) {
+    if !digits(whole) || !fraction.is_none_or(digits) {
         return None;
     }
     let fraction = fraction.unwrap_or("").trim_end_matches('0');
