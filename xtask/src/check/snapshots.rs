@@ -1,0 +1,45 @@
+//! The insta snapshots against the generated code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::{problem, Problem};
+
+/// Runs the snapshot tests without letting insta write anything: a snapshot that differs from
+/// the generated code fails them.
+pub fn check_snapshots(root: &Path) -> Result<Vec<Problem>, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The snapshot tests are the modules `generated` (every file build.rs writes), `snapshots`
+    // and `sgate_snapshots` (the bytes sent) of the one integration-test binary `it`; the two
+    // filters select all three.
+    let args = [
+        "test",
+        "--all-features",
+        "--test",
+        "it",
+        "--",
+        "generated::",
+        "snapshots::",
+    ];
+    eprintln!("xtask check: cargo {} (INSTA_UPDATE=no)", args.join(" "));
+    let status = Command::new(&cargo)
+        .current_dir(root)
+        .args(args)
+        .env("INSTA_UPDATE", "no")
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("INSTA_FORCE_PASS")
+        .env_remove("INSTA_FORCE_UPDATE")
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", PathBuf::from(&cargo).display()))?;
+    if status.success() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![problem(
+        "tests/it/snapshots",
+        "",
+        format!(
+            "the snapshot tests fail ({status}; their output is above): the snapshots are out of date with the generated code (review with `cargo insta review`) or the tests are broken"
+        ),
+    )])
+}
