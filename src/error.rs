@@ -3,7 +3,9 @@
 //! [`Error::code`], [`Error::is_retryable`], [`Error::may_have_been_sent`], [`Error::raw_body`].
 //! Each gateway module names its instance (`paybind::bluepay::Error`, `paybind::sgate::Error`).
 
-use bytes::Bytes;
+mod raw_body;
+
+pub use raw_body::RawBody;
 
 use crate::codes::Code;
 use crate::spec::ValidationError;
@@ -18,8 +20,8 @@ pub struct ApiError<C> {
     /// The gateway's request id, to quote to its support (SGATE's `requestId`; the envelope
     /// gateways send none).
     pub request_id: Option<String>,
-    /// The response body exactly as received (sensitive members still encrypted).
-    pub raw: Bytes,
+    /// The response body as received; it shows its sensitive members redacted.
+    pub raw: RawBody,
     /// Whether sending the same request again cannot double an action: the operation only
     /// reads, or the gateway refuses a repeat by a key the request carries (the spec's
     /// `x-idempotency-key`). Only then is a retryable code a reason to resend.
@@ -31,10 +33,11 @@ pub struct ApiError<C> {
 pub struct RawResponse {
     /// The HTTP status the gateway (or whoever answered) sent.
     pub status: http::StatusCode,
-    /// The headers as received.
+    /// The headers as received; a secret among them (SGATE's `V-Api-Key`) is marked
+    /// sensitive, so `Debug` does not show it.
     pub headers: http::HeaderMap,
-    /// The body as received.
-    pub body: Bytes,
+    /// The body as received; it shows its sensitive members redacted.
+    pub body: RawBody,
 }
 
 /// Why the signature of an answer or callback was refused. It contains no key material.
@@ -141,16 +144,16 @@ pub enum Error<C: Code> {
         field: String,
         /// Why (never the value).
         reason: String,
-        /// The verified body as received (the member still encrypted).
-        raw: Bytes,
+        /// The verified body as received; it shows its sensitive members redacted.
+        raw: RawBody,
     },
     /// The gateway answered with an HTTP status other than the documented ones.
     #[error("HTTP {status} from the gateway")]
     Http {
         /// The HTTP status.
         status: http::StatusCode,
-        /// The body as received.
-        raw: Bytes,
+        /// The body as received; it shows its sensitive members redacted.
+        raw: RawBody,
         /// Whether sending the same request again cannot double an action (see
         /// [`ApiError::repeat_safe`]).
         repeat_safe: bool,
@@ -185,8 +188,8 @@ pub enum Error<C: Code> {
     Decode {
         /// What did not fit.
         reason: String,
-        /// The body as received (sensitive members still encrypted).
-        raw: Bytes,
+        /// The body as received; it shows its sensitive members redacted.
+        raw: RawBody,
     },
     /// No answer within the configured timeout. The request may have reached the gateway:
     /// check the status of the order before sending it again.
@@ -253,8 +256,16 @@ impl<C: Code> Error<C> {
         }
     }
 
-    /// The response body as received, when there was one.
+    /// The response body, when there was one, as it may be shown: with the members the
+    /// gateway's spec marks `x-sensitive` and those the answer's `sensitiveFields` names
+    /// redacted (see [`RawBody`]). The bytes as received: [`Error::raw`], then
+    /// [`RawBody::expose`].
     pub fn raw_body(&self) -> Option<&[u8]> {
+        self.raw().map(|raw| &**raw)
+    }
+
+    /// The response body kept, when there was one.
+    pub fn raw(&self) -> Option<&RawBody> {
         match self {
             Error::Api(api) => Some(&api.raw),
             Error::Authentication { response, .. } | Error::BadSignature { response, .. } => {
@@ -287,7 +298,12 @@ impl<C: Code> Error<C> {
     }
 
     /// A business failure: the code, message and request id an answer carries.
-    pub(crate) fn api(code: i64, message: String, request_id: Option<String>, raw: Bytes) -> Self {
+    pub(crate) fn api(
+        code: i64,
+        message: String,
+        request_id: Option<String>,
+        raw: RawBody,
+    ) -> Self {
         Error::Api(ApiError {
             code: C::from_code(code),
             message,
@@ -298,7 +314,7 @@ impl<C: Code> Error<C> {
     }
 
     /// An HTTP status other than the documented ones.
-    pub(crate) fn http(status: http::StatusCode, raw: Bytes) -> Self {
+    pub(crate) fn http(status: http::StatusCode, raw: RawBody) -> Self {
         Error::Http {
             status,
             raw,
@@ -317,10 +333,11 @@ impl<C: Code> Error<C> {
         self
     }
 
-    /// A body that is not what the gateway documents.
-    pub(crate) fn decode(reason: impl Into<String>, raw: Bytes) -> Self {
+    /// A body that is not what the gateway documents. The reason never quotes a value: it may
+    /// be a decrypted sensitive member.
+    pub(crate) fn decode(reason: impl Into<String>, raw: RawBody) -> Self {
         Error::Decode {
-            reason: reason.into(),
+            reason: crate::spec::without_value(&reason.into()),
             raw,
         }
     }
@@ -405,7 +422,7 @@ mod tests {
     #[test]
     fn one_error_type_is_send_sync_and_keeps_codes_across_tables() {
         assert_send_sync::<Error<WireCode>>();
-        let err: Error<WireCode> = Error::api(1401, "dup".into(), Some("r1".into()), Bytes::new());
+        let err: Error<WireCode> = Error::api(1401, "dup".into(), Some("r1".into()), RawBody::default());
         let same: Error<WireCode> = err.recode();
         assert_eq!(same.code(), Some(WireCode(1401)));
         assert!(same.may_have_been_sent());

@@ -34,7 +34,8 @@ impl Client {
         let link = self.report_download(param).await?;
         let url = link.download_url.to_string();
         let http = progenitor_client::ClientInfo::client(&self.generated);
-        let transport = Pipeline::of(&self.generated).wire().transport();
+        let wire = Pipeline::of(&self.generated).wire();
+        let transport = wire.transport();
         // The link comes from an unsigned answer: only an allowed origin is ever contacted.
         let checked = transport.check_link(&url)?;
         let request = http.get(checked).build().map_err(Error::transport)?;
@@ -48,7 +49,7 @@ impl Client {
         let status = response.status();
         if !status.is_success() {
             let raw = response.bytes().await.unwrap_or_default();
-            return Err(Error::http(status, raw));
+            return Err(Error::http(status, wire.gateway().keep(raw)));
         }
         let content_type = response
             .headers()

@@ -47,6 +47,7 @@ macro_rules! envelope_gateway {
             spec,
             operations: OPERATIONS,
             spec_field_name,
+            sensitive: SENSITIVE_MEMBERS,
         };
 
         #[doc = concat!("A ", $name, " client. Cheap to clone; share one per merchant app.")]

@@ -101,16 +101,17 @@ impl Wire for EnvelopeContext {
     }
 
     fn open<C: Code>(&self, _sent: &Sent, answer: Answer) -> Result<Bytes, Error<C>> {
+        let kept = || self.gateway().keep(answer.body.clone());
         if answer.status != http::StatusCode::OK {
-            return Err(Error::http(answer.status, answer.body));
+            return Err(Error::http(answer.status, kept()));
         }
         let head: Head = match serde_json::from_slice(&answer.body) {
             Ok(head) => head,
-            Err(e) => return Err(Error::decode(e.to_string(), answer.body)),
+            Err(e) => return Err(Error::decode(e.to_string(), kept())),
         };
         if head.code != SUCCESS_CODE {
             let message = head.message.unwrap_or_default();
-            return Err(Error::api(head.code, message, None, answer.body));
+            return Err(Error::api(head.code, message, None, kept()));
         }
         Ok(answer.body)
     }

@@ -35,7 +35,7 @@ pub(crate) use prepare::{query_pairs, to_value, validate};
 pub(crate) use wire::{Gateway, Sent, Wire};
 
 use crate::codes::Code;
-use crate::error::{Error, SealError};
+use crate::error::{Error, RawBody, SealError};
 use crate::spec::{Operation, ResponseData};
 
 /// The body of a prepared request.
@@ -52,19 +52,25 @@ pub(crate) enum Body {
 /// An opened answer: what the model decodes, and the body as received for errors.
 pub(crate) struct Opened {
     pub(crate) body: Bytes,
-    pub(crate) received: Bytes,
+    received: Bytes,
+    gateway: &'static Gateway,
 }
 
 impl Opened {
+    /// The body as received, as an error keeps it.
+    pub(crate) fn raw(&self) -> RawBody {
+        self.gateway.keep(self.received.clone())
+    }
+
     /// Decodes the answer as the operation's response model and takes its `data`.
     pub(crate) fn decode<C: Code, R: DeserializeOwned + ResponseData>(
         self,
     ) -> Result<R::Data, Error<C>> {
         let response: R = serde_json::from_slice(&self.body)
-            .map_err(|e| Error::decode(e.to_string(), self.received.clone()))?;
+            .map_err(|e| Error::decode(e.to_string(), self.raw()))?;
         response
             .into_data()
-            .ok_or_else(|| Error::decode("success without data", self.received))
+            .ok_or_else(|| Error::decode("success without data", self.raw()))
     }
 }
 
@@ -143,7 +149,11 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             .open(&sent, answer)
             .map_err(|e| e.of_operation(op))?;
         tracing::debug!("gateway accepted");
-        Ok(Opened { body, received })
+        Ok(Opened {
+            body,
+            received,
+            gateway: self.wire.gateway(),
+        })
     }
 
     /// Prepares the query, seals and sends; the answer is returned unread (downloads).
@@ -213,24 +223,24 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         if let Some(failure) = slot.failure {
             return Err(failure.recode::<C>().of_operation(op));
         }
-        let raw = slot.received;
+        let raw = || self.wire.gateway().keep(slot.received.clone());
         match result {
             Ok(response) => response
                 .into_inner()
                 .into_data()
-                .ok_or_else(|| Error::decode("success without data", raw)),
+                .ok_or_else(|| Error::decode("success without data", raw())),
             Err(P::InvalidRequest(message)) => {
                 Err(prepare::builder_error(self.wire.gateway(), &message).into())
             }
             Err(P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e)) => {
                 Err(Error::transport(e))
             }
-            Err(P::InvalidResponsePayload(_, e)) => Err(Error::decode(e.to_string(), raw)),
+            Err(P::InvalidResponsePayload(_, e)) => Err(Error::decode(e.to_string(), raw())),
             Err(P::UnexpectedResponse(response)) => {
-                Err(Error::http(response.status(), raw).of_operation(op))
+                Err(Error::http(response.status(), raw()).of_operation(op))
             }
             Err(P::ErrorResponse(response)) => {
-                Err(Error::http(response.status(), raw).of_operation(op))
+                Err(Error::http(response.status(), raw()).of_operation(op))
             }
             // Only the hooks answer `Custom`, and they fill the slot first.
             Err(P::Custom(message)) => Err(SealError::Request(message).into()),

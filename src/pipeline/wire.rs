@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use super::transport::{Answer, Transport};
 use crate::codes::Code;
-use crate::error::{Error, SealError};
+use crate::error::{Error, RawBody, SealError};
 use crate::spec::{Operation, Spec};
 
 /// What the pipeline needs to know about one gateway's generated code.
@@ -21,6 +21,8 @@ pub(crate) struct Gateway {
     pub(crate) operations: &'static [Operation],
     /// The spec's name of a generated Rust field.
     pub(crate) spec_field_name: fn(&str) -> Option<&'static str>,
+    /// The members the spec marks `x-sensitive` (generated `SENSITIVE_MEMBERS`).
+    pub(crate) sensitive: &'static [&'static str],
 }
 
 impl fmt::Debug for Gateway {
@@ -32,6 +34,11 @@ impl fmt::Debug for Gateway {
 impl Gateway {
     pub(crate) fn operation(&self, id: &str) -> Option<&'static Operation> {
         self.operations.iter().find(|op| op.id == id)
+    }
+
+    /// An answer's body as an error keeps it: its sensitive members redacted in what it shows.
+    pub(crate) fn keep(&self, body: Bytes) -> RawBody {
+        RawBody::redacted(body, self.sensitive)
     }
 }
 

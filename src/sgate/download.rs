@@ -11,15 +11,15 @@
 //! [`SignatureError::ContentUnsigned`](crate::error::SignatureError::ContentUnsigned), unless
 //! the caller opts in with [`StatementDownload::accept_unverified_content`].
 
-use bytes::Bytes;
 use tokio::io::AsyncWriteExt as _;
 
 use super::signing::{
     digest_hex, read_signature, signature_data, verify_digest, ResponseSignature, SgateContext,
     SignatureError,
 };
-use super::wire::envelope_parts;
-use super::{Client, Error, RawResponse, ResultCode};
+use super::wire::{envelope_parts, kept_response};
+use super::{Client, Error, ResultCode};
+use crate::error::RawBody;
 use crate::pipeline::transport::{check_length, Answer};
 use crate::pipeline::{Body, Sent, Wire as _};
 use crate::spec::Operation;
@@ -151,11 +151,7 @@ impl<'a> StatementDownload<'a> {
 
         let refused = |reason| Error::BadSignature {
             reason,
-            response: Box::new(RawResponse {
-                status,
-                headers: headers.clone(),
-                body: Bytes::new(),
-            }),
+            response: kept_response(status, &headers, RawBody::default()),
         };
         let (timestamp, nonce, signature) = match read_signature(&headers) {
             Ok(ResponseSignature::Present {
@@ -165,11 +161,7 @@ impl<'a> StatementDownload<'a> {
             }) => (timestamp, nonce.to_string(), signature.to_string()),
             Ok(ResponseSignature::Empty) => {
                 return Err(Error::Authentication {
-                    response: Box::new(RawResponse {
-                        status,
-                        headers: headers.clone(),
-                        body: Bytes::new(),
-                    }),
+                    response: kept_response(status, &headers, RawBody::default()),
                 })
             }
             Err(reason) => return Err(refused(reason)),
@@ -218,11 +210,9 @@ impl<'a> StatementDownload<'a> {
 /// A JSON answer of the statement endpoint, verified before it is read.
 fn json_answer(ctx: &SgateContext, sent: &Sent, answer: Answer) -> Result<StatementOutcome, Error> {
     ctx.check(sent, &answer)?;
+    let kept = || ctx.gateway().keep(answer.body.clone());
     let Ok(envelope) = serde_json::from_slice(&answer.body) else {
-        return Err(Error::decode(
-            "answer is not the JSON envelope",
-            answer.body,
-        ));
+        return Err(Error::decode("answer is not the JSON envelope", kept()));
     };
     let (code, message, request_id) = envelope_parts(&envelope);
     let code = code.map(ResultCode::from_code);
@@ -233,13 +223,13 @@ fn json_answer(ctx: &SgateContext, sent: &Sent, answer: Answer) -> Result<Statem
             request_id,
         })),
         (200, Some(code)) if code != ResultCode::Success => {
-            Err(Error::api(code.code(), message, request_id, answer.body))
+            Err(Error::api(code.code(), message, request_id, kept()))
         }
         (200, _) => Err(Error::decode(
             "expected the statement file, got a JSON envelope",
-            answer.body,
+            kept(),
         )),
-        (_, _) => Err(Error::http(answer.status, answer.body)),
+        (_, _) => Err(Error::http(answer.status, kept())),
     }
 }
 

@@ -41,7 +41,7 @@ impl Client {
             .pipeline()
             .exchange::<ResultCode>(op, query_pairs(param)?, Body::Empty)
             .await?;
-        let decode = |reason: String| Error::decode(reason, opened.received.clone());
+        let decode = |reason: String| Error::decode(reason, opened.raw());
         let envelope: Value =
             serde_json::from_slice(&opened.body).map_err(|e| decode(e.to_string()))?;
         // Decoding the envelope as the generated model checks the answer as the typed method

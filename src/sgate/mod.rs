@@ -146,6 +146,7 @@ static GATEWAY: Gateway = Gateway {
     spec,
     operations: OPERATIONS,
     spec_field_name,
+    sensitive: SENSITIVE_MEMBERS,
 };
 
 /// Everything an SGATE client needs. Keys are parsed before a `Config` exists, so a bad key

@@ -13,7 +13,7 @@ use super::signing::{
     HEADER_API_VERSION, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
 use crate::codes::Code;
-use crate::error::{Error, RawResponse, SealError};
+use crate::error::{Error, RawBody, RawResponse, SealError};
 use crate::pipeline::transport::{Answer, Transport};
 use crate::pipeline::{Gateway, Sent, Wire};
 
@@ -61,30 +61,31 @@ impl Wire for SgateContext {
 
     fn open<C: Code>(&self, sent: &Sent, answer: Answer) -> Result<Bytes, Error<C>> {
         self.check(sent, &answer)?;
+        let kept = || self.gateway().keep(answer.body.clone());
         if answer.status != http::StatusCode::OK {
-            return Err(Error::http(answer.status, answer.body));
+            return Err(Error::http(answer.status, kept()));
         }
         let mut envelope: Map<String, Value> = match serde_json::from_slice(&answer.body) {
             Ok(envelope) => envelope,
-            Err(e) => return Err(Error::decode(e.to_string(), answer.body)),
+            Err(e) => return Err(Error::decode(e.to_string(), kept())),
         };
         match code_of(&envelope) {
             Some(SUCCESS) => {}
             Some(code) => {
                 let (_, message, request_id) = envelope_parts(&envelope);
-                return Err(Error::api(code, message, request_id, answer.body));
+                return Err(Error::api(code, message, request_id, kept()));
             }
-            None => return Err(Error::decode("answer has no integer code", answer.body)),
+            None => return Err(Error::decode("answer has no integer code", kept())),
         }
         match decrypt_answer(&self.merchant_key, &mut envelope) {
             Ok(false) => Ok(answer.body),
             Ok(true) => serde_json::to_vec(&envelope)
                 .map(Bytes::from)
-                .map_err(|e| Error::decode(e.to_string(), answer.body)),
+                .map_err(|e| Error::decode(e.to_string(), kept())),
             Err((field, reason)) => Err(Error::Decryption {
                 field,
                 reason,
-                raw: answer.body,
+                raw: kept(),
             }),
         }
     }
@@ -96,16 +97,11 @@ impl SgateContext {
     /// authenticate the merchant; anything else must verify with the system public key.
     pub(crate) fn check<C: Code>(&self, sent: &Sent, answer: &Answer) -> Result<(), Error<C>> {
         let (status, headers) = (answer.status, &answer.headers);
+        let kept = || self.gateway().keep(answer.body.clone());
         if !status.is_success() && !headers.contains_key(HEADER_SIGNATURE) {
-            return Err(Error::http(status, answer.body.clone()));
+            return Err(Error::http(status, kept()));
         }
-        let raw = || {
-            Box::new(RawResponse {
-                status,
-                headers: headers.clone(),
-                body: answer.body.clone(),
-            })
-        };
+        let raw = || kept_response(status, headers, kept());
         let bad = |reason| Error::BadSignature {
             reason,
             response: raw(),
@@ -134,6 +130,26 @@ impl SgateContext {
             }
         }
     }
+}
+
+/// An answer kept whole for an error, the API KEY it echoes (`V-Api-Key`) marked sensitive so
+/// that `Debug` does not show it.
+pub(crate) fn kept_response(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: RawBody,
+) -> Box<RawResponse> {
+    let mut headers = headers.clone();
+    for (name, value) in headers.iter_mut() {
+        if name.as_str().eq_ignore_ascii_case(HEADER_API_KEY) {
+            value.set_sensitive(true);
+        }
+    }
+    Box::new(RawResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// The envelope's `code`, as an integer (SGATE sends a number; a digit string is accepted).

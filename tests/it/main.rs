@@ -27,6 +27,8 @@ mod generated;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
 mod hardening;
 mod pipeline;
+#[cfg(feature = "sgate")]
+mod redaction;
 mod retries;
 mod sandbox_bluepay;
 mod sandbox_config_schema;

@@ -1,0 +1,193 @@
+//! What an error keeps of an answer's body: the bytes as received, and the view every output
+//! shows, with the sensitive members redacted.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::ops::Deref;
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::secret::REDACTED;
+
+/// What is shown of a body that is not JSON but names a sensitive member: its members cannot be
+/// found, so none of it is shown.
+const WITHHELD: &str = "[redacted: a body that is not JSON and names a sensitive member]";
+
+/// An answer's body as an error keeps it.
+///
+/// Everything that shows it — [`Deref`] (`&[u8]`), `Debug`, [`Error::raw_body`](super::Error::raw_body),
+/// the command line — shows the body with the value of every sensitive member replaced by
+/// `"[redacted]"`, at any depth: the members the gateway's spec marks `x-sensitive`, and those
+/// the answer's own `sensitiveFields` names. An empty string (SGATE's "none") stays. A body that
+/// is not JSON is shown as received, unless it quotes the name of a sensitive member: then it is
+/// withheld whole.
+///
+/// [`RawBody::expose`] gives the bytes exactly as received (SGATE's sensitive members still
+/// encrypted), for a caller who asks for them, as `Sensitive::expose` does for a value: take
+/// care where they go.
+///
+/// ```
+/// use paybind::error::RawBody;
+/// let body = br#"{"code":1401,"data":{"cardno":"QUJD","name_e":"usera"}}"#;
+/// let raw = RawBody::redacted(bytes::Bytes::from_static(body), &["cardno"]);
+/// assert_eq!(&*raw, br#"{"code":1401,"data":{"cardno":"[redacted]","name_e":"usera"}}"#);
+/// assert_eq!(raw.expose().as_ref(), body);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RawBody {
+    received: Bytes,
+    shown: Bytes,
+}
+
+impl RawBody {
+    /// Keeps `received`, redacting the members named in `sensitive` and in the body's own
+    /// `sensitiveFields`.
+    pub fn redacted(received: Bytes, sensitive: &[&str]) -> Self {
+        let shown = redact(&received, sensitive).unwrap_or_else(|| received.clone());
+        Self { received, shown }
+    }
+
+    /// The body exactly as received, sensitive members included.
+    pub fn expose(&self) -> &Bytes {
+        &self.received
+    }
+
+    /// Whether anything of the body is hidden in what it shows.
+    pub fn is_redacted(&self) -> bool {
+        self.shown != self.received
+    }
+}
+
+impl Deref for RawBody {
+    type Target = [u8];
+
+    /// The body as shown: sensitive members redacted.
+    fn deref(&self) -> &[u8] {
+        &self.shown
+    }
+}
+
+impl fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RawBody")
+            .field(&String::from_utf8_lossy(&self.shown))
+            .finish()
+    }
+}
+
+/// The body with its sensitive members redacted; `None` when nothing is hidden.
+fn redact(body: &[u8], sensitive: &[&str]) -> Option<Bytes> {
+    let Ok(mut value) = serde_json::from_slice::<Value>(body) else {
+        let text = String::from_utf8_lossy(body);
+        let names_one = sensitive.iter().any(|n| text.contains(&format!("\"{n}\"")));
+        return names_one.then(|| Bytes::from_static(WITHHELD.as_bytes()));
+    };
+    let mut names: BTreeSet<String> = sensitive.iter().map(|n| n.to_string()).collect();
+    if let Some(plan) = value.get("sensitiveFields") {
+        named_by_plan(plan, &mut names);
+    }
+    let mut hidden = false;
+    hide(&mut value, &names, &mut hidden);
+    // Only a body that changed is written again (it has no other reason to differ).
+    hidden.then(|| serde_json::to_vec(&value).ok().map(Bytes::from))?
+}
+
+/// The member names a `sensitiveFields` plan lists: an array of names, or an object whose
+/// members are nested plans (or `true`: this member), to any depth.
+fn named_by_plan(plan: &Value, names: &mut BTreeSet<String>) {
+    match plan {
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::String(name) => {
+                        names.insert(name.clone());
+                    }
+                    other => named_by_plan(other, names),
+                }
+            }
+        }
+        Value::Object(members) => {
+            for (name, inner) in members {
+                if inner == &Value::Bool(true) {
+                    names.insert(name.clone());
+                } else {
+                    named_by_plan(inner, names);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replaces, at any depth, the value of every member named in `names` that holds something
+/// (not `null`, not `""`). The `sensitiveFields` plan itself is not a value to hide.
+fn hide(value: &mut Value, names: &BTreeSet<String>, hidden: &mut bool) {
+    match value {
+        Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                let empty = member.is_null() || member.as_str() == Some("");
+                if names.contains(name) && !empty {
+                    *member = Value::String(REDACTED.to_string());
+                    *hidden = true;
+                } else if name != "sensitiveFields" {
+                    hide(member, names, hidden);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| hide(v, names, hidden)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(body: &str, sensitive: &[&str]) -> String {
+        let raw = RawBody::redacted(Bytes::from(body.to_string()), sensitive);
+        assert_eq!(raw.expose(), body.as_bytes(), "the received bytes are kept");
+        String::from_utf8(raw.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn members_the_spec_marks_are_redacted_at_any_depth() {
+        let body = r#"{"code":1401,"data":[{"custominfo":{"cardno":"QUJD","identity":""}}]}"#;
+        assert_eq!(
+            shown(body, &["cardno", "identity"]),
+            r#"{"code":1401,"data":[{"custominfo":{"cardno":"[redacted]","identity":""}}]}"#
+        );
+    }
+
+    #[test]
+    fn members_the_answer_names_in_sensitive_fields_are_redacted() {
+        // Neither member is marked in the spec given here: the answer's plan alone names them.
+        let body = r#"{"data":{"bankacct":"123","custominfo":{"iban":7}},"sensitiveFields":{"custominfo":["iban"],"x":{"bankacct":true}}}"#;
+        assert_eq!(
+            shown(body, &[]),
+            r#"{"data":{"bankacct":"[redacted]","custominfo":{"iban":"[redacted]"}},"sensitiveFields":{"custominfo":["iban"],"x":{"bankacct":true}}}"#
+        );
+        let body = r#"{"data":{"pin":"1234","name_e":"a"},"sensitiveFields":["pin"]}"#;
+        assert_eq!(
+            shown(body, &[]),
+            r#"{"data":{"pin":"[redacted]","name_e":"a"},"sensitiveFields":["pin"]}"#
+        );
+    }
+
+    #[test]
+    fn a_body_without_sensitive_members_is_shown_as_received() {
+        let body = "{ \"code\": 21014,  \"message\": \"Merchant balance insufficient\" }";
+        let raw = RawBody::redacted(Bytes::from_static(body.as_bytes()), &["cardno"]);
+        assert_eq!(&*raw, body.as_bytes());
+        assert!(!raw.is_redacted());
+        assert_eq!(shown("<html>", &["cardno"]), "<html>");
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_but_names_a_sensitive_member_is_withheld() {
+        let body = r#"{"code":1401,"data":{"cardno":"5123450000000001""#;
+        assert_eq!(shown(body, &["cardno"]), WITHHELD);
+        let raw = RawBody::redacted(Bytes::from_static(body.as_bytes()), &["cardno"]);
+        assert!(!format!("{raw:?}").contains("5123"));
+    }
+}
