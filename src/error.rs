@@ -422,7 +422,8 @@ mod tests {
     #[test]
     fn one_error_type_is_send_sync_and_keeps_codes_across_tables() {
         assert_send_sync::<Error<WireCode>>();
-        let err: Error<WireCode> = Error::api(1401, "dup".into(), Some("r1".into()), RawBody::default());
+        let err: Error<WireCode> =
+            Error::api(1401, "dup".into(), Some("r1".into()), RawBody::default());
         let same: Error<WireCode> = err.recode();
         assert_eq!(same.code(), Some(WireCode(1401)));
         assert!(same.may_have_been_sent());

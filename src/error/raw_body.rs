@@ -35,7 +35,11 @@ const WITHHELD: &str = "[redacted: a body that is not JSON and names a sensitive
 /// assert_eq!(raw.expose().as_ref(), body);
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct RawBody {
+pub struct RawBody(Box<Kept>);
+
+/// Boxed: every `Result` of a call carries an error, which stays small.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Kept {
     received: Bytes,
     shown: Bytes,
 }
@@ -45,17 +49,17 @@ impl RawBody {
     /// `sensitiveFields`.
     pub fn redacted(received: Bytes, sensitive: &[&str]) -> Self {
         let shown = redact(&received, sensitive).unwrap_or_else(|| received.clone());
-        Self { received, shown }
+        Self(Box::new(Kept { received, shown }))
     }
 
     /// The body exactly as received, sensitive members included.
     pub fn expose(&self) -> &Bytes {
-        &self.received
+        &self.0.received
     }
 
     /// Whether anything of the body is hidden in what it shows.
     pub fn is_redacted(&self) -> bool {
-        self.shown != self.received
+        self.0.shown != self.0.received
     }
 }
 
@@ -64,14 +68,14 @@ impl Deref for RawBody {
 
     /// The body as shown: sensitive members redacted.
     fn deref(&self) -> &[u8] {
-        &self.shown
+        &self.0.shown
     }
 }
 
 impl fmt::Debug for RawBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("RawBody")
-            .field(&String::from_utf8_lossy(&self.shown))
+            .field(&String::from_utf8_lossy(&self.0.shown))
             .finish()
     }
 }

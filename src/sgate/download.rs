@@ -8,7 +8,7 @@
 //!
 //! How SGATE signs a binary body is not documented. A file whose signature verifies only with
 //! an empty `body` (the headers are SGATE's, the content is not authenticated) is an error,
-//! [`SignatureError::ContentUnsigned`](crate::error::SignatureError::ContentUnsigned), unless
+//! [`SignatureError::ContentUnsigned`], unless
 //! the caller opts in with [`StatementDownload::accept_unverified_content`].
 
 use tokio::io::AsyncWriteExt as _;

@@ -36,17 +36,34 @@ async fn an_error_keeps_the_answer_with_its_sensitive_members_redacted() {
     let client = sgate_support::client(&sandbox);
     let cardno = encrypt_for_merchant("5123450000000001");
     let stcaccount = encrypt_for_merchant("+966512345678");
-    fault(&sandbox, "merchant_balance", error_answer(&cardno, &stcaccount)).await;
+    fault(
+        &sandbox,
+        "merchant_balance",
+        error_answer(&cardno, &stcaccount),
+    )
+    .await;
     let err = client.merchant_balance().await.unwrap_err();
     assert!(matches!(&err, Error::Api(_)), "{err:?}");
-    assert_eq!(err.code().map(|c| paybind::codes::Code::code(&c)), Some(1401));
+    assert_eq!(
+        err.code().map(|c| paybind::codes::Code::code(&c)),
+        Some(1401)
+    );
 
     let shown: Value = serde_json::from_slice(err.raw_body().expect("kept")).unwrap();
     let info = &shown["data"]["custominfo"];
     assert_eq!(info["cardno"], "[redacted]");
-    assert_eq!(info["stcaccount"], "[redacted]", "marked x-sensitive in the spec");
-    assert_eq!(info["ibanaccount"], "[redacted]", "named by sensitiveFields");
-    assert_eq!(info["identity"], "", "an empty member says 'none' and stays");
+    assert_eq!(
+        info["stcaccount"], "[redacted]",
+        "marked x-sensitive in the spec"
+    );
+    assert_eq!(
+        info["ibanaccount"], "[redacted]",
+        "named by sensitiveFields"
+    );
+    assert_eq!(
+        info["identity"], "",
+        "an empty member says 'none' and stays"
+    );
     assert_eq!(info["name_e"], "usera");
     assert_eq!(shown["requestId"], "R1");
     for output in [format!("{err}"), format!("{err:?}"), shown.to_string()] {
@@ -81,7 +98,10 @@ async fn a_refused_answer_keeps_no_api_key_in_debug() {
         panic!("{err:?}")
     };
     // The header is kept (readable on purpose), but shown by no output.
-    let echoed = response.headers.get("v-api-key").expect("SGATE echoes V-Api-Key");
+    let echoed = response
+        .headers
+        .get("v-api-key")
+        .expect("SGATE echoes V-Api-Key");
     assert_eq!(echoed, API_KEY);
     assert!(echoed.is_sensitive());
     for output in [format!("{err}"), format!("{err:?}")] {
@@ -96,7 +116,12 @@ async fn the_command_line_prints_the_kept_body_redacted() {
     let sandbox = sgate_support::sandbox().await;
     let cardno = encrypt_for_merchant("5123450000000001");
     let stcaccount = encrypt_for_merchant("+966512345678");
-    fault(&sandbox, "merchant_balance", error_answer(&cardno, &stcaccount)).await;
+    fault(
+        &sandbox,
+        "merchant_balance",
+        error_answer(&cardno, &stcaccount),
+    )
+    .await;
     let fixture = sgate_support::fixture;
     let env = [
         ("PAYBIND_SGATE_URL", sandbox.sgate_url()),

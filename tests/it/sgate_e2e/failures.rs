@@ -69,7 +69,8 @@ async fn tampered_answers_are_rejected_before_parsing() {
 
     // One member decrypts (paybind holds its plaintext), the next one does not: the error
     // names the failing member and shows the good member's plaintext nowhere — not in
-    // Display, Debug, nor the kept body, which is the answer as received.
+    // Display, Debug, nor the kept body; the body shows its sensitive members redacted, and
+    // gives the answer as received only when asked (`expose`).
     let cardno = sgate_support::encrypt_for_merchant(plain_value("cardno"));
     let broken = "bm90IGNpcGhlcnRleHQ=";
     fault(
@@ -87,7 +88,9 @@ async fn tampered_answers_are_rejected_before_parsing() {
         other => panic!("{other:?}"),
     }
     let raw = String::from_utf8_lossy(err.raw_body().expect("the answer is kept")).into_owned();
-    assert!(raw.contains(broken), "the kept body is the answer: {raw}");
+    assert!(!raw.contains(broken) && raw.contains("[redacted]"), "{raw}");
+    let received = err.raw().unwrap().expose();
+    assert!(String::from_utf8_lossy(received).contains(broken));
     for shown in [format!("{err}"), format!("{err:?}"), raw] {
         assert!(!shown.contains(plain_value("cardno")), "{shown}");
     }
@@ -191,7 +194,7 @@ async fn business_failures_and_http_faults_are_typed() {
     assert_eq!(err.raw_body(), Some(&b"sandbox fault: HTTP 503"[..]));
 
     // Decrypted, then not the documented shape: the kept body is the answer as received, its
-    // member still encrypted.
+    // member still encrypted — and shown redacted.
     let cardno = sgate_support::encrypt_for_merchant(plain_value("cardno"));
     fault(
         &sandbox,
@@ -204,8 +207,10 @@ async fn business_failures_and_http_faults_are_typed() {
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Decode { .. }), "{err:?}");
-    let raw = String::from_utf8_lossy(err.raw_body().unwrap()).into_owned();
+    let raw = String::from_utf8_lossy(err.raw().unwrap().expose()).into_owned();
     assert!(raw.contains(&format!("\"cardno\":\"{cardno}\"")), "{raw}");
+    let shown = String::from_utf8_lossy(err.raw_body().unwrap()).into_owned();
+    assert!(shown.contains("\"cardno\":\"[redacted]\""), "{shown}");
     assert!(!raw.contains(plain_value("cardno")), "{raw}");
     assert!(!format!("{err:?} {err}").contains(plain_value("cardno")));
     // Signed but not JSON: kept as received.
