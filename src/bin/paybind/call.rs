@@ -14,18 +14,27 @@ use crate::{Api, CallArgs};
 
 /// The operations of an API, in spec order.
 pub fn operations_of(api: Api) -> &'static [Operation] {
-    match api {
-        Api::Bluepay => paybind::bluepay::operations(),
-        Api::BluepayJt => paybind::bluepay_jt::operations(),
-        Api::Sgate => paybind::sgate::operations(),
-    }
+    api.0.operations()
 }
 
-/// Operations whose answer is a file, written to `--out`.
-const DOWNLOADS: &[(Api, &str)] = &[
-    (Api::BluepayJt, "report_download"),
-    (Api::Sgate, "statement_download"),
+/// Operations whose answer is a file, written to `--out`: gateway id and operationId.
+const DOWNLOADS: &[(&str, &str)] = &[
+    ("bluepay-jt", "report_download"),
+    ("sgate", "statement_download"),
 ];
+
+/// Whether `op` of `api` answers with a file.
+fn is_download(api: Api, op: &str) -> bool {
+    DOWNLOADS.contains(&(api.id(), op))
+}
+
+/// The prefix of a gateway's environment variables: `PAYBIND_BLUEPAY_JT` for `bluepay-jt`.
+fn env_prefix(api: Api) -> String {
+    format!(
+        "PAYBIND_{}",
+        api.id().to_ascii_uppercase().replace('-', "_")
+    )
+}
 
 /// `paybind operations <api>`: one JSON object per line, or a table with `--pretty`.
 pub fn list(api: Api, pretty: bool) -> Vec<String> {
@@ -53,10 +62,10 @@ pub fn list(api: Api, pretty: bool) -> Vec<String> {
                 "path": op.path,
                 "summary": op.summary,
             });
-            if DOWNLOADS.contains(&(api, op.id)) {
+            if is_download(api, op.id) {
                 line["download"] = true.into();
             }
-            if op.manual && !DOWNLOADS.contains(&(api, op.id)) {
+            if op.manual && !is_download(api, op.id) {
                 line["callable"] = false.into();
             }
             serde_json::to_string(&line).unwrap_or_default()
@@ -93,19 +102,19 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
         .ok_or_else(|| {
             CliError::usage(format!(
                 "{} has no operation {:?} (see paybind operations {})",
-                api.name(),
+                api.id(),
                 args.operation_id,
-                api.name()
+                api.id()
             ))
             .with("operationId", args.operation_id.clone())
         })?;
-    let download = DOWNLOADS.contains(&(api, op.id));
+    let download = is_download(api, op.id);
     if args.out.is_some() && !download {
         return Err(CliError::usage(format!(
             "--out is only for file downloads ({})",
             DOWNLOADS
                 .iter()
-                .map(|(api, id)| format!("{} {id}", api.name()))
+                .map(|(api, id)| format!("{api} {id}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         )));
@@ -118,15 +127,15 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
     }
     let param = param(args)?;
     let config = args.config.as_deref();
-    match api {
-        Api::Bluepay => {
-            let settings = Settings::load(config, "PAYBIND_BLUEPAY", "bluepay")?;
+    let settings = Settings::load(config, env_prefix(api), api.id())?;
+    // The clients are distinct types: here the gateways differ by more than their row.
+    match api.0.module {
+        "bluepay" => {
             let client = paybind::bluepay::Client::new(settings.envelope()?)
                 .map_err(|e| CliError::input("config", e.to_string()))?;
             client.call_json(op.id, param).await.map_err(gateway_error)
         }
-        Api::BluepayJt => {
-            let settings = Settings::load(config, "PAYBIND_BLUEPAY_JT", "bluepay-jt")?;
+        "bluepay_jt" => {
             let client = paybind::bluepay_jt::Client::new(settings.envelope()?)
                 .map_err(|e| CliError::input("config", e.to_string()))?;
             match &args.out {
@@ -134,8 +143,7 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
                 None => client.call_json(op.id, param).await.map_err(gateway_error),
             }
         }
-        Api::Sgate => {
-            let settings = Settings::load(config, "PAYBIND_SGATE", "sgate")?;
+        "sgate" => {
             let client = paybind::sgate::Client::new(settings.sgate()?)
                 .map_err(|e| CliError::input("config", e.to_string()))?;
             if download {
@@ -150,6 +158,9 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
                     .map_err(gateway_error)
             }
         }
+        other => Err(CliError::usage(format!(
+            "paybind call does not know how to call {other} yet"
+        ))),
     }
 }
 

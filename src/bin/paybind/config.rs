@@ -79,7 +79,7 @@ struct Section {
 /// Where settings come from for one gateway.
 pub struct Settings {
     /// `PAYBIND_BLUEPAY`, `PAYBIND_BLUEPAY_JT` or `PAYBIND_SGATE`.
-    prefix: &'static str,
+    prefix: String,
     /// `bluepay`, `bluepay-jt` or `sgate`.
     table: &'static str,
     section: Section,
@@ -96,7 +96,7 @@ impl Settings {
     /// Reads the config file (if any) and selects the table of one gateway.
     pub fn load(
         config: Option<&Path>,
-        prefix: &'static str,
+        prefix: String,
         table: &'static str,
     ) -> Result<Self, CliError> {
         let path = config

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use crate::input;
 use crate::output::CliError;
-use crate::{EnvelopeApi, SignArgs, VerifyNotificationArgs};
+use crate::{SignArgs, VerifyNotificationArgs};
 
 pub fn sign(args: &SignArgs) -> Result<Value, CliError> {
     let param = match (&args.param, &args.param_file) {
@@ -41,15 +41,19 @@ pub fn verify_notification(args: &VerifyNotificationArgs) -> Result<Value, CliEr
     };
     let key = input::public_key(&args.public_key)?;
     let hash = args.hash.into();
-    let event = match args.api {
-        EnvelopeApi::Bluepay => paybind::bluepay::Notifications::new(key, hash)
+    // Each gateway types its events with its own enum.
+    let event = match args.api.0.module {
+        "bluepay" => paybind::bluepay::Notifications::new(key, hash)
             .verify_notification(&body)
             .map_err(notify_error)
             .and_then(|event| to_json(&event)),
-        EnvelopeApi::BluepayJt => paybind::bluepay_jt::Notifications::new(key, hash)
+        "bluepay_jt" => paybind::bluepay_jt::Notifications::new(key, hash)
             .verify_notification(&body)
             .map_err(notify_error)
             .and_then(|event| to_json(&event)),
+        other => Err(CliError::usage(format!(
+            "{other} has no envelope notifications"
+        ))),
     }?;
     Ok(event)
 }

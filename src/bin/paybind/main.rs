@@ -17,7 +17,9 @@ mod sgate_cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use paybind::gateways::{Gateway, Signing, GATEWAYS};
 use serde_json::Value;
 
 use output::{print_error, print_json, CliError, EXIT_OK, EXIT_USAGE};
@@ -170,15 +172,6 @@ struct SignArgs {
     param_file: Option<PathBuf>,
 }
 
-/// Which envelope gateway's notification kinds to type the event with.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum EnvelopeApi {
-    /// BluePay Open API.
-    Bluepay,
-    /// BluePay JT Open API.
-    BluepayJt,
-}
-
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Checks the RSA signature over `param` with the gateway's public key before anything is parsed,
@@ -199,8 +192,8 @@ struct VerifyNotificationArgs {
     #[arg(long, value_name = "FILE")]
     body: Option<PathBuf>,
     /// Whose notification kinds to type the event with.
-    #[arg(long, value_enum, default_value = "bluepay")]
-    api: EnvelopeApi,
+    #[arg(long, value_parser = Api::parser(Some(Signing::Envelope)), default_value = "bluepay")]
+    api: Api,
 }
 
 #[derive(Debug, Subcommand)]
@@ -306,24 +299,28 @@ struct SgateRequestArgs {
     url: String,
 }
 
-/// A gateway API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Api {
-    /// BluePay Open API.
-    Bluepay,
-    /// BluePay JT Open API.
-    BluepayJt,
-    /// SGATE Payout API.
-    Sgate,
-}
+/// A gateway of the one table (`paybind::gateways::GATEWAYS`), named on the command line by its
+/// `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Api(&'static Gateway);
 
 impl Api {
-    fn name(self) -> &'static str {
-        match self {
-            Api::Bluepay => "bluepay",
-            Api::BluepayJt => "bluepay-jt",
-            Api::Sgate => "sgate",
-        }
+    fn id(self) -> &'static str {
+        self.0.id
+    }
+
+    /// The argument's parser: the compiled-in gateways of the table (of one signing family, if
+    /// given), each with its name as help.
+    fn parser(family: Option<Signing>) -> impl TypedValueParser<Value = Api> {
+        let choices = GATEWAYS
+            .iter()
+            .filter(move |g| g.is_enabled() && family.is_none_or(|f| g.signing == f))
+            .map(|g| PossibleValue::new(g.id).help(g.name));
+        PossibleValuesParser::new(choices).try_map(|id| {
+            Gateway::by_id(&id)
+                .map(Api)
+                .ok_or_else(|| format!("no gateway {id:?}"))
+        })
     }
 }
 
@@ -331,7 +328,7 @@ impl Api {
 #[command(after_long_help = call_help(), after_help = call_help())]
 struct CallArgs {
     /// The gateway.
-    #[arg(value_enum)]
+    #[arg(value_parser = Api::parser(None))]
     api: Api,
     /// The operationId (see `paybind operations <api>`).
     operation_id: String,
@@ -383,7 +380,7 @@ Example:
   paybind operations sgate --pretty")]
 struct OperationsArgs {
     /// The gateway.
-    #[arg(value_enum)]
+    #[arg(value_parser = Api::parser(None))]
     api: Api,
 }
 
