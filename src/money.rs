@@ -4,10 +4,10 @@
 //! Exactness on the wire: paybind enables serde_json's `arbitrary_precision` (see Cargo.toml),
 //! so a JSON number reaches these types as the digits it was written with — also where paybind
 //! reads a body into a `serde_json::Value` first (SGATE encryption, decryption and callbacks) —
-//! and [`decimal`] turns those digits into minor units with integer arithmetic only. Every
-//! `i64` of minor units reads back to itself; text that is not exact in minor units (more than
-//! two decimal places, an exponent that leaves a fraction of a cent, a value outside `i64`) is
-//! an [`AmountError`] naming the rule.
+//! and the `decimal` module turns those digits into minor units with integer arithmetic only.
+//! Every `i64` of minor units reads back to itself; text that is not exact in minor units (more
+//! than two decimal places, an exponent that leaves a fraction of a cent, a value outside `i64`)
+//! is an [`AmountError`] naming the rule.
 
 mod decimal;
 #[cfg(test)]
