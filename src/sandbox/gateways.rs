@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
+use super::base::faults;
 use super::base::gateway::Gateway;
 use super::base::http::{not_found, Answer, Call, DropSignal};
 use super::base::shared::Shared;
@@ -108,7 +109,8 @@ async fn serve(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Answer {
     };
     let result = shared.with_tx(|tx| bluepay::dispatch(&ctx, tx, opened.op, &opened.param));
     shared.wake.notify_one();
-    wire::envelope::answer(shared, opened.log, result)
+    let answer = wire::envelope::answer(shared, opened.log, result);
+    faults::after_commit(opened.fault.as_ref(), answer).await
 }
 
 async fn serve_sgate(shared: &Shared, call: &Call<'_>) -> Answer {
@@ -119,5 +121,7 @@ async fn serve_sgate(shared: &Shared, call: &Call<'_>) -> Answer {
     let now = shared.now_ms();
     let result = shared.with_tx(|tx| sgate::dispatch(shared, tx, opened.op, &opened.incoming, now));
     shared.wake.notify_one();
-    wire::sgate::answer(shared, opened, result)
+    let fault = opened.fault.clone();
+    let answer = wire::sgate::answer(shared, opened, result);
+    faults::after_commit(fault.as_ref(), answer).await
 }

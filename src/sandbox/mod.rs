@@ -68,7 +68,10 @@
 //!
 //! Per gateway and operation ([`Fault`]): latency, an HTTP status, a dropped connection,
 //! malformed JSON, a bad signature, a documented error code, or a canned body — with
-//! `PUT /admin/faults` or the `faults` list of the config file.
+//! `PUT /admin/faults` or the `faults` list of the config file. Latency, the HTTP status and the
+//! dropped connection happen before the operation runs, or with `after_commit` once its state
+//! is committed: the payout exists and its answer is lost, the case a merchant reconciles with
+//! a status query (`examples/fault_run.rs` runs that recipe over a thousand payouts).
 //!
 //! # Config file
 //!
@@ -194,7 +197,7 @@ impl Sandbox {
         }
         let worker = tokio::spawn(worker(shared.clone(), stopped, outcomes::run_job));
         let admin = Admin {
-            http: reqwest::Client::new(),
+            http: base::http::http_client(None)?,
             base: format!("{base_url}/admin"),
             token: admin_token,
         };

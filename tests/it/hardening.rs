@@ -3,64 +3,16 @@
 //! operation the gateway does not de-duplicate, an old signed answer, a link to another host,
 //! a card number given with the wrong type.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use paybind::config::Environment;
 use paybind::error::{Error, SignatureError};
 use paybind::spec::Repeat;
 use serde_json::json;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-use crate::common;
+use crate::common::{self, raw_server};
 use crate::sgate_support::{merchant_private, system_public, API_KEY};
-
-/// A loopback server answering every request with `answer`; counts the connections it got.
-async fn raw_server(answer: Vec<u8>) -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counted = hits.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let answer = answer.clone();
-            tokio::spawn(async move {
-                read_request(&mut socket).await;
-                let _ = socket.write_all(&answer).await;
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    (url, hits)
-}
-
-/// Reads one request: the head, then `Content-Length` bytes of body.
-async fn read_request(socket: &mut tokio::net::TcpStream) {
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let Ok(n) = socket.read(&mut buf).await else {
-            return;
-        };
-        if n == 0 {
-            return;
-        }
-        seen.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&seen).to_lowercase();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if seen.len() >= end + 4 + length {
-                return;
-            }
-        }
-    }
-}
 
 fn bluepay(url: &str) -> paybind::bluepay::Client {
     let key = common::key("merchant-2048.pem");

@@ -37,6 +37,7 @@ mod sandbox_ops;
 mod sandbox_root_ports;
 mod sandbox_safety;
 mod sandbox_sgate;
+mod sandbox_transport;
 mod schema_export;
 #[cfg(all(feature = "sgate", feature = "axum"))]
 mod sgate_axum;

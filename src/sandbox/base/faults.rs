@@ -47,6 +47,12 @@ pub struct Fault {
     /// Close the connection without answering.
     #[serde(default)]
     pub drop_connection: bool,
+    /// Apply `latency_ms`, `drop_connection` and `http_status` after the operation ran and its
+    /// state was committed, instead of before: the gateway acted and the merchant never hears
+    /// of it (an answer lost on the way back, a timeout that fired after the commit). The
+    /// other faults still replace the operation.
+    #[serde(default)]
+    pub after_commit: bool,
     /// Answer HTTP 200 with a truncated JSON body.
     #[serde(default)]
     pub malformed_json: bool,
@@ -173,12 +179,32 @@ pub fn valid_target(gateway: &str, operation: &str) -> bool {
 
 /// The faults that happen below a gateway's protocol, the same for every gateway: added
 /// latency, a dropped connection, a bare HTTP error status. Returns the answer that replaces the
-/// operation's (after logging the request), or `None` to go on.
+/// operation's (after logging the request), or `None` to go on. A fault `after_commit` is
+/// left to [`after_commit`].
 pub(crate) async fn transport_fault(
     shared: &Shared,
     fault: &Fault,
     log: &LoggedRequest,
 ) -> Option<Answer> {
+    if fault.after_commit {
+        return None;
+    }
+    let answer = below_protocol(fault).await?;
+    shared.log_request(log.clone());
+    Some(answer)
+}
+
+/// The operation's `answer`, or what an `after_commit` fault makes of it once the operation's
+/// state is committed (the request was logged with its real outcome already).
+pub(crate) async fn after_commit(fault: Option<&Fault>, answer: Answer) -> Answer {
+    match fault.filter(|f| f.after_commit) {
+        Some(fault) => below_protocol(fault).await.unwrap_or(answer),
+        None => answer,
+    }
+}
+
+/// Latency, then a dropped connection or a bare HTTP status if the fault asks for one.
+async fn below_protocol(fault: &Fault) -> Option<Answer> {
     if fault.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(
             fault.latency_ms.min(600_000),
@@ -186,19 +212,15 @@ pub(crate) async fn transport_fault(
         .await;
     }
     if fault.drop_connection {
-        shared.log_request(log.clone());
         return Some(Answer::Drop);
     }
-    if let Some(status) = fault.http_status {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        shared.log_request(log.clone());
-        return Some(
-            (status, format!("sandbox fault: HTTP {}", status.as_u16()))
-                .into_response()
-                .into(),
-        );
-    }
-    None
+    let status = fault.http_status?;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    Some(
+        (status, format!("sandbox fault: HTTP {}", status.as_u16()))
+            .into_response()
+            .into(),
+    )
 }
 
 /// Flips bits of a Base64 signature so it no longer verifies.

@@ -11,6 +11,20 @@ use serde_json::Value;
 use super::gateway::Gateway;
 use super::store::StoreError;
 
+/// The sandbox's own HTTP client, for notification delivery and [`crate::sandbox::Admin`]. Like
+/// paybind's gateway clients it follows no redirect: a signed notification goes to the URL the
+/// merchant named and nowhere a 3xx points (the 3xx is recorded as an unacknowledged attempt).
+pub fn http_client(timeout: Option<std::time::Duration>) -> reqwest::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
+        .user_agent(concat!("paybind-sandbox/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none());
+    match timeout {
+        Some(timeout) => builder.timeout(timeout).connect_timeout(timeout),
+        None => builder,
+    }
+    .build()
+}
+
 /// Lets a handler close its connection without answering (fault injection).
 #[derive(Clone, Debug, Default)]
 pub struct DropSignal(pub Arc<tokio::sync::Notify>);

@@ -53,12 +53,7 @@ impl Shared {
             .get("meta", "clock")?
             .and_then(|v| v.get("offset_ms").and_then(Value::as_i64))
             .unwrap_or(0);
-        let http = reqwest::Client::builder()
-            .timeout(settings.notify.timeout)
-            .connect_timeout(settings.notify.timeout)
-            .user_agent(concat!("paybind-sandbox/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
+        let http = super::http::http_client(Some(settings.notify.timeout))
             .map_err(|e| StoreError(format!("HTTP client: {e}")))?;
         let envelope_signer =
             crate::envelope::RsaSigner::new(&keys.bluepay_gateway, settings.envelope_hash);

@@ -77,7 +77,7 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
                 match request.send().await {
                     Ok(response) => {
                         let code = response.status().as_u16();
-                        let bytes = response.bytes().await.unwrap_or_default();
+                        let bytes = read_capped(response).await;
                         let text: String = String::from_utf8_lossy(&bytes).chars().take(512).collect();
                         let ok = code == 200
                             && match gateway {
@@ -147,6 +147,23 @@ pub fn backoff_ms(policy: &NotifyPolicy, n: u32) -> i64 {
     let max = u64::try_from(policy.max_backoff.as_millis()).unwrap_or(u64::MAX);
     let factor = 1u64 << n.saturating_sub(1).min(30);
     i64::try_from(initial.saturating_mul(factor).min(max)).unwrap_or(i64::MAX)
+}
+
+/// What is read of a merchant's answer to a notification: an acknowledgement is a few bytes,
+/// and only the start of the answer is recorded.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// The start of an answer, at most [`MAX_ANSWER_BYTES`] (an endless answer is not read whole).
+async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() >= MAX_ANSWER_BYTES {
+            bytes.truncate(MAX_ANSWER_BYTES);
+            break;
+        }
+    }
+    bytes
 }
 
 fn transport_error(e: &reqwest::Error) -> String {

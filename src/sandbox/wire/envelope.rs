@@ -24,6 +24,8 @@ pub struct Opened {
     pub log: LoggedRequest,
     /// A fault asks that the notifications it triggers be signed wrongly.
     pub bad_signature: bool,
+    /// The fault taken for it, if any (one `after_commit` acts once it is answered).
+    pub fault: Option<Fault>,
 }
 
 /// Checks one request to an envelope gateway. `Err` is the answer already (a refusal, a fault,
@@ -54,7 +56,8 @@ pub async fn open(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Result<Opene
         op,
         param,
         log,
-        bad_signature: fault.is_some_and(|f| f.bad_signature.is_some()),
+        bad_signature: fault.as_ref().is_some_and(|f| f.bad_signature.is_some()),
+        fault,
     })
 }
 

@@ -50,6 +50,8 @@ pub struct Opened<'a> {
     pub log: LoggedRequest,
     /// Where and how its answer is signed.
     pub target: Target<'a>,
+    /// The fault taken for it, if any (one `after_commit` acts once it is answered).
+    pub fault: Option<Fault>,
 }
 
 /// Checks one SGATE request; the signature covers its path and query as received. `Err` is
@@ -108,6 +110,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
             incoming,
             log,
             target,
+            fault,
         }),
         Err(f) => Err(answer_fail(shared, log, f, &target)),
     }
