@@ -8,6 +8,8 @@ pub mod config;
 pub mod error;
 pub mod gateways;
 pub mod keys;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
+mod memory;
 pub mod money;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
 pub(crate) mod pipeline;

@@ -9,7 +9,8 @@ macro_rules! envelope_gateway {
         use std::sync::OnceLock;
 
         pub use $crate::envelope::{
-            Config, ConfigError, Environment, HashAlgorithm, NotifyError, TimestampUnit,
+            Config, ConfigError, Environment, EventKey, HashAlgorithm, NotifyError, SeenEvents,
+            TimestampUnit,
         };
 
         use $crate::pipeline::Gateway;
@@ -104,6 +105,16 @@ macro_rules! envelope_gateway {
             /// The untyped verifier underneath.
             pub fn verifier(&self) -> &$crate::envelope::NotificationVerifier {
                 &self.0
+            }
+        }
+
+        impl Notification {
+            /// What identifies this event, to tell a delivery of it again from a new event: the
+            /// gateway's notifications carry no timestamp or nonce. The fields per kind are in
+            /// [`EventKey`]'s module; remember handled keys with [`SeenEvents`] or in your
+            /// database.
+            pub fn event_key(&self) -> EventKey {
+                EventKey::of_notification($gateway, self)
             }
         }
 

@@ -10,6 +10,7 @@
 #[cfg(feature = "axum")]
 pub mod axum;
 mod config;
+pub mod events;
 pub(crate) mod gateway;
 pub mod notify;
 pub mod sign;
@@ -18,6 +19,7 @@ mod wire;
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::{ApiError, Error};
 pub use config::Config;
+pub use events::{EventKey, SeenEvents};
 pub use notify::{NotificationVerifier, NotifyError};
 pub use sign::{HashAlgorithm, RsaSigner, SignError, SignFuture, Signer};
 pub use wire::{EnvelopeContext, TimestampUnit, SUCCESS_CODE};

@@ -4,12 +4,12 @@
 //! bounded memory of `(V-Timestamp, V-Nonce-Str)` pairs refuses the same signed message twice
 //! inside the window.
 
-use std::collections::{HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::SharedClock;
 use crate::error::SignatureError;
+use crate::memory::BoundedSet;
 
 /// The window used unless configured: five minutes either side of the local clock.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(300);
@@ -61,42 +61,17 @@ impl Freshness {
 /// the oldest pair is forgotten; with a capacity above the number of messages a window holds,
 /// no replay inside the window passes. Share one between clients of the same merchant.
 #[derive(Debug)]
-pub struct NonceMemory {
-    capacity: usize,
-    seen: Mutex<Seen>,
-}
-
-#[derive(Debug, Default)]
-struct Seen {
-    set: HashSet<(i64, String)>,
-    order: VecDeque<(i64, String)>,
-}
+pub struct NonceMemory(BoundedSet<(i64, String)>);
 
 impl NonceMemory {
     /// A memory of at most `capacity` pairs (at least one).
     pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity: capacity.max(1),
-            seen: Mutex::new(Seen::default()),
-        }
+        Self(BoundedSet::new(capacity))
     }
 
     /// Records the pair; `false` when it was already there (a replay).
     pub fn first_time(&self, timestamp: i64, nonce: &str) -> bool {
-        let key = (timestamp, nonce.to_string());
-        // A poisoned lock only means another thread panicked mid-insert; the sets stay usable.
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.set.contains(&key) {
-            return false;
-        }
-        if seen.order.len() >= self.capacity {
-            if let Some(oldest) = seen.order.pop_front() {
-                seen.set.remove(&oldest);
-            }
-        }
-        seen.set.insert(key.clone());
-        seen.order.push_back(key);
-        true
+        self.0.first_time(&(timestamp, nonce.to_string()))
     }
 }
 

@@ -1,0 +1,260 @@
+//! Telling a repeated notification from a new one. BluePay and BluePay JT sign their
+//! notifications but stamp them with no time and no nonce, and they deliver one event again
+//! until the merchant acknowledges it — so the same signed body can arrive twice, legitimately
+//! or replayed by someone who saw it. [`EventKey`] names an event by the fields that identify it;
+//! [`SeenEvents`] remembers the keys already handled.
+//!
+//! The fields of a key (after the gateway and the notification kind), from the notification
+//! tables of the fact sheets (`bluepay-open-api.md`, `bluepay-jt.md`):
+//!
+//! | kind | fields |
+//! |---|---|
+//! | `Payout`, `QrCodePayment`, `WebPayPayment`, `DirectDebitPayment` | `eventName`, `mchOrderId`, `transactionId`, `transactionStatus` |
+//! | `Refund` | `eventName`, `mchRefundOrderId`, `refundTransactionId`, `originalTransactionId`, `refundStatus` |
+//! | `DirectDebitAuthorization` | `eventName`, `requestId`, `userId`, `paytoken`, `payToken`, `tokenStatus` |
+//! | `TicketResult` (JT) | `eventName`, `ticketId`, `ticketNo`, `ticketStatus`, `transactionStatus` |
+//! | `Settled` (JT) | `eventName`, `mchOrderId`, `transactionId` |
+//! | `SettlementV2` (JT) | `eventName`, `countryCode`, `settlementDetailList` |
+//! | a kind paybind does not recognise | every field |
+//!
+//! The ids say which order, refund, token or ticket; `eventName` and the status say what
+//! happened to it, so a later state of the same order (a payout `SUCCESS` after a `PENDING`, a
+//! token cancelled after it was created) is a new event. Times (`createTime`, `returnTime`,
+//! `notifyTime`), amounts, fees and messages describe an event without identifying it and are
+//! left out: a gateway delivering one event again may stamp them anew. An absent field is simply
+//! not part of the key.
+
+use serde_json::{Map, Value};
+
+use crate::memory::BoundedSet;
+
+/// The fields that identify each kind's events, after `eventName`.
+const KEY_FIELDS: &[(&str, &[&str])] = &[
+    ("Payout", ORDER),
+    ("QrCodePayment", ORDER),
+    ("WebPayPayment", ORDER),
+    ("DirectDebitPayment", ORDER),
+    (
+        "Refund",
+        &[
+            "mchRefundOrderId",
+            "refundTransactionId",
+            "originalTransactionId",
+            "refundStatus",
+        ],
+    ),
+    (
+        "DirectDebitAuthorization",
+        &["requestId", "userId", "paytoken", "payToken", "tokenStatus"],
+    ),
+    (
+        "TicketResult",
+        &["ticketId", "ticketNo", "ticketStatus", "transactionStatus"],
+    ),
+    ("Settled", &["mchOrderId", "transactionId"]),
+    ("SettlementV2", &["countryCode", "settlementDetailList"]),
+];
+
+const ORDER: &[&str] = &["mchOrderId", "transactionId", "transactionStatus"];
+
+/// What identifies one notification event: the gateway, the kind, and the identifying fields
+/// with their values (see the [module](self) for which). Two deliveries of one event have equal
+/// keys; a different order or a different state of the same order has another.
+///
+/// Its text ([`EventKey::as_str`]) is stable JSON, e.g.
+/// `["bluepay","Payout",{"eventName":"disbursement.success","mchOrderId":"M1","transactionId":"D1","transactionStatus":"SUCCESS"}]`:
+/// store it in a unique column to remember handled events across restarts and servers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventKey(String);
+
+impl EventKey {
+    /// The key of a notification of `gateway` given as paybind serialises a typed
+    /// notification: `{"kind": "<variant>", "event": {..wire fields..}}`.
+    pub(crate) fn of(gateway: &str, notification: &Value) -> EventKey {
+        let kind = notification
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("Unrecognized");
+        let empty = Map::new();
+        let fields = notification
+            .get("event")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let picked = match KEY_FIELDS.iter().find(|(k, _)| *k == kind) {
+            Some((_, names)) => std::iter::once(&"eventName")
+                .chain(names.iter())
+                .filter_map(|name| Some((name.to_string(), fields.get(*name)?.clone())))
+                .collect(),
+            // Nothing is known about it: every field identifies it.
+            None => fields.clone(),
+        };
+        let key = Value::Array(vec![gateway.into(), kind.into(), Value::Object(picked)]);
+        EventKey(key.to_string())
+    }
+
+    /// The key of a typed notification of `gateway` (`Notification::event_key`).
+    pub(crate) fn of_notification<N>(gateway: &str, notification: &N) -> EventKey
+    where
+        N: serde::Serialize + std::fmt::Debug,
+    {
+        match serde_json::to_value(notification) {
+            Ok(value) => EventKey::of(gateway, &value),
+            // Not reached with paybind's models. Never merge distinct events into one key: the
+            // whole notification is the key then.
+            Err(_) => {
+                let whole = format!("{notification:?}");
+                EventKey(Value::Array(vec![gateway.into(), whole.into()]).to_string())
+            }
+        }
+    }
+
+    /// The key as text (stable across versions of paybind for the kinds above).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for EventKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<EventKey> for String {
+    fn from(key: EventKey) -> String {
+        key.0
+    }
+}
+
+/// A bounded in-memory record of the notification events already handled, for one process.
+/// When full, the oldest key is forgotten. Share one (it is `Sync`) between the handlers of a
+/// merchant; across restarts or several servers, keep [`EventKey::as_str`] in a unique column of
+/// your database instead.
+///
+/// The handler's order: verify; if [`first_time`](SeenEvents::first_time) says the event was
+/// seen, acknowledge it and do nothing else; otherwise handle it, and if handling fails,
+/// [`forget`](SeenEvents::forget) the key and answer an error status so the gateway delivers
+/// the event again.
+///
+/// ```
+/// use paybind::bluepay::{types, Notification, SeenEvents};
+///
+/// let payout = |status: &str| {
+///     Notification::Payout(
+///         serde_json::from_value::<types::PayoutNotification>(serde_json::json!({
+///             "eventName": "disbursement.success", "mchOrderId": "M1", "transactionId": "D1",
+///             "amount": 1000, "transactionStatus": status,
+///         }))
+///         .unwrap(),
+///     )
+/// };
+/// let seen = SeenEvents::new(10_000);
+/// // In the notification handler, after `verify_notification`:
+/// let event = payout("SUCCESS");
+/// assert!(seen.first_time(&event.event_key()), "new: handle it");
+/// assert!(!seen.first_time(&payout("SUCCESS").event_key()), "delivered again: only acknowledge");
+/// assert!(seen.first_time(&payout("FAILED").event_key()), "another state is another event");
+/// ```
+#[derive(Debug)]
+pub struct SeenEvents(BoundedSet<EventKey>);
+
+impl SeenEvents {
+    /// A memory of at most `capacity` events (at least one). Size it above the number of
+    /// notifications the gateway may deliver again while retrying (BluePay retries for hours).
+    pub fn new(capacity: usize) -> Self {
+        Self(BoundedSet::new(capacity))
+    }
+
+    /// Records `key`: `true` when the event was not seen before (handle it), `false` when it
+    /// was (acknowledge it and do nothing). Atomic: of two deliveries arriving together, one
+    /// gets `true`.
+    pub fn first_time(&self, key: &EventKey) -> bool {
+        self.0.first_time(key)
+    }
+
+    /// Whether `key` is remembered.
+    pub fn contains(&self, key: &EventKey) -> bool {
+        self.0.contains(key)
+    }
+
+    /// Forgets `key`: its handling failed, the next delivery must be handled.
+    pub fn forget(&self, key: &EventKey) {
+        self.0.forget(key);
+    }
+
+    /// How many events are remembered.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether none is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key(kind: &str, event: Value) -> EventKey {
+        EventKey::of("bluepay", &json!({"kind": kind, "event": event}))
+    }
+
+    #[test]
+    fn keys_name_ids_and_state_not_times() {
+        let payout = |status: &str, time: &str| {
+            key(
+                "Payout",
+                json!({"eventName": "disbursement.success", "mchOrderId": "M1",
+                       "transactionId": "D1", "amount": 1000, "transactionStatus": status,
+                       "returnTime": time}),
+            )
+        };
+        let first = payout("SUCCESS", "2024-01-01 10:00:00");
+        assert_eq!(
+            first.as_str(),
+            r#"["bluepay","Payout",{"eventName":"disbursement.success","mchOrderId":"M1","transactionId":"D1","transactionStatus":"SUCCESS"}]"#
+        );
+        assert_eq!(first, payout("SUCCESS", "2024-01-01 10:05:00"));
+        assert_ne!(first, payout("FAILED", "2024-01-01 10:00:00"));
+        assert_ne!(
+            first,
+            EventKey::of(
+                "bluepay-jt",
+                &json!({"kind": "Payout", "event": {"eventName": "disbursement.success",
+                    "mchOrderId": "M1", "transactionId": "D1", "transactionStatus": "SUCCESS"}})
+            ),
+            "another gateway's event"
+        );
+        // Values that would need escaping cannot run into the next field.
+        assert_ne!(
+            key(
+                "Settled",
+                json!({"mchOrderId": "a\",\"transactionId\":\"b"})
+            ),
+            key("Settled", json!({"mchOrderId": "a", "transactionId": "b"}))
+        );
+    }
+
+    #[test]
+    fn an_unrecognised_kind_is_keyed_by_every_field() {
+        let a = key("Unrecognized", json!({"x": 1, "y": "p"}));
+        assert_eq!(a, key("Unrecognized", json!({"x": 1, "y": "p"})));
+        assert_ne!(a, key("Unrecognized", json!({"x": 1, "y": "q"})));
+    }
+
+    #[test]
+    fn seen_events_are_bounded_and_can_be_forgotten() {
+        let seen = SeenEvents::new(1);
+        let a = key("Settled", json!({"mchOrderId": "a"}));
+        let b = key("Settled", json!({"mchOrderId": "b"}));
+        assert!(seen.first_time(&a));
+        assert!(!seen.first_time(&a));
+        assert!(seen.first_time(&b));
+        assert!(!seen.contains(&a) && seen.len() == 1);
+        seen.forget(&b);
+        assert!(seen.is_empty());
+    }
+}
