@@ -60,3 +60,5 @@ mod wire_answers;
 // `--features cli`), as the README and CI do.
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod cli_limits;
