@@ -16,6 +16,8 @@ use super::base::store::StoreError;
 /// The JSON Schema (2020-12) of the sandbox config file ([`SandboxConfig::config_file`]),
 /// generated with schemars from the types the sandbox reads it into. The repository keeps a
 /// copy in `schema/sandbox/config.schema.json` for editors and other languages.
+///
+/// [`SandboxConfig::config_file`]: crate::sandbox::SandboxConfig::config_file
 pub fn config_file_schema() -> Value {
     serde_json::to_value(schemars::schema_for!(FileConfig)).unwrap_or(Value::Null)
 }

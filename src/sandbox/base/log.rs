@@ -39,7 +39,7 @@ pub struct LoggedRequest {
     /// The param (envelope) or body (SGATE, sensitive members as sent) as received; `null`
     /// when it was longer than the log keeps.
     pub param: Value,
-    /// The param text exactly as signed (envelope gateways), cut at [`LOG_BODY_BYTES`].
+    /// The param text exactly as signed (envelope gateways), cut at 8 KiB (`LOG_BODY_BYTES`).
     pub param_text: Option<String>,
     /// The code answered.
     pub code: i64,
@@ -49,7 +49,7 @@ pub struct LoggedRequest {
     pub fault: Option<String>,
     /// The request headers (lower-case names; `v-api-key` and `authorization` redacted).
     pub headers: BTreeMap<String, String>,
-    /// The raw body as text (lossy UTF-8, cut at [`LOG_BODY_BYTES`]).
+    /// The raw body as text (lossy UTF-8, cut at 8 KiB (`LOG_BODY_BYTES`)).
     pub body: String,
     /// The body's length as received.
     pub body_bytes: usize,
