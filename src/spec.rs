@@ -8,6 +8,8 @@ mod params;
 mod rules;
 mod validate;
 
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Value};
 
 pub use error::{ValidationError, Violation};
@@ -199,7 +201,9 @@ impl Spec {
     /// Checks the query string of a request to the operation `method path`: every parameter
     /// is declared (`in: query`) and given once, required ones are present, each value fits its
     /// schema (text is read as a number for `integer`/`number` schemas), and the operation's
-    /// own `x-rules` hold over the parameters. `pairs` are the decoded name/value pairs.
+    /// own `x-rules` hold over the parameters. `pairs` are the decoded name/value pairs. Every
+    /// broken rule is reported, as for a body; a parameter whose value is wrong once (its
+    /// schema), not again by a rule.
     pub fn validate_query(
         &self,
         method: &str,
@@ -216,44 +220,62 @@ impl Spec {
             .flatten()
             .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
             .collect();
+        let mut errors = Vec::new();
+        let mut given = BTreeSet::new();
+        let mut failed = BTreeSet::new();
         let mut object = Map::new();
         for (name, text) in pairs {
-            let param = params
-                .iter()
-                .find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))
-                .ok_or_else(|| {
-                    ValidationError::new(name, "is not a parameter of this operation")
-                })?;
-            let schema = self.resolve(param.get("schema").unwrap_or(&Value::Null))?;
-            let value = query_value(schema, text, name)?;
-            if object.insert(name.clone(), value).is_some() {
-                return Err(ValidationError::new(name, "is given more than once"));
+            let Some(param) = params.iter().find(|p| param_name(p) == name) else {
+                errors.push(ValidationError::new(
+                    name,
+                    "is not a parameter of this operation",
+                ));
+                continue;
+            };
+            if !given.insert(name.as_str()) {
+                errors.push(ValidationError::new(name, "is given more than once"));
+                continue;
+            }
+            let schema = param.get("schema").unwrap_or(&Value::Null);
+            let checked = self
+                .resolve(schema)
+                .and_then(|resolved| query_value(resolved, text, name))
+                .and_then(|value| {
+                    self.check(schema, &value, name)?;
+                    Ok(value)
+                });
+            // A wrong value still counts as given for the rules below.
+            let value = checked.unwrap_or_else(|e| {
+                failed.insert(name.as_str());
+                errors.push(e);
+                Value::String(text.clone())
+            });
+            object.insert(name.clone(), value);
+        }
+        let required = |p: &&&Value| p.get("required").and_then(Value::as_bool) == Some(true);
+        for param in params.iter().filter(required) {
+            if !given.contains(param_name(param)) {
+                errors.push(ValidationError::new(param_name(param), "is required"));
             }
         }
-        for param in &params {
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            match object.get(name) {
-                Some(value) => {
-                    if let Some(schema) = param.get("schema") {
-                        self.check(schema, value, name)?;
-                    }
-                }
-                None if param.get("required").and_then(Value::as_bool) == Some(true) => {
-                    return Err(ValidationError::new(name, "is required"));
-                }
-                None => {}
-            }
-        }
-        if let Some(rules) = op.get("x-rules").and_then(Value::as_array) {
-            for rule in rules {
-                check_rule(rule, &object, "")?;
-            }
-        }
-        Ok(())
+        let rules = op.get("x-rules").and_then(Value::as_array).into_iter();
+        let broken = rules
+            .flatten()
+            .filter_map(|r| check_rule(r, &object, "").err());
+        let broken: Vec<ValidationError> = broken
+            .filter(|e| !failed.contains(e.field.as_str()))
+            .collect();
+        errors.extend(broken);
+        ValidationError::combine(errors)
     }
+}
+
+/// A parameter's `name`.
+fn param_name(param: &Value) -> &str {
+    param
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// Whether a property or parameter is carried encrypted (`x-sensitive: true`).
@@ -264,9 +286,10 @@ pub(crate) fn is_sensitive(schema: &Value) -> bool {
 /// A query-string value as the JSON value its schema expects.
 fn query_value(schema: &Value, text: &str, name: &str) -> Result<Value, ValidationError> {
     match schema.get("type").and_then(Value::as_str) {
+        // The text is not repeated: it may be a secret given in the wrong parameter.
         Some("integer") | Some("number") => serde_json::from_str::<serde_json::Number>(text)
             .map(Value::Number)
-            .map_err(|_| ValidationError::new(name, format!("{text:?} is not a number"))),
+            .map_err(|_| ValidationError::new(name, "expected a number")),
         Some("boolean") => match text {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),

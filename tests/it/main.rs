@@ -30,6 +30,8 @@ mod hardening;
 mod notification_events;
 mod pipeline;
 #[cfg(feature = "sgate")]
+mod query_validation;
+#[cfg(feature = "sgate")]
 mod redaction;
 mod retries;
 mod sandbox_bluepay;

@@ -1,0 +1,145 @@
+//! Issue 12: a GET's query is checked as a body is — every broken rule of the request at once,
+//! each naming the parameter and the rule in the API's terms — in the library's
+//! `ValidationError` and in the command line's JSON `violations`. Nothing is sent.
+
+use paybind::spec::ValidationError;
+use serde_json::{json, Value};
+
+use crate::sgate_support;
+
+const CUSTOMER_LIST: &str = "/openApi/v1/payee/custom/list";
+const CUSTOMER_DETAIL: &str = "/openApi/v1/payee/custom/detail";
+
+fn check(path: &str, pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let err: ValidationError = paybind::sgate::spec()
+        .validate_query("GET", path, &pairs)
+        .expect_err("the query breaks rules");
+    err.violations()
+        .into_iter()
+        .map(|v| (v.field, v.reason))
+        .collect()
+}
+
+fn pair(field: &str, reason: &str) -> (String, String) {
+    (field.to_string(), reason.to_string())
+}
+
+#[test]
+fn every_broken_rule_of_a_query_is_reported_once() {
+    let found = check(
+        CUSTOMER_LIST,
+        &[
+            ("pagesize", "abc"),
+            ("pageno", "0"),
+            ("cardno", "12"),
+            ("colour", "red"),
+            ("pageno", "2"),
+        ],
+    );
+    assert_eq!(
+        found,
+        [
+            pair("pagesize", "expected a number"),
+            pair("pageno", "less than 1"),
+            pair("cardno", "does not match ^[0-9]{13,19}$"),
+            pair("colour", "is not a parameter of this operation"),
+            pair("pageno", "is given more than once"),
+        ]
+    );
+}
+
+#[test]
+fn an_operation_rule_is_reported_with_the_other_violations() {
+    // Neither customid nor mercustomid: the operation's x-rule, beside a bad parameter.
+    let found = check(CUSTOMER_DETAIL, &[("pagesize", "5")]);
+    assert_eq!(
+        found,
+        [
+            pair("pagesize", "is not a parameter of this operation"),
+            pair("customid", "one of customid, mercustomid is required"),
+        ]
+    );
+    // A wrong mercustomid is given: reported for its schema, not again as missing by the rule.
+    let long = "u".repeat(129);
+    let found = check(CUSTOMER_DETAIL, &[("mercustomid", &long)]);
+    assert_eq!(found, [pair("mercustomid", "longer than 128 characters")]);
+}
+
+#[tokio::test]
+async fn a_get_with_two_bad_parameters_fails_with_both_before_sending() {
+    let client = sgate_support::offline_client();
+    let err = client
+        .call_json_any(
+            "customer_list",
+            json!({"pagesize": 500, "cardno": "4111-1111"}),
+        )
+        .await
+        .expect_err("refused");
+    assert!(!err.may_have_been_sent());
+    let paybind::sgate::Error::Validation(validation) = &err else {
+        panic!("{err:?}")
+    };
+    let fields: Vec<String> = validation
+        .violations()
+        .into_iter()
+        .map(|v| v.field)
+        .collect();
+    assert_eq!(fields, ["pagesize", "cardno"]);
+    let text = err.to_string();
+    assert!(text.contains("pagesize: greater than 100"), "{text}");
+    assert!(text.contains("cardno: does not match"), "{text}");
+    assert!(
+        !text.contains("4111-1111"),
+        "the value is not repeated: {text}"
+    );
+}
+
+/// `paybind call` prints the same violations as JSON.
+#[cfg(feature = "cli")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_lists_every_violation_of_a_query() {
+    let fixture = sgate_support::fixture;
+    let env = [
+        ("PAYBIND_SGATE_URL", "http://127.0.0.1:9".to_string()),
+        ("PAYBIND_SGATE_API_KEY", sgate_support::API_KEY.to_string()),
+        (
+            "PAYBIND_SGATE_PRIVATE_KEY_FILE",
+            fixture("sgate-merchant-2048.pem"),
+        ),
+        (
+            "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
+            fixture("sgate-system-2048.pub.pem"),
+        ),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_paybind"));
+        for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("PAYBIND_")) {
+            command.env_remove(name);
+        }
+        command
+            .args(["call", "sgate", "customer_list", "--param"])
+            .arg(r#"{"pagesize": 0, "pageno": "x"}"#)
+            .envs(env)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run paybind")
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let error: Value = serde_json::from_str(stderr.trim()).expect("one JSON error");
+    assert_eq!(error["error"]["kind"], "validation");
+    assert_eq!(error["error"]["sent"], false);
+    assert_eq!(
+        error["error"]["violations"],
+        json!([
+            {"field": "pagesize", "reason": "less than 1"},
+            {"field": "pageno", "reason": "expected a number"},
+        ])
+    );
+}
