@@ -57,7 +57,7 @@ examples:
   cargo xtask docs-diff sgate ../shared/sgate-docs-history/2024-10-10-8355bb8
   cargo xtask docs-diff sgate ./sgate-docs --format json
   cargo xtask spec-diff main
-  cargo xtask spec-diff --old /tmp/old/sgate-payout.yaml --new openapi/sgate-payout.yaml
+  cargo xtask spec-diff --old old/sgate-payout.yaml --new openapi/sgate-payout.yaml
   cargo xtask bench --seconds 5";
 
 struct Args {
