@@ -50,6 +50,7 @@ pub(crate) struct ClientOptions {
     pub(crate) connect_retries: u32,
     pub(crate) clock: SharedClock,
     pub(crate) max_answer_bytes: u64,
+    #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
     pub(crate) max_download_bytes: u64,
     pub(crate) link_origins: Option<Vec<String>>,
 }
@@ -76,6 +77,7 @@ impl ClientOptions {
             connect_retries: 2,
             clock: SharedClock::default(),
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
             max_download_bytes: DEFAULT_MAX_DOWNLOAD_BYTES,
             link_origins: None,
         }
@@ -86,6 +88,7 @@ impl ClientOptions {
         let base_url = base_url(&self.environment, spec)?;
         let limits = Limits {
             answer: self.max_answer_bytes,
+            #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
             download: self.max_download_bytes,
         };
         let origins = match &self.link_origins {
@@ -145,7 +148,8 @@ macro_rules! client_options {
         /// [`DEFAULT_MAX_DOWNLOAD_BYTES`](crate::config::DEFAULT_MAX_DOWNLOAD_BYTES), 1 GiB).
         /// A file declared larger is refused before a byte is written; one that grows past it
         /// stops with [`Error::TooLarge`](crate::error::Error::TooLarge) (discard what was
-        /// written).
+        /// written). Only with a gateway that downloads (BluePay JT, SGATE).
+        #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
         pub fn max_download_bytes(mut self, limit: u64) -> Self {
             self.options.max_download_bytes = limit;
             self

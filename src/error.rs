@@ -281,6 +281,7 @@ impl<C: Code> Error<C> {
     /// A reqwest failure as a typed error. A connection that was never established (refused,
     /// or its connect timeout — TLS handshake included — ran out) sent nothing; only a timeout
     /// after that may have.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn transport(e: reqwest::Error) -> Self {
         if e.is_connect() {
             Error::Transport {
@@ -298,6 +299,7 @@ impl<C: Code> Error<C> {
     }
 
     /// A business failure: the code, message and request id an answer carries.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn api(
         code: i64,
         message: String,
@@ -314,6 +316,7 @@ impl<C: Code> Error<C> {
     }
 
     /// An HTTP status other than the documented ones.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn http(status: http::StatusCode, raw: RawBody) -> Self {
         Error::Http {
             status,
@@ -323,6 +326,7 @@ impl<C: Code> Error<C> {
     }
 
     /// The error of a call of `op`: whether a repeat is safe is the operation's fact.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn of_operation(mut self, op: &crate::spec::Operation) -> Self {
         let safe = op.repeat.is_safe();
         match &mut self {
@@ -335,6 +339,7 @@ impl<C: Code> Error<C> {
 
     /// A body that is not what the gateway documents. The reason never quotes a value: it may
     /// be a decrypted sensitive member.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn decode(reason: impl Into<String>, raw: RawBody) -> Self {
         Error::Decode {
             reason: crate::spec::without_value(&reason.into()),
@@ -343,6 +348,7 @@ impl<C: Code> Error<C> {
     }
 
     /// The same error with the codes of another table (the number on the wire is kept).
+    #[cfg(feature = "sgate")]
     pub(crate) fn recode<D: Code>(self) -> Error<D> {
         let recode = |code: C| D::from_code(code.code());
         match self {
@@ -386,15 +392,18 @@ impl<C: Code> Error<C> {
 
 /// A code as received, before the gateway's table names it: what the hooks around a generated
 /// client report, since one hook serves gateways with different tables.
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct WireCode(pub(crate) i64);
 
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 impl std::fmt::Display for WireCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0)
     }
 }
 
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 impl Code for WireCode {
     fn code(&self) -> i64 {
         self.0
@@ -413,7 +422,8 @@ impl Code for WireCode {
     }
 }
 
-#[cfg(test)]
+// The error recoded from the hooks' wire codes: an SGATE path.
+#[cfg(all(test, feature = "sgate"))]
 mod tests {
     use super::*;
 

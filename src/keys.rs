@@ -13,17 +13,21 @@ use std::fmt;
 use std::sync::Arc;
 
 use aws_lc_rs::encoding::AsDer as _;
+use aws_lc_rs::rsa::{KeyPair, KeySize, RsaParameters};
+#[cfg(feature = "sgate")]
 use aws_lc_rs::rsa::{
-    KeyPair, KeySize, Pkcs1PrivateDecryptingKey, Pkcs1PublicEncryptingKey, PrivateDecryptingKey,
-    PublicEncryptingKey, RsaParameters,
+    Pkcs1PrivateDecryptingKey, Pkcs1PublicEncryptingKey, PrivateDecryptingKey, PublicEncryptingKey,
 };
+use aws_lc_rs::signature::KeyPair as _;
+#[cfg(feature = "envelope")]
 use aws_lc_rs::signature::{
-    KeyPair as _, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
-    RSA_PKCS1_2048_8192_SHA256,
+    ParsedPublicKey, RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA256,
 };
 use base64::Engine as _;
 
-pub(crate) use legacy::{LegacyHash, Rsa};
+#[cfg(any(feature = "envelope", feature = "sgate"))]
+pub(crate) use legacy::LegacyHash;
+pub(crate) use legacy::Rsa;
 
 /// Secret bytes or text (an exported private key) that are overwritten with zeros when dropped.
 pub use zeroize::Zeroizing;
@@ -168,8 +172,10 @@ struct PrivateParts {
     /// SHA256withRSA signing and the PKCS#8 export.
     pair: KeyPair,
     /// SGATE's field decryption (PKCS#1 v1.5, blinded).
+    #[cfg(feature = "sgate")]
     decrypting: Pkcs1PrivateDecryptingKey,
     /// MD5withRSA and SHA1withRSA signing.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     legacy: Rsa,
     public: PublicKey,
 }
@@ -204,16 +210,21 @@ impl PrivateKey {
         let bits = pair.public_modulus_len() * 8;
         check_size(bits, what)?;
         // The other objects are built from one canonical PKCS#8 encoding (wiped on drop).
+        #[cfg(any(feature = "envelope", feature = "sgate"))]
         let pkcs8 = pair.as_der().map_err(|e| not_rsa(what, e))?;
+        #[cfg(feature = "sgate")]
         let decrypting = PrivateDecryptingKey::from_pkcs8(pkcs8.as_ref())
             .map_err(|e| not_rsa(what, e))
             .and_then(|key| Pkcs1PrivateDecryptingKey::new(key).map_err(|e| not_rsa(what, e)))?;
+        #[cfg(any(feature = "envelope", feature = "sgate"))]
         let legacy = Rsa::private_from_der(pkcs8.as_ref())
             .ok_or_else(|| not_rsa(what, "aws-lc cannot read it for MD5/SHA-1 signing"))?;
         let public = PublicKey::from_der(pair.public_key().as_ref())?;
         Ok(Self(Arc::new(PrivateParts {
             pair,
+            #[cfg(feature = "sgate")]
             decrypting,
+            #[cfg(any(feature = "envelope", feature = "sgate"))]
             legacy,
             public,
         })))
@@ -286,17 +297,19 @@ impl PrivateKey {
     }
 
     /// SHA256withRSA signing.
+    #[cfg(feature = "envelope")]
     pub(crate) fn key_pair(&self) -> &KeyPair {
         &self.0.pair
     }
 
     /// PKCS#1 v1.5 decryption.
-    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    #[cfg(feature = "sgate")]
     pub(crate) fn decrypting(&self) -> &Pkcs1PrivateDecryptingKey {
         &self.0.decrypting
     }
 
     /// MD5withRSA and SHA1withRSA signing.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn legacy(&self) -> &Rsa {
         &self.0.legacy
     }
@@ -318,11 +331,15 @@ struct PublicParts {
     /// SPKI DER: the export and the identity of the key.
     spki: Box<[u8]>,
     bits: usize,
+    #[cfg(feature = "envelope")]
     sha256: ParsedPublicKey,
+    #[cfg(feature = "envelope")]
     sha1: ParsedPublicKey,
     /// SGATE's field encryption (PKCS#1 v1.5).
+    #[cfg(feature = "sgate")]
     encrypting: Pkcs1PublicEncryptingKey,
-    /// MD5withRSA verification.
+    /// MD5withRSA verification (and, in the sandbox, telling what a refused signature holds).
+    #[cfg(feature = "sgate")]
     legacy: Rsa,
 }
 
@@ -343,22 +360,31 @@ impl PublicKey {
             .and_then(|bits| usize::try_from(bits).map_err(|e| not_rsa(what, e)))?;
         check_size(bits, what)?;
         let spki: Box<[u8]> = key.as_der().map_err(|e| not_rsa(what, e))?.as_ref().into();
+        #[cfg(feature = "envelope")]
         let parsed = |params: &'static RsaParameters| {
             ParsedPublicKey::new(params, &spki).map_err(|e| not_rsa(what, e))
         };
+        #[cfg(feature = "envelope")]
         let sha256 = parsed(&RSA_PKCS1_2048_8192_SHA256)?;
+        #[cfg(feature = "envelope")]
         let sha1 = parsed(&RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY)?;
+        #[cfg(feature = "sgate")]
         let encrypting = PublicEncryptingKey::from_der(&spki)
             .map_err(|e| not_rsa(what, e))
             .and_then(|key| Pkcs1PublicEncryptingKey::new(key).map_err(|e| not_rsa(what, e)))?;
+        #[cfg(feature = "sgate")]
         let legacy = Rsa::public_from_pkcs1_der(pkcs1)
             .ok_or_else(|| not_rsa(what, "aws-lc cannot read it for MD5 verification"))?;
         Ok(Self(Arc::new(PublicParts {
             spki,
             bits,
+            #[cfg(feature = "envelope")]
             sha256,
+            #[cfg(feature = "envelope")]
             sha1,
+            #[cfg(feature = "sgate")]
             encrypting,
+            #[cfg(feature = "sgate")]
             legacy,
         })))
     }
@@ -390,23 +416,25 @@ impl PublicKey {
     }
 
     /// SHA256withRSA verification.
+    #[cfg(feature = "envelope")]
     pub(crate) fn sha256(&self) -> &ParsedPublicKey {
         &self.0.sha256
     }
 
     /// SHA1withRSA verification.
+    #[cfg(feature = "envelope")]
     pub(crate) fn sha1(&self) -> &ParsedPublicKey {
         &self.0.sha1
     }
 
     /// PKCS#1 v1.5 encryption.
-    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    #[cfg(feature = "sgate")]
     pub(crate) fn encrypting(&self) -> &Pkcs1PublicEncryptingKey {
         &self.0.encrypting
     }
 
     /// MD5withRSA verification.
-    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    #[cfg(feature = "sgate")]
     pub(crate) fn legacy(&self) -> &Rsa {
         &self.0.legacy
     }

@@ -30,7 +30,7 @@ pub(crate) fn bytes<const N: usize>() -> [u8; N] {
 }
 
 /// A random number below `bound` (which must not be 0), uniformly chosen.
-#[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
+#[cfg(feature = "sandbox")]
 pub(crate) fn below(bound: u32) -> u32 {
     let bound = bound.max(1);
     // The largest multiple of `bound` that fits: values at or above it are redrawn.

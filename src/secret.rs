@@ -5,8 +5,11 @@
 //! A caller who wants the plain value asks for it: `Sensitive::expose`.
 
 use std::cell::Cell;
+#[cfg(feature = "sgate")]
 use std::future::Future;
+#[cfg(feature = "sgate")]
 use std::pin::Pin;
+#[cfg(feature = "sgate")]
 use std::task::{Context, Poll};
 
 thread_local! {
@@ -17,7 +20,7 @@ thread_local! {
 pub const REDACTED: &str = "[redacted]";
 
 /// Whether a sensitive value being serialised now may be written in plain text.
-#[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+#[cfg(feature = "sgate")]
 pub(crate) fn plaintext_allowed() -> bool {
     PLAINTEXT.with(Cell::get)
 }
@@ -38,15 +41,17 @@ pub(crate) fn with_plaintext<R>(f: impl FnOnce() -> R) -> R {
 
 /// A future during whose every poll sensitive values serialise in plain text: a generated call
 /// whose builder serialises its query inside the future.
-#[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+#[cfg(feature = "sgate")]
 pub(crate) struct Plaintext<F>(Pin<Box<F>>);
 
+#[cfg(feature = "sgate")]
 impl<F: Future> Plaintext<F> {
     pub(crate) fn new(future: F) -> Self {
         Self(Box::pin(future))
     }
 }
 
+#[cfg(feature = "sgate")]
 impl<F: Future> Future for Plaintext<F> {
     type Output = F::Output;
 

@@ -74,6 +74,7 @@ pub struct NotificationKind {
 
 impl NotificationKind {
     /// The kind a payload belongs to: by event name first, then by its distinctive fields.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn find(
         kinds: &'static [NotificationKind],
         event: Option<&str>,
@@ -118,6 +119,7 @@ pub struct Spec {
 
 impl Spec {
     /// Parses the bundled JSON that `build.rs` wrote; `None` if it is not JSON.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn parse(json: &str) -> Option<Self> {
         serde_json::from_str(json).ok().map(|doc| Self { doc })
     }
@@ -187,6 +189,7 @@ impl Spec {
 
     /// Names of the query parameters of the operation `method path` marked `x-sensitive` (the
     /// gateway carries them encrypted).
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn sensitive_parameters(&self, method: &str, path: &str) -> Vec<String> {
         self.operation(method, path)
             .and_then(|o| o.get("parameters"))
@@ -279,6 +282,7 @@ fn param_name(param: &Value) -> &str {
 }
 
 /// Whether a property or parameter is carried encrypted (`x-sensitive: true`).
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 pub(crate) fn is_sensitive(schema: &Value) -> bool {
     schema.get("x-sensitive").and_then(Value::as_bool) == Some(true)
 }

@@ -16,32 +16,42 @@
 //!   blinding cache is locked inside); aws-lc-rs relies on the same property for its `Send +
 //!   Sync` RSA keys.
 
-use std::os::raw::{c_long, c_uint};
+use std::os::raw::c_long;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
+use std::os::raw::c_uint;
 use std::ptr::NonNull;
 
 use aws_lc_sys as ffi;
 
 /// The hash inside a legacy PKCS#1 v1.5 signature.
+/// Each variant exists with the gateway that uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 pub(crate) enum LegacyHash {
     /// MD5 (16-byte digest): SGATE.
-    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    #[cfg(feature = "sgate")]
     Md5,
     /// SHA-1 (20-byte digest): BluePay's SHA1withRSA.
+    #[cfg(feature = "envelope")]
     Sha1,
 }
 
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 impl LegacyHash {
     fn nid(self) -> i32 {
         match self {
+            #[cfg(feature = "sgate")]
             Self::Md5 => ffi::NID_md5,
+            #[cfg(feature = "envelope")]
             Self::Sha1 => ffi::NID_sha1,
         }
     }
 
     fn digest_len(self) -> usize {
         match self {
+            #[cfg(feature = "sgate")]
             Self::Md5 => 16,
+            #[cfg(feature = "envelope")]
             Self::Sha1 => 20,
         }
     }
@@ -84,6 +94,7 @@ impl Rsa {
     }
 
     /// Parses a public key from PKCS#1 `RSAPublicKey` DER. `None` if it does not parse.
+    #[cfg(feature = "sgate")]
     pub(crate) fn public_from_pkcs1_der(der: &[u8]) -> Option<Self> {
         // SAFETY: pointer and length describe `der`; aws-lc copies what it needs.
         let rsa = unsafe { ffi::RSA_public_key_from_bytes(der.as_ptr(), der.len()) };
@@ -98,6 +109,7 @@ impl Rsa {
     }
 
     /// Signature length: the modulus in bytes.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     fn size(&self) -> usize {
         // SAFETY: `self.0` is a valid `RSA`.
         let size = unsafe { ffi::RSA_size(self.0.as_ptr()) };
@@ -106,6 +118,7 @@ impl Rsa {
 
     /// Signs a `digest` of `hash` (PKCS#1 v1.5, blinded). `None` if the digest has the wrong
     /// length or aws-lc fails (out of memory, or a computation fault its check caught).
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn sign(&self, hash: LegacyHash, digest: &[u8]) -> Option<Vec<u8>> {
         if digest.len() != hash.digest_len() {
             return None;
@@ -132,7 +145,7 @@ impl Rsa {
     /// Opens a PKCS#1 v1.5 signature with the public key: the `DigestInfo` it carries when its
     /// padding is valid, `None` otherwise. For diagnostics only (the sandbox telling which hash
     /// and which digest a refused signature holds); verification uses [`Rsa::verify`].
-    #[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
+    #[cfg(feature = "sandbox")]
     pub(crate) fn open_signature(&self, signature: &[u8]) -> Option<Vec<u8>> {
         let mut out = vec![0u8; self.size()];
         let mut written: usize = 0;
@@ -157,7 +170,7 @@ impl Rsa {
     }
 
     /// Whether `signature` is a valid PKCS#1 v1.5 signature of `digest` under `hash`.
-    #[cfg_attr(not(feature = "sgate"), allow(dead_code))]
+    #[cfg(feature = "sgate")]
     pub(crate) fn verify(&self, hash: LegacyHash, digest: &[u8], signature: &[u8]) -> bool {
         if digest.len() != hash.digest_len() {
             return false;

@@ -23,15 +23,20 @@ pub(crate) mod transport;
 mod wire;
 
 use std::fmt;
+#[cfg(feature = "sgate")]
 use std::future::Future;
 
 use bytes::Bytes;
-use progenitor_client::{ClientInfo, ResponseValue};
+use progenitor_client::ClientInfo;
+#[cfg(feature = "sgate")]
+use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tracing::Instrument as _;
 
-pub(crate) use prepare::{query_pairs, to_value, validate};
+pub(crate) use prepare::to_value;
+#[cfg(feature = "sgate")]
+pub(crate) use prepare::{query_pairs, validate};
 pub(crate) use wire::{Gateway, Sent, Wire};
 
 use crate::codes::Code;
@@ -40,7 +45,8 @@ use crate::spec::{Operation, ResponseData};
 
 /// The body of a prepared request.
 pub(crate) enum Body {
-    /// No body (GET).
+    /// No body (SGATE's GETs).
+    #[cfg(feature = "sgate")]
     Empty,
     /// JSON, serialised once; what is signed.
     Json(Bytes),
@@ -92,6 +98,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     }
 
     /// The wire (for what only one gateway does, such as SGATE's streamed download).
+    #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
     pub(crate) fn wire(&self) -> &'a W {
         self.wire
     }
@@ -177,6 +184,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             .request(method, url)
             .header(http::header::ACCEPT, accept);
         let (builder, signed) = match body {
+            #[cfg(feature = "sgate")]
             Body::Empty => (builder, Bytes::new()),
             Body::Json(bytes) => (
                 builder
@@ -204,7 +212,8 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     }
 
     /// Runs a call of the generated client (whose request progenitor's builder made); its hooks
-    /// prepare, seal, send and open, and report typed failures through the slot.
+    /// prepare, seal, send and open, and report typed failures through the slot (SGATE's GETs).
+    #[cfg(feature = "sgate")]
     pub(crate) async fn call_generated<C, R, Fut>(
         &self,
         op: &'static Operation,

@@ -3,7 +3,7 @@
 //! the body is then serialised once. Also the one reading of the generated builders' messages.
 
 use bytes::Bytes;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::wire::{Gateway, Wire};
 use crate::codes::Code;
@@ -32,6 +32,7 @@ pub(crate) fn body<C: Code, W: Wire>(
 }
 
 /// Checks a value against a schema of the gateway's spec (a multipart form's fields).
+#[cfg(feature = "sgate")]
 pub(crate) fn validate<W: Wire>(
     wire: &W,
     schema: &str,
@@ -138,10 +139,11 @@ pub(crate) fn to_value<T: serde::Serialize>(param: &T) -> Result<Value, Validati
 
 /// A JSON object of query parameters as name/value pairs, in its order (`null` members
 /// dropped).
+#[cfg(feature = "sgate")]
 pub(crate) fn query_pairs(param: Value) -> Result<Vec<(String, String)>, ValidationError> {
     let object = match param {
         Value::Object(object) => object,
-        Value::Null => Map::new(),
+        Value::Null => serde_json::Map::new(),
         _ => {
             return Err(ValidationError::new(
                 "",
@@ -192,6 +194,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "sgate")]
     fn query_pairs_keep_scalars_and_refuse_structures() {
         let pairs = query_pairs(serde_json::json!({"pageno": 2, "name_e": "A B", "x": null}))
             .map_err(|e| e.to_string());

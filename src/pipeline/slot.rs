@@ -4,6 +4,7 @@
 //! it back when the call returns — no message is parsed back, no status invented.
 
 use std::cell::RefCell;
+#[cfg(feature = "sgate")]
 use std::future::Future;
 
 use bytes::Bytes;
@@ -25,6 +26,7 @@ tokio::task_local! {
 }
 
 /// Runs a generated call with a fresh slot and returns what the hooks put in it.
+#[cfg(feature = "sgate")]
 pub(crate) async fn scope<F: Future>(call: F) -> (F::Output, Slot) {
     SLOT.scope(RefCell::new(Slot::default()), async {
         let output = call.await;

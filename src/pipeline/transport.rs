@@ -21,7 +21,8 @@ pub(crate) const USER_AGENT: &str = concat!("paybind/", env!("CARGO_PKG_VERSION"
 pub(crate) struct Transport {
     connect_retries: u32,
     limits: Limits,
-    /// Origins a link named in an answer may be fetched from.
+    /// Origins a link named in an answer may be fetched from (only BluePay JT follows one).
+    #[cfg(feature = "bluepay-jt")]
     link_origins: Vec<String>,
 }
 
@@ -30,7 +31,8 @@ pub(crate) struct Transport {
 pub(crate) struct Limits {
     /// An answer read whole (JSON).
     pub(crate) answer: u64,
-    /// A file streamed to the caller's writer.
+    /// A file streamed to the caller's writer (BluePay JT's report, SGATE's statement).
+    #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
     pub(crate) download: u64,
 }
 
@@ -38,6 +40,8 @@ pub(crate) struct Limits {
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {
     pub(crate) status: http::StatusCode,
+    /// Read by SGATE's wire only (the answer's `V-*` signature headers).
+    #[cfg(feature = "sgate")]
     pub(crate) headers: http::HeaderMap,
     pub(crate) body: Bytes,
 }
@@ -60,13 +64,18 @@ impl Transport {
         let transport = Transport {
             connect_retries,
             limits,
+            #[cfg(feature = "bluepay-jt")]
             link_origins,
         };
+        // Without BluePay JT no answer names a link to follow.
+        #[cfg(not(feature = "bluepay-jt"))]
+        drop(link_origins);
         Ok((http, transport))
     }
 
     /// A link an answer names (a report's `downloadUrl`), if its origin is one the merchant
     /// allows; checked before any connection.
+    #[cfg(feature = "bluepay-jt")]
     pub(crate) fn check_link<C: Code>(&self, link: &str) -> Result<reqwest::Url, Error<C>> {
         let refused = |reason: &'static str| Error::LinkRefused {
             url: link.to_string(),
@@ -82,6 +91,7 @@ impl Transport {
     }
 
     /// The cap of a download streamed to the caller's writer.
+    #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
     pub(crate) fn max_download(&self) -> u64 {
         self.limits.download
     }
@@ -122,6 +132,7 @@ impl Transport {
         let limit = self.limits.answer;
         check_length(&response, limit)?;
         let status = response.status();
+        #[cfg(feature = "sgate")]
         let headers = response.headers().clone();
         let mut body = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
@@ -132,6 +143,7 @@ impl Transport {
         }
         Ok(Answer {
             status,
+            #[cfg(feature = "sgate")]
             headers,
             body: body.freeze(),
         })

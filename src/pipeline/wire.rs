@@ -68,12 +68,16 @@ pub(crate) trait Wire: Send + Sync {
 /// A request as it went out: what an answer's signature covers.
 #[derive(Debug, Clone)]
 pub(crate) struct Sent {
+    /// Read by SGATE's wire only: its answer's signature covers them.
+    #[cfg(feature = "sgate")]
     pub(crate) method: http::Method,
     /// Path and query exactly as on the wire.
+    #[cfg(feature = "sgate")]
     pub(crate) path_and_query: String,
 }
 
 impl Sent {
+    #[cfg(feature = "sgate")]
     pub(crate) fn of(request: &reqwest::Request) -> Self {
         let url = request.url();
         let path_and_query = match url.query() {
@@ -84,5 +88,11 @@ impl Sent {
             method: request.method().clone(),
             path_and_query,
         }
+    }
+
+    /// Without SGATE no wire reads what was sent.
+    #[cfg(not(feature = "sgate"))]
+    pub(crate) fn of(_: &reqwest::Request) -> Self {
+        Self {}
     }
 }
