@@ -42,7 +42,7 @@ pub enum AmountErrorKind {
 
 /// Why a text or JSON value is not a valid amount.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{rule}, got {input}")]
+#[error("amount {rule}, got {input}")]
 pub struct AmountError {
     kind: AmountErrorKind,
     rule: &'static str,
@@ -53,9 +53,9 @@ impl AmountError {
     fn new(kind: AmountErrorKind, expected: &'static str, input: &str) -> Self {
         let rule = match kind {
             AmountErrorKind::Syntax | AmountErrorKind::WrongType => expected,
-            AmountErrorKind::TooManyDecimals => "amount must have at most 2 decimal places",
-            AmountErrorKind::FractionalMinorUnits => "amount must be a whole number of minor units",
-            AmountErrorKind::OutOfRange => "amount is outside the 64-bit range of minor units",
+            AmountErrorKind::TooManyDecimals => "must have at most 2 decimal places",
+            AmountErrorKind::FractionalMinorUnits => EXPECT_MINOR,
+            AmountErrorKind::OutOfRange => "is outside the 64-bit range of minor units",
         };
         let input = match input.char_indices().nth(ECHO_LIMIT) {
             Some((cut, _)) => format!("{:?}…", &input[..cut]),
@@ -68,12 +68,34 @@ impl AmountError {
     pub fn kind(&self) -> AmountErrorKind {
         self.kind
     }
+
+    /// The rule, in the API's words, without the input: `must have at most 2 decimal places`.
+    /// The spec validator says it of the field (`amount: must have at most 2 decimal places`).
+    pub fn rule(&self) -> &'static str {
+        self.rule
+    }
 }
 
-/// What the three types expect, in the API's terms (the message of a syntax or type error).
-const EXPECT_MAJOR: &str = "amount must be a decimal number such as 18.75";
-const EXPECT_MINOR: &str = "amount must be an integer of minor units such as 50020";
-const EXPECT_DECIMAL_STRING: &str = "amount must be a decimal string such as \"10000.00\"";
+/// What the three types expect, in the API's terms (the rule of a syntax or type error).
+const EXPECT_MAJOR: &str = "must be a decimal number such as 18.75";
+const EXPECT_MINOR: &str = "must be a whole number of satang (minor units), e.g. 150 for THB 1.50";
+const EXPECT_DECIMAL_STRING: &str = "must be a decimal string such as \"10000.00\"";
+
+/// The rule `value` breaks as an amount of the spec's money component `component` (`Amount`,
+/// `Decimal2`, `DecimalAmount`: the components build.rs generates as these types); `None` when
+/// it is a valid amount of that type, or `component` is not money. The spec validator states
+/// this rule for a money field, so that the wording lives here only; bounds such as
+/// `minimum: 0` stay the spec's.
+pub(crate) fn broken_rule(component: &str, value: &serde_json::Value) -> Option<&'static str> {
+    let value = value.clone();
+    let result = match component {
+        "Amount" => Amount::from_json(value).map(drop),
+        "Decimal2" => Decimal2::from_json(value).map(drop),
+        "DecimalAmount" => DecimalAmount::from_json(value).map(drop),
+        _ => return None,
+    };
+    result.err().map(|e| e.rule)
+}
 
 fn parse(
     text: &str,
@@ -93,8 +115,8 @@ enum Wire {
 impl Wire {
     /// Reads any JSON value; with `arbitrary_precision`, a number keeps its written digits
     /// whether it comes from text, a `serde_json::Value` or serde's buffered content.
-    fn read<'de, D: Deserializer<'de>>(d: D, expected: &'static str) -> Result<Self, D::Error> {
-        match serde_json::Value::deserialize(d)? {
+    fn of(value: serde_json::Value, expected: &'static str) -> Result<Self, AmountError> {
+        match value {
             serde_json::Value::Number(n) => Ok(Wire::Number(n.to_string())),
             serde_json::Value::String(s) => Ok(Wire::Text(s)),
             other => {
@@ -105,14 +127,22 @@ impl Wire {
                     serde_json::Value::Array(_) => "an array",
                     _ => "an object",
                 };
-                Err(serde::de::Error::custom(AmountError::new(
+                Err(AmountError::new(
                     AmountErrorKind::WrongType,
                     expected,
                     found,
-                )))
+                ))
             }
         }
     }
+}
+
+/// Reads a JSON value and makes an amount of it (`from_json` of one of the three types).
+fn deserialize_with<'de, D: Deserializer<'de>, T>(
+    d: D,
+    from_json: fn(serde_json::Value) -> Result<T, AmountError>,
+) -> Result<T, D::Error> {
+    from_json(serde_json::Value::deserialize(d)?).map_err(serde::de::Error::custom)
 }
 
 /// An amount in integer minor units, as BluePay sends it (`50020` is THB 500.20).
@@ -164,11 +194,17 @@ impl<'de> Deserialize<'de> for Amount {
     /// numbers). A number whose value is whole (`5000.0`, `5e3`) is accepted; a fraction of a
     /// minor unit is an error.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let minor = match Wire::read(d, EXPECT_MINOR)? {
+        deserialize_with(d, Self::from_json)
+    }
+}
+
+impl Amount {
+    fn from_json(value: serde_json::Value) -> Result<Self, AmountError> {
+        let minor = match Wire::of(value, EXPECT_MINOR)? {
             Wire::Number(text) => parse(&text, Unit::Minor, Syntax::JsonNumber, EXPECT_MINOR),
             Wire::Text(text) => parse(text.trim(), Unit::Minor, Syntax::Plain, EXPECT_MINOR),
         };
-        minor.map(Self).map_err(serde::de::Error::custom)
+        minor.map(Self)
     }
 }
 
@@ -214,7 +250,13 @@ impl<'de> Deserialize<'de> for DecimalAmount {
     /// Accepts only the documented decimal string: a bare number would be ambiguous between
     /// major and minor units (BluePay JT sends its balance as integer minor units).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let minor = match Wire::read(d, EXPECT_DECIMAL_STRING)? {
+        deserialize_with(d, Self::from_json)
+    }
+}
+
+impl DecimalAmount {
+    fn from_json(value: serde_json::Value) -> Result<Self, AmountError> {
+        let minor = match Wire::of(value, EXPECT_DECIMAL_STRING)? {
             Wire::Text(text) => parse(
                 text.trim(),
                 Unit::Major,
@@ -227,7 +269,7 @@ impl<'de> Deserialize<'de> for DecimalAmount {
                 &text,
             )),
         };
-        minor.map(Self).map_err(serde::de::Error::custom)
+        minor.map(Self)
     }
 }
 
@@ -277,10 +319,16 @@ impl Serialize for Decimal2 {
 impl<'de> Deserialize<'de> for Decimal2 {
     /// Accepts a JSON number or a decimal string; more than two decimal places is an error.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let minor = match Wire::read(d, EXPECT_MAJOR)? {
+        deserialize_with(d, Self::from_json)
+    }
+}
+
+impl Decimal2 {
+    fn from_json(value: serde_json::Value) -> Result<Self, AmountError> {
+        let minor = match Wire::of(value, EXPECT_MAJOR)? {
             Wire::Number(text) => parse(&text, Unit::Major, Syntax::JsonNumber, EXPECT_MAJOR),
             Wire::Text(text) => parse(text.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR),
         };
-        minor.map(Self).map_err(serde::de::Error::custom)
+        minor.map(Self)
     }
 }

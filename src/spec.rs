@@ -99,18 +99,6 @@ pub trait ResponseData {
     fn into_data(self) -> Option<Self::Data>;
 }
 
-/// The rule of a money component in the API's terms, replacing the generic type message.
-fn money_rule(component: &str) -> Option<&'static str> {
-    match component {
-        "Amount" => Some(
-            "must be a whole, non-negative number of minor units (satang), e.g. 150 for THB 1.50",
-        ),
-        "Decimal2" => Some("must be a positive amount with at most two decimals, e.g. 33.33"),
-        "DecimalAmount" => Some("must be a decimal string with two decimals, e.g. \"10000.00\""),
-        _ => None,
-    }
-}
-
 /// A bundled spec, parsed once.
 #[derive(Debug)]
 pub struct Spec {
@@ -168,10 +156,14 @@ impl Spec {
             .and_then(Value::as_str)
             .and_then(|r| r.rsplit('/').next());
         let result = self.check_resolved(schema, value, path);
-        match (result, component.and_then(money_rule)) {
-            // A money value that breaks its rule: say the rule, not the JSON type.
-            (Err(e), Some(rule)) if e.field == path && e.more.is_empty() => {
-                Err(ValidationError::new(path, rule))
+        match (result, component) {
+            // A money value that is not an amount of its type: the money type's rule, not the
+            // JSON type. A valid amount out of the spec's bounds keeps the spec's words.
+            (Err(e), Some(component)) if e.field == path && e.more.is_empty() => {
+                match crate::money::broken_rule(component, value) {
+                    Some(rule) => Err(ValidationError::new(path, rule)),
+                    None => Err(e),
+                }
             }
             (result, _) => result,
         }

@@ -253,7 +253,7 @@ fn bluepay_amount_forms() {
     assert_eq!(amount("5000.0").unwrap(), 5_000);
     let error = amount("500.20").unwrap_err().to_string();
     assert!(
-        error.contains("amount must be a whole number of minor units"),
+        error.contains("amount must be a whole number of satang (minor units), e.g. 150"),
         "{error}"
     );
     let error = amount("9223372036854775808").unwrap_err().to_string();

@@ -222,12 +222,15 @@ fn check_number(
     let n = number.as_f64().unwrap_or(f64::NAN);
     if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
         if n < min {
-            return Err(ValidationError::new(path, format!("less than {min}")));
+            return Err(ValidationError::new(
+                path,
+                format!("must be at least {min}"),
+            ));
         }
     }
     if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
         if n > max {
-            return Err(ValidationError::new(path, format!("greater than {max}")));
+            return Err(ValidationError::new(path, format!("must be at most {max}")));
         }
     }
     if schema.get("multipleOf").and_then(Value::as_f64) == Some(0.01) {

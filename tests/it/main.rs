@@ -26,6 +26,8 @@ mod fidelity;
 mod generated;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
 mod hardening;
+#[cfg(feature = "sgate")]
+mod money_messages;
 #[cfg(feature = "bluepay-jt")]
 mod notification_events;
 mod pipeline;

@@ -44,7 +44,7 @@ fn every_broken_rule_of_a_query_is_reported_once() {
         found,
         [
             pair("pagesize", "expected a number"),
-            pair("pageno", "less than 1"),
+            pair("pageno", "must be at least 1"),
             pair("cardno", "does not match ^[0-9]{13,19}$"),
             pair("colour", "is not a parameter of this operation"),
             pair("pageno", "is given more than once"),
@@ -90,7 +90,7 @@ async fn a_get_with_two_bad_parameters_fails_with_both_before_sending() {
         .collect();
     assert_eq!(fields, ["pagesize", "cardno"]);
     let text = err.to_string();
-    assert!(text.contains("pagesize: greater than 100"), "{text}");
+    assert!(text.contains("pagesize: must be at most 100"), "{text}");
     assert!(text.contains("cardno: does not match"), "{text}");
     assert!(
         !text.contains("4111-1111"),
@@ -138,7 +138,7 @@ async fn the_command_line_lists_every_violation_of_a_query() {
     assert_eq!(
         error["error"]["violations"],
         json!([
-            {"field": "pagesize", "reason": "less than 1"},
+            {"field": "pagesize", "reason": "must be at least 1"},
             {"field": "pageno", "reason": "expected a number"},
         ])
     );

@@ -136,7 +136,7 @@ async fn call_bluepay_sends_valid_params_and_refuses_invalid_ones() {
         (
             r#"{"mchOrderId":"CCP20220428011068111","idempotencyId":"IDP2022042801","amount":1.5,"payMethodCode":"PROMPTPAY","promptpayAccountType":"MSISDN","accountNo":"0812345678"}"#,
             "amount",
-            "whole, non-negative number of minor units (satang), e.g. 150 for THB 1.50",
+            "must be a whole number of satang (minor units), e.g. 150 for THB 1.50",
         ),
     ] {
         let out = run_async(
