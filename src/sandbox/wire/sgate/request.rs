@@ -6,7 +6,6 @@
 use axum::body::{Body, Bytes};
 use serde_json::{json, Map, Value};
 
-use super::sensitive::is_sensitive;
 use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::http::Fail;
 use crate::sandbox::base::shared::Shared;
@@ -44,15 +43,7 @@ pub async fn read_request(
 ) -> Result<Incoming, Fail> {
     let spec = crate::sgate::spec();
     let system = &shared.keys.sgate_system;
-    let sensitive_params: Vec<String> = spec
-        .operation(op.method, op.path)
-        .and_then(|o| o.get("parameters"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|p| is_sensitive(p) || p.get("schema").is_some_and(is_sensitive))
-        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-        .collect();
+    let sensitive_params = spec.sensitive_parameters(op.method, op.path);
     let query_text = url.split_once('?').map(|(_, q)| q).unwrap_or("");
     let mut pairs = Vec::new();
     for (k, v) in form_urlencoded(query_text) {
@@ -113,7 +104,7 @@ pub async fn read_request(
         &mut value,
     ) {
         for (name, property) in props {
-            if !is_sensitive(property) {
+            if !crate::spec::is_sensitive(property) {
                 continue;
             }
             if let Some(Value::String(text)) = object.get_mut(name) {

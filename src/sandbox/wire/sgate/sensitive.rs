@@ -5,10 +5,6 @@ use serde_json::{json, Map, Value};
 
 use crate::sandbox::base::shared::Shared;
 
-pub fn is_sensitive(schema: &Value) -> bool {
-    schema.get("x-sensitive").and_then(Value::as_bool) == Some(true)
-}
-
 /// The data schema of an operation's 200 answer.
 pub fn data_schema(op: &crate::spec::Operation) -> Option<&'static str> {
     let spec = crate::sgate::spec();
