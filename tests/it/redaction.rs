@@ -109,6 +109,34 @@ async fn a_refused_answer_keeps_no_api_key_in_debug() {
     }
 }
 
+#[tokio::test]
+async fn a_decode_error_never_quotes_a_decrypted_value() {
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    // The answer's plan names `created_at` (a number in the model): decrypted, it is text the
+    // model refuses — serde's message would quote the plaintext.
+    let secret = "5123450000000001";
+    fault(
+        &sandbox,
+        "customer_detail",
+        json!({"body": {"code": 200, "message": "ok", "requestId": "R2",
+            "data": {"created_at": encrypt_for_merchant(secret)},
+            "sensitiveFields": ["created_at"]}}),
+    )
+    .await;
+    let err = client
+        .customer_detail(|q| q.mercustomid("u1"))
+        .await
+        .unwrap_err();
+    let Error::Decode { reason, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(reason.starts_with("invalid type, expected"), "{reason}");
+    for output in [format!("{err}"), format!("{err:?}")] {
+        assert!(!output.contains(secret), "{output}");
+    }
+}
+
 /// `paybind call` prints the kept body of a failed call: redacted the same way.
 #[cfg(feature = "cli")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
