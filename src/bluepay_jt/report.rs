@@ -26,6 +26,11 @@ impl Client {
     /// The answer is not signed, so its link is fetched only from an origin the configuration
     /// allows (`Config::link_origins`; default the gateway's own): another scheme, host or port
     /// is [`Error::LinkRefused`](crate::error::Error::LinkRefused), with no connection made.
+    ///
+    /// The file is capped by `Config::max_download_bytes`, an error page by
+    /// `Config::max_answer_bytes`; past either it is
+    /// [`Error::TooLarge`](crate::error::Error::TooLarge). On any error, discard what was
+    /// written.
     pub async fn download_report<W: AsyncWrite + Unpin>(
         &self,
         param: impl Into<types::builder::ReportDownloadParam>,
@@ -44,13 +49,14 @@ impl Client {
             .await
             .map_err(Error::transport)?;
         refuse_redirect(&response)?;
-        let limit = transport.max_download();
-        check_length(&response, limit)?;
         let status = response.status();
         if !status.is_success() {
-            let raw = response.bytes().await.unwrap_or_default();
-            return Err(Error::http(status, wire.gateway().keep(raw)));
+            // An error page is read like any answer: whole, up to the answer cap.
+            let answer = transport.read(response).await?;
+            return Err(Error::http(status, wire.gateway().keep(answer.body)));
         }
+        let limit = transport.max_download();
+        check_length(&response, limit)?;
         let content_type = response
             .headers()
             .get(http::header::CONTENT_TYPE)

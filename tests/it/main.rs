@@ -20,6 +20,8 @@ mod bluepay_e2e;
 mod bluepay_interop;
 #[cfg(feature = "bluepay-jt")]
 mod bluepay_jt;
+#[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
+mod download_caps;
 mod examples_roundtrip;
 #[cfg(feature = "sgate")]
 mod fidelity;
