@@ -19,7 +19,9 @@ pub enum Environment {
     /// The gateway's live system, as the spec's `servers` name it.
     Production,
     /// An explicit base URL: the host the gateway assigned you, a proxy or a local sandbox
-    /// (for SGATE without `/openApi/v1`; any path it has is part of the signed `url`).
+    /// (for SGATE without `/openApi/v1`; any path it has is part of the signed `url`). Scheme,
+    /// host, port and path only: user credentials, a query or a fragment are
+    /// [`ConfigError::BaseUrlPart`].
     Url(String),
 }
 
@@ -33,9 +35,20 @@ pub enum ConfigError {
     /// The spec names no concrete host for this environment.
     #[error("{0}")]
     UnknownHost(String),
-    /// The base URL is not an http(s) URL.
+    /// The base URL is not an http(s) URL (shown without credentials, query or fragment).
     #[error("base URL {0:?} is not an http:// or https:// URL")]
     BadUrl(String),
+    /// The base URL has a part that every request would carry after it, or send as
+    /// credentials, and errors would show: user credentials, a query or a fragment. Requests
+    /// are `base URL + operation path`, so a query would break every path and leak, say, a
+    /// token into logs.
+    #[error("base URL {url:?} has {reason}; give only scheme, host, port and path")]
+    BaseUrlPart {
+        /// The URL without its credentials, query and fragment.
+        url: String,
+        /// Which part it has: `user credentials`, `a query` or `a fragment`.
+        reason: &'static str,
+    },
     /// The HTTP client could not be built.
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
@@ -216,10 +229,40 @@ fn origin(url: &str) -> Result<String, ConfigError> {
     }
 }
 
+/// A base URL: http(s), with a host, and nothing but scheme, host, port and path.
 fn check_url(url: &str) -> Result<String, ConfigError> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(url.trim_end_matches('/').to_string())
+    let parsed = match reqwest::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => parsed,
+        _ => return Err(ConfigError::BadUrl(shown(url))),
+    };
+    let reason = if !parsed.username().is_empty() || parsed.password().is_some() {
+        Some("user credentials")
+    } else if parsed.query().is_some() {
+        Some("a query")
+    } else if parsed.fragment().is_some() {
+        Some("a fragment")
     } else {
-        Err(ConfigError::BadUrl(url.to_string()))
+        None
+    };
+    match reason {
+        Some(reason) => Err(ConfigError::BaseUrlPart {
+            url: shown(url),
+            reason,
+        }),
+        None => Ok(url.trim_end_matches('/').to_string()),
     }
+}
+
+/// A URL as an error shows it: without user credentials, query and fragment, which may be
+/// secrets.
+fn shown(url: &str) -> String {
+    let url = &url[..url.find(['?', '#']).unwrap_or(url.len())];
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}{path}")
 }

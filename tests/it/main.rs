@@ -16,6 +16,8 @@ mod sgate_support;
 
 #[cfg(feature = "axum")]
 mod axum_extractor;
+#[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
+mod base_url;
 mod bluepay_e2e;
 mod bluepay_interop;
 #[cfg(feature = "bluepay-jt")]

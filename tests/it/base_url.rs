@@ -1,0 +1,107 @@
+//! A base URL is scheme, host, port and path. One with user credentials, a query or a fragment
+//! would put that part after (or into) every request and into error text, so it is refused when
+//! the client is built, naming the part and never showing it; the command line refuses it from
+//! `PAYBIND_BLUEPAY_URL` the same way, before any connection.
+
+use paybind::config::{ConfigError, Environment};
+
+use crate::common;
+
+const SECRET: &str = "tok3n-SECRET";
+
+/// What each gateway's client says of `url`.
+fn built(url: &str) -> Vec<Result<(), ConfigError>> {
+    let env = || Environment::Url(url.to_string());
+    let key = common::key("merchant-2048.pem");
+    let bluepay = paybind::bluepay::Client::new(paybind::bluepay::Config::new(env(), "a", &key));
+    let jt = paybind::bluepay_jt::Client::new(paybind::bluepay_jt::Config::new(env(), "a", &key));
+    let sgate = paybind::sgate::Client::new(paybind::sgate::Config::new(
+        env(),
+        "api-key",
+        crate::sgate_support::merchant_private(),
+        crate::sgate_support::system_public(),
+    ));
+    vec![bluepay.map(drop), jt.map(drop), sgate.map(drop)]
+}
+
+#[test]
+fn a_base_url_with_credentials_query_or_fragment_is_refused_unshown() {
+    for (url, part) in [
+        (format!("http://127.0.0.1:9/?token={SECRET}"), "a query"),
+        (
+            format!("https://pay.example/base?token={SECRET}"),
+            "a query",
+        ),
+        ("https://pay.example/base?".to_string(), "a query"),
+        (format!("https://pay.example/base#{SECRET}"), "a fragment"),
+        (
+            format!("https://merchant:{SECRET}@pay.example/base"),
+            "user credentials",
+        ),
+        (format!("https://{SECRET}@pay.example"), "user credentials"),
+    ] {
+        for result in built(&url) {
+            let err = result.expect_err(&url);
+            assert!(
+                matches!(&err, ConfigError::BaseUrlPart { reason, .. } if *reason == part),
+                "{url}: {err:?}"
+            );
+            for text in [err.to_string(), format!("{err:?}")] {
+                assert!(!text.contains(SECRET), "{text}");
+                assert!(text.contains(part), "{text}");
+            }
+        }
+    }
+    // Not http(s): refused without its query or credentials either.
+    for url in [
+        format!("ftp://u:{SECRET}@pay.example/x?token={SECRET}"),
+        format!("pay.example/?token={SECRET}"),
+    ] {
+        for result in built(&url) {
+            let err = result.expect_err(&url);
+            assert!(matches!(err, ConfigError::BadUrl(_)), "{url}: {err:?}");
+            assert!(!format!("{err} {err:?}").contains(SECRET), "{err:?}");
+        }
+    }
+    // Scheme, host, port and path are a base URL.
+    for url in [
+        "http://127.0.0.1:9",
+        "https://pay.example/base/",
+        "http://[::1]:8080/x",
+    ] {
+        for result in built(url) {
+            result.unwrap_or_else(|e| panic!("{url}: {e}"));
+        }
+    }
+}
+
+#[cfg(feature = "cli")]
+#[tokio::test]
+async fn the_cli_refuses_such_a_url_from_the_environment() {
+    let (server, hits) = common::raw_server(b"HTTP/1.1 200 OK\r\n\r\n".to_vec()).await;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_paybind"));
+    command.args(["call", "bluepay", "balance_inquiry", "--param", "{}"]);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("PAYBIND_") {
+            command.env_remove(name);
+        }
+    }
+    let out = command
+        .env("PAYBIND_BLUEPAY_URL", format!("{server}/?token={SECRET}"))
+        .env("PAYBIND_BLUEPAY_APP_ID", "c9b002aef1d7496c9df078d937896605")
+        .env(
+            "PAYBIND_BLUEPAY_PRIVATE_KEY_FILE",
+            common::fixture("merchant-2048.pem"),
+        )
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run paybind");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let error: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
+    assert_eq!(error["error"]["kind"], "config", "{stderr}");
+    assert!(stderr.contains("a query"), "{stderr}");
+    assert!(!stderr.contains(SECRET), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
