@@ -287,16 +287,42 @@ fn openssl_encryption_decrypts_with_paybind_blockwise() {
 
 #[test]
 fn decryption_failures_are_errors_without_the_value() {
+    const CARD: &str = "5123450000000001";
     let key = merchant_private();
+    // Undecryptable: nothing was decrypted.
     for bad in [
         "",
         "!!!",
         "AAAA",
-        &encrypt_field(&system_public(), "5123450000000001").unwrap(),
+        &encrypt_field(&system_public(), CARD).unwrap(),
     ] {
         let err = decrypt_field(&key, bad).unwrap_err();
-        assert!(!err.to_string().contains("5123450000000001"));
+        assert!(!format!("{err} {err:?}").contains(CARD), "{err:?}");
     }
+    // Decrypted, in part or whole, with the right key (openssl's blocks), then invalid: the
+    // card number was in the plaintext when the error was made, and is not in the error.
+    let dir = tempfile::tempdir().unwrap();
+    let pem = fixture("sgate-merchant-2048.pem");
+    let block = |plain: &[u8]| pkeyutl(&["-encrypt", "-inkey", &pem], plain, dir.path());
+    let card = block(CARD.as_bytes());
+    let b64 = |blocks: &[&[u8]]| base64::engine::general_purpose::STANDARD.encode(blocks.concat());
+    let corrupt = vec![0x5a; card.len()];
+    for (why, encoded) in [
+        ("a corrupt second block", b64(&[&card, &corrupt])),
+        (
+            "a second block of bytes that are not UTF-8",
+            b64(&[&card, &block(b"\xff\xfe")]),
+        ),
+        (
+            "non-UTF-8 after the number",
+            b64(&[&block(&[CARD.as_bytes(), b"\xff"].concat())]),
+        ),
+    ] {
+        let err = decrypt_field(&key, &encoded).unwrap_err();
+        assert!(!format!("{err} {err:?}").contains(CARD), "{why}: {err:?}");
+    }
+    // The valid block alone is the number: the cases above did decrypt it.
+    assert_eq!(decrypt_field(&key, &b64(&[&card])).unwrap().expose(), CARD);
 }
 
 /// The same round trips with a 4096-bit key (blocks of 501 plaintext bytes, 512 cipher bytes).
