@@ -60,6 +60,8 @@ mod sgate_signing;
 #[cfg(feature = "sgate")]
 mod sgate_snapshots;
 mod snapshots;
+#[cfg(feature = "sgate")]
+mod tracing_secrets;
 #[cfg(all(feature = "bluepay-jt", feature = "sgate"))]
 mod wire_answers;
 

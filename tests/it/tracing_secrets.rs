@@ -1,0 +1,191 @@
+//! What paybind logs through `tracing` (the call's span, "sending", "call failed" with the error
+//! shown) carries no secret: a capturing subscriber records every span field and event of
+//! failing calls — an SGATE error answer with `x-sensitive` and `sensitiveFields` members, a
+//! card number that fails validation, an unreachable BluePay — and none of the API KEY, the
+//! private keys' text or the sensitive values is in it. (Checked against a build that logs the
+//! param: the card number is found.)
+
+use std::fmt::{self, Write as _};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use paybind::config::Environment;
+use paybind::sandbox::Sandbox;
+use serde_json::{json, Value};
+use tracing::field::{Field, Visit};
+use tracing::instrument::WithSubscriber as _;
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+use crate::common;
+use crate::sgate_support::{self, encrypt_for_merchant, API_KEY};
+
+const CARD: &str = "5123450000000001";
+/// Plain in the answer; only the answer's `sensitiveFields` says it is sensitive.
+const IBAN: &str = "SA4420000001234567891234";
+
+/// Every span field and event, as text.
+#[derive(Clone, Default)]
+struct Capture {
+    text: Arc<Mutex<String>>,
+    next_id: Arc<AtomicU64>,
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        self.text.lock().unwrap().clone()
+    }
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        let _ = write!(self.0, " {}={value:?}", field.name());
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let mut text = self.text.lock().unwrap();
+        let _ = write!(text, "\nspan {}:", span.metadata().name());
+        span.record(&mut Fields(&mut text));
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        values.record(&mut Fields(&mut self.text.lock().unwrap()));
+    }
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let mut text = self.text.lock().unwrap();
+        let _ = write!(text, "\nevent {}:", event.metadata().level());
+        event.record(&mut Fields(&mut text));
+    }
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+/// The Base64 lines of a PEM file: none may appear in a log.
+fn pem_lines(name: &str) -> Vec<String> {
+    std::fs::read_to_string(sgate_support::fixture(name))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("-----") && l.len() > 20)
+        .map(str::to_string)
+        .collect()
+}
+
+async fn fault(sandbox: &Sandbox, operation: &str, fault: Value) {
+    let mut f = json!({"gateway": "sgate", "operation": operation, "times": 1});
+    f.as_object_mut()
+        .unwrap()
+        .extend(fault.as_object().unwrap().clone());
+    sandbox.admin().put("faults", f).await.expect("fault");
+}
+
+#[tokio::test]
+async fn failing_calls_log_no_secret() {
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    let capture = Capture::default();
+    let cardno = encrypt_for_merchant(CARD);
+
+    // (a) An SGATE error answer carrying x-sensitive and sensitiveFields members.
+    fault(
+        &sandbox,
+        "customer_create",
+        json!({"body": {"code": 1401, "message": "payeeuid exists", "requestId": "R1",
+            "data": {"custominfo": {"cardno": cardno, "ibanaccount": IBAN, "name_e": "usera"}},
+            "sensitiveFields": {"custominfo": ["cardno", "ibanaccount"]}}}),
+    )
+    .await;
+    let param = sgate_support::bank_customer("u1", CARD, "SA0380000000608010167519");
+    let err = client
+        .customer_create(param)
+        .with_subscriber(capture.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code().map(|c| paybind::codes::Code::code(&c)),
+        Some(1401)
+    );
+
+    // (b) A card number that fails validation: too long (the typed method checks it against the
+    // spec inside the call), and of the wrong type (call_json refuses it before the call).
+    let long = format!("{CARD}0000");
+    let err = client
+        .customer_create(sgate_support::bank_customer(
+            "u2",
+            &long,
+            "SA0380000000608010167519",
+        ))
+        .with_subscriber(capture.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, paybind::sgate::Error::Validation(_)),
+        "{err:?}"
+    );
+    for cardno in [
+        json!(format!("{CARD}0000")),
+        json!(5_123_450_000_000_001u64),
+    ] {
+        let err = client
+            .call_json(
+                "customer_create",
+                json!({"name_e": "A", "name_a": "A", "mercustomid": "u1",
+                       "identity": "1012345678", "cardno": cardno}),
+            )
+            .with_subscriber(capture.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, paybind::sgate::Error::Validation(_)),
+            "{err:?}"
+        );
+    }
+
+    // (c) A BluePay client with its private key, failing to connect.
+    let key = common::key("merchant-2048.pem");
+    let config =
+        paybind::bluepay::Config::new(Environment::Url("http://127.0.0.1:9".into()), "app-1", &key)
+            .connect_retries(0);
+    let bluepay = paybind::bluepay::Client::new(config).unwrap();
+    let param: paybind::bluepay::types::builder::BalanceInquiryParam =
+        paybind::bluepay::types::BalanceInquiryParam::builder();
+    bluepay
+        .balance_inquiry(param)
+        .with_subscriber(capture.clone())
+        .await
+        .unwrap_err();
+
+    let log = capture.text();
+    // The capture saw the calls and their failures (call_json's refusal comes before the call,
+    // so it logs nothing).
+    assert_eq!(log.matches("call failed").count(), 3, "{log}");
+    assert!(
+        log.contains("customer_create") && log.contains("balance_inquiry"),
+        "{log}"
+    );
+    assert!(log.contains("1401"), "{log}");
+    let mut secrets = vec![
+        API_KEY.to_string(),
+        CARD.to_string(),
+        cardno.clone(),
+        IBAN.to_string(),
+    ];
+    secrets.extend(pem_lines("sgate-merchant-2048.pem"));
+    secrets.extend(pem_lines("merchant-2048.pem"));
+    for secret in &secrets {
+        assert!(!log.contains(secret.as_str()), "{secret} in the log:{log}");
+    }
+}
