@@ -156,6 +156,15 @@ fn call(c: &mut Criterion) {
     .expect("client");
     let signer = RsaSigner::new(&key, HashAlgorithm::Sha256);
     let http = reqwest::Client::new();
+    // The same call through a client set up as paybind's is (a total timeout, a connect timeout,
+    // a user agent, no redirects): what the hand-written call costs once it is as careful.
+    let careful = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent("hand-written/1")
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let url = format!("{base}/open-api/account/balance");
 
     let mut group = c.benchmark_group("call");
@@ -171,6 +180,10 @@ fn call(c: &mut Criterion) {
     group.bench_function("hand-written", |b| {
         b.to_async(&runtime)
             .iter(|| hand_written(&http, &url, &signer))
+    });
+    group.bench_function("hand-written-with-timeouts", |b| {
+        b.to_async(&runtime)
+            .iter(|| hand_written(&careful, &url, &signer))
     });
     group.finish();
 }

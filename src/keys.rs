@@ -7,27 +7,23 @@
 //! Key material lives in aws-lc's memory, which aws-lc wipes when it frees it; exports
 //! ([`PrivateKey::to_pkcs8_der`], …) come back [`Zeroizing`].
 
-mod legacy;
+mod c_api;
 
 use std::fmt;
 use std::sync::Arc;
 
 use aws_lc_rs::encoding::AsDer as _;
-use aws_lc_rs::rsa::{KeyPair, KeySize, RsaParameters};
+use aws_lc_rs::rsa::{KeyPair, RsaParameters};
 #[cfg(feature = "sgate")]
 use aws_lc_rs::rsa::{
     Pkcs1PrivateDecryptingKey, Pkcs1PublicEncryptingKey, PrivateDecryptingKey, PublicEncryptingKey,
 };
 use aws_lc_rs::signature::KeyPair as _;
-#[cfg(feature = "envelope")]
-use aws_lc_rs::signature::{
-    ParsedPublicKey, RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA256,
-};
 use base64::Engine as _;
 
 #[cfg(any(feature = "envelope", feature = "sgate"))]
-pub(crate) use legacy::LegacyHash;
-pub(crate) use legacy::Rsa;
+pub(crate) use c_api::Pkcs1Hash;
+pub(crate) use c_api::Rsa;
 
 /// Secret bytes or text (an exported private key) that are overwritten with zeros when dropped.
 pub use zeroize::Zeroizing;
@@ -36,6 +32,8 @@ pub use zeroize::Zeroizing;
 pub const MIN_BITS: usize = 2048;
 /// Largest RSA modulus paybind accepts, in bits.
 pub const MAX_BITS: usize = 8192;
+/// Generated keys are a multiple of this many bits (aws-lc's FIPS key generation needs it).
+const GENERATE_STEP: usize = 128;
 
 /// Why a key could not be loaded. It never contains key material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -130,6 +128,12 @@ fn pem(label: &str, der: &[u8]) -> Zeroizing<String> {
     Zeroizing::new(out)
 }
 
+/// Whether [`PrivateKey::generate`] makes keys of `bits` bits: a multiple of 128 from
+/// [`MIN_BITS`] to [`MAX_BITS`].
+pub fn is_generated_size(bits: usize) -> bool {
+    (MIN_BITS..=MAX_BITS).contains(&bits) && bits.is_multiple_of(GENERATE_STEP)
+}
+
 fn check_size(bits: usize, what: &'static str) -> Result<(), KeyError> {
     if (MIN_BITS..=MAX_BITS).contains(&bits) {
         Ok(())
@@ -174,9 +178,9 @@ struct PrivateParts {
     /// SGATE's field decryption (PKCS#1 v1.5, blinded).
     #[cfg(feature = "sgate")]
     decrypting: Pkcs1PrivateDecryptingKey,
-    /// MD5withRSA and SHA1withRSA signing.
+    /// MD5withRSA and SHA1withRSA signing (aws-lc's C interface).
     #[cfg(any(feature = "envelope", feature = "sgate"))]
-    legacy: Rsa,
+    rsa: Rsa,
     public: PublicKey,
 }
 
@@ -217,7 +221,7 @@ impl PrivateKey {
             .map_err(|e| not_rsa(what, e))
             .and_then(|key| Pkcs1PrivateDecryptingKey::new(key).map_err(|e| not_rsa(what, e)))?;
         #[cfg(any(feature = "envelope", feature = "sgate"))]
-        let legacy = Rsa::private_from_der(pkcs8.as_ref())
+        let rsa = Rsa::private_from_der(pkcs8.as_ref())
             .ok_or_else(|| not_rsa(what, "aws-lc cannot read it for MD5/SHA-1 signing"))?;
         let public = PublicKey::from_der(pair.public_key().as_ref())?;
         Ok(Self(Arc::new(PrivateParts {
@@ -225,7 +229,7 @@ impl PrivateKey {
             #[cfg(feature = "sgate")]
             decrypting,
             #[cfg(any(feature = "envelope", feature = "sgate"))]
-            legacy,
+            rsa,
             public,
         })))
     }
@@ -235,28 +239,24 @@ impl PrivateKey {
         Self::from_text(&read_file(path.as_ref(), "private key")?)
     }
 
-    /// Generates a new key of `bits` bits (2048, 3072, 4096 or 8192 — the sizes aws-lc
-    /// generates; the gateways ask for 2048 or 4096) with public exponent 65537, from the
-    /// operating system's random generator. Keys of other sizes from [`MIN_BITS`] to
-    /// [`MAX_BITS`] load, but are not generated here.
+    /// Generates a new key of `bits` bits with public exponent 65537, from the operating
+    /// system's random generator: any multiple of 128 from [`MIN_BITS`] to [`MAX_BITS`] (2048,
+    /// 3072, 4096, 6144, 8192, …; the gateways ask for 2048 or 4096). aws-lc checks the new key
+    /// by signing and verifying with it before it is returned.
     pub fn generate(bits: usize) -> Result<Self, KeyError> {
         check_size(bits, "private key")?;
-        let size = match bits {
-            2048 => KeySize::Rsa2048,
-            3072 => KeySize::Rsa3072,
-            4096 => KeySize::Rsa4096,
-            8192 => KeySize::Rsa8192,
-            _ => {
-                return Err(KeyError::Generate {
-                    bits,
-                    detail: "paybind generates 2048, 3072, 4096 or 8192-bit keys".into(),
-                })
-            }
-        };
-        let pair = KeyPair::generate(size).map_err(|e| KeyError::Generate {
+        let failed = |detail: &str| KeyError::Generate {
             bits,
-            detail: e.to_string(),
-        })?;
+            detail: detail.into(),
+        };
+        if !is_generated_size(bits) {
+            return Err(failed(
+                "paybind generates keys whose size is a multiple of 128 bits",
+            ));
+        }
+        let der = Rsa::generate_pkcs1_der(bits)
+            .ok_or_else(|| failed("aws-lc's key generation failed"))?;
+        let pair = KeyPair::from_der(&der).map_err(|e| failed(&e.to_string()))?;
         Self::from_pair(pair)
     }
 
@@ -310,8 +310,8 @@ impl PrivateKey {
 
     /// MD5withRSA and SHA1withRSA signing.
     #[cfg(any(feature = "envelope", feature = "sgate"))]
-    pub(crate) fn legacy(&self) -> &Rsa {
-        &self.0.legacy
+    pub(crate) fn rsa(&self) -> &Rsa {
+        &self.0.rsa
     }
 }
 
@@ -331,16 +331,13 @@ struct PublicParts {
     /// SPKI DER: the export and the identity of the key.
     spki: Box<[u8]>,
     bits: usize,
-    #[cfg(feature = "envelope")]
-    sha256: ParsedPublicKey,
-    #[cfg(feature = "envelope")]
-    sha1: ParsedPublicKey,
     /// SGATE's field encryption (PKCS#1 v1.5).
     #[cfg(feature = "sgate")]
     encrypting: Pkcs1PublicEncryptingKey,
-    /// MD5withRSA verification (and, in the sandbox, telling what a refused signature holds).
-    #[cfg(feature = "sgate")]
-    legacy: Rsa,
+    /// Verification with every hash, through aws-lc's C interface with no context set up per
+    /// call (and, in the sandbox, telling what a refused signature holds).
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    rsa: Rsa,
 }
 
 impl PublicKey {
@@ -360,32 +357,20 @@ impl PublicKey {
             .and_then(|bits| usize::try_from(bits).map_err(|e| not_rsa(what, e)))?;
         check_size(bits, what)?;
         let spki: Box<[u8]> = key.as_der().map_err(|e| not_rsa(what, e))?.as_ref().into();
-        #[cfg(feature = "envelope")]
-        let parsed = |params: &'static RsaParameters| {
-            ParsedPublicKey::new(params, &spki).map_err(|e| not_rsa(what, e))
-        };
-        #[cfg(feature = "envelope")]
-        let sha256 = parsed(&RSA_PKCS1_2048_8192_SHA256)?;
-        #[cfg(feature = "envelope")]
-        let sha1 = parsed(&RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY)?;
         #[cfg(feature = "sgate")]
         let encrypting = PublicEncryptingKey::from_der(&spki)
             .map_err(|e| not_rsa(what, e))
             .and_then(|key| Pkcs1PublicEncryptingKey::new(key).map_err(|e| not_rsa(what, e)))?;
-        #[cfg(feature = "sgate")]
-        let legacy = Rsa::public_from_pkcs1_der(pkcs1)
-            .ok_or_else(|| not_rsa(what, "aws-lc cannot read it for MD5 verification"))?;
+        #[cfg(any(feature = "envelope", feature = "sgate"))]
+        let rsa = Rsa::public_from_pkcs1_der(pkcs1)
+            .ok_or_else(|| not_rsa(what, "aws-lc cannot read it for verification"))?;
         Ok(Self(Arc::new(PublicParts {
             spki,
             bits,
-            #[cfg(feature = "envelope")]
-            sha256,
-            #[cfg(feature = "envelope")]
-            sha1,
             #[cfg(feature = "sgate")]
             encrypting,
-            #[cfg(feature = "sgate")]
-            legacy,
+            #[cfg(any(feature = "envelope", feature = "sgate"))]
+            rsa,
         })))
     }
 
@@ -415,28 +400,16 @@ impl PublicKey {
         Ok(base64::engine::general_purpose::STANDARD.encode(&self.0.spki))
     }
 
-    /// SHA256withRSA verification.
-    #[cfg(feature = "envelope")]
-    pub(crate) fn sha256(&self) -> &ParsedPublicKey {
-        &self.0.sha256
-    }
-
-    /// SHA1withRSA verification.
-    #[cfg(feature = "envelope")]
-    pub(crate) fn sha1(&self) -> &ParsedPublicKey {
-        &self.0.sha1
-    }
-
     /// PKCS#1 v1.5 encryption.
     #[cfg(feature = "sgate")]
     pub(crate) fn encrypting(&self) -> &Pkcs1PublicEncryptingKey {
         &self.0.encrypting
     }
 
-    /// MD5withRSA verification.
-    #[cfg(feature = "sgate")]
-    pub(crate) fn legacy(&self) -> &Rsa {
-        &self.0.legacy
+    /// Verification with every hash.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    pub(crate) fn rsa(&self) -> &Rsa {
+        &self.0.rsa
     }
 }
 
@@ -541,8 +514,8 @@ mod tests {
             Err(KeyError::UnsupportedSize { bits: 16384, .. })
         ));
         assert!(matches!(
-            PrivateKey::generate(6144),
-            Err(KeyError::Generate { bits: 6144, .. })
+            PrivateKey::generate(3000),
+            Err(KeyError::Generate { bits: 3000, .. })
         ));
     }
 

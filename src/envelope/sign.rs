@@ -1,18 +1,19 @@
 //! RSA signatures over the `param` string (PKCS#1 v1.5), and the [`Signer`] seam that lets a key
 //! held in an HSM or a cloud KMS sign instead of an in-process key.
 //!
-//! In-process keys sign and verify with aws-lc: SHA-256 through aws-lc-rs, SHA-1 signing through
-//! aws-lc's C interface (aws-lc-rs signs only with SHA-2; see `keys/legacy.rs`).
+//! In-process keys sign and verify with aws-lc: SHA-256 signing through aws-lc-rs; SHA-1 signing
+//! and all verification through aws-lc's C interface on the key parsed once (aws-lc-rs signs
+//! only with SHA-2 and sets up a context per verification; see `keys/c_api.rs`).
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use aws_lc_rs::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY};
+use aws_lc_rs::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY, SHA256};
 use aws_lc_rs::signature::RSA_PKCS1_SHA256;
 use base64::Engine as _;
 
-use crate::keys::{LegacyHash, PrivateKey, PublicKey};
+use crate::keys::{Pkcs1Hash, PrivateKey, PublicKey};
 
 /// Hash of the RSA signature (PKCS#1 v1.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -83,8 +84,8 @@ impl RsaSigner {
             HashAlgorithm::Sha1 => {
                 let digest = digest(&SHA1_FOR_LEGACY_USE_ONLY, message);
                 self.key
-                    .legacy()
-                    .sign(LegacyHash::Sha1, digest.as_ref())
+                    .rsa()
+                    .sign(Pkcs1Hash::Sha1, digest.as_ref())
                     .ok_or_else(failed)
             }
         }
@@ -149,23 +150,28 @@ pub fn verify(
     signature: &str,
 ) -> Result<(), VerifyError> {
     let raw = decode_base64(signature).ok_or(VerifyError::NotBase64)?;
-    let parsed = match hash {
-        HashAlgorithm::Sha256 => key.sha256(),
-        HashAlgorithm::Sha1 => key.sha1(),
+    let (hash, digest) = match hash {
+        HashAlgorithm::Sha256 => (Pkcs1Hash::Sha256, digest(&SHA256, message)),
+        HashAlgorithm::Sha1 => (Pkcs1Hash::Sha1, digest(&SHA1_FOR_LEGACY_USE_ONLY, message)),
     };
-    parsed
-        .verify_sig(message, &raw)
-        .map_err(|_| VerifyError::Mismatch)
+    if key.rsa().verify(hash, digest.as_ref(), &raw) {
+        Ok(())
+    } else {
+        Err(VerifyError::Mismatch)
+    }
 }
 
-/// Standard Base64 with any whitespace (line breaks from a form post, say) ignored.
+/// Standard Base64 with any whitespace (line breaks from a form post, say) ignored. The text is
+/// decoded as it is first and compacted only if that fails: a signature rarely has whitespace.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
     let engine = &base64::engine::general_purpose::STANDARD;
-    if text.chars().any(char::is_whitespace) {
-        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        engine.decode(compact.as_bytes()).ok()
-    } else {
-        engine.decode(text.as_bytes()).ok()
+    match engine.decode(text.as_bytes()) {
+        Ok(raw) => Some(raw),
+        Err(_) if text.chars().any(char::is_whitespace) => {
+            let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            engine.decode(compact.as_bytes()).ok()
+        }
+        Err(_) => None,
     }
 }
 

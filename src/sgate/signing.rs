@@ -23,7 +23,7 @@ use md5::{Digest as _, Md5};
 use serde::Serialize;
 
 use crate::clock::SharedClock;
-use crate::keys::{LegacyHash, PrivateKey, PublicKey};
+use crate::keys::{Pkcs1Hash, PrivateKey, PublicKey};
 use crate::pipeline::transport::Transport;
 
 /// `V-Api-Key`: the merchant API KEY.
@@ -120,14 +120,14 @@ pub use crate::error::SignatureError;
 
 /// Signs the hex digest with MD5withRSA (PKCS#1 v1.5: the MD5 of the 32 hex characters is what
 /// the RSA operation signs) and returns it Base64-encoded. aws-lc signs, blinded, through its C
-/// interface (aws-lc-rs's safe API has no MD5; see `keys/legacy.rs`).
+/// interface (aws-lc-rs's safe API has no MD5; see `keys/c_api.rs`).
 ///
 /// # Panics
 /// If aws-lc cannot sign: only when memory runs out or its check of the result finds a
 /// computation fault.
 pub fn sign_digest(key: &PrivateKey, digest_hex: &str) -> String {
     let md5 = Md5::digest(digest_hex.as_bytes());
-    match key.legacy().sign(LegacyHash::Md5, &md5) {
+    match key.rsa().sign(Pkcs1Hash::Md5, &md5) {
         Some(signature) => base64::engine::general_purpose::STANDARD.encode(signature),
         None => panic!("aws-lc could not compute the MD5withRSA signature"),
     }
@@ -143,7 +143,7 @@ pub fn verify_digest(
         .decode(signature_b64.trim().as_bytes())
         .map_err(|_| SignatureError::NotBase64)?;
     let md5 = Md5::digest(digest_hex.as_bytes());
-    if key.legacy().verify(LegacyHash::Md5, &md5, &signature) {
+    if key.rsa().verify(Pkcs1Hash::Md5, &md5, &signature) {
         Ok(())
     } else {
         Err(SignatureError::Mismatch)

@@ -72,3 +72,5 @@ mod wire_answers;
 mod cli;
 #[cfg(feature = "cli")]
 mod cli_limits;
+#[cfg(feature = "cli")]
+mod keygen_sizes;

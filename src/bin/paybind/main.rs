@@ -70,22 +70,27 @@ enum Command {
     Sandbox(SandboxArgs),
 }
 
-/// Key sizes the gateways ask for.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Bits {
-    /// 2048 bits (SGATE).
-    #[value(name = "2048")]
-    B2048,
-    /// 4096 bits (what the BluePay docs ask for).
-    #[value(name = "4096")]
-    B4096,
-}
+/// A key size paybind generates (a multiple of 128 from 2048 to 8192; the gateways ask for
+/// 2048 or 4096).
+#[derive(Debug, Clone, Copy)]
+struct Bits(usize);
 
 impl Bits {
     fn bits(self) -> usize {
-        match self {
-            Bits::B2048 => 2048,
-            Bits::B4096 => 4096,
+        self.0
+    }
+
+    fn parse(text: &str) -> Result<Self, String> {
+        let bits: usize = text
+            .parse()
+            .map_err(|_| format!("{text} is not a number of bits"))?;
+        if paybind::keys::is_generated_size(bits) {
+            Ok(Self(bits))
+        } else {
+            Err(format!(
+                "{bits}-bit keys are not generated: use a multiple of 128 from 2048 to 8192 \
+                 (the gateways ask for 2048 or 4096)"
+            ))
         }
     }
 }
@@ -100,8 +105,8 @@ Example:
   paybind keygen --bits 4096 --out keys/
   openssl pkey -in keys/private.pem -check -noout")]
 struct KeygenArgs {
-    /// Key size.
-    #[arg(long, value_enum)]
+    /// Key size in bits: 2048 or 4096 for the gateways; any multiple of 128 up to 8192.
+    #[arg(long, value_name = "BITS", value_parser = Bits::parse)]
     bits: Bits,
     /// Directory to write the four files into (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -411,8 +416,8 @@ struct SandboxArgs {
     /// (default: keys/ beside the data file; with --memory, a per-user cache directory).
     #[arg(long, value_name = "DIR")]
     keys_dir: Option<std::path::PathBuf>,
-    /// Size of generated keys.
-    #[arg(long, value_enum, default_value = "2048")]
+    /// Size of generated keys, in bits (a multiple of 128 from 2048 to 8192).
+    #[arg(long, value_name = "BITS", value_parser = Bits::parse, default_value = "2048")]
     key_bits: Bits,
     /// JSON file of faults, outcome rules and settings applied at start.
     #[arg(long, value_name = "FILE")]

@@ -95,7 +95,7 @@ struct Opened {
 /// Opens `signature` with `key`: the hash and digest inside, when the padding is PKCS#1 v1.5
 /// and the `DigestInfo` one of [`Hash`].
 fn open(key: &PublicKey, signature: &[u8]) -> Option<Opened> {
-    let info = key.legacy().open_signature(signature)?;
+    let info = key.rsa().open_signature(signature)?;
     Hash::ALL.into_iter().find_map(|hash| {
         let digest = info.strip_prefix(hash.digest_info_prefix())?;
         (digest.len() == hash.digest(b"").len()).then(|| Opened {

@@ -1,12 +1,17 @@
-//! PKCS#1 v1.5 signatures with MD5 and SHA-1, which aws-lc-rs's safe API leaves out (it signs
-//! only with SHA-2 and verifies SHA-1 but not MD5), made by the same aws-lc library through its
-//! C interface: `RSA_sign` / `RSA_verify` with `NID_md5` or `NID_sha1`.
+//! What paybind does with aws-lc through its C interface, where aws-lc-rs's safe API leaves
+//! something out or costs more per call:
+//! - PKCS#1 v1.5 signatures with MD5 and SHA-1 (`RSA_sign` with `NID_md5` / `NID_sha1`):
+//!   aws-lc-rs signs only with SHA-2 and verifies no MD5. SGATE signs every request and answer
+//!   with MD5withRSA and BluePay may use SHA1withRSA; RustCrypto's `rsa` for these was measured
+//!   4–8× slower and would be a second RSA implementation to keep.
+//! - Verification with every hash (`RSA_verify` on the `RSA` parsed once with the key):
+//!   aws-lc-rs's `ParsedPublicKey` sets up an `EVP` digest-and-verify context per call, a
+//!   measurable share of an RSA-2048 verification (see `cargo xtask bench`).
+//! - Key generation at the documented sizes aws-lc-rs does not offer (`RSA_generate_key_fips`:
+//!   6144 bits).
 //!
-//! SGATE signs every request and answer with MD5withRSA and BluePay may use SHA1withRSA; the
-//! alternative was RustCrypto's `rsa` for these two, measured 4–8× slower than this (see
-//! `cargo xtask bench`) and a second RSA implementation to keep. aws-lc blinds the private-key
-//! operation and checks the result with the public key before returning it, as it does for
-//! SHA-256 through the safe API.
+//! aws-lc blinds the private-key operation and checks the result with the public key before
+//! returning it, as it does for SHA-256 signing through the safe API.
 //!
 //! Every `unsafe` block of paybind is in this file. The invariants:
 //! - an [`Rsa`] owns exactly one reference to a non-null `RSA` (freed once, in `Drop`);
@@ -16,34 +21,40 @@
 //!   blinding cache is locked inside); aws-lc-rs relies on the same property for its `Send +
 //!   Sync` RSA keys.
 
-use std::os::raw::c_long;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
 use std::os::raw::c_uint;
+use std::os::raw::{c_int, c_long};
 use std::ptr::NonNull;
 
 use aws_lc_sys as ffi;
+use zeroize::Zeroizing;
 
-/// The hash inside a legacy PKCS#1 v1.5 signature.
+/// The hash inside a PKCS#1 v1.5 signature.
 /// Each variant exists with the gateway that uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg(any(feature = "envelope", feature = "sgate"))]
-pub(crate) enum LegacyHash {
+pub(crate) enum Pkcs1Hash {
     /// MD5 (16-byte digest): SGATE.
     #[cfg(feature = "sgate")]
     Md5,
     /// SHA-1 (20-byte digest): BluePay's SHA1withRSA.
     #[cfg(feature = "envelope")]
     Sha1,
+    /// SHA-256 (32-byte digest): BluePay's SHA256withRSA (verified here; signed by aws-lc-rs).
+    #[cfg(feature = "envelope")]
+    Sha256,
 }
 
 #[cfg(any(feature = "envelope", feature = "sgate"))]
-impl LegacyHash {
+impl Pkcs1Hash {
     fn nid(self) -> i32 {
         match self {
             #[cfg(feature = "sgate")]
             Self::Md5 => ffi::NID_md5,
             #[cfg(feature = "envelope")]
             Self::Sha1 => ffi::NID_sha1,
+            #[cfg(feature = "envelope")]
+            Self::Sha256 => ffi::NID_sha256,
         }
     }
 
@@ -53,6 +64,8 @@ impl LegacyHash {
             Self::Md5 => 16,
             #[cfg(feature = "envelope")]
             Self::Sha1 => 20,
+            #[cfg(feature = "envelope")]
+            Self::Sha256 => 32,
         }
     }
 }
@@ -93,8 +106,43 @@ impl Rsa {
         NonNull::new(rsa).map(Self)
     }
 
+    /// Generates a key of `bits` bits (a multiple of 128, 2048 or more) with public exponent
+    /// 65537, and returns it as PKCS#1 `RSAPrivateKey` DER, wiped when dropped. `None` if aws-lc
+    /// refuses the size or fails (no randomness, out of memory, or its pairwise check of the
+    /// new key failed).
+    ///
+    /// aws-lc-rs generates only 2048, 3072, 4096 and 8192 bits; aws-lc's FIPS key generation
+    /// (FIPS 186-5 primes, rejection of `p` and `q` too close, a sign/verify check of the
+    /// result) does every multiple of 128, so the documented sizes in between (6144) work too,
+    /// all through this one path.
+    pub(crate) fn generate_pkcs1_der(bits: usize) -> Option<Zeroizing<Vec<u8>>> {
+        let bits = c_int::try_from(bits).ok()?;
+        // SAFETY: `RSA_new` returns a new, empty `RSA` or null; ownership passes to `Rsa`, which
+        // frees it once.
+        let rsa = Self(NonNull::new(unsafe { ffi::RSA_new() })?);
+        // SAFETY: `rsa` is a valid, empty `RSA` owned here; a null callback is allowed. aws-lc
+        // generates into scratch space and fills `rsa` only on success.
+        if unsafe { ffi::RSA_generate_key_fips(rsa.0.as_ptr(), bits, std::ptr::null_mut()) } != 1 {
+            return None;
+        }
+        let mut out: *mut u8 = std::ptr::null_mut();
+        let mut len: usize = 0;
+        // SAFETY: `rsa` holds a complete private key; on success aws-lc points `out` at `len`
+        // bytes it allocated, which are copied and then freed (and wiped) by `OPENSSL_free`.
+        let der = unsafe {
+            if ffi::RSA_private_key_to_bytes(&mut out, &mut len, rsa.0.as_ptr()) != 1 {
+                return None;
+            }
+            let out = NonNull::new(out)?;
+            let der = Zeroizing::new(std::slice::from_raw_parts(out.as_ptr(), len).to_vec());
+            ffi::OPENSSL_free(out.as_ptr().cast());
+            der
+        };
+        Some(der)
+    }
+
     /// Parses a public key from PKCS#1 `RSAPublicKey` DER. `None` if it does not parse.
-    #[cfg(feature = "sgate")]
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn public_from_pkcs1_der(der: &[u8]) -> Option<Self> {
         // SAFETY: pointer and length describe `der`; aws-lc copies what it needs.
         let rsa = unsafe { ffi::RSA_public_key_from_bytes(der.as_ptr(), der.len()) };
@@ -119,7 +167,7 @@ impl Rsa {
     /// Signs a `digest` of `hash` (PKCS#1 v1.5, blinded). `None` if the digest has the wrong
     /// length or aws-lc fails (out of memory, or a computation fault its check caught).
     #[cfg(any(feature = "envelope", feature = "sgate"))]
-    pub(crate) fn sign(&self, hash: LegacyHash, digest: &[u8]) -> Option<Vec<u8>> {
+    pub(crate) fn sign(&self, hash: Pkcs1Hash, digest: &[u8]) -> Option<Vec<u8>> {
         if digest.len() != hash.digest_len() {
             return None;
         }
@@ -170,8 +218,8 @@ impl Rsa {
     }
 
     /// Whether `signature` is a valid PKCS#1 v1.5 signature of `digest` under `hash`.
-    #[cfg(feature = "sgate")]
-    pub(crate) fn verify(&self, hash: LegacyHash, digest: &[u8], signature: &[u8]) -> bool {
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    pub(crate) fn verify(&self, hash: Pkcs1Hash, digest: &[u8], signature: &[u8]) -> bool {
         if digest.len() != hash.digest_len() {
             return false;
         }
