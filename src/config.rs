@@ -225,7 +225,7 @@ fn origin(url: &str) -> Result<String, ConfigError> {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
             Ok(parsed.origin().ascii_serialization())
         }
-        _ => Err(ConfigError::BadUrl(url.to_string())),
+        _ => Err(ConfigError::BadUrl(shown(url))),
     }
 }
 

@@ -105,3 +105,25 @@ async fn the_cli_refuses_such_a_url_from_the_environment() {
     assert!(out.stdout.is_empty());
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+#[test]
+fn a_link_origin_that_is_not_a_url_is_refused_unshown() {
+    let key = common::key("merchant-2048.pem");
+    let url = format!("ftp://u:{SECRET}@reports.example/?token={SECRET}");
+    let config = paybind::bluepay_jt::Config::new(
+        Environment::Url("http://127.0.0.1:9".to_string()),
+        "a",
+        &key,
+    )
+    .link_origins([url.clone()]);
+    let err = paybind::bluepay_jt::Client::new(config)
+        .map(drop)
+        .expect_err(&url);
+    assert!(
+        matches!(&err, ConfigError::BadUrl(shown) if shown == "ftp://reports.example/"),
+        "{err:?}"
+    );
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains(SECRET), "{text}");
+    }
+}
