@@ -10,8 +10,6 @@
 //! is an [`AmountError`] naming the rule.
 
 mod decimal;
-#[cfg(test)]
-mod tests;
 
 use std::fmt;
 use std::str::FromStr;

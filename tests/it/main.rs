@@ -30,6 +30,8 @@ mod fidelity;
 mod generated;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
 mod hardening;
+mod keys;
+mod money_exact;
 #[cfg(feature = "sgate")]
 mod money_messages;
 #[cfg(feature = "bluepay-jt")]
@@ -39,6 +41,7 @@ mod pipeline;
 mod query_validation;
 #[cfg(feature = "sgate")]
 mod redaction;
+mod redaction_raw_body;
 mod retries;
 mod sandbox_bluepay;
 mod sandbox_config_schema;

@@ -1,7 +1,7 @@
 //! Exactness of the money types: the issue's counterexamples, the gateways' number forms, the
 //! error rules, and a round trip over the whole `i64` range of minor units.
 
-use super::{Amount, Decimal2, DecimalAmount};
+use paybind::money::{Amount, Decimal2, DecimalAmount};
 use serde_json::{json, Value};
 
 /// Minor-unit values that stress the edges: zero, ±1, the `i64` ends, powers of ten and of two
@@ -192,13 +192,13 @@ fn decimal2_reads_sgate_number_forms() {
 #[test]
 fn decimal2_in_generated_sgate_model_is_exact() {
     let body = r#"{"amount":70687729501682.41,"fee":0.94,"realamount":17.81,"x-future":1.50}"#;
-    let order: crate::sgate::types::PaymentOrder = serde_json::from_str(body).unwrap();
+    let order: paybind::sgate::types::PaymentOrder = serde_json::from_str(body).unwrap();
     assert_eq!(
         order.amount.map(Decimal2::minor_units),
         Some(7_068_772_950_168_241)
     );
     assert_eq!(order.fee.map(Decimal2::minor_units), Some(94));
-    let via_value: crate::sgate::types::PaymentOrder =
+    let via_value: paybind::sgate::types::PaymentOrder =
         serde_json::from_value(serde_json::from_str::<Value>(body).unwrap()).unwrap();
     assert_eq!(via_value, order);
     let written = serde_json::to_string(&order).unwrap();
@@ -208,7 +208,7 @@ fn decimal2_in_generated_sgate_model_is_exact() {
     );
     assert!(written.contains(r#""x-future":1.50"#), "{written}");
     let refused = r#"{"amount":18.7500000000000001}"#;
-    let error = serde_json::from_str::<crate::sgate::types::PaymentOrder>(refused).unwrap_err();
+    let error = serde_json::from_str::<paybind::sgate::types::PaymentOrder>(refused).unwrap_err();
     assert!(
         error.to_string().contains("at most 2 decimal places"),
         "{error}"
