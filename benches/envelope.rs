@@ -1,5 +1,5 @@
 //! Signing a param, verifying a notification, and one full call against the sandbox
-//! (in process; `examples/sandbox_load.rs` measures it under load from a second process).
+//! (in process; `benches/sandbox_load.rs` measures it under load from a second process).
 //! Run: `cargo bench --bench envelope`.
 
 #[path = "../tests/it/common.rs"]
