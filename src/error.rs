@@ -421,27 +421,3 @@ impl Code for WireCode {
         format!("Unknown({})", self.0).into()
     }
 }
-
-// The error recoded from the hooks' wire codes: an SGATE path.
-#[cfg(all(test, feature = "sgate"))]
-mod tests {
-    use super::*;
-
-    fn assert_send_sync<T: Send + Sync + 'static>() {}
-
-    #[test]
-    fn one_error_type_is_send_sync_and_keeps_codes_across_tables() {
-        assert_send_sync::<Error<WireCode>>();
-        let err: Error<WireCode> =
-            Error::api(1401, "dup".into(), Some("r1".into()), RawBody::default());
-        let same: Error<WireCode> = err.recode();
-        assert_eq!(same.code(), Some(WireCode(1401)));
-        assert!(same.may_have_been_sent());
-        let sealed: Error<WireCode> = SealError::Header("V-Api-Key").into();
-        assert!(!sealed.may_have_been_sent());
-        assert_eq!(
-            sealed.to_string(),
-            "request not signed: V-Api-Key is not a valid header value"
-        );
-    }
-}

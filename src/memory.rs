@@ -73,26 +73,3 @@ impl<K: Hash + Eq + Clone> BoundedSet<K> {
         self.lock().set.len()
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn remembers_at_most_its_capacity_and_forgets_the_oldest_first() {
-        let set = BoundedSet::new(2);
-        assert!(set.first_time(&"a"));
-        assert!(!set.first_time(&"a"), "a repeat is not a first time");
-        assert!(set.first_time(&"b"));
-        assert!(set.first_time(&"c"), "full: a is forgotten");
-        assert_eq!(set.len(), 2);
-        assert!(!set.contains(&"a"));
-        assert!(set.contains(&"b") && set.contains(&"c"));
-        set.forget(&"b");
-        assert!(!set.contains(&"b"));
-        assert!(set.first_time(&"b"), "a forgotten key is new again");
-        assert!(set.first_time(&"d"));
-        assert!(!set.contains(&"c"), "c was the oldest left");
-        assert_eq!(set.len(), 2);
-    }
-}

@@ -22,8 +22,14 @@ mod bluepay_e2e;
 mod bluepay_interop;
 #[cfg(feature = "bluepay-jt")]
 mod bluepay_jt;
+#[cfg(all(feature = "bluepay", feature = "sgate"))]
+mod bounded_memory;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
 mod download_caps;
+#[cfg(feature = "envelope")]
+mod envelope_sign;
+#[cfg(feature = "sgate")]
+mod error_recode;
 mod examples_roundtrip;
 #[cfg(feature = "sgate")]
 mod fidelity;
@@ -43,6 +49,7 @@ mod query_validation;
 mod redaction;
 mod redaction_raw_body;
 mod retries;
+mod sandbox_base;
 mod sandbox_bluepay;
 mod sandbox_config_schema;
 mod sandbox_dashboard;

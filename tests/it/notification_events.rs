@@ -4,7 +4,7 @@
 //! fixture gateway key and verified as a merchant would.
 
 use base64::Engine as _;
-use paybind::bluepay::{self, HashAlgorithm, Notification, SeenEvents};
+use paybind::bluepay::{self, EventKey, HashAlgorithm, Notification, SeenEvents};
 use paybind::bluepay_jt;
 use paybind::envelope::RsaSigner;
 use serde_json::{json, Value};
@@ -159,4 +159,96 @@ async fn a_notification_the_sandbox_delivers_twice_has_one_key() {
         !seen.first_time(&second.event_key()),
         "the second delivery is the same event"
     );
+}
+
+/// The key of a verified BluePay notification whose param is `param`.
+fn bluepay_key(param: Value) -> EventKey {
+    bluepay_verifier()
+        .verify_notification(&signed(&param))
+        .unwrap()
+        .event_key()
+}
+
+/// The key of a verified BluePay JT notification whose param is `param`.
+fn jt_key(param: Value) -> EventKey {
+    jt_verifier()
+        .verify_notification(&signed(&param))
+        .unwrap()
+        .event_key()
+}
+
+#[test]
+fn keys_name_ids_and_state_not_times() {
+    let payout = |status: &str, time: &str| {
+        bluepay_key(
+            json!({"eventName": "disbursement.success", "mchOrderId": "M1",
+            "transactionId": "D1", "amount": 1000, "transactionStatus": status,
+            "returnTime": time}),
+        )
+    };
+    let first = payout("SUCCESS", "2024-01-01 10:00:00");
+    assert_eq!(
+        first.as_str(),
+        r#"["bluepay","Payout",{"eventName":"disbursement.success","mchOrderId":"M1","transactionId":"D1","transactionStatus":"SUCCESS"}]"#
+    );
+    assert_eq!(first, payout("SUCCESS", "2024-01-01 10:05:00"));
+    assert_ne!(first, payout("FAILED", "2024-01-01 10:00:00"));
+
+    // The same fields from the other gateway: its id is the only difference.
+    let debit = json!({"eventName": "direct.debit.success", "mchOrderId": "M1",
+        "transactionId": "D1", "amount": 1000, "transactionStatus": "SUCCESS"});
+    let from_bluepay = bluepay_key(debit.clone());
+    let from_jt = jt_key(debit);
+    assert_ne!(from_bluepay, from_jt, "another gateway's event");
+    assert_eq!(
+        from_jt.as_str(),
+        from_bluepay
+            .as_str()
+            .replacen(r#"["bluepay","#, r#"["bluepay-jt","#, 1)
+    );
+
+    // Values that would need escaping cannot run into the next field: joined without escaping,
+    // both would read `"mchOrderId":"a","transactionId":"b","transactionId":"c"`.
+    let settled = |order: &str, transaction: &str| {
+        jt_key(
+            json!({"eventName": "settle.payment.success", "mchOrderId": order,
+            "transactionId": transaction, "settledReturnTime": "2022-11-28 22:10:10"}),
+        )
+    };
+    let injected = settled("a\",\"transactionId\":\"b", "c");
+    assert!(injected.as_str().starts_with(r#"["bluepay-jt","Settled","#));
+    assert_ne!(injected, settled("a", "b\",\"transactionId\":\"c"));
+    assert_eq!(injected, settled("a\",\"transactionId\":\"b", "c"));
+}
+
+#[test]
+fn an_unrecognised_kind_is_keyed_by_every_field() {
+    let unknown = |y: &str| bluepay_key(json!({"eventName": "future.event", "x": 1, "y": y}));
+    let a = unknown("p");
+    assert!(
+        a.as_str().starts_with(r#"["bluepay","Unrecognized","#),
+        "{a}"
+    );
+    assert_eq!(a, unknown("p"));
+    assert_ne!(a, unknown("q"));
+}
+
+#[test]
+fn seen_events_are_bounded_and_can_be_forgotten() {
+    let settled = |order: &str| {
+        jt_key(
+            json!({"eventName": "settle.payment.success", "mchOrderId": order,
+            "transactionId": "T1", "settledReturnTime": "2022-11-28 22:10:10"}),
+        )
+    };
+    let seen = SeenEvents::new(1);
+    let a = settled("a");
+    let b = settled("b");
+    assert_ne!(a, b);
+    assert!(seen.first_time(&a));
+    assert!(!seen.first_time(&a));
+    assert!(seen.first_time(&b));
+    assert!(!seen.contains(&a) && seen.len() == 1);
+    seen.forget(&b);
+    assert!(seen.is_empty());
 }

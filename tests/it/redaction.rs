@@ -1,7 +1,8 @@
 //! Issue 11, item 5: what an error keeps of an answer shows no sensitive value. The members the
 //! spec marks `x-sensitive` and those the answer's own `sensitiveFields` names are redacted in
 //! `raw_body()`, `Display`, `Debug` and the command line's JSON; the API KEY SGATE echoes in
-//! `V-Api-Key` is not in `Debug`. The bytes as received stay behind `RawBody::expose`.
+//! `V-Api-Key` is not in `Debug`, nor is the `ApiKey` a client is given. The bytes as received
+//! stay behind `RawBody::expose`.
 
 use paybind::sandbox::Sandbox;
 use paybind::sgate::Error;
@@ -188,4 +189,17 @@ async fn the_command_line_prints_the_kept_body_redacted() {
         assert!(!stderr.contains(secret), "{secret} in {stderr}");
     }
     assert!(!stderr.contains(API_KEY));
+}
+
+#[test]
+fn secrets_stay_out_of_debug() {
+    assert_eq!(
+        format!("{:?}", paybind::sgate::ApiKey::new("k-123")),
+        "ApiKey(redacted)"
+    );
+    // A nonce is no secret: it is shown.
+    assert_eq!(
+        format!("{:?}", paybind::sgate::FixedNonce("n".into())),
+        "FixedNonce(\"n\")"
+    );
 }

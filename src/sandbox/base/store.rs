@@ -211,29 +211,3 @@ impl<'s> Tx<'s> {
         self.store.apply(ordered)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn writes_are_atomic_and_ordered() {
-        let mut store = SqliteStore::memory().unwrap();
-        let mut tx = Tx::new(&mut store);
-        tx.put("t", "b", json!(1));
-        tx.put("t", "a", json!(2));
-        assert_eq!(tx.get("t", "a").unwrap(), Some(json!(2)));
-        assert_eq!(tx.list("t").unwrap().len(), 2);
-        tx.commit().unwrap();
-        let keys: Vec<String> = store.list("t").unwrap().into_iter().map(|r| r.0).collect();
-        assert_eq!(keys, ["b", "a"]);
-        let mut tx = Tx::new(&mut store);
-        tx.delete("t", "b");
-        tx.put("t", "a", json!(3));
-        assert_eq!(tx.list("t").unwrap(), vec![("a".to_string(), json!(3))]);
-        tx.commit().unwrap();
-        assert_eq!(store.get("t", "a").unwrap(), Some(json!(3)));
-        assert_eq!(store.get("t", "b").unwrap(), None);
-    }
-}
