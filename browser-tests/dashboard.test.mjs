@@ -1,13 +1,13 @@
 // The sandbox dashboard in a real browser (Debian's Chromium driven by playwright-core).
 //
-// Starts `examples/dashboard_e2e` (a sandbox, a merchant endpoint that verifies notifications,
+// Starts `dashboard-e2e` (browser-tests/world/) (a sandbox, a merchant endpoint that verifies notifications,
 // control calls), opens the dashboard with the run's token and checks, as a person would:
 // a QR code a client creates appears without a reload; "Pay" delivers a verified notification
 // to the merchant; its attempts show; a request with a wrong signature shows why; nothing
 // secret is on the page; the page and the admin API refuse callers without the token.
 // Screenshots of the main views go to target/dashboard-screenshots/.
 //
-// Environment: DASHBOARD_E2E_BIN (default ../target/debug/examples/dashboard_e2e),
+// Environment: DASHBOARD_E2E_BIN (default ../target/debug/dashboard-e2e),
 // CHROMIUM (default /usr/bin/chromium), SCREENSHOTS (default ../target/dashboard-screenshots).
 
 import { test, before, after } from 'node:test';
@@ -21,7 +21,7 @@ import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.DASHBOARD_E2E_BIN || path.join(here, '..', 'target', 'debug', 'examples', 'dashboard_e2e');
+const BIN = process.env.DASHBOARD_E2E_BIN || path.join(here, '..', 'target', 'debug', 'dashboard-e2e');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = process.env.SCREENSHOTS || path.join(here, '..', 'target', 'dashboard-screenshots');
 const TIMEOUT = 15_000;
@@ -33,8 +33,8 @@ async function startWorld() {
   child = spawn(BIN, [], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('dashboard_e2e printed nothing in 60 s')), 60_000);
-    child.once('exit', (code) => reject(new Error('dashboard_e2e exited with ' + code)));
+    const timer = setTimeout(() => reject(new Error('dashboard-e2e printed nothing in 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error('dashboard-e2e exited with ' + code)));
     lines.once('line', (line) => { clearTimeout(timer); resolve(line); });
   });
   return JSON.parse(first);

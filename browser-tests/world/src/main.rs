@@ -55,10 +55,14 @@ fn key(text: &str) -> PrivateKey {
 #[tokio::main]
 async fn main() {
     let keys = SandboxKeys {
-        bluepay_merchant: key(include_str!("../tests/fixtures/merchant-2048.pem")),
-        bluepay_gateway: key(include_str!("../tests/fixtures/gateway-2048.pem")),
-        sgate_merchant: key(include_str!("../tests/fixtures/sgate-merchant-2048.pem")),
-        sgate_system: key(include_str!("../tests/fixtures/sgate-system-2048.pem")),
+        bluepay_merchant: key(include_str!("../../../tests/fixtures/merchant-2048.pem")),
+        bluepay_gateway: key(include_str!("../../../tests/fixtures/gateway-2048.pem")),
+        sgate_merchant: key(include_str!(
+            "../../../tests/fixtures/sgate-merchant-2048.pem"
+        )),
+        sgate_system: key(include_str!(
+            "../../../tests/fixtures/sgate-system-2048.pem"
+        )),
     };
     let sandbox = Sandbox::start(SandboxConfig {
         storage: Storage::Memory,
