@@ -73,6 +73,14 @@ pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 16 << 20;
 /// Default cap of a downloaded file (statement, report): 1 GiB.
 pub const DEFAULT_MAX_DOWNLOAD_BYTES: u64 = 1 << 30;
 
+/// The pause before connection retry `retry` (the first is 1) of a request whose connection
+/// could not be established: 200 ms, doubling with each retry, at most 6.4 s (from the sixth
+/// on). A call that never connects therefore gives up after at most `connect_retries + 1`
+/// connect timeouts plus these pauses.
+pub fn connect_retry_pause(retry: u32) -> Duration {
+    Duration::from_millis(100u64 << retry.min(6))
+}
+
 /// The options resolved: what a client sends with.
 pub(crate) struct Endpoint {
     pub(crate) base_url: String,
@@ -143,7 +151,8 @@ macro_rules! client_options {
 
         /// How often a request whose connection could not be established is tried again
         /// (default 2), with the same signed bytes. Such a request never reached the gateway,
-        /// so this cannot send anything twice.
+        /// so this cannot send anything twice. Retry `n` waits
+        /// [`connect_retry_pause(n)`](crate::config::connect_retry_pause) first.
         pub fn connect_retries(mut self, retries: u32) -> Self {
             self.options.connect_retries = retries;
             self

@@ -115,7 +115,7 @@ impl Transport {
                 (Err(e), Some(spare)) if e.is_connect() => {
                     attempt += 1;
                     tracing::debug!(attempt, "connection failed before sending; retrying");
-                    tokio::time::sleep(backoff(attempt)).await;
+                    tokio::time::sleep(crate::config::connect_retry_pause(attempt)).await;
                     request = spare;
                 }
                 (result, _) => return result,
@@ -171,22 +171,5 @@ pub(crate) fn check_length<C: Code>(
     match response.content_length() {
         Some(length) if length > limit => Err(Error::TooLarge { limit }),
         _ => Ok(()),
-    }
-}
-
-/// Pause before retry `attempt` (1-based): 200 ms, 400 ms, … capped at 6.4 s.
-fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis(100u64 << attempt.min(6))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff(1), Duration::from_millis(200));
-        assert_eq!(backoff(2), Duration::from_millis(400));
-        assert_eq!(backoff(6), backoff(60));
     }
 }

@@ -46,6 +46,8 @@ mod pipeline;
 #[cfg(feature = "sgate")]
 mod query_validation;
 #[cfg(feature = "sgate")]
+mod randomness;
+#[cfg(feature = "sgate")]
 mod redaction;
 mod redaction_raw_body;
 mod retries;

@@ -87,3 +87,64 @@ async fn generated_sgate_call_with_a_forged_answer_is_never_parsed() {
         Err(paybind::sgate::Error::BadSignature { .. })
     ));
 }
+
+/// The param text a BluePay JT `direct_debit_token_apply` with `param` signed, as the sandbox
+/// logged it; the client's clock is fixed at 1 700 000 000 000 ms.
+#[cfg(feature = "bluepay-jt")]
+async fn signed_jt_param(sandbox: &paybind::sandbox::Sandbox, param: serde_json::Value) -> String {
+    let config = sandbox
+        .bluepay_jt_config()
+        .clock(paybind::clock::FixedClock(1_700_000_000_000));
+    let client = paybind::bluepay_jt::Client::new(config).unwrap();
+    // The answer does not matter (the sandbox's window may refuse the 2023 clock): the param is
+    // logged as received before anything is checked.
+    let _ = client.call_json("direct_debit_token_apply", param).await;
+    let logged = sandbox.requests().pop().expect("the request arrived");
+    assert_eq!(logged.operation, "direct_debit_token_apply");
+    logged.param_text.expect("the param text is logged")
+}
+
+/// An envelope request is stamped with `timestamp` where the model orders it (by name, inside
+/// the param, so the signed bytes are the model's order); a timestamp the caller gives is kept,
+/// a `null` one replaced.
+#[cfg(feature = "bluepay-jt")]
+#[tokio::test]
+async fn the_timestamp_is_stamped_where_the_model_orders_it() {
+    let sandbox = common::sandbox().await;
+    let param = |timestamp: Option<serde_json::Value>| {
+        let mut param = json!({});
+        if let Some(timestamp) = timestamp {
+            param["timestamp"] = timestamp;
+        }
+        for (name, value) in [
+            ("channelCode", "BLUEPAY_DIRECT_DEBIT"),
+            ("notifyUrl", "https://merchant.example/notify"),
+            ("redirectUrl", "https://merchant.example/back"),
+            ("requestId", "REQ0001"),
+            ("terminalType", "WEB"),
+            ("userId", "u0009"),
+        ] {
+            param[name] = json!(value);
+        }
+        param
+    };
+    let expected = |timestamp: &str| {
+        format!(
+            r#"{{"channelCode":"BLUEPAY_DIRECT_DEBIT","notifyUrl":"https://merchant.example/notify","redirectUrl":"https://merchant.example/back","requestId":"REQ0001","terminalType":"WEB","timestamp":{timestamp},"userId":"u0009"}}"#
+        )
+    };
+    // Stamped between terminalType and userId, as the model orders its members.
+    assert_eq!(
+        signed_jt_param(&sandbox, param(None)).await,
+        expected("1700000000000")
+    );
+    // A `null` (given first) is replaced, in the model's place.
+    assert_eq!(
+        signed_jt_param(&sandbox, param(Some(serde_json::Value::Null))).await,
+        expected("1700000000000")
+    );
+    // A timestamp the caller gives is kept.
+    let given = signed_jt_param(&sandbox, param(Some(json!(1_726_139_239)))).await;
+    let given: serde_json::Value = serde_json::from_str(&given).unwrap();
+    assert_eq!(given["timestamp"], 1_726_139_239, "{given}");
+}

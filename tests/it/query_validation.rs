@@ -98,6 +98,79 @@ async fn a_get_with_two_bad_parameters_fails_with_both_before_sending() {
     );
 }
 
+/// The query part of the path the sandbox received last.
+fn received_query(sandbox: &paybind::sandbox::Sandbox) -> String {
+    let path = sgate_support::last(sandbox).path;
+    path.split_once('?')
+        .map(|(_, query)| query.to_string())
+        .unwrap_or_default()
+}
+
+/// A GET's JSON param becomes its query: scalars in the param's order, `null` members left out;
+/// `null` as the whole param is an empty query.
+#[tokio::test]
+async fn a_json_param_becomes_the_query_in_its_order() {
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    client
+        .call_json_any(
+            "customer_list",
+            json!({"pageno": 2, "name_e": "A B", "pagesize": null, "status": 1}),
+        )
+        .await
+        .expect("listed");
+    assert_eq!(received_query(&sandbox), "pageno=2&name_e=A+B&status=1");
+    client
+        .call_json_any("customer_list", Value::Null)
+        .await
+        .expect("listed");
+    assert_eq!(received_query(&sandbox), "");
+    assert_eq!(sandbox.requests().len(), 2);
+}
+
+/// An array or object member, or a param that is not an object, is refused with the typed
+/// validation error naming it; nothing is sent.
+#[tokio::test]
+async fn a_structured_query_value_is_refused_before_sending() {
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    let cases = [
+        (
+            json!({"pageno": 1, "customids": ["C1", "C2"]}),
+            "customids",
+            "a query parameter must be a string, number or boolean",
+        ),
+        (
+            json!({"name_e": {"first": "A"}}),
+            "name_e",
+            "a query parameter must be a string, number or boolean",
+        ),
+        (json!([1]), "", "query parameters must be a JSON object"),
+        (
+            json!("pageno=1"),
+            "",
+            "query parameters must be a JSON object",
+        ),
+    ];
+    for (param, field, reason) in cases {
+        let err = client
+            .call_json_any("customer_list", param.clone())
+            .await
+            .expect_err("refused");
+        assert!(!err.may_have_been_sent(), "{param}: {err:?}");
+        let paybind::sgate::Error::Validation(validation) = &err else {
+            panic!("{param}: {err:?}")
+        };
+        let found: Vec<(String, String)> = validation
+            .violations()
+            .into_iter()
+            .map(|v| (v.field, v.reason))
+            .collect();
+        assert_eq!(found, [pair(field, reason)], "{param}");
+    }
+    assert!(sandbox.requests().is_empty(), "nothing was sent");
+}
+
 /// `paybind call` prints the same violations as JSON.
 #[cfg(feature = "cli")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

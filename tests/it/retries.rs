@@ -14,7 +14,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 const APP_ID: &str = "c9b002aef1d7496c9df078d937896605";
-/// The client's wait before its first connection retry (`connect_backoff(1)`).
+/// The client's wait before its first connection retry (`connect_retry_pause(1)`).
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 
 fn merchant_key() -> PrivateKey {
@@ -254,4 +254,84 @@ async fn a_dropped_sgate_request_is_not_sent_twice() {
     let requests = requests.lock().unwrap();
     assert_eq!(requests.len(), 1, "sent once, never again");
     assert!(requests[0].starts_with(b"GET "), "{:?}", &requests[0][..8]);
+}
+
+/// When each "retrying" event of a call was logged: the moment a connection was refused and
+/// the pause before the next attempt began.
+#[derive(Clone, Default)]
+struct RetryTimes(Arc<Mutex<Vec<Instant>>>);
+
+struct Message(bool);
+
+impl tracing::field::Visit for Message {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" && format!("{value:?}").contains("retrying") {
+            self.0 = true;
+        }
+    }
+}
+
+impl tracing::Subscriber for RetryTimes {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut retrying = Message(false);
+        event.record(&mut retrying);
+        if retrying.0 {
+            self.0.lock().unwrap().push(Instant::now());
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// With two connect retries against a port that refuses every connection, the three attempts
+/// are at least 200 ms, then 400 ms apart (`connect_retry_pause`): sleeping guarantees no less,
+/// so only lower bounds are asserted.
+#[tokio::test]
+async fn connect_retries_pause_200_then_400_ms() {
+    use tracing::instrument::WithSubscriber as _;
+
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = socket.local_addr().unwrap();
+    let config = Config::new(
+        Environment::Url(format!("http://{addr}")),
+        APP_ID,
+        &merchant_key(),
+    )
+    .connect_retries(2);
+    let client = Client::new(config).unwrap();
+    let times = RetryTimes::default();
+    let err = client
+        .balance_inquiry(types::BalanceInquiryParam::builder())
+        .with_subscriber(times.clone())
+        .await
+        .expect_err("nothing listens");
+    let gave_up = Instant::now();
+    assert!(!err.may_have_been_sent(), "{err:?}");
+    let refused = times.0.lock().unwrap().clone();
+    assert_eq!(refused.len(), 2, "two retries after the first refusal");
+    assert!(refused[1] - refused[0] >= Duration::from_millis(200));
+    assert!(gave_up - refused[1] >= Duration::from_millis(400));
+    drop(socket);
+}
+
+/// The schedule merchants can compute worst-case latency with: 200 ms doubling, capped at
+/// 6.4 s from the sixth retry on, whatever the retry number.
+#[test]
+fn the_connect_retry_pause_doubles_and_is_capped() {
+    use paybind::config::connect_retry_pause;
+    let millis: Vec<u128> = (1..=8)
+        .map(|retry| connect_retry_pause(retry).as_millis())
+        .collect();
+    assert_eq!(millis, [200, 400, 800, 1600, 3200, 6400, 6400, 6400]);
+    assert_eq!(connect_retry_pause(1), FIRST_BACKOFF);
+    assert_eq!(connect_retry_pause(u32::MAX), Duration::from_millis(6400));
 }
