@@ -73,6 +73,8 @@ mod sgate_signing;
 mod sgate_snapshots;
 mod snapshots;
 #[cfg(feature = "sgate")]
+mod statement_stream;
+#[cfg(feature = "sgate")]
 mod tracing_secrets;
 #[cfg(all(feature = "bluepay-jt", feature = "sgate"))]
 mod wire_answers;

@@ -275,19 +275,32 @@ pub fn signed_callback(url_path: &str, payload: &Value) -> (HeaderMap, Vec<u8>) 
 
 /// The same, signed at `timestamp` (Unix seconds).
 pub fn signed_callback_at(url_path: &str, payload: &Value, timestamp: i64) -> (HeaderMap, Vec<u8>) {
+    signed_callback_with(url_path, payload, timestamp, "i7yCJYTbSaBj32th")
+}
+
+/// The same, signed at `timestamp` with `nonce` as `V-Nonce-Str`.
+pub fn signed_callback_with(
+    url_path: &str,
+    payload: &Value,
+    timestamp: i64,
+    nonce: &str,
+) -> (HeaderMap, Vec<u8>) {
     let mut payload = payload.clone();
     encrypt_members(&mut payload);
     let body = serde_json::to_vec(&payload).expect("json");
     let text = signature_text(
         timestamp,
-        "i7yCJYTbSaBj32th",
+        nonce,
         url_path,
         "POST",
         std::str::from_utf8(&body).expect("utf8"),
     );
     let mut headers = HeaderMap::new();
     headers.insert("V-Timestamp", HeaderValue::from(timestamp));
-    headers.insert("V-Nonce-Str", HeaderValue::from_static("i7yCJYTbSaBj32th"));
+    headers.insert(
+        "V-Nonce-Str",
+        HeaderValue::from_str(nonce).expect("a header value"),
+    );
     headers.insert("V-Api-Version", HeaderValue::from_static("1"));
     headers.insert("V-Api-Key", HeaderValue::from_static(API_KEY));
     headers.insert(

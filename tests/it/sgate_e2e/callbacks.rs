@@ -97,3 +97,48 @@ async fn callbacks_verify_decrypt_and_type() {
     );
     assert_eq!(paybind::sgate::CALLBACK_ACK_STATUS, 200);
 }
+
+/// Freshness on a fixed clock (1 700 000 000 s) with a five-minute window and a memory of two
+/// `(V-Timestamp, V-Nonce-Str)` pairs: a callback is accepted up to 300 s away and refused as
+/// stale beyond, the same signed callback is refused as a replay, the memory forgets its oldest
+/// pair when full, and without a window an old callback passes.
+#[test]
+fn freshness_window_and_bounded_replay_memory() {
+    const NOW: i64 = 1_700_000_000;
+    let example = paybind::sgate::spec()
+        .schema("ReceivingTransNotificationCallback")
+        .unwrap()["example"]
+        .clone();
+    let callbacks = sgate_support::offline_client()
+        .callbacks()
+        .clone()
+        .clock(paybind::clock::FixedClock(NOW * 1000));
+    let verifier = callbacks
+        .clone()
+        .max_age(std::time::Duration::from_secs(300))
+        .remember_nonces(2);
+    let verify = |timestamp: i64, nonce: &str| {
+        let (headers, body) =
+            sgate_support::signed_callback_with("/cb", &example, timestamp, nonce);
+        verifier.verify_callback(&headers, "/cb", &body).map(|_| ())
+    };
+    let stale = |timestamp| Err(paybind::sgate::CallbackError::Stale { timestamp });
+    assert_eq!(verify(NOW, "a"), Ok(()));
+    assert_eq!(
+        verify(NOW, "a"),
+        Err(paybind::sgate::CallbackError::Replayed)
+    );
+    assert_eq!(verify(978_307_200, "b"), stale(978_307_200));
+    assert_eq!(verify(NOW + 299, "c"), Ok(()));
+    assert_eq!(verify(NOW + 301, "d"), stale(NOW + 301));
+    assert_eq!(verify(NOW - 301, "d"), stale(NOW - 301));
+    // The memory holds (NOW, a) and (NOW + 299, c); a third pair pushes out the oldest.
+    assert_eq!(verify(NOW + 1, "e"), Ok(()));
+    assert_eq!(verify(NOW, "a"), Ok(()), "the oldest pair was forgotten");
+    // Without a window (and no memory), age does not matter.
+    let (headers, body) = sgate_support::signed_callback_with("/cb", &example, 978_307_200, "b");
+    assert!(callbacks
+        .without_max_age()
+        .verify_callback(&headers, "/cb", &body)
+        .is_ok());
+}
