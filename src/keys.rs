@@ -426,21 +426,3 @@ impl fmt::Debug for PublicKey {
         write!(f, "PublicKey(RSA-{})", self.bits())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fixture(pem: &str) -> PrivateKey {
-        PrivateKey::from_text(pem).expect("fixture key")
-    }
-
-    #[test]
-    fn clones_share_one_parsed_key() {
-        let key = fixture(include_str!("../tests/fixtures/merchant-2048.pem"));
-        let clone = key.clone();
-        assert!(Arc::ptr_eq(&key.0, &clone.0));
-        let public = key.public_key();
-        assert!(Arc::ptr_eq(&public.0, &key.public_key().0));
-    }
-}

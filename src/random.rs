@@ -42,24 +42,3 @@ pub(crate) fn below(bound: u32) -> u32 {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alphanumeric_has_the_length_and_alphabet_asked_for() {
-        for len in [0, 1, 32, 100] {
-            let s = alphanumeric(len);
-            assert_eq!(s.len(), len);
-            assert!(s.bytes().all(|b| b.is_ascii_alphanumeric()), "{s}");
-        }
-        assert_ne!(alphanumeric(32), alphanumeric(32));
-    }
-
-    #[test]
-    fn below_stays_below_its_bound() {
-        assert!((0..1000).all(|_| below(7) < 7));
-        assert_eq!(below(1), 0);
-    }
-}

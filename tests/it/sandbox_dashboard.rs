@@ -204,13 +204,24 @@ async fn balance_with(sandbox: &Sandbox, param: &str, sign: String) -> Value {
         .unwrap()
 }
 
-/// Signs with the openssl command line (an implementation independent of paybind's).
+/// Signs with the openssl command line (an implementation independent of paybind's), with the
+/// fixture key `key_file`.
 fn openssl_sign(key_file: &str, digest: &str, data: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(openssl_sign_raw(
+        std::path::Path::new(&common::fixture(key_file)),
+        digest,
+        data,
+    ))
+}
+
+/// The raw signature openssl makes with the key in `key`.
+fn openssl_sign_raw(key: &std::path::Path, digest: &str, data: &[u8]) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("data");
     std::fs::write(&input, data).unwrap();
     let out = Command::new("openssl")
-        .args(["dgst", digest, "-sign", &common::fixture(key_file)])
+        .args(["dgst", digest, "-sign"])
+        .arg(key)
         .arg(&input)
         .output()
         .expect("openssl runs");
@@ -219,9 +230,35 @@ fn openssl_sign(key_file: &str, digest: &str, data: &[u8]) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    base64::engine::general_purpose::STANDARD.encode(out.stdout)
+    out.stdout
 }
 
+/// A 2048-bit key the sandbox does not know, made by openssl in `dir`.
+fn unknown_key(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("unknown.pem");
+    let out = Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+        ])
+        .arg(&path)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+/// The sandbox names why an envelope signature was refused, in the answer's message and the
+/// request log: the key, the hash or the bytes, an unknown key, a spoiled or cut signature,
+/// text that is not Base64.
 #[tokio::test]
 async fn a_refused_envelope_signature_says_why() {
     let sandbox = common::sandbox().await;
@@ -230,21 +267,46 @@ async fn a_refused_envelope_signature_says_why() {
         .unwrap()
         .as_millis();
     let param = json!({ "timestamp": now }).to_string();
+    let b64 = |raw: &[u8]| base64::engine::general_purpose::STANDARD.encode(raw);
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = openssl_sign_raw(&unknown_key(dir.path()), "-sha256", param.as_bytes());
+    let good = openssl_sign_raw(
+        std::path::Path::new(&common::fixture("merchant-2048.pem")),
+        "-sha256",
+        param.as_bytes(),
+    );
+    let mut spoiled = good.clone();
+    spoiled[10] ^= 1;
+    let another = "signed with another key: the merchant public key the sandbox holds does not \
+                   open it";
     let cases = [
         (
             openssl_sign("gateway-2048.pem", "-sha256", param.as_bytes()),
             param.clone(),
-            "signed with another key: the BluePay gateway key",
+            "signed with another key: the BluePay gateway key, not the merchant's key",
         ),
         (
             openssl_sign("merchant-2048.pem", "-sha1", param.as_bytes()),
             param.clone(),
-            "signed with SHA-1 but verified with SHA-256",
+            "signed with SHA-1 but verified with SHA-256: the key is right, the hash is not",
         ),
         (
-            openssl_sign("merchant-2048.pem", "-sha256", param.as_bytes()),
+            b64(&good),
             param.replace(':', ": "),
-            "the bytes received differ from the bytes signed",
+            "the bytes received differ from the bytes signed (right key, right hash SHA-256, \
+             other digest): the text was changed, re-encoded or re-serialised after signing",
+        ),
+        (b64(&unknown), param.clone(), another),
+        (b64(&spoiled), param.clone(), another),
+        (
+            b64(&good[1..]),
+            param.clone(),
+            "signed with another key: the signature has 2040 bits, the merchant key 2048",
+        ),
+        (
+            "%%%".to_string(),
+            param.clone(),
+            "the signature is not standard Base64",
         ),
     ];
     for (sign, sent, why) in cases {
@@ -252,11 +314,47 @@ async fn a_refused_envelope_signature_says_why() {
         assert_eq!(answer["code"], 21001, "{answer}");
         let (code, message) = last_refusal(&sandbox);
         assert_eq!(code, 21001);
-        assert!(message.contains(why), "{message:?} does not say {why:?}");
+        assert_eq!(answer["message"], message.as_str());
+        assert!(
+            message.ends_with(&format!(": {why}")),
+            "{message:?} does not say {why:?}"
+        );
     }
     // And a good signature still passes.
-    let sign = openssl_sign("merchant-2048.pem", "-sha256", param.as_bytes());
-    assert_eq!(balance_with(&sandbox, &param, sign).await["code"], 10000);
+    assert_eq!(
+        balance_with(&sandbox, &param, b64(&good)).await["code"],
+        10000
+    );
+}
+
+/// What paybind itself signs is opened: its SHA-1 signature, sent to a sandbox verifying
+/// SHA-256, is recognised as the right key with the other hash; its SHA-256 one passes.
+#[tokio::test]
+async fn paybinds_own_signature_is_opened_by_the_sandbox() {
+    let sandbox = common::sandbox().await;
+    let balance = |config: paybind::bluepay::Config| async move {
+        paybind::bluepay::Client::new(config)
+            .unwrap()
+            .balance_inquiry(paybind::bluepay::types::BalanceInquiryParam::builder())
+            .await
+    };
+    balance(
+        sandbox
+            .bluepay_config()
+            .hash(paybind::envelope::HashAlgorithm::Sha1),
+    )
+    .await
+    .expect_err("refused");
+    let (code, message) = last_refusal(&sandbox);
+    assert_eq!(code, 21001);
+    assert!(
+        message.ends_with(
+            ": signed with SHA-1 but verified with SHA-256: the key is right, the hash is not"
+        ),
+        "{message}"
+    );
+    balance(sandbox.bluepay_config()).await.expect("accepted");
+    assert!(sandbox.requests().pop().unwrap().signature_ok);
 }
 
 #[tokio::test]
@@ -327,4 +425,112 @@ async fn a_stale_envelope_timestamp_says_how_stale() {
         "{}",
         last.message
     );
+}
+
+/// The members SGATE's spec marks `x-sensitive` (the list the sandbox masks by is generated
+/// from these marks): the five the docs encrypt.
+#[test]
+fn the_spec_marks_five_members_sensitive() {
+    fn marked(value: &Value, names: &mut std::collections::BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Object(properties)) = map.get("properties") {
+                    for (name, property) in properties {
+                        if property.get("x-sensitive") == Some(&Value::Bool(true)) {
+                            names.insert(name.clone());
+                        }
+                    }
+                }
+                if map.get("in").is_some() && map.get("x-sensitive") == Some(&Value::Bool(true)) {
+                    names.insert(map["name"].as_str().unwrap().to_string());
+                }
+                map.values().for_each(|v| marked(v, names));
+            }
+            Value::Array(items) => items.iter().for_each(|v| marked(v, names)),
+            _ => {}
+        }
+    }
+    let mut names = std::collections::BTreeSet::new();
+    marked(sgate::spec().document(), &mut names);
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        ["cardno", "identity", "identitypic", "signpic", "stcaccount"]
+    );
+}
+
+/// Admin answers mask each of the five sensitive members wherever they are (a customer's own
+/// answer, the customers listed deep inside `/admin/objects`), keep an empty one empty (it says
+/// "none") and leave every other member as it is.
+#[tokio::test]
+async fn admin_answers_mask_sensitive_members_at_any_depth_and_keep_empty_ones() {
+    const MASK: &str = "•••• (sensitive)";
+    let sandbox = common::sandbox().await;
+    let client = sgate::Client::new(sandbox.sgate_config()).unwrap();
+    let create = |mer: &str, stc: Option<&str>| {
+        let mut param = crate::sgate_support::bank_customer(
+            mer,
+            "5123450000000001",
+            "SA0000000000000000000001",
+        );
+        if let Some(stc) = stc {
+            param = param.stcaccount(Some(stc.into()));
+        }
+        let client = &client;
+        async move {
+            let customer = client.customer_create(param).await.expect("created");
+            customer.customid.expect("a customer id").to_string()
+        }
+    };
+    let full = create("mask-full", Some("+966512345678")).await;
+    for (kind, name) in [
+        (
+            sgate::types::CustomerFileUploadParamType::Identitypic,
+            "id.png",
+        ),
+        (
+            sgate::types::CustomerFileUploadParamType::Signpic,
+            "sign.png",
+        ),
+    ] {
+        client
+            .customer_file_upload()
+            .mercustomid("mask-full")
+            .file(kind, name, b"\x89PNG\r\n\x1a\nfake".to_vec())
+            .send()
+            .await
+            .expect("uploaded");
+    }
+    let bare = create("mask-bare", None).await;
+
+    let admin = sandbox.admin();
+    let objects = admin.get("objects").await.unwrap();
+    let listed = |customid: &str| {
+        objects["sgate"]["objects"]["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["customid"] == customid)
+            .cloned()
+            .expect("listed")
+    };
+    for customer in [
+        admin.get(&format!("sgate/customers/{full}")).await.unwrap(),
+        listed(&full),
+    ] {
+        for member in ["cardno", "identity", "identitypic", "signpic", "stcaccount"] {
+            assert_eq!(customer[member], MASK, "{member} of {customer}");
+        }
+        assert_eq!(customer["customid"], full.as_str());
+        assert_eq!(customer["name_e"], "usera");
+        assert_eq!(customer["ibanaccount"], "SA0000000000000000000001");
+    }
+    for customer in [
+        admin.get(&format!("sgate/customers/{bare}")).await.unwrap(),
+        listed(&bare),
+    ] {
+        assert_eq!(customer["cardno"], MASK, "{customer}");
+        for member in ["identitypic", "signpic", "stcaccount"] {
+            assert_eq!(customer[member], "", "{member} of {customer}");
+        }
+    }
 }
