@@ -524,6 +524,25 @@ async fn admin_answers_mask_sensitive_members_at_any_depth_and_keep_empty_ones()
         assert_eq!(customer["name_e"], "usera");
         assert_eq!(customer["ibanaccount"], "SA0000000000000000000001");
     }
+    // One level down: the customer's details inside a payment order to it.
+    admin
+        .post(&format!("sgate/customers/{full}/approve"), json!({}))
+        .await
+        .unwrap();
+    let order = client
+        .payment_order_create(crate::sgate_support::payment_order(
+            "mask-full",
+            "MASKPAY1",
+            "10.00",
+        ))
+        .await
+        .expect("ordered");
+    let ticket = order.ticketid.expect("a ticket id").to_string();
+    let order = admin.get(&format!("sgate/orders/{ticket}")).await.unwrap();
+    let info = &order["custominfo"];
+    assert_eq!(info["cardno"], MASK, "{order}");
+    assert_eq!(info["identity"], MASK, "{order}");
+    assert_eq!(order["payeeuid"], "MASKPAY1");
     for customer in [
         admin.get(&format!("sgate/customers/{bare}")).await.unwrap(),
         listed(&bare),
