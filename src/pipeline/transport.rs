@@ -1,6 +1,7 @@
 //! The one transport policy of every gateway: the HTTP client (timeouts, user agent, no
-//! redirects), the connect-only retry that re-sends the same sealed bytes, its back-off, and
-//! reading an answer within its size cap. Nothing else sends or reads.
+//! redirects), the connect-only retry that re-sends the same sealed bytes (pausing by the public
+//! schedule [`connect_retry_pause`](crate::config::connect_retry_pause)), and reading an answer
+//! within its size cap. Nothing else sends or reads.
 //!
 //! No redirect is followed, ever: a 3xx is [`Error::Redirect`] saying where it pointed, so a
 //! signed body, `V-Api-Key` and `V-Signature` never go to another origin and https is never
