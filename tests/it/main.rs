@@ -40,6 +40,7 @@ mod keys;
 mod money_exact;
 #[cfg(feature = "sgate")]
 mod money_messages;
+mod no_unit_tests_in_src;
 #[cfg(feature = "bluepay-jt")]
 mod notification_events;
 mod pipeline;
