@@ -1,7 +1,7 @@
 //! RSA through paybind's public API, and one BluePay call over loopback next to a hand-written
 //! reqwest + serde call that signs with the same backend and hits the same local endpoint.
 //!
-//! Run: `cargo bench --bench crypto`. `cargo xtask bench` runs this and `openssl speed` in the
+//! Run: `cargo bench -p paybind-benches --bench crypto`. `cargo xtask bench` runs this and `openssl speed` in the
 //! same session and prints paybind ÷ OpenSSL; the ids below (`rsa-<bits>/<op>-<hash>`,
 //! `call/…`) are what it reads from criterion's `estimates.json`.
 

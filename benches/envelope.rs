@@ -1,14 +1,12 @@
 //! Signing a param, verifying a notification, and one full call against the sandbox
 //! (in process; `benches/sandbox_load.rs` measures it under load from a second process).
-//! Run: `cargo bench --bench envelope`.
-
-#[path = "../tests/it/common.rs"]
-mod common;
+//! Run: `cargo bench -p paybind-benches --bench envelope`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use paybind::bluepay::{types, Client, Notifications};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
+use paybind::sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::json;
 
 const PARAM: &str = r#"{"amount":1000,"channelCode":"THAI_DYNAMIC_QR","mchOrderId":"PC880001","notifyUrl":"https://example.com/","timestamp":1676017834369}"#;
@@ -35,10 +33,25 @@ fn verifying(c: &mut Criterion) {
     });
 }
 
+/// The sandbox in memory with the repository's fixture keys (generating keys is not measured).
+fn sandbox_config() -> SandboxConfig {
+    let key = |pem: &str| PrivateKey::from_text(pem).expect("fixture key");
+    SandboxConfig {
+        storage: Storage::Memory,
+        keys: Some(SandboxKeys {
+            bluepay_merchant: key(include_str!("../tests/fixtures/merchant-2048.pem")),
+            bluepay_gateway: key(include_str!("../tests/fixtures/gateway-2048.pem")),
+            sgate_merchant: key(include_str!("../tests/fixtures/sgate-merchant-2048.pem")),
+            sgate_system: key(include_str!("../tests/fixtures/sgate-system-2048.pem")),
+        }),
+        ..SandboxConfig::default()
+    }
+}
+
 fn full_call(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let sandbox = runtime
-        .block_on(paybind::sandbox::Sandbox::start(common::config()))
+        .block_on(Sandbox::start(sandbox_config()))
         .expect("sandbox");
     let client = Client::new(sandbox.bluepay_config()).expect("client");
     c.bench_function(

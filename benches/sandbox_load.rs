@@ -9,7 +9,7 @@
 //!
 //! Run (a bench target, so it is built in release, where the RSA arithmetic no longer dominates;
 //! the `--bench` argument cargo adds is ignored):
-//! `cargo bench --bench sandbox_load -- --seconds 10 --concurrency 8 --bits 2048,4096`
+//! `cargo bench -p paybind-benches --bench sandbox_load -- --seconds 10 --concurrency 8 --bits 2048,4096`
 //!
 //! Loopback only; every loop is bounded by time and by a request cap; the child is stopped at
 //! the end.

@@ -86,7 +86,7 @@ fn criterion(root: &Path, criterion_dir: &Path, filter: Option<&str>) -> Result<
     command
         .current_dir(root)
         .env("CRITERION_HOME", criterion_dir)
-        .args(["bench", "--bench", "crypto", "--"]);
+        .args(["bench", "-p", "paybind-benches", "--bench", "crypto", "--"]);
     command.args(filter);
     run_status(command)
 }

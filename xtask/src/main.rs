@@ -31,6 +31,7 @@ commands:
                   NEW-REV, or openapi/ as it is) for crate and schema/ users: breaking,
                   addition or docs; suggest the next version and draft a CHANGELOG entry
   bench           run `openssl speed rsa2048 rsa4096` and the criterion bench benches/crypto.rs
+                  (package paybind-benches)
                   in one session; print paybind ÷ OpenSSL for RSA sign/verify (SHA-256, SHA-1,
                   MD5) and balance_inquiry ÷ a hand-written reqwest call over loopback
   fuzz            build fuzz/ with libFuzzer (stable toolchain) and run its targets for a
