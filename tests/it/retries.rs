@@ -201,8 +201,8 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
     }
 }
 
-/// Longer than every connect back-off of two retries (200 ms + 400 ms).
-const LONGER_THAN_RETRIES: Duration = Duration::from_millis(1500);
+/// Longer than every connect back-off of two retries (200 ms + 400 ms), with a margin.
+const LONGER_THAN_RETRIES: Duration = Duration::from_millis(800);
 
 #[tokio::test]
 async fn a_dropped_bluepay_request_is_not_sent_twice() {
