@@ -93,7 +93,7 @@ struct Opened {
 }
 
 /// Opens `signature` with `key`: the hash and digest inside, when the padding is PKCS#1 v1.5
-/// and the `DigestInfo` one of [`Hash`].
+/// and the `DigestInfo` one of [`Hash`](enum@Hash).
 fn open(key: &PublicKey, signature: &[u8]) -> Option<Opened> {
     let info = key.rsa().open_signature(signature)?;
     Hash::ALL.into_iter().find_map(|hash| {
