@@ -8,6 +8,8 @@ use serde_json::Value;
 
 use crate::clock::SharedClock;
 use crate::keys::KeyError;
+// The schedule is the transport's own; it is public here, beside `connect_retries`.
+pub use crate::pipeline::transport::connect_retry_pause;
 use crate::pipeline::transport::{Limits, Transport};
 use crate::spec::Spec;
 
@@ -72,14 +74,6 @@ pub(crate) struct ClientOptions {
 pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 16 << 20;
 /// Default cap of a downloaded file (statement, report): 1 GiB.
 pub const DEFAULT_MAX_DOWNLOAD_BYTES: u64 = 1 << 30;
-
-/// The pause before connection retry `retry` (the first is 1) of a request whose connection
-/// could not be established: 200 ms, doubling with each retry, at most 6.4 s (from the sixth
-/// on). A call that never connects therefore gives up after at most `connect_retries + 1`
-/// connect timeouts plus these pauses.
-pub fn connect_retry_pause(retry: u32) -> Duration {
-    Duration::from_millis(100u64 << retry.min(6))
-}
 
 /// The options resolved: what a client sends with.
 pub(crate) struct Endpoint {

@@ -1,6 +1,6 @@
 //! The one transport policy of every gateway: the HTTP client (timeouts, user agent, no
 //! redirects), the connect-only retry that re-sends the same sealed bytes (pausing by the public
-//! schedule [`connect_retry_pause`](crate::config::connect_retry_pause)), and reading an answer
+//! schedule [`connect_retry_pause`], public as `paybind::config::connect_retry_pause`), and reading an answer
 //! within its size cap. Nothing else sends or reads.
 //!
 //! No redirect is followed, ever: a 3xx is [`Error::Redirect`] saying where it pointed, so a
@@ -116,7 +116,7 @@ impl Transport {
                 (Err(e), Some(spare)) if e.is_connect() => {
                     attempt += 1;
                     tracing::debug!(attempt, "connection failed before sending; retrying");
-                    tokio::time::sleep(crate::config::connect_retry_pause(attempt)).await;
+                    tokio::time::sleep(connect_retry_pause(attempt)).await;
                     request = spare;
                 }
                 (result, _) => return result,
@@ -173,4 +173,12 @@ pub(crate) fn check_length<C: Code>(
         Some(length) if length > limit => Err(Error::TooLarge { limit }),
         _ => Ok(()),
     }
+}
+
+/// The pause before connection retry `retry` (the first is 1) of a request whose connection
+/// could not be established: 200 ms, doubling with each retry, at most 6.4 s (from the sixth
+/// on). A call that never connects therefore gives up after at most `connect_retries + 1`
+/// connect timeouts plus these pauses.
+pub fn connect_retry_pause(retry: u32) -> Duration {
+    Duration::from_millis(100u64 << retry.min(6))
 }
