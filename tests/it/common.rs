@@ -262,17 +262,36 @@ pub fn request_example(spec: &paybind::spec::Spec, op: &paybind::spec::Operation
 /// `dir`.
 pub fn openssl_public_pem(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
     let public = dir.join(format!("{name}.pub.pem"));
+    let public_text = public.to_str().expect("UTF-8 path");
+    openssl_out(&[
+        "pkey",
+        "-pubout",
+        "-in",
+        &fixture(name),
+        "-out",
+        public_text,
+    ]);
+    public
+}
+
+/// `openssl args…` (the independent implementation the tests compare with), which must succeed;
+/// its stdout. A failure shows openssl's stderr.
+pub fn openssl_out(args: &[&str]) -> Vec<u8> {
     let out = std::process::Command::new("openssl")
-        .args(["pkey", "-pubout", "-in", &fixture(name), "-out"])
-        .arg(&public)
+        .args(args)
         .output()
-        .expect("the openssl command line is installed");
+        .expect("the openssl command line is installed (.ci/run installs it)");
     assert!(
         out.status.success(),
-        "{}",
+        "openssl {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    public
+    out.stdout
+}
+
+/// [`openssl_out`] as text.
+pub fn openssl_ok(args: &[&str]) -> String {
+    String::from_utf8_lossy(&openssl_out(args)).into_owned()
 }
 
 /// Whether `openssl dgst -sha256 -verify public -signature sig message` says "Verified OK"

@@ -9,21 +9,9 @@ use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_paybind");
+use crate::common::openssl_ok;
 
-/// `openssl args…`, which must succeed; its stdout.
-fn openssl_ok(args: &[&str]) -> String {
-    let out = Command::new("openssl")
-        .args(args)
-        .output()
-        .expect("the openssl command line is installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+const BIN: &str = env!("CARGO_BIN_EXE_paybind");
 
 fn s(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")

@@ -4,8 +4,6 @@
 
 use crate::common;
 
-use std::process::Command;
-
 use base64::Engine as _;
 use paybind::money::Decimal2;
 use paybind::sandbox::Sandbox;
@@ -219,40 +217,25 @@ fn openssl_sign_raw(key: &std::path::Path, digest: &str, data: &[u8]) -> Vec<u8>
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("data");
     std::fs::write(&input, data).unwrap();
-    let out = Command::new("openssl")
-        .args(["dgst", digest, "-sign"])
-        .arg(key)
-        .arg(&input)
-        .output()
-        .expect("openssl runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    common::openssl_out(&["dgst", digest, "-sign", text(key), text(&input)])
+}
+
+fn text(path: &std::path::Path) -> &str {
+    path.to_str().expect("UTF-8 path")
 }
 
 /// A 2048-bit key the sandbox does not know, made by openssl in `dir`.
 fn unknown_key(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("unknown.pem");
-    let out = Command::new("openssl")
-        .args([
-            "genpkey",
-            "-algorithm",
-            "RSA",
-            "-pkeyopt",
-            "rsa_keygen_bits:2048",
-            "-out",
-        ])
-        .arg(&path)
-        .output()
-        .expect("openssl runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::openssl_out(&[
+        "genpkey",
+        "-algorithm",
+        "RSA",
+        "-pkeyopt",
+        "rsa_keygen_bits:2048",
+        "-out",
+        text(&path),
+    ]);
     path
 }
 

@@ -26,6 +26,8 @@ use paybind::envelope::HashAlgorithm;
 use paybind::keys::PrivateKey;
 use serde_json::{json, Value};
 
+use crate::common::openssl_ok;
+
 const BIN: &str = env!("CARGO_BIN_EXE_paybind");
 
 fn fixture(name: &str) -> PathBuf {
@@ -112,16 +114,6 @@ fn openssl(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("openssl is installed (.ci/run installs it)")
-}
-
-fn openssl_ok(args: &[&str]) -> String {
-    let out = openssl(args);
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn s(path: &Path) -> &str {
