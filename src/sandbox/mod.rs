@@ -71,7 +71,7 @@
 //! `PUT /admin/faults` or the `faults` list of the config file. Latency, the HTTP status and the
 //! dropped connection happen before the operation runs, or with `after_commit` once its state
 //! is committed: the payout exists and its answer is lost, the case a merchant reconciles with
-//! a status query (`examples/fault_run.rs` runs that recipe over a thousand payouts).
+//! a status query (`benches/fault_run.rs` runs that recipe over a thousand payouts).
 //!
 //! # Config file
 //!

@@ -3,6 +3,7 @@
 //! notification receiver on 127.0.0.1 that records what arrives and can fail on purpose.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,8 +20,17 @@ pub fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A fixture key, parsed once per test run: a parse runs aws-lc's RSA key check (C built at -O0
+/// in a debug build), and nearly every test starts a sandbox with four of these keys.
 pub fn key(name: &str) -> PrivateKey {
-    PrivateKey::from_file(fixture(name)).expect("fixture key")
+    static PARSED: Mutex<BTreeMap<String, PrivateKey>> = Mutex::new(BTreeMap::new());
+    let mut parsed = PARSED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    parsed
+        .entry(name.to_owned())
+        .or_insert_with(|| PrivateKey::from_file(fixture(name)).expect("fixture key"))
+        .clone()
 }
 
 /// The fixture keys (generating four RSA keys per test would be slow in debug builds).

@@ -5,8 +5,10 @@
 //! know whether a request was processed"); at the end the gateway side is counted: every
 //! business request exists exactly once, nothing is duplicated, nothing is lost.
 //!
-//! `cargo run --example fault_run [-- --payouts 1000 --timeout-ms 500]`. It prints the counts
-//! and exits 0 only when every check holds; CI runs it (`.ci/run`). Loopback only.
+//! `cargo run -p paybind-benches --bin fault_run [-- --payouts 1000 --timeout-ms 500]`. It prints
+//! the counts and exits 0 only when every check holds; CI runs it (`.ci/run`). Loopback only. It
+//! lives with the load generator rather than in `examples/` because `cargo test` builds every
+//! example, and this one is a soak run, not a sample to copy.
 //!
 //! The recipe, per call of a money-moving operation:
 //! - an answer: done; a duplicate refusal (21007, 21015, 1401): the first attempt was processed,
