@@ -7,7 +7,7 @@
 
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use paybind::config::Environment;
 use paybind::sandbox::Sandbox;
@@ -15,7 +15,8 @@ use serde_json::{json, Value};
 use tracing::field::{Field, Visit};
 use tracing::instrument::WithSubscriber as _;
 use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
+use tracing::subscriber::NoSubscriber;
+use tracing::{Dispatch, Event, Metadata, Subscriber};
 
 use crate::common;
 use crate::sgate_support::{self, encrypt_for_merchant, API_KEY};
@@ -92,8 +93,19 @@ async fn fault(sandbox: &Sandbox, operation: &str, fault: Value) {
     sandbox.admin().put("faults", f).await.expect("fault");
 }
 
+/// Keeps a second dispatcher registered for the rest of the run. With only one registered (the
+/// capture), tracing-core computes the interest of a callsite that another test's thread reaches
+/// first from that thread's own subscriber, none, and caches "never" for the whole process: the
+/// capture then misses the event (seen once under load: a "call failed" missing). With two, every
+/// registration asks every live dispatcher, the capture among them.
+fn keep_callsite_interest_open() {
+    static KEEPER: OnceLock<Dispatch> = OnceLock::new();
+    KEEPER.get_or_init(|| Dispatch::new(NoSubscriber::default()));
+}
+
 #[tokio::test]
 async fn failing_calls_log_no_secret() {
+    keep_callsite_interest_open();
     let sandbox = sgate_support::sandbox().await;
     let client = sgate_support::client(&sandbox);
     let capture = Capture::default();
