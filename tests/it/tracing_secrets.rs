@@ -96,8 +96,8 @@ async fn fault(sandbox: &Sandbox, operation: &str, fault: Value) {
 /// Keeps a second dispatcher registered for the rest of the run. With only one registered (the
 /// capture), tracing-core computes the interest of a callsite that another test's thread reaches
 /// first from that thread's own subscriber, none, and caches "never" for the whole process: the
-/// capture then misses the event (seen once under load: a "call failed" missing). With two, every
-/// registration asks every live dispatcher, the capture among them.
+/// capture then misses the event (seen in fresh runs under load: a "call failed" missing). With
+/// two, every registration asks every live dispatcher, the capture among them.
 fn keep_callsite_interest_open() {
     static KEEPER: OnceLock<Dispatch> = OnceLock::new();
     KEEPER.get_or_init(|| Dispatch::new(NoSubscriber::default()));
