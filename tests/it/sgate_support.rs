@@ -23,9 +23,7 @@ pub const SERVER_TIMESTAMP: i64 = 1_719_411_600;
 pub const SERVER_NONCE: &str = "srv7nonce9ABCDEFGHIJ";
 pub const SENSITIVE: &[&str] = &["identity", "identitypic", "signpic", "stcaccount", "cardno"];
 
-pub fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+pub use crate::common::fixture;
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))

@@ -116,7 +116,7 @@ async fn wrong_keys_fail_closed() {
     let config = paybind::sgate::Config::new(
         paybind::sgate::Environment::Url(sandbox.sgate_url()),
         API_KEY,
-        paybind::keys::PrivateKey::from_file(sgate_support::fixture("gateway-2048.pem")).unwrap(),
+        crate::common::key("gateway-2048.pem"),
         sgate_support::system_public(),
     );
     let err = paybind::sgate::Client::new(config)
