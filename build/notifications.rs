@@ -79,7 +79,7 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
     });
     let arms = kinds.iter().map(|k| {
         let (text, name) = (&k.text, &k.name);
-        quote! { #text => serde_json::from_value(param).map(Self::#name), }
+        quote! { #text => crate::money::from_value_exact(param).map(Self::#name), }
     });
     let table = kinds.iter().map(|k| {
         let (text, events, fields) = (&k.text, &k.events, &k.match_fields);

@@ -136,11 +136,65 @@ impl Wire {
 }
 
 /// Reads a JSON value and makes an amount of it (`from_json` of one of the three types).
+///
+/// The value is asked for as serde_json's raw text, not with `Value::deserialize`: out of a
+/// `serde_json::Value`, serde_json (1.0.15x, `arbitrary_precision`) hands a number that looks
+/// like a float over as an `f64` and re-spells it, so `70687721501641.63` came back as
+/// `…641.62` (both are shortest spellings of the one f64 between them). serde_json's own
+/// deserialisers answer the raw-text request with the digits as written; serde's buffered
+/// content and other formats answer with `visit_newtype_struct` and are read as a `Value`.
 fn deserialize_with<'de, D: Deserializer<'de>, T>(
     d: D,
     from_json: fn(serde_json::Value) -> Result<T, AmountError>,
 ) -> Result<T, D::Error> {
-    from_json(serde_json::Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    let value = d.deserialize_newtype_struct(RAW_VALUE_TOKEN, WrittenValue)?;
+    from_json(value).map_err(serde::de::Error::custom)
+}
+
+/// The serde name of `serde_json::value::RawValue` (serde_json's `raw::TOKEN`, needs its
+/// `raw_value` feature): a serde_json deserialiser asked for a newtype of this name hands over
+/// the value's JSON text. A test (`money_exact`) reads an amount out of a `Value` through it.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// A JSON value with its numbers as written (see [`deserialize_with`]).
+struct WrittenValue;
+
+impl<'de> serde::de::Visitor<'de> for WrittenValue {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON amount")
+    }
+
+    /// serde_json's raw-text map: `Value` reads that text again, keeping every digit.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        serde_json::Value::deserialize(d)
+    }
+}
+
+/// Decodes a paybind model (or anything else) from a `serde_json::Value` without losing an
+/// amount's digits: use it instead of `serde_json::from_value` when you hold a `Value`.
+///
+/// The money types read their digits exactly either way, but the generated models keep
+/// unknown members (a field a gateway adds later) through `#[serde(flatten)]`, and on that path
+/// `serde_json::from_value` passes a float-looking number through an `f64`: a kept member
+/// `70687721501641.63` comes out `…641.62`. Decoding from the value's text keeps every digit;
+/// paybind decodes notifications and callbacks this way.
+///
+/// ```
+/// use paybind::money::{from_value_exact, Decimal2};
+/// let value: serde_json::Value = serde_json::from_str("70687721501641.63").unwrap();
+/// let amount: Decimal2 = from_value_exact(value).unwrap();
+/// assert_eq!(amount.minor_units(), 7_068_772_150_164_163);
+/// ```
+pub fn from_value_exact<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, serde_json::Error> {
+    serde_json::from_str(&value.to_string())
 }
 
 /// An amount in integer minor units, as BluePay sends it (`50020` is THB 500.20).

@@ -2,6 +2,37 @@
 
 use super::*;
 
+/// An amount whose f64 lies halfway between two 16-digit spellings (…641.625): out of a
+/// `Value`, serde_json re-spelt it as …641.62, in the typed amount and in a kept unknown
+/// member alike (found by the `money` fuzz target).
+#[test]
+fn callback_amount_keeps_every_digit() {
+    let client = sgate_support::offline_client();
+    let mut payload = paybind::sgate::spec()
+        .schema("SalaryStatusChangeCallback")
+        .unwrap()["example"]
+        .clone();
+    let tie: Value = serde_json::from_str("70687721501641.63").unwrap();
+    payload["data"]["amount"] = tie.clone();
+    payload["data"]["x-later"] = tie;
+    let (headers, body) = signed_callback("/sgate/notify", &payload);
+    assert!(
+        String::from_utf8_lossy(&body).contains("70687721501641.63"),
+        "the signed body carries the digits"
+    );
+    match client.verify_callback(&headers, "/sgate/notify", &body) {
+        Ok(Notification::SalaryStatusChange(event)) => {
+            assert_eq!(
+                event.data.amount,
+                Some(Decimal2::from_minor_units(7_068_772_150_164_163))
+            );
+            let kept = serde_json::to_string(&event.data).unwrap();
+            assert!(kept.contains(r#""x-later":70687721501641.63"#), "{kept}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn callbacks_verify_decrypt_and_type() {
     let client = sgate_support::offline_client();
