@@ -5,7 +5,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use super::{types, Client, Error};
 use crate::pipeline::transport::{check_length, refuse_redirect};
-use crate::pipeline::{Pipeline, Wire as _};
+use crate::pipeline::{traced, Pipeline, Wire as _};
 
 /// What [`Client::download_report`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,16 @@ impl Client {
     ) -> Result<DownloadedReport, Error> {
         let link = self.report_download(param).await?;
         let url = link.download_url.to_string();
+        let span = Pipeline::of(&self.generated).span("report_download", None);
+        traced(span, self.fetch_link(url, writer)).await
+    }
+
+    /// Fetches the file behind the link `report_download` answered with.
+    async fn fetch_link<W: AsyncWrite + Unpin>(
+        &self,
+        url: String,
+        writer: &mut W,
+    ) -> Result<DownloadedReport, Error> {
         let http = progenitor_client::ClientInfo::client(&self.generated);
         let wire = Pipeline::of(&self.generated).wire();
         let transport = wire.transport();

@@ -23,7 +23,6 @@ pub(crate) mod transport;
 mod wire;
 
 use std::fmt;
-#[cfg(feature = "sgate")]
 use std::future::Future;
 
 use bytes::Bytes;
@@ -130,15 +129,13 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         C: Code,
         R: DeserializeOwned + ResponseData,
     {
-        let span = self.span(op, Some(&value));
-        async move {
+        let span = self.span(op.id, Some(&value));
+        traced(span, async move {
             let body = prepare::body(self.wire, op, value)?;
             let opened = self.exchange(op, Vec::new(), Body::Json(body)).await?;
             opened.decode::<C, R>().map_err(|e| e.of_operation(op))
-        }
-        .instrument(span)
+        })
         .await
-        .inspect_err(|e| tracing::debug!(error = %e, "call failed"))
     }
 
     /// Prepares the query, seals, sends, reads and opens: an operation whose answer is JSON.
@@ -224,15 +221,29 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         R: ResponseData,
         Fut: Future<Output = Result<ResponseValue<R>, progenitor_client::Error<()>>>,
     {
-        use progenitor_client::Error as P;
         // The generated builder serialises its query (sensitive filters too) inside the call;
         // the hooks encrypt them before anything is sent.
         let call = crate::secret::Plaintext::new(call);
-        let (result, slot) = slot::scope(call).instrument(self.span(op, None)).await;
-        if let Some(failure) = slot.failure {
-            return Err(failure.recode::<C>().of_operation(op));
-        }
-        let raw = || self.wire.gateway().keep(slot.received.clone());
+        traced(self.span(op.id, None), async move {
+            let (result, slot) = slot::scope(call).await;
+            if let Some(failure) = slot.failure {
+                return Err(failure.recode::<C>().of_operation(op));
+            }
+            let raw = || self.wire.gateway().keep(slot.received.clone());
+            self.generated_result(op, result, raw)
+        })
+        .await
+    }
+
+    /// What a generated call's own error means, once the slot holds no typed failure.
+    #[cfg(feature = "sgate")]
+    fn generated_result<C: Code, R: ResponseData>(
+        &self,
+        op: &'static Operation,
+        result: Result<ResponseValue<R>, progenitor_client::Error<()>>,
+        raw: impl Fn() -> RawBody,
+    ) -> Result<R::Data, Error<C>> {
+        use progenitor_client::Error as P;
         match result {
             Ok(response) => response
                 .into_inner()
@@ -256,11 +267,12 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         }
     }
 
-    fn span(&self, op: &Operation, value: Option<&Value>) -> tracing::Span {
+    /// The span of one call: gateway, operation and, when the param has one, `mchOrderId`.
+    pub(crate) fn span(&self, operation: &str, value: Option<&Value>) -> tracing::Span {
         let span = tracing::info_span!(
             "paybind.call",
             gateway = self.wire.gateway().name,
-            operation = op.id,
+            operation,
             mch_order_id = tracing::field::Empty,
         );
         if let Some(id) = value
@@ -271,4 +283,18 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         }
         span
     }
+}
+
+/// Runs one call's `work` inside its `span` and logs a failure there ("call failed", with the
+/// error shown): typed methods, `call_json`, downloads and uploads all end through it.
+pub(crate) async fn traced<T, C: Code>(
+    span: tracing::Span,
+    work: impl Future<Output = Result<T, Error<C>>>,
+) -> Result<T, Error<C>> {
+    async move {
+        work.await
+            .inspect_err(|e| tracing::debug!(error = %e, "call failed"))
+    }
+    .instrument(span)
+    .await
 }

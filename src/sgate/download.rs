@@ -21,7 +21,7 @@ use super::wire::{envelope_parts, kept_response};
 use super::{Client, Error, ResultCode};
 use crate::error::RawBody;
 use crate::pipeline::transport::{check_length, Answer};
-use crate::pipeline::{Body, Sent, Wire as _};
+use crate::pipeline::{traced, Body, Sent, Wire as _};
 use crate::spec::Operation;
 
 /// The statement is not ready yet (HTTP 202): try again later.
@@ -128,7 +128,12 @@ impl<'a> StatementDownload<'a> {
         self.run(Sink::Blocking(writer)).await
     }
 
-    async fn run(self, mut sink: Sink<'_>) -> Result<StatementOutcome, Error> {
+    async fn run(self, sink: Sink<'_>) -> Result<StatementOutcome, Error> {
+        let span = self.client.pipeline().span(self.op.id, None);
+        traced(span, self.stream(sink)).await
+    }
+
+    async fn stream(self, mut sink: Sink<'_>) -> Result<StatementOutcome, Error> {
         let pipeline = self.client.pipeline();
         let ctx = pipeline.wire();
         let query = self.day.iter().map(|d| ("day".to_string(), d.clone()));

@@ -8,8 +8,8 @@
 use serde_json::Value;
 
 use super::{Client, Error, ResultCode};
-use crate::pipeline::{query_pairs, Body};
-use crate::spec::ValidationError;
+use crate::pipeline::{query_pairs, traced, Body, Opened};
+use crate::spec::{Operation, ValidationError};
 
 impl Client {
     /// Calls the operation `operation_id` with a JSON param and returns its `data` as JSON, with
@@ -37,10 +37,20 @@ impl Client {
         if op.method != "GET" {
             return self.call_json(operation_id, param).await;
         }
-        let opened = self
-            .pipeline()
-            .exchange::<ResultCode>(op, query_pairs(param)?, Body::Empty)
-            .await?;
+        let pipeline = self.pipeline();
+        let span = pipeline.span(op.id, Some(&param));
+        traced(span, async move {
+            let query = query_pairs(param)?;
+            let opened = pipeline
+                .exchange::<ResultCode>(op, query, Body::Empty)
+                .await?;
+            Self::data_of(op, &opened)
+        })
+        .await
+    }
+
+    /// The `data` of a GET's opened answer, checked by decoding it as the generated model.
+    fn data_of(op: &Operation, opened: &Opened) -> Result<Value, Error> {
         let decode = |reason: String| Error::decode(reason, opened.raw());
         let envelope: Value =
             serde_json::from_slice(&opened.body).map_err(|e| decode(e.to_string()))?;

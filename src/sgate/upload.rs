@@ -5,7 +5,7 @@
 use md5::{Digest as _, Md5};
 
 use super::{types, Client, Error, ResultCode};
-use crate::pipeline::{validate, Body};
+use crate::pipeline::{traced, validate, Body};
 use crate::spec::{Operation, ValidationError};
 
 // The upload is hand-written (multipart), so the generator gives its answer no `ResponseData`.
@@ -109,6 +109,11 @@ impl<'a> CustomerFileUpload<'a> {
 
     /// Checks, signs and sends the upload; returns the customer after it.
     pub async fn send(self) -> Result<types::Customer, Error> {
+        let span = self.client.pipeline().span(self.op.id, None);
+        traced(span, self.checked_send()).await
+    }
+
+    async fn checked_send(self) -> Result<types::Customer, Error> {
         let file = self
             .file
             .ok_or_else(|| ValidationError::new("file", "is required"))?;
@@ -173,7 +178,6 @@ impl<'a> CustomerFileUpload<'a> {
             .map_err(|_| ValidationError::new("file", "bad content type"))?;
         form = form.text("md5", md5).text("type", kind).part("file", part);
 
-        tracing::debug!(operation = self.op.id, "sending");
         pipeline
             .exchange::<ResultCode>(self.op, Vec::new(), Body::Multipart(form))
             .await?

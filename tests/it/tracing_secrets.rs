@@ -1,9 +1,10 @@
 //! What paybind logs through `tracing` (the call's span, "sending", "call failed" with the error
 //! shown) carries no secret: a capturing subscriber records every span field and event of
 //! failing calls — an SGATE error answer with `x-sensitive` and `sensitiveFields` members, a
-//! card number that fails validation, an unreachable BluePay — and none of the API KEY, the
-//! private keys' text or the sensitive values is in it. (Checked against a build that logs the
-//! param: the card number is found.)
+//! card number that fails validation, an unreachable BluePay, SGATE's GETs, download and
+//! upload, BluePay JT's refused report link — and none of the API KEY, the private keys' text
+//! or the sensitive values is in it. (Checked against a build that logs the param: the card
+//! number is found.) Every failure is logged inside its call's span.
 
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,11 +26,13 @@ const CARD: &str = "5123450000000001";
 /// Plain in the answer; only the answer's `sensitiveFields` says it is sensitive.
 const IBAN: &str = "SA4420000001234567891234";
 
-/// Every span field and event, as text.
+/// Every span field and event, as text; each event names the span it happened in.
 #[derive(Clone, Default)]
 struct Capture {
     text: Arc<Mutex<String>>,
     next_id: Arc<AtomicU64>,
+    /// The entered spans, innermost last (the test's runtime has one thread).
+    entered: Arc<Mutex<Vec<u64>>>,
 }
 
 impl Capture {
@@ -52,10 +55,11 @@ impl Subscriber for Capture {
     }
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst) + 1;
         let mut text = self.text.lock().unwrap();
-        let _ = write!(text, "\nspan {}:", span.metadata().name());
+        let _ = write!(text, "\nspan #{id} {}:", span.metadata().name());
         span.record(&mut Fields(&mut text));
-        Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
+        Id::from_u64(id)
     }
 
     fn record(&self, _: &Id, values: &Record<'_>) {
@@ -65,14 +69,32 @@ impl Subscriber for Capture {
     fn record_follows_from(&self, _: &Id, _: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
+        let within = self.entered.lock().unwrap().last().copied().unwrap_or(0);
         let mut text = self.text.lock().unwrap();
-        let _ = write!(text, "\nevent {}:", event.metadata().level());
+        let _ = write!(text, "\nevent {} in #{within}:", event.metadata().level());
         event.record(&mut Fields(&mut text));
     }
 
-    fn enter(&self, _: &Id) {}
+    fn enter(&self, id: &Id) {
+        self.entered.lock().unwrap().push(id.into_u64());
+    }
 
-    fn exit(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {
+        self.entered.lock().unwrap().pop();
+    }
+}
+
+/// For each "call failed" event of the log, the line of the span it happened in (`None` when
+/// it happened outside any span).
+fn failure_spans(log: &str) -> Vec<Option<&str>> {
+    log.lines()
+        .filter(|line| line.starts_with("event") && line.contains("call failed"))
+        .map(|line| {
+            let within = line.split(" in #").nth(1)?.split(':').next()?;
+            let head = format!("span #{within} ");
+            log.lines().find(|l| l.starts_with(&head))
+        })
+        .collect()
 }
 
 /// The Base64 lines of a PEM file: none may appear in a log.
@@ -180,10 +202,92 @@ async fn failing_calls_log_no_secret() {
         .await
         .unwrap_err();
 
+    // (d) SGATE's other ways in: a typed GET and call_json_any's GET with a corrupt answer
+    // signature, the statement download likewise, the multipart upload with an error answer.
+    let corrupt = || json!({"bad_signature": "corrupt"});
+    fault(&sandbox, "merchant_balance", corrupt()).await;
+    let capturing = || capture.clone();
+    client
+        .merchant_balance()
+        .with_subscriber(capturing())
+        .await
+        .unwrap_err();
+    fault(&sandbox, "merchant_balance", corrupt()).await;
+    client
+        .call_json_any("merchant_balance", json!({}))
+        .with_subscriber(capturing())
+        .await
+        .unwrap_err();
+    fault(&sandbox, "statement_download", corrupt()).await;
+    client
+        .statement_download()
+        .day("2024-06-26".parse().unwrap())
+        .to_writer(&mut Vec::new())
+        .with_subscriber(capturing())
+        .await
+        .unwrap_err();
+    let answer = json!({"code": 1401, "message": "exists", "requestId": "R2"});
+    fault(&sandbox, "customer_file_upload", json!({ "body": answer })).await;
+    client
+        .customer_file_upload()
+        .mercustomid("u1")
+        .file(
+            paybind::sgate::types::CustomerFileUploadParamType::Identitypic,
+            "id.png",
+            b"\x89PNG\r\n\x1a\nfake".to_vec(),
+        )
+        .send()
+        .with_subscriber(capturing())
+        .await
+        .unwrap_err();
+
+    // (e) BluePay JT's report: the link its answer gives is refused, after the answer came.
+    sandbox
+        .admin()
+        .put(
+            "faults",
+            json!({"gateway": "bluepay-jt", "operation": "report_download", "times": 1,
+                   "body": {"code": 10000, "message": "Success",
+                            "data": {"downloadUrl": "file:///etc/passwd"}}}),
+        )
+        .await
+        .unwrap();
+    let jt = paybind::bluepay_jt::Client::new(sandbox.bluepay_jt_config()).unwrap();
+    let param: paybind::bluepay_jt::types::ReportDownloadParam = serde_json::from_value(
+        json!({"countryCode": "TH", "transDate": "2024-06-26", "transType": 2}),
+    )
+    .unwrap();
+    let err = jt
+        .download_report(param, &mut Vec::new())
+        .with_subscriber(capturing())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, paybind::bluepay_jt::Error::LinkRefused { .. }),
+        "{err:?}"
+    );
+
     let log = capture.text();
     // The capture saw the calls and their failures (call_json's refusal comes before the call,
-    // so it logs nothing).
-    assert_eq!(log.matches("call failed").count(), 3, "{log}");
+    // so it logs nothing), each failure inside its call's span.
+    let spans = failure_spans(&log);
+    assert_eq!(spans.len(), 8, "{log}");
+    for (span, operation) in spans.iter().zip([
+        "customer_create",
+        "customer_create",
+        "balance_inquiry",
+        "merchant_balance",
+        "merchant_balance",
+        "statement_download",
+        "customer_file_upload",
+        "report_download",
+    ]) {
+        let span = span.unwrap_or_else(|| panic!("{operation}: failed outside a span:{log}"));
+        assert!(
+            span.contains("paybind.call") && span.contains(&format!("operation={operation:?}")),
+            "{operation}: {span}"
+        );
+    }
     assert!(
         log.contains("customer_create") && log.contains("balance_inquiry"),
         "{log}"
