@@ -174,6 +174,24 @@ impl<'de> serde::de::Visitor<'de> for WrittenValue {
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         serde_json::Value::deserialize(d)
     }
+
+    // Deserialisers that answer a newtype request with the value itself (serde's own
+    // `IntoDeserializer` values, some query-string and config formats).
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(text.into())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<Self::Value, E> {
+        Ok(number.into())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<Self::Value, E> {
+        Ok(number.into())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(number).map_or(serde_json::Value::Null, Into::into))
+    }
 }
 
 /// Decodes a paybind model (or anything else) from a `serde_json::Value` without losing an

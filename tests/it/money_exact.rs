@@ -292,3 +292,29 @@ fn an_error_repeats_a_bounded_part_of_the_input() {
         .to_string();
     assert!(!error.contains("4111"), "{error}");
 }
+
+/// Deserialisers other than serde_json's still work: serde's own value deserialisers answer
+/// the money types' raw-text request with the value itself.
+#[test]
+fn money_types_read_from_serde_value_deserializers() {
+    use serde::de::value::{
+        Error, F64Deserializer, I64Deserializer, StrDeserializer, U64Deserializer,
+    };
+    use serde::Deserialize as _;
+    let text = StrDeserializer::<Error>::new("18.75");
+    assert_eq!(Decimal2::deserialize(text).unwrap().minor_units(), 1875);
+    let text = StrDeserializer::<Error>::new("10000.00");
+    assert_eq!(
+        DecimalAmount::deserialize(text).unwrap().minor_units(),
+        1_000_000
+    );
+    let whole = U64Deserializer::<Error>::new(50_020);
+    assert_eq!(Amount::deserialize(whole).unwrap().minor_units(), 50_020);
+    let negative = I64Deserializer::<Error>::new(-5);
+    assert_eq!(Amount::deserialize(negative).unwrap().minor_units(), -5);
+    let float = F64Deserializer::<Error>::new(0.5);
+    assert_eq!(Decimal2::deserialize(float).unwrap().minor_units(), 50);
+    let refused = StrDeserializer::<Error>::new("18.751");
+    let error = Decimal2::deserialize(refused).unwrap_err().to_string();
+    assert!(error.contains("at most 2 decimal places"), "{error}");
+}
