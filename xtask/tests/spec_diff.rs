@@ -228,3 +228,49 @@ fn identical_specs_have_no_changes() {
     let report = spec_diff::report("t", &specs, "0.1.0").unwrap();
     assert!(report.contains("No change: no version bump"));
 }
+
+/// The repeat marks are behaviour (`is_retryable()`, a merchant's own retries), never prose:
+/// becoming safe to repeat is an addition, losing it or changing the key is breaking.
+#[test]
+fn repeat_safety_changes_are_not_docs() {
+    let old = small_spec();
+    let mut new = small_spec();
+    new["paths"]["/pay"]["post"]["x-idempotency-key"] = json!("mchOrderId");
+    new["paths"]["/pay"]["post"]["x-idempotency-fact"] = json!("the docs say so");
+    new["paths"]["/list"]["get"]["x-read-only"] = json!(true);
+    let gained = changes(&old, &new);
+    let pay = find(&gained, "operation pay", "repeat safety");
+    assert_eq!(
+        pay.what,
+        "repeat safety: a repeat refused by its mchOrderId (was a repeat may act twice)"
+    );
+    assert_eq!(
+        (pay.for_crate, pay.for_schema),
+        (Impact::Addition, Impact::Addition)
+    );
+    let list = find(&gained, "operation list", "repeat safety: read-only");
+    assert_eq!(list.for_crate, Impact::Addition);
+    assert!(
+        gained.iter().all(|c| c.for_crate != Impact::Docs),
+        "{gained:#?}"
+    );
+
+    let lost = changes(&new, &old);
+    for at in ["operation pay", "operation list"] {
+        let c = find(&lost, at, "(was ");
+        assert!(
+            c.what.ends_with("now") || c.what.contains("a repeat may act twice (was"),
+            "{c:?}"
+        );
+        assert_eq!(
+            (c.for_crate, c.for_schema),
+            (Impact::Breaking, Impact::Breaking),
+            "{c:?}"
+        );
+    }
+    let mut rekeyed = new.clone();
+    rekeyed["paths"]["/pay"]["post"]["x-idempotency-key"] = json!("requestId");
+    let rekeyed = changes(&new, &rekeyed);
+    let c = find(&rekeyed, "operation pay", "refused by its requestId");
+    assert_eq!(c.for_crate, Impact::Breaking);
+}

@@ -156,6 +156,7 @@ fn operations(ctx: &mut Ctx) {
         let before = ctx.out.len();
         parameters(ctx, &at, old_op, new_op);
         body_and_responses(ctx, &at, old_op, new_op);
+        super::repeat::compare(ctx, &at, old_op, new_op);
         prose(ctx, &at, before, old_op, new_op);
     }
 }

@@ -9,6 +9,7 @@
 mod change;
 pub mod classify;
 mod nodes;
+mod repeat;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
