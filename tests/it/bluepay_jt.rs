@@ -4,8 +4,6 @@
 
 use crate::common;
 
-use std::process::Command;
-
 use base64::Engine as _;
 use paybind::bluepay_jt::{
     self, types, Client, Config, Environment, Notification, Notifications, ResultCode,
@@ -415,24 +413,8 @@ async fn report_download_streams_the_file() {
 }
 
 fn openssl_sign(private_pem: &std::path::Path, param: &str) -> String {
-    let dir = private_pem.parent().unwrap();
-    let file = dir.join("param.txt");
-    std::fs::write(&file, param).unwrap();
-    let sig = dir.join("param.sig");
-    let out = Command::new("openssl")
-        .args(["dgst", "-sha256", "-sign"])
-        .arg(private_pem)
-        .arg("-out")
-        .arg(&sig)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    base64::engine::general_purpose::STANDARD.encode(std::fs::read(sig).unwrap())
+    let signature = common::openssl_sign(private_pem, "-sha256", param.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(signature)
 }
 
 #[test]
@@ -500,13 +482,15 @@ fn pem_public(key: &PrivateKey) -> String {
     let dir = tempfile::tempdir().unwrap();
     let private_pem = dir.path().join("k.pem");
     std::fs::write(&private_pem, include_str!("../fixtures/gateway-2048.pem")).unwrap();
-    let out = Command::new("openssl")
-        .args(["pkey", "-pubout", "-outform", "DER", "-in"])
-        .arg(&private_pem)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = base64::engine::general_purpose::STANDARD.encode(out.stdout);
+    let der = common::openssl_out(&[
+        "pkey",
+        "-pubout",
+        "-outform",
+        "DER",
+        "-in",
+        private_pem.to_str().expect("UTF-8 path"),
+    ]);
+    let text = base64::engine::general_purpose::STANDARD.encode(der);
     assert_eq!(PublicKey::from_text(&text).unwrap(), key.public_key());
     text
 }

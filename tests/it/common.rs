@@ -299,6 +299,22 @@ pub fn openssl_out(args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
+/// The raw signature `openssl dgst <digest> -sign key` makes of `data` (`digest` such as
+/// `-sha256`).
+pub fn openssl_sign(key: &std::path::Path, digest: &str, data: &[u8]) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("data");
+    std::fs::write(&input, data).unwrap();
+    let key = key.to_str().expect("UTF-8 path");
+    openssl_out(&[
+        "dgst",
+        digest,
+        "-sign",
+        key,
+        input.to_str().expect("UTF-8 path"),
+    ])
+}
+
 /// [`openssl_out`] as text.
 pub fn openssl_ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&openssl_out(args)).into_owned()

@@ -205,19 +205,9 @@ async fn balance_with(sandbox: &Sandbox, param: &str, sign: String) -> Value {
 /// Signs with the openssl command line (an implementation independent of paybind's), with the
 /// fixture key `key_file`.
 fn openssl_sign(key_file: &str, digest: &str, data: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(openssl_sign_raw(
-        std::path::Path::new(&common::fixture(key_file)),
-        digest,
-        data,
-    ))
-}
-
-/// The raw signature openssl makes with the key in `key`.
-fn openssl_sign_raw(key: &std::path::Path, digest: &str, data: &[u8]) -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("data");
-    std::fs::write(&input, data).unwrap();
-    common::openssl_out(&["dgst", digest, "-sign", text(key), text(&input)])
+    let key = common::fixture(key_file);
+    let signature = common::openssl_sign(std::path::Path::new(&key), digest, data);
+    base64::engine::general_purpose::STANDARD.encode(signature)
 }
 
 fn text(path: &std::path::Path) -> &str {
@@ -252,8 +242,8 @@ async fn a_refused_envelope_signature_says_why() {
     let param = json!({ "timestamp": now }).to_string();
     let b64 = |raw: &[u8]| base64::engine::general_purpose::STANDARD.encode(raw);
     let dir = tempfile::tempdir().unwrap();
-    let unknown = openssl_sign_raw(&unknown_key(dir.path()), "-sha256", param.as_bytes());
-    let good = openssl_sign_raw(
+    let unknown = common::openssl_sign(&unknown_key(dir.path()), "-sha256", param.as_bytes());
+    let good = common::openssl_sign(
         std::path::Path::new(&common::fixture("merchant-2048.pem")),
         "-sha256",
         param.as_bytes(),

@@ -2,6 +2,7 @@
 //! implementations: Python's `json.dumps(..., separators=(",",":"), ensure_ascii=False)` +
 //! `hashlib.md5`, and `openssl dgst -md5 -sign/-verify` and `openssl pkeyutl` (PKCS#1 v1.5).
 
+use crate::common;
 use crate::sgate_support;
 
 use std::path::Path;
@@ -151,13 +152,13 @@ async fn post_with_slash_arabic_and_chinese_signs_like_python_and_openssl() {
     // openssl signs the same digest to the same bytes (PKCS#1 v1.5 is deterministic) ...
     let digest_file = dir.path().join("digest.txt");
     std::fs::write(&digest_file, py_digest.as_bytes()).unwrap();
-    let openssl_sig = run(Command::new("openssl").args([
+    let openssl_sig = common::openssl_out(&[
         "dgst",
         "-md5",
         "-sign",
         &fixture("sgate-merchant-2048.pem"),
         digest_file.to_str().unwrap(),
-    ]));
+    ]);
     let header_sig = base64::engine::general_purpose::STANDARD
         .decode(header("v-signature"))
         .unwrap();
@@ -168,7 +169,7 @@ async fn post_with_slash_arabic_and_chinese_signs_like_python_and_openssl() {
     // ... and verifies the header paybind sent.
     let sig_file = dir.path().join("sig.bin");
     std::fs::write(&sig_file, &header_sig).unwrap();
-    let verified = run(Command::new("openssl").args([
+    let verified = common::openssl_out(&[
         "dgst",
         "-md5",
         "-verify",
@@ -176,7 +177,7 @@ async fn post_with_slash_arabic_and_chinese_signs_like_python_and_openssl() {
         "-signature",
         sig_file.to_str().unwrap(),
         digest_file.to_str().unwrap(),
-    ]));
+    ]);
     assert_eq!(String::from_utf8_lossy(&verified).trim(), "Verified OK");
 }
 
@@ -226,7 +227,7 @@ fn pkeyutl(args: &[&str], input: &[u8], dir: &Path) -> Vec<u8> {
         "-in",
         input_file.to_str().unwrap(),
     ]);
-    run(Command::new("openssl").args(&full))
+    common::openssl_out(&full)
 }
 
 fn long_plaintext() -> String {
