@@ -60,7 +60,7 @@ fn envelope_objects(tx: &Tx<'_>, gw: Gateway) -> Result<Value, StoreError> {
         objects.insert((*name).into(), Value::Array(rows));
     }
     if gw == Gateway::BluePayJt {
-        let tickets = tx.list("jt_ticket")?.into_iter().map(|(_, v)| v).collect();
+        let tickets = tx.records("jt_ticket")?;
         objects.insert("tickets".into(), Value::Array(tickets));
     }
     let minor = records::balance(tx, gw)?;

@@ -162,6 +162,11 @@ impl<'s> Tx<'s> {
         }
     }
 
+    /// The values of every record of a table, as this transaction sees it, in key order.
+    pub fn records(&self, table: &str) -> Result<Vec<Value>, StoreError> {
+        Ok(self.list(table)?.into_iter().map(|(_, v)| v).collect())
+    }
+
     /// Every record of a table, as this transaction sees it.
     pub fn list(&self, table: &str) -> Result<Vec<(String, Value)>, StoreError> {
         let mut rows = self.store.list(table)?;

@@ -55,9 +55,8 @@ fn token_view(t: &Value) -> Value {
 pub fn token_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let user = s(p, "userId");
     let tokens: Vec<Value> = tx
-        .list("dd_token")?
+        .records("dd_token")?
         .into_iter()
-        .map(|(_, t)| t)
         .filter(|t| s(t, "gw") == ctx.gw.name() && s(t, "userId") == user)
         .filter(|t| opt_s(p, "payToken").is_none_or(|pt| s(t, "payToken") == pt))
         .map(|t| token_view(&t))

@@ -121,9 +121,8 @@ fn refund_view(r: &Value) -> Value {
 
 pub fn refund_payments(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let refunds: Vec<Value> = tx
-        .list("bp_refund")?
+        .records("bp_refund")?
         .into_iter()
-        .map(|(_, r)| r)
         .filter(|r| s(r, "gw") == ctx.gw.name())
         .filter(|r| {
             opt_s(p, "originalTransactionId").is_none_or(|o| s(r, "originalTransactionId") == o)

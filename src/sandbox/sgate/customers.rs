@@ -190,11 +190,22 @@ pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) ->
     Ok(customer_view(&c))
 }
 
+/// The payee's name and account members a customer update or a rapid payment order may change.
+pub const PAYEE_DETAILS: &[&str] = &[
+    "name_e",
+    "name_a",
+    "bankcode",
+    "cardno",
+    "ibanaccount",
+    "stcaccount",
+    "address",
+    "swiftcode",
+];
+
 pub fn customer_list(tx: &Tx<'_>, q: &Value) -> HResult {
     let mut out: Vec<Value> = tx
-        .list("sg_customer")?
+        .records("sg_customer")?
         .into_iter()
-        .map(|(_, c)| c)
         .filter(|c| listed(q, "mercustomids", c, "mercustomid"))
         .filter(|c| listed(q, "customids", c, "customid"))
         .filter(|c| same_members(q, c, &["identity", "cardno", "bankcode", "ibanaccount"]))
@@ -215,18 +226,8 @@ pub fn customer_list(tx: &Tx<'_>, q: &Value) -> HResult {
 pub fn customer_update(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
     let mut c = find_customer(tx, b)?;
     let mut changed = false;
-    for field in [
-        "name_e",
-        "name_a",
-        "identity",
-        "bankcode",
-        "cardno",
-        "ibanaccount",
-        "stcaccount",
-        "address",
-        "swiftcode",
-        "otpappname",
-    ] {
+    let updatable = PAYEE_DETAILS.iter().chain(&["identity", "otpappname"]);
+    for &field in updatable {
         if let Some(v) = opt_s(b, field) {
             if s(&c, field) != v {
                 changed |= field != "otpappname";
@@ -316,9 +317,8 @@ pub fn stc_otp_submit(tx: &mut Tx<'_>, b: &Value) -> HResult {
     let stc = stc_preconditions(&c)?;
     let effective = effective_mobile(&stc);
     let latest = tx
-        .list("sg_otp")?
+        .records("sg_otp")?
         .into_iter()
-        .map(|(_, o)| o)
         .rfind(|o| s(o, "effective") == effective);
     let expected = latest
         .as_ref()

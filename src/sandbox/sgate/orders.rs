@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::accounts::{bank_test, stc_test};
 use super::common::*;
-use super::customers::{custom_info, find_customer, put_customer};
+use super::customers::{custom_info, find_customer, put_customer, PAYEE_DETAILS};
 use crate::sandbox::base::clock::{plus_seconds, riyadh_time};
 use crate::sandbox::base::http::{HErr, HResult};
 use crate::sandbox::base::ids::{next_seq, random_token};
@@ -170,16 +170,7 @@ pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HRe
             })
         }
     };
-    for field in [
-        "name_e",
-        "name_a",
-        "bankcode",
-        "cardno",
-        "ibanaccount",
-        "stcaccount",
-        "address",
-        "swiftcode",
-    ] {
+    for &field in PAYEE_DETAILS {
         if let Some(v) = opt_s(b, field) {
             set(&mut c, json!({ field: v }));
         }
@@ -200,9 +191,8 @@ pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HRe
 /// `payment_order_list`: filtered by customers, payee uid, ticket, status and time; paged.
 pub fn order_list(tx: &Tx<'_>, q: &Value) -> HResult {
     let mut out: Vec<Value> = tx
-        .list("sg_order")?
+        .records("sg_order")?
         .into_iter()
-        .map(|(_, o)| o)
         .filter(|o| listed(q, "customids", o, "customid"))
         .filter(|o| same_members(q, o, &["payeeuid", "ticketid"]))
         .filter(|o| status_and_time_match(o, q))

@@ -87,5 +87,5 @@ pub fn otp_detail(tx: &Tx<'_>, q: &Value) -> HResult {
 
 /// Every OTP task with its code (the sandbox's SMS inbox, admin API).
 pub fn otp_inbox(tx: &Tx<'_>) -> Result<Vec<Value>, StoreError> {
-    Ok(tx.list("sg_otp")?.into_iter().map(|(_, o)| o).collect())
+    tx.records("sg_otp")
 }

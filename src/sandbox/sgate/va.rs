@@ -13,9 +13,8 @@ use crate::sandbox::base::store::Tx;
 
 pub fn va_list(tx: &Tx<'_>, q: &Value) -> HResult {
     let mut out: Vec<Value> = tx
-        .list("sg_va")?
+        .records("sg_va")?
         .into_iter()
-        .map(|(_, t)| t)
         .filter(|t| same_members(q, t, &["account", "uuid"]))
         .collect();
     Ok(Value::Array(page(&mut out, q)))
