@@ -416,3 +416,24 @@ async fn read_request(socket: &mut tokio::net::TcpStream) {
         }
     }
 }
+
+/// Makes the sandbox's next JT `report_download` answer with `link` as its `downloadUrl`.
+#[cfg(feature = "bluepay-jt")]
+pub async fn next_report_link(sandbox: &Sandbox, link: &str) {
+    sandbox
+        .admin()
+        .put(
+            "faults",
+            json!({"gateway": "bluepay-jt", "operation": "report_download", "times": 1,
+                   "body": {"code": 10000, "message": "Success", "data": {"downloadUrl": link}}}),
+        )
+        .await
+        .expect("the sandbox takes the fault");
+}
+
+/// A valid JT report request (a day's transaction report).
+#[cfg(feature = "bluepay-jt")]
+pub fn report_param() -> paybind::bluepay_jt::types::ReportDownloadParam {
+    serde_json::from_value(json!({"countryCode": "TH", "transDate": "2024-06-26", "transType": 2}))
+        .expect("a valid param")
+}

@@ -53,22 +53,11 @@ async fn jt_download(
         .max_download_bytes(CAP)
         .max_answer_bytes(CAP);
     let client = paybind::bluepay_jt::Client::new(config).unwrap();
-    sandbox
-        .admin()
-        .put(
-            "faults",
-            json!({"gateway": "bluepay-jt", "operation": "report_download", "times": 1,
-                   "body": {"code": 10000, "message": "Success",
-                            "data": {"downloadUrl": format!("{other}/report.csv")}}}),
-        )
-        .await
-        .unwrap();
-    let param: paybind::bluepay_jt::types::ReportDownloadParam = serde_json::from_value(
-        json!({"countryCode": "TH", "transDate": "2024-06-26", "transType": 2}),
-    )
-    .unwrap();
+    common::next_report_link(sandbox, &format!("{other}/report.csv")).await;
     let mut out = Vec::new();
-    let result = client.download_report(param, &mut out).await;
+    let result = client
+        .download_report(common::report_param(), &mut out)
+        .await;
     (result, out)
 }
 

@@ -297,25 +297,14 @@ async fn report_links_are_fetched_only_from_allowed_origins() {
     let client = paybind::bluepay_jt::Client::new(sandbox.bluepay_jt_config()).unwrap();
     let (other, other_hits) =
         raw_server(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfile".to_vec()).await;
-    let param: paybind::bluepay_jt::types::ReportDownloadParam = serde_json::from_value(
-        json!({"countryCode": "TH", "transDate": "2024-06-26", "transType": 2}),
-    )
-    .unwrap();
+    let param = common::report_param();
     for link in [
         format!("{other}/report.csv"),
         "http://169.254.169.254/latest/meta-data/".to_string(),
         "https://files.example.com/report.csv".to_string(),
         "file:///etc/passwd".to_string(),
     ] {
-        sandbox
-            .admin()
-            .put(
-                "faults",
-                json!({"gateway": "bluepay-jt", "operation": "report_download", "times": 1,
-                       "body": {"code": 10000, "message": "Success", "data": {"downloadUrl": link}}}),
-            )
-            .await
-            .unwrap();
+        common::next_report_link(&sandbox, &link).await;
         let mut out = Vec::new();
         let err = client
             .download_report(param.clone(), &mut out)
@@ -336,15 +325,7 @@ async fn report_links_are_fetched_only_from_allowed_origins() {
     let allowed =
         paybind::bluepay_jt::Client::new(sandbox.bluepay_jt_config().link_origins([other.clone()]))
             .unwrap();
-    sandbox
-        .admin()
-        .put(
-            "faults",
-            json!({"gateway": "bluepay-jt", "operation": "report_download", "times": 1,
-                   "body": {"code": 10000, "message": "Success", "data": {"downloadUrl": format!("{other}/r.csv")}}}),
-        )
-        .await
-        .unwrap();
+    common::next_report_link(&sandbox, &format!("{other}/r.csv")).await;
     let mut out = Vec::new();
     allowed
         .download_report(param, &mut out)

@@ -242,23 +242,10 @@ async fn failing_calls_log_no_secret() {
         .unwrap_err();
 
     // (e) BluePay JT's report: the link its answer gives is refused, after the answer came.
-    sandbox
-        .admin()
-        .put(
-            "faults",
-            json!({"gateway": "bluepay-jt", "operation": "report_download", "times": 1,
-                   "body": {"code": 10000, "message": "Success",
-                            "data": {"downloadUrl": "file:///etc/passwd"}}}),
-        )
-        .await
-        .unwrap();
+    common::next_report_link(&sandbox, "file:///etc/passwd").await;
     let jt = paybind::bluepay_jt::Client::new(sandbox.bluepay_jt_config()).unwrap();
-    let param: paybind::bluepay_jt::types::ReportDownloadParam = serde_json::from_value(
-        json!({"countryCode": "TH", "transDate": "2024-06-26", "transType": 2}),
-    )
-    .unwrap();
     let err = jt
-        .download_report(param, &mut Vec::new())
+        .download_report(common::report_param(), &mut Vec::new())
         .with_subscriber(capturing())
         .await
         .unwrap_err();
