@@ -34,6 +34,8 @@ struct Kind {
     /// The kind as written in the spec's list, after case conversion (what `from_kind` matches).
     text: String,
     schema: syn::Ident,
+    /// The component of the spec the kind's model is generated from.
+    component: String,
     doc: TokenStream,
     events: Vec<String>,
     match_fields: Vec<String>,
@@ -45,11 +47,11 @@ fn kind(entry: &Value) -> BuildResult<Kind> {
         .and_then(Value::as_str)
         .ok_or("entry without kind")?
         .to_upper_camel_case();
-    let schema = entry
+    let component = entry
         .get("schema")
         .and_then(Value::as_str)
-        .ok_or_else(|| format!("{text}: no schema"))?
-        .to_upper_camel_case();
+        .ok_or_else(|| format!("{text}: no schema"))?;
+    let schema = component.to_upper_camel_case();
     let description = entry
         .get("description")
         .and_then(Value::as_str)
@@ -62,6 +64,7 @@ fn kind(entry: &Value) -> BuildResult<Kind> {
     Ok(Kind {
         name: format_ident!("{text}"),
         schema: format_ident!("{schema}"),
+        component: component.to_string(),
         doc: doc_attrs(description),
         events: strings("events"),
         match_fields: strings("match-fields"),
@@ -79,13 +82,15 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
     });
     let arms = kinds.iter().map(|k| {
         let (text, name) = (&k.text, &k.name);
-        quote! { #text => crate::money::from_value_exact(param).map(Self::#name), }
+        quote! { #text => serde_json::from_str(param).map(Self::#name), }
     });
     let table = kinds.iter().map(|k| {
         let (text, events, fields) = (&k.text, &k.events, &k.match_fields);
+        let component = &k.component;
         quote! {
             crate::spec::NotificationKind {
                 kind: #text,
+                schema: #component,
                 events: &[#(#events),*],
                 match_fields: &[#(#fields),*],
             },
@@ -105,18 +110,11 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
         /// How each notification kind is recognised.
         pub(crate) const NOTIFICATION_KINDS: &[crate::spec::NotificationKind] = &[#(#table)*];
         impl Notification {
-            pub(crate) fn from_kind(
-                kind: &str,
-                param: serde_json::Value,
-            ) -> Result<Self, serde_json::Error> {
+            /// Types a verified param from its JSON text, so that every amount keeps its digits.
+            pub(crate) fn from_kind(kind: &str, param: &str) -> Result<Self, serde_json::Error> {
                 match kind {
                     #(#arms)*
-                    _ => match param {
-                        serde_json::Value::Object(map) => Ok(Self::Unrecognized(map)),
-                        _ => Err(<serde_json::Error as serde::de::Error>::custom(
-                            "param is not a JSON object",
-                        )),
-                    },
+                    _ => serde_json::from_str(param).map(Self::Unrecognized),
                 }
             }
         }

@@ -187,7 +187,7 @@ async fn run() -> Result<(), String> {
         .map_err(fail)?;
     println!("   balance: THB {}", balance.balance);
     check(
-        balance.balance.minor_units() == 1_000_000,
+        balance.balance.minor_units() == Some(1_000_000),
         "the sandbox merchant starts with THB 10000.00",
     )?;
 

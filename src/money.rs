@@ -1,26 +1,26 @@
-//! Money types. Amounts are exact integers of minor units (satang, halalas, cents); no `f64`
-//! ever carries money through paybind.
+//! Money types. Amounts are exact decimals; no `f64` ever carries money through paybind.
 //!
-//! Exactness on the wire: paybind enables serde_json's `arbitrary_precision` (see Cargo.toml),
-//! so a JSON number reaches these types as the digits it was written with — also where paybind
-//! reads a body into a `serde_json::Value` first (SGATE encryption, decryption and callbacks) —
-//! and the `decimal` module turns those digits into minor units with integer arithmetic only.
-//! Every `i64` of minor units reads back to itself; text that is not exact in minor units (more
-//! than two decimal places, an exponent that leaves a fraction of a cent, a value outside `i64`)
-//! is an [`AmountError`] naming the rule.
+//! What paybind **receives** is read exactly at any scale the gateway sends: `1.234` KWD (SGATE
+//! pays Kuwaiti dinars in fils, three decimal places) is kept as 1.234, never refused or
+//! rounded. What paybind **sends** keeps the docs' rules: the spec validator refuses an amount
+//! with more than two decimal places in major units (or a fraction of a satang where whole
+//! satang are documented) before anything is signed, naming the field; [`FromStr`] applies the
+//! same rule to text a program parses to send.
+//!
+//! Exactness on the wire without touching serde_json's features (paybind enables none that
+//! change how the rest of a program behaves): the money types ask serde_json for a value's raw
+//! JSON text (its `raw_value` feature, which only adds API) and read the digits with integer
+//! arithmetic only (the `decimal` module). Errors name the rule, never the value.
 
 mod decimal;
+pub(crate) mod received;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use decimal::{Syntax, Unit};
-
-/// The longest part of a refused input an [`AmountError`] repeats (bytes from the network can
-/// be arbitrarily long).
-const ECHO_LIMIT: usize = 40;
+use decimal::{Exact, Syntax, Unit};
 
 /// Which rule an amount broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,38 +28,38 @@ const ECHO_LIMIT: usize = 40;
 pub enum AmountErrorKind {
     /// Not a decimal number (`12,5`, `1.`, `abc`).
     Syntax,
-    /// More than two decimal places in major units (`18.751`, `18.7500000000000001`).
+    /// More than two decimal places in major units where an amount is sent (`18.751`).
     TooManyDecimals,
-    /// A fraction of a minor unit where whole minor units are documented (`500.5` satang).
+    /// A fraction of a minor unit where whole minor units are sent (`500.5` satang).
     FractionalMinorUnits,
-    /// Outside the 64-bit range of minor units.
+    /// Outside the 64-bit range of paybind's exact amounts.
     OutOfRange,
     /// The JSON value has another type than the one documented for this amount.
     WrongType,
+    /// A non-zero digit beyond the 18th decimal place: finer than paybind keeps.
+    TooPrecise,
 }
 
-/// Why a text or JSON value is not a valid amount.
+/// Why a text or JSON value is not a valid amount. It says the rule only: the refused value
+/// may be anything (a decrypted member, a card number sent in the wrong field), so it is never
+/// repeated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("amount {rule}, got {input}")]
+#[error("amount {rule}")]
 pub struct AmountError {
     kind: AmountErrorKind,
     rule: &'static str,
-    input: String,
 }
 
 impl AmountError {
-    fn new(kind: AmountErrorKind, expected: &'static str, input: &str) -> Self {
+    fn new(kind: AmountErrorKind, expected: &'static str) -> Self {
         let rule = match kind {
             AmountErrorKind::Syntax | AmountErrorKind::WrongType => expected,
             AmountErrorKind::TooManyDecimals => "must have at most 2 decimal places",
             AmountErrorKind::FractionalMinorUnits => EXPECT_MINOR,
-            AmountErrorKind::OutOfRange => "is outside the 64-bit range of minor units",
+            AmountErrorKind::OutOfRange => "is outside the 64-bit range of exact amounts",
+            AmountErrorKind::TooPrecise => "has a non-zero digit beyond the 18th decimal place",
         };
-        let input = match input.char_indices().nth(ECHO_LIMIT) {
-            Some((cut, _)) => format!("{:?}…", &input[..cut]),
-            None => format!("{input:?}"),
-        };
-        Self { kind, rule, input }
+        Self { kind, rule }
     }
 
     /// Which rule was broken.
@@ -67,8 +67,8 @@ impl AmountError {
         self.kind
     }
 
-    /// The rule, in the API's words, without the input: `must have at most 2 decimal places`.
-    /// The spec validator says it of the field (`amount: must have at most 2 decimal places`).
+    /// The rule, in the API's words: `must have at most 2 decimal places`. The spec validator
+    /// says it of the field (`amount: must have at most 2 decimal places`).
     pub fn rule(&self) -> &'static str {
         self.rule
     }
@@ -79,17 +79,23 @@ const EXPECT_MAJOR: &str = "must be a decimal number such as 18.75";
 const EXPECT_MINOR: &str = "must be a whole number of satang (minor units), e.g. 150 for THB 1.50";
 const EXPECT_DECIMAL_STRING: &str = "must be a decimal string such as \"10000.00\"";
 
-/// The rule `value` breaks as an amount of the spec's money component `component` (`Amount`,
-/// `Decimal2`, `DecimalAmount`: the components build.rs generates as these types); `None` when
-/// it is a valid amount of that type, or `component` is not money. The spec validator states
-/// this rule for a money field, so that the wording lives here only; bounds such as
+/// The rule `value` breaks as an amount **sent** in the spec's money component `component`
+/// (`Amount`, `Decimal2`, `DecimalAmount`: the components build.rs generates as these types);
+/// `None` when it is a valid amount to send, or `component` is not money. The spec validator
+/// states this rule for a money field, so that the wording lives here only; bounds such as
 /// `minimum: 0` stay the spec's.
 pub(crate) fn broken_rule(component: &str, value: &serde_json::Value) -> Option<&'static str> {
     let value = value.clone();
     let result = match component {
-        "Amount" => Amount::from_json(value).map(drop),
-        "Decimal2" => Decimal2::from_json(value).map(drop),
-        "DecimalAmount" => DecimalAmount::from_json(value).map(drop),
+        "Amount" => Amount::from_json(value)
+            .and_then(Amount::sendable)
+            .map(drop),
+        "Decimal2" => Decimal2::from_json(value)
+            .and_then(Decimal2::sendable)
+            .map(drop),
+        "DecimalAmount" => DecimalAmount::from_json(value)
+            .and_then(DecimalAmount::sendable)
+            .map(drop),
         _ => return None,
     };
     result.err().map(|e| e.rule)
@@ -100,55 +106,82 @@ fn parse(
     unit: Unit,
     syntax: Syntax,
     expected: &'static str,
-) -> Result<i64, AmountError> {
-    decimal::parse(text, unit, syntax).map_err(|kind| AmountError::new(kind, expected, text))
+) -> Result<Exact, AmountError> {
+    decimal::parse(text, unit, syntax).map_err(|kind| AmountError::new(kind, expected))
 }
 
+/// An amount as sent: whole in the documented minor unit, or the rule `kind` it breaks.
+fn whole_minor(amount: Exact, kind: AmountErrorKind) -> Result<Exact, AmountError> {
+    match amount.minor() {
+        Some(_) => Ok(amount),
+        None => Err(AmountError::new(kind, "")),
+    }
+}
+
+/// Writes an amount as a JSON number with exactly `text`'s digits. Up to 15 significant digits
+/// an `f64` carries them and every format writes them back (serde_json as the shortest
+/// spelling, which is `text`); beyond, serde_json is asked to write the digits as they are.
+fn serialize_number<S: Serializer>(s: S, text: &str, amount: Exact) -> Result<S::Ok, S::Error> {
+    if let Some(whole) = text.parse::<i64>().ok().filter(|_| !text.contains('.')) {
+        return s.serialize_i64(whole);
+    }
+    if decimal::significant_digits(amount) <= 15 {
+        if let Ok(float) = text.parse::<f64>() {
+            return s.serialize_f64(float);
+        }
+    }
+    let raw = serde_json::value::RawValue::from_string(text.to_string())
+        .map_err(|_| serde::ser::Error::custom("an amount could not be written"))?;
+    raw.serialize(s)
+}
 /// A JSON amount as it was written: a number's digits, or a string.
-enum Wire {
+enum Written {
     Number(String),
     Text(String),
 }
 
-impl Wire {
-    /// Reads any JSON value; with `arbitrary_precision`, a number keeps its written digits
-    /// whether it comes from text, a `serde_json::Value` or serde's buffered content.
-    fn of(value: serde_json::Value, expected: &'static str) -> Result<Self, AmountError> {
+impl Written {
+    /// Reads a JSON value (the spec validator's); a number as `Value` spells it.
+    fn of_value(value: serde_json::Value, expected: &'static str) -> Result<Self, AmountError> {
         match value {
-            serde_json::Value::Number(n) => Ok(Wire::Number(n.to_string())),
-            serde_json::Value::String(s) => Ok(Wire::Text(s)),
-            other => {
-                // Named by type only: the value could be anything, secrets included.
-                let found = match other {
-                    serde_json::Value::Null => "null",
-                    serde_json::Value::Bool(_) => "a boolean",
-                    serde_json::Value::Array(_) => "an array",
-                    _ => "an object",
-                };
-                Err(AmountError::new(
-                    AmountErrorKind::WrongType,
-                    expected,
-                    found,
-                ))
-            }
+            serde_json::Value::Number(n) => Ok(Written::Number(n.to_string())),
+            serde_json::Value::String(s) => Ok(Written::Text(s)),
+            // The rule names the expected type only: the value could be anything.
+            _ => Err(AmountError::new(AmountErrorKind::WrongType, expected)),
+        }
+    }
+
+    /// Reads a value's raw JSON text: a number keeps the digits it was written with.
+    fn of_raw(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        match raw.as_bytes().first()? {
+            b'"' => serde_json::from_str(raw).ok().map(Written::Text),
+            b'-' | b'0'..=b'9' => Some(Written::Number(raw.to_string())),
+            _ => None,
         }
     }
 }
 
-/// Reads a JSON value and makes an amount of it (`from_json` of one of the three types).
+/// What a deserialiser handed over for an amount: its written form, or another JSON type.
+type Handed = Option<Written>;
+
+/// Reads a JSON value and makes an amount of it (`from_written` of one of the three types).
 ///
-/// The value is asked for as serde_json's raw text, not with `Value::deserialize`: out of a
-/// `serde_json::Value`, serde_json (1.0.15x, `arbitrary_precision`) hands a number that looks
-/// like a float over as an `f64` and re-spells it, so `70687721501641.63` came back as
-/// `…641.62` (both are shortest spellings of the one f64 between them). serde_json's own
-/// deserialisers answer the raw-text request with the digits as written; serde's buffered
-/// content and other formats answer with `visit_newtype_struct` and are read as a `Value`.
+/// The value is asked for as serde_json's raw text (a newtype named like `RawValue`, which
+/// serde_json answers with the text as written, from text and from a `Value` alike): through
+/// `Value::deserialize` a number that looks like a float passes through an `f64`, and 16 or
+/// more significant digits lose their last one. serde's buffered content and other formats
+/// answer with `visit_newtype_struct` or the value itself, and are read as they give it.
 fn deserialize_with<'de, D: Deserializer<'de>, T>(
     d: D,
-    from_json: fn(serde_json::Value) -> Result<T, AmountError>,
+    expected: &'static str,
+    from_written: fn(Written) -> Result<T, AmountError>,
 ) -> Result<T, D::Error> {
-    let value = d.deserialize_newtype_struct(RAW_VALUE_TOKEN, WrittenValue)?;
-    from_json(value).map_err(serde::de::Error::custom)
+    let handed = d.deserialize_newtype_struct(RAW_VALUE_TOKEN, WrittenValue)?;
+    handed
+        .ok_or_else(|| AmountError::new(AmountErrorKind::WrongType, expected))
+        .and_then(from_written)
+        .map_err(serde::de::Error::custom)
 }
 
 /// The serde name of `serde_json::value::RawValue` (serde_json's `raw::TOKEN`, needs its
@@ -160,94 +193,164 @@ const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 struct WrittenValue;
 
 impl<'de> serde::de::Visitor<'de> for WrittenValue {
-    type Value = serde_json::Value;
+    type Value = Handed;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON amount")
     }
 
-    /// serde_json's raw-text map: `Value` reads that text again, keeping every digit.
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+    /// serde_json's raw-text map: one member whose value is the JSON text.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Handed, A::Error> {
+        let Some(_token) = map.next_key::<String>()? else {
+            return Ok(None);
+        };
+        let raw: String = map.next_value()?;
+        Ok(Written::of_raw(&raw))
     }
 
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        serde_json::Value::deserialize(d)
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Handed, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Ok(Written::of_value(value, "").ok())
     }
 
     // Deserialisers that answer a newtype request with the value itself (serde's own
     // `IntoDeserializer` values, some query-string and config formats).
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(text.into())
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Handed, E> {
+        Ok(Some(Written::Text(text.to_string())))
     }
 
-    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<Self::Value, E> {
-        Ok(number.into())
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<Handed, E> {
+        Ok(Some(Written::Number(number.to_string())))
     }
 
-    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<Self::Value, E> {
-        Ok(number.into())
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<Handed, E> {
+        Ok(Some(Written::Number(number.to_string())))
     }
 
-    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<Self::Value, E> {
-        Ok(serde_json::Number::from_f64(number).map_or(serde_json::Value::Null, Into::into))
+    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<Handed, E> {
+        // Rust spells a finite f64 as its shortest exact decimal, without an exponent.
+        Ok(number
+            .is_finite()
+            .then(|| Written::Number(number.to_string())))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Handed, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Handed, E> {
+        Ok(None)
     }
 }
 
-/// Decodes a paybind model (or anything else) from a `serde_json::Value` without losing an
-/// amount's digits: use it instead of `serde_json::from_value` when you hold a `Value`.
-///
-/// The money types read their digits exactly either way, but the generated models keep
-/// unknown members (a field a gateway adds later) through `#[serde(flatten)]`, and on that path
-/// `serde_json::from_value` passes a float-looking number through an `f64`: a kept member
-/// `70687721501641.63` comes out `…641.62`. Decoding from the value's text keeps every digit;
-/// paybind decodes notifications and callbacks this way.
-///
-/// ```
-/// use paybind::money::{from_value_exact, Decimal2};
-/// let value: serde_json::Value = serde_json::from_str("70687721501641.63").unwrap();
-/// let amount: Decimal2 = from_value_exact(value).unwrap();
-/// assert_eq!(amount.minor_units(), 7_068_772_150_164_163);
-/// ```
-pub fn from_value_exact<T: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-) -> Result<T, serde_json::Error> {
-    serde_json::from_str(&value.to_string())
+/// What the three money types share: exact construction, reading and comparison.
+macro_rules! exact_amount {
+    ($name:ident) => {
+        impl $name {
+            /// An amount of `minor` minor units (hundredths of a major unit: satang, halalas).
+            pub const fn from_minor_units(minor: i64) -> Self {
+                Self(Exact::from_minor(minor))
+            }
+
+            /// `units × 10^-places` major units: `from_scaled(1234, 3)` is 1.234 (KWD in
+            /// fils). `None` beyond 18 decimal places or the 64-bit range.
+            pub fn from_scaled(units: i64, places: u32) -> Option<Self> {
+                Exact::from_scaled(units, places).map(Self)
+            }
+
+            /// The amount in minor units (hundredths of a major unit), or `None` when a gateway
+            /// sent more decimal places than two (`1.234`): read those with
+            /// [`to_scaled`](Self::to_scaled).
+            pub fn minor_units(self) -> Option<i64> {
+                self.0.minor()
+            }
+
+            /// The amount in units of `10^-places` major units, when it is whole in them:
+            /// `to_scaled(3)` of 1.234 is 1234, of 18.75 it is 18750.
+            pub fn to_scaled(self, places: u32) -> Option<i64> {
+                self.0.to_scaled(places)
+            }
+
+            /// Decimal places in major units: 2, or more when the gateway sent more (3 for
+            /// `1.234`; trailing zeros are no decimal place).
+            pub fn decimal_places(self) -> u32 {
+                self.0.places()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            /// The type and the amount in major units: `Decimal2(18.75)`.
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(
+                    f,
+                    "{}({})",
+                    stringify!($name),
+                    decimal::format_major(self.0)
+                )
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            /// Reads a received amount exactly, at any scale (see the type's documentation for
+            /// the JSON forms it accepts).
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                deserialize_with(d, Self::EXPECTED, Self::from_written)
+            }
+        }
+
+        impl $name {
+            /// Reads a JSON value as a received amount (the spec validator's `Value`).
+            fn from_json(value: serde_json::Value) -> Result<Self, AmountError> {
+                Written::of_value(value, Self::EXPECTED).and_then(Self::from_written)
+            }
+        }
+    };
 }
 
 /// An amount in integer minor units, as BluePay sends it (`50020` is THB 500.20).
 ///
+/// Received: a JSON integer of minor units, or a string of one (some doc examples quote
+/// numbers); a fraction of a satang a gateway sends (`500.5`) is kept exactly. Sent: whole
+/// satang only.
+///
 /// ```
 /// use paybind::money::Amount;
 /// let a: Amount = "500.20".parse().unwrap();
-/// assert_eq!(a.minor_units(), 50020);
+/// assert_eq!(a.minor_units(), Some(50020));
 /// assert_eq!(a.to_string(), "500.20");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
-#[serde(transparent)]
-pub struct Amount(i64);
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Amount(Exact);
+
+exact_amount!(Amount);
 
 impl Amount {
-    /// An amount of `minor` minor units (satang): `Amount::from_minor_units(50020)` is 500.20.
-    pub const fn from_minor_units(minor: i64) -> Self {
-        Self(minor)
+    const EXPECTED: &'static str = EXPECT_MINOR;
+
+    fn from_written(written: Written) -> Result<Self, AmountError> {
+        let amount = match written {
+            Written::Number(text) => parse(&text, Unit::Minor, Syntax::JsonNumber, EXPECT_MINOR),
+            Written::Text(text) => parse(text.trim(), Unit::Minor, Syntax::Plain, EXPECT_MINOR),
+        };
+        amount.map(Self)
     }
-    /// The amount in minor units.
-    pub const fn minor_units(self) -> i64 {
-        self.0
+
+    fn sendable(self) -> Result<Self, AmountError> {
+        whole_minor(self.0, AmountErrorKind::FractionalMinorUnits).map(Self)
     }
 }
 
 impl FromStr for Amount {
     type Err = AmountError;
-    /// Parses a decimal in major units with at most two decimal places.
+    /// Parses a decimal in major units with at most two decimal places (what can be sent).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR).map(Self)
+        let amount = parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR)?;
+        whole_minor(amount, AmountErrorKind::TooManyDecimals).map(Self)
     }
 }
 
 impl fmt::Display for Amount {
-    /// Major units with two decimal places (`500.20`).
+    /// Major units with two decimal places (`500.20`), or every place received (`5.005`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&decimal::format_major(self.0))
     }
@@ -255,150 +358,117 @@ impl fmt::Display for Amount {
 
 impl From<i64> for Amount {
     fn from(minor: i64) -> Self {
-        Self(minor)
+        Self::from_minor_units(minor)
     }
 }
 
-impl<'de> Deserialize<'de> for Amount {
-    /// Accepts a JSON integer of minor units, or a string of one (some doc examples quote
-    /// numbers). A number whose value is whole (`5000.0`, `5e3`) is accepted; a fraction of a
-    /// minor unit is an error.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        deserialize_with(d, Self::from_json)
+impl Serialize for Amount {
+    /// The integer of minor units (`50020`); a received fraction of one as its digits (`500.5`).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_number(s, &decimal::format_minor(self.0), self.0)
     }
 }
 
-impl Amount {
-    fn from_json(value: serde_json::Value) -> Result<Self, AmountError> {
-        let minor = match Wire::of(value, EXPECT_MINOR)? {
-            Wire::Number(text) => parse(&text, Unit::Minor, Syntax::JsonNumber, EXPECT_MINOR),
-            Wire::Text(text) => parse(text.trim(), Unit::Minor, Syntax::Plain, EXPECT_MINOR),
-        };
-        minor.map(Self)
-    }
-}
+/// An amount written as a decimal string in major units, such as the BluePay balance
+/// `"10000.00"`. Sent with two decimal places; received at any scale.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DecimalAmount(Exact);
 
-/// An amount written as a decimal string in major units with two decimal places, such as the
-/// BluePay balance `"10000.00"`. Held as exact minor units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct DecimalAmount(i64);
+exact_amount!(DecimalAmount);
 
 impl DecimalAmount {
-    /// An amount of `minor` minor units.
-    pub const fn from_minor_units(minor: i64) -> Self {
-        Self(minor)
+    const EXPECTED: &'static str = EXPECT_DECIMAL_STRING;
+
+    /// Only the documented decimal string: a bare number would be ambiguous between major and
+    /// minor units (BluePay JT sends its balance as integer minor units).
+    fn from_written(written: Written) -> Result<Self, AmountError> {
+        match written {
+            Written::Text(text) => parse(
+                text.trim(),
+                Unit::Major,
+                Syntax::Plain,
+                EXPECT_DECIMAL_STRING,
+            )
+            .map(Self),
+            Written::Number(_) => Err(AmountError::new(
+                AmountErrorKind::WrongType,
+                EXPECT_DECIMAL_STRING,
+            )),
+        }
     }
-    /// The amount in minor units (`"10000.00"` is 1 000 000).
-    pub const fn minor_units(self) -> i64 {
-        self.0
+
+    fn sendable(self) -> Result<Self, AmountError> {
+        whole_minor(self.0, AmountErrorKind::TooManyDecimals).map(Self)
     }
 }
 
 impl FromStr for DecimalAmount {
     type Err = AmountError;
-    /// Parses a decimal in major units with at most two decimal places.
+    /// Parses a decimal in major units with at most two decimal places (what can be sent).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR).map(Self)
+        let amount = parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR)?;
+        Self(amount).sendable()
     }
 }
 
 impl fmt::Display for DecimalAmount {
-    /// Major units with two decimal places (`10000.00`).
+    /// Major units with two decimal places (`10000.00`), or every place received.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&decimal::format_major(self.0))
     }
 }
 
 impl Serialize for DecimalAmount {
-    /// The documented decimal string with two decimal places.
+    /// The documented decimal string (`"10000.00"`).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&decimal::format_major(self.0))
     }
 }
 
-impl<'de> Deserialize<'de> for DecimalAmount {
-    /// Accepts only the documented decimal string: a bare number would be ambiguous between
-    /// major and minor units (BluePay JT sends its balance as integer minor units).
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        deserialize_with(d, Self::from_json)
-    }
-}
+/// An amount written as a JSON number in major units (SGATE's `100.50`), held exactly and
+/// written back as the same decimal number. Sent with at most two decimal places ("accurate to
+/// two decimal places"); received at any scale (`1.234` KWD).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Decimal2(Exact);
 
-impl DecimalAmount {
-    fn from_json(value: serde_json::Value) -> Result<Self, AmountError> {
-        let minor = match Wire::of(value, EXPECT_DECIMAL_STRING)? {
-            Wire::Text(text) => parse(
-                text.trim(),
-                Unit::Major,
-                Syntax::Plain,
-                EXPECT_DECIMAL_STRING,
-            ),
-            Wire::Number(text) => Err(AmountError::new(
-                AmountErrorKind::WrongType,
-                EXPECT_DECIMAL_STRING,
-                &text,
-            )),
-        };
-        minor.map(Self)
-    }
-}
-
-/// An amount written as a JSON number with at most two decimal places (SGATE's `100.50`),
-/// held as exact minor units and written back as the same decimal number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Decimal2(i64);
+exact_amount!(Decimal2);
 
 impl Decimal2 {
-    /// An amount of `minor` minor units (halalas, fils, cents).
-    pub const fn from_minor_units(minor: i64) -> Self {
-        Self(minor)
+    const EXPECTED: &'static str = EXPECT_MAJOR;
+
+    /// A JSON number or a decimal string.
+    fn from_written(written: Written) -> Result<Self, AmountError> {
+        let amount = match written {
+            Written::Number(text) => parse(&text, Unit::Major, Syntax::JsonNumber, EXPECT_MAJOR),
+            Written::Text(text) => parse(text.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR),
+        };
+        amount.map(Self)
     }
-    /// The amount in minor units.
-    pub const fn minor_units(self) -> i64 {
-        self.0
+
+    fn sendable(self) -> Result<Self, AmountError> {
+        whole_minor(self.0, AmountErrorKind::TooManyDecimals).map(Self)
     }
 }
 
 impl FromStr for Decimal2 {
     type Err = AmountError;
-    /// Parses a decimal in major units with at most two decimal places.
+    /// Parses a decimal in major units with at most two decimal places (what can be sent).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR).map(Self)
+        let amount = parse(s.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR)?;
+        Self(amount).sendable()
     }
 }
 
 impl fmt::Display for Decimal2 {
-    /// Major units with two decimal places (`100.50`).
+    /// Major units with two decimal places (`100.50`), or every place received (`1.234`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&decimal::format_major(self.0))
     }
 }
 
 impl Serialize for Decimal2 {
-    /// Written as the shortest exact JSON number: `100.5` for 100.50, `100` for 100.00.
+    /// The shortest exact JSON number: `100.5` for 100.50, `100` for 100.00, `1.234`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let text = decimal::json_number_text(self.0);
-        // With arbitrary_precision a Number holds these digits and is written as them.
-        let number: serde_json::Number = text
-            .parse()
-            .map_err(|_| serde::ser::Error::custom(format!("cannot write amount {text}")))?;
-        number.serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Decimal2 {
-    /// Accepts a JSON number or a decimal string; more than two decimal places is an error.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        deserialize_with(d, Self::from_json)
-    }
-}
-
-impl Decimal2 {
-    fn from_json(value: serde_json::Value) -> Result<Self, AmountError> {
-        let minor = match Wire::of(value, EXPECT_MAJOR)? {
-            Wire::Number(text) => parse(&text, Unit::Major, Syntax::JsonNumber, EXPECT_MAJOR),
-            Wire::Text(text) => parse(text.trim(), Unit::Major, Syntax::Plain, EXPECT_MAJOR),
-        };
-        minor.map(Self)
+        serialize_number(s, &decimal::shortest_major(self.0), self.0)
     }
 }

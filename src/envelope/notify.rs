@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::sign::{verify, HashAlgorithm, VerifyError};
 use crate::keys::PublicKey;
-use crate::spec::NotificationKind;
+use crate::spec::{NotificationKind, Spec};
 
 /// Why a notification was refused. Answer such a request with a non-200 status; a genuine
 /// notification is sent again by the gateway.
@@ -80,21 +80,25 @@ impl NotificationVerifier {
         })
     }
 
-    /// Verifies and types a notification with a gateway's generated kind table.
+    /// Verifies and types a notification with a gateway's generated kind table; long amounts
+    /// are handed to the model as text ([`crate::money::received`]).
     pub(crate) fn verify_typed<N>(
         &self,
         body: &[u8],
+        spec: &Spec,
         kinds: &'static [NotificationKind],
-        from_kind: fn(&str, Value) -> Result<N, serde_json::Error>,
+        from_kind: fn(&str, &str) -> Result<N, serde_json::Error>,
     ) -> Result<N, NotifyError> {
         let verified = self.verify_envelope(body)?;
         let event = verified.fields.get("eventName").and_then(Value::as_str);
-        let kind = NotificationKind::find(kinds, event, &verified.fields)
-            .map(|k| k.kind)
-            .unwrap_or("");
-        from_kind(kind, Value::Object(verified.fields)).map_err(|e| NotifyError::BadParam {
+        let kind = NotificationKind::find(kinds, event, |f| verified.fields.contains_key(f));
+        let quoted = kind.and_then(|kind| {
+            crate::money::received::with_amounts_quoted(spec, kind.schema, verified.text.as_bytes())
+        });
+        let text = quoted.as_deref().unwrap_or(&verified.text);
+        from_kind(kind.map_or("", |k| k.kind), text).map_err(|e| NotifyError::BadParam {
             reason: e.to_string(),
-            param: verified.text,
+            param: verified.text.clone(),
         })
     }
 }

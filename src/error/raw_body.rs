@@ -6,7 +6,10 @@ use std::fmt;
 use std::ops::Deref;
 
 use bytes::Bytes;
+use serde_json::value::RawValue;
 use serde_json::Value;
+
+use crate::json_text::{self, Shape};
 
 use crate::secret::REDACTED;
 
@@ -80,21 +83,25 @@ impl fmt::Debug for RawBody {
     }
 }
 
-/// The body with its sensitive members redacted; `None` when nothing is hidden.
+/// The body with its sensitive members redacted; `None` when nothing is hidden. Everything else
+/// keeps its text (member order, an amount's digits).
 fn redact(body: &[u8], sensitive: &[&str]) -> Option<Bytes> {
-    let Ok(mut value) = serde_json::from_slice::<Value>(body) else {
+    let Ok(mut raw) = serde_json::from_slice::<Box<RawValue>>(body) else {
         let text = String::from_utf8_lossy(body);
         let names_one = sensitive.iter().any(|n| text.contains(&format!("\"{n}\"")));
         return names_one.then(|| Bytes::from_static(WITHHELD.as_bytes()));
     };
     let mut names: BTreeSet<String> = sensitive.iter().map(|n| n.to_string()).collect();
-    if let Some(plan) = value.get("sensitiveFields") {
-        named_by_plan(plan, &mut names);
+    let plan = json_text::object_of(raw.get().as_bytes())
+        .ok()
+        .and_then(|object| object.get("sensitiveFields").map(|p| p.get().to_string()));
+    if let Some(plan) = plan.and_then(|p| serde_json::from_str::<Value>(&p).ok()) {
+        named_by_plan(&plan, &mut names);
     }
-    let mut hidden = false;
-    hide(&mut value, &names, &mut hidden);
     // Only a body that changed is written again (it has no other reason to differ).
-    hidden.then(|| serde_json::to_vec(&value).ok().map(Bytes::from))?
+    hide(&mut raw, &names)
+        .ok()?
+        .then(|| Bytes::from(raw.get().to_string()))
 }
 
 /// The member names a `sensitiveFields` plan lists: an array of names, or an object whose
@@ -125,21 +132,36 @@ fn named_by_plan(plan: &Value, names: &mut BTreeSet<String>) {
 }
 
 /// Replaces, at any depth, the value of every member named in `names` that holds something
-/// (not `null`, not `""`). The `sensitiveFields` plan itself is not a value to hide.
-fn hide(value: &mut Value, names: &BTreeSet<String>, hidden: &mut bool) {
-    match value {
-        Value::Object(members) => {
+/// (not `null`, not `""`). The `sensitiveFields` plan itself is not a value to hide. Whether
+/// anything was hidden.
+fn hide(raw: &mut Box<RawValue>, names: &BTreeSet<String>) -> Result<bool, serde_json::Error> {
+    let mut hidden = false;
+    match json_text::shape(raw) {
+        Shape::Object => {
+            let mut members = json_text::object_of(raw.get().as_bytes())?;
             for (name, member) in members.iter_mut() {
-                let empty = member.is_null() || member.as_str() == Some("");
+                let empty = matches!(member.get().trim(), "null" | "\"\"");
                 if names.contains(name) && !empty {
-                    *member = Value::String(REDACTED.to_string());
-                    *hidden = true;
+                    *member = json_text::string_value(REDACTED)?;
+                    hidden = true;
                 } else if name != "sensitiveFields" {
-                    hide(member, names, hidden);
+                    hidden |= hide(member, names)?;
                 }
             }
+            if hidden {
+                *raw = json_text::raw_of(json_text::text_of(&members)?)?;
+            }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| hide(v, names, hidden)),
-        _ => {}
+        Shape::Array => {
+            let mut items = json_text::array_of(raw)?;
+            for item in items.iter_mut() {
+                hidden |= hide(item, names)?;
+            }
+            if hidden {
+                *raw = json_text::raw_of(json_text::text_of(&items)?)?;
+            }
+        }
+        Shape::String | Shape::Other => {}
     }
+    Ok(hidden)
 }

@@ -53,9 +53,9 @@ async fn prepare_and_seal<W: Wire>(
     }
     let body = match request.body().and_then(reqwest::Body::as_bytes) {
         Some(bytes) => {
-            let value = serde_json::from_slice(bytes)
-                .map_err(|e| SealError::Request(format!("request body is not JSON: {e}")))?;
-            let body = prepare::body(wire, op, value)?;
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| SealError::Request("request body is not UTF-8".into()))?;
+            let body = prepare::body(wire, op, text)?;
             *request.body_mut() = Some(body.clone().into());
             body
         }

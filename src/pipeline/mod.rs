@@ -2,7 +2,7 @@
 //! `call_json` takes it:
 //!
 //! ```text
-//! typed param ──► one serde_json::Value ──► prepare: stamp, validate, encrypt (prepare.rs)
+//! typed param ──► its JSON text ──► prepare: stamp, validate, encrypt (prepare.rs)
 //!             ──► bytes, serialised once
 //!             ──► the gateway's seal      (envelope/wire.rs: {appId, param, sign};
 //!                                          sgate/wire.rs: V-* headers)
@@ -30,10 +30,9 @@ use progenitor_client::ClientInfo;
 #[cfg(feature = "sgate")]
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use tracing::Instrument as _;
 
-pub(crate) use prepare::to_value;
+pub(crate) use prepare::{order_id_of, to_text};
 #[cfg(feature = "sgate")]
 pub(crate) use prepare::{query_pairs, validate};
 pub(crate) use wire::{Gateway, Sent, Wire};
@@ -67,12 +66,22 @@ impl Opened {
         self.gateway.keep(self.received.clone())
     }
 
-    /// Decodes the answer as the operation's response model and takes its `data`.
+    /// Decodes the answer as the operation's response model and takes its `data`; its long
+    /// amounts are handed over as text first, so that every digit reaches the model
+    /// ([`crate::money::received`]).
     pub(crate) fn decode<C: Code, R: DeserializeOwned + ResponseData>(
         self,
+        op: &Operation,
     ) -> Result<R::Data, Error<C>> {
-        let response: R = serde_json::from_slice(&self.body)
-            .map_err(|e| Error::decode(e.to_string(), self.raw()))?;
+        let spec = (self.gateway.spec)();
+        let quoted = op.response_schema.and_then(|schema| {
+            crate::money::received::with_amounts_quoted(spec, schema, &self.body)
+        });
+        let text = quoted
+            .as_ref()
+            .map_or(&self.body[..], |text| text.as_bytes());
+        let response: R =
+            serde_json::from_slice(text).map_err(|e| Error::decode(e.to_string(), self.raw()))?;
         response
             .into_data()
             .ok_or_else(|| Error::decode("success without data", self.raw()))
@@ -116,24 +125,24 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     {
         let param = T::try_from(builder)
             .map_err(|e| prepare::builder_error(self.wire.gateway(), &e.to_string()))?;
-        self.call_value::<C, R>(op, to_value(&param)?).await
+        self.call_value::<C, R>(op, to_text(&param)?).await
     }
 
-    /// Runs an operation with its param as the one JSON value.
+    /// Runs an operation with its param as the one JSON text.
     pub(crate) async fn call_value<C, R>(
         &self,
         op: &'static Operation,
-        value: Value,
+        param: String,
     ) -> Result<R::Data, Error<C>>
     where
         C: Code,
         R: DeserializeOwned + ResponseData,
     {
-        let span = self.span(op.id, Some(&value));
+        let span = self.span(op.id, prepare::order_id(&param).as_deref());
         traced(span, async move {
-            let body = prepare::body(self.wire, op, value)?;
+            let body = prepare::body(self.wire, op, &param)?;
             let opened = self.exchange(op, Vec::new(), Body::Json(body)).await?;
-            opened.decode::<C, R>().map_err(|e| e.of_operation(op))
+            opened.decode::<C, R>(op).map_err(|e| e.of_operation(op))
         })
         .await
     }
@@ -268,17 +277,14 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     }
 
     /// The span of one call: gateway, operation and, when the param has one, `mchOrderId`.
-    pub(crate) fn span(&self, operation: &str, value: Option<&Value>) -> tracing::Span {
+    pub(crate) fn span(&self, operation: &str, order_id: Option<&str>) -> tracing::Span {
         let span = tracing::info_span!(
             "paybind.call",
             gateway = self.wire.gateway().name,
             operation,
             mch_order_id = tracing::field::Empty,
         );
-        if let Some(id) = value
-            .and_then(|v| v.get("mchOrderId"))
-            .and_then(Value::as_str)
-        {
+        if let Some(id) = order_id {
             span.record("mch_order_id", id);
         }
         span

@@ -5,30 +5,44 @@
 use bytes::Bytes;
 use serde_json::Value;
 
+use crate::json_text::{self, RawObject};
+
 use super::wire::{Gateway, Wire};
 use crate::codes::Code;
 use crate::error::{Error, SealError};
 use crate::spec::{is_sensitive, Operation, Spec, ValidationError};
 
-/// The body of a request: stamped, validated, encrypted, serialised once.
+/// The body of a request: stamped, validated, encrypted, serialised once. The param is JSON
+/// text and is edited with each member's text kept ([`RawObject`]), so what is sent has the
+/// param's own member order and every digit of its amounts; the validator reads a
+/// `serde_json::Value` of it, which is only looked at.
 pub(crate) fn body<C: Code, W: Wire>(
     wire: &W,
     op: &Operation,
-    mut value: Value,
+    param: &str,
 ) -> Result<Bytes, Error<C>> {
     let spec = (wire.gateway().spec)();
     let schema = op
         .body_schema
         .ok_or_else(|| ValidationError::new("", format!("{} takes no body", op.id)))?;
+    let Ok(mut object) = json_text::object_of(param.as_bytes()) else {
+        // Not an object: the validator names what the schema expects instead.
+        let value: Value = serde_json::from_str(param).unwrap_or(Value::Null);
+        spec.validate(schema, &value)?;
+        return Err(ValidationError::new("", "the param must be a JSON object").into());
+    };
     if let Some(now) = wire.timestamp() {
         if spec.has_property(schema, "timestamp") {
-            stamp(&mut value, now);
+            stamp(&mut object, now);
         }
     }
-    spec.validate(schema, &value)?;
-    encrypt_members(wire, spec, schema, &mut value)?;
-    let bytes = serde_json::to_vec(&value).map_err(|e| SealError::Request(e.to_string()))?;
-    Ok(bytes.into())
+    let unwritable = |e: serde_json::Error| SealError::Request(e.to_string());
+    let text = json_text::text_of(&object).map_err(unwritable)?;
+    let checked: Value = serde_json::from_str(&text).map_err(unwritable)?;
+    spec.validate(schema, &checked)?;
+    encrypt_members(wire, spec, schema, &mut object)?;
+    let text = json_text::text_of(&object).map_err(unwritable)?;
+    Ok(text.into())
 }
 
 /// Checks a value against a schema of the gateway's spec (a multipart form's fields).
@@ -67,17 +81,22 @@ pub(crate) fn query<C: Code, W: Wire>(
 
 /// Puts `timestamp` where the model would: typify orders members by name, so the stamp keeps
 /// the param in the model's order.
-fn stamp(value: &mut Value, now: i64) {
-    let Value::Object(map) = value else { return };
-    if !map.get("timestamp").is_none_or(Value::is_null) {
+fn stamp(object: &mut RawObject, now: i64) {
+    if object
+        .get("timestamp")
+        .is_some_and(|raw| raw.get().trim() != "null")
+    {
         return;
     }
-    map.remove("timestamp");
-    let at = map
+    object.shift_remove("timestamp");
+    let Ok(stamp) = json_text::raw_of(now.to_string()) else {
+        return;
+    };
+    let at = object
         .keys()
         .position(|k| k.as_str() > "timestamp")
-        .unwrap_or(map.len());
-    map.shift_insert(at, "timestamp".into(), now.into());
+        .unwrap_or(object.len());
+    object.shift_insert(at, "timestamp".into(), stamp);
 }
 
 /// Encrypts, in place, the members of a body whose property is `x-sensitive`.
@@ -85,18 +104,23 @@ fn encrypt_members<W: Wire>(
     wire: &W,
     spec: &Spec,
     schema: &str,
-    value: &mut Value,
+    object: &mut RawObject,
 ) -> Result<(), SealError> {
     let properties = spec
         .schema(schema)
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object);
-    let (Some(properties), Value::Object(object)) = (properties, value) else {
+    let Some(properties) = properties else {
         return Ok(());
     };
     for (name, _) in properties.iter().filter(|(_, p)| is_sensitive(p)) {
-        if let Some(Value::String(plain)) = object.get_mut(name) {
-            *plain = wire.encrypt(name, plain)?;
+        let Some(member) = object.get_mut(name) else {
+            continue;
+        };
+        if let Some(plain) = json_text::as_string(member) {
+            let sealed = wire.encrypt(name, &plain)?;
+            *member =
+                json_text::string_value(&sealed).map_err(|e| SealError::Request(e.to_string()))?;
         }
     }
     Ok(())
@@ -129,12 +153,28 @@ pub(crate) fn builder_error(gateway: &Gateway, message: &str) -> ValidationError
     ValidationError::new("", message)
 }
 
-/// The JSON object a typed value serialises to, for the one `Value` of a request.
-pub(crate) fn to_value<T: serde::Serialize>(param: &T) -> Result<Value, ValidationError> {
+/// The JSON text a typed param serialises to: its members in the model's order, its amounts
+/// with every digit.
+pub(crate) fn to_text<T: serde::Serialize>(param: &T) -> Result<String, ValidationError> {
     // The one place a request's sensitive members serialise in plain text: they are encrypted
     // (prepare::body) before anything is sent.
-    crate::secret::with_plaintext(|| serde_json::to_value(param))
+    crate::secret::with_plaintext(|| serde_json::to_string(param))
         .map_err(|e| ValidationError::new("", format!("param cannot be serialised: {e}")))
+}
+
+/// The `mchOrderId` of a param's JSON text, for the call's span.
+pub(crate) fn order_id(param: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct OrderId {
+        #[serde(rename = "mchOrderId")]
+        mch_order_id: Option<String>,
+    }
+    serde_json::from_str::<OrderId>(param).ok()?.mch_order_id
+}
+
+/// The `mchOrderId` of a JSON param, for the call's span.
+pub(crate) fn order_id_of(param: &Value) -> Option<&str> {
+    param.get("mchOrderId").and_then(Value::as_str)
 }
 
 /// A JSON object of query parameters as name/value pairs, in its order (`null` members

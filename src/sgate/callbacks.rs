@@ -12,10 +12,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
-
 use super::freshness::{Freshness, NonceMemory};
-use super::sensitive::decrypt_by_plan;
+use super::sensitive::decrypt_object;
 pub(crate) use super::sensitive::decryption_plan;
 use super::signing::{
     digest_hex, read_signature, signature_data, verify_digest, ApiKey, ResponseSignature,
@@ -23,8 +21,9 @@ use super::signing::{
 };
 use super::{Notification, NOTIFICATION_KINDS};
 use crate::clock::SharedClock;
+use crate::json_text;
 use crate::keys::{PrivateKey, PublicKey};
-use crate::spec::{NotificationKind, Spec};
+use crate::spec::NotificationKind;
 
 /// The HTTP status to answer a verified callback with (no body is defined).
 pub const CALLBACK_ACK_STATUS: u16 = 200;
@@ -167,27 +166,25 @@ impl CallbackVerifier {
             Err(other) => return Err(other.into()),
             Ok(()) => {}
         }
-        let mut payload: Map<String, Value> =
-            serde_json::from_str(text).map_err(|_| CallbackError::NotJson)?;
+        // Each member's text is kept, so that an amount reaches its model with every digit.
+        let mut payload = json_text::object_of(body).map_err(|_| CallbackError::NotJson)?;
         let event = payload
             .get("event")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let kind = NotificationKind::find(NOTIFICATION_KINDS, event.as_deref(), &payload)
-            .map(|k| k.kind)
-            .unwrap_or("");
-        if let Some(plan) = callback_schema(super::spec(), kind)
-            .and_then(|schema| decryption_plan(super::spec(), schema, 0))
-        {
-            let mut target = Value::Object(std::mem::take(&mut payload));
-            let mut changed = false;
-            let result = decrypt_by_plan(&self.merchant_key, &plan, &mut target, "", &mut changed);
-            if let Value::Object(map) = target {
-                payload = map;
+            .and_then(|raw| json_text::as_string(raw));
+        let kind = NotificationKind::find(NOTIFICATION_KINDS, event.as_deref(), |field| {
+            payload.contains_key(field)
+        });
+        if let Some(kind) = kind {
+            let spec = super::spec();
+            if let Some(plan) = decryption_plan(spec, kind.schema) {
+                decrypt_object(&self.merchant_key, &plan, &mut payload, "")
+                    .map_err(|(field, reason)| CallbackError::Decryption { field, reason })?;
             }
-            result.map_err(|(field, reason)| CallbackError::Decryption { field, reason })?;
+            // After decryption: a decrypted member may be an amount.
+            crate::money::received::quote_amounts(spec, kind.schema, &mut payload);
         }
-        Notification::from_kind(kind, Value::Object(payload))
+        let text = json_text::text_of(&payload).map_err(|_| CallbackError::NotJson)?;
+        Notification::from_kind(kind.map_or("", |k| k.kind), &text)
             .map_err(|e| CallbackError::BadPayload(e.to_string()))
     }
 }
@@ -202,17 +199,6 @@ impl From<&str> for ApiKey {
     fn from(key: &str) -> Self {
         ApiKey::new(key)
     }
-}
-
-/// The schema of a callback kind, from `info.x-callbacks`.
-fn callback_schema<'a>(spec: &'a Spec, kind: &str) -> Option<&'a str> {
-    spec.document()
-        .pointer("/info/x-callbacks")?
-        .as_array()?
-        .iter()
-        .find(|entry| entry.get("kind").and_then(Value::as_str) == Some(kind))?
-        .get("schema")?
-        .as_str()
 }
 
 /// An axum extractor that verifies an SGATE callback with the [`CallbackVerifier`] in the

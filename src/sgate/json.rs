@@ -38,7 +38,7 @@ impl Client {
             return self.call_json(operation_id, param).await;
         }
         let pipeline = self.pipeline();
-        let span = pipeline.span(op.id, Some(&param));
+        let span = pipeline.span(op.id, crate::pipeline::order_id_of(&param));
         traced(span, async move {
             let query = query_pairs(param)?;
             let opened = pipeline

@@ -4,7 +4,6 @@
 //! `sensitiveFields` names.
 
 use bytes::Bytes;
-use serde_json::{Map, Value};
 
 use super::crypto::encrypt_field;
 use super::sensitive::decrypt_answer;
@@ -14,6 +13,7 @@ use super::signing::{
 };
 use crate::codes::Code;
 use crate::error::{Error, RawBody, RawResponse, SealError};
+use crate::json_text::{self, RawObject};
 use crate::pipeline::transport::{Answer, Transport};
 use crate::pipeline::{Gateway, Sent, Wire};
 
@@ -65,7 +65,9 @@ impl Wire for SgateContext {
         if answer.status != http::StatusCode::OK {
             return Err(Error::http(answer.status, kept()));
         }
-        let mut envelope: Map<String, Value> = match serde_json::from_slice(&answer.body) {
+        // Read with each member's text kept: the answer is re-written only when a member was
+        // decrypted, and every other member (an amount's digits) must come out as it came in.
+        let mut envelope: RawObject = match json_text::object_of(&answer.body) {
             Ok(envelope) => envelope,
             Err(e) => return Err(Error::decode(e.to_string(), kept())),
         };
@@ -79,7 +81,7 @@ impl Wire for SgateContext {
         }
         match decrypt_answer(&self.merchant_key, &mut envelope) {
             Ok(false) => Ok(answer.body),
-            Ok(true) => serde_json::to_vec(&envelope)
+            Ok(true) => json_text::text_of(&envelope)
                 .map(Bytes::from)
                 .map_err(|e| Error::decode(e.to_string(), kept())),
             Err((field, reason)) => Err(Error::Decryption {
@@ -153,24 +155,17 @@ pub(crate) fn kept_response(
 }
 
 /// The envelope's `code`, as an integer (SGATE sends a number; a digit string is accepted).
-fn code_of(envelope: &Map<String, Value>) -> Option<i64> {
-    match envelope.get("code")? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+fn code_of(envelope: &RawObject) -> Option<i64> {
+    let code = envelope.get("code")?;
+    match json_text::as_string(code) {
+        Some(text) => text.trim().parse().ok(),
+        None => code.get().trim().parse().ok(),
     }
 }
 
 /// Code, message and requestId of an envelope.
-pub(crate) fn envelope_parts(
-    envelope: &Map<String, Value>,
-) -> (Option<i64>, String, Option<String>) {
-    let text = |key: &str| {
-        envelope
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+pub(crate) fn envelope_parts(envelope: &RawObject) -> (Option<i64>, String, Option<String>) {
+    let text = |key: &str| envelope.get(key).and_then(|raw| json_text::as_string(raw));
     (
         code_of(envelope),
         text("message").unwrap_or_default(),

@@ -152,7 +152,7 @@ async fn typed_call_returns_typed_data() {
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .expect("balance");
-    assert_eq!(balance.balance.minor_units(), 1_000_000);
+    assert_eq!(balance.balance.minor_units(), Some(1_000_000));
 
     let qr = client
         .qr_code_create(

@@ -60,7 +60,7 @@ async fn jt_payout_status_finds_a_created_payout_and_answers_21006_for_an_unknow
         .await
         .unwrap();
     assert_eq!(status.mch_order_id, "JTPAYOUT000001");
-    assert_eq!(status.amount.map(|a| a.minor_units()), Some(50020));
+    assert_eq!(status.amount.and_then(|a| a.minor_units()), Some(50020));
     let seen = sandbox.requests().pop().unwrap();
     assert_eq!(seen.operation, "payout_status");
     assert!(seen.signature_ok);

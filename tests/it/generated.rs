@@ -37,13 +37,23 @@ fn out_dir() -> &'static Path {
     Path::new(env!("OUT_DIR"))
 }
 
+/// A JSON document with its objects' members in their written order (a `serde_json::Value`
+/// sorts them: paybind leaves serde_json's `preserve_order` off).
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(untagged)]
+enum Ordered {
+    Object(indexmap::IndexMap<String, Ordered>),
+    Array(Vec<Ordered>),
+    Scalar(serde_json::Value),
+}
+
 /// Snapshots `file` of `OUT_DIR` as `name`; the bundled spec (one line of JSON as embedded)
 /// pretty-printed so that its diff shows the field that changed.
 fn snapshot(name: &str, file: &str) {
     let path = out_dir().join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = if file.ends_with(".json") {
-        let spec: serde_json::Value = serde_json::from_str(&text).expect("bundled spec is JSON");
+        let spec: Ordered = serde_json::from_str(&text).expect("bundled spec is JSON");
         serde_json::to_string_pretty(&spec).expect("a JSON value prints")
     } else {
         text

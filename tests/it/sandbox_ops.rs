@@ -376,7 +376,7 @@ async fn a_restart_loses_nothing() {
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .unwrap();
-    assert_eq!(balance.balance.minor_units(), 1_000_000 + 2500);
+    assert_eq!(balance.balance.minor_units(), Some(1_000_000 + 2500));
     assert_eq!(
         second
             .admin()

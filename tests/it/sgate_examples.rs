@@ -176,9 +176,9 @@ fn seed_create_order_examples_are_the_yaml_examples() {
     let typed: paybind::sgate::types::PaymentOrderCreateResponse =
         serde_json::from_value(blocks[1].clone()).unwrap();
     let data = typed.data.unwrap();
-    assert_eq!(data.amount.unwrap().minor_units(), 1875);
-    assert_eq!(data.realamount.unwrap().minor_units(), 1781);
-    assert_eq!(data.fee.unwrap().minor_units(), 94);
+    assert_eq!(data.amount.unwrap().minor_units(), Some(1875));
+    assert_eq!(data.realamount.unwrap().minor_units(), Some(1781));
+    assert_eq!(data.fee.unwrap().minor_units(), Some(94));
 }
 
 #[test]

@@ -249,7 +249,7 @@ pub fn json_of(request: &LoggedRequest) -> Value {
     serde_json::from_str(&request.body).unwrap_or(Value::Null)
 }
 
-fn encrypt_members(value: &mut Value) {
+pub fn encrypt_members(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
@@ -286,6 +286,17 @@ pub fn signed_callback_with(
     let mut payload = payload.clone();
     encrypt_members(&mut payload);
     let body = serde_json::to_vec(&payload).expect("json");
+    signed_callback_body(url_path, body, timestamp, nonce)
+}
+
+/// A callback of exactly `body` (its sensitive members already encrypted), signed at
+/// `timestamp` with `nonce`.
+pub fn signed_callback_body(
+    url_path: &str,
+    body: Vec<u8>,
+    timestamp: i64,
+    nonce: &str,
+) -> (HeaderMap, Vec<u8>) {
     let text = signature_text(
         timestamp,
         nonce,

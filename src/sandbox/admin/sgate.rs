@@ -48,7 +48,8 @@ pub async fn set_balance(State(shared): St, body: Bytes) -> Reply {
     }
     let amount = input
         .get("amount")
-        .and_then(|v| serde_json::from_value::<Decimal2>(v.clone()).ok());
+        .and_then(|v| serde_json::from_value::<Decimal2>(v.clone()).ok())
+        .and_then(Decimal2::minor_units);
     let Some(amount) = amount else {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
@@ -56,10 +57,10 @@ pub async fn set_balance(State(shared): St, body: Bytes) -> Reply {
         ));
     };
     shared.with_tx(|tx| {
-        common::set_currency_balance(tx, &currency, amount.minor_units());
+        common::set_currency_balance(tx, &currency, amount);
         Ok::<_, StoreError>(())
     })?;
-    ok(json!({ "currency": currency, "amount": amount.to_string() }))
+    ok(json!({ "currency": currency, "amount": Decimal2::from_minor_units(amount).to_string() }))
 }
 
 /// A record of `table` by an id that `resolve` turns into its key.

@@ -55,7 +55,7 @@ pub fn money(minor: i64) -> Value {
 pub fn minor_of(v: &Value) -> Option<i64> {
     serde_json::from_value::<Decimal2>(v.clone())
         .ok()
-        .map(Decimal2::minor_units)
+        .and_then(Decimal2::minor_units)
 }
 
 pub fn page(items: &mut Vec<Value>, q: &Value) -> Vec<Value> {

@@ -126,7 +126,10 @@ async fn refund_rules_21401_to_21409() {
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].refund_amount.map(|a| a.minor_units()), Some(199));
+    assert_eq!(
+        listed[0].refund_amount.and_then(|a| a.minor_units()),
+        Some(199)
+    );
     // The remaining amount can still be refunded; more cannot.
     assert_eq!(
         code(client.refund_create(refund("RF3", &paid, 9_802)).await),

@@ -63,7 +63,7 @@ async fn tampered_answers_are_rejected_before_parsing() {
         .await
         .unwrap_err();
     match &err {
-        Error::Decryption { field, .. } => assert_eq!(field, "data.identity"),
+        Error::Decryption { field, .. } => assert_eq!(field, "data.cardno"),
         other => panic!("{other:?}"),
     }
 

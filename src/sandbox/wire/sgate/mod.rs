@@ -151,9 +151,8 @@ fn data_answer(
     mut data: Value,
     target: &Target<'_>,
 ) -> axum::response::Response {
-    let plan = sensitive::data_schema(op).and_then(|schema| {
-        crate::sgate::callbacks::decryption_plan(crate::sgate::spec(), schema, 0)
-    });
+    let plan = sensitive::data_schema(op)
+        .and_then(|schema| crate::sgate::callbacks::decryption_plan(crate::sgate::spec(), schema));
     if let Some(plan) = &plan {
         if let Err(e) =
             sensitive::encrypt_by_plan(shared, plan, &mut data, target.spoil.bad_ciphertext)

@@ -88,7 +88,7 @@ pub fn sensitive_fields(plan: Option<&Value>) -> Value {
 
 /// Encrypts a callback's `data` by the `x-sensitive` marks of the callback schema.
 pub fn encrypt_callback(shared: &Shared, schema: &str, payload: &mut Value) -> Result<(), String> {
-    if let Some(plan) = crate::sgate::callbacks::decryption_plan(crate::sgate::spec(), schema, 0) {
+    if let Some(plan) = crate::sgate::callbacks::decryption_plan(crate::sgate::spec(), schema) {
         encrypt_by_plan(shared, &plan, payload, false)?;
     }
     Ok(())

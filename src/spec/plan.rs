@@ -1,0 +1,63 @@
+//! Plans: which members of a JSON document a schema marks, as a `sensitiveFields`-shaped value
+//! (an object whose members are `true`, "this member", or a nested plan; a plan applies to each
+//! element of an array). SGATE's decryption of callbacks follows one made from `x-sensitive`;
+//! the exact reading of received money follows one made from the money components.
+
+use serde_json::{Map, Value};
+
+use super::Spec;
+
+/// How deep a plan follows nested schemas (the specs nest three levels at most).
+const MAX_DEPTH: usize = 8;
+
+impl Spec {
+    /// The plan of the members of component `schema_name` (at any depth) whose property
+    /// schema `marks`; `None` when there are none.
+    pub(crate) fn plan(&self, schema_name: &str, marks: &dyn Fn(&Value) -> bool) -> Option<Value> {
+        let schema = self.schema(schema_name)?;
+        self.plan_of(schema, marks, 0)
+    }
+
+    fn plan_of(
+        &self,
+        schema: &Value,
+        marks: &dyn Fn(&Value) -> bool,
+        depth: usize,
+    ) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let schema = self.follow(schema)?;
+        if let Some(items) = schema.get("items") {
+            return self.plan_of(items, marks, depth + 1);
+        }
+        let properties = schema.get("properties")?.as_object()?;
+        let mut plan = Map::new();
+        for (name, property) in properties {
+            if marks(property) {
+                plan.insert(name.clone(), Value::Bool(true));
+            } else if let Some(nested) = self.plan_of(property, marks, depth + 1) {
+                plan.insert(name.clone(), nested);
+            }
+        }
+        (!plan.is_empty()).then_some(Value::Object(plan))
+    }
+
+    /// A schema with its `$ref` followed once.
+    fn follow<'a>(&'a self, schema: &'a Value) -> Option<&'a Value> {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => self.schema(r.rsplit('/').next()?),
+            None => Some(schema),
+        }
+    }
+}
+
+/// Whether a property schema is one of the money components whose JSON form is a number
+/// (`Amount`, `Decimal2`; `DecimalAmount` is a string already).
+pub(crate) fn is_money_number(schema: &Value) -> bool {
+    let component = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next());
+    matches!(component, Some("Amount" | "Decimal2"))
+}
