@@ -33,9 +33,18 @@ pub const CALLBACK_ACK_STATUS: u16 = 200;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CallbackError {
-    /// The signature is missing, malformed or does not verify: treat as forged.
+    /// The signature is missing or malformed: treat as forged.
     #[error("callback signature rejected: {0}")]
     BadSignature(#[from] SignatureError),
+    /// The signature does not verify for the URL path that was checked: forged or tampered,
+    /// or signed for another path (a proxy that rewrites the path: see
+    /// [`CallbackVerifier::public_path`]; a wrong key gives the same answer).
+    #[error("callback signature does not verify for path {path} with the system public key")]
+    SignatureMismatch {
+        /// The path that was verified. A query, if any, shows as `?…`: a merchant's callback
+        /// URL may carry a token there.
+        path: String,
+    },
     /// `V-Signature` is empty: nothing in the callback is authenticated.
     #[error("callback is unsigned (empty V-Signature)")]
     Unsigned,
@@ -73,6 +82,7 @@ pub struct CallbackVerifier {
     merchant_key: Arc<PrivateKey>,
     clock: SharedClock,
     freshness: Freshness,
+    public_path: Option<PublicPath>,
 }
 
 impl CallbackVerifier {
@@ -89,7 +99,33 @@ impl CallbackVerifier {
             merchant_key: Arc::new(merchant_private_key),
             clock: SharedClock::default(),
             freshness: Freshness::default(),
+            public_path: None,
         }
+    }
+
+    /// The path (and query) of the callback URL as registered with SGATE, for a service behind
+    /// a reverse proxy that rewrites the path: SGATE signs the URL it calls, not the one the
+    /// service receives. Once set, every callback is verified for this path, whatever path it
+    /// arrived on ([`VerifiedCallback`] and [`CallbackVerifier::verify_callback`] alike), so
+    /// set it only when all callbacks go to this one URL. The whole URL is accepted too
+    /// (`https://shop.example/pay/hooks/sgate/callback`); only its path and query are used.
+    ///
+    /// Not needed for a router nested under a prefix (`Router::nest`): [`VerifiedCallback`]
+    /// already verifies the path before axum stripped the prefix.
+    ///
+    /// ```
+    /// # fn keys() -> (paybind::keys::PublicKey, paybind::keys::PrivateKey) { unimplemented!() }
+    /// # fn run() {
+    /// # let (system_public_key, merchant_private_key) = keys();
+    /// use paybind::sgate::CallbackVerifier;
+    /// // The proxy forwards https://shop.example/pay/hooks/sgate/callback as /sgate/callback.
+    /// let verifier = CallbackVerifier::new("API KEY", system_public_key, merchant_private_key)
+    ///     .public_path("/pay/hooks/sgate/callback");
+    /// # let _ = verifier; }
+    /// ```
+    pub fn public_path(mut self, path: impl Into<String>) -> Self {
+        self.public_path = Some(PublicPath::new(path.into()));
+        self
     }
 
     /// Refuses callbacks whose `V-Timestamp` is more than `max_age` away from now (replay
@@ -132,8 +168,8 @@ impl CallbackVerifier {
     }
 
     /// Verifies a callback and returns it typed, sensitive members decrypted. `url_path` is the
-    /// path and query of the callback URL as SGATE called it (`/sgate/callback`), `body` the
-    /// raw request body.
+    /// path and query of the callback URL as SGATE called it (`/sgate/callback`; ignored when
+    /// [`CallbackVerifier::public_path`] is set), `body` the raw request body.
     pub fn verify_callback(
         &self,
         headers: &http::HeaderMap,
@@ -148,7 +184,14 @@ impl CallbackVerifier {
                 signature,
             } => (timestamp, nonce, signature),
         };
-        let text = std::str::from_utf8(body).map_err(|_| SignatureError::Mismatch)?;
+        let url_path = self.public_path.as_ref().map_or(url_path, |p| p.0.as_str());
+        // Naming the path turns "check your keys" into an evident path mismatch when a router
+        // or proxy changed it.
+        let mismatch = || CallbackError::SignatureMismatch {
+            path: shown_path(url_path),
+        };
+        // Signed JSON is UTF-8: other bytes cannot verify.
+        let text = std::str::from_utf8(body).map_err(|_| mismatch())?;
         let data = signature_data(
             self.api_key.expose(),
             timestamp,
@@ -157,7 +200,11 @@ impl CallbackVerifier {
             "POST",
             text,
         );
-        verify_digest(&self.system_key, &digest_hex(&data), signature)?;
+        match verify_digest(&self.system_key, &digest_hex(&data), signature) {
+            Ok(()) => {}
+            Err(SignatureError::Mismatch) => return Err(mismatch()),
+            Err(other) => return Err(other.into()),
+        }
         match self.freshness.check(&self.clock, timestamp, nonce) {
             Err(SignatureError::Stale { timestamp, .. }) => {
                 return Err(CallbackError::Stale { timestamp })
@@ -201,9 +248,63 @@ impl From<&str> for ApiKey {
     }
 }
 
+/// The path and query SGATE signs, set by [`CallbackVerifier::public_path`]. `Debug` hides
+/// the query (it may carry a token).
+#[derive(Clone, PartialEq, Eq)]
+struct PublicPath(String);
+
+impl PublicPath {
+    fn new(path: String) -> Self {
+        // A whole URL: keep what SGATE signs, its path and query.
+        let path = match path.parse::<http::Uri>() {
+            Ok(uri) if uri.scheme().is_some() => uri
+                .path_and_query()
+                .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
+            _ => path,
+        };
+        Self(path)
+    }
+}
+
+impl std::fmt::Debug for PublicPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&shown_path(&self.0))
+    }
+}
+
+/// A path and query as errors and `Debug` show it: the path, the query as `?…`.
+fn shown_path(path_and_query: &str) -> String {
+    match path_and_query.split_once('?') {
+        Some((path, _)) => format!("{path}?…"),
+        None => path_and_query.to_string(),
+    }
+}
+
 /// An axum extractor that verifies an SGATE callback with the [`CallbackVerifier`] in the
 /// router's state. A refused callback is answered with HTTP 401 (SGATE then retries); answer
 /// an accepted one with HTTP 200.
+///
+/// It verifies the path the request arrived with before any `Router::nest` stripped a prefix
+/// (axum's `OriginalUri`), so the router may be mounted anywhere. Behind a proxy that rewrites
+/// the path, set [`CallbackVerifier::public_path`].
+///
+/// ```no_run
+/// use axum::{http::StatusCode, routing::post, Router};
+/// use paybind::sgate::{callbacks::VerifiedCallback, CallbackVerifier};
+///
+/// async fn on_callback(VerifiedCallback(event): VerifiedCallback) -> StatusCode {
+///     println!("{event:?}");
+///     StatusCode::OK
+/// }
+///
+/// # fn app(verifier: CallbackVerifier) -> Router {
+/// // SGATE calls https://shop.example/hooks/sgate/callback.
+/// let callbacks = Router::new()
+///     .route("/sgate/callback", post(on_callback))
+///     .with_state(verifier);
+/// Router::new().nest("/hooks", callbacks)
+/// # }
+/// ```
 #[cfg(feature = "axum")]
 #[derive(Debug, Clone)]
 pub struct VerifiedCallback(pub Notification);
@@ -222,11 +323,15 @@ where
         const MAX_BODY: usize = 1024 * 1024;
         let verifier = <CallbackVerifier as axum::extract::FromRef<S>>::from_ref(state);
         let (parts, body) = req.into_parts();
-        let path = parts
-            .uri
+        // `Router::nest` strips its prefix from `parts.uri`; SGATE signed the full path.
+        let uri = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(&parts.uri, |original| &original.0);
+        let path = uri
             .path_and_query()
             .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| parts.uri.path().to_string());
+            .unwrap_or_else(|| uri.path().to_string());
         let bytes = axum::body::to_bytes(body, MAX_BODY)
             .await
             .map_err(|_| http::StatusCode::PAYLOAD_TOO_LARGE.into_response())?;

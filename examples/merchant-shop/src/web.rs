@@ -276,8 +276,10 @@ mod tests {
         let text = axum::body::to_bytes(answer.into_body(), 1 << 20)
             .await
             .unwrap();
-        println!(
-            "nested under /hooks: {status} {}",
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "nested under /hooks: {}",
             String::from_utf8_lossy(&text)
         );
     }
