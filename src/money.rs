@@ -13,7 +13,6 @@
 //! arithmetic only (the `decimal` module). Errors name the rule, never the value.
 
 mod decimal;
-pub(crate) mod received;
 
 use std::fmt;
 use std::str::FromStr;

@@ -99,7 +99,7 @@ macro_rules! envelope_gateway {
             /// status so a genuine notification is delivered again.
             pub fn verify_notification(&self, body: &[u8]) -> Result<Notification, NotifyError> {
                 self.0
-                    .verify_typed(body, spec(), NOTIFICATION_KINDS, Notification::from_kind)
+                    .verify_typed(body, NOTIFICATION_KINDS, Notification::from_kind)
             }
 
             /// The untyped verifier underneath.

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::sign::{verify, HashAlgorithm, VerifyError};
 use crate::keys::PublicKey;
-use crate::spec::{NotificationKind, Spec};
+use crate::spec::NotificationKind;
 
 /// Why a notification was refused. Answer such a request with a non-200 status; a genuine
 /// notification is sent again by the gateway.
@@ -80,23 +80,18 @@ impl NotificationVerifier {
         })
     }
 
-    /// Verifies and types a notification with a gateway's generated kind table; long amounts
-    /// are handed to the model as text ([`crate::money::received`]).
+    /// Verifies and types a notification with a gateway's generated kind table, from the
+    /// param's text so that every amount keeps its digits.
     pub(crate) fn verify_typed<N>(
         &self,
         body: &[u8],
-        spec: &Spec,
         kinds: &'static [NotificationKind],
         from_kind: fn(&str, &str) -> Result<N, serde_json::Error>,
     ) -> Result<N, NotifyError> {
         let verified = self.verify_envelope(body)?;
         let event = verified.fields.get("eventName").and_then(Value::as_str);
         let kind = NotificationKind::find(kinds, event, |f| verified.fields.contains_key(f));
-        let quoted = kind.and_then(|kind| {
-            crate::money::received::with_amounts_quoted(spec, kind.schema, verified.text.as_bytes())
-        });
-        let text = quoted.as_deref().unwrap_or(&verified.text);
-        from_kind(kind.map_or("", |k| k.kind), text).map_err(|e| NotifyError::BadParam {
+        from_kind(kind.map_or("", |k| k.kind), &verified.text).map_err(|e| NotifyError::BadParam {
             reason: e.to_string(),
             param: verified.text.clone(),
         })

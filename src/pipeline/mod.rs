@@ -66,22 +66,14 @@ impl Opened {
         self.gateway.keep(self.received.clone())
     }
 
-    /// Decodes the answer as the operation's response model and takes its `data`; its long
-    /// amounts are handed over as text first, so that every digit reaches the model
-    /// ([`crate::money::received`]).
+    /// Decodes the answer as the operation's response model and takes its `data`. From the
+    /// text, so that every amount keeps its digits: a model's known members are read straight
+    /// from it; only the unknown members it keeps (`#[serde(flatten)]`) become `Value`s.
     pub(crate) fn decode<C: Code, R: DeserializeOwned + ResponseData>(
         self,
-        op: &Operation,
     ) -> Result<R::Data, Error<C>> {
-        let spec = (self.gateway.spec)();
-        let quoted = op.response_schema.and_then(|schema| {
-            crate::money::received::with_amounts_quoted(spec, schema, &self.body)
-        });
-        let text = quoted
-            .as_ref()
-            .map_or(&self.body[..], |text| text.as_bytes());
-        let response: R =
-            serde_json::from_slice(text).map_err(|e| Error::decode(e.to_string(), self.raw()))?;
+        let response: R = serde_json::from_slice(&self.body)
+            .map_err(|e| Error::decode(e.to_string(), self.raw()))?;
         response
             .into_data()
             .ok_or_else(|| Error::decode("success without data", self.raw()))
@@ -142,7 +134,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         traced(span, async move {
             let body = prepare::body(self.wire, op, &param)?;
             let opened = self.exchange(op, Vec::new(), Body::Json(body)).await?;
-            opened.decode::<C, R>(op).map_err(|e| e.of_operation(op))
+            opened.decode::<C, R>().map_err(|e| e.of_operation(op))
         })
         .await
     }

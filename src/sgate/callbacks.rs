@@ -227,8 +227,6 @@ impl CallbackVerifier {
                 decrypt_object(&self.merchant_key, &plan, &mut payload, "")
                     .map_err(|(field, reason)| CallbackError::Decryption { field, reason })?;
             }
-            // After decryption: a decrypted member may be an amount.
-            crate::money::received::quote_amounts(spec, kind.schema, &mut payload);
         }
         let text = json_text::text_of(&payload).map_err(|_| CallbackError::NotJson)?;
         Notification::from_kind(kind.map_or("", |k| k.kind), &text)

@@ -181,6 +181,6 @@ impl<'a> CustomerFileUpload<'a> {
         pipeline
             .exchange::<ResultCode>(self.op, Vec::new(), Body::Multipart(form))
             .await?
-            .decode::<ResultCode, types::CustomerFileUploadResponse>(self.op)
+            .decode::<ResultCode, types::CustomerFileUploadResponse>()
     }
 }

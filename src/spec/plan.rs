@@ -1,7 +1,6 @@
 //! Plans: which members of a JSON document a schema marks, as a `sensitiveFields`-shaped value
 //! (an object whose members are `true`, "this member", or a nested plan; a plan applies to each
-//! element of an array). SGATE's decryption of callbacks follows one made from `x-sensitive`;
-//! the exact reading of received money follows one made from the money components.
+//! element of an array). SGATE's decryption of callbacks follows one made from `x-sensitive`.
 
 use serde_json::{Map, Value};
 
@@ -50,14 +49,4 @@ impl Spec {
             None => Some(schema),
         }
     }
-}
-
-/// Whether a property schema is one of the money components whose JSON form is a number
-/// (`Amount`, `Decimal2`; `DecimalAmount` is a string already).
-pub(crate) fn is_money_number(schema: &Value) -> bool {
-    let component = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.rsplit('/').next());
-    matches!(component, Some("Amount" | "Decimal2"))
 }

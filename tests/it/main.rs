@@ -49,6 +49,8 @@ mod query_validation;
 #[cfg(feature = "sgate")]
 mod randomness;
 #[cfg(feature = "sgate")]
+mod received_money;
+#[cfg(feature = "sgate")]
 mod redaction;
 mod redaction_raw_body;
 mod retries;

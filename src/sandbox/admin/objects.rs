@@ -85,10 +85,11 @@ fn sgate_objects(tx: &Tx<'_>) -> Result<Value, StoreError> {
     }
     let mut balance = Vec::new();
     for currency in common::CURRENCIES {
-        let minor = common::currency_balance(tx, currency)?;
+        let units = common::currency_balance(tx, currency)?;
+        let amount = Decimal2::from_scaled(units, common::PLACES).unwrap_or_default();
         balance.push(json!({
             "currency": currency,
-            "amount": Decimal2::from_minor_units(minor).to_string(),
+            "amount": amount.to_string(),
         }));
     }
     Ok(json!({ "balance": balance, "objects": objects }))

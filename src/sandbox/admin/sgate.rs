@@ -28,7 +28,9 @@ pub async fn balance(State(shared): St) -> Reply {
             let amount = common::currency_balance(tx, currency)?;
             out.insert(
                 currency.to_string(),
-                json!(Decimal2::from_minor_units(amount).to_string()),
+                json!(Decimal2::from_scaled(amount, common::PLACES)
+                    .unwrap_or_default()
+                    .to_string()),
             );
         }
         Ok::<_, StoreError>(Value::Object(out))
@@ -49,7 +51,7 @@ pub async fn set_balance(State(shared): St, body: Bytes) -> Reply {
     let amount = input
         .get("amount")
         .and_then(|v| serde_json::from_value::<Decimal2>(v.clone()).ok())
-        .and_then(Decimal2::minor_units);
+        .and_then(|amount| amount.to_scaled(common::PLACES));
     let Some(amount) = amount else {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
@@ -60,7 +62,8 @@ pub async fn set_balance(State(shared): St, body: Bytes) -> Reply {
         common::set_currency_balance(tx, &currency, amount);
         Ok::<_, StoreError>(())
     })?;
-    ok(json!({ "currency": currency, "amount": Decimal2::from_minor_units(amount).to_string() }))
+    let shown = Decimal2::from_scaled(amount, common::PLACES).unwrap_or_default();
+    ok(json!({ "currency": currency, "amount": shown.to_string() }))
 }
 
 /// A record of `table` by an id that `resolve` turns into its key.

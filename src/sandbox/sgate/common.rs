@@ -1,4 +1,4 @@
-//! What SGATE's business areas share: balances per currency, money in SGATE's two-decimal form,
+//! What SGATE's business areas share: balances per currency, money in SGATE's decimal form,
 //! paging and list filters, the bank directory, and callbacks (sensitive members encrypted
 //! with the merchant public key, queued in the outbox).
 
@@ -17,14 +17,25 @@ use crate::sandbox::wire::sgate::sensitive::encrypt_callback;
 /// The gateway of this module.
 pub const GW: Gateway = Gateway::Sgate;
 
-/// Balances each currency starts with, in minor units (1,000,000.00).
-pub const INITIAL_BALANCE: i64 = 100_000_000;
+/// Decimal places the sandbox keeps SGATE amounts in: thousandths of a major unit, the fils of
+/// KWD (the finest currency SGATE pays), so a KWD balance such as 1.234 is answered as it is.
+pub const PLACES: u32 = 3;
+
+/// Balances each currency starts with, in thousandths (1,000,000.000).
+pub const INITIAL_BALANCE: i64 = 1_000_000_000;
 
 /// The currencies SGATE pays out in.
 pub const CURRENCIES: &[&str] = &["SAR", "KWD", "AED"];
 
-/// Payout fee: 5 % of the amount, rounded half up (the docs' 18.75 → 0.94).
+/// Payout fee: 5 % of the amount, rounded half up to hundredths (the docs' 18.75 → 0.94).
 pub const FEE_PERCENT: i64 = 5;
+
+/// The fee of a payout of `amount` thousandths, in thousandths.
+pub fn fee_of(amount: i64) -> i64 {
+    // i128: no amount can overflow the fee arithmetic.
+    let hundredths = (i128::from(amount) * i128::from(FEE_PERCENT) + 500) / 1000;
+    i64::try_from(hundredths * 10).unwrap_or(0)
+}
 
 pub fn fail(code: i64, detail: impl AsRef<str>) -> HErr {
     HErr::Fail(Fail::new(GW, code, detail))
@@ -48,14 +59,17 @@ pub fn add_currency_balance(tx: &mut Tx<'_>, currency: &str, delta: i64) -> Resu
     Ok(())
 }
 
-pub fn money(minor: i64) -> Value {
-    serde_json::to_value(Decimal2::from_minor_units(minor)).unwrap_or(Value::Null)
+/// An amount of `units` thousandths as SGATE writes it (`18.75`, `1.234`).
+pub fn money(units: i64) -> Value {
+    let amount = Decimal2::from_scaled(units, PLACES).unwrap_or_default();
+    serde_json::to_value(amount).unwrap_or(Value::Null)
 }
 
-pub fn minor_of(v: &Value) -> Option<i64> {
+/// A JSON amount in thousandths; `None` when it is not an amount or has more places.
+pub fn units_of(v: &Value) -> Option<i64> {
     serde_json::from_value::<Decimal2>(v.clone())
         .ok()
-        .and_then(Decimal2::minor_units)
+        .and_then(|amount| amount.to_scaled(PLACES))
 }
 
 pub fn page(items: &mut Vec<Value>, q: &Value) -> Vec<Value> {

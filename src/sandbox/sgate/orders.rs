@@ -82,7 +82,7 @@ pub fn create_order(
     }
     let amount = b
         .get("amount")
-        .and_then(minor_of)
+        .and_then(units_of)
         .ok_or_else(|| fail(1103, "amount"))?;
     if amount <= 0 {
         return Err(fail(1404, ""));
@@ -112,8 +112,7 @@ pub fn create_order(
         return Err(fail(1402, ""));
     }
     add_currency_balance(tx, currency, -amount)?;
-    // i128: no amount can overflow the fee arithmetic.
-    let fee = i64::try_from((i128::from(amount) * i128::from(FEE_PERCENT) + 50) / 100).unwrap_or(0);
+    let fee = fee_of(amount);
     let n = next_seq(tx, "order")?;
     let ticketid = format!("{:x}", 0x17000 + n);
     let stamp = chrono::DateTime::from_timestamp_millis(plus_seconds(now, 3 * 3600))
@@ -128,7 +127,7 @@ pub fn create_order(
         "feeconfigid": 1, "status": 0, "statusdesc": riyadh_time(now), "confirmtime": 0,
         "custominfo": custom_info(c),
         "created_at": now.div_euclid(1000), "updated_at": now.div_euclid(1000),
-        "amount_minor": amount,
+        "amount_units": amount,
     });
     ORDERS.put(tx, &order);
     let test = match method {
@@ -140,7 +139,8 @@ pub fn create_order(
             outcome: if transferred { "completed" } else { "failed" }.into(),
             ..Default::default()
         },
-        None => decide(tx, GW, "payment_order", amount)?,
+        // Outcome rules match minor units (hundredths), as for the other gateways.
+        None => decide(tx, GW, "payment_order", amount / 10)?,
     };
     schedule_outcome(tx, shared, &rule, false, |end| Job::SgatePaymentOrder {
         ticketid,
@@ -222,7 +222,7 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, ticketid: &str, end: &End)
         }),
     );
     if !completed {
-        let amount = i(&o, "amount_minor");
+        let amount = i(&o, "amount_units");
         let currency = s(&o, "currency").to_string();
         add_currency_balance(tx, &currency, amount)?;
     }

@@ -25,9 +25,9 @@ pub fn va_list(tx: &Tx<'_>, q: &Value) -> HResult {
 pub fn receive_transfer(tx: &mut Tx<'_>, shared: &Shared, input: &Value) -> HResult {
     let amount = input
         .get("amount")
-        .and_then(minor_of)
+        .and_then(units_of)
         .filter(|a| *a > 0)
-        .ok_or_else(|| HErr::admin(400, "amount: a positive number with at most two decimals"))?;
+        .ok_or_else(|| HErr::admin(400, "amount: a positive number with at most three decimals"))?;
     let currency = opt_s(input, "currency").unwrap_or("SAR").to_string();
     if !CURRENCIES.contains(&currency.as_str()) {
         return Err(HErr::admin(

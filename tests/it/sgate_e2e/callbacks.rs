@@ -2,9 +2,9 @@
 
 use super::*;
 
-/// An amount whose f64 lies halfway between two 16-digit spellings (…641.625): serde buffers
-/// the members of a model that keeps unknown ones as `f64`s, which re-spelt it as …641.62
-/// (found by the `money` fuzz target). paybind hands a long amount to its model as text.
+/// An amount of 18 significant digits: serde buffers the members of a model that keeps unknown
+/// ones as `f64`s, and the f64 nearest to 10^15 + 0.01 is 10^15. paybind hands a long amount to
+/// its model as text.
 #[test]
 fn callback_amount_keeps_every_digit() {
     let client = sgate_support::offline_client();
@@ -17,7 +17,7 @@ fn callback_amount_keeps_every_digit() {
     sgate_support::encrypt_members(&mut payload);
     let body = serde_json::to_string(&payload)
         .unwrap()
-        .replace(r#""TIE""#, "70687721501641.63");
+        .replace(r#""TIE""#, "1000000000000000.01");
     let (headers, body) = sgate_support::signed_callback_body(
         "/sgate/notify",
         body.into_bytes(),
@@ -28,10 +28,10 @@ fn callback_amount_keeps_every_digit() {
         Ok(Notification::SalaryStatusChange(event)) => {
             assert_eq!(
                 event.data.amount,
-                Some(Decimal2::from_minor_units(7_068_772_150_164_163))
+                Some(Decimal2::from_minor_units(100_000_000_000_000_001))
             );
             let kept = serde_json::to_string(&event.data).unwrap();
-            assert!(kept.contains(r#""amount":70687721501641.63"#), "{kept}");
+            assert!(kept.contains(r#""amount":1000000000000000.01"#), "{kept}");
             assert_eq!(event.data.extra["x-later"], json!(1.5));
         }
         other => panic!("{other:?}"),
