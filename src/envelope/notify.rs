@@ -71,7 +71,7 @@ impl NotificationVerifier {
             .ok_or(NotifyError::MissingField("sign"))?;
         verify(&self.key, self.hash, text.as_bytes(), sign)?;
         let fields = serde_json::from_str(text).map_err(|e| NotifyError::BadParam {
-            reason: e.to_string(),
+            reason: crate::spec::without_value(&e.to_string()),
             param: text.to_string(),
         })?;
         Ok(VerifiedParam {
@@ -93,7 +93,7 @@ impl NotificationVerifier {
             .map(|k| k.kind)
             .unwrap_or("");
         from_kind(kind, Value::Object(verified.fields)).map_err(|e| NotifyError::BadParam {
-            reason: e.to_string(),
+            reason: crate::spec::without_value(&e.to_string()),
             param: verified.text,
         })
     }

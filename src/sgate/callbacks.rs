@@ -188,7 +188,7 @@ impl CallbackVerifier {
             result.map_err(|(field, reason)| CallbackError::Decryption { field, reason })?;
         }
         Notification::from_kind(kind, Value::Object(payload))
-            .map_err(|e| CallbackError::BadPayload(e.to_string()))
+            .map_err(|e| CallbackError::BadPayload(crate::spec::without_value(&e.to_string())))
     }
 }
 
