@@ -31,7 +31,10 @@ impl Client {
         if op.manual {
             return Err(ValidationError::new(
                 "operationId",
-                format!("{} is not a JSON operation (file upload or download)", op.id),
+                format!(
+                    "{} is not a JSON operation (file upload or download)",
+                    op.id
+                ),
             )
             .into());
         }

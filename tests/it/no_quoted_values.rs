@@ -174,7 +174,8 @@ fn a_notification_member_of_the_wrong_type_is_not_quoted() {
     .to_string();
     let key = common::key("gateway-2048.pem");
     let signer = paybind::envelope::RsaSigner::new(&key, HashAlgorithm::Sha256);
-    let sign = base64::engine::general_purpose::STANDARD.encode(signer.sign_bytes(param.as_bytes()));
+    let sign =
+        base64::engine::general_purpose::STANDARD.encode(signer.sign_bytes(param.as_bytes()));
     let body = json!({"param": param, "sign": sign}).to_string();
     let verifier = paybind::bluepay::Notifications::new(key.public_key(), HashAlgorithm::Sha256);
     let err = verifier.verify_notification(body.as_bytes()).unwrap_err();
