@@ -188,7 +188,7 @@ pub enum Error<C: Code> {
     /// The answer is not the documented JSON (or lacks `data` on success).
     #[error("unexpected response body: {reason}")]
     Decode {
-        /// What did not fit.
+        /// What did not fit: the member's path and the rule, never the value.
         reason: String,
         /// The body as received; it shows its sensitive members redacted.
         raw: RawBody,

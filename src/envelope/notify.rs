@@ -26,9 +26,9 @@ pub enum NotifyError {
     /// The signature is good but `param` is not the documented JSON.
     #[error("signed param is not the documented JSON: {reason}")]
     BadParam {
-        /// What did not fit.
+        /// What did not fit: the rule, never the value.
         reason: String,
-        /// The signed param text.
+        /// The signed param text, as received (values included: take care where it goes).
         param: String,
     },
 }

@@ -60,7 +60,8 @@ pub enum CallbackError {
         /// Why (never the value).
         reason: String,
     },
-    /// The signature is good but the body does not fit the event's documented model.
+    /// The signature is good but the body does not fit the event's documented model. The text
+    /// names the rule, never the value.
     #[error("callback does not fit its model: {0}")]
     BadPayload(String),
 }
