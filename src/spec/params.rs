@@ -34,8 +34,8 @@ pub fn from_json_param<T: serde::de::DeserializeOwned>(param: Value) -> Result<T
 ///
 /// Every shape of serde's and serde_json's messages that quotes input is cut, wherever it
 /// stands in the message (a caller may have prefixed it): `invalid type: …`, `invalid value:
-/// …`, `invalid length …`, `unknown variant `…``, and a custom message's `, got …` (to its
-/// end). What remains names the rule (`expected …`, from the model) and, from serde_json, the
+/// …`, `invalid length …`, `unknown variant `…``, and a custom message's quoted `, got "…"` (to
+/// its end). What remains names the rule (`expected …`, from the model) and, from serde_json, the
 /// position. Field names (`unknown field `x``, `missing field `x``) are kept: they name the
 /// field, as a validation error does.
 #[doc(hidden)]
@@ -66,8 +66,13 @@ pub fn without_value(message: &str) -> String {
             .map_or("", |end| &after[end..]);
     }
     out.push_str(rest);
-    // A custom message (a `FromStr` error passed on by serde) that reports what it was given.
-    if let Some(at) = out.find(", got ") {
+    // A custom message (a `FromStr` error passed on by serde) that quotes what it was given;
+    // `, got a JSON envelope` quotes nothing and stays.
+    if let Some(at) = [", got \"", ", got `"]
+        .iter()
+        .filter_map(|quoted| out.find(quoted))
+        .min()
+    {
         out.truncate(at);
     }
     out

@@ -61,6 +61,11 @@ fn without_value_cuts_every_shape_that_quotes_input() {
             "amount must be a decimal number such as 18.75",
         ),
         ("invalid type: string \"§5123450000000001", "invalid type"),
+        // A custom message that quotes nothing keeps its words.
+        (
+            "expected the statement file, got a JSON envelope",
+            "expected the statement file, got a JSON envelope",
+        ),
         // Field names and serde_json's syntax messages quote nothing of a value.
         ("missing field `amount`", "missing field `amount`"),
         (
