@@ -86,7 +86,8 @@ fn call_json_method(ops: &[Operation]) -> TokenStream {
                 #(#arms)*
                 _ => Err(crate::spec::ValidationError::new(
                     "operationId",
-                    format!("unknown operation {operation_id}"),
+                    // The id is the caller's text: the reason names the rule only.
+                    "is not an operation of this gateway",
                 )
                 .into()),
             }

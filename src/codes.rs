@@ -30,7 +30,8 @@ pub fn deserialize_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D
         Wire::Text(text) => text
             .trim()
             .parse()
-            .map_err(|_| serde::de::Error::custom(format!("code {text:?} is not an integer"))),
+            // The text is the answer's: the message names the rule only.
+            .map_err(|_| serde::de::Error::custom("code is not an integer")),
     }
 }
 

@@ -160,7 +160,8 @@ pub enum Error<C: Code> {
     },
     /// The server answered with a redirect. paybind follows none: a signed body or the API KEY
     /// never goes to another place than the one configured.
-    #[error("HTTP {status} redirect to {} refused (paybind follows no redirect)", .location.as_deref().unwrap_or("nowhere"))]
+    // The message does not quote `location`: a link may carry a token.
+    #[error("HTTP {status} redirect refused (paybind follows no redirect)")]
     Redirect {
         /// The 3xx status.
         status: http::StatusCode,
@@ -169,7 +170,8 @@ pub enum Error<C: Code> {
     },
     /// A link the gateway's answer names (a report's `downloadUrl`) is not on an origin the
     /// configuration allows (`link_origins`); nothing was fetched from it.
-    #[error("link {url:?} refused: {reason}")]
+    // The message does not quote `url`: a signed download link carries its token.
+    #[error("link refused: {reason}")]
     LinkRefused {
         /// The link as the answer gave it.
         url: String,
@@ -186,7 +188,7 @@ pub enum Error<C: Code> {
     /// The answer is not the documented JSON (or lacks `data` on success).
     #[error("unexpected response body: {reason}")]
     Decode {
-        /// What did not fit.
+        /// What did not fit: the member's path and the rule, never the value.
         reason: String,
         /// The body as received; it shows its sensitive members redacted.
         raw: RawBody,

@@ -84,6 +84,37 @@ impl SgateAnswers {
             .map(|body| body.to_vec())
             .map_err(|e| format!("{e:?}"))
     }
+
+    /// The answer opened and decoded as component `schema`, as a typed call does: its error is
+    /// the call's own [`Error`](crate::sgate::Error) (the typed call's reason also names the
+    /// member's path).
+    #[allow(clippy::too_many_arguments)]
+    pub fn decode(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        schema: &str,
+    ) -> Result<(), crate::sgate::Error> {
+        use crate::error::{Error, RawBody};
+        let Some((sent, answer)) = parts(method, path_and_query, status, headers.clone(), body)
+        else {
+            return Err(Error::decode(
+                "not a request and status",
+                RawBody::default(),
+            ));
+        };
+        let kept = || self.0.gateway().keep(answer.body.clone());
+        let opened = Wire::open::<ResultCode>(&self.0, &sent, answer.clone())?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&opened).map_err(|e| Error::decode(e.to_string(), kept()))?;
+        match crate::sgate::roundtrip_schema(schema, value) {
+            Some(Err(e)) => Err(Error::decode(e.to_string(), kept())),
+            _ => Ok(()),
+        }
+    }
 }
 
 fn parts(

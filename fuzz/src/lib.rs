@@ -6,6 +6,7 @@
 pub mod field_decrypt;
 pub mod key_parse;
 pub mod money;
+pub mod no_echo;
 pub mod notification;
 pub mod sgate_answer;
 pub mod sgate_callback;

@@ -10,7 +10,7 @@ use paybind::envelope::{HashAlgorithm, NotificationVerifier, RsaSigner};
 use serde_json::{json, Value};
 
 /// Params from the gateways' docs (reference/bluepay-open-api.md, bluepay-jt.md).
-const PARAMS: &[&str] = &[
+pub(crate) const PARAMS: &[&str] = &[
     r#"{"amount":10000,"createTime":"2023-03-02 09:25:12","eventName":"disbursement.success","mchOrderId":"TestMchOrderIdD0001","remark":"remark","returnTime":"2023-03-02 09:25:12","transactionId":"D1631118424367169536","transactionStatus":"COMPLETED"}"#,
     r#"{"amount":5735,"createTime":"2022-01-10 17:55:45","eventName":"disbursement.failed","failedCode":-10001,"failedMessage":"Transaction Exceed Limit","mchOrderId":"M1","returnTime":"2022-01-10 17:56:45","transactionId":"D2","transactionStatus":"FAILED"}"#,
     r#"{"eventName":"order.payment.success","mchOrderId":"mchOrderId123","channelCode":"WECHAT_URL","transactionId":"C123456789xx","amount":2300,"transactionStatus":"COMPLETED","createTime":"2022-11-28 22:10:10","returnTime":"2022-11-28 22:11:00","remark":"example"}"#,

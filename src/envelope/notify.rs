@@ -26,9 +26,9 @@ pub enum NotifyError {
     /// The signature is good but `param` is not the documented JSON.
     #[error("signed param is not the documented JSON: {reason}")]
     BadParam {
-        /// What did not fit.
+        /// What did not fit: the rule, never the value.
         reason: String,
-        /// The signed param text.
+        /// The signed param text, as received (values included: take care where it goes).
         param: String,
     },
 }
@@ -71,7 +71,7 @@ impl NotificationVerifier {
             .ok_or(NotifyError::MissingField("sign"))?;
         verify(&self.key, self.hash, text.as_bytes(), sign)?;
         let fields = serde_json::from_str(text).map_err(|e| NotifyError::BadParam {
-            reason: e.to_string(),
+            reason: crate::spec::without_value(&e.to_string()),
             param: text.to_string(),
         })?;
         Ok(VerifiedParam {
@@ -92,7 +92,7 @@ impl NotificationVerifier {
         let event = verified.fields.get("eventName").and_then(Value::as_str);
         let kind = NotificationKind::find(kinds, event, |f| verified.fields.contains_key(f));
         from_kind(kind.map_or("", |k| k.kind), &verified.text).map_err(|e| NotifyError::BadParam {
-            reason: e.to_string(),
+            reason: crate::spec::without_value(&e.to_string()),
             param: verified.text.clone(),
         })
     }

@@ -73,10 +73,25 @@ impl Opened {
         self,
     ) -> Result<R::Data, Error<C>> {
         let response: R = serde_json::from_slice(&self.body)
-            .map_err(|e| Error::decode(e.to_string(), self.raw()))?;
+            .map_err(|e| Error::decode(decode_reason::<R>(&self.body, &e), self.raw()))?;
         response
             .into_data()
             .ok_or_else(|| Error::decode("success without data", self.raw()))
+    }
+}
+
+/// Why `body` does not decode as `T`, naming the member (`data[0].balance: …`): serde_json's
+/// message has only a position. The path is found by decoding again, on failure only, so the
+/// decode that counts is serde_json's own. Values are cut later ([`Error::decode`]).
+fn decode_reason<T: DeserializeOwned>(body: &[u8], error: &serde_json::Error) -> String {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => e.path().to_string(),
+        Ok(_) => String::new(),
+    };
+    match path.as_str() {
+        "" | "." => error.to_string(),
+        path => format!("{path}: {error}"),
     }
 }
 
@@ -219,7 +234,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     ) -> Result<R::Data, Error<C>>
     where
         C: Code,
-        R: ResponseData,
+        R: ResponseData + DeserializeOwned,
         Fut: Future<Output = Result<ResponseValue<R>, progenitor_client::Error<()>>>,
     {
         // The generated builder serialises its query (sensitive filters too) inside the call;
@@ -238,7 +253,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
 
     /// What a generated call's own error means, once the slot holds no typed failure.
     #[cfg(feature = "sgate")]
-    fn generated_result<C: Code, R: ResponseData>(
+    fn generated_result<C: Code, R: ResponseData + DeserializeOwned>(
         &self,
         op: &'static Operation,
         result: Result<ResponseValue<R>, progenitor_client::Error<()>>,
@@ -256,7 +271,9 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             Err(P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e)) => {
                 Err(Error::transport(e))
             }
-            Err(P::InvalidResponsePayload(_, e)) => Err(Error::decode(e.to_string(), raw())),
+            Err(P::InvalidResponsePayload(body, e)) => {
+                Err(Error::decode(decode_reason::<R>(&body, &e), raw()))
+            }
             Err(P::UnexpectedResponse(response)) => {
                 Err(Error::http(response.status(), raw()).of_operation(op))
             }

@@ -68,7 +68,8 @@ pub enum CallbackError {
         /// Why (never the value).
         reason: String,
     },
-    /// The signature is good but the body does not fit the event's documented model.
+    /// The signature is good but the body does not fit the event's documented model. The text
+    /// names the rule, never the value.
     #[error("callback does not fit its model: {0}")]
     BadPayload(String),
 }
@@ -230,7 +231,7 @@ impl CallbackVerifier {
         }
         let text = json_text::text_of(&payload).map_err(|_| CallbackError::NotJson)?;
         Notification::from_kind(kind.map_or("", |k| k.kind), &text)
-            .map_err(|e| CallbackError::BadPayload(e.to_string()))
+            .map_err(|e| CallbackError::BadPayload(crate::spec::without_value(&e.to_string())))
     }
 }
 

@@ -25,12 +25,16 @@ impl Client {
             .iter()
             .find(|op| op.id == operation_id)
             .ok_or_else(|| {
-                ValidationError::new("operationId", format!("unknown operation {operation_id}"))
+                // The id is the caller's text: the reason names the rule only.
+                ValidationError::new("operationId", "is not an operation of this gateway")
             })?;
         if op.manual {
             return Err(ValidationError::new(
                 "operationId",
-                format!("{operation_id} is not a JSON operation (file upload or download)"),
+                format!(
+                    "{} is not a JSON operation (file upload or download)",
+                    op.id
+                ),
             )
             .into());
         }

@@ -24,11 +24,12 @@ pub struct Violation {
 }
 
 impl ValidationError {
-    /// A validation error for `field`.
+    /// A validation error for `field`. A value quoted by a serde message in `reason` is cut
+    /// ([`without_value`](super::without_value)): the reason names the rule, never the value.
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             field: field.into(),
-            reason: reason.into(),
+            reason: super::without_value(&reason.into()),
             more: Vec::new(),
         }
     }

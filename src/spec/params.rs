@@ -28,23 +28,54 @@ pub fn from_json_param<T: serde::de::DeserializeOwned>(param: Value) -> Result<T
     })
 }
 
-/// A serde message without the value it quotes: `invalid type: integer `5123450000000001`,
+/// A serde message without the values it quotes: `invalid type: integer `5123450000000001`,
 /// expected a string` becomes `invalid type, expected a string`. The value may be a card
-/// number given with the wrong type; an error never repeats it.
+/// number given with the wrong type, or a decrypted member; an error never repeats it.
+///
+/// Every shape of serde's and serde_json's messages that quotes input is cut, wherever it
+/// stands in the message (a caller may have prefixed it): `invalid type: …`, `invalid value:
+/// …`, `invalid length …`, `unknown variant `…``, and a custom message's quoted `, got "…"` (to
+/// its end). What remains names the rule (`expected …`, from the model) and, from serde_json, the
+/// position. Field names (`unknown field `x``, `missing field `x``) are kept: they name the
+/// field, as a validation error does.
 #[doc(hidden)]
 pub fn without_value(message: &str) -> String {
-    for kind in ["invalid type", "invalid value", "invalid length"] {
-        if let Some(rest) = message
-            .strip_prefix(kind)
-            .and_then(|r| r.strip_prefix(": "))
-        {
-            return match rest.rfind(", expected ") {
-                Some(at) => format!("{kind}{}", &rest[at..]),
-                None => kind.to_string(),
-            };
-        }
+    /// What starts a quoted value, and what is kept of it.
+    const SHAPES: [(&str, &str); 4] = [
+        ("invalid type: ", "invalid type"),
+        ("invalid value: ", "invalid value"),
+        ("invalid length ", "invalid length"),
+        ("unknown variant `", "unknown variant"),
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some((at, marker, kept)) = SHAPES
+        .iter()
+        .filter_map(|&(marker, kept)| rest.find(marker).map(|at| (at, marker, kept)))
+        .min_by_key(|&(at, ..)| at)
+    {
+        out.push_str(&rest[..at]);
+        out.push_str(kept);
+        let after = &rest[at + marker.len()..];
+        // The value runs to the last `, expected` (or serde's `, there are no variants`): the
+        // value itself may contain the words. With neither, all of the rest may be value.
+        rest = [", expected ", ", there are no "]
+            .iter()
+            .filter_map(|tail| after.rfind(tail))
+            .max()
+            .map_or("", |end| &after[end..]);
     }
-    message.to_string()
+    out.push_str(rest);
+    // A custom message (a `FromStr` error passed on by serde) that quotes what it was given;
+    // `, got a JSON envelope` quotes nothing and stays.
+    if let Some(at) = [", got \"", ", got `"]
+        .iter()
+        .filter_map(|quoted| out.find(quoted))
+        .min()
+    {
+        out.truncate(at);
+    }
+    out
 }
 
 /// Encodes a response's data as JSON, sensitive members in plain text: `call_json` returns

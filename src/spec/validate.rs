@@ -46,7 +46,7 @@ impl Spec {
                 let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
                 return Err(ValidationError::new(
                     path,
-                    format!("{value} is not one of {}", list.join(", ")),
+                    format!("must be one of {}", list.join(", ")),
                 ));
             }
         }

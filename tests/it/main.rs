@@ -40,6 +40,8 @@ mod keys;
 mod money_exact;
 #[cfg(feature = "sgate")]
 mod money_messages;
+#[cfg(all(feature = "sgate", feature = "bluepay"))]
+mod no_quoted_values;
 mod no_unit_tests_in_src;
 #[cfg(feature = "bluepay-jt")]
 mod notification_events;

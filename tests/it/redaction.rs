@@ -132,7 +132,10 @@ async fn a_decode_error_never_quotes_a_decrypted_value() {
     let Error::Decode { reason, .. } = &err else {
         panic!("{err:?}")
     };
-    assert!(reason.starts_with("invalid type, expected"), "{reason}");
+    assert!(
+        reason.starts_with("data.created_at: invalid type, expected"),
+        "{reason}"
+    );
     for output in [format!("{err}"), format!("{err:?}")] {
         assert!(!output.contains(secret), "{output}");
     }

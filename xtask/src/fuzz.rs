@@ -20,6 +20,7 @@ pub const TARGETS: &[&str] = &[
     "key_parse",
     "money",
     "spec_validate",
+    "no_echo",
 ];
 
 /// cargo-fuzz's instrumentation with `--sanitizer none`, plus the checks of a debug build.
@@ -30,7 +31,7 @@ const RUSTFLAGS: &str = "-Cpasses=sancov-module \
     -Cllvm-args=-sanitizer-coverage-trace-compares \
     --cfg fuzzing -Cdebug-assertions -Coverflow-checks";
 
-/// Seconds per target of `--smoke` (CI's bounded run: 7 targets, well under two minutes).
+/// Seconds per target of `--smoke` (CI's bounded run: 8 targets, well under two minutes).
 const SMOKE_SECONDS: u64 = 5;
 
 const USAGE: &str = "\
@@ -46,7 +47,7 @@ options:
   --runs N      also stop a target after N executions
   --build-only  build, run nothing
 
-targets: notification sgate_answer sgate_callback field_decrypt key_parse money spec_validate";
+targets: notification sgate_answer sgate_callback field_decrypt key_parse money spec_validate no_echo";
 
 struct Options {
     seconds: u64,

@@ -59,7 +59,8 @@ pub fn verify_notification(args: &VerifyNotificationArgs) -> Result<Value, CliEr
 }
 
 fn to_json<T: serde::Serialize>(event: &T) -> Result<Value, CliError> {
-    serde_json::to_value(event).map_err(|e| CliError::input("bad_param", e.to_string()))
+    serde_json::to_value(event)
+        .map_err(|e| CliError::input("bad_param", paybind::spec::without_value(&e.to_string())))
 }
 
 fn notify_error(e: NotifyError) -> CliError {

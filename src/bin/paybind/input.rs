@@ -58,7 +58,8 @@ pub fn utf8(bytes: Vec<u8>, what: &str) -> Result<String, CliError> {
 /// Text as a JSON value.
 pub fn json(text: &str, what: &str) -> Result<Value, CliError> {
     serde_json::from_str(text).map_err(|e| {
-        CliError::input("json", format!("{what} is not valid JSON: {e}"))
+        let reason = paybind::spec::without_value(&e.to_string());
+        CliError::input("json", format!("{what} is not valid JSON: {reason}"))
             .with("line", e.line())
             .with("column", e.column())
     })
