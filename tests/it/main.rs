@@ -34,6 +34,7 @@ mod examples_roundtrip;
 #[cfg(feature = "sgate")]
 mod fidelity;
 mod generated;
+mod good_citizen;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
 mod hardening;
 mod keys;
