@@ -86,6 +86,11 @@ pub fn roundtrip_fn(schemas: &Map<String, Value>) -> TokenStream {
         /// Decodes `value` as the generated model of component `name` and encodes it again;
         /// `None` when the spec has no object component of that name.
         #[doc(hidden)]
+        // Inline: a crate that never calls it (any user's) does not compile it. Called, it
+        // decodes and encodes every model through `serde_json::Value`: about half of the
+        // library's generated machine code for a gateway, which only the tests and the
+        // SGATE layer (src/sgate/json.rs) use.
+        #[inline]
         pub fn roundtrip_schema(
             name: &str,
             value: serde_json::Value,

@@ -7,6 +7,8 @@
 //! Key material lives in aws-lc's memory, which aws-lc wipes when it frees it; exports
 //! ([`PrivateKey::to_pkcs8_der`], …) come back [`Zeroizing`].
 
+// paybind's only unsafe code: the calls into aws-lc's C interface (see the module's invariants).
+#[allow(unsafe_code)]
 mod c_api;
 
 use std::fmt;

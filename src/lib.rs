@@ -1,5 +1,10 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+// The one exception is src/keys/c_api.rs (aws-lc's C interface), which allows it for itself.
+#![deny(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` on nightly (Cargo.toml's [package.metadata.docs.rs]): each
+// item then shows the Cargo feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod clock;
 pub mod codes;

@@ -118,13 +118,14 @@ fn whole_minor(amount: Exact, kind: AmountErrorKind) -> Result<Exact, AmountErro
 }
 
 /// Writes an amount as a JSON number with exactly `text`'s digits. Up to 15 significant digits
-/// an `f64` carries them and every format writes them back (serde_json as the shortest
-/// spelling, which is `text`); beyond, serde_json is asked to write the digits as they are.
+/// and 4 decimal places an `f64` carries them and every format writes them back (serde_json as
+/// the shortest spelling, which is `text`, without an exponent); beyond, serde_json is asked to
+/// write the digits as they are (`0.00000075`, not `7.5e-7`).
 fn serialize_number<S: Serializer>(s: S, text: &str, amount: Exact) -> Result<S::Ok, S::Error> {
     if let Some(whole) = text.parse::<i64>().ok().filter(|_| !text.contains('.')) {
         return s.serialize_i64(whole);
     }
-    if decimal::significant_digits(amount) <= 15 {
+    if decimal::significant_digits(amount) <= 15 && amount.places() <= 4 {
         if let Ok(float) = text.parse::<f64>() {
             return s.serialize_f64(float);
         }

@@ -4,6 +4,9 @@
 //! stderr, and exits 0 (ok), 1 (gateway or API error), 2 (usage or input error: nothing was
 //! sent) or 3 (a signature did not verify). Keys and secrets are never printed.
 
+// Like the library: no unsafe code.
+#![deny(unsafe_code)]
+
 mod call;
 mod config;
 mod envelope_cmd;
