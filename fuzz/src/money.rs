@@ -56,6 +56,7 @@ pub fn seeds() -> Vec<Vec<u8>> {
         "1000000000000000.01",
         // An f64 would be written with an exponent (7.5e-7): amounts are written as decimals.
         "75e-08",
+        "0.0000000000000000200000000",
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
@@ -205,17 +206,17 @@ fn check_decimal2(text: &str) {
     }
 }
 
-/// Digits of a plain decimal token from its first non-zero one, trailing zeros included.
+/// Digits of a plain decimal token, every zero included.
 fn written_digits(token: &str) -> usize {
-    let digits: String = token.chars().filter(char::is_ascii_digit).collect();
-    digits.trim_start_matches('0').len()
+    token.chars().filter(char::is_ascii_digit).count()
 }
 
 /// The same text read into a `serde_json::Value` first gives the same amount, or is refused
 /// too, wherever the Value holds the number exactly: always for strings; for numbers, up to 15
 /// written digits without an exponent, where serde_json's default float parser is exact (an
-/// `f64` holds 15 digits, and beyond them, trailing zeros included, serde_json without its
-/// `float_roundtrip` feature may land one ULP off: `18.57004700002000000`).
+/// `f64` holds 15 digits, and beyond them, zeros included, serde_json without its
+/// `float_roundtrip` feature may land one ULP off: `18.57004700002000000`,
+/// `0.0000000000000000200000000`).
 fn value_agrees<T: PartialEq + std::fmt::Debug>(
     text: &str,
     from_text: &Result<T, serde_json::Error>,
