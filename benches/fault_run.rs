@@ -568,7 +568,7 @@ fn money_moved(before: &Value, after: &Value) -> BTreeMap<String, i64> {
                 .as_str()?
                 .parse::<Decimal2>()
                 .ok()
-                .map(Decimal2::minor_units),
+                .and_then(Decimal2::minor_units),
         }
     };
     ["bluepay", "bluepay-jt", "sgate"]
