@@ -145,13 +145,26 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         C: Code,
         R: DeserializeOwned + ResponseData,
     {
-        let span = self.span(op.id, prepare::order_id(&param).as_deref());
-        traced(span, async move {
+        let order_id = prepare::order_id(&param);
+        self.run(op, order_id.as_deref(), async move {
             let body = prepare::body(self.wire, op, &param)?;
             let opened = self.exchange(op, Vec::new(), Body::Json(body)).await?;
-            opened.decode::<C, R>().map_err(|e| e.of_operation(op))
+            opened.decode::<C, R>()
         })
         .await
+    }
+
+    /// Runs one call of `op` inside its span ([`traced`]). Every error it ends with is given the
+    /// operation's repeat safety here, once, so no path (typed call, download, upload,
+    /// `call_json_any`) can build an answer's error without it.
+    pub(crate) async fn run<T, C: Code>(
+        &self,
+        op: &'static Operation,
+        order_id: Option<&str>,
+        work: impl Future<Output = Result<T, Error<C>>>,
+    ) -> Result<T, Error<C>> {
+        let work = async move { work.await.map_err(|e| e.of_operation(op)) };
+        traced(self.span(op.id, order_id), work).await
     }
 
     /// Prepares the query, seals, sends, reads and opens: an operation whose answer is JSON.
@@ -164,10 +177,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         let (sent, response) = self.send(op, query, body).await?;
         let answer = self.wire.transport().read(response).await?;
         let received = answer.body.clone();
-        let body = self
-            .wire
-            .open(&sent, answer)
-            .map_err(|e| e.of_operation(op))?;
+        let body = self.wire.open(&sent, answer)?;
         tracing::debug!("gateway accepted");
         Ok(Opened {
             body,
