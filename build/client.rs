@@ -2,9 +2,11 @@
 //! needs: hand-written operations removed, unknown fields of received objects kept, and (SGATE)
 //! sensitive strings given a type that never prints its value.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::ToTokens as _;
 use serde_json::{Map, Value};
 
 use crate::emit::format_file;
@@ -32,8 +34,15 @@ fn inner_type(gateway: &Gateway) -> String {
     }
 }
 
-/// `<module>_client.rs`: progenitor's client and models, formatted.
-pub fn generate_client(gateway: &Gateway, spec: &Value) -> BuildResult<String> {
+/// The typed query parameters of each `GET` operation, by the name of progenitor's request
+/// builder (`CustomerList`): its fields, in progenitor's order, with their types. The facade's
+/// own query builders (build/query.rs) take these types, so a parameter is typed as the models
+/// are, by typify.
+pub type QueryFields = BTreeMap<String, Vec<(String, TokenStream)>>;
+
+/// `<module>_client.rs`: progenitor's client and models, formatted; and the query fields of its
+/// request builders.
+pub fn generate_client(gateway: &Gateway, spec: &Value) -> BuildResult<(String, QueryFields)> {
     let mut for_progenitor = spec.clone();
     remove_manual_operations(&mut for_progenitor, spec)?;
     keep_unknown_fields(&mut for_progenitor);
@@ -78,7 +87,54 @@ pub fn generate_client(gateway: &Gateway, spec: &Value) -> BuildResult<String> {
     let tokens = progenitor::Generator::new(&settings)
         .generate_tokens(&openapi)
         .map_err(|e| format!("progenitor: {e}"))?;
-    format_file(tokens, "client", &format!("openapi/{}", gateway.spec_file))
+    let fields = query_fields(&tokens)?;
+    let client = format_file(tokens, "client", &format!("openapi/{}", gateway.spec_file))?;
+    Ok((client, fields))
+}
+
+/// The fields of progenitor's request builders (`mod builder`): an optional query parameter is a
+/// field `Result<Option<T>, String>`, a required one `Result<T, String>`; each is taken as `T`.
+fn query_fields(tokens: &TokenStream) -> BuildResult<QueryFields> {
+    let file: syn::File =
+        syn::parse2(tokens.clone()).map_err(|e| format!("progenitor's client: {e}"))?;
+    let builders = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+        _ => None,
+    });
+    let mut found = QueryFields::new();
+    for item in builders
+        .map(|(_, items)| items.as_slice())
+        .unwrap_or_default()
+    {
+        let syn::Item::Struct(builder) = item else {
+            continue;
+        };
+        let syn::Fields::Named(named) = &builder.fields else {
+            continue;
+        };
+        let fields = named.named.iter().filter_map(|field| {
+            let ty = type_argument(&field.ty, "Result")?;
+            let ty = type_argument(ty, "Option").unwrap_or(ty);
+            Some((field.ident.as_ref()?.to_string(), ty.to_token_stream()))
+        });
+        found.insert(builder.ident.to_string(), fields.collect());
+    }
+    Ok(found)
+}
+
+/// `T` of a type `Wrapper<T, ..>`.
+fn type_argument<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last().filter(|s| s.ident == wrapper)?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    }
 }
 
 /// Where openapiv3 refused the document. Its path stops where an untagged enum (`$ref` or

@@ -348,48 +348,6 @@ impl<C: Code> Error<C> {
             raw,
         }
     }
-
-    /// The same error with the codes of another table (the number on the wire is kept).
-    #[cfg(feature = "sgate")]
-    pub(crate) fn recode<D: Code>(self) -> Error<D> {
-        let recode = |code: C| D::from_code(code.code());
-        match self {
-            Error::Validation(e) => Error::Validation(e),
-            Error::Signing(e) => Error::Signing(e),
-            Error::Api(api) => Error::Api(ApiError {
-                code: recode(api.code),
-                message: api.message,
-                request_id: api.request_id,
-                raw: api.raw,
-                repeat_safe: api.repeat_safe,
-            }),
-            Error::Authentication { response } => Error::Authentication { response },
-            Error::BadSignature { reason, response } => Error::BadSignature { reason, response },
-            Error::Decryption { field, reason, raw } => Error::Decryption { field, reason, raw },
-            Error::Http {
-                status,
-                raw,
-                repeat_safe,
-            } => Error::Http {
-                status,
-                raw,
-                repeat_safe,
-            },
-            Error::Redirect { status, location } => Error::Redirect { status, location },
-            Error::TooLarge { limit } => Error::TooLarge { limit },
-            Error::LinkRefused { url, reason } => Error::LinkRefused { url, reason },
-            Error::Decode { reason, raw } => Error::Decode { reason, raw },
-            Error::Timeout(e) => Error::Timeout(e),
-            Error::Transport {
-                source,
-                may_have_been_sent,
-            } => Error::Transport {
-                source,
-                may_have_been_sent,
-            },
-            Error::Io(e) => Error::Io(e),
-        }
-    }
 }
 
 /// A code as received, before the gateway's table names it: what the hooks around a generated

@@ -1,8 +1,8 @@
-//! progenitor's hooks around a generated client, written once for every gateway: `pre` hands
-//! the request progenitor built to the pipeline's prepare stage and the gateway's seal; `exec`
-//! sends it through the one transport and opens the answer. A failure goes to the typed slot
-//! of the call ([`super::slot`]) and is also told in progenitor's own terms, so the generated
-//! client used directly never parses an answer that was not opened.
+//! progenitor's hooks around a generated client, for the generated client used directly
+//! (`Client::generated()`): `pre` hands the request progenitor built to the pipeline's prepare
+//! stage and the gateway's seal; `exec` sends it through the one transport and opens the answer.
+//! A failure is told in progenitor's own terms, so an answer that was not opened is never
+//! parsed. The facade methods do not come here: they take the pipeline.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -10,8 +10,8 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use progenitor_client::OperationInfo;
 
+use super::prepare;
 use super::wire::{Sent, Wire};
-use super::{prepare, slot};
 use crate::error::{Error, SealError, WireCode};
 
 /// The `pre` hook: prepare the body or query progenitor made, then seal.
@@ -20,11 +20,9 @@ pub(crate) async fn pre<W: Wire, E>(
     request: &mut reqwest::Request,
     info: &OperationInfo,
 ) -> Result<(), progenitor_client::Error<E>> {
-    prepare_and_seal(wire, request, info).await.map_err(|e| {
-        let message = e.to_string();
-        slot::fail(e);
-        progenitor_client::Error::Custom(message)
-    })
+    prepare_and_seal(wire, request, info)
+        .await
+        .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
 }
 
 async fn prepare_and_seal<W: Wire>(
@@ -81,21 +79,14 @@ pub(crate) async fn exec<W: Wire>(
         response.headers().clone(),
     );
     let opened = match wire.transport().read::<WireCode>(response).await {
-        Ok(answer) => {
-            slot::received(answer.body.clone());
-            wire.open::<WireCode>(&sent, answer)
-        }
+        Ok(answer) => wire.open::<WireCode>(&sent, answer),
         Err(Error::Transport { source, .. } | Error::Timeout(source)) => return Err(source),
         // A redirect or an answer over the cap: refused unread.
         Err(refused) => Err(refused),
     };
     let body = match opened {
         Ok(opened) => reqwest::Body::from(opened),
-        Err(refused) => {
-            let body = reqwest::Body::wrap_stream(Refused(Some(refused.to_string())));
-            slot::fail(refused);
-            body
-        }
+        Err(refused) => reqwest::Body::wrap_stream(Refused(Some(refused.to_string()))),
     };
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;

@@ -12,13 +12,12 @@
 //!             ──► decode ──► typed data, or one typed Error<C>
 //! ```
 //!
-//! Only the wire differs between gateways ([`Wire`]). Operations whose request progenitor's
-//! query builders make (SGATE's GETs) run the generated call inside a typed side slot
-//! ([`slot`]); its hooks ([`hooks`]) prepare, seal, send and open with the same stages.
+//! Only the wire differs between gateways ([`Wire`]). A GET's request is its query: the typed
+//! query builder's pairs take the same stages (validated against the spec, sensitive ones
+//! encrypted, sealed over an empty body), so every call has one way in.
 
 pub(crate) mod hooks;
 mod prepare;
-pub(crate) mod slot;
 pub(crate) mod transport;
 mod wire;
 
@@ -27,14 +26,12 @@ use std::future::Future;
 
 use bytes::Bytes;
 use progenitor_client::ClientInfo;
-#[cfg(feature = "sgate")]
-use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 pub(crate) use prepare::{order_id_of, to_text};
 #[cfg(feature = "sgate")]
-pub(crate) use prepare::{query_pairs, validate};
+pub(crate) use prepare::{query_pair, query_pairs, validate};
 pub(crate) use wire::{Gateway, Sent, Wire};
 
 use crate::codes::Code;
@@ -154,6 +151,25 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         .await
     }
 
+    /// Runs an operation whose request is its query (SGATE's GETs): the pairs a typed query
+    /// builder made, validated, encrypted and sent like a body, the answer decoded as `R`.
+    #[cfg(feature = "sgate")]
+    pub(crate) async fn call_query<C, R>(
+        &self,
+        op: &'static Operation,
+        query: Result<Vec<(String, String)>, crate::spec::ValidationError>,
+    ) -> Result<R::Data, Error<C>>
+    where
+        C: Code,
+        R: DeserializeOwned + ResponseData,
+    {
+        self.run(op, None, async move {
+            let opened = self.exchange(op, query?, Body::Empty).await?;
+            opened.decode::<C, R>()
+        })
+        .await
+    }
+
     /// Runs one call of `op` inside its span ([`traced`]). Every error it ends with is given the
     /// operation's repeat safety here, once, so no path (typed call, download, upload,
     /// `call_json_any`) can build an answer's error without it.
@@ -232,67 +248,6 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             .map_err(Error::transport)?;
         transport::refuse_redirect(&response)?;
         Ok((sent, response))
-    }
-
-    /// Runs a call of the generated client (whose request progenitor's builder made); its hooks
-    /// prepare, seal, send and open, and report typed failures through the slot (SGATE's GETs).
-    #[cfg(feature = "sgate")]
-    pub(crate) async fn call_generated<C, R, Fut>(
-        &self,
-        op: &'static Operation,
-        call: Fut,
-    ) -> Result<R::Data, Error<C>>
-    where
-        C: Code,
-        R: ResponseData + DeserializeOwned,
-        Fut: Future<Output = Result<ResponseValue<R>, progenitor_client::Error<()>>>,
-    {
-        // The generated builder serialises its query (sensitive filters too) inside the call;
-        // the hooks encrypt them before anything is sent.
-        let call = crate::secret::Plaintext::new(call);
-        traced(self.span(op.id, None), async move {
-            let (result, slot) = slot::scope(call).await;
-            if let Some(failure) = slot.failure {
-                return Err(failure.recode::<C>().of_operation(op));
-            }
-            let raw = || self.wire.gateway().keep(slot.received.clone());
-            self.generated_result(op, result, raw)
-        })
-        .await
-    }
-
-    /// What a generated call's own error means, once the slot holds no typed failure.
-    #[cfg(feature = "sgate")]
-    fn generated_result<C: Code, R: ResponseData + DeserializeOwned>(
-        &self,
-        op: &'static Operation,
-        result: Result<ResponseValue<R>, progenitor_client::Error<()>>,
-        raw: impl Fn() -> RawBody,
-    ) -> Result<R::Data, Error<C>> {
-        use progenitor_client::Error as P;
-        match result {
-            Ok(response) => response
-                .into_inner()
-                .into_data()
-                .ok_or_else(|| Error::decode("success without data", raw())),
-            Err(P::InvalidRequest(message)) => {
-                Err(prepare::builder_error(self.wire.gateway(), &message).into())
-            }
-            Err(P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e)) => {
-                Err(Error::transport(e))
-            }
-            Err(P::InvalidResponsePayload(body, e)) => {
-                Err(Error::decode(decode_reason::<R>(&body, &e), raw()))
-            }
-            Err(P::UnexpectedResponse(response)) => {
-                Err(Error::http(response.status(), raw()).of_operation(op))
-            }
-            Err(P::ErrorResponse(response)) => {
-                Err(Error::http(response.status(), raw()).of_operation(op))
-            }
-            // Only the hooks answer `Custom`, and they fill the slot first.
-            Err(P::Custom(message)) => Err(SealError::Request(message).into()),
-        }
     }
 
     /// The span of one call: gateway, operation and, when the param has one, `mchOrderId`.
