@@ -46,7 +46,7 @@ pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildRes
         let response = type_ident(op.response_schema.as_deref().unwrap_or_default());
         let doc = doc_attrs(&format!("{}{}{at}", operation_doc(op), query_doc(spec, op)));
         let call = quote! {
-            crate::pipeline::Pipeline::of(&self.generated)
+            crate::pipeline::Pipeline::of(&self.endpoint)
                 .call_query::<_, types::#response>(&OPERATIONS[#index], query)
                 .await
         };

@@ -349,35 +349,3 @@ impl<C: Code> Error<C> {
         }
     }
 }
-
-/// A code as received, before the gateway's table names it: what the hooks around a generated
-/// client report, since one hook serves gateways with different tables.
-#[cfg(any(feature = "envelope", feature = "sgate"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct WireCode(pub(crate) i64);
-
-#[cfg(any(feature = "envelope", feature = "sgate"))]
-impl std::fmt::Display for WireCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-#[cfg(any(feature = "envelope", feature = "sgate"))]
-impl Code for WireCode {
-    fn code(&self) -> i64 {
-        self.0
-    }
-    fn from_code(code: i64) -> Self {
-        Self(code)
-    }
-    fn message(&self) -> Option<&'static str> {
-        None
-    }
-    fn is_retryable(&self) -> bool {
-        false
-    }
-    fn name(&self) -> std::borrow::Cow<'static, str> {
-        format!("Unknown({})", self.0).into()
-    }
-}

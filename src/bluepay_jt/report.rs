@@ -44,7 +44,7 @@ impl Client {
             .find(|op| op.id == "report_download")
             .ok_or_else(|| SealError::Request("no operation report_download".into()))?;
         // The file's error page is an answer of the same read-only operation.
-        Pipeline::of(&self.generated)
+        Pipeline::of(&self.endpoint)
             .run(op, None, self.fetch_link(url, writer))
             .await
     }
@@ -55,8 +55,8 @@ impl Client {
         url: String,
         writer: &mut W,
     ) -> Result<DownloadedReport, Error> {
-        let http = progenitor_client::ClientInfo::client(&self.generated);
-        let wire = Pipeline::of(&self.generated).wire();
+        let pipeline = Pipeline::of(&self.endpoint);
+        let (http, wire) = (pipeline.http(), pipeline.wire());
         let transport = wire.transport();
         // The link comes from an unsigned answer: only an allowed origin is ever contacted.
         let checked = transport.check_link(&url)?;

@@ -16,7 +16,6 @@
 //! query builder's pairs take the same stages (validated against the spec, sensitive ones
 //! encrypted, sealed over an empty body), so every call has one way in.
 
-pub(crate) mod hooks;
 mod prepare;
 pub(crate) mod transport;
 mod wire;
@@ -25,7 +24,6 @@ use std::fmt;
 use std::future::Future;
 
 use bytes::Bytes;
-use progenitor_client::ClientInfo;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
@@ -92,7 +90,25 @@ fn decode_reason<T: DeserializeOwned>(body: &[u8], error: &serde_json::Error) ->
     }
 }
 
-/// The pipeline over one generated client: its HTTP client, base URL and wire.
+/// What a facade client holds: its HTTP client (and connection pool), base URL and wire.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint<W> {
+    http: reqwest::Client,
+    base_url: String,
+    wire: W,
+}
+
+impl<W> Endpoint<W> {
+    pub(crate) fn new(base_url: &str, http: reqwest::Client, wire: W) -> Self {
+        Self {
+            http,
+            base_url: base_url.to_string(),
+            wire,
+        }
+    }
+}
+
+/// The pipeline over one endpoint.
 pub(crate) struct Pipeline<'a, W> {
     http: &'a reqwest::Client,
     base_url: &'a str,
@@ -100,13 +116,19 @@ pub(crate) struct Pipeline<'a, W> {
 }
 
 impl<'a, W: Wire> Pipeline<'a, W> {
-    /// The pipeline of a generated client whose context is the wire.
-    pub(crate) fn of(generated: &'a impl ClientInfo<W>) -> Self {
+    /// The pipeline of a facade client's endpoint.
+    pub(crate) fn of(endpoint: &'a Endpoint<W>) -> Self {
         Self {
-            http: generated.client(),
-            base_url: generated.baseurl(),
-            wire: generated.inner(),
+            http: &endpoint.http,
+            base_url: &endpoint.base_url,
+            wire: &endpoint.wire,
         }
+    }
+
+    /// The HTTP client (for BluePay JT's report link, fetched outside any operation's request).
+    #[cfg(feature = "bluepay-jt")]
+    pub(crate) fn http(&self) -> &'a reqwest::Client {
+        self.http
     }
 
     /// The wire (for what only one gateway does, such as SGATE's streamed download).
