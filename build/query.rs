@@ -92,7 +92,7 @@ fn query_builder(spec: &Value, op: &Operation, fields: &QueryFields) -> BuildRes
     });
     let defaults = idents.iter().map(|(ident, _)| quote! { #ident: Ok(None), });
     let pairs = idents.iter().zip(&names).map(|((ident, _), name)| {
-        quote! { crate::pipeline::query_pair(&mut pairs, #name, self.#ident)?; }
+        quote! { crate::pipeline::query_pair(&mut pairs, #name, self.#ident), }
     });
     let method = fn_ident(&op.id);
     let doc = doc_attrs(&format!(
@@ -116,12 +116,16 @@ fn query_builder(spec: &Value, op: &Operation, fields: &QueryFields) -> BuildRes
             #(#setters)*
 
             /// The query pairs, in plain text: the pipeline validates them and encrypts the
-            /// sensitive ones before anything is sent.
+            /// sensitive ones before anything is sent. Every value a setter refused is
+            /// reported at once, as the spec's checks report every broken rule.
             pub(crate) fn pairs(
                 self,
             ) -> ::std::result::Result<::std::vec::Vec<(String, String)>, crate::spec::ValidationError> {
                 let mut pairs = ::std::vec::Vec::new();
-                #(#pairs)*
+                let refused = [#(#pairs)*];
+                crate::spec::ValidationError::combine(
+                    refused.into_iter().filter_map(::std::result::Result::err).collect(),
+                )?;
                 Ok(pairs)
             }
         }

@@ -273,7 +273,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     }
 
     /// The span of one call: gateway, operation and, when the param has one, `mchOrderId`.
-    pub(crate) fn span(&self, operation: &str, order_id: Option<&str>) -> tracing::Span {
+    fn span(&self, operation: &str, order_id: Option<&str>) -> tracing::Span {
         let span = tracing::info_span!(
             "paybind.call",
             gateway = self.wire.gateway().name,
@@ -288,8 +288,9 @@ impl<'a, W: Wire> Pipeline<'a, W> {
 }
 
 /// Runs one call's `work` inside its `span` and logs a failure there ("call failed", with the
-/// error shown): typed methods, `call_json`, downloads and uploads all end through it.
-pub(crate) async fn traced<T, C: Code>(
+/// error shown): typed methods, `call_json`, downloads and uploads all end through it
+/// ([`Pipeline::run`]).
+async fn traced<T, C: Code>(
     span: tracing::Span,
     work: impl Future<Output = Result<T, Error<C>>>,
 ) -> Result<T, Error<C>> {

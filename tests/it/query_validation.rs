@@ -131,8 +131,8 @@ async fn a_json_param_becomes_the_query_in_its_order() {
 }
 
 /// A typed GET takes the one way in that `call_json_any` takes: the same query, in the same
-/// order, signed over the same URL; a value its setter cannot convert is the typed validation
-/// error naming the parameter, and nothing is sent.
+/// order, signed over the same URL; every value a setter cannot convert is a violation of the
+/// typed validation error naming the parameter, and nothing is sent.
 #[tokio::test]
 async fn a_typed_get_sends_the_query_call_json_any_sends() {
     let sandbox = sgate_support::sandbox().await;
@@ -154,13 +154,19 @@ async fn a_typed_get_sends_the_query_call_json_any_sends() {
 
     let before = sandbox.requests().len();
     let err = client
-        .customer_list(|q| q.pagesize(0u64).status(7i64))
+        .customer_list(|q| q.pagesize(0u64).status(1i64).pageno(0u64))
         .await
         .expect_err("refused");
     let paybind::sgate::Error::Validation(validation) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(validation.field, "pagesize", "{err}");
+    let found: Vec<(String, String)> = validation
+        .violations()
+        .into_iter()
+        .map(|v| (v.field, v.reason))
+        .collect();
+    let refused = "is not a valid value for this parameter";
+    assert_eq!(found, [pair("pageno", refused), pair("pagesize", refused)]);
     assert!(!err.may_have_been_sent());
     assert_eq!(sandbox.requests().len(), before, "nothing was sent");
 }
