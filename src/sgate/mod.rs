@@ -43,7 +43,7 @@
 //!     .await?;
 //! println!("order {:?} is {:?}", order.ticketid, order.status);
 //!
-//! // GET operations set their query on the generated builder; sensitive filters are encrypted.
+//! // GET operations set their query on a typed builder (`query`); sensitive filters are encrypted.
 //! let customers = client
 //!     .customer_list(|q| q.pagesize(50u64).cardno("5123450000000001"))
 //!     .await?;
