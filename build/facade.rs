@@ -49,7 +49,7 @@ fn typed_post(index: usize, op: &Operation) -> TokenStream {
             &self,
             param: impl ::std::convert::Into<types::builder::#body>,
         ) -> ::std::result::Result<#data, Error> {
-            crate::pipeline::Pipeline::of(&self.generated)
+            crate::pipeline::Pipeline::of(&self.endpoint)
                 .call_builder::<_, _, types::#body, types::#response>(
                     &OPERATIONS[#index],
                     param.into(),

@@ -1,14 +1,16 @@
 //! Facade methods only a header-signed gateway (SGATE) has: `GET` operations (query set on the
-//! generated builder through a closure) and hand-written (`manual`) operations, which return a
-//! request builder from `crate::<module>::manual`. Nothing here runs for the envelope gateways.
+//! typed query builder of build/query.rs through a closure, then sent through the request
+//! pipeline like a body) and hand-written (`manual`) operations, which return a request builder
+//! from `crate::<module>::manual`. Nothing here runs for the envelope gateways.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{data_type, doc_attrs, fn_ident, path};
+use crate::emit::{data_type, doc_attrs, fn_ident, path, type_ident};
 use crate::model::Operation;
+use crate::query::{builder_ident, has_query_builder};
 use crate::BuildResult;
 
 /// `impl crate::<module>::Client { .. }` with the `GET` and `manual` operations.
@@ -41,28 +43,31 @@ pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildRes
             continue;
         }
         let data = data_type(op.data_schema.as_ref());
+        let response = type_ident(op.response_schema.as_deref().unwrap_or_default());
         let doc = doc_attrs(&format!("{}{}{at}", operation_doc(op), query_doc(spec, op)));
-        methods.push(if op.query.is_empty() {
+        let call = quote! {
+            crate::pipeline::Pipeline::of(&self.endpoint)
+                .call_query::<_, types::#response>(&OPERATIONS[#index], query)
+                .await
+        };
+        methods.push(if has_query_builder(op) {
+            let builder = builder_ident(op);
             quote! {
                 #doc
-                pub async fn #method(&self) -> ::std::result::Result<#data, Error> {
-                    crate::pipeline::Pipeline::of(&self.generated)
-                        .call_generated(&OPERATIONS[#index], self.generated.#method().send())
-                        .await
+                pub async fn #method<F>(&self, query: F) -> ::std::result::Result<#data, Error>
+                where
+                    F: FnOnce(#module::query::#builder) -> #module::query::#builder,
+                {
+                    let query = query(::std::default::Default::default()).pairs();
+                    #call
                 }
             }
         } else {
             quote! {
                 #doc
-                pub async fn #method<F>(&self, query: F) -> ::std::result::Result<#data, Error>
-                where
-                    F: for<'b> FnOnce(
-                        #module::generated::builder::#builder<'b>,
-                    ) -> #module::generated::builder::#builder<'b>,
-                {
-                    crate::pipeline::Pipeline::of(&self.generated)
-                        .call_generated(&OPERATIONS[#index], query(self.generated.#method()).send())
-                        .await
+                pub async fn #method(&self) -> ::std::result::Result<#data, Error> {
+                    let query = Ok(::std::vec::Vec::new());
+                    #call
                 }
             }
         });
@@ -94,7 +99,10 @@ fn query_doc(spec: &Value, op: &Operation) -> String {
         .and_then(|i| i.get("parameters"))
         .and_then(Value::as_array);
     if let Some(params) = params.filter(|p| !p.is_empty()) {
-        doc += "\n\nQuery parameters (set them on the builder the closure receives):";
+        let builder = builder_ident(op);
+        doc += &format!(
+            "\n\nQuery parameters (set them on the [`query::{builder}`] the closure receives):"
+        );
         for p in params {
             let name = p.get("name").and_then(Value::as_str).unwrap_or("");
             let required = p.get("required").and_then(Value::as_bool) == Some(true);

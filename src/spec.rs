@@ -35,7 +35,7 @@ pub struct Operation {
     pub response_schema: Option<&'static str>,
     /// Names of the query parameters.
     pub query: &'static [&'static str],
-    /// Served by hand-written code rather than the generated client.
+    /// Served by hand-written code rather than a generated facade method.
     pub manual: bool,
     /// What sending the same request twice does (the spec's `x-read-only` /
     /// `x-idempotency-key`).

@@ -4,8 +4,9 @@
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use super::{types, Client, Error};
+use crate::error::SealError;
 use crate::pipeline::transport::{check_length, refuse_redirect};
-use crate::pipeline::{traced, Pipeline, Wire as _};
+use crate::pipeline::{Pipeline, Wire as _};
 
 /// What [`Client::download_report`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +39,14 @@ impl Client {
     ) -> Result<DownloadedReport, Error> {
         let link = self.report_download(param).await?;
         let url = link.download_url.to_string();
-        let span = Pipeline::of(&self.generated).span("report_download", None);
-        traced(span, self.fetch_link(url, writer)).await
+        let op = super::operations()
+            .iter()
+            .find(|op| op.id == "report_download")
+            .ok_or_else(|| SealError::Request("no operation report_download".into()))?;
+        // The file's error page is an answer of the same read-only operation.
+        Pipeline::of(&self.endpoint)
+            .run(op, None, self.fetch_link(url, writer))
+            .await
     }
 
     /// Fetches the file behind the link `report_download` answered with.
@@ -48,8 +55,8 @@ impl Client {
         url: String,
         writer: &mut W,
     ) -> Result<DownloadedReport, Error> {
-        let http = progenitor_client::ClientInfo::client(&self.generated);
-        let wire = Pipeline::of(&self.generated).wire();
+        let pipeline = Pipeline::of(&self.endpoint);
+        let (http, wire) = (pipeline.http(), pipeline.wire());
         let transport = wire.transport();
         // The link comes from an unsigned answer: only an allowed origin is ever contacted.
         let checked = transport.check_link(&url)?;

@@ -87,7 +87,7 @@ impl Config {
 
     client_options!();
 
-    /// Resolves the base URL, builds the HTTP client and the context of the generated client.
+    /// Resolves the base URL, builds the HTTP client and the signing context of the facade client.
     pub(crate) fn into_parts(self, gateway: &'static Gateway) -> Result<Parts, ConfigError> {
         let endpoint = self.options.resolve((gateway.spec)())?;
         let signer: Arc<dyn Signer> = match self.signer {
@@ -114,7 +114,7 @@ impl Config {
     }
 }
 
-/// What a gateway module needs to make its generated client.
+/// What a gateway module needs to make its facade client's endpoint.
 pub(crate) struct Parts {
     pub(crate) base_url: String,
     pub(crate) http: reqwest::Client,

@@ -3,7 +3,8 @@
 //! once, so BluePay and BluePay JT run one mechanism, not two copies.
 
 /// Defines a gateway module's `Client`, `Notifications`, `Error`, `spec()` and `operations()`
-/// around its generated code (`generated`, and the `*_extras.rs` file included beside it).
+/// around its generated code (the models in `types`, and the `*_extras.rs` file included beside
+/// it).
 macro_rules! envelope_gateway {
     (name: $name:literal, gateway: $gateway:literal, client: $client_file:literal, extras: $extras_file:literal) => {
         use std::sync::OnceLock;
@@ -13,18 +14,16 @@ macro_rules! envelope_gateway {
             TimestampUnit,
         };
 
-        use $crate::pipeline::Gateway;
+        use $crate::pipeline::{Endpoint, Gateway};
         use $crate::spec::{Operation, Spec};
 
-        #[doc = concat!("The code progenitor generated from the ", $name, " spec: the raw client (whose hooks sign every request) and every model under [`types`].")]
+        #[doc = concat!("The models progenitor generated from the ", $name, " spec, public as [`types`].")]
         #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, dead_code)]
-        pub mod generated {
+        mod generated {
             include!(concat!(env!("OUT_DIR"), "/", $client_file));
         }
 
         pub use generated::types;
-
-        $crate::pipeline::hooks::wire_hooks!(generated::Client, $crate::envelope::EnvelopeContext);
 
         #[doc = concat!("The error of every ", $name, " call.")]
         pub type Error = $crate::envelope::Error<ResultCode>;
@@ -46,7 +45,6 @@ macro_rules! envelope_gateway {
         static GATEWAY: Gateway = Gateway {
             name: $gateway,
             spec,
-            operations: OPERATIONS,
             spec_field_name,
             sensitive: SENSITIVE_MEMBERS,
         };
@@ -54,7 +52,7 @@ macro_rules! envelope_gateway {
         #[doc = concat!("A ", $name, " client. Cheap to clone; share one per merchant app.")]
         #[derive(Debug, Clone)]
         pub struct Client {
-            generated: generated::Client,
+            endpoint: Endpoint<$crate::envelope::EnvelopeContext>,
             notifications: Option<Notifications>,
         }
 
@@ -64,18 +62,9 @@ macro_rules! envelope_gateway {
             pub fn new(config: Config) -> Result<Self, ConfigError> {
                 let parts = config.into_parts(&GATEWAY)?;
                 Ok(Self {
-                    generated: generated::Client::new_with_client(
-                        &parts.base_url,
-                        parts.http,
-                        parts.context,
-                    ),
+                    endpoint: Endpoint::new(&parts.base_url, parts.http, parts.context),
                     notifications: parts.verifier.map(Notifications),
                 })
-            }
-
-            /// The generated client underneath (its hooks still sign every request).
-            pub fn generated(&self) -> &generated::Client {
-                &self.generated
             }
 
             /// The notification verifier, when the config has the gateway's public key.

@@ -2,7 +2,7 @@
 //! are serialised to JSON, that exact text is signed with the merchant's RSA key, and the three
 //! fields are sent; notifications come back as `{param, sign}` signed by the gateway.
 //!
-//! Layers: the progenitor-generated client (models, operation table) → the one request
+//! Layers: the generated code (progenitor's models, the operation table) → the one request
 //! pipeline (`src/pipeline/`: stamp, validate, serialise once, send, decode) → this
 //! family's wire (`wire.rs`; seal: sign and wrap; open: unwrap `{code, message, data}`) → each
 //! gateway's facade. The gateways' modules only configure this one mechanism.

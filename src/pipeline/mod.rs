@@ -12,13 +12,11 @@
 //!             ──► decode ──► typed data, or one typed Error<C>
 //! ```
 //!
-//! Only the wire differs between gateways ([`Wire`]). Operations whose request progenitor's
-//! query builders make (SGATE's GETs) run the generated call inside a typed side slot
-//! ([`slot`]); its hooks ([`hooks`]) prepare, seal, send and open with the same stages.
+//! Only the wire differs between gateways ([`Wire`]). A GET's request is its query: the typed
+//! query builder's pairs take the same stages (validated against the spec, sensitive ones
+//! encrypted, sealed over an empty body), so every call has one way in.
 
-pub(crate) mod hooks;
 mod prepare;
-pub(crate) mod slot;
 pub(crate) mod transport;
 mod wire;
 
@@ -26,15 +24,12 @@ use std::fmt;
 use std::future::Future;
 
 use bytes::Bytes;
-use progenitor_client::ClientInfo;
-#[cfg(feature = "sgate")]
-use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 pub(crate) use prepare::{order_id_of, to_text};
 #[cfg(feature = "sgate")]
-pub(crate) use prepare::{query_pairs, validate};
+pub(crate) use prepare::{query_pair, query_pairs, validate};
 pub(crate) use wire::{Gateway, Sent, Wire};
 
 use crate::codes::Code;
@@ -95,7 +90,25 @@ fn decode_reason<T: DeserializeOwned>(body: &[u8], error: &serde_json::Error) ->
     }
 }
 
-/// The pipeline over one generated client: its HTTP client, base URL and wire.
+/// What a facade client holds: its HTTP client (and connection pool), base URL and wire.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint<W> {
+    http: reqwest::Client,
+    base_url: String,
+    wire: W,
+}
+
+impl<W> Endpoint<W> {
+    pub(crate) fn new(base_url: &str, http: reqwest::Client, wire: W) -> Self {
+        Self {
+            http,
+            base_url: base_url.to_string(),
+            wire,
+        }
+    }
+}
+
+/// The pipeline over one endpoint.
 pub(crate) struct Pipeline<'a, W> {
     http: &'a reqwest::Client,
     base_url: &'a str,
@@ -103,13 +116,19 @@ pub(crate) struct Pipeline<'a, W> {
 }
 
 impl<'a, W: Wire> Pipeline<'a, W> {
-    /// The pipeline of a generated client whose context is the wire.
-    pub(crate) fn of(generated: &'a impl ClientInfo<W>) -> Self {
+    /// The pipeline of a facade client's endpoint.
+    pub(crate) fn of(endpoint: &'a Endpoint<W>) -> Self {
         Self {
-            http: generated.client(),
-            base_url: generated.baseurl(),
-            wire: generated.inner(),
+            http: &endpoint.http,
+            base_url: &endpoint.base_url,
+            wire: &endpoint.wire,
         }
+    }
+
+    /// The HTTP client (for BluePay JT's report link, fetched outside any operation's request).
+    #[cfg(feature = "bluepay-jt")]
+    pub(crate) fn http(&self) -> &'a reqwest::Client {
+        self.http
     }
 
     /// The wire (for what only one gateway does, such as SGATE's streamed download).
@@ -145,13 +164,45 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         C: Code,
         R: DeserializeOwned + ResponseData,
     {
-        let span = self.span(op.id, prepare::order_id(&param).as_deref());
-        traced(span, async move {
+        let order_id = prepare::order_id(&param);
+        self.run(op, order_id.as_deref(), async move {
             let body = prepare::body(self.wire, op, &param)?;
             let opened = self.exchange(op, Vec::new(), Body::Json(body)).await?;
-            opened.decode::<C, R>().map_err(|e| e.of_operation(op))
+            opened.decode::<C, R>()
         })
         .await
+    }
+
+    /// Runs an operation whose request is its query (SGATE's GETs): the pairs a typed query
+    /// builder made, validated, encrypted and sent like a body, the answer decoded as `R`.
+    #[cfg(feature = "sgate")]
+    pub(crate) async fn call_query<C, R>(
+        &self,
+        op: &'static Operation,
+        query: Result<Vec<(String, String)>, crate::spec::ValidationError>,
+    ) -> Result<R::Data, Error<C>>
+    where
+        C: Code,
+        R: DeserializeOwned + ResponseData,
+    {
+        self.run(op, None, async move {
+            let opened = self.exchange(op, query?, Body::Empty).await?;
+            opened.decode::<C, R>()
+        })
+        .await
+    }
+
+    /// Runs one call of `op` inside its span ([`traced`]). Every error it ends with is given the
+    /// operation's repeat safety here, once, so no path (typed call, download, upload,
+    /// `call_json_any`) can build an answer's error without it.
+    pub(crate) async fn run<T, C: Code>(
+        &self,
+        op: &'static Operation,
+        order_id: Option<&str>,
+        work: impl Future<Output = Result<T, Error<C>>>,
+    ) -> Result<T, Error<C>> {
+        let work = async move { work.await.map_err(|e| e.of_operation(op)) };
+        traced(self.span(op.id, order_id), work).await
     }
 
     /// Prepares the query, seals, sends, reads and opens: an operation whose answer is JSON.
@@ -164,10 +215,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         let (sent, response) = self.send(op, query, body).await?;
         let answer = self.wire.transport().read(response).await?;
         let received = answer.body.clone();
-        let body = self
-            .wire
-            .open(&sent, answer)
-            .map_err(|e| e.of_operation(op))?;
+        let body = self.wire.open(&sent, answer)?;
         tracing::debug!("gateway accepted");
         Ok(Opened {
             body,
@@ -224,69 +272,8 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         Ok((sent, response))
     }
 
-    /// Runs a call of the generated client (whose request progenitor's builder made); its hooks
-    /// prepare, seal, send and open, and report typed failures through the slot (SGATE's GETs).
-    #[cfg(feature = "sgate")]
-    pub(crate) async fn call_generated<C, R, Fut>(
-        &self,
-        op: &'static Operation,
-        call: Fut,
-    ) -> Result<R::Data, Error<C>>
-    where
-        C: Code,
-        R: ResponseData + DeserializeOwned,
-        Fut: Future<Output = Result<ResponseValue<R>, progenitor_client::Error<()>>>,
-    {
-        // The generated builder serialises its query (sensitive filters too) inside the call;
-        // the hooks encrypt them before anything is sent.
-        let call = crate::secret::Plaintext::new(call);
-        traced(self.span(op.id, None), async move {
-            let (result, slot) = slot::scope(call).await;
-            if let Some(failure) = slot.failure {
-                return Err(failure.recode::<C>().of_operation(op));
-            }
-            let raw = || self.wire.gateway().keep(slot.received.clone());
-            self.generated_result(op, result, raw)
-        })
-        .await
-    }
-
-    /// What a generated call's own error means, once the slot holds no typed failure.
-    #[cfg(feature = "sgate")]
-    fn generated_result<C: Code, R: ResponseData + DeserializeOwned>(
-        &self,
-        op: &'static Operation,
-        result: Result<ResponseValue<R>, progenitor_client::Error<()>>,
-        raw: impl Fn() -> RawBody,
-    ) -> Result<R::Data, Error<C>> {
-        use progenitor_client::Error as P;
-        match result {
-            Ok(response) => response
-                .into_inner()
-                .into_data()
-                .ok_or_else(|| Error::decode("success without data", raw())),
-            Err(P::InvalidRequest(message)) => {
-                Err(prepare::builder_error(self.wire.gateway(), &message).into())
-            }
-            Err(P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e)) => {
-                Err(Error::transport(e))
-            }
-            Err(P::InvalidResponsePayload(body, e)) => {
-                Err(Error::decode(decode_reason::<R>(&body, &e), raw()))
-            }
-            Err(P::UnexpectedResponse(response)) => {
-                Err(Error::http(response.status(), raw()).of_operation(op))
-            }
-            Err(P::ErrorResponse(response)) => {
-                Err(Error::http(response.status(), raw()).of_operation(op))
-            }
-            // Only the hooks answer `Custom`, and they fill the slot first.
-            Err(P::Custom(message)) => Err(SealError::Request(message).into()),
-        }
-    }
-
     /// The span of one call: gateway, operation and, when the param has one, `mchOrderId`.
-    pub(crate) fn span(&self, operation: &str, order_id: Option<&str>) -> tracing::Span {
+    fn span(&self, operation: &str, order_id: Option<&str>) -> tracing::Span {
         let span = tracing::info_span!(
             "paybind.call",
             gateway = self.wire.gateway().name,
@@ -301,8 +288,9 @@ impl<'a, W: Wire> Pipeline<'a, W> {
 }
 
 /// Runs one call's `work` inside its `span` and logs a failure there ("call failed", with the
-/// error shown): typed methods, `call_json`, downloads and uploads all end through it.
-pub(crate) async fn traced<T, C: Code>(
+/// error shown): typed methods, `call_json`, downloads and uploads all end through it
+/// ([`Pipeline::run`]).
+async fn traced<T, C: Code>(
     span: tracing::Span,
     work: impl Future<Output = Result<T, Error<C>>>,
 ) -> Result<T, Error<C>> {

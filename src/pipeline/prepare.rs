@@ -193,19 +193,49 @@ pub(crate) fn query_pairs(param: Value) -> Result<Vec<(String, String)>, Validat
     };
     let mut pairs = Vec::with_capacity(object.len());
     for (name, value) in object {
-        let text = match value {
-            Value::Null => continue,
-            Value::String(text) => text,
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Array(_) | Value::Object(_) => {
-                return Err(ValidationError::new(
-                    name,
-                    "a query parameter must be a string, number or boolean",
-                ))
-            }
-        };
-        pairs.push((name, text));
+        if let Some(text) = scalar_text(&name, value)? {
+            pairs.push((name, text));
+        }
     }
     Ok(pairs)
+}
+
+/// Adds a typed query parameter (a field of a generated query builder) as its text: `Err` is a
+/// value its setter could not convert, `None` one not set.
+#[cfg(feature = "sgate")]
+pub(crate) fn query_pair<T: serde::Serialize>(
+    pairs: &mut Vec<(String, String)>,
+    name: &str,
+    value: Result<Option<T>, ()>,
+) -> Result<(), ValidationError> {
+    let refused = || ValidationError::new(name, "is not a valid value for this parameter");
+    let Some(value) = value.map_err(|()| refused())? else {
+        return Ok(());
+    };
+    // A sensitive filter serialises in plain text here, as a body's members do in `to_text`:
+    // `query` encrypts it before anything is sent.
+    let value =
+        crate::secret::with_plaintext(|| serde_json::to_value(&value)).map_err(|_| refused())?;
+    if let Some(text) = scalar_text(name, value)? {
+        pairs.push((name.to_string(), text));
+    }
+    Ok(())
+}
+
+/// A query parameter's text: a string as it is, a number or boolean as JSON writes it, `null`
+/// left out.
+#[cfg(feature = "sgate")]
+fn scalar_text(name: &str, value: Value) -> Result<Option<String>, ValidationError> {
+    Ok(Some(match value {
+        Value::Null => return Ok(None),
+        Value::String(text) => text,
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(_) | Value::Object(_) => {
+            return Err(ValidationError::new(
+                name,
+                "a query parameter must be a string, number or boolean",
+            ))
+        }
+    }))
 }

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use super::transport::{Answer, Transport};
 use crate::codes::Code;
 use crate::error::{Error, RawBody, SealError};
-use crate::spec::{Operation, Spec};
+use crate::spec::Spec;
 
 /// What the pipeline needs to know about one gateway's generated code.
 pub(crate) struct Gateway {
@@ -17,8 +17,6 @@ pub(crate) struct Gateway {
     pub(crate) name: &'static str,
     /// The bundled spec.
     pub(crate) spec: fn() -> &'static Spec,
-    /// The generated operation table.
-    pub(crate) operations: &'static [Operation],
     /// The spec's name of a generated Rust field.
     pub(crate) spec_field_name: fn(&str) -> Option<&'static str>,
     /// The members the spec marks `x-sensitive` (generated `SENSITIVE_MEMBERS`).
@@ -32,10 +30,6 @@ impl fmt::Debug for Gateway {
 }
 
 impl Gateway {
-    pub(crate) fn operation(&self, id: &str) -> Option<&'static Operation> {
-        self.operations.iter().find(|op| op.id == id)
-    }
-
     /// An answer's body as an error keeps it: its sensitive members redacted in what it shows.
     pub(crate) fn keep(&self, body: Bytes) -> RawBody {
         RawBody::redacted(body, self.sensitive)
@@ -43,7 +37,7 @@ impl Gateway {
 }
 
 /// What differs between the gateways' wires: how a request is sealed and an answer opened.
-/// The context a generated client carries implements it.
+/// Each family's signing context implements it; a facade client's endpoint holds one.
 pub(crate) trait Wire: Send + Sync {
     /// The gateway's generated code.
     fn gateway(&self) -> &'static Gateway;

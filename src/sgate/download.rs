@@ -21,7 +21,7 @@ use super::wire::{envelope_parts, kept_response};
 use super::{Client, Error, ResultCode};
 use crate::error::RawBody;
 use crate::pipeline::transport::{check_length, Answer};
-use crate::pipeline::{traced, Body, Sent, Wire as _};
+use crate::pipeline::{Body, Sent, Wire as _};
 use crate::spec::Operation;
 
 /// The statement is not ready yet (HTTP 202): try again later.
@@ -129,8 +129,8 @@ impl<'a> StatementDownload<'a> {
     }
 
     async fn run(self, sink: Sink<'_>) -> Result<StatementOutcome, Error> {
-        let span = self.client.pipeline().span(self.op.id, None);
-        traced(span, self.stream(sink)).await
+        let (pipeline, op) = (self.client.pipeline(), self.op);
+        pipeline.run(op, None, self.stream(sink)).await
     }
 
     async fn stream(self, mut sink: Sink<'_>) -> Result<StatementOutcome, Error> {

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::{Client, Error, ResultCode};
-use crate::pipeline::{query_pairs, traced, Body, Opened};
+use crate::pipeline::{query_pairs, Body, Opened};
 use crate::spec::{Operation, ValidationError};
 
 impl Client {
@@ -41,16 +41,17 @@ impl Client {
         if op.method != "GET" {
             return self.call_json(operation_id, param).await;
         }
-        let pipeline = self.pipeline();
-        let span = pipeline.span(op.id, crate::pipeline::order_id_of(&param));
-        traced(span, async move {
-            let query = query_pairs(param)?;
-            let opened = pipeline
-                .exchange::<ResultCode>(op, query, Body::Empty)
-                .await?;
-            Self::data_of(op, &opened)
-        })
-        .await
+        let pipeline = &self.pipeline();
+        let order_id = crate::pipeline::order_id_of(&param).map(str::to_string);
+        pipeline
+            .run(op, order_id.as_deref(), async move {
+                let query = query_pairs(param)?;
+                let opened = pipeline
+                    .exchange::<ResultCode>(op, query, Body::Empty)
+                    .await?;
+                Self::data_of(op, &opened)
+            })
+            .await
     }
 
     /// The `data` of a GET's opened answer, checked by decoding it as the generated model.

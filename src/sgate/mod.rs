@@ -43,7 +43,7 @@
 //!     .await?;
 //! println!("order {:?} is {:?}", order.ticketid, order.status);
 //!
-//! // GET operations set their query on the generated builder; sensitive filters are encrypted.
+//! // GET operations set their query on a typed builder (`query`); sensitive filters are encrypted.
 //! let customers = client
 //!     .customer_list(|q| q.pagesize(50u64).cardno("5123450000000001"))
 //!     .await?;
@@ -87,7 +87,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::config::{client_options, ClientOptions};
 use crate::keys::{PrivateKey, PublicKey};
-use crate::pipeline::{Gateway, Pipeline};
+use crate::pipeline::{Endpoint, Gateway, Pipeline};
 use crate::spec::{Operation, Spec};
 
 pub use crate::config::{ConfigError, Environment};
@@ -109,16 +109,13 @@ pub type ApiError = crate::error::ApiError<ResultCode>;
 #[deprecated(since = "0.1.0", note = "renamed `ResultCode`")]
 pub type StatusCode = ResultCode;
 
-/// The code progenitor generated from the SGATE spec: the raw client (whose hooks validate,
-/// encrypt, sign, verify and decrypt every call) and every model under [`types`].
+/// The models progenitor generated from the SGATE spec, public as [`types`].
 #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, dead_code)]
-pub mod generated {
+mod generated {
     include!(concat!(env!("OUT_DIR"), "/sgate_client.rs"));
 }
 
 pub use generated::types;
-
-crate::pipeline::hooks::wire_hooks!(generated::Client, signing::SgateContext);
 
 /// The hand-written request builders of the operations progenitor cannot generate
 /// (multipart upload; the statement, a file or a JSON answer).
@@ -144,7 +141,6 @@ pub fn operations() -> &'static [Operation] {
 static GATEWAY: Gateway = Gateway {
     name: "sgate",
     spec,
-    operations: OPERATIONS,
     spec_field_name,
     sensitive: SENSITIVE_MEMBERS,
 };
@@ -214,7 +210,7 @@ impl Config {
 /// An SGATE client. Cheap to clone; share one per merchant.
 #[derive(Debug, Clone)]
 pub struct Client {
-    generated: generated::Client,
+    endpoint: Endpoint<signing::SgateContext>,
     callbacks: CallbackVerifier,
 }
 
@@ -239,19 +235,9 @@ impl Client {
         )
         .with_freshness(config.freshness);
         Ok(Self {
-            generated: generated::Client::new_with_client(
-                &endpoint.base_url,
-                endpoint.http,
-                context,
-            ),
+            endpoint: Endpoint::new(&endpoint.base_url, endpoint.http, context),
             callbacks,
         })
-    }
-
-    /// The generated client underneath. Its hooks still validate, encrypt, sign, verify and
-    /// decrypt; its errors are progenitor's, not [`Error`].
-    pub fn generated(&self) -> &generated::Client {
-        &self.generated
     }
 
     /// The callback verifier built from this client's keys.
@@ -273,6 +259,6 @@ impl Client {
     }
 
     fn pipeline(&self) -> Pipeline<'_, signing::SgateContext> {
-        Pipeline::of(&self.generated)
+        Pipeline::of(&self.endpoint)
     }
 }

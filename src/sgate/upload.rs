@@ -5,7 +5,7 @@
 use md5::{Digest as _, Md5};
 
 use super::{types, Client, Error, ResultCode};
-use crate::pipeline::{traced, validate, Body};
+use crate::pipeline::{validate, Body};
 use crate::spec::{Operation, ValidationError};
 
 // The upload is hand-written (multipart), so the generator gives its answer no `ResponseData`.
@@ -109,8 +109,8 @@ impl<'a> CustomerFileUpload<'a> {
 
     /// Checks, signs and sends the upload; returns the customer after it.
     pub async fn send(self) -> Result<types::Customer, Error> {
-        let span = self.client.pipeline().span(self.op.id, None);
-        traced(span, self.checked_send()).await
+        let (pipeline, op) = (self.client.pipeline(), self.op);
+        pipeline.run(op, None, self.checked_send()).await
     }
 
     async fn checked_send(self) -> Result<types::Customer, Error> {

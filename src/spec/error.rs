@@ -44,7 +44,7 @@ impl ValidationError {
     }
 
     /// One error holding every violation of `errors`; `Ok` when there is none.
-    pub(super) fn combine(errors: Vec<ValidationError>) -> Result<(), ValidationError> {
+    pub(crate) fn combine(errors: Vec<ValidationError>) -> Result<(), ValidationError> {
         let mut all = errors.into_iter().flat_map(|e| e.violations());
         let Some(first) = all.next() else {
             return Ok(());

@@ -1,7 +1,7 @@
-//! One error type for every gateway: it is `Send + Sync`, and an SGATE failure reported by the
-//! generated client's hooks (as the number on the wire) reaches the caller in SGATE's own code
-//! table with its code, message and request id kept; a request that cannot be sealed is a
-//! `Signing` error, sent nowhere.
+//! One error type for every gateway: it is `Send + Sync`, and an SGATE failure of a GET (whose
+//! query takes the same pipeline as a body) reaches the caller in SGATE's own code table with
+//! its code, message and request id kept; a request that cannot be sealed is a `Signing` error,
+//! sent nowhere.
 
 use paybind::codes::Code as _;
 use paybind::error::SealError;
@@ -20,8 +20,7 @@ async fn one_error_type_is_send_sync_and_keeps_codes_across_tables() {
     #[cfg(feature = "bluepay-jt")]
     assert_send_sync::<paybind::bluepay_jt::Error>();
 
-    // `merchant_balance` is a GET of the generated client: its hooks report the failure with
-    // the wire code, recoded into SGATE's table on the way out.
+    // `merchant_balance` is a GET: its answer is opened and typed in SGATE's table directly.
     let sandbox = sgate_support::sandbox().await;
     let fault = json!({"gateway": "sgate", "operation": "merchant_balance", "times": 1,
         "body": {"code": 1401, "message": "dup", "requestId": "r1"}});
@@ -50,7 +49,7 @@ async fn one_error_type_is_send_sync_and_keeps_codes_across_tables() {
 }
 
 /// The same refusal on a real call: an API KEY that is not a valid header value stops the
-/// request in the hooks, before anything reaches the gateway.
+/// request at the seal, before anything reaches the gateway.
 #[tokio::test]
 async fn an_api_key_that_is_not_a_header_value_is_a_signing_error_sent_nowhere() {
     let sandbox = sgate_support::sandbox().await;

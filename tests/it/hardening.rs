@@ -248,6 +248,52 @@ async fn a_5xx_is_retryable_only_where_a_repeat_cannot_act_twice() {
     assert!(!err.may_have_been_sent() && err.is_retryable(), "{err:?}");
 }
 
+/// A download's error is built with its operation's repeat safety like any other call's:
+/// `statement_download` and `report_download` only read, so a platform fault on them is worth
+/// repeating.
+#[tokio::test]
+async fn a_5xx_on_a_read_only_download_is_retryable() {
+    let sandbox = crate::sgate_support::sandbox().await;
+    let client = crate::sgate_support::client(&sandbox);
+    let fault = json!({"gateway": "sgate", "operation": "statement_download", "times": 1, "http_status": 503});
+    sandbox.admin().put("faults", fault).await.unwrap();
+    let mut out = Vec::new();
+    let err = client
+        .statement_download()
+        .to_writer(&mut out)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Http { status, .. } if *status == 503),
+        "{err:?}"
+    );
+    assert!(err.is_retryable(), "statement_download only reads: {err:?}");
+
+    // BluePay JT's report: the file behind the link answers 503.
+    let jt = paybind::sandbox::Sandbox::start(paybind::sandbox::SandboxConfig {
+        timestamp_window: None,
+        ..common::config()
+    })
+    .await
+    .unwrap();
+    let (other, _) =
+        raw_server(b"HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\nbusy".to_vec()).await;
+    let client =
+        paybind::bluepay_jt::Client::new(jt.bluepay_jt_config().link_origins([other.clone()]))
+            .unwrap();
+    common::next_report_link(&jt, &format!("{other}/report.csv")).await;
+    let mut out = Vec::new();
+    let err = client
+        .download_report(common::report_param(), &mut out)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Http { status, .. } if *status == 503),
+        "{err:?}"
+    );
+    assert!(err.is_retryable(), "report_download only reads: {err:?}");
+}
+
 #[tokio::test]
 async fn an_old_validly_signed_answer_is_refused() {
     let sandbox = crate::sgate_support::sandbox().await;
