@@ -232,7 +232,7 @@ async fn run() -> Result<(), String> {
         &event[..event.len().min(160)]
     );
     check(
-        event.contains("mch_order_id: Some(\"QS0001\")") && event.contains("amount: Amount(1000)"),
+        event.contains("mch_order_id: Some(\"QS0001\")") && event.contains("amount: Amount(10.00)"),
         "a genuine, typed payment notification for THB 10.00",
     )?;
     let transaction_id = qr.transaction_id.ok_or("no transaction id")?.to_string();
@@ -254,7 +254,7 @@ async fn run() -> Result<(), String> {
     );
     let event = received(&inbox, "Refund(").await?;
     check(
-        event.contains("refund_amount: Amount(500)") && event.contains("Complete"),
+        event.contains("refund_amount: Amount(5.00)") && event.contains("Complete"),
         "the refund completed and its notification verified",
     )?;
 
