@@ -15,7 +15,7 @@ macro_rules! envelope_gateway {
         };
 
         use $crate::pipeline::{Endpoint, Gateway};
-        use $crate::spec::{Operation, Spec};
+        use $crate::spec::Spec;
 
         #[doc = concat!("The models progenitor generated from the ", $name, " spec, public as [`types`].")]
         #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, dead_code)]
@@ -38,7 +38,7 @@ macro_rules! envelope_gateway {
         }
 
         /// Every operation of the spec.
-        pub fn operations() -> &'static [Operation] {
+        pub fn operations() -> &'static [$crate::spec::Operation] {
             OPERATIONS
         }
 

@@ -88,7 +88,7 @@ use std::sync::{Arc, OnceLock};
 use crate::config::{client_options, ClientOptions};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::pipeline::{Endpoint, Gateway, Pipeline};
-use crate::spec::{Operation, Spec};
+use crate::spec::Spec;
 
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::RawResponse;
@@ -134,7 +134,7 @@ pub fn spec() -> &'static Spec {
 }
 
 /// Every operation of the spec.
-pub fn operations() -> &'static [Operation] {
+pub fn operations() -> &'static [crate::spec::Operation] {
     OPERATIONS
 }
 
