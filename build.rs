@@ -55,7 +55,7 @@ mod sensitive;
 #[path = "build/validate.rs"]
 mod validate;
 
-use gateways::{Gateway, Signing, GATEWAYS};
+use gateways::{GatewayRow, Signing, GATEWAYS};
 
 type BuildResult<T> = Result<T, String>;
 
@@ -91,12 +91,12 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("cargo sets {name} for build scripts"))
 }
 
-fn feature_on(gateway: &Gateway) -> bool {
+fn feature_on(gateway: &GatewayRow) -> bool {
     let feature = gateway.feature.to_uppercase().replace('-', "_");
     std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some()
 }
 
-fn generate(gateway: &Gateway, openapi_dir: &Path, out_dir: &Path) -> BuildResult<()> {
+fn generate(gateway: &GatewayRow, openapi_dir: &Path, out_dir: &Path) -> BuildResult<()> {
     let spec = bundle::bundle(openapi_dir, gateway.spec_file)?;
     validate::check(&spec).map_err(|fault| fault.to_string())?;
     let stem = gateway.module;
@@ -122,7 +122,7 @@ fn bundled_json(spec: &Value) -> BuildResult<String> {
 
 /// Everything of `<module>_extras.rs`, in file order.
 fn extras(
-    gateway: &Gateway,
+    gateway: &GatewayRow,
     spec: &Value,
     query_fields: &client::QueryFields,
 ) -> BuildResult<TokenStream> {

@@ -32,7 +32,7 @@ pub async fn by_prefix(
         Some((p, r)) => (p, format!("/{r}")),
         None => (trimmed, "/".to_string()),
     };
-    let Some(gw) = Gateway::from_name(prefix) else {
+    let Some(gw) = Gateway::from_id(prefix) else {
         return not_found(path);
     };
     let path_and_query = path_and_query(&uri);
@@ -107,7 +107,7 @@ async fn serve(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Answer {
         now: shared.now_ms(),
         bad_signature: opened.bad_signature,
     };
-    let result = shared.with_tx(|tx| bluepay::dispatch(&ctx, tx, opened.op, &opened.param));
+    let result = shared.with_tx(|tx| bluepay::dispatch(&ctx, tx, opened.operation, &opened.param));
     shared.wake.notify_one();
     let answer = wire::envelope::answer(shared, opened.log, result);
     faults::after_commit(opened.fault.as_ref(), answer).await
@@ -119,7 +119,8 @@ async fn serve_sgate(shared: &Shared, call: &Call<'_>) -> Answer {
         Err(answer) => return answer,
     };
     let now = shared.now_ms();
-    let result = shared.with_tx(|tx| sgate::dispatch(shared, tx, opened.op, &opened.incoming, now));
+    let result =
+        shared.with_tx(|tx| sgate::dispatch(shared, tx, opened.operation, &opened.incoming, now));
     shared.wake.notify_one();
     let fault = opened.fault.clone();
     let answer = wire::sgate::answer(shared, opened, result);

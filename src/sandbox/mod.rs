@@ -180,7 +180,7 @@ impl Sandbox {
         ));
         let mut root_urls = Vec::new();
         let mut gateway_servers = Vec::new();
-        for gw in Gateway::ALL {
+        for &gw in Gateway::ALL {
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
                 .await
                 .map_err(io("cannot listen on 127.0.0.1"))?;

@@ -87,7 +87,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::config::{client_options, ClientOptions};
 use crate::keys::{PrivateKey, PublicKey};
-use crate::pipeline::{Endpoint, Gateway, Pipeline};
+use crate::pipeline::{Endpoint, GatewayCode, Pipeline};
 use crate::spec::Spec;
 
 pub use crate::config::{ConfigError, Environment};
@@ -138,9 +138,8 @@ pub fn operations() -> &'static [crate::spec::Operation] {
     OPERATIONS
 }
 
-static GATEWAY: Gateway = Gateway {
-    name: "sgate",
-    spec,
+static GATEWAY: GatewayCode = GatewayCode {
+    gateway: crate::gateways::Gateway::Sgate,
     spec_field_name,
     sensitive: SENSITIVE_MEMBERS,
 };

@@ -34,7 +34,7 @@ pub async fn put_channel(
         }
     }
     ok(shared.with_tx(|tx| {
-        tx.put("channel", &format!("{}:{code}", gw.name()), caps.clone());
+        tx.put("channel", &format!("{}:{code}", gw.id()), caps.clone());
         records::channel(tx, gw, &code)
     })?)
 }

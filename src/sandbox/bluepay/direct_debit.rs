@@ -22,13 +22,13 @@ pub fn token_apply(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let auth_url = format!(
         "{}/admin/{}/direct-debit/{request_id}/authorize",
         ctx.shared.base_url,
-        ctx.gw.name()
+        ctx.gw.id()
     );
     tx.put(
         "dd_auth",
         &auth_key,
         json!({
-            "gw": ctx.gw.name(), "userId": s(p, "userId"), "requestId": request_id,
+            "gw": ctx.gw.id(), "userId": s(p, "userId"), "requestId": request_id,
             "channelCode": s(p, "channelCode"), "notifyUrl": s(p, "notifyUrl"),
             "redirectUrl": s(p, "redirectUrl"), "status": "PENDING", "createMs": ctx.now,
         }),
@@ -57,7 +57,7 @@ pub fn token_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let tokens: Vec<Value> = tx
         .records("dd_token")?
         .into_iter()
-        .filter(|t| s(t, "gw") == ctx.gw.name() && s(t, "userId") == user)
+        .filter(|t| s(t, "gw") == ctx.gw.id() && s(t, "userId") == user)
         .filter(|t| opt_s(p, "payToken").is_none_or(|pt| s(t, "payToken") == pt))
         .map(|t| token_view(&t))
         .collect();
@@ -161,7 +161,7 @@ pub fn decide_authorization(
     let n = next_seq(tx, "token")?;
     let token = format!("TK{}{n:08}", random_token(8).to_uppercase());
     let record = json!({
-        "gw": gw.name(), "userId": auth["userId"], "requestId": request_id, "payToken": token,
+        "gw": gw.id(), "userId": auth["userId"], "requestId": request_id, "payToken": token,
         "channelCode": auth["channelCode"], "tokenStatus": "ACTIVED",
         "expiresMs": plus_seconds(now, 10 * 365 * 24 * 3600), "createMs": now,
     });

@@ -30,7 +30,7 @@ fn new_order(ctx: &Ctx<'_>, tx: &mut Tx<'_>, kind: &str, p: &Value) -> HResult {
         .unwrap_or(3600)
         .clamp(30, 3600);
     Ok(json!({
-        "gw": ctx.gw.name(),
+        "gw": ctx.gw.id(),
         "kind": kind,
         "mchOrderId": s(p, "mchOrderId"),
         "transactionId": txn,
@@ -144,7 +144,7 @@ pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HRes
 /// An order as the detail and create operations show it (members the operation does not
 /// declare are kept by the clients' models as extra fields).
 pub fn view(shared: &Shared, o: &Value) -> Value {
-    let gw = Gateway::from_name(s(o, "gw")).unwrap_or(Gateway::BluePay);
+    let gw = Gateway::from_id(s(o, "gw")).unwrap_or(Gateway::BluePay);
     let txn = s(o, "transactionId");
     let param = member(o, "param");
     let mut v = json!({
@@ -170,7 +170,7 @@ pub fn view(shared: &Shared, o: &Value) -> Value {
                     "qrCodeId": txn,
                     "qrCodeContent": format!("00020101021229370016A000000677010111sandbox{txn}5303764540{}6304SBOX", o["amount"]),
                     "qrStatus": o["qrStatus"],
-                    "qrLink": format!("{}/admin/{}/orders/{}", shared.base_url, gw.name(), s(o, "mchOrderId")),
+                    "qrLink": format!("{}/admin/{}/orders/{}", shared.base_url, gw.id(), s(o, "mchOrderId")),
                     "expiresTime": time_or_null(i(o, "expiresMs")),
                 }),
             );
@@ -220,7 +220,7 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
     let Some(mut o) = tx.get("bp_order", order_key)? else {
         return Err(HErr::admin(404, format!("no order {order_key}")));
     };
-    let gw = Gateway::from_name(s(&o, "gw")).unwrap_or(Gateway::BluePay);
+    let gw = Gateway::from_id(s(&o, "gw")).unwrap_or(Gateway::BluePay);
     if s(&o, "status") != "PENDING" {
         return Err(HErr::admin(
             409,

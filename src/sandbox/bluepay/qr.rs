@@ -26,7 +26,7 @@ pub fn qr_payment_list(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
                 .pointer("/param/items")
                 .and_then(Value::as_array)
                 .is_some_and(|items| items.iter().any(|it| s(it, "subOrderId") == sub));
-            if s(&o, "gw") == ctx.gw.name() && s(&o, "kind") == "qr" && has_sub {
+            if s(&o, "gw") == ctx.gw.id() && s(&o, "kind") == "qr" && has_sub {
                 orders.push(o);
             }
         }

@@ -37,20 +37,20 @@ impl Ctx<'_> {
 
 /// The record key of `id` on `gw`.
 pub fn key(gw: Gateway, id: &str) -> String {
-    format!("{}:{id}", gw.name())
+    format!("{}:{id}", gw.id())
 }
 
 /// The merchant balance of an envelope gateway, in satang.
 pub fn balance(tx: &Tx<'_>, gw: Gateway) -> Result<i64, StoreError> {
     Ok(tx
-        .get("balance", gw.name())?
+        .get("balance", gw.id())?
         .map(|v| i(&v, "amount"))
         .unwrap_or(INITIAL_BALANCE))
 }
 
 /// Sets the merchant balance of an envelope gateway.
 pub fn set_balance(tx: &mut Tx<'_>, gw: Gateway, amount: i64) {
-    tx.put("balance", gw.name(), json!({ "amount": amount }));
+    tx.put("balance", gw.id(), json!({ "amount": amount }));
 }
 
 /// Moves the merchant balance by `delta` (saturating).
@@ -84,7 +84,7 @@ pub fn order_by_txn(tx: &Tx<'_>, gw: Gateway, txn: &str) -> Result<Option<Value>
 
 /// Writes an order and its transaction id link.
 pub fn put_order(tx: &mut Tx<'_>, order: &Value) {
-    let gw = Gateway::from_name(s(order, "gw")).unwrap_or(Gateway::BluePay);
+    let gw = Gateway::from_id(s(order, "gw")).unwrap_or(Gateway::BluePay);
     let k = key(gw, s(order, "mchOrderId"));
     tx.put(
         "bp_txn",

@@ -45,7 +45,7 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         return Err(ctx.fail(21403, ""));
     }
     let has_pending = tx.list("bp_refund")?.into_iter().any(|(_, r)| {
-        s(&r, "gw") == ctx.gw.name()
+        s(&r, "gw") == ctx.gw.id()
             && s(&r, "originalTransactionId") == original_id
             && s(&r, "refundStatus") == "PENDING"
     });
@@ -68,7 +68,7 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     }
     let refund_txn = new_id(tx, "R")?;
     let record = json!({
-        "gw": ctx.gw.name(),
+        "gw": ctx.gw.id(),
         "mchRefundOrderId": mch_refund,
         "refundTransactionId": refund_txn,
         "originalTransactionId": original_id,
@@ -123,7 +123,7 @@ pub fn refund_payments(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let refunds: Vec<Value> = tx
         .records("bp_refund")?
         .into_iter()
-        .filter(|r| s(r, "gw") == ctx.gw.name())
+        .filter(|r| s(r, "gw") == ctx.gw.id())
         .filter(|r| {
             opt_s(p, "originalTransactionId").is_none_or(|o| s(r, "originalTransactionId") == o)
                 && opt_s(p, "refundTransactionId").is_none_or(|t| s(r, "refundTransactionId") == t)
@@ -149,7 +149,7 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
     if s(&r, "refundStatus") != "PENDING" {
         return Err(HErr::admin(409, "refund is final already"));
     }
-    let gw = Gateway::from_name(s(&r, "gw")).unwrap_or(Gateway::BluePay);
+    let gw = Gateway::from_id(s(&r, "gw")).unwrap_or(Gateway::BluePay);
     let now = shared.now_ms();
     let completed = end.completed();
     let amount = i(&r, "refundAmount");

@@ -92,7 +92,7 @@ pub fn serve_file(shared: &Shared, gw: Gateway, name: &str) -> Response {
         String::from("mchOrderId,transactionId,kind,channelCode,amount,status,returnTime\n");
     for (_, o) in rows {
         let payout = s(&o, "kind") == "payout";
-        if s(&o, "gw") != gw.name()
+        if s(&o, "gw") != gw.id()
             || payout != want_payout
             || bkk_date(i(&o, "returnMs")) != Some(day)
         {

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
+use crate::gateways::GatewayOperation;
 use crate::sandbox::base::faults::{self, Fault};
 use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::http::{json_response, not_found, Answer, Call, Fail, HErr, HResult};
@@ -16,8 +17,8 @@ use crate::sandbox::wire::signature_reason::{why_not, Hash};
 
 /// A request that passed the envelope's checks.
 pub struct Opened {
-    /// The operation of the spec it calls.
-    pub op: &'static crate::spec::Operation,
+    /// The operation it calls.
+    pub operation: GatewayOperation,
     /// The param, parsed.
     pub param: Value,
     /// Its log entry, written when it is answered.
@@ -31,9 +32,10 @@ pub struct Opened {
 /// Checks one request to an envelope gateway. `Err` is the answer already (a refusal, a fault,
 /// or a 404 for a path no operation has).
 pub async fn open(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Result<Opened, Answer> {
-    let Some(op) = call.operation(gw.operations()) else {
+    let Some(operation) = call.operation(gw) else {
         return Err(not_found(call.path_and_query).into());
     };
+    let op = operation.spec();
     let mut log = LoggedRequest::new(gw, call, op.id);
     let param = match authenticate(shared, gw, &call.body, &mut log) {
         Ok(param) => param,
@@ -53,7 +55,7 @@ pub async fn open(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Result<Opene
         return Err(refuse(shared, log, fail));
     }
     Ok(Opened {
-        op,
+        operation,
         param,
         log,
         bad_signature: fault.as_ref().is_some_and(|f| f.bad_signature.is_some()),
