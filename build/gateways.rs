@@ -2,8 +2,9 @@
 //!
 //! Plain data with no dependencies, so that one file serves three readers through `#[path]`:
 //! `build.rs` (what to generate, and from which spec), `xtask` (what to export and check) and
-//! the library itself (`paybind::gateways`, for the sandbox and the command line). A gateway is
-//! added here once; everything else follows from its row.
+//! the library itself (`paybind::gateways`, whose `Gateway` enum build.rs generates from these
+//! rows). A gateway is added here once; everything else follows from its row, and every `match`
+//! on the enum that must handle it fails to compile until it does.
 
 /// How a gateway signs its requests and answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -174,7 +174,7 @@ pub fn take_for(
 /// Whether a gateway and operation name a real operation (or `*`).
 pub fn valid_target(gateway: &str, operation: &str) -> bool {
     Gateway::from_id(gateway)
-        .is_some_and(|g| operation == "*" || g.operations().iter().any(|o| o.id == operation))
+        .is_some_and(|gateway| operation == "*" || gateway.operation(operation).is_some())
 }
 
 /// The faults that happen below a gateway's protocol, the same for every gateway: added
