@@ -80,6 +80,21 @@ pub fn operation_enum(ops: &[Operation]) -> TokenStream {
                 self.spec().id
             }
 
+            /// The HTTP method, upper case.
+            pub fn method(self) -> &'static str {
+                self.spec().method
+            }
+
+            /// The path, as written in the spec.
+            pub fn path(self) -> &'static str {
+                self.spec().path
+            }
+
+            /// What sending the same request twice does.
+            pub fn repeat(self) -> crate::spec::Repeat {
+                self.spec().repeat
+            }
+
             /// The operation of an `operationId`.
             pub fn from_id(id: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|op| op.id() == id)

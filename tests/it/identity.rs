@@ -40,6 +40,8 @@ macro_rules! identity_tests {
                 for &op in Operation::ALL {
                     assert_eq!(Operation::from_id(op.id()), Some(op));
                     assert_eq!(Operation::of(op.spec()), Some(op));
+                    let row = op.spec();
+                    assert_eq!((op.method(), op.path(), op.repeat()), (row.method, row.path, row.repeat));
                 }
                 assert_eq!(Operation::from_id("no_such_operation"), None);
                 assert_eq!(operations().len(), Operation::ALL.len());
