@@ -38,7 +38,7 @@ pub fn dispatch(
         // The envelope wire serves only the envelope gateways' paths.
         GatewayOperation::Sgate(operation) => {
             let detail = format!("{} is not an envelope operation", operation.id());
-            Err(Fail::new(ctx.gw, 21000, detail).into())
+            Err(Fail::new(ctx.gateway, 21000, detail).into())
         }
     }
 }
