@@ -50,8 +50,8 @@ pub async fn objects(State(shared): St) -> Reply {
     ok(all)
 }
 
-fn envelope_objects(tx: &Tx<'_>, gw: Gateway) -> Result<Value, StoreError> {
-    let prefix = format!("{}:", gw.id());
+fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> {
+    let prefix = format!("{}:", gateway.id());
     let mut objects = Map::new();
     for (name, table) in ENVELOPE_TABLES {
         let rows = tx
@@ -62,11 +62,11 @@ fn envelope_objects(tx: &Tx<'_>, gw: Gateway) -> Result<Value, StoreError> {
             .collect();
         objects.insert((*name).into(), Value::Array(rows));
     }
-    if gw == Gateway::BluePayJt {
+    if gateway == Gateway::BluePayJt {
         let tickets = tx.records("jt_ticket")?;
         objects.insert("tickets".into(), Value::Array(tickets));
     }
-    let minor = records::balance(tx, gw)?;
+    let minor = records::balance(tx, gateway)?;
     Ok(json!({
         "balance": [{ "currency": "THB", "minor_units": minor }],
         "objects": objects,
