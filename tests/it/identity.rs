@@ -58,3 +58,22 @@ identity_tests! {
     "bluepay-jt", bluepay_jt;
     "sgate", sgate;
 }
+
+#[test]
+fn every_compiled_in_row_is_one_gateway_and_its_operations_are_its_own() {
+    use paybind::gateways::{Gateway, GATEWAYS};
+
+    let from_rows: Vec<Gateway> = GATEWAYS.iter().filter_map(|row| row.gateway()).collect();
+    assert_eq!(from_rows, Gateway::ALL);
+    for &gateway in Gateway::ALL {
+        assert_eq!(gateway.row().gateway(), Some(gateway));
+        assert!(gateway.row().is_enabled());
+        for row in gateway.operations() {
+            let operation = gateway.operation(row.id).expect("every row is a variant");
+            assert_eq!(operation.gateway(), gateway);
+            assert_eq!(operation.id(), row.id);
+            assert!(std::ptr::eq(operation.spec(), row));
+        }
+        assert_eq!(gateway.operation("no_such_operation"), None);
+    }
+}
