@@ -13,7 +13,7 @@ use quote::ToTokens as _;
 use serde_json::{Map, Value};
 
 use crate::emit::format_file;
-use crate::gateways::{Gateway, Signing};
+use crate::gateways::{GatewayRow, Signing};
 use crate::model::{code_table_name, is_code_table, is_open_enum, operations, schemas, METHODS};
 use crate::validate::escape;
 use crate::BuildResult;
@@ -37,7 +37,7 @@ pub type QueryFields = BTreeMap<String, Vec<(String, TokenStream)>>;
 
 /// `<module>_client.rs`: progenitor's models (`mod types`), formatted; and the query fields of
 /// its request builders.
-pub fn generate_client(gateway: &Gateway, spec: &Value) -> BuildResult<(String, QueryFields)> {
+pub fn generate_client(gateway: &GatewayRow, spec: &Value) -> BuildResult<(String, QueryFields)> {
     let mut for_progenitor = spec.clone();
     remove_manual_operations(&mut for_progenitor, spec)?;
     keep_unknown_fields(&mut for_progenitor);

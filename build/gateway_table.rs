@@ -1,58 +1,126 @@
-//! `gateways.rs`: what the library adds to the shared table of gateways (build/gateways.rs),
-//! namely each gateway's spec and operations. Arms are `cfg`-gated by feature rather than
-//! chosen here, so the file is the same whatever features are on.
+//! `gateways.rs`: the library's gateway identity, generated from the shared table of gateways
+//! (build/gateways.rs): the `Gateway` enum (one variant per row, `cfg`-gated by its feature as
+//! its module is) with each gateway's row, spec and operations, and `GatewayOperation`, an
+//! operation of any gateway (its `Operation` enum, build/operations.rs). The file is the same
+//! whatever features are on; the `cfg`s choose.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::gateways::GATEWAYS;
 
-/// `impl Gateway { is_enabled, spec, operations }`.
+/// `enum Gateway`, `enum GatewayOperation` and their access to each gateway's generated code.
 pub fn gateway_access() -> TokenStream {
-    let spec = arms(|m| quote! { Some(crate::#m::spec()) });
-    let operations = arms(|m| quote! { crate::#m::operations() });
-    let enabled = GATEWAYS.iter().map(|g| {
-        let (feature, module) = (g.feature, g.module);
-        quote! {
-            if self.module == #module {
-                return cfg!(feature = #feature);
+    let features: Vec<_> = GATEWAYS.iter().map(|g| g.feature).collect();
+    let variants: Vec<_> = GATEWAYS
+        .iter()
+        .map(|g| format_ident!("{}", g.variant))
+        .collect();
+    let modules: Vec<_> = GATEWAYS
+        .iter()
+        .map(|g| format_ident!("{}", g.module))
+        .collect();
+    let docs = GATEWAYS
+        .iter()
+        .map(|g| format!(" {} (`{}`, feature `{}`).", g.name, g.id, g.feature));
+    let operation_docs = GATEWAYS
+        .iter()
+        .map(|g| format!(" An operation of {}.", g.name));
+    let rows = 0..GATEWAYS.len();
+    quote! {
+        /// A gateway paybind binds: one variant per row of the table, present when its Cargo
+        /// feature is on. A `match` on it lists every gateway, so a new one is a compile error
+        /// wherever gateways differ.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Gateway {
+            #(#[doc = #docs] #[cfg(feature = #features)] #variants,)*
+        }
+
+        /// An operation of any gateway: the gateway and its generated `Operation`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum GatewayOperation {
+            #(#[doc = #operation_docs] #[cfg(feature = #features)] #variants(crate::#modules::Operation),)*
+        }
+
+        impl Gateway {
+            /// Every compiled-in gateway, in the table's order.
+            pub const ALL: &'static [Gateway] = &[#(#[cfg(feature = #features)] Gateway::#variants,)*];
+
+            /// The gateway's row of the table ([`GATEWAYS`]).
+            pub fn row(self) -> &'static GatewayRow {
+                match self {
+                    #(#[cfg(feature = #features)] Gateway::#variants => &GATEWAYS[#rows],)*
+                }
+            }
+
+            /// The short name: the name in traces, the command line's argument, the sandbox's
+            /// path prefix (`bluepay`, `bluepay-jt`, `sgate`).
+            pub fn id(self) -> &'static str {
+                self.row().id
+            }
+
+            /// The compiled-in gateway of a short name.
+            pub fn from_id(id: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|gateway| gateway.id() == id)
+            }
+
+            /// The gateway's bundled spec.
+            pub fn spec(self) -> &'static crate::spec::Spec {
+                match self {
+                    #(#[cfg(feature = #features)] Gateway::#variants => crate::#modules::spec(),)*
+                }
+            }
+
+            /// Every operation of the gateway's spec, as its table rows.
+            pub fn operations(self) -> &'static [crate::spec::Operation] {
+                match self {
+                    #(#[cfg(feature = #features)] Gateway::#variants => crate::#modules::operations(),)*
+                }
+            }
+
+            /// The gateway's operation of an `operationId`.
+            // With no gateway compiled in, no arm reads `id`.
+            #[allow(unused_variables)]
+            pub fn operation(self, id: &str) -> Option<GatewayOperation> {
+                match self {
+                    #(#[cfg(feature = #features)] Gateway::#variants => {
+                        crate::#modules::Operation::from_id(id).map(GatewayOperation::#variants)
+                    })*
+                }
             }
         }
-    });
-    quote! {
-        impl Gateway {
+
+        impl GatewayOperation {
+            /// The gateway the operation belongs to.
+            pub fn gateway(self) -> Gateway {
+                match self {
+                    #(#[cfg(feature = #features)] GatewayOperation::#variants(_) => Gateway::#variants,)*
+                }
+            }
+
+            /// The operation's row of its gateway's operation table.
+            pub fn spec(self) -> &'static crate::spec::Operation {
+                match self {
+                    #(#[cfg(feature = #features)] GatewayOperation::#variants(operation) => operation.spec(),)*
+                }
+            }
+
+            /// The spec's `operationId`.
+            pub fn id(self) -> &'static str {
+                self.spec().id
+            }
+        }
+
+        impl GatewayRow {
+            /// The row's gateway; `None` when its feature is off.
+            pub fn gateway(&self) -> Option<Gateway> {
+                Gateway::from_id(self.id)
+            }
+
             /// Whether the gateway's feature is on (its module, spec and operations compiled in).
             pub fn is_enabled(&self) -> bool {
-                #(#enabled)*
-                false
-            }
-
-            /// The gateway's bundled spec; `None` when its feature is off.
-            pub fn spec(&self) -> Option<&'static crate::spec::Spec> {
-                #(#spec)*
-                None
-            }
-
-            /// Every operation of the gateway's spec; empty when its feature is off.
-            pub fn operations(&self) -> &'static [crate::spec::Operation] {
-                #(#operations)*
-                &[]
+                self.gateway().is_some()
             }
         }
     }
-}
-
-/// One `cfg`-gated early return per gateway: `value(module)` when `self` is that gateway.
-fn arms(value: impl Fn(&syn::Ident) -> TokenStream) -> Vec<TokenStream> {
-    let arm = |g: &crate::gateways::Gateway| {
-        let (feature, module) = (g.feature, g.module);
-        let value = value(&format_ident!("{module}"));
-        quote! {
-            #[cfg(feature = #feature)]
-            if self.module == #module {
-                return #value;
-            }
-        }
-    };
-    GATEWAYS.iter().map(arm).collect()
 }

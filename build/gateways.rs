@@ -2,8 +2,9 @@
 //!
 //! Plain data with no dependencies, so that one file serves three readers through `#[path]`:
 //! `build.rs` (what to generate, and from which spec), `xtask` (what to export and check) and
-//! the library itself (`paybind::gateways`, for the sandbox and the command line). A gateway is
-//! added here once; everything else follows from its row.
+//! the library itself (`paybind::gateways`, whose `Gateway` enum build.rs generates from these
+//! rows). A gateway is added here once; everything else follows from its row, and every `match`
+//! on the enum that must handle it fails to compile until it does.
 
 /// How a gateway signs its requests and answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,13 +15,16 @@ pub enum Signing {
     HeaderSigned,
 }
 
-/// One gateway: its names, its spec and where its code lives.
+/// One gateway's row: its names, its spec and where its code lives. The library's `Gateway`
+/// enum is generated from these rows, one variant each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Gateway {
+pub struct GatewayRow {
     /// Short name: the command line's argument, the sandbox's path prefix.
     pub id: &'static str,
     /// Name for people.
     pub name: &'static str,
+    /// The variant of the library's generated `Gateway` enum.
+    pub variant: &'static str,
     /// Spec file under `openapi/`; its stem names the gateway's directory under `schema/`.
     pub spec_file: &'static str,
     /// The library module holding the gateway (`crate::<module>`); also the stem of its
@@ -33,26 +37,29 @@ pub struct Gateway {
 }
 
 /// Every gateway, in the order the docs and the command line list them.
-pub const GATEWAYS: &[Gateway] = &[
-    Gateway {
+pub const GATEWAYS: &[GatewayRow] = &[
+    GatewayRow {
         id: "bluepay",
         name: "BluePay Open API",
+        variant: "BluePay",
         spec_file: "bluepay.yaml",
         module: "bluepay",
         feature: "bluepay",
         signing: Signing::Envelope,
     },
-    Gateway {
+    GatewayRow {
         id: "bluepay-jt",
         name: "BluePay JT Open API",
+        variant: "BluePayJt",
         spec_file: "bluepay-jt.yaml",
         module: "bluepay_jt",
         feature: "bluepay-jt",
         signing: Signing::Envelope,
     },
-    Gateway {
+    GatewayRow {
         id: "sgate",
         name: "SGATE Payout API",
+        variant: "Sgate",
         spec_file: "sgate-payout.yaml",
         module: "sgate",
         feature: "sgate",
@@ -60,9 +67,9 @@ pub const GATEWAYS: &[Gateway] = &[
     },
 ];
 
-impl Gateway {
+impl GatewayRow {
     /// The gateway with short name `id`.
-    pub fn by_id(id: &str) -> Option<&'static Gateway> {
+    pub fn by_id(id: &str) -> Option<&'static GatewayRow> {
         GATEWAYS.iter().find(|g| g.id == id)
     }
 

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use crate::emit::{opt_str, type_ident};
@@ -44,6 +44,73 @@ pub fn operation_table(stem: &str, ops: &[Operation]) -> TokenStream {
         pub(crate) const SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), #json_file));
         /// Every operation of the spec.
         pub(crate) const OPERATIONS: &[crate::spec::Operation] = &[#(#rows)*];
+    }
+}
+
+/// `Operation`: the spec's operations as an enum, one variant per `operationId` in the order of
+/// `OPERATIONS`, so a variant's discriminant is its row there (its facts live once, in the row).
+/// The sandbox and the command line match on it exhaustively: an operation added to the YAML
+/// is a compile error at every place that must handle it.
+pub fn operation_enum(ops: &[Operation]) -> TokenStream {
+    let variants: Vec<_> = ops
+        .iter()
+        .map(|op| format_ident!("{}", op.id.to_upper_camel_case()))
+        .collect();
+    let docs = ops.iter().map(|op| format!(" `{}`: {}", op.id, op.summary));
+    let indices = 0..ops.len();
+    quote! {
+        /// An operation of the spec: one variant per `operationId`. Its facts (id, method, path,
+        /// repeat safety…) are its row of the operation table, [`Operation::spec`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Operation {
+            #(#[doc = #docs] #variants,)*
+        }
+
+        impl Operation {
+            /// Every operation, in the spec's order.
+            pub const ALL: &'static [Operation] = &[#(Operation::#variants),*];
+
+            /// The operation's row of the spec's operation table.
+            pub fn spec(self) -> &'static crate::spec::Operation {
+                &OPERATIONS[self as usize]
+            }
+
+            /// The spec's `operationId`.
+            pub fn id(self) -> &'static str {
+                self.spec().id
+            }
+
+            /// The HTTP method, upper case.
+            pub fn method(self) -> &'static str {
+                self.spec().method
+            }
+
+            /// The path, as written in the spec.
+            pub fn path(self) -> &'static str {
+                self.spec().path
+            }
+
+            /// What sending the same request twice does.
+            pub fn repeat(self) -> crate::spec::Repeat {
+                self.spec().repeat
+            }
+
+            /// The operation of an `operationId`.
+            pub fn from_id(id: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|op| op.id() == id)
+            }
+
+            /// The operation whose table row is `row` (compared by `operationId`).
+            pub fn of(row: &crate::spec::Operation) -> Option<Self> {
+                Self::from_id(row.id)
+            }
+        }
+
+        // The discriminants index `OPERATIONS`; both are generated from one list, in one order.
+        const _: () = {
+            #(assert!(Operation::#variants as usize == #indices);)*
+            assert!(Operation::ALL.len() == OPERATIONS.len());
+        };
     }
 }
 

@@ -28,7 +28,7 @@
 
 crate::envelope::gateway::envelope_gateway!(
     name: "BluePay Open API",
-    gateway: "bluepay",
+    gateway: BluePay,
     client: "bluepay_client.rs",
     extras: "bluepay_extras.rs"
 );

@@ -8,7 +8,7 @@
 
 crate::envelope::gateway::envelope_gateway!(
     name: "BluePay JT Open API",
-    gateway: "bluepay-jt",
+    gateway: BluePayJt,
     client: "bluepay_jt_client.rs",
     extras: "bluepay_jt_extras.rs"
 );

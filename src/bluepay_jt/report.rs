@@ -4,7 +4,6 @@
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use super::{types, Client, Error};
-use crate::error::SealError;
 use crate::pipeline::transport::{check_length, refuse_redirect};
 use crate::pipeline::{Pipeline, Wire as _};
 
@@ -39,10 +38,7 @@ impl Client {
     ) -> Result<DownloadedReport, Error> {
         let link = self.report_download(param).await?;
         let url = link.download_url.to_string();
-        let op = super::operations()
-            .iter()
-            .find(|op| op.id == "report_download")
-            .ok_or_else(|| SealError::Request("no operation report_download".into()))?;
+        let op = super::Operation::ReportDownload.spec();
         // The file's error page is an answer of the same read-only operation.
         Pipeline::of(&self.endpoint)
             .run(op, None, self.fetch_link(url, writer))

@@ -7,7 +7,7 @@ use super::sign::{HashAlgorithm, RsaSigner, Signer};
 use super::wire::{EnvelopeContext, TimestampUnit};
 use crate::config::{client_options, ClientOptions, ConfigError, Environment};
 use crate::keys::{PrivateKey, PublicKey};
-use crate::pipeline::Gateway;
+use crate::pipeline::GatewayCode;
 
 /// Everything an envelope client needs. Keys are parsed before a `Config` exists, so a bad key
 /// fails there, never at the first request. `Debug` shows no key material.
@@ -88,8 +88,8 @@ impl Config {
     client_options!();
 
     /// Resolves the base URL, builds the HTTP client and the signing context of the facade client.
-    pub(crate) fn into_parts(self, gateway: &'static Gateway) -> Result<Parts, ConfigError> {
-        let endpoint = self.options.resolve((gateway.spec)())?;
+    pub(crate) fn into_parts(self, gateway: &'static GatewayCode) -> Result<Parts, ConfigError> {
+        let endpoint = self.options.resolve(gateway.spec())?;
         let signer: Arc<dyn Signer> = match self.signer {
             RequestSigner::Key(key) => Arc::new(RsaSigner::new(&key, self.hash)),
             RequestSigner::Custom(signer) => signer,

@@ -6,7 +6,7 @@
 /// around its generated code (the models in `types`, and the `*_extras.rs` file included beside
 /// it).
 macro_rules! envelope_gateway {
-    (name: $name:literal, gateway: $gateway:literal, client: $client_file:literal, extras: $extras_file:literal) => {
+    (name: $name:literal, gateway: $gateway:ident, client: $client_file:literal, extras: $extras_file:literal) => {
         use std::sync::OnceLock;
 
         pub use $crate::envelope::{
@@ -14,8 +14,8 @@ macro_rules! envelope_gateway {
             TimestampUnit,
         };
 
-        use $crate::pipeline::{Endpoint, Gateway};
-        use $crate::spec::{Operation, Spec};
+        use $crate::pipeline::{Endpoint, GatewayCode};
+        use $crate::spec::Spec;
 
         #[doc = concat!("The models progenitor generated from the ", $name, " spec, public as [`types`].")]
         #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, dead_code)]
@@ -38,13 +38,12 @@ macro_rules! envelope_gateway {
         }
 
         /// Every operation of the spec.
-        pub fn operations() -> &'static [Operation] {
+        pub fn operations() -> &'static [$crate::spec::Operation] {
             OPERATIONS
         }
 
-        static GATEWAY: Gateway = Gateway {
-            name: $gateway,
-            spec,
+        static GATEWAY: GatewayCode = GatewayCode {
+            gateway: $crate::gateways::Gateway::$gateway,
             spec_field_name,
             sensitive: SENSITIVE_MEMBERS,
         };
@@ -103,7 +102,7 @@ macro_rules! envelope_gateway {
             /// [`EventKey`]'s module; remember handled keys with [`SeenEvents`] or in your
             /// database.
             pub fn event_key(&self) -> EventKey {
-                EventKey::of_notification($gateway, self)
+                EventKey::of_notification($crate::gateways::Gateway::$gateway.id(), self)
             }
         }
 

@@ -13,7 +13,7 @@ use crate::clock::SharedClock;
 use crate::codes::Code;
 use crate::error::{Error, SealError};
 use crate::pipeline::transport::{Answer, Transport};
-use crate::pipeline::{Gateway, Sent, Wire};
+use crate::pipeline::{GatewayCode, Sent, Wire};
 
 /// The code every envelope gateway uses for success.
 pub const SUCCESS_CODE: i64 = 10000;
@@ -32,7 +32,7 @@ pub enum TimestampUnit {
 /// `Debug` shows no key material.
 #[derive(Clone, Debug)]
 pub struct EnvelopeContext {
-    pub(crate) gateway: &'static Gateway,
+    pub(crate) gateway: &'static GatewayCode,
     pub(crate) app_id: String,
     pub(crate) signer: Arc<dyn Signer>,
     pub(crate) clock: SharedClock,
@@ -58,7 +58,7 @@ struct Head {
 }
 
 impl Wire for EnvelopeContext {
-    fn gateway(&self) -> &'static Gateway {
+    fn gateway(&self) -> &'static GatewayCode {
         self.gateway
     }
 

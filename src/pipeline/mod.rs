@@ -30,7 +30,7 @@ use tracing::Instrument as _;
 pub(crate) use prepare::{order_id_of, to_text};
 #[cfg(feature = "sgate")]
 pub(crate) use prepare::{query_pair, query_pairs, validate};
-pub(crate) use wire::{Gateway, Sent, Wire};
+pub(crate) use wire::{GatewayCode, Sent, Wire};
 
 use crate::codes::Code;
 use crate::error::{Error, RawBody, SealError};
@@ -52,7 +52,7 @@ pub(crate) enum Body {
 pub(crate) struct Opened {
     pub(crate) body: Bytes,
     received: Bytes,
-    gateway: &'static Gateway,
+    gateway: &'static GatewayCode,
 }
 
 impl Opened {
@@ -276,7 +276,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     fn span(&self, operation: &str, order_id: Option<&str>) -> tracing::Span {
         let span = tracing::info_span!(
             "paybind.call",
-            gateway = self.wire.gateway().name,
+            gateway = self.wire.gateway().gateway.id(),
             operation,
             mch_order_id = tracing::field::Empty,
         );

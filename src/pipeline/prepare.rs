@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::json_text::{self, RawObject};
 
-use super::wire::{Gateway, Wire};
+use super::wire::{GatewayCode, Wire};
 use crate::codes::Code;
 use crate::error::{Error, SealError};
 use crate::spec::{is_sensitive, Operation, Spec, ValidationError};
@@ -21,7 +21,7 @@ pub(crate) fn body<C: Code, W: Wire>(
     op: &Operation,
     param: &str,
 ) -> Result<Bytes, Error<C>> {
-    let spec = (wire.gateway().spec)();
+    let spec = wire.gateway().spec();
     let schema = op
         .body_schema
         .ok_or_else(|| ValidationError::new("", format!("{} takes no body", op.id)))?;
@@ -52,7 +52,7 @@ pub(crate) fn validate<W: Wire>(
     schema: &str,
     value: &Value,
 ) -> Result<(), ValidationError> {
-    (wire.gateway().spec)().validate(schema, value)
+    wire.gateway().spec().validate(schema, value)
 }
 
 /// The query of a request: checked against the operation's parameters, sensitive ones
@@ -62,7 +62,7 @@ pub(crate) fn query<C: Code, W: Wire>(
     op: &Operation,
     pairs: Vec<(String, String)>,
 ) -> Result<Vec<(String, String)>, Error<C>> {
-    let spec = (wire.gateway().spec)();
+    let spec = wire.gateway().spec();
     if op.method == "GET" || !pairs.is_empty() {
         spec.validate_query(op.method, op.path, &pairs)?;
     }
@@ -130,7 +130,7 @@ fn encrypt_members<W: Wire>(
 /// messages are the generated code's own (typify builders: "error converting supplied value
 /// for {field}: {reason}", "no value supplied for {field}"; progenitor query builders:
 /// "conversion to `{Type}` for {field} failed"); paybind's own failures never pass through here.
-pub(crate) fn builder_error(gateway: &Gateway, message: &str) -> ValidationError {
+pub(crate) fn builder_error(gateway: &GatewayCode, message: &str) -> ValidationError {
     let field = |rust: &str| {
         let rust = rust.trim();
         (gateway.spec_field_name)(rust).unwrap_or(rust).to_string()

@@ -1,5 +1,5 @@
 //! What differs between gateways, as the pipeline sees it: the gateway's generated code
-//! ([`Gateway`]) and its wire ([`Wire`]: how a request is sealed and an answer opened).
+//! ([`GatewayCode`]) and its wire ([`Wire`]: how a request is sealed and an answer opened).
 
 use std::fmt;
 use std::future::Future;
@@ -9,27 +9,31 @@ use bytes::Bytes;
 use super::transport::{Answer, Transport};
 use crate::codes::Code;
 use crate::error::{Error, RawBody, SealError};
+use crate::gateways::Gateway;
 use crate::spec::Spec;
 
-/// What the pipeline needs to know about one gateway's generated code.
-pub(crate) struct Gateway {
-    /// The name in traces (`bluepay`, `bluepay-jt`, `sgate`).
-    pub(crate) name: &'static str,
-    /// The bundled spec.
-    pub(crate) spec: fn() -> &'static Spec,
+/// What the pipeline needs to know about one gateway's generated code, beyond its identity.
+pub(crate) struct GatewayCode {
+    /// Which gateway: its name in traces and its spec.
+    pub(crate) gateway: Gateway,
     /// The spec's name of a generated Rust field.
     pub(crate) spec_field_name: fn(&str) -> Option<&'static str>,
     /// The members the spec marks `x-sensitive` (generated `SENSITIVE_MEMBERS`).
     pub(crate) sensitive: &'static [&'static str],
 }
 
-impl fmt::Debug for Gateway {
+impl fmt::Debug for GatewayCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)
+        f.write_str(self.gateway.id())
     }
 }
 
-impl Gateway {
+impl GatewayCode {
+    /// The bundled spec.
+    pub(crate) fn spec(&self) -> &'static Spec {
+        self.gateway.spec()
+    }
+
     /// An answer's body as an error keeps it: its sensitive members redacted in what it shows.
     pub(crate) fn keep(&self, body: Bytes) -> RawBody {
         RawBody::redacted(body, self.sensitive)
@@ -40,7 +44,7 @@ impl Gateway {
 /// Each family's signing context implements it; a facade client's endpoint holds one.
 pub(crate) trait Wire: Send + Sync {
     /// The gateway's generated code.
-    fn gateway(&self) -> &'static Gateway;
+    fn gateway(&self) -> &'static GatewayCode;
     /// How requests are sent.
     fn transport(&self) -> &Transport;
     /// The `timestamp` stamped on a param that has none; `None` where params carry none.

@@ -32,7 +32,7 @@ pub async fn by_prefix(
         Some((p, r)) => (p, format!("/{r}")),
         None => (trimmed, "/".to_string()),
     };
-    let Some(gw) = Gateway::from_name(prefix) else {
+    let Some(gateway) = Gateway::from_id(prefix) else {
         return not_found(path);
     };
     let path_and_query = path_and_query(&uri);
@@ -43,7 +43,7 @@ pub async fn by_prefix(
         headers: &headers,
         body,
     };
-    deliver(serve(&shared, gw, &call).await, &drop_signal).await
+    deliver(serve(&shared, gateway, &call).await, &drop_signal).await
 }
 
 /// A gateway at the root of its own port: paths exactly as in production (SGATE's signed
@@ -51,7 +51,7 @@ pub async fn by_prefix(
 pub async fn at_root(
     State(shared): State<Arc<Shared>>,
     Extension(drop_signal): Extension<DropSignal>,
-    Extension(gw): Extension<Gateway>,
+    Extension(gateway): Extension<Gateway>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -65,7 +65,7 @@ pub async fn at_root(
         headers: &headers,
         body,
     };
-    deliver(serve(&shared, gw, &call).await, &drop_signal).await
+    deliver(serve(&shared, gateway, &call).await, &drop_signal).await
 }
 
 fn path_and_query(uri: &Uri) -> String {
@@ -87,27 +87,27 @@ async fn deliver(answer: Answer, drop_signal: &DropSignal) -> Response {
     }
 }
 
-/// One call to gateway `gw`.
-async fn serve(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Answer {
-    if gw == Gateway::Sgate {
+/// One call to `gateway`.
+async fn serve(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Answer {
+    if gateway == Gateway::Sgate {
         return serve_sgate(shared, call).await;
     }
     if call.method == Method::GET {
         if let Some(file) = call.rest.strip_prefix("/files/") {
-            return bluepay::settlement::serve_file(shared, gw, file).into();
+            return bluepay::settlement::serve_file(shared, gateway, file).into();
         }
     }
-    let opened = match wire::envelope::open(shared, gw, call).await {
+    let opened = match wire::envelope::open(shared, gateway, call).await {
         Ok(opened) => opened,
         Err(answer) => return answer,
     };
     let ctx = bluepay::records::Ctx {
         shared,
-        gw,
+        gateway,
         now: shared.now_ms(),
         bad_signature: opened.bad_signature,
     };
-    let result = shared.with_tx(|tx| bluepay::dispatch(&ctx, tx, opened.op, &opened.param));
+    let result = shared.with_tx(|tx| bluepay::dispatch(&ctx, tx, opened.operation, &opened.param));
     shared.wake.notify_one();
     let answer = wire::envelope::answer(shared, opened.log, result);
     faults::after_commit(opened.fault.as_ref(), answer).await
@@ -119,7 +119,8 @@ async fn serve_sgate(shared: &Shared, call: &Call<'_>) -> Answer {
         Err(answer) => return answer,
     };
     let now = shared.now_ms();
-    let result = shared.with_tx(|tx| sgate::dispatch(shared, tx, opened.op, &opened.incoming, now));
+    let result =
+        shared.with_tx(|tx| sgate::dispatch(shared, tx, opened.operation, &opened.incoming, now));
     shared.wake.notify_one();
     let fault = opened.fault.clone();
     let answer = wire::sgate::answer(shared, opened, result);

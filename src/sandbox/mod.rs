@@ -180,15 +180,15 @@ impl Sandbox {
         ));
         let mut root_urls = Vec::new();
         let mut gateway_servers = Vec::new();
-        for gw in Gateway::ALL {
+        for &gateway in Gateway::ALL {
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
                 .await
                 .map_err(io("cannot listen on 127.0.0.1"))?;
             let addr = listener
                 .local_addr()
                 .map_err(io("cannot read the listening address"))?;
-            root_urls.push((gw, format!("http://{addr}")));
-            let router = server::gateway_router(shared.clone(), gw);
+            root_urls.push((gateway, format!("http://{addr}")));
+            let router = server::gateway_router(shared.clone(), gateway);
             gateway_servers.push(tokio::spawn(server::serve(
                 listener,
                 router,

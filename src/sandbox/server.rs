@@ -30,10 +30,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// The router of one gateway at the root of its own port (production paths, no admin API).
-pub fn gateway_router(shared: Arc<Shared>, gw: Gateway) -> Router {
+pub fn gateway_router(shared: Arc<Shared>, gateway: Gateway) -> Router {
     Router::new()
         .fallback(gateways::at_root)
-        .layer(Extension(gw))
+        .layer(Extension(gateway))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             admin::guard::same_machine,

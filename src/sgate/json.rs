@@ -21,9 +21,8 @@ impl Client {
     /// is sent. The multipart upload and the statement file are not JSON operations: use
     /// [`Client::customer_file_upload`] and [`Client::statement_download`].
     pub async fn call_json_any(&self, operation_id: &str, param: Value) -> Result<Value, Error> {
-        let op = super::operations()
-            .iter()
-            .find(|op| op.id == operation_id)
+        let op = super::Operation::from_id(operation_id)
+            .map(super::Operation::spec)
             .ok_or_else(|| {
                 // The id is the caller's text: the reason names the rule only.
                 ValidationError::new("operationId", "is not an operation of this gateway")

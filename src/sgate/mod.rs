@@ -87,8 +87,8 @@ use std::sync::{Arc, OnceLock};
 
 use crate::config::{client_options, ClientOptions};
 use crate::keys::{PrivateKey, PublicKey};
-use crate::pipeline::{Endpoint, Gateway, Pipeline};
-use crate::spec::{Operation, Spec};
+use crate::pipeline::{Endpoint, GatewayCode, Pipeline};
+use crate::spec::Spec;
 
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::RawResponse;
@@ -134,13 +134,12 @@ pub fn spec() -> &'static Spec {
 }
 
 /// Every operation of the spec.
-pub fn operations() -> &'static [Operation] {
+pub fn operations() -> &'static [crate::spec::Operation] {
     OPERATIONS
 }
 
-static GATEWAY: Gateway = Gateway {
-    name: "sgate",
-    spec,
+static GATEWAY: GatewayCode = GatewayCode {
+    gateway: crate::gateways::Gateway::Sgate,
     spec_field_name,
     sensitive: SENSITIVE_MEMBERS,
 };

@@ -15,13 +15,13 @@ use crate::codes::Code;
 use crate::error::{Error, RawBody, RawResponse, SealError};
 use crate::json_text::{self, RawObject};
 use crate::pipeline::transport::{Answer, Transport};
-use crate::pipeline::{Gateway, Sent, Wire};
+use crate::pipeline::{GatewayCode, Sent, Wire};
 
 /// The code of a processed request.
 const SUCCESS: i64 = 200;
 
 impl Wire for SgateContext {
-    fn gateway(&self) -> &'static Gateway {
+    fn gateway(&self) -> &'static GatewayCode {
         &super::GATEWAY
     }
 

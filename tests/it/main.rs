@@ -37,6 +37,7 @@ mod generated;
 mod good_citizen;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
 mod hardening;
+mod identity;
 mod keys;
 mod money_exact;
 #[cfg(feature = "sgate")]

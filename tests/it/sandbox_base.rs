@@ -9,13 +9,14 @@ use serde_json::json;
 
 #[test]
 fn every_gateway_has_its_row_and_its_prefix() {
-    let ids: Vec<&str> = Gateway::ALL.iter().map(|g| g.name()).collect();
+    let ids: Vec<&str> = Gateway::ALL.iter().map(|gateway| gateway.id()).collect();
     assert_eq!(ids, ["bluepay", "bluepay-jt", "sgate"]);
-    for gw in Gateway::ALL {
-        assert_eq!(Gateway::from_name(gw.name()), Some(gw));
-        assert!(!gw.operations().is_empty(), "{gw:?}");
-        let json = serde_json::to_value(gw).unwrap();
-        assert_eq!(serde_json::from_value::<Gateway>(json).unwrap(), gw);
+    for &gateway in Gateway::ALL {
+        assert_eq!(Gateway::from_id(gateway.id()), Some(gateway));
+        assert_eq!(gateway.row().gateway(), Some(gateway));
+        assert!(!gateway.operations().is_empty(), "{gateway:?}");
+        let json = serde_json::to_value(gateway).unwrap();
+        assert_eq!(serde_json::from_value::<Gateway>(json).unwrap(), gateway);
     }
 }
 

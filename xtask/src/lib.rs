@@ -25,7 +25,7 @@ pub mod util;
 pub mod validate;
 pub mod wire;
 
-pub use gateways::{Gateway, Signing, GATEWAYS};
+pub use gateways::{GatewayRow, Signing, GATEWAYS};
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use paybind::gateways::{Gateway, GatewayOperation};
 use paybind::spec::Operation;
 use serde_json::{json, Value};
 
@@ -17,15 +18,96 @@ pub fn operations_of(api: Api) -> &'static [Operation] {
     api.0.operations()
 }
 
-/// Operations whose answer is a file, written to `--out`: gateway id and operationId.
-const DOWNLOADS: &[(&str, &str)] = &[
-    ("bluepay-jt", "report_download"),
-    ("sgate", "statement_download"),
-];
+/// How `paybind call` runs an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Calling {
+    /// The generic JSON call of the gateway's facade.
+    Json,
+    /// A file download, written to `--out`.
+    Download,
+    /// Not from the command line (a multipart upload): the library's builder only.
+    Builder,
+}
 
-/// Whether `op` of `api` answers with a file.
-fn is_download(api: Api, op: &str) -> bool {
-    DOWNLOADS.contains(&(api.id(), op))
+/// How each operation is called. Every operation is listed, so one added to a spec is a
+/// compile error here until the command line decides how to call it.
+fn calling(operation: GatewayOperation) -> Calling {
+    use paybind::bluepay::Operation as BluePay;
+    use paybind::bluepay_jt::Operation as BluePayJt;
+    use paybind::sgate::Operation as Sgate;
+    match operation {
+        GatewayOperation::BluePayJt(BluePayJt::ReportDownload)
+        | GatewayOperation::Sgate(Sgate::StatementDownload) => Calling::Download,
+        GatewayOperation::Sgate(Sgate::CustomerFileUpload) => Calling::Builder,
+        GatewayOperation::BluePay(
+            BluePay::BalanceInquiry
+            | BluePay::PayoutCreate
+            | BluePay::PayoutStatus
+            | BluePay::QrCodeCreate
+            | BluePay::QrCodeDetail
+            | BluePay::QrCodePaymentList
+            | BluePay::QrCodeCancel
+            | BluePay::WebpayCreate
+            | BluePay::WebpayDetail
+            | BluePay::RefundCreate
+            | BluePay::RefundPayments
+            | BluePay::PaymentVoid
+            | BluePay::DirectDebitTokenApply
+            | BluePay::DirectDebitTokenQuery
+            | BluePay::DirectDebitTokenCancel
+            | BluePay::DirectDebitPay
+            | BluePay::DirectDebitPayDetail,
+        )
+        | GatewayOperation::BluePayJt(
+            BluePayJt::DirectDebitTokenApply
+            | BluePayJt::DirectDebitTokenQuery
+            | BluePayJt::DirectDebitTokenCancel
+            | BluePayJt::DirectDebitPay
+            | BluePayJt::DirectDebitDetail
+            | BluePayJt::QrCodeCreate
+            | BluePayJt::QrCodeDetail
+            | BluePayJt::QrCodePaymentList
+            | BluePayJt::TicketAdd
+            | BluePayJt::TicketResultQuery
+            | BluePayJt::PayoutCreate
+            | BluePayJt::PayoutStatus,
+        )
+        | GatewayOperation::Sgate(
+            Sgate::MerchantBalance
+            | Sgate::CustomerCreate
+            | Sgate::CustomerList
+            | Sgate::CustomerDetail
+            | Sgate::CustomerUpdate
+            | Sgate::CustomerStcOtpResend
+            | Sgate::CustomerStcOtpSubmit
+            | Sgate::BankList
+            | Sgate::ExchangeRate
+            | Sgate::PaymentOrderCreate
+            | Sgate::PaymentOrderList
+            | Sgate::PaymentOrderDetail
+            | Sgate::PaymentOrderRapid
+            | Sgate::OtpSend
+            | Sgate::OtpCheck
+            | Sgate::OtpDetail
+            | Sgate::VaReceivingTransList,
+        ) => Calling::Json,
+    }
+}
+
+/// How `op` of `api` is called.
+fn calling_of(api: Api, op: &Operation) -> Calling {
+    api.0.operation(op.id).map_or(Calling::Json, calling)
+}
+
+/// Every download, as `<api> <operationId>`, for a usage error.
+fn downloads() -> String {
+    Gateway::ALL
+        .iter()
+        .flat_map(|gateway| gateway.operations().iter().map(move |op| (gateway, op)))
+        .filter(|(gateway, op)| gateway.operation(op.id).map(calling) == Some(Calling::Download))
+        .map(|(gateway, op)| format!("{} {}", gateway.id(), op.id))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The prefix of a gateway's environment variables: `PAYBIND_BLUEPAY_JT` for `bluepay-jt`.
@@ -62,11 +144,10 @@ pub fn list(api: Api, pretty: bool) -> Vec<String> {
                 "path": op.path,
                 "summary": op.summary,
             });
-            if is_download(api, op.id) {
-                line["download"] = true.into();
-            }
-            if op.manual && !is_download(api, op.id) {
-                line["callable"] = false.into();
+            match calling_of(api, op) {
+                Calling::Download => line["download"] = true.into(),
+                Calling::Builder => line["callable"] = false.into(),
+                Calling::Json => {}
             }
             serde_json::to_string(&line).unwrap_or_default()
         })
@@ -96,30 +177,24 @@ fn param(args: &CallArgs) -> Result<Value, CliError> {
 
 pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
     let api = args.api;
-    let op = operations_of(api)
-        .iter()
-        .find(|op| op.id == args.operation_id)
-        .ok_or_else(|| {
-            CliError::usage(format!(
-                "{} has no operation {:?} (see paybind operations {})",
-                api.id(),
-                args.operation_id,
-                api.id()
-            ))
-            .with("operationId", args.operation_id.clone())
-        })?;
-    let download = is_download(api, op.id);
+    let operation = api.0.operation(&args.operation_id).ok_or_else(|| {
+        CliError::usage(format!(
+            "{} has no operation {:?} (see paybind operations {})",
+            api.id(),
+            args.operation_id,
+            api.id()
+        ))
+        .with("operationId", args.operation_id.clone())
+    })?;
+    let op = operation.spec();
+    let download = calling(operation) == Calling::Download;
     if args.out.is_some() && !download {
         return Err(CliError::usage(format!(
             "--out is only for file downloads ({})",
-            DOWNLOADS
-                .iter()
-                .map(|(api, id)| format!("{api} {id}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            downloads()
         )));
     }
-    if op.manual && !download {
+    if calling(operation) == Calling::Builder {
         return Err(CliError::usage(format!(
             "{} is a file upload; use the library's builder for it",
             op.id
@@ -127,15 +202,15 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
     }
     let param = param(args)?;
     let config = args.config.as_deref();
-    let settings = Settings::load(config, env_prefix(api), api.id())?;
+    let settings = Settings::load(config, env_prefix(api), api.0)?;
     // The clients are distinct types: here the gateways differ by more than their row.
-    match api.0.module {
-        "bluepay" => {
+    match api.0 {
+        Gateway::BluePay => {
             let client = paybind::bluepay::Client::new(settings.envelope()?)
                 .map_err(|e| CliError::input("config", e.to_string()))?;
             client.call_json(op.id, param).await.map_err(gateway_error)
         }
-        "bluepay_jt" => {
+        Gateway::BluePayJt => {
             let client = paybind::bluepay_jt::Client::new(settings.envelope()?)
                 .map_err(|e| CliError::input("config", e.to_string()))?;
             match &args.out {
@@ -143,7 +218,7 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
                 None => client.call_json(op.id, param).await.map_err(gateway_error),
             }
         }
-        "sgate" => {
+        Gateway::Sgate => {
             let client = paybind::sgate::Client::new(settings.sgate()?)
                 .map_err(|e| CliError::input("config", e.to_string()))?;
             if download {
@@ -158,9 +233,6 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
                     .map_err(gateway_error)
             }
         }
-        other => Err(CliError::usage(format!(
-            "paybind call does not know how to call {other} yet"
-        ))),
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use paybind::envelope::{HashAlgorithm, TimestampUnit};
+use paybind::gateways::Gateway;
 use paybind::keys::{PrivateKey, PublicKey};
 use serde::Deserialize;
 
@@ -93,12 +94,9 @@ fn env(name: &str) -> Option<String> {
 }
 
 impl Settings {
-    /// Reads the config file (if any) and selects the table of one gateway.
-    pub fn load(
-        config: Option<&Path>,
-        prefix: String,
-        table: &'static str,
-    ) -> Result<Self, CliError> {
+    /// Reads the config file (if any) and selects the table of `gateway` (named by its id).
+    pub fn load(config: Option<&Path>, prefix: String, gateway: Gateway) -> Result<Self, CliError> {
+        let table = gateway.id();
         let path = config
             .map(Path::to_path_buf)
             .or_else(|| env("PAYBIND_CONFIG").map(PathBuf::from));
@@ -134,10 +132,10 @@ impl Settings {
             }
             None => (FileConfig::default(), None),
         };
-        let section = match table {
-            "bluepay" => file.bluepay,
-            "bluepay-jt" => file.bluepay_jt,
-            _ => file.sgate,
+        let section = match gateway {
+            Gateway::BluePay => file.bluepay,
+            Gateway::BluePayJt => file.bluepay_jt,
+            Gateway::Sgate => file.sgate,
         }
         .unwrap_or_default();
         Ok(Self {

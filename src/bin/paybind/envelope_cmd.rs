@@ -2,6 +2,7 @@
 //! envelope of BluePay and BluePay JT, by hand.
 
 use paybind::envelope::{NotifyError, RsaSigner};
+use paybind::gateways::Gateway;
 use serde_json::{json, Map, Value};
 
 use crate::input;
@@ -42,17 +43,18 @@ pub fn verify_notification(args: &VerifyNotificationArgs) -> Result<Value, CliEr
     let key = input::public_key(&args.public_key)?;
     let hash = args.hash.into();
     // Each gateway types its events with its own enum.
-    let event = match args.api.0.module {
-        "bluepay" => paybind::bluepay::Notifications::new(key, hash)
+    let event = match args.api.0 {
+        Gateway::BluePay => paybind::bluepay::Notifications::new(key, hash)
             .verify_notification(&body)
             .map_err(notify_error)
             .and_then(|event| to_json(&event)),
-        "bluepay_jt" => paybind::bluepay_jt::Notifications::new(key, hash)
+        Gateway::BluePayJt => paybind::bluepay_jt::Notifications::new(key, hash)
             .verify_notification(&body)
             .map_err(notify_error)
             .and_then(|event| to_json(&event)),
-        other => Err(CliError::usage(format!(
-            "{other} has no envelope notifications"
+        Gateway::Sgate => Err(CliError::usage(format!(
+            "{} has no envelope notifications",
+            args.api.id()
         ))),
     }?;
     Ok(event)

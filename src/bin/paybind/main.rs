@@ -22,7 +22,7 @@ use std::process::ExitCode;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use paybind::gateways::{Gateway, Signing, GATEWAYS};
+use paybind::gateways::{Gateway, Signing};
 use serde_json::Value;
 
 use output::{print_error, print_json, CliError, EXIT_OK, EXIT_USAGE};
@@ -307,25 +307,25 @@ struct SgateRequestArgs {
     url: String,
 }
 
-/// A gateway of the one table (`paybind::gateways::GATEWAYS`), named on the command line by its
-/// `id`.
+/// A gateway (`paybind::gateways::Gateway`), named on the command line by its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Api(&'static Gateway);
+struct Api(Gateway);
 
 impl Api {
     fn id(self) -> &'static str {
-        self.0.id
+        self.0.id()
     }
 
     /// The argument's parser: the compiled-in gateways of the table (of one signing family, if
     /// given), each with its name as help.
     fn parser(family: Option<Signing>) -> impl TypedValueParser<Value = Api> {
-        let choices = GATEWAYS
+        let choices = Gateway::ALL
             .iter()
-            .filter(move |g| g.is_enabled() && family.is_none_or(|f| g.signing == f))
-            .map(|g| PossibleValue::new(g.id).help(g.name));
+            .map(|gateway| gateway.row())
+            .filter(move |row| family.is_none_or(|f| row.signing == f))
+            .map(|row| PossibleValue::new(row.id).help(row.name));
         PossibleValuesParser::new(choices).try_map(|id| {
-            Gateway::by_id(&id)
+            Gateway::from_id(&id)
                 .map(Api)
                 .ok_or_else(|| format!("no gateway {id:?}"))
         })

@@ -114,7 +114,7 @@ fn describe(sandbox: &Sandbox) -> Value {
         "admin_url": sandbox.admin_url(),
         "root_urls": Gateway::ALL
             .iter()
-            .map(|g| (g.name().to_string(), json!(sandbox.root_url(*g))))
+            .map(|g| (g.id().to_string(), json!(sandbox.root_url(*g))))
             .collect::<Map<String, Value>>(),
         "admin_token": sandbox.admin_token(),
         "dashboard_url": sandbox.dashboard_url(),

@@ -22,10 +22,10 @@ type St = State<Arc<Shared>>;
 /// `PUT /admin/channels/{gateway}/{code}`: what a payment channel supports.
 pub async fn put_channel(
     State(shared): St,
-    Path((gw, code)): Path<(String, String)>,
+    Path((gateway, code)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let gw = envelope_gateway(&gw)?;
+    let gateway = envelope_gateway(&gateway)?;
     let value = body_json(&body)?;
     let mut caps = json!({});
     for k in ["full_refund", "partial_refund", "void"] {
@@ -34,21 +34,21 @@ pub async fn put_channel(
         }
     }
     ok(shared.with_tx(|tx| {
-        tx.put("channel", &format!("{}:{code}", gw.name()), caps.clone());
-        records::channel(tx, gw, &code)
+        tx.put("channel", &format!("{}:{code}", gateway.id()), caps.clone());
+        records::channel(tx, gateway, &code)
     })?)
 }
 
 /// `GET /admin/{gateway}/balance`.
-pub async fn balance(State(shared): St, Path(gw): Path<String>) -> Reply {
-    let gw = envelope_gateway(&gw)?;
-    let amount = shared.with_tx(|tx| records::balance(tx, gw))?;
+pub async fn balance(State(shared): St, Path(gateway): Path<String>) -> Reply {
+    let gateway = envelope_gateway(&gateway)?;
+    let amount = shared.with_tx(|tx| records::balance(tx, gateway))?;
     ok(json!({ "amount": amount }))
 }
 
 /// `PUT /admin/{gateway}/balance {amount}` (minor units).
-pub async fn set_balance(State(shared): St, Path(gw): Path<String>, body: Bytes) -> Reply {
-    let gw = envelope_gateway(&gw)?;
+pub async fn set_balance(State(shared): St, Path(gateway): Path<String>, body: Bytes) -> Reply {
+    let gateway = envelope_gateway(&gateway)?;
     let Some(amount) = body_json(&body)?.get("amount").and_then(Value::as_i64) else {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
@@ -56,16 +56,16 @@ pub async fn set_balance(State(shared): St, Path(gw): Path<String>, body: Bytes)
         ));
     };
     shared.with_tx(|tx| {
-        records::set_balance(tx, gw, amount);
+        records::set_balance(tx, gateway, amount);
         Ok::<_, StoreError>(())
     })?;
     ok(json!({ "amount": amount }))
 }
 
 /// `GET /admin/{gateway}/orders/{mchOrderId}`.
-pub async fn order(State(shared): St, Path((gw, mch)): Path<(String, String)>) -> Reply {
-    let gw = envelope_gateway(&gw)?;
-    match shared.with_tx(|tx| records::find_order(tx, gw, &mch))? {
+pub async fn order(State(shared): St, Path((gateway, mch)): Path<(String, String)>) -> Reply {
+    let gateway = envelope_gateway(&gateway)?;
+    match shared.with_tx(|tx| records::find_order(tx, gateway, &mch))? {
         Some((_, o)) => ok(o),
         None => Err(refuse(StatusCode::NOT_FOUND, format!("no order {mch}"))),
     }
@@ -97,13 +97,13 @@ fn end_of(action: &str, complete: &[&str], body: &[u8]) -> Result<End, Refusal> 
 /// `POST /admin/{gateway}/orders/{mchOrderId}/{pay|complete|fail}`.
 pub async fn order_action(
     State(shared): St,
-    Path((gw, mch, action)): Path<(String, String, String)>,
+    Path((gateway, mch, action)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Reply {
-    let gw = envelope_gateway(&gw)?;
+    let gateway = envelope_gateway(&gateway)?;
     let end = end_of(&action, &["pay", "complete"], &body)?;
     let result = shared.with_tx(|tx| {
-        let Some((key, _)) = records::find_order(tx, gw, &mch)? else {
+        let Some((key, _)) = records::find_order(tx, gateway, &mch)? else {
             return Err(HErr::admin(404, format!("no order {mch}")));
         };
         orders::finish_order(tx, &shared, &key, &end)
@@ -112,21 +112,21 @@ pub async fn order_action(
 }
 
 /// `POST /admin/{gateway}/transactions/{transactionId}/settle`.
-pub async fn settle(State(shared): St, Path((gw, txn)): Path<(String, String)>) -> Reply {
-    let gw = envelope_gateway(&gw)?;
-    let result = shared.with_tx(|tx| settlement::settle(tx, &shared, gw, &txn));
+pub async fn settle(State(shared): St, Path((gateway, txn)): Path<(String, String)>) -> Reply {
+    let gateway = envelope_gateway(&gateway)?;
+    let result = shared.with_tx(|tx| settlement::settle(tx, &shared, gateway, &txn));
     done(&shared, result)
 }
 
 /// `POST /admin/{gateway}/refunds/{mchRefundOrderId}/{complete|fail}`.
 pub async fn refund_action(
     State(shared): St,
-    Path((gw, id, action)): Path<(String, String, String)>,
+    Path((gateway, id, action)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Reply {
-    let gw = envelope_gateway(&gw)?;
+    let gateway = envelope_gateway(&gateway)?;
     let end = end_of(&action, &["complete"], &body)?;
-    let key = records::refund_key(gw, &id);
+    let key = records::refund_key(gateway, &id);
     let result = shared.with_tx(|tx| refunds::finish_refund(tx, &shared, &key, &end));
     done(&shared, result)
 }
@@ -134,9 +134,9 @@ pub async fn refund_action(
 /// `POST /admin/{gateway}/direct-debit/{requestId}/{authorize|reject}`.
 pub async fn authorization(
     State(shared): St,
-    Path((gw, request, action)): Path<(String, String, String)>,
+    Path((gateway, request, action)): Path<(String, String, String)>,
 ) -> Reply {
-    let gw = envelope_gateway(&gw)?;
+    let gateway = envelope_gateway(&gateway)?;
     let approve = match action.as_str() {
         "authorize" => true,
         "reject" => false,
@@ -147,8 +147,8 @@ pub async fn authorization(
             ))
         }
     };
-    let result =
-        shared.with_tx(|tx| direct_debit::decide_authorization(tx, &shared, gw, &request, approve));
+    let result = shared
+        .with_tx(|tx| direct_debit::decide_authorization(tx, &shared, gateway, &request, approve));
     done(&shared, result)
 }
 

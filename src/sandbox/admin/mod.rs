@@ -16,7 +16,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::Router;
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::shared::Shared;
@@ -106,11 +106,10 @@ pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
 
 async fn index(State(shared): St) -> Reply {
     ok(json!({
-        "gateways": {
-            "bluepay": shared.gateway_url(Gateway::BluePay),
-            "bluepay-jt": shared.gateway_url(Gateway::BluePayJt),
-            "sgate": shared.gateway_url(Gateway::Sgate),
-        },
+        "gateways": Gateway::ALL
+            .iter()
+            .map(|&gateway| (gateway.id().to_string(), json!(shared.gateway_url(gateway))))
+            .collect::<Map<String, Value>>(),
         "endpoints": [
             "GET /admin/requests?gateway=&operation=", "GET /admin/objects",
             "GET /admin/notifications?status=&gateway=", "GET /admin/notifications/{id}",

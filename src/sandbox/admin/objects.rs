@@ -38,17 +38,20 @@ const SGATE_TABLES: &[(&str, &str)] = &[
 pub async fn objects(State(shared): St) -> Reply {
     let all = shared.with_tx(|tx| {
         let mut out = Map::new();
-        for gw in [Gateway::BluePay, Gateway::BluePayJt] {
-            out.insert(gw.name().into(), envelope_objects(tx, gw)?);
+        for &gateway in Gateway::ALL {
+            let objects = match gateway {
+                Gateway::BluePay | Gateway::BluePayJt => envelope_objects(tx, gateway)?,
+                Gateway::Sgate => sgate_objects(tx)?,
+            };
+            out.insert(gateway.id().into(), objects);
         }
-        out.insert(Gateway::Sgate.name().into(), sgate_objects(tx)?);
         Ok::<_, StoreError>(Value::Object(out))
     })?;
     ok(all)
 }
 
-fn envelope_objects(tx: &Tx<'_>, gw: Gateway) -> Result<Value, StoreError> {
-    let prefix = format!("{}:", gw.name());
+fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> {
+    let prefix = format!("{}:", gateway.id());
     let mut objects = Map::new();
     for (name, table) in ENVELOPE_TABLES {
         let rows = tx
@@ -59,11 +62,11 @@ fn envelope_objects(tx: &Tx<'_>, gw: Gateway) -> Result<Value, StoreError> {
             .collect();
         objects.insert((*name).into(), Value::Array(rows));
     }
-    if gw == Gateway::BluePayJt {
+    if gateway == Gateway::BluePayJt {
         let tickets = tx.records("jt_ticket")?;
         objects.insert("tickets".into(), Value::Array(tickets));
     }
-    let minor = records::balance(tx, gw)?;
+    let minor = records::balance(tx, gateway)?;
     Ok(json!({
         "balance": [{ "currency": "THB", "minor_units": minor }],
         "objects": objects,

@@ -73,7 +73,7 @@ pub fn done(shared: &Shared, result: HResult) -> Reply {
 
 /// A gateway by name.
 pub fn gateway(name: &str) -> Result<Gateway, Refusal> {
-    Gateway::from_name(name)
+    Gateway::from_id(name)
         .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("no gateway {name}")))
 }
 
@@ -84,7 +84,7 @@ pub fn envelope_gateway(name: &str) -> Result<Gateway, Refusal> {
             StatusCode::NOT_FOUND,
             "use /admin/sgate/... for SGATE",
         )),
-        gw => Ok(gw),
+        gateway @ (Gateway::BluePay | Gateway::BluePayJt) => Ok(gateway),
     }
 }
 

@@ -37,7 +37,7 @@ pub async fn requests(State(shared): St, Query(filter): Query<Filter>) -> Reply 
     let list: Vec<Value> = shared
         .requests()
         .into_iter()
-        .filter(|r| wanted(&filter.gateway, r.gateway.name()))
+        .filter(|r| wanted(&filter.gateway, r.gateway.id()))
         .filter(|r| wanted(&filter.operation, &r.operation))
         .filter_map(|r| serde_json::to_value(r).ok())
         .collect();

@@ -127,7 +127,7 @@ pub fn take(
     operation: &str,
 ) -> Result<Option<Fault>, StoreError> {
     for op in [operation, "*"] {
-        let k = key(gateway.name(), op);
+        let k = key(gateway.id(), op);
         let Some(value) = tx.get("fault", &k)? else {
             continue;
         };
@@ -173,8 +173,8 @@ pub fn take_for(
 
 /// Whether a gateway and operation name a real operation (or `*`).
 pub fn valid_target(gateway: &str, operation: &str) -> bool {
-    Gateway::from_name(gateway)
-        .is_some_and(|g| operation == "*" || g.operations().iter().any(|o| o.id == operation))
+    Gateway::from_id(gateway)
+        .is_some_and(|gateway| operation == "*" || gateway.operation(operation).is_some())
 }
 
 /// The faults that happen below a gateway's protocol, the same for every gateway: added

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::gateway::Gateway;
 use super::store::StoreError;
+use crate::gateways::GatewayOperation;
 
 /// The sandbox's own HTTP client, for notification delivery and [`crate::sandbox::Admin`]. Like
 /// paybind's gateway clients it follows no redirect: a signed notification goes to the URL the
@@ -58,14 +59,14 @@ pub struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// The spec operation of `operations` this call's method and path name.
-    pub fn operation(
-        &self,
-        operations: &'static [crate::spec::Operation],
-    ) -> Option<&'static crate::spec::Operation> {
-        operations
+    /// The operation of `gateway` this call's method and path name: the one place a request
+    /// becomes an operation. `None` for any other request, which the caller refuses (404).
+    pub fn operation(&self, gateway: Gateway) -> Option<GatewayOperation> {
+        let row = gateway
+            .operations()
             .iter()
-            .find(|o| o.method == self.method.as_str() && o.path == self.rest)
+            .find(|row| row.method == self.method.as_str() && row.path == self.rest)?;
+        gateway.operation(row.id)
     }
 }
 
@@ -119,7 +120,7 @@ impl Fail {
     pub fn internal(gateway: Gateway, e: &StoreError) -> Self {
         let code = match gateway {
             Gateway::Sgate => 1000,
-            _ => 21000,
+            Gateway::BluePay | Gateway::BluePayJt => 21000,
         };
         tracing::warn!(error = %e, "sandbox storage failed");
         Self::new(gateway, code, "sandbox storage error")

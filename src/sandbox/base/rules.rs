@@ -38,7 +38,7 @@ pub struct OutcomeRule {
 
 impl OutcomeRule {
     fn matches(&self, gateway: Gateway, kind: &str, amount: i64) -> bool {
-        self.gateway.as_deref().is_none_or(|g| g == gateway.name())
+        self.gateway.as_deref().is_none_or(|g| g == gateway.id())
             && self.kind.as_deref().is_none_or(|k| k == kind)
             && self.amount.is_none_or(|a| a == amount)
             && self

@@ -122,12 +122,13 @@ impl Shared {
     pub fn app_id(&self, gateway: Gateway) -> &str {
         match gateway {
             Gateway::BluePayJt => &self.settings.bluepay_jt_app_id,
-            _ => &self.settings.bluepay_app_id,
+            // SGATE has no app id; its API key is checked apart.
+            Gateway::BluePay | Gateway::Sgate => &self.settings.bluepay_app_id,
         }
     }
 
     /// The URL prefix of a gateway.
     pub fn gateway_url(&self, gateway: Gateway) -> String {
-        format!("{}/{}", self.base_url, gateway.name())
+        format!("{}/{}", self.base_url, gateway.id())
     }
 }

@@ -15,20 +15,20 @@ use crate::sandbox::scheduler::outbox::enqueue;
 
 pub fn token_apply(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let request_id = s(p, "requestId");
-    let auth_key = key(ctx.gw, request_id);
+    let auth_key = key(ctx.gateway, request_id);
     if tx.get("dd_auth", &auth_key)?.is_some() {
         return Err(ctx.fail(21007, format!("requestId {request_id} was used already")));
     }
     let auth_url = format!(
         "{}/admin/{}/direct-debit/{request_id}/authorize",
         ctx.shared.base_url,
-        ctx.gw.name()
+        ctx.gateway.id()
     );
     tx.put(
         "dd_auth",
         &auth_key,
         json!({
-            "gw": ctx.gw.name(), "userId": s(p, "userId"), "requestId": request_id,
+            "gw": ctx.gateway.id(), "userId": s(p, "userId"), "requestId": request_id,
             "channelCode": s(p, "channelCode"), "notifyUrl": s(p, "notifyUrl"),
             "redirectUrl": s(p, "redirectUrl"), "status": "PENDING", "createMs": ctx.now,
         }),
@@ -57,7 +57,7 @@ pub fn token_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let tokens: Vec<Value> = tx
         .records("dd_token")?
         .into_iter()
-        .filter(|t| s(t, "gw") == ctx.gw.name() && s(t, "userId") == user)
+        .filter(|t| s(t, "gw") == ctx.gateway.id() && s(t, "userId") == user)
         .filter(|t| opt_s(p, "payToken").is_none_or(|pt| s(t, "payToken") == pt))
         .map(|t| token_view(&t))
         .collect();
@@ -65,7 +65,7 @@ pub fn token_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
 }
 
 pub fn token_cancel(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let token_key = key(ctx.gw, s(p, "payToken"));
+    let token_key = key(ctx.gateway, s(p, "payToken"));
     let Some(mut token) = tx
         .get("dd_token", &token_key)?
         .filter(|t| s(t, "userId") == s(p, "userId"))
@@ -83,7 +83,7 @@ pub fn token_cancel(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     auth_notification(
         tx,
         ctx.shared,
-        ctx.gw,
+        ctx.gateway,
         &token,
         "token.cancel.success",
         ctx.bad_signature,
@@ -100,12 +100,12 @@ pub fn token_cancel(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
 fn auth_notification(
     tx: &mut Tx<'_>,
     shared: &Shared,
-    gw: Gateway,
+    gateway: Gateway,
     token_or_auth: &Value,
     event: &str,
     bad_signature: bool,
 ) -> Result<(), StoreError> {
-    let auth = tx.get("dd_auth", &key(gw, s(token_or_auth, "requestId")))?;
+    let auth = tx.get("dd_auth", &key(gateway, s(token_or_auth, "requestId")))?;
     let Some(auth) = auth else {
         return Ok(());
     };
@@ -123,7 +123,7 @@ fn auth_notification(
     enqueue(
         tx,
         shared,
-        gw,
+        gateway,
         event,
         s(&auth, "notifyUrl"),
         &payload,
@@ -137,11 +137,11 @@ fn auth_notification(
 pub fn decide_authorization(
     tx: &mut Tx<'_>,
     shared: &Shared,
-    gw: Gateway,
+    gateway: Gateway,
     request_id: &str,
     approve: bool,
 ) -> HResult {
-    let auth_key = key(gw, request_id);
+    let auth_key = key(gateway, request_id);
     let Some(mut auth) = tx.get("dd_auth", &auth_key)? else {
         return Err(HErr::admin(
             404,
@@ -155,22 +155,22 @@ pub fn decide_authorization(
     if !approve {
         set(&mut auth, json!({ "status": "FAILED" }));
         tx.put("dd_auth", &auth_key, auth.clone());
-        auth_notification(tx, shared, gw, &auth, "token.create.failed", false)?;
+        auth_notification(tx, shared, gateway, &auth, "token.create.failed", false)?;
         return Ok(auth);
     }
     let n = next_seq(tx, "token")?;
     let token = format!("TK{}{n:08}", random_token(8).to_uppercase());
     let record = json!({
-        "gw": gw.name(), "userId": auth["userId"], "requestId": request_id, "payToken": token,
+        "gw": gateway.id(), "userId": auth["userId"], "requestId": request_id, "payToken": token,
         "channelCode": auth["channelCode"], "tokenStatus": "ACTIVED",
         "expiresMs": plus_seconds(now, 10 * 365 * 24 * 3600), "createMs": now,
     });
-    tx.put("dd_token", &key(gw, &token), record.clone());
+    tx.put("dd_token", &key(gateway, &token), record.clone());
     set(
         &mut auth,
         json!({ "status": "AUTHORIZED", "payToken": token }),
     );
     tx.put("dd_auth", &auth_key, auth);
-    auth_notification(tx, shared, gw, &record, "token.create.success", false)?;
+    auth_notification(tx, shared, gateway, &record, "token.create.success", false)?;
     Ok(token_view(&record))
 }

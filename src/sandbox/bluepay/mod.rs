@@ -11,8 +11,10 @@ pub mod tickets;
 
 use serde_json::Value;
 
-use crate::sandbox::base::http::HResult;
-use crate::sandbox::base::spec_data::generic_data;
+use crate::bluepay::Operation as BluePay;
+use crate::bluepay_jt::Operation as BluePayJt;
+use crate::gateways::GatewayOperation;
+use crate::sandbox::base::http::{Fail, HResult};
 use crate::sandbox::base::store::Tx;
 use direct_debit::{token_apply, token_cancel, token_query};
 use orders::{order_view, pay_create, payout_create};
@@ -22,29 +24,61 @@ use refunds::{payment_void, refund_create, refund_payments};
 use settlement::report_download;
 use tickets::{ticket_add, ticket_query};
 
-/// Runs operation `op` with `p` (the checked param) in `tx`.
-pub fn dispatch(ctx: &Ctx<'_>, tx: &mut Tx<'_>, op: &crate::spec::Operation, p: &Value) -> HResult {
-    match op.id {
-        "balance_inquiry" => balance_inquiry(ctx, tx),
-        "payout_create" => payout_create(ctx, tx, p),
-        "payout_status" => order_view(ctx, tx, p, "payout"),
-        "qr_code_create" => pay_create(ctx, tx, p, "qr"),
-        "qr_code_detail" => order_view(ctx, tx, p, "qr"),
-        "qr_code_payment_list" => qr_payment_list(ctx, tx, p),
-        "qr_code_cancel" => qr_cancel(ctx, tx, p),
-        "webpay_create" => pay_create(ctx, tx, p, "webpay"),
-        "webpay_detail" => order_view(ctx, tx, p, "webpay"),
-        "refund_create" => refund_create(ctx, tx, p),
-        "refund_payments" => refund_payments(ctx, tx, p),
-        "payment_void" => payment_void(ctx, tx, p),
-        "direct_debit_token_apply" => token_apply(ctx, tx, p),
-        "direct_debit_token_query" => token_query(ctx, tx, p),
-        "direct_debit_token_cancel" => token_cancel(ctx, tx, p),
-        "direct_debit_pay" => pay_create(ctx, tx, p, "direct_debit"),
-        "direct_debit_pay_detail" | "direct_debit_detail" => order_view(ctx, tx, p, "direct_debit"),
-        "ticket_add" => ticket_add(ctx, tx, p),
-        "ticket_result_query" => ticket_query(ctx, tx, p),
-        "report_download" => report_download(ctx, p),
-        other => Ok(generic_data(ctx.gw, other)),
+/// Runs `operation` with `param` (the checked param) in `tx`. Every operation of both specs
+/// has its arm, so one added to a spec is a compile error here.
+pub fn dispatch(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx<'_>,
+    operation: GatewayOperation,
+    param: &Value,
+) -> HResult {
+    match operation {
+        GatewayOperation::BluePay(operation) => bluepay(ctx, tx, operation, param),
+        GatewayOperation::BluePayJt(operation) => bluepay_jt(ctx, tx, operation, param),
+        // The envelope wire serves only the envelope gateways' paths.
+        GatewayOperation::Sgate(operation) => {
+            let detail = format!("{} is not an envelope operation", operation.id());
+            Err(Fail::new(ctx.gateway, 21000, detail).into())
+        }
+    }
+}
+
+fn bluepay(ctx: &Ctx<'_>, tx: &mut Tx<'_>, operation: BluePay, param: &Value) -> HResult {
+    match operation {
+        BluePay::BalanceInquiry => balance_inquiry(ctx, tx),
+        BluePay::PayoutCreate => payout_create(ctx, tx, param),
+        BluePay::PayoutStatus => order_view(ctx, tx, param, "payout"),
+        BluePay::QrCodeCreate => pay_create(ctx, tx, param, "qr"),
+        BluePay::QrCodeDetail => order_view(ctx, tx, param, "qr"),
+        BluePay::QrCodePaymentList => qr_payment_list(ctx, tx, param),
+        BluePay::QrCodeCancel => qr_cancel(ctx, tx, param),
+        BluePay::WebpayCreate => pay_create(ctx, tx, param, "webpay"),
+        BluePay::WebpayDetail => order_view(ctx, tx, param, "webpay"),
+        BluePay::RefundCreate => refund_create(ctx, tx, param),
+        BluePay::RefundPayments => refund_payments(ctx, tx, param),
+        BluePay::PaymentVoid => payment_void(ctx, tx, param),
+        BluePay::DirectDebitTokenApply => token_apply(ctx, tx, param),
+        BluePay::DirectDebitTokenQuery => token_query(ctx, tx, param),
+        BluePay::DirectDebitTokenCancel => token_cancel(ctx, tx, param),
+        BluePay::DirectDebitPay => pay_create(ctx, tx, param, "direct_debit"),
+        BluePay::DirectDebitPayDetail => order_view(ctx, tx, param, "direct_debit"),
+    }
+}
+
+fn bluepay_jt(ctx: &Ctx<'_>, tx: &mut Tx<'_>, operation: BluePayJt, param: &Value) -> HResult {
+    match operation {
+        BluePayJt::DirectDebitTokenApply => token_apply(ctx, tx, param),
+        BluePayJt::DirectDebitTokenQuery => token_query(ctx, tx, param),
+        BluePayJt::DirectDebitTokenCancel => token_cancel(ctx, tx, param),
+        BluePayJt::DirectDebitPay => pay_create(ctx, tx, param, "direct_debit"),
+        BluePayJt::DirectDebitDetail => order_view(ctx, tx, param, "direct_debit"),
+        BluePayJt::QrCodeCreate => pay_create(ctx, tx, param, "qr"),
+        BluePayJt::QrCodeDetail => order_view(ctx, tx, param, "qr"),
+        BluePayJt::QrCodePaymentList => qr_payment_list(ctx, tx, param),
+        BluePayJt::TicketAdd => ticket_add(ctx, tx, param),
+        BluePayJt::TicketResultQuery => ticket_query(ctx, tx, param),
+        BluePayJt::ReportDownload => report_download(ctx, param),
+        BluePayJt::PayoutCreate => payout_create(ctx, tx, param),
+        BluePayJt::PayoutStatus => order_view(ctx, tx, param, "payout"),
     }
 }

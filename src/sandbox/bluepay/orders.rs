@@ -30,7 +30,7 @@ fn new_order(ctx: &Ctx<'_>, tx: &mut Tx<'_>, kind: &str, p: &Value) -> HResult {
         .unwrap_or(3600)
         .clamp(30, 3600);
     Ok(json!({
-        "gw": ctx.gw.name(),
+        "gw": ctx.gateway.id(),
         "kind": kind,
         "mchOrderId": s(p, "mchOrderId"),
         "transactionId": txn,
@@ -53,7 +53,7 @@ fn new_order(ctx: &Ctx<'_>, tx: &mut Tx<'_>, kind: &str, p: &Value) -> HResult {
 pub fn payout_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let mch = s(p, "mchOrderId");
     require_new_order(ctx, tx, mch)?;
-    let idem = key(ctx.gw, s(p, "idempotencyId"));
+    let idem = key(ctx.gateway, s(p, "idempotencyId"));
     if tx.get("bp_idem", &idem)?.is_some() {
         return Err(ctx.fail(21015, s(p, "idempotencyId")));
     }
@@ -61,14 +61,14 @@ pub fn payout_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     if amount <= 0 {
         return Err(ctx.fail(21021, "amount must be positive"));
     }
-    if amount > balance(tx, ctx.gw)? {
+    if amount > balance(tx, ctx.gateway)? {
         return Err(ctx.fail(21014, ""));
     }
-    add_balance(tx, ctx.gw, -amount)?;
+    add_balance(tx, ctx.gateway, -amount)?;
     let record = new_order(ctx, tx, "payout", p)?;
-    tx.put("bp_idem", &idem, json!({ "order": key(ctx.gw, mch) }));
+    tx.put("bp_idem", &idem, json!({ "order": key(ctx.gateway, mch) }));
     put_order(tx, &record);
-    let rule = decide(tx, ctx.gw, "payout", amount)?;
+    let rule = decide(tx, ctx.gateway, "payout", amount)?;
     schedule_job(tx, ctx, &rule, &record)?;
     Ok(json!({
         "mchOrderId": mch,
@@ -84,7 +84,7 @@ fn schedule_job(
     rule: &OutcomeRule,
     record: &Value,
 ) -> Result<(), StoreError> {
-    let key = key(ctx.gw, s(record, "mchOrderId"));
+    let key = key(ctx.gateway, s(record, "mchOrderId"));
     schedule_outcome(tx, ctx.shared, rule, ctx.bad_signature, |end| {
         Job::EnvelopeOrder { key, end }
     })
@@ -99,13 +99,13 @@ pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HRes
         set(&mut record, json!({ "qrStatus": "ACTIVE" }));
     }
     if kind == "direct_debit" {
-        let token_key = key(ctx.gw, s(p, "payToken"));
+        let token_key = key(ctx.gateway, s(p, "payToken"));
         let token = tx.get("dd_token", &token_key)?;
         let usable = token.as_ref().is_some_and(|t| {
             s(t, "tokenStatus") == "ACTIVED" && s(t, "channelCode") == s(p, "channelCode")
         });
         if !usable {
-            let code = if ctx.gw == Gateway::BluePayJt {
+            let code = if ctx.gateway == Gateway::BluePayJt {
                 21710
             } else {
                 21006
@@ -116,13 +116,13 @@ pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HRes
     if kind == "webpay" {
         let pay_url = format!(
             "{}/pay/{}",
-            ctx.shared.gateway_url(ctx.gw),
+            ctx.shared.gateway_url(ctx.gateway),
             s(&record, "transactionId")
         );
         set(&mut record, json!({ "payUrl": pay_url }));
     }
     put_order(tx, &record);
-    let rule = decide(tx, ctx.gw, kind, i(p, "amount"))?;
+    let rule = decide(tx, ctx.gateway, kind, i(p, "amount"))?;
     schedule_job(tx, ctx, &rule, &record)?;
     Ok(match kind {
         "webpay" => json!({
@@ -144,7 +144,7 @@ pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HRes
 /// An order as the detail and create operations show it (members the operation does not
 /// declare are kept by the clients' models as extra fields).
 pub fn view(shared: &Shared, o: &Value) -> Value {
-    let gw = Gateway::from_name(s(o, "gw")).unwrap_or(Gateway::BluePay);
+    let gateway = Gateway::from_id(s(o, "gw")).unwrap_or(Gateway::BluePay);
     let txn = s(o, "transactionId");
     let param = member(o, "param");
     let mut v = json!({
@@ -170,7 +170,7 @@ pub fn view(shared: &Shared, o: &Value) -> Value {
                     "qrCodeId": txn,
                     "qrCodeContent": format!("00020101021229370016A000000677010111sandbox{txn}5303764540{}6304SBOX", o["amount"]),
                     "qrStatus": o["qrStatus"],
-                    "qrLink": format!("{}/admin/{}/orders/{}", shared.base_url, gw.name(), s(o, "mchOrderId")),
+                    "qrLink": format!("{}/admin/{}/orders/{}", shared.base_url, gateway.id(), s(o, "mchOrderId")),
                     "expiresTime": time_or_null(i(o, "expiresMs")),
                 }),
             );
@@ -208,7 +208,7 @@ fn payment_members(o: &Value, param: &Value) -> Value {
 /// The detail operations of an order of `kind` (21006 for another kind or none).
 pub fn order_view(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HResult {
     let mch = s(p, "mchOrderId");
-    match order(tx, ctx.gw, mch)? {
+    match order(tx, ctx.gateway, mch)? {
         Some(o) if s(&o, "kind") == kind => Ok(view(ctx.shared, &o)),
         _ => Err(ctx.fail(21006, mch)),
     }
@@ -220,7 +220,7 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
     let Some(mut o) = tx.get("bp_order", order_key)? else {
         return Err(HErr::admin(404, format!("no order {order_key}")));
     };
-    let gw = Gateway::from_name(s(&o, "gw")).unwrap_or(Gateway::BluePay);
+    let gateway = Gateway::from_id(s(&o, "gw")).unwrap_or(Gateway::BluePay);
     if s(&o, "status") != "PENDING" {
         return Err(HErr::admin(
             409,
@@ -250,15 +250,15 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
         );
     }
     match (kind.as_str(), completed) {
-        ("payout", false) => add_balance(tx, gw, amount)?,
+        ("payout", false) => add_balance(tx, gateway, amount)?,
         ("payout", true) => {}
-        (_, true) => add_balance(tx, gw, amount)?,
+        (_, true) => add_balance(tx, gateway, amount)?,
         _ => {}
     }
     put_order(tx, &o);
     let (event, url) = match kind.as_str() {
         "payout" => {
-            let setting = if gw == Gateway::BluePayJt {
+            let setting = if gateway == Gateway::BluePayJt {
                 "bluepay_jt_payout_notify_url"
             } else {
                 "bluepay_payout_notify_url"
@@ -313,7 +313,7 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
         "failedCode": member(&o, "failedCode"),
         "failedMessage": member(&o, "failedMessage"),
     });
-    if gw == Gateway::BluePayJt && kind == "qr" {
+    if gateway == Gateway::BluePayJt && kind == "qr" {
         set(
             &mut payload,
             json!({ "fee": o["fee"], "totalAmount": amount.saturating_add(i(&o, "fee")) }),
@@ -321,7 +321,15 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
     }
     let payload = compact(payload);
     if let Some(url) = url {
-        enqueue(tx, shared, gw, event, &url, &payload, end.bad_signature)?;
+        enqueue(
+            tx,
+            shared,
+            gateway,
+            event,
+            &url,
+            &payload,
+            end.bad_signature,
+        )?;
     }
     Ok(view(shared, &o))
 }

@@ -16,7 +16,7 @@ pub fn qr_payment_list(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         .map_err(|_| ctx.fail(21002, "endDate"))?;
     let mut orders = Vec::new();
     if let Some(mch) = opt_s(p, "mchOrderId") {
-        match order(tx, ctx.gw, mch)? {
+        match order(tx, ctx.gateway, mch)? {
             Some(o) if s(&o, "kind") == "qr" => orders.push(o),
             _ => return Err(ctx.fail(21006, mch)),
         }
@@ -26,7 +26,7 @@ pub fn qr_payment_list(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
                 .pointer("/param/items")
                 .and_then(Value::as_array)
                 .is_some_and(|items| items.iter().any(|it| s(it, "subOrderId") == sub));
-            if s(&o, "gw") == ctx.gw.name() && s(&o, "kind") == "qr" && has_sub {
+            if s(&o, "gw") == ctx.gateway.id() && s(&o, "kind") == "qr" && has_sub {
                 orders.push(o);
             }
         }
@@ -52,7 +52,7 @@ pub fn qr_payment_list(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
 
 pub fn qr_cancel(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let mch = s(p, "mchOrderId");
-    let Some(mut o) = order(tx, ctx.gw, mch)?.filter(|o| s(o, "kind") == "qr") else {
+    let Some(mut o) = order(tx, ctx.gateway, mch)?.filter(|o| s(o, "kind") == "qr") else {
         return Err(ctx.fail(21006, mch));
     };
     if s(&o, "status") != "PENDING" || s(&o, "qrStatus") != "ACTIVE" {

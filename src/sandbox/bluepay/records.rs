@@ -21,7 +21,7 @@ pub struct Ctx<'a> {
     /// The sandbox.
     pub shared: &'a Shared,
     /// BluePay or JT.
-    pub gw: Gateway,
+    pub gateway: Gateway,
     /// The sandbox clock when the request arrived.
     pub now: i64,
     /// A fault asks that the notifications this request triggers be signed wrongly.
@@ -31,52 +31,52 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// This gateway's failure `code`, with a detail.
     pub fn fail(&self, code: i64, detail: impl AsRef<str>) -> HErr {
-        HErr::Fail(Fail::new(self.gw, code, detail))
+        HErr::Fail(Fail::new(self.gateway, code, detail))
     }
 }
 
-/// The record key of `id` on `gw`.
-pub fn key(gw: Gateway, id: &str) -> String {
-    format!("{}:{id}", gw.name())
+/// The record key of `id` on `gateway`.
+pub fn key(gateway: Gateway, id: &str) -> String {
+    format!("{}:{id}", gateway.id())
 }
 
 /// The merchant balance of an envelope gateway, in satang.
-pub fn balance(tx: &Tx<'_>, gw: Gateway) -> Result<i64, StoreError> {
+pub fn balance(tx: &Tx<'_>, gateway: Gateway) -> Result<i64, StoreError> {
     Ok(tx
-        .get("balance", gw.name())?
+        .get("balance", gateway.id())?
         .map(|v| i(&v, "amount"))
         .unwrap_or(INITIAL_BALANCE))
 }
 
 /// Sets the merchant balance of an envelope gateway.
-pub fn set_balance(tx: &mut Tx<'_>, gw: Gateway, amount: i64) {
-    tx.put("balance", gw.name(), json!({ "amount": amount }));
+pub fn set_balance(tx: &mut Tx<'_>, gateway: Gateway, amount: i64) {
+    tx.put("balance", gateway.id(), json!({ "amount": amount }));
 }
 
 /// Moves the merchant balance by `delta` (saturating).
-pub fn add_balance(tx: &mut Tx<'_>, gw: Gateway, delta: i64) -> Result<(), StoreError> {
-    let now = balance(tx, gw)?;
-    set_balance(tx, gw, now.saturating_add(delta));
+pub fn add_balance(tx: &mut Tx<'_>, gateway: Gateway, delta: i64) -> Result<(), StoreError> {
+    let now = balance(tx, gateway)?;
+    set_balance(tx, gateway, now.saturating_add(delta));
     Ok(())
 }
 
 /// What a payment channel supports (admin API `PUT /admin/channels/...`); all by default.
-pub fn channel(tx: &Tx<'_>, gw: Gateway, code: &str) -> Result<Value, StoreError> {
+pub fn channel(tx: &Tx<'_>, gateway: Gateway, code: &str) -> Result<Value, StoreError> {
     let mut caps = json!({ "full_refund": true, "partial_refund": true, "void": true });
-    if let Some(stored) = tx.get("channel", &key(gw, code))? {
+    if let Some(stored) = tx.get("channel", &key(gateway, code))? {
         set(&mut caps, stored);
     }
     Ok(caps)
 }
 
 /// An order by merchant order id.
-pub fn order(tx: &Tx<'_>, gw: Gateway, mch: &str) -> Result<Option<Value>, StoreError> {
-    tx.get("bp_order", &key(gw, mch))
+pub fn order(tx: &Tx<'_>, gateway: Gateway, mch: &str) -> Result<Option<Value>, StoreError> {
+    tx.get("bp_order", &key(gateway, mch))
 }
 
 /// An order by transaction id.
-pub fn order_by_txn(tx: &Tx<'_>, gw: Gateway, txn: &str) -> Result<Option<Value>, StoreError> {
-    let Some(link) = tx.get("bp_txn", &key(gw, txn))? else {
+pub fn order_by_txn(tx: &Tx<'_>, gateway: Gateway, txn: &str) -> Result<Option<Value>, StoreError> {
+    let Some(link) = tx.get("bp_txn", &key(gateway, txn))? else {
         return Ok(None);
     };
     tx.get("bp_order", s(&link, "order"))
@@ -84,11 +84,11 @@ pub fn order_by_txn(tx: &Tx<'_>, gw: Gateway, txn: &str) -> Result<Option<Value>
 
 /// Writes an order and its transaction id link.
 pub fn put_order(tx: &mut Tx<'_>, order: &Value) {
-    let gw = Gateway::from_name(s(order, "gw")).unwrap_or(Gateway::BluePay);
-    let k = key(gw, s(order, "mchOrderId"));
+    let gateway = Gateway::from_id(s(order, "gw")).unwrap_or(Gateway::BluePay);
+    let k = key(gateway, s(order, "mchOrderId"));
     tx.put(
         "bp_txn",
-        &key(gw, s(order, "transactionId")),
+        &key(gateway, s(order, "transactionId")),
         json!({ "order": k }),
     );
     tx.put("bp_order", &k, order.clone());
@@ -96,7 +96,7 @@ pub fn put_order(tx: &mut Tx<'_>, order: &Value) {
 
 /// 21007 when the merchant order id is taken.
 pub fn require_new_order(ctx: &Ctx<'_>, tx: &Tx<'_>, mch: &str) -> Result<(), HErr> {
-    if order(tx, ctx.gw, mch)?.is_some() {
+    if order(tx, ctx.gateway, mch)?.is_some() {
         return Err(ctx.fail(21007, mch));
     }
     Ok(())
@@ -113,8 +113,8 @@ pub fn time_or_null(ms: i64) -> Value {
 
 /// `balance_inquiry`.
 pub fn balance_inquiry(ctx: &Ctx<'_>, tx: &mut Tx<'_>) -> HResult {
-    let minor = balance(tx, ctx.gw)?;
-    Ok(match ctx.gw {
+    let minor = balance(tx, ctx.gateway)?;
+    Ok(match ctx.gateway {
         // JT returns integer satang; BluePay a decimal string.
         Gateway::BluePayJt => json!({ "balance": minor }),
         _ => json!({ "balance": crate::money::DecimalAmount::from_minor_units(minor).to_string() }),
@@ -132,13 +132,13 @@ pub fn failed_message_of(code: i64) -> String {
 /// An order by gateway and merchant order id (admin API).
 pub fn find_order(
     tx: &Tx<'_>,
-    gw: Gateway,
+    gateway: Gateway,
     mch: &str,
 ) -> Result<Option<(String, Value)>, StoreError> {
-    Ok(order(tx, gw, mch)?.map(|o| (key(gw, mch), o)))
+    Ok(order(tx, gateway, mch)?.map(|o| (key(gateway, mch), o)))
 }
 
 /// A refund by gateway and merchant refund id (admin API).
-pub fn refund_key(gw: Gateway, mch_refund: &str) -> String {
-    key(gw, mch_refund)
+pub fn refund_key(gateway: Gateway, mch_refund: &str) -> String {
+    key(gateway, mch_refund)
 }

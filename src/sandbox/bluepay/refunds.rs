@@ -17,7 +17,7 @@ use crate::sandbox::scheduler::outbox::enqueue;
 
 pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let mch_refund = s(p, "mchRefundOrderId");
-    let refund_key = key(ctx.gw, mch_refund);
+    let refund_key = key(ctx.gateway, mch_refund);
     if let Some(existing) = tx.get("bp_refund", &refund_key)? {
         return Err(if s(&existing, "refundStatus") == "PENDING" {
             ctx.fail(21401, mch_refund)
@@ -26,7 +26,7 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         });
     }
     let original_id = s(p, "originalTransactionId");
-    let Some(mut original) = order_by_txn(tx, ctx.gw, original_id)? else {
+    let Some(mut original) = order_by_txn(tx, ctx.gateway, original_id)? else {
         return Err(ctx.fail(21006, original_id));
     };
     if !matches!(s(&original, "kind"), "qr" | "webpay" | "direct_debit")
@@ -45,7 +45,7 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         return Err(ctx.fail(21403, ""));
     }
     let has_pending = tx.list("bp_refund")?.into_iter().any(|(_, r)| {
-        s(&r, "gw") == ctx.gw.name()
+        s(&r, "gw") == ctx.gateway.id()
             && s(&r, "originalTransactionId") == original_id
             && s(&r, "refundStatus") == "PENDING"
     });
@@ -58,7 +58,7 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     if amount <= 0 || amount > refundable {
         return Err(ctx.fail(21406, format!("refundable: {refundable}")));
     }
-    let caps = channel(tx, ctx.gw, s(&original, "channelCode"))?;
+    let caps = channel(tx, ctx.gateway, s(&original, "channelCode"))?;
     let full = amount == paid;
     if full && caps["full_refund"] == false {
         return Err(ctx.fail(21404, ""));
@@ -68,11 +68,11 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     }
     let refund_txn = new_id(tx, "R")?;
     let record = json!({
-        "gw": ctx.gw.name(),
+        "gw": ctx.gateway.id(),
         "mchRefundOrderId": mch_refund,
         "refundTransactionId": refund_txn,
         "originalTransactionId": original_id,
-        "originalOrder": key(ctx.gw, s(&original, "mchOrderId")),
+        "originalOrder": key(ctx.gateway, s(&original, "mchOrderId")),
         "refundAmount": amount,
         "feeRefunded": 0,
         "refundStatus": "PENDING",
@@ -83,12 +83,12 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     tx.put("bp_refund", &refund_key, record.clone());
     tx.put(
         "bp_refund_txn",
-        &key(ctx.gw, &refund_txn),
+        &key(ctx.gateway, &refund_txn),
         json!({ "refund": refund_key }),
     );
     set(&mut original, json!({ "refundPending": true }));
     put_order(tx, &original);
-    let rule = decide(tx, ctx.gw, "refund", amount)?;
+    let rule = decide(tx, ctx.gateway, "refund", amount)?;
     schedule_outcome(tx, ctx.shared, &rule, ctx.bad_signature, |end| {
         Job::EnvelopeRefund {
             key: refund_key.clone(),
@@ -123,7 +123,7 @@ pub fn refund_payments(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let refunds: Vec<Value> = tx
         .records("bp_refund")?
         .into_iter()
-        .filter(|r| s(r, "gw") == ctx.gw.name())
+        .filter(|r| s(r, "gw") == ctx.gateway.id())
         .filter(|r| {
             opt_s(p, "originalTransactionId").is_none_or(|o| s(r, "originalTransactionId") == o)
                 && opt_s(p, "refundTransactionId").is_none_or(|t| s(r, "refundTransactionId") == t)
@@ -133,7 +133,7 @@ pub fn refund_payments(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         let id = opt_s(p, "originalTransactionId")
             .or(opt_s(p, "refundTransactionId"))
             .unwrap_or("");
-        let known = order_by_txn(tx, ctx.gw, id)?.is_some();
+        let known = order_by_txn(tx, ctx.gateway, id)?.is_some();
         if !known {
             return Err(ctx.fail(21006, id));
         }
@@ -149,7 +149,7 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
     if s(&r, "refundStatus") != "PENDING" {
         return Err(HErr::admin(409, "refund is final already"));
     }
-    let gw = Gateway::from_name(s(&r, "gw")).unwrap_or(Gateway::BluePay);
+    let gateway = Gateway::from_id(s(&r, "gw")).unwrap_or(Gateway::BluePay);
     let now = shared.now_ms();
     let completed = end.completed();
     let amount = i(&r, "refundAmount");
@@ -169,7 +169,7 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
         if completed {
             let refunded = i(&original, "refunded").saturating_add(amount);
             set(&mut original, json!({ "refunded": refunded }));
-            add_balance(tx, gw, -amount)?;
+            add_balance(tx, gateway, -amount)?;
         }
         put_order(tx, &original);
     }
@@ -188,7 +188,7 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
     enqueue(
         tx,
         shared,
-        gw,
+        gateway,
         event,
         s(&r, "refundCallbackUrl"),
         &payload,
@@ -199,12 +199,12 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
 
 pub fn payment_void(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let mch_void = s(p, "mchVoidOrderId");
-    let void_key = key(ctx.gw, mch_void);
+    let void_key = key(ctx.gateway, mch_void);
     if tx.get("bp_void", &void_key)?.is_some() {
         return Err(ctx.fail(21505, mch_void));
     }
     let original_id = s(p, "originalTransactionId");
-    let Some(mut original) = order_by_txn(tx, ctx.gw, original_id)? else {
+    let Some(mut original) = order_by_txn(tx, ctx.gateway, original_id)? else {
         return Err(ctx.fail(21006, original_id));
     };
     if original["voided"] == true {
@@ -213,7 +213,7 @@ pub fn payment_void(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     if s(&original, "status") != "COMPLETED" || s(&original, "kind") == "payout" {
         return Err(ctx.fail(21500, ""));
     }
-    let caps = channel(tx, ctx.gw, s(&original, "channelCode"))?;
+    let caps = channel(tx, ctx.gateway, s(&original, "channelCode"))?;
     if caps["void"] == false || i(&original, "refunded") > 0 || original["refundPending"] == true {
         return Err(ctx.fail(21501, "the channel cannot void, or the payment has refunds"));
     }
@@ -224,7 +224,7 @@ pub fn payment_void(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         return Err(ctx.fail(21503, ""));
     }
     let void_txn = new_id(tx, "V")?;
-    add_balance(tx, ctx.gw, -i(&original, "amount"))?;
+    add_balance(tx, ctx.gateway, -i(&original, "amount"))?;
     set(
         &mut original,
         json!({ "voided": true, "updateMs": ctx.now }),

@@ -18,8 +18,8 @@ use crate::sandbox::scheduler::outbox::enqueue;
 
 /// Marks a completed payment settled (it can no longer be voided); JT sends the settled
 /// notification.
-pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gw: Gateway, transaction_id: &str) -> HResult {
-    let Some(mut o) = order_by_txn(tx, gw, transaction_id)? else {
+pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gateway: Gateway, transaction_id: &str) -> HResult {
+    let Some(mut o) = order_by_txn(tx, gateway, transaction_id)? else {
         return Err(HErr::admin(404, format!("no transaction {transaction_id}")));
     };
     if s(&o, "status") != "COMPLETED" {
@@ -28,7 +28,7 @@ pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gw: Gateway, transaction_id: &st
     let now = shared.now_ms();
     set(&mut o, json!({ "settled": true, "settledMs": now }));
     put_order(tx, &o);
-    if gw == Gateway::BluePayJt {
+    if gateway == Gateway::BluePayJt {
         if let Some(url) = opt_s(&o, "notifyUrl") {
             let payload = compact(json!({
                 "eventName": "settle.payment.success",
@@ -44,7 +44,7 @@ pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gw: Gateway, transaction_id: &st
             enqueue(
                 tx,
                 shared,
-                gw,
+                gateway,
                 "settle.payment.success",
                 url,
                 &payload,
@@ -62,12 +62,12 @@ pub fn report_download(ctx: &Ctx<'_>, p: &Value) -> HResult {
         s(p, "transDate"),
         i(p, "transType")
     );
-    Ok(json!({ "downloadUrl": format!("{}/files/{name}", ctx.shared.gateway_url(ctx.gw)) }))
+    Ok(json!({ "downloadUrl": format!("{}/files/{name}", ctx.shared.gateway_url(ctx.gateway)) }))
 }
 
 /// `GET /{gateway}/files/report-{country}-{date}-{type}.csv`: the transactions of that Thai
 /// date as CSV (the real file is a GPG-encrypted zip; the sandbox serves plain CSV).
-pub fn serve_file(shared: &Shared, gw: Gateway, name: &str) -> Response {
+pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
     let Some(rest) = name
         .strip_prefix("report-")
         .and_then(|r| r.strip_suffix(".csv"))
@@ -92,7 +92,7 @@ pub fn serve_file(shared: &Shared, gw: Gateway, name: &str) -> Response {
         String::from("mchOrderId,transactionId,kind,channelCode,amount,status,returnTime\n");
     for (_, o) in rows {
         let payout = s(&o, "kind") == "payout";
-        if s(&o, "gw") != gw.name()
+        if s(&o, "gw") != gateway.id()
             || payout != want_payout
             || bkk_date(i(&o, "returnMs")) != Some(day)
         {

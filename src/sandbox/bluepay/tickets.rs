@@ -14,7 +14,7 @@ use crate::sandbox::scheduler::outbox::enqueue;
 
 pub fn ticket_add(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let request_id = s(p, "requestId");
-    let req_key = key(ctx.gw, request_id);
+    let req_key = key(ctx.gateway, request_id);
     if tx.get("jt_ticket_req", &req_key)?.is_some() {
         return Err(ctx.fail(21007, format!("requestId {request_id} was used already")));
     }
@@ -25,7 +25,7 @@ pub fn ticket_add(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
             .map(|t| t.format("%Y%m%d%H%M").to_string())
             .unwrap_or_default()
     );
-    let transaction_status = order(tx, ctx.gw, s(p, "mchOrderId"))?
+    let transaction_status = order(tx, ctx.gateway, s(p, "mchOrderId"))?
         .map(|o| s(&o, "status").to_string())
         .unwrap_or_else(|| "PENDING".into());
     tx.put(
@@ -45,7 +45,7 @@ pub fn ticket_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
     let ticket_no = match opt_s(p, "ticketNo") {
         Some(t) => Some(t.to_string()),
         None => tx
-            .get("jt_ticket_req", &key(ctx.gw, s(p, "requestId")))?
+            .get("jt_ticket_req", &key(ctx.gateway, s(p, "requestId")))?
             .map(|v| s(&v, "ticketNo").to_string()),
     };
     let ticket = match ticket_no {

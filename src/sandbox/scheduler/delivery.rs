@@ -82,7 +82,7 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
                         let ok = code == 200
                             && match gateway {
                                 Gateway::Sgate => true,
-                                _ => ack_ok(&bytes),
+                                Gateway::BluePay | Gateway::BluePayJt => ack_ok(&bytes),
                             };
                         (Some(code), None, Some(text), ok, false)
                     }
@@ -213,6 +213,7 @@ fn build_request(
                 .into_iter()
                 .fold(request, |r, (name, value)| r.header(name, value))
         }
-        _ => request,
+        // The envelope signs inside the body.
+        Gateway::BluePay | Gateway::BluePayJt => request,
     }
 }

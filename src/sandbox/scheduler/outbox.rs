@@ -28,7 +28,7 @@ pub fn enqueue(
     let text = payload.to_string();
     let body = match gateway {
         Gateway::Sgate => text.clone(),
-        _ => {
+        Gateway::BluePay | Gateway::BluePayJt => {
             let mut sign = shared.envelope_signer.sign_base64(text.as_bytes());
             if bad_signature {
                 sign = corrupt(&sign);

@@ -14,10 +14,11 @@ use serde_json::{json, Value};
 use crate::sandbox::base::http::{HErr, HResult};
 use crate::sandbox::base::json::{opt_s, s, set};
 use crate::sandbox::base::shared::Shared;
-use crate::sandbox::base::spec_data::{documented_data, generic_data};
+use crate::sandbox::base::spec_data::documented_data;
 use crate::sandbox::base::store::Tx;
 use crate::sandbox::wire::sgate::request::Incoming;
 use crate::sandbox::wire::sgate::Reply;
+use crate::sgate::Operation;
 use common::*;
 use customers::{
     customer_create, customer_file_upload, customer_list, customer_update, customer_view,
@@ -28,39 +29,39 @@ use otp::{otp_check, otp_detail, otp_send};
 use statement::statement;
 use va::va_list;
 
-/// Runs operation `op` with the checked request `req` in `tx`.
+/// Runs `operation` with the checked request `request` in `tx`. Every operation of the spec
+/// has its arm, so one added to it is a compile error here.
 pub fn dispatch(
     shared: &Shared,
     tx: &mut Tx<'_>,
-    op: &crate::spec::Operation,
-    req: &Incoming,
+    operation: Operation,
+    request: &Incoming,
     now: i64,
 ) -> Result<Reply, HErr> {
-    let b = &req.body;
-    let q = &Value::Object(req.query.clone());
-    let data = match op.id {
-        "merchant_balance" => merchant_balance(tx)?,
-        "customer_create" => customer_create(shared, tx, b, now)?,
-        "customer_list" => customer_list(tx, q)?,
-        "customer_detail" => customer_view(&find_customer(tx, q)?),
-        "customer_update" => customer_update(shared, tx, b, now)?,
-        "customer_file_upload" => {
-            customer_file_upload(shared, tx, &req.body, req.file.as_ref(), now)?
+    let body = &request.body;
+    let query = &Value::Object(request.query.clone());
+    let data = match operation {
+        Operation::MerchantBalance => merchant_balance(tx)?,
+        Operation::CustomerCreate => customer_create(shared, tx, body, now)?,
+        Operation::CustomerList => customer_list(tx, query)?,
+        Operation::CustomerDetail => customer_view(&find_customer(tx, query)?),
+        Operation::CustomerUpdate => customer_update(shared, tx, body, now)?,
+        Operation::CustomerFileUpload => {
+            customer_file_upload(shared, tx, body, request.file.as_ref(), now)?
         }
-        "customer_stc_otp_resend" => stc_otp_resend(tx, b, now)?,
-        "customer_stc_otp_submit" => stc_otp_submit(tx, b)?,
-        "bank_list" => bank_list(q),
-        "exchange_rate" => exchange_rate(now),
-        "payment_order_create" => order_create(shared, tx, b, now, "standard")?,
-        "payment_order_rapid" => order_rapid(shared, tx, b, now)?,
-        "payment_order_list" => order_list(tx, q)?,
-        "payment_order_detail" => order_view(&find_order(tx, q)?),
-        "otp_send" => otp_send(tx, b, now)?,
-        "otp_check" => otp_check(tx, b, now)?,
-        "otp_detail" => otp_detail(tx, q)?,
-        "statement_download" => return statement(tx, q, now),
-        "va_receiving_trans_list" => va_list(tx, q)?,
-        other => generic_data(GW, other),
+        Operation::CustomerStcOtpResend => stc_otp_resend(tx, body, now)?,
+        Operation::CustomerStcOtpSubmit => stc_otp_submit(tx, body)?,
+        Operation::BankList => bank_list(query),
+        Operation::ExchangeRate => exchange_rate(now),
+        Operation::PaymentOrderCreate => order_create(shared, tx, body, now, "standard")?,
+        Operation::PaymentOrderRapid => order_rapid(shared, tx, body, now)?,
+        Operation::PaymentOrderList => order_list(tx, query)?,
+        Operation::PaymentOrderDetail => order_view(&find_order(tx, query)?),
+        Operation::OtpSend => otp_send(tx, body, now)?,
+        Operation::OtpCheck => otp_check(tx, body, now)?,
+        Operation::OtpDetail => otp_detail(tx, query)?,
+        Operation::StatementDownload => return statement(tx, query, now),
+        Operation::VaReceivingTransList => va_list(tx, query)?,
     };
     Ok(Reply::Data(data))
 }

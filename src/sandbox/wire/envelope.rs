@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
+use crate::gateways::GatewayOperation;
 use crate::sandbox::base::faults::{self, Fault};
 use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::http::{json_response, not_found, Answer, Call, Fail, HErr, HResult};
@@ -16,8 +17,8 @@ use crate::sandbox::wire::signature_reason::{why_not, Hash};
 
 /// A request that passed the envelope's checks.
 pub struct Opened {
-    /// The operation of the spec it calls.
-    pub op: &'static crate::spec::Operation,
+    /// The operation it calls.
+    pub operation: GatewayOperation,
     /// The param, parsed.
     pub param: Value,
     /// Its log entry, written when it is answered.
@@ -30,30 +31,35 @@ pub struct Opened {
 
 /// Checks one request to an envelope gateway. `Err` is the answer already (a refusal, a fault,
 /// or a 404 for a path no operation has).
-pub async fn open(shared: &Shared, gw: Gateway, call: &Call<'_>) -> Result<Opened, Answer> {
-    let Some(op) = call.operation(gw.operations()) else {
+pub async fn open(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Result<Opened, Answer> {
+    let Some(operation) = call.operation(gateway) else {
         return Err(not_found(call.path_and_query).into());
     };
-    let mut log = LoggedRequest::new(gw, call, op.id);
-    let param = match authenticate(shared, gw, &call.body, &mut log) {
+    let op = operation.spec();
+    let mut log = LoggedRequest::new(gateway, call, op.id);
+    let param = match authenticate(shared, gateway, &call.body, &mut log) {
         Ok(param) => param,
         Err(fail) => return Err(refuse(shared, log, fail)),
     };
-    let fault = faults::take_for(shared, gw, op.id, &mut log);
+    let fault = faults::take_for(shared, gateway, op.id, &mut log);
     if let Some(fault) = &fault {
-        if let Some(answer) = apply_fault(shared, gw, fault, &mut log).await {
+        if let Some(answer) = apply_fault(shared, gateway, fault, &mut log).await {
             return Err(answer);
         }
     }
     let schema = op.body_schema.unwrap_or_default();
-    if let Err(e) = gw.spec().validate(schema, &param) {
-        return Err(refuse(shared, log, Fail::new(gw, 21002, e.to_string())));
+    if let Err(e) = gateway.spec().validate(schema, &param) {
+        return Err(refuse(
+            shared,
+            log,
+            Fail::new(gateway, 21002, e.to_string()),
+        ));
     }
-    if let Err(fail) = check_timestamp(shared, gw, schema, &param) {
+    if let Err(fail) = check_timestamp(shared, gateway, schema, &param) {
         return Err(refuse(shared, log, fail));
     }
     Ok(Opened {
-        op,
+        operation,
         param,
         log,
         bad_signature: fault.as_ref().is_some_and(|f| f.bad_signature.is_some()),
@@ -92,36 +98,36 @@ fn envelope_reply(code: i64, message: &str, data: Value) -> Response {
 /// `appId`, signature over `param`, `param` as a JSON object.
 fn authenticate(
     shared: &Shared,
-    gw: Gateway,
+    gateway: Gateway,
     body: &[u8],
     log: &mut LoggedRequest,
 ) -> Result<Value, Fail> {
     let envelope: Map<String, Value> = serde_json::from_slice(body)
-        .map_err(|_| Fail::new(gw, 21002, "body is not a JSON object"))?;
+        .map_err(|_| Fail::new(gateway, 21002, "body is not a JSON object"))?;
     let app_id = envelope
         .get("appId")
         .and_then(Value::as_str)
-        .ok_or_else(|| Fail::new(gw, 21003, "appId is missing"))?;
-    if app_id != shared.app_id(gw) {
-        return Err(Fail::new(gw, 21003, "unknown appId"));
+        .ok_or_else(|| Fail::new(gateway, 21003, "appId is missing"))?;
+    if app_id != shared.app_id(gateway) {
+        return Err(Fail::new(gateway, 21003, "unknown appId"));
     }
     let text = envelope
         .get("param")
         .and_then(Value::as_str)
-        .ok_or_else(|| Fail::new(gw, 21002, "param must be a JSON string"))?;
+        .ok_or_else(|| Fail::new(gateway, 21002, "param must be a JSON string"))?;
     log.keep_param(text);
     let sign = envelope
         .get("sign")
         .and_then(Value::as_str)
-        .ok_or_else(|| Fail::new(gw, 21001, "sign is missing"))?;
+        .ok_or_else(|| Fail::new(gateway, 21001, "sign is missing"))?;
     let key = shared.keys.bluepay_merchant.public_key();
     crate::envelope::sign::verify(&key, shared.settings.envelope_hash, text.as_bytes(), sign)
-        .map_err(|_| Fail::new(gw, 21001, why_not_signed(shared, text, sign)))?;
+        .map_err(|_| Fail::new(gateway, 21001, why_not_signed(shared, text, sign)))?;
     log.signature_ok = true;
     let param: Value =
-        serde_json::from_str(text).map_err(|_| Fail::new(gw, 21002, "param is not JSON"))?;
+        serde_json::from_str(text).map_err(|_| Fail::new(gateway, 21002, "param is not JSON"))?;
     if !param.is_object() {
-        return Err(Fail::new(gw, 21002, "param is not a JSON object"));
+        return Err(Fail::new(gateway, 21002, "param is not a JSON object"));
     }
     Ok(param)
 }
@@ -149,7 +155,7 @@ fn why_not_signed(shared: &Shared, text: &str, sign: &str) -> String {
 
 async fn apply_fault(
     shared: &Shared,
-    gw: Gateway,
+    gateway: Gateway,
     fault: &Fault,
     log: &mut LoggedRequest,
 ) -> Option<Answer> {
@@ -166,7 +172,7 @@ async fn apply_fault(
         let message = fault
             .error_message
             .clone()
-            .unwrap_or_else(|| gw.message(code).to_string());
+            .unwrap_or_else(|| gateway.message(code).to_string());
         log.code = code;
         log.message.clone_from(&message);
         shared.log_request(log.clone());
@@ -182,8 +188,13 @@ async fn apply_fault(
 
 /// 21008 when the schema has a timestamp and the param lacks a usable one; 21009 when it is
 /// outside the window. Seconds and milliseconds are both accepted (the docs use both).
-fn check_timestamp(shared: &Shared, gw: Gateway, schema: &str, param: &Value) -> Result<(), Fail> {
-    if !gw.spec().has_property(schema, "timestamp") {
+fn check_timestamp(
+    shared: &Shared,
+    gateway: Gateway,
+    schema: &str,
+    param: &Value,
+) -> Result<(), Fail> {
+    if !gateway.spec().has_property(schema, "timestamp") {
         return Ok(());
     }
     let ts = match param.get("timestamp") {
@@ -192,7 +203,7 @@ fn check_timestamp(shared: &Shared, gw: Gateway, schema: &str, param: &Value) ->
         _ => None,
     }
     .filter(|t| *t > 0)
-    .ok_or_else(|| Fail::new(gw, 21008, "timestamp is missing"))?;
+    .ok_or_else(|| Fail::new(gateway, 21008, "timestamp is missing"))?;
     let ms = if ts < 100_000_000_000 {
         ts.saturating_mul(1000)
     } else {
@@ -204,7 +215,7 @@ fn check_timestamp(shared: &Shared, gw: Gateway, schema: &str, param: &Value) ->
         let off = shared.now_ms().abs_diff(ms);
         if off > window {
             return Err(Fail::new(
-                gw,
+                gateway,
                 21009,
                 format!(
                     "timestamp outside the accepted window: {} s from the sandbox clock, {} s \

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse as _;
 use serde_json::{json, Value};
 
+use crate::gateways::GatewayOperation;
 use crate::sandbox::base::faults::{self, Fault, SignatureFault};
 use crate::sandbox::base::gateway::Gateway;
 use crate::sandbox::base::http::{not_found, Answer, Call, Fail, HErr};
@@ -42,8 +43,8 @@ pub enum Reply {
 
 /// A request that passed SGATE's checks.
 pub struct Opened<'a> {
-    /// The operation of the spec it calls.
-    pub op: &'static crate::spec::Operation,
+    /// The operation it calls.
+    pub operation: crate::sgate::Operation,
     /// Its query, body and file, read and decrypted.
     pub incoming: Incoming,
     /// Its log entry, written when it is answered.
@@ -58,9 +59,10 @@ pub struct Opened<'a> {
 /// the answer already.
 pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, Answer> {
     let (method, url, headers, body) = (call.method, call.path_and_query, call.headers, &call.body);
-    let Some(op) = call.operation(GW.operations()) else {
+    let Some(GatewayOperation::Sgate(operation)) = call.operation(GW) else {
         return Err(not_found(url).into());
     };
+    let op = operation.spec();
     let mut target = Target {
         url,
         method: method.as_str(),
@@ -106,7 +108,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
     }
     match request::read_request(shared, op, url, &content_type, multipart, body.clone()).await {
         Ok(incoming) => Ok(Opened {
-            op,
+            operation,
             incoming,
             log,
             target,
@@ -120,7 +122,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
 /// encrypted), its own raw answer, or its failure.
 pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, HErr>) -> Answer {
     let Opened {
-        op,
+        operation,
         mut log,
         target,
         ..
@@ -130,7 +132,7 @@ pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, HErr>) 
             log.code = 200;
             shared.log_request(log);
             match reply {
-                Reply::Data(data) => data_answer(shared, op, data, &target),
+                Reply::Data(data) => data_answer(shared, operation.spec(), data, &target),
                 Reply::Raw {
                     status,
                     body,
