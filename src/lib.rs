@@ -12,9 +12,9 @@ pub mod codes;
 pub mod config;
 pub mod error;
 pub mod gateways;
-#[cfg(any(feature = "envelope", feature = "sgate"))]
 mod json_text;
 pub mod keys;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 mod memory;
 pub mod money;
 #[cfg(any(feature = "envelope", feature = "sgate"))]

@@ -5,6 +5,7 @@
 
 mod error;
 mod params;
+#[cfg(feature = "sgate")]
 mod plan;
 mod rules;
 mod validate;

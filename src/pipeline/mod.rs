@@ -27,7 +27,9 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
-pub(crate) use prepare::{order_id_of, to_text};
+#[cfg(feature = "sgate")]
+pub(crate) use prepare::order_id_of;
+pub(crate) use prepare::to_text;
 #[cfg(feature = "sgate")]
 pub(crate) use prepare::{query_pair, query_pairs, validate};
 pub(crate) use wire::{GatewayCode, Sent, Wire};

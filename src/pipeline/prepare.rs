@@ -173,6 +173,7 @@ pub(crate) fn order_id(param: &str) -> Option<String> {
 }
 
 /// The `mchOrderId` of a JSON param, for the call's span.
+#[cfg(feature = "sgate")]
 pub(crate) fn order_id_of(param: &Value) -> Option<&str> {
     param.get("mchOrderId").and_then(Value::as_str)
 }
