@@ -101,6 +101,11 @@ fn generate(gateway: &GatewayRow, openapi_dir: &Path, out_dir: &Path) -> BuildRe
     validate::check(&spec).map_err(|fault| fault.to_string())?;
     let stem = gateway.module;
     write(out_dir, &format!("{stem}.json"), &bundled_json(&spec)?)?;
+    let mut spec = spec;
+    let order = bundle::path_order(openapi_dir, gateway.spec_file)?;
+    if let Some(object) = spec.as_object_mut() {
+        object.insert(model::PATH_ORDER.into(), order.into());
+    }
 
     let (client, query_fields) = client::generate_client(gateway, &spec)?;
     write(out_dir, &format!("{stem}_client.rs"), &client)?;

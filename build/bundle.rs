@@ -2,7 +2,7 @@
 //!
 //! Shared, through `#[path]`, by `build.rs` (which generates the clients from the bundled spec)
 //! and by `xtask` (which exports the bundled spec and checks the YAML), so both see exactly the
-//! same document. Depends only on `serde_json` (with `preserve_order`) and `serde_yaml_ng`.
+//! same document. Depends only on `serde_json` and `serde_yaml_ng`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -19,6 +19,25 @@ pub fn load_yaml(openapi_dir: &Path, file: &str) -> BundleResult<Value> {
     serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
         .map_err(|e| format!("not valid YAML: {e}"))?;
     serde_yaml_ng::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))
+}
+
+/// The spec's paths in the order the YAML writes them: a `serde_json` object does not keep it
+/// (paybind leaves serde_json's `preserve_order` off, on the build side too), and the operation
+/// table follows the author's order (creating operations before those that read what they made).
+pub fn path_order(openapi_dir: &Path, file: &str) -> BundleResult<Vec<String>> {
+    let path = openapi_dir.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"))?;
+    let yaml = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
+        .map_err(|e| format!("not valid YAML: {e}"))?;
+    let paths = yaml
+        .get("paths")
+        .and_then(serde_yaml_ng::Value::as_mapping)
+        .ok_or("no paths")?;
+    Ok(paths
+        .keys()
+        .filter_map(serde_yaml_ng::Value::as_str)
+        .map(str::to_string)
+        .collect())
 }
 
 /// Copies every component a spec borrows from a sibling file (`other.yaml#/components/schemas/X`)

@@ -80,15 +80,26 @@ pub fn code_table_name(name: &str) -> String {
     }
 }
 
-/// Every operation, in spec order (paths, then [`METHODS`] order): the index into this list is
-/// the index into the generated `OPERATIONS` table.
+/// The member build.rs adds to the spec it generates from (never to the bundled spec): the
+/// paths in the YAML's order ([`bundle::path_order`](crate::bundle::path_order)).
+pub const PATH_ORDER: &str = "x-paybind-path-order";
+
+/// Every operation, in spec order (paths as the YAML writes them, then [`METHODS`] order): the
+/// index into this list is the index into the generated `OPERATIONS` table.
 pub fn operations(spec: &Value) -> BuildResult<Vec<Operation>> {
     let mut ops = Vec::new();
     let paths = spec
         .get("paths")
         .and_then(Value::as_object)
         .ok_or("no paths")?;
-    for (path, item) in paths {
+    let written: Vec<&str> = match spec.get(PATH_ORDER).and_then(Value::as_array) {
+        Some(order) => order.iter().filter_map(Value::as_str).collect(),
+        None => paths.keys().map(String::as_str).collect(),
+    };
+    let in_order = written
+        .into_iter()
+        .filter_map(|path| paths.get(path).map(|item| (path, item)));
+    for (path, item) in in_order {
         for method in METHODS {
             let Some(op) = item.get(*method) else {
                 continue;
