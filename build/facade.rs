@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
+use heck::ToUpperCamelCase;
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::emit::{data_type, doc_attrs, fn_ident, type_ident};
 use crate::model::{DataShape, Operation, Repeat};
@@ -63,15 +64,26 @@ fn typed_post(index: usize, op: &Operation) -> TokenStream {
 /// use it; the param still passes the typed model and the spec's checks.
 fn call_json_method(ops: &[Operation]) -> TokenStream {
     let arms = ops.iter().filter(|op| is_typed_post(op)).map(|op| {
-        let id = &op.id;
+        let variant = format_ident!("{}", op.id.to_upper_camel_case());
         let method = fn_ident(&op.id);
         let schema = op.body_schema.as_deref().unwrap_or_default();
         let body = type_ident(schema);
         quote! {
-            #id => crate::spec::to_json_data(
+            Some(Operation::#variant) => crate::spec::to_json_data(
                 &self.#method(crate::spec::from_json_param_in::<types::#body>(spec(), #schema, param)?).await?,
             )
             .map_err(Into::into),
+        }
+    });
+    // A query, an upload or a download has no JSON body to decode (an arm only where the
+    // gateway has such operations: elsewhere it could not be reached).
+    let other = ops.iter().any(|op| !is_typed_post(op)).then(|| {
+        quote! {
+            Some(_) => Err(crate::spec::ValidationError::new(
+                "operationId",
+                "takes no JSON body (a query, an upload or a download)",
+            )
+            .into()),
         }
     });
     quote! {
@@ -82,9 +94,10 @@ fn call_json_method(ops: &[Operation]) -> TokenStream {
             operation_id: &str,
             param: serde_json::Value,
         ) -> ::std::result::Result<serde_json::Value, Error> {
-            match operation_id {
+            match Operation::from_id(operation_id) {
                 #(#arms)*
-                _ => Err(crate::spec::ValidationError::new(
+                #other
+                None => Err(crate::spec::ValidationError::new(
                     "operationId",
                     // The id is the caller's text: the reason names the rule only.
                     "is not an operation of this gateway",

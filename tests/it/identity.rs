@@ -77,3 +77,26 @@ fn every_compiled_in_row_is_one_gateway_and_its_operations_are_its_own() {
         assert_eq!(gateway.operation("no_such_operation"), None);
     }
 }
+
+/// `call_json` finds its operation through the generated enum: a JSON-body operation runs, a
+/// query operation is refused as such, and an unknown id as unknown, both before anything is
+/// sent.
+#[cfg(feature = "sgate")]
+#[tokio::test]
+async fn call_json_dispatches_through_the_operation_enum() {
+    let client = crate::sgate_support::offline_client();
+    let reason = |err: paybind::sgate::Error| match err {
+        paybind::sgate::Error::Validation(v) => v.to_string(),
+        other => panic!("{other:?}"),
+    };
+    let query = client
+        .call_json("merchant_balance", serde_json::json!({}))
+        .await
+        .expect_err("a GET has no JSON body");
+    assert!(reason(query).contains("takes no JSON body"));
+    let unknown = client
+        .call_json("no_such_operation", serde_json::json!({}))
+        .await
+        .expect_err("unknown");
+    assert!(reason(unknown).contains("is not an operation of this gateway"));
+}
