@@ -91,6 +91,23 @@ fn callback_app(verifier: CallbackVerifier) -> axum::Router {
         .with_state(verifier)
 }
 
+/// The callback with one body byte changed is refused with 401, naming the path verified.
+async fn tampered_is_refused_naming(
+    url: &str,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+    path: &str,
+) {
+    let mut tampered = body.to_vec();
+    tampered[5] ^= 0x01;
+    let (status, text) = post(url, headers, &tampered).await;
+    assert_eq!(status, 401);
+    assert!(
+        text.contains(&format!("does not verify for path {path} ")),
+        "{text}"
+    );
+}
+
 /// `Router::nest` strips `/hooks` from the URI the extractor sees; SGATE signed
 /// `/hooks/sgate/callback`, and that is what is verified.
 #[tokio::test]
@@ -105,14 +122,7 @@ async fn nested_router_verifies_the_path_sgate_signed() {
         (200, "salary 5123450000000001".to_string())
     );
 
-    let mut tampered = body.clone();
-    tampered[5] ^= 0x01;
-    let (status, text) = post(&url, &headers, &tampered).await;
-    assert_eq!(status, 401);
-    assert!(
-        text.contains("does not verify for path /hooks/sgate/callback "),
-        "{text}"
-    );
+    tampered_is_refused_naming(&url, &headers, &body, "/hooks/sgate/callback").await;
 
     // Signed for the path the nested router sees, not the one SGATE called: refused.
     let (headers, body) = signed_callback("/sgate/callback", &salary_example());
@@ -149,14 +159,7 @@ async fn public_path_verifies_behind_a_path_rewriting_proxy() {
             post(&url, &headers, &body).await,
             (200, "salary 5123450000000001".to_string())
         );
-        let mut tampered = body.clone();
-        tampered[5] ^= 0x01;
-        let (status, text) = post(&url, &headers, &tampered).await;
-        assert_eq!(status, 401);
-        assert!(
-            text.contains("for path /pay/hooks/sgate/callback "),
-            "{text}"
-        );
+        tampered_is_refused_naming(&url, &headers, &body, "/pay/hooks/sgate/callback").await;
         // Signed for the rewritten path: not what SGATE signs, refused.
         let (local_headers, local_body) = signed_callback("/sgate/callback", &salary_example());
         assert_eq!(post(&url, &local_headers, &local_body).await.0, 401);
