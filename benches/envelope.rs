@@ -6,7 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use paybind::bluepay::{types, Client, Notifications};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
-use paybind::sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
+use paybind_sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::json;
 
 const PARAM: &str = r#"{"amount":1000,"channelCode":"THAI_DYNAMIC_QR","mchOrderId":"PC880001","notifyUrl":"https://example.com/","timestamp":1676017834369}"#;

@@ -26,8 +26,8 @@ use paybind::codes::Code;
 use paybind::error::Error;
 use paybind::keys::PrivateKey;
 use paybind::money::Decimal2;
-use paybind::sandbox::{Admin, Sandbox, SandboxConfig, SandboxKeys, Storage};
 use paybind::{bluepay, bluepay_jt, sgate};
+use paybind_sandbox::{Admin, Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::{json, Value};
 
 /// Each payout moves this much (minor units: THB 1.00, SAR 1.00).

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use paybind::keys::{PrivateKey, PublicKey};
-use paybind::sandbox::{Sandbox, SandboxConfig, Storage};
+use paybind_sandbox::{Sandbox, SandboxConfig, Storage};
 
 const MAX_REQUESTS: usize = 1_000_000;
 

@@ -18,7 +18,7 @@ pub fn sensitive_members(spec: &Value) -> TokenStream {
         /// anywhere in it. A body kept for an error shows these members redacted, at any depth:
         /// by name rather than by path, because an error answer need not have the shape of the
         /// success schema that declares them.
-        pub(crate) const SENSITIVE_MEMBERS: &[&str] = &[#(#names),*];
+        pub const SENSITIVE_MEMBERS: &[&str] = &[#(#names),*];
     }
 }
 

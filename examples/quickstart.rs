@@ -16,8 +16,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use paybind::keys::PrivateKey;
 use paybind::money::{Amount, Decimal2};
-use paybind::sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
 use paybind::{bluepay, bluepay_jt, sgate};
+use paybind_sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::json;
 
 /// What the merchant endpoint accepted, as text per event.

@@ -27,3 +27,24 @@ pub use table::{GatewayRow, Signing, GATEWAYS};
 // `Gateway`, `GatewayOperation` and `GatewayRow::{gateway, is_enabled}`, generated from the
 // table by build.rs.
 include!(concat!(env!("OUT_DIR"), "/gateways.rs"));
+
+// Written and read as its id (`bluepay`, `bluepay-jt`, `sgate`): how configuration files and
+// the sandbox's admin API name a gateway.
+impl serde::Serialize for Gateway {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Gateway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        Gateway::from_id(&id).ok_or_else(|| {
+            let known: Vec<&str> = Gateway::ALL.iter().map(|gateway| gateway.id()).collect();
+            serde::de::Error::custom(format!(
+                "not a gateway compiled into paybind (known: {})",
+                known.join(", ")
+            ))
+        })
+    }
+}

@@ -413,6 +413,18 @@ impl PublicKey {
     pub(crate) fn rsa(&self) -> &Rsa {
         &self.0.rsa
     }
+
+    /// Opens a PKCS#1 v1.5 `signature` with this key and returns the DER `DigestInfo` inside
+    /// (the hash's algorithm identifier followed by the digest), or `None` when the signature
+    /// was not made with the matching private key in that padding.
+    ///
+    /// For diagnosing a refused signature — which hash the signer used, over what digest — not
+    /// for verifying one: a signature opens whatever text it was made over. The sandbox
+    /// explains its refusals with it.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    pub fn open_signature(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        self.0.rsa.open_signature(signature)
+    }
 }
 
 impl PartialEq for PublicKey {

@@ -36,9 +36,6 @@ pub mod bluepay_jt;
 #[cfg(feature = "sgate")]
 pub mod sgate;
 
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
-
 /// Entry points for the fuzz targets in `fuzz/` (see CONTRIBUTING.md); not part of the API.
 #[cfg(all(fuzzing, feature = "sgate"))]
 #[doc(hidden)]

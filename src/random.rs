@@ -1,4 +1,4 @@
-//! Random strings and numbers (SGATE nonces, the sandbox's ids and codes) from aws-lc's
+//! Random strings (SGATE nonces) from aws-lc's
 //! generator, which is seeded by the operating system: the source that pads RSA encryption.
 
 /// `len` random ASCII letters and digits, uniformly chosen.
@@ -27,18 +27,4 @@ pub(crate) fn bytes<const N: usize>() -> [u8; N] {
         panic!("the operating system's random generator failed");
     }
     out
-}
-
-/// A random number below `bound` (which must not be 0), uniformly chosen.
-#[cfg(feature = "sandbox")]
-pub(crate) fn below(bound: u32) -> u32 {
-    let bound = bound.max(1);
-    // The largest multiple of `bound` that fits: values at or above it are redrawn.
-    let zone = u32::MAX - u32::MAX % bound;
-    loop {
-        let value = u32::from_le_bytes(bytes::<4>());
-        if value < zone {
-            return value % bound;
-        }
-    }
 }

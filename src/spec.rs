@@ -185,8 +185,7 @@ impl Spec {
 
     /// Names of the query parameters of the operation `method path` marked `x-sensitive` (the
     /// gateway carries them encrypted).
-    #[cfg(any(feature = "envelope", feature = "sgate"))]
-    pub(crate) fn sensitive_parameters(&self, method: &str, path: &str) -> Vec<String> {
+    pub fn sensitive_parameters(&self, method: &str, path: &str) -> Vec<String> {
         self.operation(method, path)
             .and_then(|o| o.get("parameters"))
             .and_then(Value::as_array)
@@ -278,8 +277,7 @@ fn param_name(param: &Value) -> &str {
 }
 
 /// Whether a property or parameter is carried encrypted (`x-sensitive: true`).
-#[cfg(any(feature = "envelope", feature = "sgate"))]
-pub(crate) fn is_sensitive(schema: &Value) -> bool {
+pub fn is_sensitive(schema: &Value) -> bool {
     schema.get("x-sensitive").and_then(Value::as_bool) == Some(true)
 }
 

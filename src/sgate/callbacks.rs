@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use super::freshness::{Freshness, NonceMemory};
 use super::sensitive::decrypt_object;
-pub(crate) use super::sensitive::decryption_plan;
 use super::signing::{
     digest_hex, read_signature, signature_data, verify_digest, ApiKey, ResponseSignature,
     SignatureError,
@@ -224,7 +223,7 @@ impl CallbackVerifier {
         });
         if let Some(kind) = kind {
             let spec = super::spec();
-            if let Some(plan) = decryption_plan(spec, kind.schema) {
+            if let Some(plan) = spec.sensitive_plan(kind.schema) {
                 decrypt_object(&self.merchant_key, &plan, &mut payload, "")
                     .map_err(|(field, reason)| CallbackError::Decryption { field, reason })?;
             }

@@ -8,7 +8,6 @@ use serde_json::Value;
 use super::crypto::decrypt_field;
 use crate::json_text::{self, RawObject};
 use crate::keys::PrivateKey;
-use crate::spec::{is_sensitive, Spec};
 
 /// A member that could not be decrypted: its path and why (never the value).
 pub(crate) type Undecryptable = (String, String);
@@ -73,10 +72,4 @@ fn decrypt_member(
         )
     })?;
     Ok(true)
-}
-
-/// A `sensitiveFields`-shaped plan from a schema's `x-sensitive` marks: an object whose members
-/// are `true` (decrypt this member) or a nested plan.
-pub(crate) fn decryption_plan(spec: &Spec, schema_name: &str) -> Option<Value> {
-    spec.plan(schema_name, &is_sensitive)
 }

@@ -17,6 +17,14 @@ impl Spec {
         self.plan_of(schema, marks, 0)
     }
 
+    /// The members of component `schema_name` the spec marks `x-sensitive` (carried encrypted),
+    /// as a plan shaped like an SGATE answer's `sensitiveFields`: an object whose members are
+    /// `true` (this member is encrypted) or the plan of a nested object. `None` when the schema
+    /// has no such member. A callback's body is decrypted by its schema's plan.
+    pub fn sensitive_plan(&self, schema_name: &str) -> Option<Value> {
+        self.plan(schema_name, &super::is_sensitive)
+    }
+
     fn plan_of(
         &self,
         schema: &Value,

@@ -75,37 +75,6 @@ fn a_base_url_with_credentials_query_or_fragment_is_refused_unshown() {
     }
 }
 
-#[cfg(feature = "cli")]
-#[tokio::test]
-async fn the_cli_refuses_such_a_url_from_the_environment() {
-    let (server, hits) = common::raw_server(b"HTTP/1.1 200 OK\r\n\r\n".to_vec()).await;
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_paybind"));
-    command.args(["call", "bluepay", "balance_inquiry", "--param", "{}"]);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("PAYBIND_") {
-            command.env_remove(name);
-        }
-    }
-    let out = command
-        .env("PAYBIND_BLUEPAY_URL", format!("{server}/?token={SECRET}"))
-        .env("PAYBIND_BLUEPAY_APP_ID", "c9b002aef1d7496c9df078d937896605")
-        .env(
-            "PAYBIND_BLUEPAY_PRIVATE_KEY_FILE",
-            common::fixture("merchant-2048.pem"),
-        )
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run paybind");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    let error: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
-    assert_eq!(error["error"]["kind"], "config", "{stderr}");
-    assert!(stderr.contains("a query"), "{stderr}");
-    assert!(!stderr.contains(SECRET), "{stderr}");
-    assert!(out.stdout.is_empty());
-    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
-}
-
 #[test]
 fn a_link_origin_that_is_not_a_url_is_refused_unshown() {
     let key = common::key("merchant-2048.pem");

@@ -12,7 +12,7 @@ use paybind::clock::FixedClock;
 use paybind::envelope::{Error, HashAlgorithm};
 use paybind::keys::PrivateKey;
 use paybind::money::Amount;
-use paybind::sandbox::{Sandbox, SandboxConfig};
+use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 const APP_ID: &str = "c9b002aef1d7496c9df078d937896605";

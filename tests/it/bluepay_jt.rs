@@ -11,7 +11,7 @@ use paybind::bluepay_jt::{
 use paybind::clock::FixedClock;
 use paybind::envelope::{Error, HashAlgorithm, NotifyError, RsaSigner};
 use paybind::keys::{PrivateKey, PublicKey};
-use paybind::sandbox::{Sandbox, SandboxConfig};
+use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 const APP_ID: &str = "3d717fb236534ef0a63f7c44c25260c6";

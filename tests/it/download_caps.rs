@@ -29,8 +29,8 @@ fn answer(status: &str, headers: &str, body: &[u8], declared: bool) -> Vec<u8> {
     raw
 }
 
-async fn jt_sandbox() -> paybind::sandbox::Sandbox {
-    paybind::sandbox::Sandbox::start(paybind::sandbox::SandboxConfig {
+async fn jt_sandbox() -> paybind_sandbox::Sandbox {
+    paybind_sandbox::Sandbox::start(paybind_sandbox::SandboxConfig {
         timestamp_window: None,
         ..common::config()
     })
@@ -40,7 +40,7 @@ async fn jt_sandbox() -> paybind::sandbox::Sandbox {
 
 /// Downloads the JT report through a link to a server answering `raw`.
 async fn jt_download(
-    sandbox: &paybind::sandbox::Sandbox,
+    sandbox: &paybind_sandbox::Sandbox,
     raw: Vec<u8>,
 ) -> (
     Result<paybind::bluepay_jt::DownloadedReport, paybind::bluepay_jt::Error>,

@@ -10,8 +10,8 @@ use crate::sgate_support;
 use paybind::clock::FixedClock;
 use paybind::envelope::{Error, HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
-use paybind::sandbox::{Sandbox, SandboxConfig};
 use paybind::{bluepay, bluepay_jt, sgate};
+use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Map, Value};
 
 fn gateway_key() -> PrivateKey {

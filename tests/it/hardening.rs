@@ -270,7 +270,7 @@ async fn a_5xx_on_a_read_only_download_is_retryable() {
     assert!(err.is_retryable(), "statement_download only reads: {err:?}");
 
     // BluePay JT's report: the file behind the link answers 503.
-    let jt = paybind::sandbox::Sandbox::start(paybind::sandbox::SandboxConfig {
+    let jt = paybind_sandbox::Sandbox::start(paybind_sandbox::SandboxConfig {
         timestamp_window: None,
         ..common::config()
     })
@@ -335,7 +335,7 @@ async fn an_old_validly_signed_answer_is_refused() {
 
 #[tokio::test]
 async fn report_links_are_fetched_only_from_allowed_origins() {
-    let sandbox = paybind::sandbox::Sandbox::start(paybind::sandbox::SandboxConfig {
+    let sandbox = paybind_sandbox::Sandbox::start(paybind_sandbox::SandboxConfig {
         timestamp_window: None,
         ..common::config()
     })

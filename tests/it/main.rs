@@ -85,13 +85,3 @@ mod statement_stream;
 mod tracing_secrets;
 #[cfg(all(feature = "bluepay-jt", feature = "sgate"))]
 mod wire_answers;
-
-// The `paybind` binary exists only with the `cli` feature, and `CARGO_BIN_EXE_paybind` with it:
-// plain `cargo test` skips these tests. Run them with `cargo test --all-features` (or
-// `--features cli`), as the README and CI do.
-#[cfg(feature = "cli")]
-mod cli;
-#[cfg(feature = "cli")]
-mod cli_limits;
-#[cfg(feature = "cli")]
-mod keygen_sizes;

@@ -5,7 +5,7 @@
 //! its sensitive members redacted; it is left out of what is checked here.
 
 use paybind::envelope::HashAlgorithm;
-use paybind::sandbox::Sandbox;
+use paybind_sandbox::Sandbox;
 use serde_json::{json, Value};
 
 use crate::{common, sgate_support};

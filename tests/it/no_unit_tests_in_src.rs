@@ -1,4 +1,5 @@
-//! Every test of paybind lives in this binary. The library is declared with `test = false` in
+//! Every test of paybind lives in this binary (the command line's in `cli/tests`). The library
+//! (and the sandbox's and the binary) is declared with `test = false` in
 //! Cargo.toml, so that `cargo test` compiles it once instead of a second time as a unit-test
 //! harness; a `#[test]` written inside `src/` would therefore compile in no build and never run.
 //! This test finds any.
@@ -56,27 +57,34 @@ fn unit_test_markers(dir: &Path) -> Vec<String> {
     hits
 }
 
-#[test]
-fn the_library_has_no_unit_tests_that_would_never_run() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cargo_toml = std::fs::read_to_string(manifest.join("Cargo.toml")).expect("Cargo.toml");
-    let lib_section = cargo_toml
+/// Whether the package at `dir` declares its library (or binary) `test = false`.
+fn target_has_no_harness(dir: &Path) -> bool {
+    let cargo_toml = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
+    cargo_toml
         .split("\n[")
-        .find(|section| section.starts_with("lib]"))
-        .unwrap_or_default();
-    assert!(
-        lib_section
-            .lines()
-            .any(|line| line.trim() == "test = false"),
-        "this check exists because the library is not compiled as a test harness"
-    );
-    let hits = unit_test_markers(&manifest.join("src"));
-    assert!(
-        hits.is_empty(),
-        "unit tests in src/ never run (the library has `test = false`); move them into \
-         tests/it/ and test through the public API:\n{}",
-        hits.join("\n")
-    );
+        .filter(|section| section.starts_with("lib]") || section.starts_with("[bin]]"))
+        .any(|section| section.lines().any(|line| line.trim() == "test = false"))
+}
+
+#[test]
+fn no_package_has_unit_tests_that_would_never_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The SDK, the simulator (tested by tests/it) and the command line (by cli/tests).
+    for package in [root.to_path_buf(), root.join("sandbox"), root.join("cli")] {
+        assert!(
+            target_has_no_harness(&package),
+            "{}: this check exists because the target is not compiled as a test harness",
+            package.display()
+        );
+        let hits = unit_test_markers(&package.join("src"));
+        assert!(
+            hits.is_empty(),
+            "unit tests in {}/src never run (`test = false`); move them into the package's \
+             tests and test through the public API:\n{}",
+            package.display(),
+            hits.join("\n")
+        );
+    }
 }
 
 #[test]

@@ -56,7 +56,7 @@ async fn an_sgate_get_with_a_forged_answer_is_never_parsed() {
 /// The param text a BluePay JT `direct_debit_token_apply` with `param` signed, as the sandbox
 /// logged it; the client's clock is fixed at 1 700 000 000 000 ms.
 #[cfg(feature = "bluepay-jt")]
-async fn signed_jt_param(sandbox: &paybind::sandbox::Sandbox, param: serde_json::Value) -> String {
+async fn signed_jt_param(sandbox: &paybind_sandbox::Sandbox, param: serde_json::Value) -> String {
     let config = sandbox
         .bluepay_jt_config()
         .clock(paybind::clock::FixedClock(1_700_000_000_000));

@@ -99,7 +99,7 @@ async fn a_get_with_two_bad_parameters_fails_with_both_before_sending() {
 }
 
 /// The query part of the path the sandbox received last.
-fn received_query(sandbox: &paybind::sandbox::Sandbox) -> String {
+fn received_query(sandbox: &paybind_sandbox::Sandbox) -> String {
     let path = sgate_support::last(sandbox).path;
     path.split_once('?')
         .map(|(_, query)| query.to_string())
@@ -212,50 +212,4 @@ async fn a_structured_query_value_is_refused_before_sending() {
         assert_eq!(found, [pair(field, reason)], "{param}");
     }
     assert!(sandbox.requests().is_empty(), "nothing was sent");
-}
-
-/// `paybind call` prints the same violations as JSON.
-#[cfg(feature = "cli")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_command_line_lists_every_violation_of_a_query() {
-    let fixture = sgate_support::fixture;
-    let env = [
-        ("PAYBIND_SGATE_URL", "http://127.0.0.1:9".to_string()),
-        ("PAYBIND_SGATE_API_KEY", sgate_support::API_KEY.to_string()),
-        (
-            "PAYBIND_SGATE_PRIVATE_KEY_FILE",
-            fixture("sgate-merchant-2048.pem"),
-        ),
-        (
-            "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
-            fixture("sgate-system-2048.pub.pem"),
-        ),
-    ];
-    let out = tokio::task::spawn_blocking(move || {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_paybind"));
-        for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("PAYBIND_")) {
-            command.env_remove(name);
-        }
-        command
-            .args(["call", "sgate", "customer_list", "--param"])
-            .arg(r#"{"pagesize": 0, "pageno": "x"}"#)
-            .envs(env)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("run paybind")
-    })
-    .await
-    .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    let error: Value = serde_json::from_str(stderr.trim()).expect("one JSON error");
-    assert_eq!(error["error"]["kind"], "validation");
-    assert_eq!(error["error"]["sent"], false);
-    assert_eq!(
-        error["error"]["violations"],
-        json!([
-            {"field": "pageno", "reason": "expected a number"},
-            {"field": "pagesize", "reason": "must be at least 1"},
-        ])
-    );
 }

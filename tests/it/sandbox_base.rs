@@ -3,8 +3,8 @@
 //! JSON; the state store's transactions read their own writes, keep the order of first writes,
 //! and commit atomically (deletes included).
 
-use paybind::sandbox::store::Tx;
-use paybind::sandbox::{Gateway, SqliteStore, StateStore as _};
+use paybind_sandbox::store::Tx;
+use paybind_sandbox::{Gateway, SqliteStore, StateStore as _};
 use serde_json::json;
 
 #[test]

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use paybind::sandbox::{config_file_schema, Sandbox, SandboxConfig, Storage};
+use paybind_sandbox::{config_file_schema, Sandbox, SandboxConfig, Storage};
 use serde_json::{json, Value};
 
 const COMMITTED: &str = "schema/sandbox/config.schema.json";

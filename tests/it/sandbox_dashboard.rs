@@ -6,8 +6,8 @@ use crate::common;
 
 use base64::Engine as _;
 use paybind::money::Decimal2;
-use paybind::sandbox::Sandbox;
 use paybind::sgate;
+use paybind_sandbox::Sandbox;
 use serde_json::{json, Value};
 
 async fn get(url: &str, headers: &[(&str, &str)]) -> reqwest::Response {

@@ -5,8 +5,8 @@ use crate::common;
 use std::time::Duration;
 
 use paybind::bluepay::{types, Client};
-use paybind::sandbox::{Sandbox, SandboxConfig, Storage};
 use paybind::sgate::signing::SignatureError;
+use paybind_sandbox::{Sandbox, SandboxConfig, Storage};
 use serde_json::json;
 
 async fn fault(sandbox: &Sandbox, fault: serde_json::Value) {
@@ -304,7 +304,7 @@ async fn a_restart_loses_nothing() {
     let db = dir.path().join("state.db");
     let config = || SandboxConfig {
         storage: Storage::File(db.clone()),
-        notify: paybind::sandbox::NotifyPolicy {
+        notify: paybind_sandbox::NotifyPolicy {
             max_attempts: 50,
             initial_backoff: Duration::from_millis(50),
             max_backoff: Duration::from_millis(100),

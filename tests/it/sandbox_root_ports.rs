@@ -5,8 +5,8 @@
 use crate::common;
 
 use paybind::envelope::{HashAlgorithm, RsaSigner};
-use paybind::sandbox::Gateway;
 use paybind::sgate::signing::{digest_hex, sign_digest, signature_data};
+use paybind_sandbox::Gateway;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 use crate::common;
 
 use paybind::envelope::{HashAlgorithm, RsaSigner};
-use paybind::sandbox::{Sandbox, SandboxConfig};
+use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 /// A raw request to the sandbox (the admin client would add the token).

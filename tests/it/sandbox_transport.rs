@@ -17,7 +17,7 @@ fn payout(mch: &str, amount: i64) -> Value {
     })
 }
 
-async fn fault(sandbox: &paybind::sandbox::Sandbox, fault: Value) {
+async fn fault(sandbox: &paybind_sandbox::Sandbox, fault: Value) {
     sandbox
         .admin()
         .put("faults", fault)

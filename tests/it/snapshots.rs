@@ -14,7 +14,7 @@ use paybind::money::Amount;
 async fn signed_bluepay_envelope() {
     let key = PrivateKey::from_text(include_str!("../fixtures/merchant-2048.pem")).unwrap();
     let app_id = "c9b002aef1d7496c9df078d937896605";
-    let sandbox = paybind::sandbox::Sandbox::start(paybind::sandbox::SandboxConfig {
+    let sandbox = paybind_sandbox::Sandbox::start(paybind_sandbox::SandboxConfig {
         bluepay_app_id: app_id.into(),
         timestamp_window: None,
         ..common::config()

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use paybind::config::Environment;
-use paybind::sandbox::Sandbox;
+use paybind_sandbox::Sandbox;
 use serde_json::{json, Value};
 use tracing::field::{Field, Visit};
 use tracing::instrument::WithSubscriber as _;

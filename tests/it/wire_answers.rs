@@ -17,9 +17,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use base64::Engine as _;
 use paybind::envelope::HashAlgorithm;
-use paybind::sandbox::{Sandbox, SandboxConfig};
 use paybind::spec::{Operation, Spec};
 use paybind::{bluepay, bluepay_jt, sgate};
+use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Map, Value};
 
 use crate::common;

@@ -27,8 +27,8 @@ use axum::{Json, Router};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
 use paybind::money::{Amount, Decimal2};
-use paybind::sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
 use paybind::{bluepay, bluepay_jt, sgate};
+use paybind_sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::{json, Value};
 
 #[derive(Clone)]

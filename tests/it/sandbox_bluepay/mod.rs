@@ -16,7 +16,7 @@ use crate::common;
 use paybind::bluepay::{self, types, Client, Notification};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::money::Amount;
-use paybind::sandbox::{Sandbox, SandboxConfig};
+use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 fn client(sandbox: &Sandbox) -> Client {

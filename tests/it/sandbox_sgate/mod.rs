@@ -14,12 +14,12 @@ use crate::common::wait_status;
 use crate::sgate_support::{bank_customer, payment_order};
 
 use paybind::money::Decimal2;
-use paybind::sandbox::{Sandbox, SandboxConfig};
 use paybind::sgate::signing::{digest_hex, sign_digest, signature_data};
 use paybind::sgate::{
     types, Client, CustomerStatus, Error, Notification, PaymentOrderStatus, ResultCode,
     StatementOutcome,
 };
+use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 fn client(sandbox: &Sandbox) -> Client {

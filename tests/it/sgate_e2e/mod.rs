@@ -20,9 +20,9 @@ use crate::sgate_support::{
     API_KEY,
 };
 use paybind::money::Decimal2;
-use paybind::sandbox::Sandbox;
 use paybind::sgate::signing::SignatureError;
 use paybind::sgate::{types, Error, Notification, ResultCode, StatementOutcome};
+use paybind_sandbox::Sandbox;
 use serde_json::{json, Value};
 
 async fn fault(sandbox: &Sandbox, operation: &str, fault: Value) {

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use paybind::sandbox::{Sandbox, SandboxConfig, Storage};
 use paybind::{bluepay, sgate};
+use paybind_sandbox::{Sandbox, SandboxConfig, Storage};
 use shop::web::{self, AppState, LedgerEntry};
 
 pub struct World {

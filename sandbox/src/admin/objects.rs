@@ -1,0 +1,99 @@
+//! `GET /admin/objects`: every object each gateway holds for the merchant, with its balance —
+//! what the dashboard lists, sensitive members masked (see `mask`).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use serde_json::{json, Map, Value};
+
+use super::mask::mask_sensitive;
+use super::reply::{ok, Reply};
+use crate::base::gateway::Gateway;
+use crate::base::shared::Shared;
+use crate::base::store::{StoreError, Tx};
+use crate::bluepay::records;
+use crate::sgate::common;
+use paybind::money::Decimal2;
+
+type St = State<Arc<Shared>>;
+
+/// The envelope gateways' tables, by the name the listing gives them. Their keys start with
+/// `{gateway}:`; `jt_ticket` belongs to JT alone.
+const ENVELOPE_TABLES: &[(&str, &str)] = &[
+    ("orders", "bp_order"),
+    ("refunds", "bp_refund"),
+    ("voids", "bp_void"),
+    ("direct_debit_authorizations", "dd_auth"),
+    ("direct_debit_tokens", "dd_token"),
+];
+
+const SGATE_TABLES: &[(&str, &str)] = &[
+    ("customers", "sg_customer"),
+    ("payment_orders", "sg_order"),
+    ("otp_tasks", "sg_otp"),
+    ("va_transfers", "sg_va"),
+];
+
+/// `GET /admin/objects`.
+pub async fn objects(State(shared): St) -> Reply {
+    let all = shared.with_tx(|tx| {
+        let mut out = Map::new();
+        for &gateway in Gateway::ALL {
+            let objects = match gateway {
+                Gateway::BluePay | Gateway::BluePayJt => envelope_objects(tx, gateway)?,
+                Gateway::Sgate => sgate_objects(tx)?,
+            };
+            out.insert(gateway.id().into(), objects);
+        }
+        Ok::<_, StoreError>(Value::Object(out))
+    })?;
+    ok(all)
+}
+
+fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> {
+    let prefix = format!("{}:", gateway.id());
+    let mut objects = Map::new();
+    for (name, table) in ENVELOPE_TABLES {
+        let rows = tx
+            .list(table)?
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, v)| v)
+            .collect();
+        objects.insert((*name).into(), Value::Array(rows));
+    }
+    if gateway == Gateway::BluePayJt {
+        let tickets = tx.records("jt_ticket")?;
+        objects.insert("tickets".into(), Value::Array(tickets));
+    }
+    let minor = records::balance(tx, gateway)?;
+    Ok(json!({
+        "balance": [{ "currency": "THB", "minor_units": minor }],
+        "objects": objects,
+    }))
+}
+
+fn sgate_objects(tx: &Tx<'_>) -> Result<Value, StoreError> {
+    let mut objects = Map::new();
+    for (name, table) in SGATE_TABLES {
+        let rows = tx
+            .list(table)?
+            .into_iter()
+            .map(|(_, mut v)| {
+                mask_sensitive(&mut v);
+                v
+            })
+            .collect();
+        objects.insert((*name).into(), Value::Array(rows));
+    }
+    let mut balance = Vec::new();
+    for currency in common::CURRENCIES {
+        let units = common::currency_balance(tx, currency)?;
+        let amount = Decimal2::from_scaled(units, common::PLACES).unwrap_or_default();
+        balance.push(json!({
+            "currency": currency,
+            "amount": amount.to_string(),
+        }));
+    }
+    Ok(json!({ "balance": balance, "objects": objects }))
+}

@@ -1,0 +1,98 @@
+//! How admin handlers answer: JSON on success, `{"error": ...}` with a status on refusal. A
+//! refusal is a value handlers return with `?`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use crate::base::gateway::Gateway;
+use crate::base::http::{json_response, HErr, HResult};
+use crate::base::shared::Shared;
+use crate::base::store::StoreError;
+
+/// A refused admin call: the response that says why (boxed: it travels in `Err`).
+#[derive(Debug)]
+pub struct Refusal(Box<Response>);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
+impl From<HErr> for Refusal {
+    fn from(e: HErr) -> Self {
+        match e {
+            HErr::Store(e) => e.into(),
+            HErr::Fail(f) => {
+                // Admin refusals carry an HTTP status as their code; gateway codes map to 422.
+                let status = u16::try_from(f.code)
+                    .ok()
+                    .and_then(|c| StatusCode::from_u16(c).ok())
+                    .filter(|s| s.is_client_error())
+                    .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+                Refusal(Box::new(json_response(
+                    status,
+                    &json!({ "error": f.message, "code": f.code }),
+                )))
+            }
+        }
+    }
+}
+
+/// What an admin handler returns.
+pub type Reply = Result<Response, Refusal>;
+
+/// 200 with `value`.
+pub fn ok(value: Value) -> Reply {
+    Ok(json_response(StatusCode::OK, &value))
+}
+
+/// A refusal with `status` and a message.
+pub fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
+    Refusal(Box::new(json_response(
+        status,
+        &json!({ "error": message.into() }),
+    )))
+}
+
+/// The answer to an action that may have changed state: the worker is woken to act on it.
+/// The answer of an admin action: the object it changed, sensitive members masked.
+pub fn done(shared: &Shared, result: HResult) -> Reply {
+    shared.wake.notify_one();
+    let mut value = result?;
+    super::mask::mask_sensitive(&mut value);
+    ok(value)
+}
+
+/// A gateway by name.
+pub fn gateway(name: &str) -> Result<Gateway, Refusal> {
+    Gateway::from_id(name)
+        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("no gateway {name}")))
+}
+
+/// BluePay or JT by name.
+pub fn envelope_gateway(name: &str) -> Result<Gateway, Refusal> {
+    match gateway(name)? {
+        Gateway::Sgate => Err(refuse(
+            StatusCode::NOT_FOUND,
+            "use /admin/sgate/... for SGATE",
+        )),
+        gateway @ (Gateway::BluePay | Gateway::BluePayJt) => Ok(gateway),
+    }
+}
+
+/// The JSON body (`{}` when empty).
+pub fn body_json(body: &[u8]) -> Result<Value, Refusal> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("body is not JSON: {e}")))
+}

@@ -1,0 +1,232 @@
+//! Admin calls about the simulated world as a whole: the request log, notifications and their
+//! attempts, faults, outcome rules, the clock and settings.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use super::reply::{body_json, done, ok, refuse, Reply};
+use crate::base::clock::{bkk_time, riyadh_time};
+use crate::base::faults::{self, Fault};
+use crate::base::http::HErr;
+use crate::base::json::{s, set};
+use crate::base::rules::{builtin_rules, OutcomeRule};
+use crate::base::settings::SETTINGS;
+use crate::base::shared::Shared;
+use crate::base::store::StoreError;
+
+type St = State<Arc<Shared>>;
+
+/// List filters.
+#[derive(serde::Deserialize)]
+pub struct Filter {
+    gateway: Option<String>,
+    operation: Option<String>,
+    status: Option<String>,
+}
+
+fn wanted(filter: &Option<String>, value: &str) -> bool {
+    filter.as_deref().is_none_or(|f| f == value)
+}
+
+/// `GET /admin/requests?gateway=&operation=`.
+pub async fn requests(State(shared): St, Query(filter): Query<Filter>) -> Reply {
+    let list: Vec<Value> = shared
+        .requests()
+        .into_iter()
+        .filter(|r| wanted(&filter.gateway, r.gateway.id()))
+        .filter(|r| wanted(&filter.operation, &r.operation))
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .collect();
+    ok(Value::Array(list))
+}
+
+/// `GET /admin/notifications?status=&gateway=`.
+pub async fn notifications(State(shared): St, Query(filter): Query<Filter>) -> Reply {
+    let rows = shared.read(|store| store.list("notification"))?;
+    ok(Value::Array(
+        rows.into_iter()
+            .map(|(_, n)| n)
+            .filter(|n| wanted(&filter.status, s(n, "status")))
+            .filter(|n| wanted(&filter.gateway, s(n, "gateway")))
+            .collect(),
+    ))
+}
+
+/// `GET /admin/notifications/{id}`.
+pub async fn notification(State(shared): St, Path(id): Path<String>) -> Reply {
+    match shared.read(|store| store.get("notification", &id))? {
+        Some(n) => ok(n),
+        None => Err(refuse(
+            StatusCode::NOT_FOUND,
+            format!("no notification {id}"),
+        )),
+    }
+}
+
+/// `POST /admin/notifications/{id}/retry`: delivered again now.
+pub async fn retry(State(shared): St, Path(id): Path<String>) -> Reply {
+    let now = shared.now_ms();
+    let result = shared.with_tx(|tx| {
+        let Some(mut n) = tx.get("notification", &id)? else {
+            return Err(HErr::admin(404, format!("no notification {id}")));
+        };
+        set(
+            &mut n,
+            json!({ "status": "pending", "next_attempt_ms": now }),
+        );
+        tx.put("notification", &id, n.clone());
+        tx.put("outbox", &id, json!({ "due_ms": now }));
+        Ok(n)
+    });
+    done(&shared, result)
+}
+
+/// `GET /admin/faults`.
+pub async fn list_faults(State(shared): St) -> Reply {
+    let list = shared.with_tx(|tx| faults::list(tx))?;
+    ok(serde_json::to_value(list).unwrap_or(Value::Null))
+}
+
+/// `PUT /admin/faults`: one fault or a list.
+pub async fn put_fault(State(shared): St, body: Bytes) -> Reply {
+    let list: Vec<Fault> = match body_json(&body)? {
+        value @ Value::Array(_) => serde_json::from_value(value),
+        other => serde_json::from_value(other).map(|f| vec![f]),
+    }
+    .unwrap_or_default();
+    if list.is_empty() {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "expected a fault object (or a list) with gateway and operation",
+        ));
+    }
+    if let Some(bad) = list
+        .iter()
+        .find(|f| !faults::valid_target(&f.gateway, &f.operation))
+    {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            format!("no operation {} on gateway {}", bad.gateway, bad.operation),
+        ));
+    }
+    shared.with_tx(|tx| list.iter().try_for_each(|f| faults::put(tx, f)))?;
+    ok(serde_json::to_value(&list).unwrap_or(Value::Null))
+}
+
+/// `DELETE /admin/faults`.
+pub async fn clear_faults(State(shared): St) -> Reply {
+    shared.with_tx(|tx| {
+        for (k, _) in tx.list("fault")? {
+            tx.delete("fault", &k);
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    ok(json!([]))
+}
+
+/// `DELETE /admin/faults/{gateway}/{operation}`.
+pub async fn delete_fault(State(shared): St, Path((gw, op)): Path<(String, String)>) -> Reply {
+    shared.with_tx(|tx| {
+        tx.delete("fault", &format!("{gw}/{op}"));
+        Ok::<_, StoreError>(())
+    })?;
+    ok(json!({ "deleted": format!("{gw}/{op}") }))
+}
+
+/// `GET /admin/rules`: the user's rules and the built-in ones.
+pub async fn get_rules(State(shared): St) -> Reply {
+    let user = shared
+        .read(|store| store.get("meta", "rules"))?
+        .unwrap_or(json!([]));
+    ok(json!({ "rules": user, "builtin": builtin_rules() }))
+}
+
+/// `PUT /admin/rules`: replaces the user's rules.
+pub async fn put_rules(State(shared): St, body: Bytes) -> Reply {
+    let rules: Vec<OutcomeRule> = serde_json::from_value(body_json(&body)?).map_err(|e| {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            format!("expected a list of rules: {e}"),
+        )
+    })?;
+    if let Some(bad) = rules
+        .iter()
+        .find(|r| !matches!(r.outcome.as_str(), "completed" | "failed" | "pending"))
+    {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "outcome {} is not completed, failed or pending",
+                bad.outcome
+            ),
+        ));
+    }
+    let value = serde_json::to_value(&rules).unwrap_or(json!([]));
+    shared.with_tx(|tx| {
+        tx.put("meta", "rules", value.clone());
+        Ok::<_, StoreError>(())
+    })?;
+    ok(value)
+}
+
+/// `GET /admin/clock`.
+pub async fn clock(State(shared): St) -> Reply {
+    let now = shared.now_ms();
+    ok(json!({
+        "now_ms": now,
+        "offset_ms": shared.clock.offset(),
+        "bangkok": bkk_time(now),
+        "riyadh": riyadh_time(now),
+    }))
+}
+
+/// `POST /admin/clock/advance {seconds | ms | days}` (negative: back).
+pub async fn advance(State(shared): St, body: Bytes) -> Reply {
+    let value = body_json(&body)?;
+    let by = |key: &str, unit: i64| {
+        value
+            .get(key)
+            .and_then(Value::as_i64)
+            .map(|n| n.saturating_mul(unit))
+    };
+    let Some(ms) = by("ms", 1)
+        .or_else(|| by("seconds", 1000))
+        .or_else(|| by("days", 86_400_000))
+    else {
+        return Err(refuse(StatusCode::BAD_REQUEST, "give seconds, ms or days"));
+    };
+    let offset = shared.advance_clock(ms)?;
+    ok(json!({ "offset_ms": offset, "now_ms": shared.now_ms() }))
+}
+
+/// `GET /admin/settings`.
+pub async fn get_settings(State(shared): St) -> Reply {
+    ok(shared
+        .read(|store| store.get("meta", "settings"))?
+        .unwrap_or(json!({})))
+}
+
+/// `PUT /admin/settings`: merges the given settings.
+pub async fn put_settings(State(shared): St, body: Bytes) -> Reply {
+    let value = body_json(&body)?;
+    let Some(map) = value.as_object() else {
+        return Err(refuse(StatusCode::BAD_REQUEST, "expected an object"));
+    };
+    if let Some(unknown) = map.keys().find(|k| !SETTINGS.contains(&k.as_str())) {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            format!("unknown setting {unknown}; known: {}", SETTINGS.join(", ")),
+        ));
+    }
+    let current = shared.with_tx(|tx| {
+        let mut current = tx.get("meta", "settings")?.unwrap_or(json!({}));
+        set(&mut current, value.clone());
+        tx.put("meta", "settings", current.clone());
+        Ok::<_, StoreError>(current)
+    })?;
+    ok(current)
+}

@@ -1,0 +1,172 @@
+//! HTTP answers and handler errors shared by every layer: a JSON response, a 404, the "close
+//! the connection" answer of fault injection, and the failure a handler stops with.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::gateway::{code_message, Gateway};
+use super::store::StoreError;
+use paybind::gateways::GatewayOperation;
+
+/// The sandbox's own HTTP client, for notification delivery and [`crate::Admin`]. Like
+/// paybind's gateway clients it follows no redirect: a signed notification goes to the URL the
+/// merchant named and nowhere a 3xx points (the 3xx is recorded as an unacknowledged attempt).
+pub fn http_client(timeout: Option<std::time::Duration>) -> reqwest::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
+        .user_agent(concat!("paybind-sandbox/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none());
+    match timeout {
+        Some(timeout) => builder.timeout(timeout).connect_timeout(timeout),
+        None => builder,
+    }
+    .build()
+}
+
+/// Lets a handler close its connection without answering (fault injection).
+#[derive(Clone, Debug, Default)]
+pub struct DropSignal(pub Arc<tokio::sync::Notify>);
+
+/// What a gateway handler produced.
+pub enum Answer {
+    /// An HTTP response.
+    Response(Response),
+    /// Close the connection without a response.
+    Drop,
+}
+
+impl From<Response> for Answer {
+    fn from(r: Response) -> Self {
+        Answer::Response(r)
+    }
+}
+
+/// One request to a gateway, as the front door hands it to the wire layer.
+pub struct Call<'a> {
+    /// The method.
+    pub method: &'a axum::http::Method,
+    /// The operation's path (after the gateway's prefix).
+    pub rest: &'a str,
+    /// The path and query exactly as received (SGATE signs it).
+    pub path_and_query: &'a str,
+    /// The headers.
+    pub headers: &'a axum::http::HeaderMap,
+    /// The body.
+    pub body: axum::body::Bytes,
+}
+
+impl Call<'_> {
+    /// The operation of `gateway` this call's method and path name: the one place a request
+    /// becomes an operation. `None` for any other request, which the caller refuses (404).
+    pub fn operation(&self, gateway: Gateway) -> Option<GatewayOperation> {
+        let row = gateway
+            .operations()
+            .iter()
+            .find(|row| row.method == self.method.as_str() && row.path == self.rest)?;
+        gateway.operation(row.id)
+    }
+}
+
+/// Largest request body accepted (the SGATE upload allows 2048 KB files).
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// 404 with a short text.
+pub fn not_found(path: &str) -> Response {
+    let shown: String = path.chars().take(200).collect();
+    (
+        StatusCode::NOT_FOUND,
+        format!("the sandbox serves no operation at {shown}"),
+    )
+        .into_response()
+}
+
+/// A JSON response with a status.
+pub fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+    let mut response = Response::new(Body::from(value.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A failure answered with a gateway code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fail {
+    /// The code.
+    pub code: i64,
+    /// The message.
+    pub message: String,
+}
+
+impl Fail {
+    /// A failure with the documented message of `code` and an optional detail.
+    pub fn new(gateway: Gateway, code: i64, detail: impl AsRef<str>) -> Self {
+        let base = code_message(gateway, code);
+        let detail = detail.as_ref();
+        let message = if detail.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}: {detail}")
+        };
+        Self { code, message }
+    }
+
+    /// A storage failure: the gateway's general error.
+    pub fn internal(gateway: Gateway, e: &StoreError) -> Self {
+        let code = match gateway {
+            Gateway::Sgate => 1000,
+            Gateway::BluePay | Gateway::BluePayJt => 21000,
+        };
+        tracing::warn!(error = %e, "sandbox storage failed");
+        Self::new(gateway, code, "sandbox storage error")
+    }
+}
+
+/// Why a handler stopped: a gateway code, or the store.
+#[derive(Debug)]
+pub enum HErr {
+    /// Answer with this code.
+    Fail(Fail),
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for HErr {
+    fn from(e: StoreError) -> Self {
+        HErr::Store(e)
+    }
+}
+
+impl From<Fail> for HErr {
+    fn from(f: Fail) -> Self {
+        HErr::Fail(f)
+    }
+}
+
+impl std::fmt::Display for HErr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HErr::Fail(fail) => write!(f, "{} {}", fail.code, fail.message),
+            HErr::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// What a business handler returns: the answer's data, or why it stopped.
+pub type HResult = Result<Value, HErr>;
+
+impl HErr {
+    /// A refused admin action, its HTTP status as the code (404: no such record, 409: final
+    /// already, 400: bad input).
+    pub fn admin(status: i64, message: impl Into<String>) -> Self {
+        HErr::Fail(Fail {
+            code: status,
+            message: message.into(),
+        })
+    }
+}

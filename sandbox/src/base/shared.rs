@@ -1,0 +1,134 @@
+//! The state of a running sandbox that every layer reads: settings, the store, the keys, the
+//! clock, the request log, the worker's wake-up and the HTTP client notifications go out with.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{json, Value};
+
+use super::clock::Clock;
+use super::gateway::Gateway;
+use super::keys::SandboxKeys;
+use super::log::{LoggedRequest, RequestLog};
+use super::settings::SandboxConfig;
+use super::store::{StateStore, StoreError, Tx};
+
+/// The state of a running sandbox.
+pub struct Shared {
+    pub settings: SandboxConfig,
+    /// The admin API's token for this run.
+    pub admin_token: String,
+    store: Mutex<Box<dyn StateStore>>,
+    pub keys: SandboxKeys,
+    pub envelope_signer: paybind::envelope::RsaSigner,
+    pub clock: Clock,
+    log: Mutex<RequestLog>,
+    pub wake: tokio::sync::Notify,
+    pub http: reqwest::Client,
+    pub base_url: String,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Locks a std mutex, recovering from a poisoned one (a panic elsewhere must not stop the
+/// sandbox).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    pub fn new(
+        settings: SandboxConfig,
+        admin_token: String,
+        store: Box<dyn StateStore>,
+        keys: SandboxKeys,
+        base_url: String,
+    ) -> Result<Arc<Self>, StoreError> {
+        let offset = store
+            .get("meta", "clock")?
+            .and_then(|v| v.get("offset_ms").and_then(Value::as_i64))
+            .unwrap_or(0);
+        let http = super::http::http_client(Some(settings.notify.timeout))
+            .map_err(|e| StoreError(format!("HTTP client: {e}")))?;
+        let envelope_signer =
+            paybind::envelope::RsaSigner::new(&keys.bluepay_gateway, settings.envelope_hash);
+        Ok(Arc::new(Self {
+            settings,
+            admin_token,
+            store: Mutex::new(store),
+            keys,
+            envelope_signer,
+            clock: Clock::new(offset),
+            log: Mutex::new(RequestLog::default()),
+            wake: tokio::sync::Notify::new(),
+            http,
+            base_url,
+        }))
+    }
+
+    /// Runs `f` in one transaction over the store; its writes are committed only when it
+    /// returns `Ok`.
+    pub fn with_tx<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut store = lock(&self.store);
+        let mut tx = Tx::new(store.as_mut());
+        let out = f(&mut tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Reads without writing.
+    pub fn read<T>(&self, f: impl FnOnce(&dyn StateStore) -> T) -> T {
+        let store = lock(&self.store);
+        f(store.as_ref())
+    }
+
+    /// The sandbox clock in ms since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Moves the sandbox clock forward (or back) and persists the offset.
+    pub fn advance_clock(&self, by_ms: i64) -> Result<i64, StoreError> {
+        let offset = self.clock.moved(by_ms);
+        self.with_tx(|tx| {
+            tx.put("meta", "clock", json!({ "offset_ms": offset }));
+            Ok::<_, StoreError>(())
+        })?;
+        self.clock.set_offset(offset);
+        self.wake.notify_one();
+        Ok(offset)
+    }
+
+    /// Adds a request to the log (numbered and timed here).
+    pub fn log_request(&self, mut entry: LoggedRequest) {
+        entry.at_ms = self.now_ms();
+        lock(&self.log).push(entry);
+    }
+
+    /// The logged requests, oldest first.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.log).entries()
+    }
+
+    /// The envelope gateways' app id.
+    pub fn app_id(&self, gateway: Gateway) -> &str {
+        match gateway {
+            Gateway::BluePayJt => &self.settings.bluepay_jt_app_id,
+            // SGATE has no app id; its API key is checked apart.
+            Gateway::BluePay | Gateway::Sgate => &self.settings.bluepay_app_id,
+        }
+    }
+
+    /// The URL prefix of a gateway.
+    pub fn gateway_url(&self, gateway: Gateway) -> String {
+        format!("{}/{}", self.base_url, gateway.id())
+    }
+}

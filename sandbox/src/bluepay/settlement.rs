@@ -1,0 +1,113 @@
+//! Settlement: a completed payment settles (no void after that; JT notifies), and the daily
+//! transaction report a download URL points at.
+
+use serde_json::{json, Value};
+
+use super::records::*;
+use crate::base::clock::{bkk_date, bkk_time};
+use crate::base::gateway::Gateway;
+use crate::base::http::{HErr, HResult};
+use crate::base::json::{compact, i, opt_s, s, set};
+use crate::base::shared::Shared;
+use crate::base::store::Tx;
+use axum::response::{IntoResponse, Response};
+
+use super::orders::view;
+use crate::base::http::not_found;
+use crate::scheduler::outbox::enqueue;
+
+/// Marks a completed payment settled (it can no longer be voided); JT sends the settled
+/// notification.
+pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gateway: Gateway, transaction_id: &str) -> HResult {
+    let Some(mut o) = order_by_txn(tx, gateway, transaction_id)? else {
+        return Err(HErr::admin(404, format!("no transaction {transaction_id}")));
+    };
+    if s(&o, "status") != "COMPLETED" {
+        return Err(HErr::admin(409, "only completed payments settle"));
+    }
+    let now = shared.now_ms();
+    set(&mut o, json!({ "settled": true, "settledMs": now }));
+    put_order(tx, &o);
+    if gateway == Gateway::BluePayJt {
+        if let Some(url) = opt_s(&o, "notifyUrl") {
+            let payload = compact(json!({
+                "eventName": "settle.payment.success",
+                "mchOrderId": o["mchOrderId"],
+                "transactionId": o["transactionId"],
+                "amount": o["amount"],
+                "fee": o["fee"],
+                "settledReturnTime": bkk_time(now),
+                "channelCode": o["channelCode"],
+                "projectType": o.pointer("/param/projectType").cloned().unwrap_or(Value::Null),
+                "remark": s(&o, "remark"),
+            }));
+            enqueue(
+                tx,
+                shared,
+                gateway,
+                "settle.payment.success",
+                url,
+                &payload,
+                false,
+            )?;
+        }
+    }
+    Ok(view(shared, &o))
+}
+
+pub fn report_download(ctx: &Ctx<'_>, p: &Value) -> HResult {
+    let name = format!(
+        "report-{}-{}-{}.csv",
+        s(p, "countryCode"),
+        s(p, "transDate"),
+        i(p, "transType")
+    );
+    Ok(json!({ "downloadUrl": format!("{}/files/{name}", ctx.shared.gateway_url(ctx.gateway)) }))
+}
+
+/// `GET /{gateway}/files/report-{country}-{date}-{type}.csv`: the transactions of that Thai
+/// date as CSV (the real file is a GPG-encrypted zip; the sandbox serves plain CSV).
+pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
+    let Some(rest) = name
+        .strip_prefix("report-")
+        .and_then(|r| r.strip_suffix(".csv"))
+    else {
+        return not_found(name);
+    };
+    let parts: Vec<&str> = rest.rsplitn(2, '-').collect();
+    let (Some(kind), Some(head)) = (parts.first(), parts.get(1)) else {
+        return not_found(name);
+    };
+    let Some((_, date)) = head.split_once('-') else {
+        return not_found(name);
+    };
+    let Ok(day) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
+        return not_found(name);
+    };
+    let want_payout = *kind == "1";
+    let rows = shared
+        .read(|store| store.list("bp_order"))
+        .unwrap_or_default();
+    let mut csv =
+        String::from("mchOrderId,transactionId,kind,channelCode,amount,status,returnTime\n");
+    for (_, o) in rows {
+        let payout = s(&o, "kind") == "payout";
+        if s(&o, "gw") != gateway.id()
+            || payout != want_payout
+            || bkk_date(i(&o, "returnMs")) != Some(day)
+        {
+            continue;
+        }
+        csv += &format!(
+            "{},{},{},{},{},{},{}\n",
+            s(&o, "mchOrderId"),
+            s(&o, "transactionId"),
+            s(&o, "kind"),
+            s(&o, "channelCode"),
+            i(&o, "amount"),
+            s(&o, "status"),
+            bkk_time(i(&o, "returnMs"))
+        );
+    }
+    ([(axum::http::header::CONTENT_TYPE, "text/csv")], csv).into_response()
+}

@@ -1,0 +1,217 @@
+//! What SGATE's business areas share: balances per currency, money in SGATE's decimal form,
+//! paging and list filters, the bank directory, and callbacks (sensitive members encrypted
+//! with the merchant public key, queued in the outbox).
+
+use serde_json::{json, Value};
+
+use crate::base::gateway::Gateway;
+use crate::base::http::{Fail, HErr};
+use crate::base::json::{i, opt_s, s};
+use crate::base::shared::Shared;
+use crate::base::spec_data::documented_data;
+use crate::base::store::{StoreError, Tx};
+use crate::scheduler::outbox::enqueue;
+use crate::wire::sgate::sensitive::encrypt_callback;
+use paybind::money::Decimal2;
+
+/// The gateway of this module.
+pub const GW: Gateway = Gateway::Sgate;
+
+/// Decimal places the sandbox keeps SGATE amounts in: thousandths of a major unit, the fils of
+/// KWD (the finest currency SGATE pays), so a KWD balance such as 1.234 is answered as it is.
+pub const PLACES: u32 = 3;
+
+/// Balances each currency starts with, in thousandths (1,000,000.000).
+pub const INITIAL_BALANCE: i64 = 1_000_000_000;
+
+/// The currencies SGATE pays out in.
+pub const CURRENCIES: &[&str] = &["SAR", "KWD", "AED"];
+
+/// Payout fee: 5 % of the amount, rounded half up to hundredths (the docs' 18.75 → 0.94).
+pub const FEE_PERCENT: i64 = 5;
+
+/// The fee of a payout of `amount` thousandths, in thousandths.
+pub fn fee_of(amount: i64) -> i64 {
+    // i128: no amount can overflow the fee arithmetic.
+    let hundredths = (i128::from(amount) * i128::from(FEE_PERCENT) + 500) / 1000;
+    i64::try_from(hundredths * 10).unwrap_or(0)
+}
+
+pub fn fail(code: i64, detail: impl AsRef<str>) -> HErr {
+    HErr::Fail(Fail::new(GW, code, detail))
+}
+
+pub fn currency_balance(tx: &Tx<'_>, currency: &str) -> Result<i64, StoreError> {
+    Ok(tx
+        .get("sg_balance", currency)?
+        .map(|v| i(&v, "amount"))
+        .unwrap_or(INITIAL_BALANCE))
+}
+
+/// Sets the balance of one currency (admin API).
+pub fn set_currency_balance(tx: &mut Tx<'_>, currency: &str, amount: i64) {
+    tx.put("sg_balance", currency, json!({ "amount": amount }));
+}
+
+pub fn add_currency_balance(tx: &mut Tx<'_>, currency: &str, delta: i64) -> Result<(), StoreError> {
+    let now = currency_balance(tx, currency)?;
+    set_currency_balance(tx, currency, now.saturating_add(delta));
+    Ok(())
+}
+
+/// An amount of `units` thousandths as SGATE writes it (`18.75`, `1.234`).
+pub fn money(units: i64) -> Value {
+    let amount = Decimal2::from_scaled(units, PLACES).unwrap_or_default();
+    serde_json::to_value(amount).unwrap_or(Value::Null)
+}
+
+/// A JSON amount in thousandths; `None` when it is not an amount or has more places.
+pub fn units_of(v: &Value) -> Option<i64> {
+    serde_json::from_value::<Decimal2>(v.clone())
+        .ok()
+        .and_then(|amount| amount.to_scaled(PLACES))
+}
+
+pub fn page(items: &mut Vec<Value>, q: &Value) -> Vec<Value> {
+    let size =
+        usize::try_from(q.get("pagesize").and_then(Value::as_i64).unwrap_or(20)).unwrap_or(20);
+    let no = usize::try_from(q.get("pageno").and_then(Value::as_i64).unwrap_or(1)).unwrap_or(1);
+    let start = no.saturating_sub(1).saturating_mul(size);
+    items.drain(..).skip(start).take(size).collect()
+}
+
+/// The `status`, `starttime` and `endtime` filters the customer and order lists share.
+pub fn status_and_time_match(row: &Value, q: &Value) -> bool {
+    let wanted = |key: &str| q.get(key).and_then(Value::as_i64);
+    wanted("status").is_none_or(|st| i(row, "status") == st)
+        && wanted("starttime").is_none_or(|t| i(row, "created_at") >= t)
+        && wanted("endtime").is_none_or(|t| i(row, "created_at") <= t)
+}
+
+fn callback_url(tx: &Tx<'_>) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .get("meta", "settings")?
+        .and_then(|v| opt_s(&v, "sgate_callback_url").map(str::to_string)))
+}
+
+/// Queues an SGATE callback `event` with `data` (encrypted by the marks of `schema`) to the
+/// configured callback URL; none when no URL is set.
+pub fn callback(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    event: &str,
+    schema: &str,
+    data: Value,
+    bad: bool,
+) -> Result<(), StoreError> {
+    let Some(url) = callback_url(tx)? else {
+        return Ok(());
+    };
+    let mut payload =
+        json!({ "event": event, "data": data, "time": shared.now_ms().div_euclid(1000) });
+    encrypt_callback(shared, schema, &mut payload).map_err(StoreError)?;
+    enqueue(tx, shared, GW, event, &url, &payload, bad)?;
+    Ok(())
+}
+
+/// The bank list of the spec's documented example (the sandbox's bank directory).
+pub fn banks() -> Vec<Value> {
+    documented_data(paybind::sgate::spec(), "GET", "/openApi/v1/payee/banks")
+        .and_then(|data| data.as_array().cloned())
+        .unwrap_or_default()
+}
+
+pub fn bank_name(code: &str) -> Option<String> {
+    banks()
+        .into_iter()
+        .find(|b| s(b, "bankcode") == code)
+        .map(|b| s(&b, "bankname").to_string())
+}
+
+/// Whether `row` passes the query's list filter `key` (comma-separated values of `member`);
+/// absent: it passes.
+pub fn listed(q: &Value, key: &str, row: &Value, member: &str) -> bool {
+    opt_s(q, key).is_none_or(|list| list.split(',').any(|x| x.trim() == s(row, member)))
+}
+
+/// Whether `row` holds the query's value for each of `keys` the query gives.
+pub fn same_members(q: &Value, row: &Value, keys: &[&str]) -> bool {
+    keys.iter()
+        .all(|k| opt_s(q, k).is_none_or(|v| s(row, k) == v))
+}
+
+/// A table whose records are found by their own id or through a link table keyed by the
+/// merchant's id (customers by `mercustomid`, payment orders by `payeeuid`).
+pub struct Linked {
+    /// The records' table.
+    pub table: &'static str,
+    /// The link table: the merchant's id → `{id: ...}`.
+    pub links: &'static str,
+    /// The member holding the record's own id.
+    pub id: &'static str,
+    /// The member holding the merchant's id.
+    pub other: &'static str,
+}
+
+/// Customers: `customid`, or `mercustomid`.
+pub const CUSTOMERS: Linked = Linked {
+    table: "sg_customer",
+    links: "sg_customer_mer",
+    id: "customid",
+    other: "mercustomid",
+};
+
+/// Payment orders: `ticketid`, or `payeeuid`.
+pub const ORDERS: Linked = Linked {
+    table: "sg_order",
+    links: "sg_order_uid",
+    id: "ticketid",
+    other: "payeeuid",
+};
+
+impl Linked {
+    /// The record's own id for an id of either kind.
+    pub fn key(&self, tx: &Tx<'_>, id: &str) -> Result<Option<String>, StoreError> {
+        if tx.get(self.table, id)?.is_some() {
+            return Ok(Some(id.to_string()));
+        }
+        Ok(tx
+            .get(self.links, id)?
+            .map(|link| s(&link, self.id).to_string()))
+    }
+
+    /// The record a query names by its own id, else by the merchant's id.
+    pub fn find(&self, tx: &Tx<'_>, q: &Value) -> Result<Option<Value>, StoreError> {
+        if let Some(found) = opt_s(q, self.id).map(|id| tx.get(self.table, id)) {
+            if let Some(record) = found? {
+                return Ok(Some(record));
+            }
+        }
+        let Some(link) = opt_s(q, self.other).map(|id| tx.get(self.links, id)) else {
+            return Ok(None);
+        };
+        match link? {
+            Some(link) => tx.get(self.table, s(&link, self.id)),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes a record and its link.
+    pub fn put(&self, tx: &mut Tx<'_>, record: &Value) {
+        tx.put(
+            self.links,
+            s(record, self.other),
+            json!({ self.id: record[self.id] }),
+        );
+        tx.put(self.table, s(record, self.id), record.clone());
+    }
+}
+
+/// The members `fields` of `record`, in that order (the view an answer shows).
+pub fn pick(record: &Value, fields: &[&str]) -> Value {
+    let picked = fields
+        .iter()
+        .filter_map(|f| record.get(*f).map(|v| ((*f).to_string(), v.clone())))
+        .collect();
+    Value::Object(picked)
+}

@@ -1,0 +1,73 @@
+//! Virtual accounts: transfers received (admin API), credited to the balance and announced with
+//! `RECEIVING_TRANS_NOTIFICATION`, and their list.
+
+use serde_json::{json, Value};
+
+use super::common::*;
+use crate::base::clock::riyadh_time;
+use crate::base::http::{HErr, HResult};
+use crate::base::ids::request_id;
+use crate::base::json::{compact, opt_s};
+use crate::base::shared::Shared;
+use crate::base::store::Tx;
+
+pub fn va_list(tx: &Tx<'_>, q: &Value) -> HResult {
+    let mut out: Vec<Value> = tx
+        .records("sg_va")?
+        .into_iter()
+        .filter(|t| same_members(q, t, &["account", "uuid"]))
+        .collect();
+    Ok(Value::Array(page(&mut out, q)))
+}
+
+/// A transfer arrives in a virtual account (admin API): recorded, credited, and announced with
+/// `RECEIVING_TRANS_NOTIFICATION`.
+pub fn receive_transfer(tx: &mut Tx<'_>, shared: &Shared, input: &Value) -> HResult {
+    let amount = input
+        .get("amount")
+        .and_then(units_of)
+        .filter(|a| *a > 0)
+        .ok_or_else(|| HErr::admin(400, "amount: a positive number with at most three decimals"))?;
+    let currency = opt_s(input, "currency").unwrap_or("SAR").to_string();
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(HErr::admin(
+            400,
+            format!("currency is one of {}", CURRENCIES.join(", ")),
+        ));
+    }
+    let now = shared.now_ms();
+    let hex = request_id();
+    let uuid = format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    );
+    let record = compact(json!({
+        "uuid": uuid,
+        "transactiontime": riyadh_time(now),
+        "account": opt_s(input, "account").unwrap_or("SA9080000000000000000001"),
+        "amount": money(amount),
+        "currency": currency,
+        "exchangeinfo": {
+            "custname": opt_s(input, "custname").unwrap_or("Sandbox Payer"),
+            "custacc": opt_s(input, "custacc").unwrap_or("SA9080000000000000000002"),
+            "bankbic": opt_s(input, "bankbic").unwrap_or("RJHISARI"),
+            "channelreference": format!("{}", now),
+            "paymentremarks": opt_s(input, "paymentremarks").unwrap_or("sandbox transfer"),
+        },
+    }));
+    tx.put("sg_va", &uuid, record.clone());
+    add_currency_balance(tx, &currency, amount)?;
+    callback(
+        tx,
+        shared,
+        "RECEIVING_TRANS_NOTIFICATION",
+        "ReceivingTransNotificationCallback",
+        record.clone(),
+        false,
+    )?;
+    Ok(record)
+}

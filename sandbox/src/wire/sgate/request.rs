@@ -1,0 +1,182 @@
+//! What an SGATE request carries, read as SGATE reads it: the query (sensitive parameters
+//! decrypted with the system private key), the JSON body (sensitive members decrypted) or the
+//! multipart form of the file upload, each checked against the spec (1102 missing, 1103
+//! invalid, 1203 not decryptable).
+
+use axum::body::{Body, Bytes};
+use serde_json::{json, Map, Value};
+
+use crate::base::gateway::Gateway;
+use crate::base::http::Fail;
+use crate::base::shared::Shared;
+
+const GW: Gateway = Gateway::Sgate;
+
+/// A request's content, read and checked.
+pub struct Incoming {
+    /// The body (sensitive members decrypted; the form fields of a multipart upload).
+    pub body: Value,
+    /// The query, numbers as numbers.
+    pub query: Map<String, Value>,
+    /// The uploaded file and its name.
+    pub file: Option<(Vec<u8>, String)>,
+}
+
+fn validation_fail(e: &paybind::spec::ValidationError) -> Fail {
+    let code = if e.reason.starts_with("is required") || e.reason.starts_with("one of") {
+        1102
+    } else {
+        1103
+    };
+    Fail::new(GW, code, e.to_string())
+}
+
+/// Reads and checks the query and body of a request to `op` (`url`: path and query as
+/// received).
+pub async fn read_request(
+    shared: &Shared,
+    op: &paybind::spec::Operation,
+    url: &str,
+    content_type: &str,
+    multipart: bool,
+    body: Bytes,
+) -> Result<Incoming, Fail> {
+    let spec = paybind::sgate::spec();
+    let system = &shared.keys.sgate_system;
+    let sensitive_params = spec.sensitive_parameters(op.method, op.path);
+    let query_text = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let mut pairs = Vec::new();
+    for (k, v) in form_urlencoded(query_text) {
+        let v = if sensitive_params.contains(&k) {
+            paybind::sgate::crypto::decrypt_field(system, &v)
+                .map_err(|_| Fail::new(GW, 1203, &k))?
+                .into_inner()
+        } else {
+            v
+        };
+        pairs.push((k, v));
+    }
+    if op.method == "GET" || !pairs.is_empty() {
+        spec.validate_query(op.method, op.path, &pairs)
+            .map_err(|e| validation_fail(&e))?;
+    }
+    let mut query = Map::new();
+    let params = spec
+        .operation(op.method, op.path)
+        .and_then(|o| o.get("parameters"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (k, v) in pairs {
+        let numeric = params.iter().any(|p| {
+            p.get("name").and_then(Value::as_str) == Some(k.as_str())
+                && matches!(
+                    p.pointer("/schema/type").and_then(Value::as_str),
+                    Some("integer" | "number")
+                )
+        });
+        let value = if numeric {
+            v.parse::<i64>()
+                .map(Value::from)
+                .unwrap_or(Value::String(v))
+        } else {
+            Value::String(v)
+        };
+        query.insert(k, value);
+    }
+
+    if multipart {
+        return read_multipart(op, content_type, body, query).await;
+    }
+    let Some(schema) = op.body_schema else {
+        return Ok(Incoming {
+            body: Value::Null,
+            query,
+            file: None,
+        });
+    };
+    let mut value: Value =
+        serde_json::from_slice(&body).map_err(|_| Fail::new(GW, 1103, "body is not JSON"))?;
+    if let (Some(props), Value::Object(object)) = (
+        spec.schema(schema)
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object),
+        &mut value,
+    ) {
+        for (name, property) in props {
+            if !paybind::spec::is_sensitive(property) {
+                continue;
+            }
+            if let Some(Value::String(text)) = object.get_mut(name) {
+                *text = paybind::sgate::crypto::decrypt_field(system, text)
+                    .map_err(|_| Fail::new(GW, 1203, name))?
+                    .into_inner();
+            }
+        }
+    }
+    spec.validate(schema, &value)
+        .map_err(|e| validation_fail(&e))?;
+    Ok(Incoming {
+        body: value,
+        query,
+        file: None,
+    })
+}
+
+fn form_urlencoded(query: &str) -> Vec<(String, String)> {
+    reqwest::Url::parse(&format!("http://sandbox.invalid/?{query}"))
+        .map(|u| {
+            u.query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn read_multipart(
+    op: &paybind::spec::Operation,
+    content_type: &str,
+    body: Bytes,
+    query: Map<String, Value>,
+) -> Result<Incoming, Fail> {
+    use axum::extract::FromRequest as _;
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .header("content-type", content_type)
+        .body(Body::from(body))
+        .map_err(|_| Fail::new(GW, 1103, "bad multipart request"))?;
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .map_err(|_| Fail::new(GW, 1103, "bad multipart body"))?;
+    let mut fields = Map::new();
+    let mut file = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return Err(Fail::new(GW, 1500, "unreadable multipart body")),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("file").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| Fail::new(GW, 1500, "unreadable file"))?;
+            fields.insert("file".into(), json!("(binary)"));
+            file = Some((bytes.to_vec(), file_name));
+        } else {
+            let text = field.text().await.map_err(|_| Fail::new(GW, 1103, &name))?;
+            fields.insert(name, Value::String(text));
+        }
+    }
+    let body = Value::Object(fields);
+    if let Some(schema) = op.body_schema.or(Some("CustomerFileUploadParam")) {
+        if paybind::sgate::spec().schema(schema).is_some() {
+            paybind::sgate::spec()
+                .validate(schema, &body)
+                .map_err(|e| validation_fail(&e))?;
+        }
+    }
+    Ok(Incoming { body, query, file })
+}
