@@ -90,21 +90,17 @@ async fn merchant_endpoint(
                 .map(|p| p.as_str().to_string())
                 .unwrap_or_default();
             let event = if path.starts_with("/bluepay/") {
-                bluepay.notifications().map(|n| {
-                    n.verify_notification(&body)
-                        .map(|e| format!("{e:?}"))
-                        .map_err(fail)
-                })
+                bluepay
+                    .notifications()
+                    .map(|n| n.verify(&body).map(|e| format!("{e:?}")).map_err(fail))
             } else if path.starts_with("/jt/") {
-                jt.notifications().map(|n| {
-                    n.verify_notification(&body)
-                        .map(|e| format!("{e:?}"))
-                        .map_err(fail)
-                })
+                jt.notifications()
+                    .map(|n| n.verify(&body).map(|e| format!("{e:?}")).map_err(fail))
             } else {
                 Some(
                     sgate
-                        .verify_callback(&headers, &path, &body)
+                        .notifications()
+                        .verify(&headers, &path, &body)
                         .map(|e| match e {
                             // Decrypted for us; shown here only to prove it.
                             sgate::Notification::SalaryStatusChange(order) => format!(

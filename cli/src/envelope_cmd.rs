@@ -1,7 +1,7 @@
 //! `paybind bluepay sign` and `paybind bluepay verify-notification`: the `{appId, param, sign}`
 //! envelope of BluePay and BluePay JT, by hand.
 
-use paybind::envelope::{NotifyError, RsaSigner};
+use paybind::envelope::{NotificationError, RsaSigner};
 use paybind::gateways::Gateway;
 use serde_json::{json, Map, Value};
 
@@ -45,11 +45,11 @@ pub fn verify_notification(args: &VerifyNotificationArgs) -> Result<Value, CliEr
     // Each gateway types its events with its own enum.
     let event = match args.api.0 {
         Gateway::BluePay => paybind::bluepay::Notifications::new(key, hash)
-            .verify_notification(&body)
+            .verify(&body)
             .map_err(notify_error)
             .and_then(|event| to_json(&event)),
         Gateway::BluePayJt => paybind::bluepay_jt::Notifications::new(key, hash)
-            .verify_notification(&body)
+            .verify(&body)
             .map_err(notify_error)
             .and_then(|event| to_json(&event)),
         Gateway::Sgate => Err(CliError::usage(format!(
@@ -65,12 +65,12 @@ fn to_json<T: serde::Serialize>(event: &T) -> Result<Value, CliError> {
         .map_err(|e| CliError::input("bad_param", paybind::spec::without_value(&e.to_string())))
 }
 
-fn notify_error(e: NotifyError) -> CliError {
+fn notify_error(e: NotificationError) -> CliError {
     match e {
-        NotifyError::BadSignature(reason) => CliError::signature(format!(
+        NotificationError::BadSignature(reason) => CliError::signature(format!(
             "notification signature rejected: {reason} (wrong gateway public key or --hash, or a forged or altered body)"
         )),
-        NotifyError::BadParam { reason, .. } => CliError::input(
+        NotificationError::BadParam { reason, .. } => CliError::input(
             "bad_param",
             format!("the signature verified, but param is not the documented JSON: {reason}"),
         ),

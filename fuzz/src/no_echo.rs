@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::fuzzing::SgateAnswers;
-use paybind::sgate::CallbackVerifier;
+use paybind::sgate::Notifications;
 use paybind::spec::{Spec, ValidationError};
 use serde_json::{json, Value};
 
@@ -38,7 +38,7 @@ type Roundtrip = fn(&str, Value) -> Option<Result<Value, serde_json::Error>>;
 /// What the checks reuse: verifiers and the documented examples, addressed by input bytes.
 struct Fixture {
     answers: SgateAnswers,
-    callbacks: CallbackVerifier,
+    callbacks: Notifications,
     signer: RsaSigner,
     bluepay: paybind::bluepay::Notifications,
     jt: paybind::bluepay_jt::Notifications,
@@ -126,7 +126,7 @@ fn fixture() -> &'static Fixture {
                 system_public.clone(),
                 NOW_MILLIS,
             ),
-            callbacks: CallbackVerifier::new(
+            callbacks: Notifications::new(
                 SGATE_API_KEY,
                 system_public.clone(),
                 merchant.0.clone(),
@@ -204,12 +204,12 @@ pub fn check(data: &[u8]) {
             let sign = f.signer.sign_base64(param.as_bytes());
             let body = json!({ "param": param, "sign": sign }).to_string();
             for result in [
-                f.bluepay.verify_notification(body.as_bytes()).err(),
-                f.jt.verify_notification(body.as_bytes()).err(),
+                f.bluepay.verify(body.as_bytes()).err(),
+                f.jt.verify(body.as_bytes()).err(),
             ] {
                 match result {
                     // The signed `param` is kept as received; the reason is checked.
-                    Some(paybind::envelope::NotifyError::BadParam { reason, .. }) => {
+                    Some(paybind::envelope::NotificationError::BadParam { reason, .. }) => {
                         assert_quotes_nothing(&reason, &format!("{reason:?}"))
                     }
                     Some(e) => assert_quotes_nothing(&format!("{e}"), &format!("{e:?}")),
@@ -223,7 +223,7 @@ pub fn check(data: &[u8]) {
             let body = serde_json::to_vec(&payload).expect("json");
             let signed = SignedParts::sign(NOW_MILLIS / 1000, &nonce(), URL, "POST", &body);
             let (headers, body) = split_headers(&signed);
-            if let Err(e) = f.callbacks.verify_callback(&headers, URL, body) {
+            if let Err(e) = f.callbacks.verify(&headers, URL, body) {
                 assert_quotes_nothing(&format!("{e}"), &format!("{e:?}"));
             }
         }

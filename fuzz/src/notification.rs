@@ -55,8 +55,8 @@ fn fixture() -> &'static Fixture {
                 "a seed must verify"
             );
             let typed = (
-                format!("{:?}", fixture.bluepay.verify_notification(seed)),
-                format!("{:?}", fixture.jt.verify_notification(seed)),
+                format!("{:?}", fixture.bluepay.verify(seed)),
+                format!("{:?}", fixture.jt.verify(seed)),
             );
             fixture.typed.push(typed);
         }
@@ -72,8 +72,8 @@ pub fn seeds() -> Vec<Vec<u8>> {
 /// Verifies `data` as a notification; panics if an oracle fails.
 pub fn check(data: &[u8]) {
     let f = fixture();
-    let bluepay = f.bluepay.verify_notification(data);
-    let jt = f.jt.verify_notification(data);
+    let bluepay = f.bluepay.verify(data);
+    let jt = f.jt.verify(data);
     let Ok(verified) = f.untyped.verify_envelope(data) else {
         assert!(
             bluepay.is_err() && jt.is_err(),

@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use paybind::clock::FixedClock;
-use paybind::sgate::CallbackVerifier;
+use paybind::sgate::Notifications;
 use serde_json::json;
 
 use crate::{
@@ -22,7 +22,7 @@ pub const URL: &str = "/sgate/callback";
 const SENSITIVE: &[&str] = &["identity", "identitypic", "signpic", "stcaccount", "cardno"];
 
 struct Fixture {
-    verifier: CallbackVerifier,
+    verifier: Notifications,
     signed: Vec<SignedParts>,
     /// `Debug` of what the verifier made of each signed callback.
     decoded: Vec<String>,
@@ -52,7 +52,7 @@ fn payloads() -> Vec<serde_json::Value> {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let verifier = CallbackVerifier::new(
+        let verifier = Notifications::new(
             SGATE_API_KEY,
             key_pair("sgate-system").1.clone(),
             key_pair("sgate-merchant").0.clone(),
@@ -79,7 +79,7 @@ fn fixture() -> &'static Fixture {
             };
             let seed = SignedParts::sign(parts.timestamp, &parts.nonce, URL, "POST", &parts.body);
             let (headers, body) = split_headers(&seed);
-            let decoded = fixture.verifier.verify_callback(&headers, URL, body);
+            let decoded = fixture.verifier.verify(&headers, URL, body);
             assert_eq!(
                 decoded.is_ok(),
                 fresh(timestamp),
@@ -102,7 +102,7 @@ pub fn seeds() -> Vec<Vec<u8>> {
 pub fn check(data: &[u8]) {
     let f = fixture();
     let (headers, body) = split_headers(data);
-    let decoded = f.verifier.verify_callback(&headers, URL, body);
+    let decoded = f.verifier.verify(&headers, URL, body);
     if decoded.is_err() {
         return;
     }

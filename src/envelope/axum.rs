@@ -1,11 +1,12 @@
-//! An axum extractor that verifies a notification before the handler runs.
+//! The axum support of the envelope gateways: each gateway's `VerifiedNotification` extractor
+//! (`paybind::bluepay::VerifiedNotification`, `paybind::bluepay_jt::VerifiedNotification`), as
+//! SGATE's is its own, and the [`Rejection`] they share.
 //!
 //! ```no_run
 //! use axum::{routing::post, Router};
-//! use paybind::bluepay::{Notification, Notifications, ACK_BODY};
-//! use paybind::envelope::axum::Verified;
+//! use paybind::bluepay::{Notification, Notifications, VerifiedNotification, ACK_BODY};
 //!
-//! async fn notify(Verified(event): Verified<Notifications>) -> &'static str {
+//! async fn notify(VerifiedNotification(event): VerifiedNotification) -> &'static str {
 //!     if let Notification::QrCodePayment(paid) = event {
 //!         println!("{} paid {}", paid.transaction_id, paid.amount);
 //!     }
@@ -18,38 +19,35 @@
 //! ```
 
 use axum::body::Bytes;
-use axum::extract::{FromRef, FromRequest, Request};
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::NotifyError;
+use super::NotificationError;
 
 /// A gateway's notification verifier (each envelope gateway's `Notifications`).
-pub trait VerifyNotification {
+pub(crate) trait VerifyNotification {
     /// The typed event.
     type Event;
     /// Verifies the body and types the event.
-    fn verify(&self, body: &[u8]) -> Result<Self::Event, NotifyError>;
+    fn verify(&self, body: &[u8]) -> Result<Self::Event, NotificationError>;
 }
-
-/// A notification whose signature verified; the handler receives the typed event.
-#[derive(Debug, Clone)]
-pub struct Verified<V: VerifyNotification>(pub V::Event);
 
 /// Why the extractor refused a request. The response never echoes the body.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Rejection {
     /// The body could not be read.
     Body,
     /// Verification failed (forged, tampered, or not a notification).
-    Refused(NotifyError),
+    Refused(NotificationError),
 }
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         match self {
             Rejection::Body => (StatusCode::BAD_REQUEST, "unreadable body").into_response(),
-            Rejection::Refused(NotifyError::BadSignature(_)) => {
+            Rejection::Refused(NotificationError::BadSignature(_)) => {
                 (StatusCode::UNAUTHORIZED, "signature rejected").into_response()
             }
             Rejection::Refused(_) => {
@@ -59,20 +57,19 @@ impl IntoResponse for Rejection {
     }
 }
 
-impl<S, V> FromRequest<S> for Verified<V>
+/// Reads the request's body and verifies it with `verifier`: the work of every envelope
+/// gateway's extractor.
+pub(crate) async fn verify_request<S, V>(
+    request: Request,
+    state: &S,
+    verifier: &V,
+) -> Result<V::Event, Rejection>
 where
     S: Send + Sync,
-    V: VerifyNotification + FromRef<S>,
+    V: VerifyNotification,
 {
-    type Rejection = Rejection;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| Rejection::Body)?;
-        V::from_ref(state)
-            .verify(&body)
-            .map(Verified)
-            .map_err(Rejection::Refused)
-    }
+    let body = Bytes::from_request(request, state)
+        .await
+        .map_err(|_| Rejection::Body)?;
+    verifier.verify(&body).map_err(Rejection::Refused)
 }

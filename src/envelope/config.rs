@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use super::notify::NotificationVerifier;
-use super::sign::{HashAlgorithm, RsaSigner, Signer};
+use super::notifications::NotificationVerifier;
+use super::signing::{HashAlgorithm, RsaSigner, Signer};
 use super::wire::{EnvelopeContext, TimestampUnit};
 use crate::config::{client_options, ClientOptions, ConfigError, Environment};
 use crate::keys::{PrivateKey, PublicKey};

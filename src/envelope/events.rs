@@ -149,7 +149,7 @@ impl From<EventKey> for String {
 ///     )
 /// };
 /// let seen = SeenEvents::new(10_000);
-/// // In the notification handler, after `verify_notification`:
+/// // In the notification handler, after `verify`:
 /// let event = payout("SUCCESS");
 /// assert!(seen.first_time(&event.event_key()), "new: handle it");
 /// assert!(!seen.first_time(&payout("SUCCESS").event_key()), "delivered again: only acknowledge");

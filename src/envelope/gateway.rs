@@ -10,7 +10,7 @@ macro_rules! envelope_gateway {
         use std::sync::OnceLock;
 
         pub use $crate::envelope::{
-            Config, ConfigError, Environment, EventKey, HashAlgorithm, NotifyError, SeenEvents,
+            Config, ConfigError, Environment, EventKey, HashAlgorithm, NotificationError, SeenEvents,
             TimestampUnit,
         };
 
@@ -85,7 +85,7 @@ macro_rules! envelope_gateway {
             /// Checks the signature over `param`, then returns the typed notification. Answer a
             /// verified notification with HTTP 200 and [`ACK_BODY`]; a refused one with an error
             /// status so a genuine notification is delivered again.
-            pub fn verify_notification(&self, body: &[u8]) -> Result<Notification, NotifyError> {
+            pub fn verify(&self, body: &[u8]) -> Result<Notification, NotificationError> {
                 self.0
                     .verify_typed(body, NOTIFICATION_KINDS, Notification::from_kind)
             }
@@ -109,8 +109,29 @@ macro_rules! envelope_gateway {
         #[cfg(feature = "axum")]
         impl $crate::envelope::axum::VerifyNotification for Notifications {
             type Event = Notification;
-            fn verify(&self, body: &[u8]) -> Result<Notification, NotifyError> {
-                self.verify_notification(body)
+            fn verify(&self, body: &[u8]) -> Result<Notification, NotificationError> {
+                Notifications::verify(self, body)
+            }
+        }
+
+        #[doc = concat!("An axum extractor: a ", $name, " notification whose signature verified with the [`Notifications`] in the router's state, typed. Answer it with HTTP 200 and [`ACK_BODY`]; a refused one is answered for you with an error status, and the gateway delivers a genuine one again. See [`crate::envelope::axum`].")]
+        #[cfg(feature = "axum")]
+        #[derive(Debug, Clone)]
+        pub struct VerifiedNotification(pub Notification);
+
+        #[cfg(feature = "axum")]
+        impl<S> ::axum::extract::FromRequest<S> for VerifiedNotification
+        where
+            S: Send + Sync,
+            Notifications: ::axum::extract::FromRef<S>,
+        {
+            type Rejection = $crate::envelope::axum::Rejection;
+
+            async fn from_request(request: ::axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+                let verifier = <Notifications as ::axum::extract::FromRef<S>>::from_ref(state);
+                $crate::envelope::axum::verify_request(request, state, &verifier)
+                    .await
+                    .map(VerifiedNotification)
             }
         }
     };

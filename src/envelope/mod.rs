@@ -12,14 +12,14 @@ pub mod axum;
 mod config;
 pub mod events;
 pub(crate) mod gateway;
-pub mod notify;
-pub mod sign;
+pub mod notifications;
+pub mod signing;
 mod wire;
 
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::{ApiError, Error};
 pub use config::Config;
 pub use events::{EventKey, SeenEvents};
-pub use notify::{NotificationVerifier, NotifyError};
-pub use sign::{HashAlgorithm, RsaSigner, SignError, SignFuture, Signer};
+pub use notifications::{NotificationError, NotificationVerifier};
+pub use signing::{HashAlgorithm, RsaSigner, SignError, SignFuture, Signer};
 pub use wire::{EnvelopeContext, TimestampUnit, SUCCESS_CODE};

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::sign::Signer;
+use super::signing::Signer;
 use crate::clock::SharedClock;
 use crate::codes::Code;
 use crate::error::{Error, SealError};

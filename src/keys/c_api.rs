@@ -193,6 +193,7 @@ impl Rsa {
     /// Opens a PKCS#1 v1.5 signature with the public key: the `DigestInfo` it carries when its
     /// padding is valid, `None` otherwise. For diagnostics only (telling which hash and which
     /// digest a refused signature holds); verification uses [`Rsa::verify`].
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) fn open_signature(&self, signature: &[u8]) -> Option<Vec<u8>> {
         let mut out = vec![0u8; self.size()];
         let mut written: usize = 0;

@@ -63,7 +63,7 @@
 //!
 //! // Callbacks: verify, then answer HTTP 200.
 //! # let (headers, body) = (http::HeaderMap::new(), Vec::<u8>::new());
-//! match client.verify_callback(&headers, "/sgate/callback", &body)? {
+//! match client.notifications().verify(&headers, "/sgate/callback", &body)? {
 //!     paybind::sgate::Notification::SalaryStatusChange(event) => println!("{:?}", event.data.status),
 //!     other => println!("{other:?}"),
 //! }
@@ -73,29 +73,33 @@
 // The generated `Notification` enum holds whole customers and orders in some variants.
 #![allow(clippy::large_enum_variant)]
 
-pub mod callbacks;
+#[cfg(feature = "axum")]
+pub mod axum;
+mod config;
 pub mod crypto;
 pub mod download;
 pub mod freshness;
 mod json;
+pub mod notifications;
 mod sensitive;
 pub mod signing;
 pub mod upload;
 mod wire;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use crate::config::{client_options, ClientOptions};
-use crate::keys::{PrivateKey, PublicKey};
 use crate::pipeline::{Endpoint, GatewayCode, Pipeline};
 use crate::spec::Spec;
 
+#[cfg(feature = "axum")]
+pub use self::axum::VerifiedNotification;
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::RawResponse;
-pub use callbacks::{CallbackError, CallbackVerifier, CALLBACK_ACK_STATUS};
+pub use config::Config;
 pub use crypto::{CryptoError, Sensitive};
 pub use download::{NotReady, StatementOutcome};
 pub use freshness::NonceMemory;
+pub use notifications::{NotificationError, Notifications, ACK_STATUS};
 pub use signing::{ApiKey, FixedNonce, NonceSource, RandomNonce};
 
 /// The error of every SGATE call.
@@ -144,80 +148,18 @@ static GATEWAY: GatewayCode = GatewayCode {
     sensitive: SENSITIVE_MEMBERS,
 };
 
-/// Everything an SGATE client needs. Keys are parsed before a `Config` exists, so a bad key
-/// fails there, never at the first request. `Debug` shows no secret.
-#[derive(Debug, Clone)]
-pub struct Config {
-    options: ClientOptions,
-    api_key: ApiKey,
-    merchant_private_key: PrivateKey,
-    system_public_key: PublicKey,
-    nonce: Arc<dyn NonceSource>,
-    freshness: freshness::Freshness,
-}
-
-impl Config {
-    /// A config for `environment`, with the API KEY SGATE issued, the merchant's private key
-    /// (signs requests, decrypts answers) and SGATE's system public key for this merchant
-    /// (verifies answers and callbacks, encrypts sensitive request members).
-    pub fn new(
-        environment: Environment,
-        api_key: impl Into<String>,
-        merchant_private_key: PrivateKey,
-        system_public_key: PublicKey,
-    ) -> Self {
-        Self {
-            options: ClientOptions::new(environment),
-            api_key: ApiKey::new(api_key),
-            merchant_private_key,
-            system_public_key,
-            nonce: Arc::new(RandomNonce),
-            freshness: freshness::Freshness::default(),
-        }
-    }
-
-    /// How far a signed answer's or callback's `V-Timestamp` may be from the local clock
-    /// (default [`freshness::DEFAULT_WINDOW`], 5 minutes). Outside it the message is refused as
-    /// [`SignatureError::Stale`](crate::error::SignatureError::Stale): a validly signed answer
-    /// from another time (a replay) is not an answer to this request. `None` switches the check
-    /// off — only for a clock you cannot trust and with [`Config::remember_nonces`] on.
-    pub fn freshness_window(mut self, window: Option<std::time::Duration>) -> Self {
-        self.freshness.window = window;
-        self
-    }
-
-    /// Remembers the `(V-Timestamp, V-Nonce-Str)` of the last `capacity` verified answers and
-    /// callbacks, and refuses one seen again as
-    /// [`SignatureError::Replayed`](crate::error::SignatureError::Replayed). Off by default.
-    /// A callback answered with a status other than 200 may come back with the same signature
-    /// (the docs do not say whether SGATE signs its retries afresh): with this on, answer every
-    /// verified callback 200 and de-duplicate its event yourself.
-    pub fn remember_nonces(mut self, capacity: usize) -> Self {
-        self.freshness.nonces = Some(Arc::new(NonceMemory::new(capacity)));
-        self
-    }
-
-    /// Where `V-Nonce-Str` comes from (32 random letters and digits unless set).
-    pub fn nonce_source(mut self, nonce: impl NonceSource + 'static) -> Self {
-        self.nonce = Arc::new(nonce);
-        self
-    }
-
-    client_options!();
-}
-
 /// An SGATE client. Cheap to clone; share one per merchant.
 #[derive(Debug, Clone)]
 pub struct Client {
     endpoint: Endpoint<signing::SgateContext>,
-    callbacks: CallbackVerifier,
+    notifications: Notifications,
 }
 
 impl Client {
     /// Builds a client (and its HTTP connection pool).
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         let endpoint = config.options.resolve(spec())?;
-        let callbacks = CallbackVerifier::new(
+        let notifications = Notifications::new(
             config.api_key.clone(),
             config.system_public_key.clone(),
             config.merchant_private_key.clone(),
@@ -235,26 +177,15 @@ impl Client {
         .with_freshness(config.freshness);
         Ok(Self {
             endpoint: Endpoint::new(&endpoint.base_url, endpoint.http, context),
-            callbacks,
+            notifications,
         })
     }
 
-    /// The callback verifier built from this client's keys.
-    pub fn callbacks(&self) -> &CallbackVerifier {
-        &self.callbacks
-    }
-
-    /// Verifies a callback SGATE POSTed to the merchant and returns it typed, with its
-    /// sensitive members decrypted. `url_path` is the path (and query) of the callback URL as
-    /// SGATE called it, `body` the raw body. Answer a verified callback with HTTP 200
-    /// ([`CALLBACK_ACK_STATUS`]); anything else makes SGATE retry.
-    pub fn verify_callback(
-        &self,
-        headers: &http::HeaderMap,
-        url_path: &str,
-        body: &[u8],
-    ) -> Result<Notification, CallbackError> {
-        self.callbacks.verify_callback(headers, url_path, body)
+    /// The verifier of the callbacks SGATE sends (SGATE's word for notifications), built from
+    /// this client's keys and clock. Answer a verified callback with HTTP 200 ([`ACK_STATUS`]);
+    /// anything else makes SGATE retry.
+    pub fn notifications(&self) -> &Notifications {
+        &self.notifications
     }
 
     fn pipeline(&self) -> Pipeline<'_, signing::SgateContext> {

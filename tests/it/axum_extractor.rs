@@ -5,8 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::FromRef;
 use axum::routing::post;
-use paybind::bluepay::{Notification, Notifications, ACK_BODY};
-use paybind::envelope::axum::Verified;
+use paybind::bluepay::{Notification, Notifications, VerifiedNotification, ACK_BODY};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
 use serde_json::json;
@@ -25,7 +24,7 @@ impl FromRef<AppState> for Notifications {
 
 async fn notify(
     axum::extract::State(state): axum::extract::State<AppState>,
-    Verified(event): Verified<Notifications>,
+    VerifiedNotification(event): VerifiedNotification,
 ) -> &'static str {
     if let Notification::WebPayPayment(paid) = event {
         state.seen.lock().unwrap().push(paid.transaction_id.clone());

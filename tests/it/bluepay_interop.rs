@@ -8,7 +8,7 @@ use std::process::Command;
 
 use base64::Engine as _;
 use paybind::bluepay::{self, Notification, Notifications};
-use paybind::envelope::{HashAlgorithm, NotifyError, RsaSigner};
+use paybind::envelope::{HashAlgorithm, NotificationError, RsaSigner};
 use paybind::keys::{KeyError, PrivateKey, PublicKey};
 use serde_json::{json, Value};
 
@@ -134,7 +134,7 @@ fn check_openssl_notification_is_accepted(keys: &KeyFiles, hash: HashAlgorithm) 
     let verifier = Notifications::new(PublicKey::from_file(&keys.public_pem).unwrap(), hash);
 
     let body = json!({"param": param, "sign": sign}).to_string();
-    match verifier.verify_notification(body.as_bytes()).unwrap() {
+    match verifier.verify(body.as_bytes()).unwrap() {
         Notification::QrCodePayment(n) => {
             assert_eq!(n.amount.minor_units(), Some(2300));
             assert_eq!(n.transaction_id, "QR123456789");
@@ -145,8 +145,8 @@ fn check_openssl_notification_is_accepted(keys: &KeyFiles, hash: HashAlgorithm) 
     let tampered_param = param.replace("2300", "2301");
     let body = json!({"param": tampered_param, "sign": sign}).to_string();
     assert!(matches!(
-        verifier.verify_notification(body.as_bytes()),
-        Err(NotifyError::BadSignature(_))
+        verifier.verify(body.as_bytes()),
+        Err(NotificationError::BadSignature(_))
     ));
 
     let mut raw = base64::engine::general_purpose::STANDARD
@@ -156,8 +156,8 @@ fn check_openssl_notification_is_accepted(keys: &KeyFiles, hash: HashAlgorithm) 
     let tampered_sign = base64::engine::general_purpose::STANDARD.encode(raw);
     let body = json!({"param": param, "sign": tampered_sign}).to_string();
     assert!(matches!(
-        verifier.verify_notification(body.as_bytes()),
-        Err(NotifyError::BadSignature(_))
+        verifier.verify(body.as_bytes()),
+        Err(NotificationError::BadSignature(_))
     ));
 }
 
@@ -204,7 +204,7 @@ fn a_sha1_signature_is_not_accepted_as_sha256() {
     let body = json!({"param": param, "sign": sign}).to_string();
 
     let sha1 = Notifications::new(public.clone(), HashAlgorithm::Sha1);
-    match sha1.verify_notification(body.as_bytes()) {
+    match sha1.verify(body.as_bytes()) {
         Ok(Notification::QrCodePayment(n)) => {
             assert_eq!(n.transaction_id, example["transactionId"].as_str().unwrap())
         }
@@ -212,9 +212,9 @@ fn a_sha1_signature_is_not_accepted_as_sha256() {
     }
 
     let sha256 = Notifications::new(public, HashAlgorithm::Sha256);
-    let refused = sha256.verify_notification(body.as_bytes());
+    let refused = sha256.verify(body.as_bytes());
     assert!(
-        matches!(refused, Err(NotifyError::BadSignature(_))),
+        matches!(refused, Err(NotificationError::BadSignature(_))),
         "{refused:?}"
     );
 }
@@ -321,7 +321,7 @@ fn every_documented_notification_example_is_typed() {
         let param = example.to_string();
         let body = json!({"param": param, "sign": signer.sign_base64(param.as_bytes())});
         let event = verifier
-            .verify_notification(body.to_string().as_bytes())
+            .verify(body.to_string().as_bytes())
             .unwrap_or_else(|e| panic!("{schema}: {e}"));
         let (variant, value): (&str, Value) = match &event {
             Notification::Payout(n) => ("Payout", serde_json::to_value(n).unwrap()),
@@ -348,10 +348,7 @@ fn an_unknown_event_is_kept_not_refused() {
     let verifier = Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let param = r#"{"eventName":"wallet.topup.success","amount":5}"#;
     let body = json!({"param": param, "sign": signer.sign_base64(param.as_bytes())});
-    match verifier
-        .verify_notification(body.to_string().as_bytes())
-        .unwrap()
-    {
+    match verifier.verify(body.to_string().as_bytes()).unwrap() {
         Notification::Unrecognized(fields) => {
             assert_eq!(fields["eventName"], "wallet.topup.success")
         }
@@ -359,9 +356,7 @@ fn an_unknown_event_is_kept_not_refused() {
     }
     // The docs' payout page calls the field `params`.
     let body = json!({"params": param, "sign": signer.sign_base64(param.as_bytes())});
-    assert!(verifier
-        .verify_notification(body.to_string().as_bytes())
-        .is_ok());
+    assert!(verifier.verify(body.to_string().as_bytes()).is_ok());
 }
 
 #[test]
@@ -392,7 +387,7 @@ fn hostile_bodies_are_errors_not_panics() {
         inputs.push(bytes);
     }
     for input in inputs {
-        assert!(verifier.verify_notification(&input).is_err(), "{input:?}");
+        assert!(verifier.verify(&input).is_err(), "{input:?}");
     }
 }
 

@@ -9,7 +9,7 @@ use paybind::bluepay_jt::{
     self, types, Client, Config, Environment, Notification, Notifications, ResultCode,
 };
 use paybind::clock::FixedClock;
-use paybind::envelope::{Error, HashAlgorithm, NotifyError, RsaSigner};
+use paybind::envelope::{Error, HashAlgorithm, NotificationError, RsaSigner};
 use paybind::keys::{PrivateKey, PublicKey};
 use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
@@ -432,7 +432,7 @@ fn jt_notifications_signed_by_openssl_are_typed_and_tampering_is_refused() {
         );
         let sign = openssl_sign(&private_pem, &param);
         let body = json!({"param": param, "sign": sign}).to_string();
-        match verifier.verify_notification(body.as_bytes()).unwrap() {
+        match verifier.verify(body.as_bytes()).unwrap() {
             Notification::TicketResult(n) => {
                 let id = n.ticket_id.or(n.ticket_no).map(|s| s.to_string());
                 assert_eq!(id.as_deref(), Some("202510201745349298"));
@@ -443,8 +443,8 @@ fn jt_notifications_signed_by_openssl_are_typed_and_tampering_is_refused() {
         let tampered = param.replace("refunded", "refundee");
         let body = json!({"param": tampered, "sign": sign}).to_string();
         assert!(matches!(
-            verifier.verify_notification(body.as_bytes()),
-            Err(NotifyError::BadSignature(_))
+            verifier.verify(body.as_bytes()),
+            Err(NotificationError::BadSignature(_))
         ));
     }
 }
@@ -466,7 +466,7 @@ fn every_jt_notification_example_is_typed_as_its_kind() {
         let param = example.to_string();
         let body = json!({"param": param, "sign": signer.sign_base64(param.as_bytes())});
         let event = verifier
-            .verify_notification(body.to_string().as_bytes())
+            .verify(body.to_string().as_bytes())
             .unwrap_or_else(|e| panic!("{schema}: {e}"));
         let variant = format!("{event:?}");
         let kind = entry["kind"].as_str().unwrap();
@@ -507,9 +507,7 @@ fn jt_settlement_notifications_are_told_apart_by_their_fields() {
     ] {
         let param = spec["components"]["schemas"][schema]["example"].to_string();
         let body = json!({"param": param, "sign": signer.sign_base64(param.as_bytes())});
-        let event = verifier
-            .verify_notification(body.to_string().as_bytes())
-            .unwrap();
+        let event = verifier.verify(body.to_string().as_bytes()).unwrap();
         assert!(
             format!("{event:?}").starts_with(kind),
             "{schema}: {event:?}"

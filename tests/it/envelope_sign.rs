@@ -2,7 +2,7 @@
 //! hash, refused after a changed byte or with the other hash, read from MIME-wrapped Base64,
 //! a typed error for text that is not Base64, and no key in `Debug`.
 
-use paybind::envelope::sign::{verify, VerifyError};
+use paybind::envelope::signing::{verify, VerifyError};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
 

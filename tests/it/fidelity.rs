@@ -224,7 +224,7 @@ fn a_verified_notification_reduced_to_its_required_fields_is_delivered() {
 
     let jt = bluepay_jt::Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let n = assert_minimal_notifications_delivered(bluepay_jt::spec().document(), |param| {
-        jt.verify_notification(sign(param).to_string().as_bytes())
+        jt.verify(sign(param).to_string().as_bytes())
             .map(|n| format!("{n:?}"))
             .map_err(|e| e.to_string())
     });
@@ -232,7 +232,7 @@ fn a_verified_notification_reduced_to_its_required_fields_is_delivered() {
 
     let bp = bluepay::Notifications::new(gateway.public_key(), HashAlgorithm::Sha256);
     let n = assert_minimal_notifications_delivered(bluepay::spec().document(), |param| {
-        bp.verify_notification(sign(param).to_string().as_bytes())
+        bp.verify(sign(param).to_string().as_bytes())
             .map(|n| format!("{n:?}"))
             .map_err(|e| e.to_string())
     });
@@ -250,7 +250,7 @@ fn a_jt_payment_notification_without_remark_is_delivered_with_remark_absent() {
     ] {
         let body = json!({"param": param, "sign": signer.sign_base64(param.as_bytes())});
         match verifier
-            .verify_notification(body.to_string().as_bytes())
+            .verify(body.to_string().as_bytes())
             .unwrap_or_else(|e| panic!("{param}: {e}"))
         {
             bluepay_jt::Notification::DirectDebitPayment(n) => {
@@ -278,7 +278,8 @@ fn an_sgate_callback_reduced_to_its_required_fields_is_delivered() {
         let minimal = only_required(doc, schema, &schema["example"]);
         let (headers, body) = sgate_support::signed_callback("/cb", &minimal);
         let event = client
-            .verify_callback(&headers, "/cb", &body)
+            .notifications()
+            .verify(&headers, "/cb", &body)
             .unwrap_or_else(|e| panic!("{schema_name} {minimal}: {e}"));
         let kind = entry["kind"].as_str().unwrap();
         assert!(

@@ -159,10 +159,11 @@ fn a_callback_member_of_the_wrong_type_is_not_quoted() {
     payload["data"]["status"] = json!(SECRET);
     let (headers, body) = sgate_support::signed_callback("/sgate/notify", &payload);
     let err = client
-        .verify_callback(&headers, "/sgate/notify", &body)
+        .notifications()
+        .verify(&headers, "/sgate/notify", &body)
         .unwrap_err();
     assert!(
-        matches!(&err, paybind::sgate::CallbackError::BadPayload(_)),
+        matches!(&err, paybind::sgate::NotificationError::BadPayload(_)),
         "{err:?}"
     );
     assert_not_quoted(&format!("{err}\n{err:?}"), SECRET);
@@ -183,8 +184,8 @@ fn a_notification_member_of_the_wrong_type_is_not_quoted() {
         base64::engine::general_purpose::STANDARD.encode(signer.sign_bytes(param.as_bytes()));
     let body = json!({"param": param, "sign": sign}).to_string();
     let verifier = paybind::bluepay::Notifications::new(key.public_key(), HashAlgorithm::Sha256);
-    let err = verifier.verify_notification(body.as_bytes()).unwrap_err();
-    let paybind::envelope::NotifyError::BadParam { reason, .. } = &err else {
+    let err = verifier.verify(body.as_bytes()).unwrap_err();
+    let paybind::envelope::NotificationError::BadParam { reason, .. } = &err else {
         panic!("{err:?}")
     };
     assert_not_quoted(&format!("{err}\n{reason:?}"), SECRET);

@@ -49,13 +49,13 @@ fn a_replayed_notification_is_seen_and_another_state_is_new() {
     let verifier = bluepay_verifier();
     let seen = SeenEvents::new(100);
     let body = signed(&payout("SUCCESS", "2024-06-01 10:01:00"));
-    let event = verifier.verify_notification(&body).unwrap();
+    let event = verifier.verify(&body).unwrap();
     assert!(matches!(event, Notification::Payout(_)), "{event:?}");
     let key = event.event_key();
     assert!(seen.first_time(&key), "the first delivery is handled");
 
     // The identical signed body again (a retry, or a replay by whoever saw it).
-    let replay = verifier.verify_notification(&body).unwrap();
+    let replay = verifier.verify(&body).unwrap();
     assert_eq!(replay.event_key(), key);
     assert!(
         !seen.first_time(&replay.event_key()),
@@ -64,13 +64,13 @@ fn a_replayed_notification_is_seen_and_another_state_is_new() {
 
     // Delivered again with a fresh time: still the same event.
     let restamped = verifier
-        .verify_notification(&signed(&payout("SUCCESS", "2024-06-01 10:09:00")))
+        .verify(&signed(&payout("SUCCESS", "2024-06-01 10:09:00")))
         .unwrap();
     assert!(!seen.first_time(&restamped.event_key()));
 
     // Another status of the same order is another event.
     let failed = verifier
-        .verify_notification(&signed(&payout("FAILED", "2024-06-01 10:01:00")))
+        .verify(&signed(&payout("FAILED", "2024-06-01 10:01:00")))
         .unwrap();
     assert_ne!(failed.event_key(), key);
     assert!(seen.first_time(&failed.event_key()));
@@ -89,11 +89,11 @@ fn jt_tickets_refunds_and_gateways_are_keyed_apart() {
                "transactionStatus": "COMPLETED", "customerServiceReply": ""})
     };
     let processing = jt
-        .verify_notification(&signed(&ticket("ticket.status.processing", "Processing")))
+        .verify(&signed(&ticket("ticket.status.processing", "Processing")))
         .unwrap()
         .event_key();
     let closed = jt
-        .verify_notification(&signed(&ticket("ticket.status.closed", "Closed")))
+        .verify(&signed(&ticket("ticket.status.closed", "Closed")))
         .unwrap()
         .event_key();
     assert_ne!(processing, closed, "a ticket's next status is a new event");
@@ -102,10 +102,10 @@ fn jt_tickets_refunds_and_gateways_are_keyed_apart() {
     let debit = json!({"eventName": "direct.debit.success", "mchOrderId": "DD1",
                        "transactionId": "T1", "amount": 100, "transactionStatus": "SUCCESS"});
     let from_bluepay = bluepay_verifier()
-        .verify_notification(&signed(&debit))
+        .verify(&signed(&debit))
         .unwrap()
         .event_key();
-    let from_jt = jt.verify_notification(&signed(&debit)).unwrap().event_key();
+    let from_jt = jt.verify(&signed(&debit)).unwrap().event_key();
     assert_ne!(from_bluepay, from_jt);
 
     // A refund: the refund's ids and status identify it, not the payment's.
@@ -116,11 +116,11 @@ fn jt_tickets_refunds_and_gateways_are_keyed_apart() {
     };
     let verifier = bluepay_verifier();
     let succeeded = verifier
-        .verify_notification(&signed(&refund("SUCCESS", "payment.refund.success")))
+        .verify(&signed(&refund("SUCCESS", "payment.refund.success")))
         .unwrap()
         .event_key();
     let cancelled = verifier
-        .verify_notification(&signed(&refund("CANCEL", "payment.refund.cancel")))
+        .verify(&signed(&refund("CANCEL", "payment.refund.cancel")))
         .unwrap()
         .event_key();
     assert_ne!(succeeded, cancelled);
@@ -152,8 +152,8 @@ async fn a_notification_the_sandbox_delivers_twice_has_one_key() {
     .await;
     let verifier = client.notifications().unwrap();
     let seen = SeenEvents::new(10);
-    let first = verifier.verify_notification(&hits[0].body).unwrap();
-    let second = verifier.verify_notification(&hits[1].body).unwrap();
+    let first = verifier.verify(&hits[0].body).unwrap();
+    let second = verifier.verify(&hits[1].body).unwrap();
     assert!(seen.first_time(&first.event_key()));
     assert!(
         !seen.first_time(&second.event_key()),
@@ -164,17 +164,14 @@ async fn a_notification_the_sandbox_delivers_twice_has_one_key() {
 /// The key of a verified BluePay notification whose param is `param`.
 fn bluepay_key(param: Value) -> EventKey {
     bluepay_verifier()
-        .verify_notification(&signed(&param))
+        .verify(&signed(&param))
         .unwrap()
         .event_key()
 }
 
 /// The key of a verified BluePay JT notification whose param is `param`.
 fn jt_key(param: Value) -> EventKey {
-    jt_verifier()
-        .verify_notification(&signed(&param))
-        .unwrap()
-        .event_key()
+    jt_verifier().verify(&signed(&param)).unwrap().event_key()
 }
 
 #[test]

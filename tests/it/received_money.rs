@@ -78,7 +78,10 @@ fn a_kwd_callback_with_three_decimals_decodes_exactly() {
     payload["data"]["currency"] = json!("KWD");
     let (headers, body) = sgate_support::signed_callback("/sgate/notify", &payload);
     let client = sgate_support::offline_client();
-    match client.verify_callback(&headers, "/sgate/notify", &body) {
+    match client
+        .notifications()
+        .verify(&headers, "/sgate/notify", &body)
+    {
         Ok(Notification::ReceivingTransNotification(event)) => {
             let amount = event.data.amount.expect("amount");
             assert_eq!(amount.to_scaled(3), Some(1234));

@@ -73,9 +73,7 @@ async fn envelope_faults_per_operation() {
     let verifier = client.notifications().unwrap().clone();
     let receiver = common::Receiver::start_with(
         0,
-        std::sync::Arc::new(move |hit: &common::Hit| {
-            verifier.verify_notification(&hit.body).is_ok()
-        }),
+        std::sync::Arc::new(move |hit: &common::Hit| verifier.verify(&hit.body).is_ok()),
     )
     .await;
     fault(

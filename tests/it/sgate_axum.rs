@@ -2,10 +2,10 @@
 
 use crate::sgate_support::{merchant_private, signed_callback, system_public, API_KEY};
 use axum::http::StatusCode;
-use paybind::sgate::callbacks::VerifiedCallback;
-use paybind::sgate::{CallbackError, CallbackVerifier, Notification};
+use paybind::sgate::VerifiedNotification;
+use paybind::sgate::{Notification, NotificationError, Notifications};
 
-async fn on_callback(VerifiedCallback(event): VerifiedCallback) -> (StatusCode, String) {
+async fn on_callback(VerifiedNotification(event): VerifiedNotification) -> (StatusCode, String) {
     let kind = match event {
         Notification::SalaryStatusChange(e) => {
             let cardno = e.data.custominfo.and_then(|info| info.cardno);
@@ -21,7 +21,7 @@ async fn on_callback(VerifiedCallback(event): VerifiedCallback) -> (StatusCode, 
 
 #[tokio::test]
 async fn extractor_accepts_signed_callbacks_and_refuses_others() {
-    let verifier = CallbackVerifier::new(API_KEY, system_public(), merchant_private());
+    let verifier = Notifications::new(API_KEY, system_public(), merchant_private());
     let app = axum::Router::new()
         .route("/sgate/notify", axum::routing::post(on_callback))
         .with_state(verifier);
@@ -85,7 +85,7 @@ fn salary_example() -> serde_json::Value {
         .clone()
 }
 
-fn callback_app(verifier: CallbackVerifier) -> axum::Router {
+fn callback_app(verifier: Notifications) -> axum::Router {
     axum::Router::new()
         .route("/sgate/callback", axum::routing::post(on_callback))
         .with_state(verifier)
@@ -112,7 +112,7 @@ async fn tampered_is_refused_naming(
 /// `/hooks/sgate/callback`, and that is what is verified.
 #[tokio::test]
 async fn nested_router_verifies_the_path_sgate_signed() {
-    let verifier = CallbackVerifier::new(API_KEY, system_public(), merchant_private());
+    let verifier = Notifications::new(API_KEY, system_public(), merchant_private());
     let app = axum::Router::new().nest("/hooks", callback_app(verifier));
     let url = format!("http://{}/hooks/sgate/callback", serve(app).await);
 
@@ -140,14 +140,14 @@ async fn nested_router_verifies_the_path_sgate_signed() {
 /// without it, it is refused and the error names the path that was verified.
 #[tokio::test]
 async fn public_path_verifies_behind_a_path_rewriting_proxy() {
-    let verifier = CallbackVerifier::new(API_KEY, system_public(), merchant_private());
+    let verifier = Notifications::new(API_KEY, system_public(), merchant_private());
     let plain = serve(callback_app(verifier.clone())).await;
     let behind_proxy = serve(callback_app(
         verifier.public_path("/pay/hooks/sgate/callback"),
     ))
     .await;
     let whole_url = serve(callback_app(
-        CallbackVerifier::new(API_KEY, system_public(), merchant_private())
+        Notifications::new(API_KEY, system_public(), merchant_private())
             .public_path("https://shop.example/pay/hooks/sgate/callback"),
     ))
     .await;
@@ -178,26 +178,22 @@ async fn public_path_verifies_behind_a_path_rewriting_proxy() {
 /// a merchant's token; neither does the verifier's `Debug`.
 #[test]
 fn refusal_names_the_verified_path_but_not_its_query() {
-    let verifier = CallbackVerifier::new(API_KEY, system_public(), merchant_private());
+    let verifier = Notifications::new(API_KEY, system_public(), merchant_private());
     let (headers, body) = signed_callback("/cb?token=s3cret", &salary_example());
-    assert!(verifier
-        .verify_callback(&headers, "/cb?token=s3cret", &body)
-        .is_ok());
+    assert!(verifier.verify(&headers, "/cb?token=s3cret", &body).is_ok());
     assert_eq!(
-        verifier.verify_callback(&headers, "/other?token=s3cret", &body),
-        Err(CallbackError::SignatureMismatch {
+        verifier.verify(&headers, "/other?token=s3cret", &body),
+        Err(NotificationError::SignatureMismatch {
             path: "/other?…".to_string()
         })
     );
 
     let pinned = verifier.public_path("/cb?token=s3cret");
-    assert!(pinned
-        .verify_callback(&headers, "/rewritten", &body)
-        .is_ok());
+    assert!(pinned.verify(&headers, "/rewritten", &body).is_ok());
     let mut tampered = body.clone();
     tampered[5] ^= 0x01;
     let err = pinned
-        .verify_callback(&headers, "/rewritten", &tampered)
+        .verify(&headers, "/rewritten", &tampered)
         .unwrap_err();
     assert_eq!(
         err.to_string(),

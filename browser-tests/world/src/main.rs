@@ -132,7 +132,7 @@ async fn notify(
     let verdict: Result<String, String> = if path.starts_with("/notify/bluepay-jt") {
         match world.jt.notifications() {
             Some(n) => n
-                .verify_notification(&body)
+                .verify(&body)
                 .map(|e| format!("{e:?}"))
                 .map_err(|e| e.to_string()),
             None => Err("no gateway key".into()),
@@ -140,7 +140,7 @@ async fn notify(
     } else if path.starts_with("/notify/bluepay") {
         match world.bluepay.notifications() {
             Some(n) => n
-                .verify_notification(&body)
+                .verify(&body)
                 .map(|e| format!("{e:?}"))
                 .map_err(|e| e.to_string()),
             None => Err("no gateway key".into()),
@@ -148,7 +148,7 @@ async fn notify(
     } else {
         world
             .sgate
-            .verify_callback(&headers, &path, &body)
+            .verify(&headers, &path, &body)
             .map(|e| format!("{e:?}").chars().take(200).collect())
             .map_err(|e| e.to_string())
     };

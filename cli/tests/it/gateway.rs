@@ -111,7 +111,7 @@ fn handle(state: &Mutex<State>, method: Method, uri: Uri, body: Bytes) -> Respon
     };
     let envelope: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let param_text = envelope["param"].as_str().unwrap_or_default();
-    let signature_ok = paybind::envelope::sign::verify(
+    let signature_ok = paybind::envelope::signing::verify(
         &state.key,
         state.hash,
         param_text.as_bytes(),

@@ -8,8 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use paybind::bluepay::{self, Notification, SeenEvents, ACK_BODY};
-use paybind::envelope::axum::Verified;
-use paybind::sgate::{self, callbacks::VerifiedCallback, CallbackVerifier};
+use paybind::sgate::{self, Notifications};
 
 /// What the webhooks recorded; a real shop writes its orders table here.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +23,7 @@ pub enum LedgerEntry {
 #[derive(Clone)]
 pub struct AppState {
     pub bluepay: bluepay::Notifications,
-    pub sgate: CallbackVerifier,
+    pub sgate: Notifications,
     pub seen: Arc<SeenEvents>,
     pub ledger: Arc<Mutex<Vec<LedgerEntry>>>,
 }
@@ -36,7 +35,7 @@ impl AppState {
                 .notifications()
                 .expect("the BluePay config has the gateway public key")
                 .clone(),
-            sgate: sgate.callbacks().clone(),
+            sgate: sgate.notifications().clone(),
             seen: Arc::new(SeenEvents::new(100_000)),
             ledger: Arc::default(),
         }
@@ -49,7 +48,7 @@ impl FromRef<AppState> for bluepay::Notifications {
     }
 }
 
-impl FromRef<AppState> for CallbackVerifier {
+impl FromRef<AppState> for Notifications {
     fn from_ref(state: &AppState) -> Self {
         state.sgate.clone()
     }
@@ -78,7 +77,7 @@ fn ack() -> Response {
 
 async fn bluepay_notify(
     State(state): State<AppState>,
-    Verified(event): Verified<bluepay::Notifications>,
+    bluepay::VerifiedNotification(event): bluepay::VerifiedNotification,
 ) -> Response {
     let key = event.event_key();
     if !state.seen.first_time(&key) {
@@ -113,7 +112,7 @@ async fn bluepay_notify(
 
 async fn sgate_callback(
     State(state): State<AppState>,
-    VerifiedCallback(event): VerifiedCallback,
+    sgate::VerifiedNotification(event): sgate::VerifiedNotification,
 ) -> StatusCode {
     let entry = match event {
         sgate::Notification::SalaryStatusChange(cb) => LedgerEntry::SgateOrder {
@@ -172,7 +171,7 @@ mod tests {
         let state = AppState {
             bluepay: bluepay::Notifications::new(gateway_key.public_key(), HashAlgorithm::Sha256),
             // The SGATE route is not exercised here, but the state needs a verifier.
-            sgate: CallbackVerifier::new("unused", gateway_key.public_key(), gateway_key.clone()),
+            sgate: Notifications::new("unused", gateway_key.public_key(), gateway_key.clone()),
             seen: Arc::new(SeenEvents::new(100)),
             ledger: Arc::default(),
         };
@@ -236,7 +235,7 @@ mod tests {
         let key = PrivateKey::generate(2048).unwrap();
         let state = AppState {
             bluepay: bluepay::Notifications::new(key.public_key(), HashAlgorithm::Sha256),
-            sgate: CallbackVerifier::new("api-key", key.public_key(), key.clone()),
+            sgate: Notifications::new("api-key", key.public_key(), key.clone()),
             seen: Arc::new(SeenEvents::new(100)),
             ledger: Arc::default(),
         };

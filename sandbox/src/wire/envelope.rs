@@ -121,7 +121,7 @@ fn authenticate(
         .and_then(Value::as_str)
         .ok_or_else(|| Fail::new(gateway, 21001, "sign is missing"))?;
     let key = shared.keys.bluepay_merchant.public_key();
-    paybind::envelope::sign::verify(&key, shared.settings.envelope_hash, text.as_bytes(), sign)
+    paybind::envelope::signing::verify(&key, shared.settings.envelope_hash, text.as_bytes(), sign)
         .map_err(|_| Fail::new(gateway, 21001, why_not_signed(shared, text, sign)))?;
     log.signature_ok = true;
     let param: Value =

@@ -12,9 +12,7 @@ async fn jt_direct_debit_authorization_debit_and_ticket() {
         .clone();
     let receiver = common::Receiver::start_with(
         0,
-        std::sync::Arc::new(move |hit: &common::Hit| {
-            verifier.verify_notification(&hit.body).is_ok()
-        }),
+        std::sync::Arc::new(move |hit: &common::Hit| verifier.verify(&hit.body).is_ok()),
     )
     .await;
     let jt = paybind::bluepay_jt::Client::new(sandbox.bluepay_jt_config()).unwrap();
@@ -96,15 +94,7 @@ async fn jt_direct_debit_authorization_debit_and_ticket() {
     let kinds: Vec<String> = receiver
         .processed()
         .iter()
-        .map(|h| {
-            format!(
-                "{:?}",
-                jt.notifications()
-                    .unwrap()
-                    .verify_notification(&h.body)
-                    .unwrap()
-            )
-        })
+        .map(|h| format!("{:?}", jt.notifications().unwrap().verify(&h.body).unwrap()))
         .map(|d| d.split('(').next().unwrap().to_string())
         .collect();
     assert_eq!(

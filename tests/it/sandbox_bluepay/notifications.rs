@@ -9,9 +9,7 @@ async fn a_qr_payment_is_notified_until_acknowledged_with_every_attempt_recorded
     // Fails twice, then verifies and acknowledges.
     let receiver = common::Receiver::start_with(
         2,
-        std::sync::Arc::new(move |hit: &common::Hit| {
-            verifier.verify_notification(&hit.body).is_ok()
-        }),
+        std::sync::Arc::new(move |hit: &common::Hit| verifier.verify(&hit.body).is_ok()),
     )
     .await;
     let client = client(&sandbox);
@@ -55,7 +53,7 @@ async fn a_qr_payment_is_notified_until_acknowledged_with_every_attempt_recorded
     let event = client
         .notifications()
         .unwrap()
-        .verify_notification(&receiver.processed()[0].body)
+        .verify(&receiver.processed()[0].body)
         .unwrap();
     let Notification::QrCodePayment(paid) = event else {
         panic!("{event:?}")

@@ -101,7 +101,7 @@ async fn payouts_complete_or_fail_by_amount_and_notify() {
     common::eventually(10, || (receiver.processed().len() == 2).then_some(())).await;
     let mut events = Vec::new();
     for hit in receiver.processed() {
-        match verifier.verify_notification(&hit.body).expect("genuine") {
+        match verifier.verify(&hit.body).expect("genuine") {
             Notification::Payout(p) => events.push((
                 p.mch_order_id.to_string(),
                 p.event_name.to_string(),

@@ -7,13 +7,11 @@ use super::*;
 async fn customers_go_through_review_and_orders_through_payout_with_callbacks() {
     let sandbox = common::sandbox().await;
     let client = client(&sandbox);
-    let verifier = client.callbacks().clone();
+    let verifier = client.notifications().clone();
     let receiver = common::Receiver::start_with(
         0,
         std::sync::Arc::new(move |hit: &common::Hit| {
-            verifier
-                .verify_callback(&hit.headers, &hit.path, &hit.body)
-                .is_ok()
+            verifier.verify(&hit.headers, &hit.path, &hit.body).is_ok()
         }),
     )
     .await;
@@ -41,7 +39,8 @@ async fn customers_go_through_review_and_orders_through_payout_with_callbacks() 
     common::eventually(10, || (!receiver.processed().is_empty()).then_some(())).await;
     let hit = &receiver.processed()[0];
     match client
-        .verify_callback(&hit.headers, &hit.path, &hit.body)
+        .notifications()
+        .verify(&hit.headers, &hit.path, &hit.body)
         .unwrap()
     {
         Notification::CustomStatusChange(event) => {

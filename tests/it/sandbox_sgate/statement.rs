@@ -126,7 +126,8 @@ async fn statement_virtual_account_banks_and_rates() {
     let n = common::settled_notification(&sandbox, "RECEIVING_TRANS_NOTIFICATION").await;
     assert_eq!(n["status"], "delivered");
     match client
-        .verify_callback(
+        .notifications()
+        .verify(
             &receiver.processed().last().unwrap().headers,
             "/cb",
             &receiver.processed().last().unwrap().body,

@@ -24,7 +24,10 @@ fn callback_amount_keeps_every_digit() {
         chrono::Utc::now().timestamp(),
         "n0nce-tie",
     );
-    match client.verify_callback(&headers, "/sgate/notify", &body) {
+    match client
+        .notifications()
+        .verify(&headers, "/sgate/notify", &body)
+    {
         Ok(Notification::SalaryStatusChange(event)) => {
             assert_eq!(
                 event.data.amount,
@@ -46,7 +49,8 @@ async fn callbacks_verify_decrypt_and_type() {
 
     let (headers, body) = signed_callback("/sgate/notify", &example("SalaryStatusChangeCallback"));
     match client
-        .verify_callback(&headers, "/sgate/notify", &body)
+        .notifications()
+        .verify(&headers, "/sgate/notify", &body)
         .expect("verified")
     {
         Notification::SalaryStatusChange(event) => {
@@ -69,8 +73,8 @@ async fn callbacks_verify_decrypt_and_type() {
     }
     let (headers, body) = signed_callback("/cb?x=1", &example("CustomStatusChangeCallback"));
     match client
-        .callbacks()
-        .verify_callback(&headers, "/cb?x=1", &body)
+        .notifications()
+        .verify(&headers, "/cb?x=1", &body)
         .expect("verified")
     {
         Notification::CustomStatusChange(event) => {
@@ -84,20 +88,29 @@ async fn callbacks_verify_decrypt_and_type() {
     }
     let (headers, body) = signed_callback("/cb", &example("ReceivingTransNotificationCallback"));
     assert!(matches!(
-        client.verify_callback(&headers, "/cb", &body),
+        client.notifications().verify(&headers, "/cb", &body),
         Ok(Notification::ReceivingTransNotification(_))
     ));
     // Wrong URL, tampered body, empty signature: refused.
-    assert!(client.verify_callback(&headers, "/other", &body).is_err());
+    assert!(client
+        .notifications()
+        .verify(&headers, "/other", &body)
+        .is_err());
     let mut tampered = body.clone();
     let last = tampered.len() - 2;
     tampered[last] = b'9';
-    assert!(client.verify_callback(&headers, "/cb", &tampered).is_err());
+    assert!(client
+        .notifications()
+        .verify(&headers, "/cb", &tampered)
+        .is_err());
     let mut unsigned = headers.clone();
     unsigned.insert("V-Signature", http::HeaderValue::from_static(""));
     assert_eq!(
-        client.verify_callback(&unsigned, "/cb", &body).unwrap_err(),
-        paybind::sgate::CallbackError::Unsigned
+        client
+            .notifications()
+            .verify(&unsigned, "/cb", &body)
+            .unwrap_err(),
+        paybind::sgate::NotificationError::Unsigned
     );
     // Freshness, on by default: a callback signed in 2023 is refused however valid its
     // signature; a narrower window refuses a 10-minute-old one too.
@@ -107,8 +120,10 @@ async fn callbacks_verify_decrypt_and_type() {
         1_686_832_475,
     );
     assert!(matches!(
-        client.verify_callback(&old_headers, "/cb", &old_body),
-        Err(paybind::sgate::CallbackError::Stale { .. })
+        client
+            .notifications()
+            .verify(&old_headers, "/cb", &old_body),
+        Err(paybind::sgate::NotificationError::Stale { .. })
     ));
     let ten_minutes_ago = chrono::Utc::now().timestamp() - 600;
     let (recent_headers, recent_body) = sgate_support::signed_callback_at(
@@ -117,21 +132,21 @@ async fn callbacks_verify_decrypt_and_type() {
         ten_minutes_ago,
     );
     let narrow = client
-        .callbacks()
+        .notifications()
         .clone()
         .max_age(std::time::Duration::from_secs(60));
     assert!(matches!(
-        narrow.verify_callback(&recent_headers, "/cb", &recent_body),
-        Err(paybind::sgate::CallbackError::Stale { .. })
+        narrow.verify(&recent_headers, "/cb", &recent_body),
+        Err(paybind::sgate::NotificationError::Stale { .. })
     ));
     // With a replay memory, the same signed callback is accepted once.
-    let memory = client.callbacks().clone().remember_nonces(100);
-    assert!(memory.verify_callback(&headers, "/cb", &body).is_ok());
+    let memory = client.notifications().clone().remember_nonces(100);
+    assert!(memory.verify(&headers, "/cb", &body).is_ok());
     assert_eq!(
-        memory.verify_callback(&headers, "/cb", &body).unwrap_err(),
-        paybind::sgate::CallbackError::Replayed
+        memory.verify(&headers, "/cb", &body).unwrap_err(),
+        paybind::sgate::NotificationError::Replayed
     );
-    assert_eq!(paybind::sgate::CALLBACK_ACK_STATUS, 200);
+    assert_eq!(paybind::sgate::ACK_STATUS, 200);
 }
 
 /// Freshness on a fixed clock (1 700 000 000 s) with a five-minute window and a memory of two
@@ -146,7 +161,7 @@ fn freshness_window_and_bounded_replay_memory() {
         .unwrap()["example"]
         .clone();
     let callbacks = sgate_support::offline_client()
-        .callbacks()
+        .notifications()
         .clone()
         .clock(paybind::clock::FixedClock(NOW * 1000));
     let verifier = callbacks
@@ -156,13 +171,13 @@ fn freshness_window_and_bounded_replay_memory() {
     let verify = |timestamp: i64, nonce: &str| {
         let (headers, body) =
             sgate_support::signed_callback_with("/cb", &example, timestamp, nonce);
-        verifier.verify_callback(&headers, "/cb", &body).map(|_| ())
+        verifier.verify(&headers, "/cb", &body).map(|_| ())
     };
-    let stale = |timestamp| Err(paybind::sgate::CallbackError::Stale { timestamp });
+    let stale = |timestamp| Err(paybind::sgate::NotificationError::Stale { timestamp });
     assert_eq!(verify(NOW, "a"), Ok(()));
     assert_eq!(
         verify(NOW, "a"),
-        Err(paybind::sgate::CallbackError::Replayed)
+        Err(paybind::sgate::NotificationError::Replayed)
     );
     assert_eq!(verify(978_307_200, "b"), stale(978_307_200));
     assert_eq!(verify(NOW + 299, "c"), Ok(()));
@@ -175,6 +190,6 @@ fn freshness_window_and_bounded_replay_memory() {
     let (headers, body) = sgate_support::signed_callback_with("/cb", &example, 978_307_200, "b");
     assert!(callbacks
         .without_max_age()
-        .verify_callback(&headers, "/cb", &body)
+        .verify(&headers, "/cb", &body)
         .is_ok());
 }

@@ -25,19 +25,19 @@ use crate::keys::{PrivateKey, PublicKey};
 use crate::spec::NotificationKind;
 
 /// The HTTP status to answer a verified callback with (no body is defined).
-pub const CALLBACK_ACK_STATUS: u16 = 200;
+pub const ACK_STATUS: u16 = 200;
 
 /// Why a callback was refused. Answer it with a non-200 status; a genuine callback is sent
 /// again by SGATE.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum CallbackError {
+pub enum NotificationError {
     /// The signature is missing or malformed: treat as forged.
     #[error("callback signature rejected: {0}")]
     BadSignature(#[from] SignatureError),
     /// The signature does not verify for the URL path that was checked: forged or tampered,
     /// or signed for another path (a proxy that rewrites the path: see
-    /// [`CallbackVerifier::public_path`]; a wrong key gives the same answer).
+    /// [`Notifications::public_path`]; a wrong key gives the same answer).
     #[error("callback signature does not verify for path {path} with the system public key")]
     SignatureMismatch {
         /// The path that was verified. A query, if any, shows as `?…`: a merchant's callback
@@ -76,7 +76,7 @@ pub enum CallbackError {
 /// Verifies SGATE callbacks. Holds the API KEY, the system public key and the merchant private
 /// key; `Debug` shows none of them.
 #[derive(Debug, Clone)]
-pub struct CallbackVerifier {
+pub struct Notifications {
     api_key: ApiKey,
     system_key: PublicKey,
     merchant_key: Arc<PrivateKey>,
@@ -85,7 +85,7 @@ pub struct CallbackVerifier {
     public_path: Option<PublicPath>,
 }
 
-impl CallbackVerifier {
+impl Notifications {
     /// A verifier for the merchant's API KEY, SGATE's system public key and the merchant
     /// private key (to decrypt sensitive members).
     pub fn new(
@@ -106,20 +106,20 @@ impl CallbackVerifier {
     /// The path (and query) of the callback URL as registered with SGATE, for a service behind
     /// a reverse proxy that rewrites the path: SGATE signs the URL it calls, not the one the
     /// service receives. Once set, every callback is verified for this path, whatever path it
-    /// arrived on ([`VerifiedCallback`] and [`CallbackVerifier::verify_callback`] alike), so
+    /// arrived on (the axum extractor `VerifiedNotification` and [`Notifications::verify`] alike), so
     /// set it only when all callbacks go to this one URL. The whole URL is accepted too
     /// (`https://shop.example/pay/hooks/sgate/callback`); only its path and query are used.
     ///
-    /// Not needed for a router nested under a prefix (`Router::nest`): [`VerifiedCallback`]
+    /// Not needed for a router nested under a prefix (`Router::nest`): `VerifiedNotification`
     /// already verifies the path before axum stripped the prefix.
     ///
     /// ```
     /// # fn keys() -> (paybind::keys::PublicKey, paybind::keys::PrivateKey) { unimplemented!() }
     /// # fn run() {
     /// # let (system_public_key, merchant_private_key) = keys();
-    /// use paybind::sgate::CallbackVerifier;
+    /// use paybind::sgate::Notifications;
     /// // The proxy forwards https://shop.example/pay/hooks/sgate/callback as /sgate/callback.
-    /// let verifier = CallbackVerifier::new("API KEY", system_public_key, merchant_private_key)
+    /// let verifier = Notifications::new("API KEY", system_public_key, merchant_private_key)
     ///     .public_path("/pay/hooks/sgate/callback");
     /// # let _ = verifier; }
     /// ```
@@ -137,7 +137,7 @@ impl CallbackVerifier {
     }
 
     /// Accepts callbacks of any age. Only with a replay memory
-    /// ([`CallbackVerifier::remember_nonces`]) and an idempotent handler.
+    /// ([`Notifications::remember_nonces`]) and an idempotent handler.
     pub fn without_max_age(mut self) -> Self {
         self.freshness.window = None;
         self
@@ -169,15 +169,15 @@ impl CallbackVerifier {
 
     /// Verifies a callback and returns it typed, sensitive members decrypted. `url_path` is the
     /// path and query of the callback URL as SGATE called it (`/sgate/callback`; ignored when
-    /// [`CallbackVerifier::public_path`] is set), `body` the raw request body.
-    pub fn verify_callback(
+    /// [`Notifications::public_path`] is set), `body` the raw request body.
+    pub fn verify(
         &self,
         headers: &http::HeaderMap,
         url_path: &str,
         body: &[u8],
-    ) -> Result<Notification, CallbackError> {
+    ) -> Result<Notification, NotificationError> {
         let (timestamp, nonce, signature) = match read_signature(headers)? {
-            ResponseSignature::Empty => return Err(CallbackError::Unsigned),
+            ResponseSignature::Empty => return Err(NotificationError::Unsigned),
             ResponseSignature::Present {
                 timestamp,
                 nonce,
@@ -187,7 +187,7 @@ impl CallbackVerifier {
         let url_path = self.public_path.as_ref().map_or(url_path, |p| p.0.as_str());
         // Naming the path turns "check your keys" into an evident path mismatch when a router
         // or proxy changed it.
-        let mismatch = || CallbackError::SignatureMismatch {
+        let mismatch = || NotificationError::SignatureMismatch {
             path: shown_path(url_path),
         };
         // Signed JSON is UTF-8: other bytes cannot verify.
@@ -207,14 +207,14 @@ impl CallbackVerifier {
         }
         match self.freshness.check(&self.clock, timestamp, nonce) {
             Err(SignatureError::Stale { timestamp, .. }) => {
-                return Err(CallbackError::Stale { timestamp })
+                return Err(NotificationError::Stale { timestamp })
             }
-            Err(SignatureError::Replayed) => return Err(CallbackError::Replayed),
+            Err(SignatureError::Replayed) => return Err(NotificationError::Replayed),
             Err(other) => return Err(other.into()),
             Ok(()) => {}
         }
         // Each member's text is kept, so that an amount reaches its model with every digit.
-        let mut payload = json_text::object_of(body).map_err(|_| CallbackError::NotJson)?;
+        let mut payload = json_text::object_of(body).map_err(|_| NotificationError::NotJson)?;
         let event = payload
             .get("event")
             .and_then(|raw| json_text::as_string(raw));
@@ -225,12 +225,12 @@ impl CallbackVerifier {
             let spec = super::spec();
             if let Some(plan) = spec.sensitive_plan(kind.schema) {
                 decrypt_object(&self.merchant_key, &plan, &mut payload, "")
-                    .map_err(|(field, reason)| CallbackError::Decryption { field, reason })?;
+                    .map_err(|(field, reason)| NotificationError::Decryption { field, reason })?;
             }
         }
-        let text = json_text::text_of(&payload).map_err(|_| CallbackError::NotJson)?;
+        let text = json_text::text_of(&payload).map_err(|_| NotificationError::NotJson)?;
         Notification::from_kind(kind.map_or("", |k| k.kind), &text)
-            .map_err(|e| CallbackError::BadPayload(crate::spec::without_value(&e.to_string())))
+            .map_err(|e| NotificationError::BadPayload(crate::spec::without_value(&e.to_string())))
     }
 }
 
@@ -246,7 +246,7 @@ impl From<&str> for ApiKey {
     }
 }
 
-/// The path and query SGATE signs, set by [`CallbackVerifier::public_path`]. `Debug` hides
+/// The path and query SGATE signs, set by [`Notifications::public_path`]. `Debug` hides
 /// the query (it may carry a token).
 #[derive(Clone, PartialEq, Eq)]
 struct PublicPath(String);
@@ -275,67 +275,5 @@ fn shown_path(path_and_query: &str) -> String {
     match path_and_query.split_once('?') {
         Some((path, _)) => format!("{path}?…"),
         None => path_and_query.to_string(),
-    }
-}
-
-/// An axum extractor that verifies an SGATE callback with the [`CallbackVerifier`] in the
-/// router's state. A refused callback is answered with HTTP 401 (SGATE then retries); answer
-/// an accepted one with HTTP 200.
-///
-/// It verifies the path the request arrived with before any `Router::nest` stripped a prefix
-/// (axum's `OriginalUri`), so the router may be mounted anywhere. Behind a proxy that rewrites
-/// the path, set [`CallbackVerifier::public_path`].
-///
-/// ```no_run
-/// use axum::{http::StatusCode, routing::post, Router};
-/// use paybind::sgate::{callbacks::VerifiedCallback, CallbackVerifier};
-///
-/// async fn on_callback(VerifiedCallback(event): VerifiedCallback) -> StatusCode {
-///     println!("{event:?}");
-///     StatusCode::OK
-/// }
-///
-/// # fn app(verifier: CallbackVerifier) -> Router {
-/// // SGATE calls https://shop.example/hooks/sgate/callback.
-/// let callbacks = Router::new()
-///     .route("/sgate/callback", post(on_callback))
-///     .with_state(verifier);
-/// Router::new().nest("/hooks", callbacks)
-/// # }
-/// ```
-#[cfg(feature = "axum")]
-#[derive(Debug, Clone)]
-pub struct VerifiedCallback(pub Notification);
-
-#[cfg(feature = "axum")]
-impl<S> axum::extract::FromRequest<S> for VerifiedCallback
-where
-    S: Send + Sync,
-    CallbackVerifier: axum::extract::FromRef<S>,
-{
-    type Rejection = axum::response::Response;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::response::IntoResponse as _;
-        /// Callbacks are small JSON documents.
-        const MAX_BODY: usize = 1024 * 1024;
-        let verifier = <CallbackVerifier as axum::extract::FromRef<S>>::from_ref(state);
-        let (parts, body) = req.into_parts();
-        // `Router::nest` strips its prefix from `parts.uri`; SGATE signed the full path.
-        let uri = parts
-            .extensions
-            .get::<axum::extract::OriginalUri>()
-            .map_or(&parts.uri, |original| &original.0);
-        let path = uri
-            .path_and_query()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| uri.path().to_string());
-        let bytes = axum::body::to_bytes(body, MAX_BODY)
-            .await
-            .map_err(|_| http::StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
-        verifier
-            .verify_callback(&parts.headers, &path, &bytes)
-            .map(VerifiedCallback)
-            .map_err(|e| (http::StatusCode::UNAUTHORIZED, e.to_string()).into_response())
     }
 }

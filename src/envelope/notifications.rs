@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::sign::{verify, HashAlgorithm, VerifyError};
+use super::signing::{verify, HashAlgorithm, VerifyError};
 use crate::keys::PublicKey;
 use crate::spec::NotificationKind;
 
@@ -13,7 +13,7 @@ use crate::spec::NotificationKind;
 /// notification is sent again by the gateway.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum NotifyError {
+pub enum NotificationError {
     /// The body is not a JSON object.
     #[error("notification body is not a JSON object")]
     NotJson,
@@ -56,21 +56,21 @@ impl NotificationVerifier {
     }
 
     /// Checks the signature of a notification body and returns its param, untyped.
-    pub fn verify_envelope(&self, body: &[u8]) -> Result<VerifiedParam, NotifyError> {
+    pub fn verify_envelope(&self, body: &[u8]) -> Result<VerifiedParam, NotificationError> {
         let envelope: Map<String, Value> =
-            serde_json::from_slice(body).map_err(|_| NotifyError::NotJson)?;
+            serde_json::from_slice(body).map_err(|_| NotificationError::NotJson)?;
         // One docs page names the field `params`; accept both spellings.
         let text = envelope
             .get("param")
             .or_else(|| envelope.get("params"))
             .and_then(Value::as_str)
-            .ok_or(NotifyError::MissingField("param"))?;
+            .ok_or(NotificationError::MissingField("param"))?;
         let sign = envelope
             .get("sign")
             .and_then(Value::as_str)
-            .ok_or(NotifyError::MissingField("sign"))?;
+            .ok_or(NotificationError::MissingField("sign"))?;
         verify(&self.key, self.hash, text.as_bytes(), sign)?;
-        let fields = serde_json::from_str(text).map_err(|e| NotifyError::BadParam {
+        let fields = serde_json::from_str(text).map_err(|e| NotificationError::BadParam {
             reason: crate::spec::without_value(&e.to_string()),
             param: text.to_string(),
         })?;
@@ -87,13 +87,15 @@ impl NotificationVerifier {
         body: &[u8],
         kinds: &'static [NotificationKind],
         from_kind: fn(&str, &str) -> Result<N, serde_json::Error>,
-    ) -> Result<N, NotifyError> {
+    ) -> Result<N, NotificationError> {
         let verified = self.verify_envelope(body)?;
         let event = verified.fields.get("eventName").and_then(Value::as_str);
         let kind = NotificationKind::find(kinds, event, |f| verified.fields.contains_key(f));
-        from_kind(kind.map_or("", |k| k.kind), &verified.text).map_err(|e| NotifyError::BadParam {
-            reason: crate::spec::without_value(&e.to_string()),
-            param: verified.text.clone(),
+        from_kind(kind.map_or("", |k| k.kind), &verified.text).map_err(|e| {
+            NotificationError::BadParam {
+                reason: crate::spec::without_value(&e.to_string()),
+                param: verified.text.clone(),
+            }
         })
     }
 }
