@@ -102,7 +102,8 @@ pub enum SealError {
 }
 
 /// Everything that can go wrong with a call. Match on the variant; see also [`Error::code`],
-/// [`Error::is_retryable`], [`Error::may_have_been_sent`] and [`Error::raw_body`].
+/// [`Error::outcome_unknown`], [`Error::is_retryable`], [`Error::may_have_been_sent`] and
+/// [`Error::raw_body`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<C: Code> {
@@ -246,8 +247,45 @@ impl<C: Code> Error<C> {
         }
     }
 
-    /// Whether the gateway may have received and processed the request. `false` means it
-    /// certainly did not (validation, signing, connection refused).
+    /// Whether the outcome is unknown: the gateway may have acted on the request and paybind
+    /// does not know whether it did. The one question to ask before reconciling (README, "When
+    /// you do not know whether a request was processed"): when it is true, look the order up
+    /// with its status query before anything else; when it is false, the error says what
+    /// happened.
+    ///
+    /// - **Known** (`false`): nothing was sent (`Validation`, `Signing`, a connection never
+    ///   established); the gateway answered and paybind read the answer — its refusal
+    ///   (`Api`, whatever the code), an authentication failure (`Authentication`), a verified
+    ///   answer it could not decrypt (`Decryption`), an HTTP 4xx; a download link refused or a
+    ///   download not written (`LinkRefused`, `Io`), after the gateway's answer was read.
+    /// - **Unknown** (`true`): no answer in time (`Timeout`), the connection broke after the
+    ///   request left (`Transport`), an answer that cannot be trusted or read (`BadSignature`,
+    ///   `Decode`, `TooLarge`, a redirect), an HTTP 5xx or other status no gateway documents.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Validation(_)
+            | Error::Signing(_)
+            | Error::Api(_)
+            | Error::Authentication { .. }
+            | Error::Decryption { .. }
+            | Error::LinkRefused { .. }
+            | Error::Io(_) => false,
+            Error::Http { status, .. } => !status.is_client_error(),
+            Error::Transport {
+                may_have_been_sent, ..
+            } => *may_have_been_sent,
+            Error::BadSignature { .. }
+            | Error::Redirect { .. }
+            | Error::TooLarge { .. }
+            | Error::Decode { .. }
+            | Error::Timeout(_) => true,
+        }
+    }
+
+    /// Whether the request may have left paybind (bytes on the wire). `false` means it
+    /// certainly did not (validation, signing, connection refused). Whether the gateway may
+    /// have *acted* on it is [`Error::outcome_unknown`]: an answer, a refusal included, is a
+    /// known outcome although the request was sent.
     pub fn may_have_been_sent(&self) -> bool {
         match self {
             Error::Validation(_) | Error::Signing(_) => false,

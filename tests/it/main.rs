@@ -47,6 +47,8 @@ mod no_quoted_values;
 mod no_unit_tests_in_src;
 #[cfg(feature = "bluepay-jt")]
 mod notification_events;
+#[cfg(all(feature = "bluepay", feature = "sgate"))]
+mod outcome_unknown;
 mod pipeline;
 #[cfg(feature = "sgate")]
 mod query_validation;
