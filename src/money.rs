@@ -290,6 +290,22 @@ macro_rules! exact_amount {
             }
         }
 
+        impl TryFrom<&str> for $name {
+            type Error = AmountError;
+            /// The documented text in major units, as [`FromStr`] reads it (`"18.75"`).
+            fn try_from(text: &str) -> Result<Self, AmountError> {
+                text.parse()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = AmountError;
+            /// The documented text in major units, as [`FromStr`] reads it (`"18.75"`).
+            fn try_from(text: String) -> Result<Self, AmountError> {
+                text.parse()
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             /// Reads a received amount exactly, at any scale (see the type's documentation for
             /// the JSON forms it accepts).

@@ -362,3 +362,24 @@ fn money_types_read_from_serde_value_deserializers() {
     let error = Decimal2::deserialize(refused).unwrap_err().to_string();
     assert!(error.contains("must be a decimal number"), "{error}");
 }
+
+#[test]
+fn every_money_type_reads_its_documented_text_with_try_from() {
+    assert_eq!(
+        Decimal2::try_from("18.75").unwrap(),
+        Decimal2::from_minor_units(1875)
+    );
+    assert_eq!(
+        DecimalAmount::try_from(String::from("10000.00")).unwrap(),
+        DecimalAmount::from_minor_units(1_000_000)
+    );
+    assert_eq!(Amount::try_from("500.20").unwrap(), Amount::from(50020));
+    // The same rule as parsing: what is sent has at most two decimal places, and the error
+    // names the rule without the value.
+    let error = Decimal2::try_from("18.755").unwrap_err();
+    assert!(!error.to_string().contains("18.755"), "{error}");
+    assert!(Amount::try_from("lots").is_err());
+    // Debug and Display agree, in major units with every digit.
+    let received: Decimal2 = serde_json::from_str("1.234").unwrap();
+    assert_eq!(format!("{received:?} {received}"), "Decimal2(1.234) 1.234");
+}
