@@ -68,6 +68,23 @@ pub(crate) struct ClientOptions {
     #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
     pub(crate) max_download_bytes: u64,
     pub(crate) link_origins: Option<Vec<String>>,
+    pub(crate) http_settings: Option<HttpSettings>,
+}
+
+/// The caller's adjustment of the HTTP client paybind builds (`Config::http_client` of each
+/// gateway): applied first, so paybind's own settings (timeouts, user agent, no redirects)
+/// still hold.
+#[derive(Clone)]
+pub(crate) struct HttpSettings(pub(crate) std::sync::Arc<AdjustHttp>);
+
+/// A function that adjusts a `reqwest::ClientBuilder`.
+pub(crate) type AdjustHttp = dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync;
+
+impl std::fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A proxy URL may carry credentials: none of it is shown.
+        f.write_str("HttpSettings(caller's, not shown)")
+    }
 }
 
 /// Default cap of an answer read whole: 16 MiB, far above any documented JSON answer.
@@ -95,6 +112,7 @@ impl ClientOptions {
             #[cfg(any(feature = "bluepay-jt", feature = "sgate"))]
             max_download_bytes: DEFAULT_MAX_DOWNLOAD_BYTES,
             link_origins: None,
+            http_settings: None,
         }
     }
 
@@ -111,6 +129,7 @@ impl ClientOptions {
             None => origin(&base_url).map(|o| vec![o]),
         }?;
         let (http, transport) = Transport::http_client(
+            self.http_settings.as_ref(),
             self.timeout,
             self.connect_timeout,
             self.connect_retries,
@@ -182,6 +201,36 @@ macro_rules! client_options {
             S: Into<String>,
         {
             self.options.link_origins = Some(origins.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// Adjusts the HTTP client paybind builds: an egress proxy (SGATE accepts production
+        /// requests only from allow-listed IPs), your own CA roots, a client certificate for
+        /// mTLS, DNS overrides — anything [`reqwest::ClientBuilder`] offers (paybind re-exports
+        /// its `reqwest` as [`crate::reqwest`], so the versions match). paybind applies its own
+        /// settings after yours, so whatever `adjust` does, the timeouts of this config hold,
+        /// no redirect is followed and answers stay within their caps.
+        ///
+        /// ```no_run
+        /// # #[cfg(feature = "bluepay")]
+        /// # fn run(key: &paybind::keys::PrivateKey) -> Result<(), Box<dyn std::error::Error>> {
+        /// use paybind::bluepay::{Client, Config, Environment};
+        ///
+        /// let proxy = paybind::reqwest::Proxy::https("http://egress.internal:3128")?;
+        /// let config = Config::new(Environment::Production, "app-id", key)
+        ///     .http_client(move |builder| builder.proxy(proxy.clone()));
+        /// let client = Client::new(config)?;
+        /// # let _ = client; Ok(()) }
+        /// ```
+        pub fn http_client(
+            mut self,
+            adjust: impl Fn($crate::reqwest::ClientBuilder) -> $crate::reqwest::ClientBuilder
+                + Send
+                + Sync
+                + 'static,
+        ) -> Self {
+            self.options.http_settings =
+                Some($crate::config::HttpSettings(::std::sync::Arc::new(adjust)));
             self
         }
 

@@ -24,6 +24,10 @@ mod random;
 pub mod secret;
 pub mod spec;
 
+/// The `reqwest` paybind sends with, for each gateway's `Config::http_client` adjustments (a proxy, your CA roots, a client certificate) and for the transport errors paybind
+/// keeps: the same version as paybind's, whatever your own `reqwest` is.
+pub use reqwest;
+
 #[cfg(feature = "envelope")]
 pub mod envelope;
 

@@ -56,7 +56,10 @@ impl Client {
         let transport = wire.transport();
         // The link comes from an unsigned answer: only an allowed origin is ever contacted.
         let checked = transport.check_link(&url)?;
-        let request = http.get(checked).build().map_err(Error::transport)?;
+        let request = pipeline
+            .request(http::Method::GET, checked)
+            .build()
+            .map_err(Error::transport)?;
         let mut response = transport
             .send(http, request)
             .await

@@ -66,6 +66,16 @@ macro_rules! envelope_gateway {
                 })
             }
 
+            /// The same client (configuration and connection pool) whose calls each get
+            /// `timeout` instead of the config's: for the one call that may take longer, or
+            /// must not. Cheap.
+            pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+                Self {
+                    endpoint: self.endpoint.with_timeout(timeout),
+                    notifications: self.notifications.clone(),
+                }
+            }
+
             /// The notification verifier, when the config has the gateway's public key.
             pub fn notifications(&self) -> Option<&Notifications> {
                 self.notifications.as_ref()

@@ -98,14 +98,25 @@ pub(crate) struct Endpoint<W> {
     http: reqwest::Client,
     base_url: String,
     wire: W,
+    /// A timeout of this endpoint's calls other than the config's (`Client::with_timeout`).
+    timeout: Option<std::time::Duration>,
 }
 
-impl<W> Endpoint<W> {
+impl<W: Clone> Endpoint<W> {
     pub(crate) fn new(base_url: &str, http: reqwest::Client, wire: W) -> Self {
         Self {
             http,
             base_url: base_url.to_string(),
             wire,
+            timeout: None,
+        }
+    }
+
+    /// The same endpoint (connection pool included) whose calls each get `timeout`.
+    pub(crate) fn with_timeout(&self, timeout: std::time::Duration) -> Self {
+        Self {
+            timeout: Some(timeout),
+            ..self.clone()
         }
     }
 }
@@ -115,6 +126,7 @@ pub(crate) struct Pipeline<'a, W> {
     http: &'a reqwest::Client,
     base_url: &'a str,
     wire: &'a W,
+    timeout: Option<std::time::Duration>,
 }
 
 impl<'a, W: Wire> Pipeline<'a, W> {
@@ -124,6 +136,20 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             http: &endpoint.http,
             base_url: &endpoint.base_url,
             wire: &endpoint.wire,
+            timeout: endpoint.timeout,
+        }
+    }
+
+    /// A request of this pipeline's client, with its per-call timeout when it has one.
+    pub(crate) fn request(
+        &self,
+        method: http::Method,
+        url: reqwest::Url,
+    ) -> reqwest::RequestBuilder {
+        let builder = self.http.request(method, url);
+        match self.timeout {
+            Some(timeout) => builder.timeout(timeout),
+            None => builder,
         }
     }
 
@@ -243,7 +269,6 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             .map_err(|_| SealError::Request(format!("bad method {}", op.method)))?;
         let accept = http::HeaderValue::from_static("application/json");
         let builder = self
-            .http
             .request(method, url)
             .header(http::header::ACCEPT, accept);
         let (builder, signed) = match body {

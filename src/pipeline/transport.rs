@@ -50,13 +50,20 @@ pub(crate) struct Answer {
 impl Transport {
     /// The HTTP client and the policy for these timeouts and retries.
     pub(crate) fn http_client(
+        settings: Option<&crate::config::HttpSettings>,
         timeout: Duration,
         connect_timeout: Duration,
         connect_retries: u32,
         limits: Limits,
         link_origins: Vec<String>,
     ) -> reqwest::Result<(reqwest::Client, Transport)> {
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder();
+        // The caller's settings first: the policy below overrides whatever they set of it.
+        let builder = match settings {
+            Some(settings) => (settings.0)(builder),
+            None => builder,
+        };
+        let http = builder
             .timeout(timeout)
             .connect_timeout(connect_timeout)
             .user_agent(USER_AGENT)

@@ -188,6 +188,15 @@ impl Client {
         &self.notifications
     }
 
+    /// The same client (configuration and connection pool) whose calls each get `timeout`
+    /// instead of the config's: for the one call that may take longer, or must not. Cheap.
+    pub fn with_timeout(&self, timeout: std::time::Duration) -> Self {
+        Self {
+            endpoint: self.endpoint.with_timeout(timeout),
+            notifications: self.notifications.clone(),
+        }
+    }
+
     fn pipeline(&self) -> Pipeline<'_, signing::SgateContext> {
         Pipeline::of(&self.endpoint)
     }

@@ -87,3 +87,5 @@ mod statement_stream;
 mod tracing_secrets;
 #[cfg(all(feature = "bluepay-jt", feature = "sgate"))]
 mod wire_answers;
+#[cfg(feature = "bluepay")]
+mod your_http_client;
