@@ -11,8 +11,8 @@
 //!    build/header_signed.rs), the typed query builders of `GET` operations (build/query.rs) and
 //!    the notifications (build/notifications.rs).
 //!
-//! and once `gateways.rs`, the `Gateway` and `GatewayOperation` enums of every gateway of the
-//! table (build/gateway_table.rs).
+//! and once `gateways.rs`: the table itself and the `Gateway` and `GatewayOperation` enums of
+//! every gateway of it (build/gateway_table.rs).
 //! Every file is written with `quote!` and formatted with prettyplease; tests/it/generated.rs
 //! snapshots each one. A broken or missing spec fails the build with the file name and the JSON
 //! path of the fault.
@@ -34,7 +34,8 @@ mod emit;
 mod facade;
 #[path = "build/gateway_table.rs"]
 mod gateway_table;
-// Shared with xtask and the library, which read parts of the table build.rs does not.
+// Also read by xtask and copied into the library (build/gateway_table.rs), which use parts of
+// the table build.rs does not.
 #[allow(dead_code)]
 #[path = "build/gateways.rs"]
 mod gateways;
@@ -75,8 +76,8 @@ fn main() {
             fail(&format!("openapi/{}: {message}", gateway.spec_file));
         }
     }
-    let access = gateway_table::gateway_access();
-    let table = emit::format_file(access, "gateway table", "build/gateways.rs");
+    let table = gateway_table::gateways_file()
+        .and_then(|file| emit::format_file(file, "gateway table", "build/gateways.rs"));
     if let Err(message) = table.and_then(|text| write(&out_dir, "gateways.rs", &text)) {
         fail(&message);
     }
