@@ -2,9 +2,9 @@
 //! compiled in) and [`GatewayOperation`], over the one table of rows ([`GATEWAYS`]: names, spec
 //! file, module, feature and signing family of each).
 //!
-//! The table is written once, in `build/gateways.rs`: `build.rs` generates the gateways from
-//! it, copies it here with the enums it generates from it, and `xtask` exports the gateways from
-//! it; the sandbox and the command line match on the enum, so a gateway is listed in one place
+//! The table is written once, in the generator crate's `codegen/src/gateways.rs`: `build.rs`
+//! generates the gateways from it, copies it here with the enums it generates from it, and
+//! `xtask` exports the gateways from it; the sandbox and the command line match on the enum, so a gateway is listed in one place
 //! and a new one is a compile error wherever gateways differ.
 //!
 //! ```

@@ -1,9 +1,9 @@
 //! `gateways.rs`: the library's gateway identity, generated from the table of gateways
-//! (build/gateways.rs): the table itself (`Signing`, `GatewayRow`, `GATEWAYS`, copied item by
-//! item from that file, so it is written once), the `Gateway` enum (one variant per row,
-//! `cfg`-gated by its feature as its module is) with each gateway's row, spec and operations,
-//! and `GatewayOperation`, an operation of any gateway (its `Operation` enum,
-//! build/operations.rs). The file is the same whatever features are on; the `cfg`s choose.
+//! ([`gateways`](crate::gateways)): the table itself (`Signing`, `GatewayRow`, `GATEWAYS`,
+//! copied item by item from that module's source, so it is written once), the `Gateway` enum
+//! (one variant per row, `cfg`-gated by its feature as its module is) with each gateway's row,
+//! spec and operations, and `GatewayOperation`, an operation of any gateway (its `Operation`
+//! enum, `operations`). The file is the same whatever features are on; the `cfg`s choose.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -22,7 +22,7 @@ pub fn gateways_file() -> BuildResult<TokenStream> {
 /// library's `paybind::gateways` is then the very table the generator reads.
 fn table() -> BuildResult<TokenStream> {
     let file = syn::parse_file(include_str!("gateways.rs"))
-        .map_err(|e| format!("build/gateways.rs does not parse: {e}"))?;
+        .map_err(|e| format!("codegen/src/gateways.rs does not parse: {e}"))?;
     let items = file.items;
     Ok(quote! { #(#items)* })
 }
