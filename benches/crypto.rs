@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use paybind::bluepay::{types, Client, Config, Environment};
-use paybind::envelope::{sign::verify, HashAlgorithm, RsaSigner};
+use paybind::envelope::{signing::verify, HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
 use paybind::sgate::signing::{digest_hex, sign_digest, signature_data, verify_digest};
 use serde::{Deserialize, Serialize};

@@ -7,8 +7,8 @@
 //! - no `$ref` has a constraining sibling (OpenAPI 3.0 and paybind ignore it, the exported JSON
 //!   Schema would not);
 //! - every component is used (see [`unused_components`]) and every reference resolves;
-//! - what build.rs refuses to generate from (`build/validate.rs`): a `$ref` to nothing, a schema
-//!   keyword of the wrong JSON type, a key written twice in a mapping;
+//! - what build.rs refuses to generate from (`paybind_codegen::validate`): a `$ref` to nothing, a
+//!   schema keyword of the wrong JSON type, a key written twice in a mapping;
 //! - `schema/` is what `cargo xtask export` writes now, and the examples of the exported
 //!   documents validate against the exported schemas;
 //! - the insta snapshots match the generated code.

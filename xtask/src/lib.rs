@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-// The bundling code build.rs uses, so the exported bundle is the document the clients are
-// generated from.
+// The generator's bundling (the exported bundle is the document the clients are generated
+// from), its one table of gateways, and its spec checks (check reports what the build would
+// refuse), under the paths the rest of xtask names them by.
+pub use paybind_codegen::{bundle, gateways, validate};
+pub use paybind_codegen::{GatewayRow, Signing, GATEWAYS};
+
 pub mod bench;
-#[path = "../../build/bundle.rs"]
-pub mod bundle;
 pub mod check;
 pub mod convert;
 pub mod cross;
@@ -15,17 +17,9 @@ pub mod docs_diff;
 pub mod examples;
 pub mod export;
 pub mod fuzz;
-// The one table of gateways, shared with build.rs and the library.
-#[path = "../../build/gateways.rs"]
-pub mod gateways;
 pub mod spec_diff;
 pub mod util;
-// The spec checks build.rs makes before generating, so check reports what the build would refuse.
-#[path = "../../build/validate.rs"]
-pub mod validate;
 pub mod wire;
-
-pub use gateways::{GatewayRow, Signing, GATEWAYS};
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {

@@ -148,6 +148,7 @@ async fn notify(
     } else {
         world
             .sgate
+            .notifications()
             .verify(&headers, &path, &body)
             .map(|e| format!("{e:?}").chars().take(200).collect())
             .map_err(|e| e.to_string())

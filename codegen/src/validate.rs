@@ -4,7 +4,7 @@
 //! drops a schema whose `required` is not a list, losing the constraint). A fault is named by
 //! its JSON pointer; the caller adds the file.
 //!
-//! Shared, through `#[path]`, by `build.rs` (which refuses to generate from such a spec) and by
+//! Used by [`generate`](crate::generate) (which refuses to generate from such a spec) and by
 //! `xtask check` (which reports it with the other spec problems). Depends only on `serde_json`.
 
 use std::fmt;
@@ -14,7 +14,9 @@ use serde_json::{Map, Value};
 /// The first fault found: where (a JSON pointer into the bundled spec) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
+    /// The JSON pointer of the fault.
     pub at: String,
+    /// What is wrong there.
     pub message: String,
 }
 

@@ -3,7 +3,7 @@
 //! sensitive strings given a type that never prints its value. Only progenitor's `types` module
 //! is kept: every call takes paybind's own request pipeline, so its client and request builders
 //! would be a second, untyped way in. Its request builders are read first for the types of the
-//! query parameters (build/query.rs).
+//! query parameters (`query`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,7 +31,7 @@ const SENSITIVE_SCHEMA: &str = "SensitiveString";
 
 /// The typed query parameters of each `GET` operation, by the name of progenitor's request
 /// builder (`CustomerList`): its fields, in progenitor's order, with their types. The facade's
-/// own query builders (build/query.rs) take these types, so a parameter is typed as the models
+/// own query builders (`query`) take these types, so a parameter is typed as the models
 /// are, by typify.
 pub type QueryFields = BTreeMap<String, Vec<(String, TokenStream)>>;
 

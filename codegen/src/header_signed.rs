@@ -1,5 +1,5 @@
 //! Facade methods only a header-signed gateway (SGATE) has: `GET` operations (query set on the
-//! typed query builder of build/query.rs through a closure, then sent through the request
+//! typed query builder of `query` through a closure, then sent through the request
 //! pipeline like a body) and hand-written (`manual`) operations, which return a request builder
 //! from `crate::<module>::manual`. Nothing here runs for the envelope gateways.
 

@@ -1,16 +1,19 @@
 //! Loading and bundling of the specs under `openapi/`.
 //!
-//! Shared, through `#[path]`, by `build.rs` (which generates the clients from the bundled spec)
-//! and by `xtask` (which exports the bundled spec and checks the YAML), so both see exactly the
-//! same document. Depends only on `serde_json` and `serde_yaml_ng`.
+//! Used by [`generate`](crate::generate) (which generates the clients from the bundled spec) and
+//! by `xtask` (which exports the bundled spec and checks the YAML), so both see exactly the same
+//! document. Depends only on `serde_json` and `serde_yaml_ng`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::Value;
 
+/// A result whose error says what went wrong (the caller names the file).
 pub type BundleResult<T> = Result<T, String>;
 
+/// The spec `file` of `openapi_dir` as JSON, as written (nothing bundled in); a key written twice
+/// in one mapping is refused.
 pub fn load_yaml(openapi_dir: &Path, file: &str) -> BundleResult<Value> {
     let path = openapi_dir.join(file);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"))?;

@@ -80,7 +80,7 @@ pub fn code_table_name(name: &str) -> String {
     }
 }
 
-/// The member build.rs adds to the spec it generates from (never to the bundled spec): the
+/// The member [`generate`](crate::generate) adds to the spec it generates from (never to the bundled spec): the
 /// paths in the YAML's order ([`bundle::path_order`](crate::bundle::path_order)).
 pub const PATH_ORDER: &str = "x-paybind-path-order";
 

@@ -1,10 +1,11 @@
 //! The one table of the gateways paybind binds.
 //!
-//! Plain data with no dependencies, so that one file serves three readers through `#[path]`:
-//! `build.rs` (what to generate, and from which spec), `xtask` (what to export and check) and
-//! the library itself (`paybind::gateways`, whose `Gateway` enum build.rs generates from these
-//! rows). A gateway is added here once; everything else follows from its row, and every `match`
-//! on the enum that must handle it fails to compile until it does.
+//! Plain data with no dependencies, read by three: the generator (what to generate, and from
+//! which spec), `xtask` (what to export and check) and the library itself
+//! (`paybind::gateways`), into which the generator copies this file's items (`gateway_table`)
+//! beside the `Gateway` enum it generates from these rows: so nothing here may name anything
+//! outside the file. A gateway is added here once; everything else follows from its row, and
+//! every `match` on the enum that must handle it fails to compile until it does.
 
 /// How a gateway signs its requests and answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

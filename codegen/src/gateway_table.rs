@@ -1,16 +1,34 @@
-//! `gateways.rs`: the library's gateway identity, generated from the shared table of gateways
-//! (build/gateways.rs): the `Gateway` enum (one variant per row, `cfg`-gated by its feature as
-//! its module is) with each gateway's row, spec and operations, and `GatewayOperation`, an
-//! operation of any gateway (its `Operation` enum, build/operations.rs). The file is the same
-//! whatever features are on; the `cfg`s choose.
+//! `gateways.rs`: the library's gateway identity, generated from the table of gateways
+//! ([`gateways`](crate::gateways)): the table itself (`Signing`, `GatewayRow`, `GATEWAYS`,
+//! copied item by item from that module's source, so it is written once), the `Gateway` enum
+//! (one variant per row, `cfg`-gated by its feature as its module is) with each gateway's row,
+//! spec and operations, and `GatewayOperation`, an operation of any gateway (its `Operation`
+//! enum, `operations`). The file is the same whatever features are on; the `cfg`s choose.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::gateways::GATEWAYS;
+use crate::BuildResult;
+
+/// The whole file: the table, then the enums generated from it.
+pub fn gateways_file() -> BuildResult<TokenStream> {
+    let table = table()?;
+    let access = gateway_access();
+    Ok(quote! { #table #access })
+}
+
+/// The items of the table's source (its types, rows and methods), without its module docs: the
+/// library's `paybind::gateways` is then the very table the generator reads.
+fn table() -> BuildResult<TokenStream> {
+    let file = syn::parse_file(include_str!("gateways.rs"))
+        .map_err(|e| format!("codegen/src/gateways.rs does not parse: {e}"))?;
+    let items = file.items;
+    Ok(quote! { #(#items)* })
+}
 
 /// `enum Gateway`, `enum GatewayOperation` and their access to each gateway's generated code.
-pub fn gateway_access() -> TokenStream {
+fn gateway_access() -> TokenStream {
     let features: Vec<_> = GATEWAYS.iter().map(|g| g.feature).collect();
     let variants: Vec<_> = GATEWAYS
         .iter()
