@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::reply::{body_json, done, envelope_gateway, ok, refuse, Refusal, Reply};
-use crate::base::http::HErr;
-use crate::base::json::{opt_s, s, set};
+use crate::base::http::HandlerError;
+use crate::base::json::{optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 use crate::bluepay::{direct_debit, orders, records, refunds, settlement, tickets};
@@ -89,7 +89,7 @@ fn end_of(action: &str, complete: &[&str], body: &[u8]) -> Result<End, Refusal> 
     Ok(End {
         outcome: outcome.into(),
         failed_code: input.get("failed_code").and_then(Value::as_i64),
-        failed_message: opt_s(&input, "failed_message").map(str::to_string),
+        failed_message: optional_text(&input, "failed_message").map(str::to_string),
         bad_signature: false,
     })
 }
@@ -104,7 +104,7 @@ pub async fn order_action(
     let end = end_of(&action, &["pay", "complete"], &body)?;
     let result = shared.with_tx(|tx| {
         let Some((key, _)) = records::find_order(tx, gateway, &mch)? else {
-            return Err(HErr::admin(404, format!("no order {mch}")));
+            return Err(HandlerError::admin(404, format!("no order {mch}")));
         };
         orders::finish_order(tx, &shared, &key, &end)
     });
@@ -155,15 +155,15 @@ pub async fn authorization(
 /// `POST /admin/bluepay-jt/tickets/{ticketNo}/status {ticketStatus, transactionStatus, reply}`.
 pub async fn ticket_status(State(shared): St, Path(ticket): Path<String>, body: Bytes) -> Reply {
     let input = body_json(&body)?;
-    let status = s(&input, "ticketStatus").to_ascii_uppercase();
+    let status = text(&input, "ticketStatus").to_ascii_uppercase();
     let result = shared.with_tx(|tx| {
         tickets::set_ticket_status(
             tx,
             &shared,
             &ticket,
             &status,
-            opt_s(&input, "transactionStatus"),
-            opt_s(&input, "reply"),
+            optional_text(&input, "transactionStatus"),
+            optional_text(&input, "reply"),
         )
     });
     done(&shared, result)

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::base::gateway::Gateway;
-use crate::base::http::{json_response, HErr, HResult};
+use crate::base::http::{json_response, HandlerError, HandlerResult};
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 
@@ -26,11 +26,11 @@ impl From<StoreError> for Refusal {
     }
 }
 
-impl From<HErr> for Refusal {
-    fn from(e: HErr) -> Self {
+impl From<HandlerError> for Refusal {
+    fn from(e: HandlerError) -> Self {
         match e {
-            HErr::Store(e) => e.into(),
-            HErr::Fail(f) => {
+            HandlerError::Store(e) => e.into(),
+            HandlerError::Fail(f) => {
                 // Admin refusals carry an HTTP status as their code; gateway codes map to 422.
                 let status = u16::try_from(f.code)
                     .ok()
@@ -64,7 +64,7 @@ pub fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
 
 /// The answer to an action that may have changed state: the worker is woken to act on it.
 /// The answer of an admin action: the object it changed, sensitive members masked.
-pub fn done(shared: &Shared, result: HResult) -> Reply {
+pub fn done(shared: &Shared, result: HandlerResult) -> Reply {
     shared.wake.notify_one();
     let mut value = result?;
     super::mask::mask_sensitive(&mut value);

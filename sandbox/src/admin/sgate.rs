@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 
 use super::mask::mask_sensitive;
 use super::reply::{body_json, done, ok, refuse, Reply};
-use crate::base::http::HErr;
-use crate::base::json::opt_s;
+use crate::base::http::HandlerError;
+use crate::base::json::optional_text;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::scheduler::jobs::End;
@@ -41,7 +41,9 @@ pub async fn balance(State(shared): St) -> Reply {
 /// `PUT /admin/sgate/balance {currency, amount}`.
 pub async fn set_balance(State(shared): St, body: Bytes) -> Reply {
     let input = body_json(&body)?;
-    let currency = opt_s(&input, "currency").unwrap_or("SAR").to_string();
+    let currency = optional_text(&input, "currency")
+        .unwrap_or("SAR")
+        .to_string();
     if !common::CURRENCIES.contains(&currency.as_str()) {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
@@ -108,7 +110,7 @@ pub async fn customer_action(
     };
     let result = shared.with_tx(|tx| {
         let Some(cid) = customers::customer_id(tx, &id)? else {
-            return Err(HErr::admin(404, format!("no customer {id}")));
+            return Err(HandlerError::admin(404, format!("no customer {id}")));
         };
         customers::set_customer_status(tx, &shared, &cid, status, desc)
     });
@@ -144,7 +146,7 @@ pub async fn order_action(State(shared): St, Path((id, action)): Path<(String, S
     };
     let result = shared.with_tx(|tx| {
         let Some(tid) = orders::order_id(tx, &id)? else {
-            return Err(HErr::admin(404, format!("no payment order {id}")));
+            return Err(HandlerError::admin(404, format!("no payment order {id}")));
         };
         orders::finish_order(tx, &shared, &tid, &end)
     });

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use super::reply::{body_json, done, ok, refuse, Reply};
 use crate::base::clock::{bkk_time, riyadh_time};
 use crate::base::faults::{self, Fault};
-use crate::base::http::HErr;
-use crate::base::json::{s, set};
+use crate::base::http::HandlerError;
+use crate::base::json::{set, text};
 use crate::base::rules::{builtin_rules, OutcomeRule};
 use crate::base::settings::SETTINGS;
 use crate::base::shared::Shared;
@@ -50,8 +50,8 @@ pub async fn notifications(State(shared): St, Query(filter): Query<Filter>) -> R
     ok(Value::Array(
         rows.into_iter()
             .map(|(_, n)| n)
-            .filter(|n| wanted(&filter.status, s(n, "status")))
-            .filter(|n| wanted(&filter.gateway, s(n, "gateway")))
+            .filter(|n| wanted(&filter.status, text(n, "status")))
+            .filter(|n| wanted(&filter.gateway, text(n, "gateway")))
             .collect(),
     ))
 }
@@ -72,7 +72,7 @@ pub async fn retry(State(shared): St, Path(id): Path<String>) -> Reply {
     let now = shared.now_ms();
     let result = shared.with_tx(|tx| {
         let Some(mut n) = tx.get("notification", &id)? else {
-            return Err(HErr::admin(404, format!("no notification {id}")));
+            return Err(HandlerError::admin(404, format!("no notification {id}")));
         };
         set(
             &mut n,

@@ -129,42 +129,42 @@ impl Fail {
 
 /// Why a handler stopped: a gateway code, or the store.
 #[derive(Debug)]
-pub enum HErr {
+pub enum HandlerError {
     /// Answer with this code.
     Fail(Fail),
     /// The store failed.
     Store(StoreError),
 }
 
-impl From<StoreError> for HErr {
+impl From<StoreError> for HandlerError {
     fn from(e: StoreError) -> Self {
-        HErr::Store(e)
+        HandlerError::Store(e)
     }
 }
 
-impl From<Fail> for HErr {
+impl From<Fail> for HandlerError {
     fn from(f: Fail) -> Self {
-        HErr::Fail(f)
+        HandlerError::Fail(f)
     }
 }
 
-impl std::fmt::Display for HErr {
+impl std::fmt::Display for HandlerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            HErr::Fail(fail) => write!(f, "{} {}", fail.code, fail.message),
-            HErr::Store(e) => write!(f, "{e}"),
+            HandlerError::Fail(fail) => write!(f, "{} {}", fail.code, fail.message),
+            HandlerError::Store(e) => write!(f, "{e}"),
         }
     }
 }
 
 /// What a business handler returns: the answer's data, or why it stopped.
-pub type HResult = Result<Value, HErr>;
+pub type HandlerResult = Result<Value, HandlerError>;
 
-impl HErr {
+impl HandlerError {
     /// A refused admin action, its HTTP status as the code (404: no such record, 409: final
     /// already, 400: bad input).
     pub fn admin(status: i64, message: impl Into<String>) -> Self {
-        HErr::Fail(Fail {
+        HandlerError::Fail(Fail {
             code: status,
             message: message.into(),
         })

@@ -6,15 +6,15 @@ use serde_json::{json, Value};
 use super::records::*;
 use crate::base::clock::{bkk_time, plus_seconds};
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
+use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::{next_seq, random_token};
-use crate::base::json::{compact, i, member, opt_s, s, set};
+use crate::base::json::{compact, integer, member, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::scheduler::outbox::enqueue;
 
-pub fn token_apply(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let request_id = s(p, "requestId");
+pub fn token_apply(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
+    let request_id = text(p, "requestId");
     let auth_key = key(ctx.gateway, request_id);
     if tx.get("dd_auth", &auth_key)?.is_some() {
         return Err(ctx.fail(21007, format!("requestId {request_id} was used already")));
@@ -28,15 +28,15 @@ pub fn token_apply(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         "dd_auth",
         &auth_key,
         json!({
-            "gw": ctx.gateway.id(), "userId": s(p, "userId"), "requestId": request_id,
-            "channelCode": s(p, "channelCode"), "notifyUrl": s(p, "notifyUrl"),
-            "redirectUrl": s(p, "redirectUrl"), "status": "PENDING", "createMs": ctx.now,
+            "gw": ctx.gateway.id(), "userId": text(p, "userId"), "requestId": request_id,
+            "channelCode": text(p, "channelCode"), "notifyUrl": text(p, "notifyUrl"),
+            "redirectUrl": text(p, "redirectUrl"), "status": "PENDING", "createMs": ctx.now,
         }),
     );
     Ok(json!({
-        "userId": s(p, "userId"),
+        "userId": text(p, "userId"),
         "requestId": request_id,
-        "channelCode": s(p, "channelCode"),
+        "channelCode": text(p, "channelCode"),
         "authUrl": auth_url,
     }))
 }
@@ -46,33 +46,33 @@ fn token_view(t: &Value) -> Value {
         "channelCode": t["channelCode"],
         "payToken": t["payToken"],
         "tokenStatus": t["tokenStatus"],
-        "expiresTime": time_or_null(i(t, "expiresMs")),
-        "inactiveTime": time_or_null(i(t, "inactiveMs")),
+        "expiresTime": time_or_null(integer(t, "expiresMs")),
+        "inactiveTime": time_or_null(integer(t, "inactiveMs")),
         "inactiveType": member(t, "inactiveType"),
     }))
 }
 
-pub fn token_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let user = s(p, "userId");
+pub fn token_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
+    let user = text(p, "userId");
     let tokens: Vec<Value> = tx
         .records("dd_token")?
         .into_iter()
-        .filter(|t| s(t, "gw") == ctx.gateway.id() && s(t, "userId") == user)
-        .filter(|t| opt_s(p, "payToken").is_none_or(|pt| s(t, "payToken") == pt))
+        .filter(|t| text(t, "gw") == ctx.gateway.id() && text(t, "userId") == user)
+        .filter(|t| optional_text(p, "payToken").is_none_or(|pt| text(t, "payToken") == pt))
         .map(|t| token_view(&t))
         .collect();
     Ok(json!({ "userId": user, "tokenList": tokens }))
 }
 
-pub fn token_cancel(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let token_key = key(ctx.gateway, s(p, "payToken"));
+pub fn token_cancel(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
+    let token_key = key(ctx.gateway, text(p, "payToken"));
     let Some(mut token) = tx
         .get("dd_token", &token_key)?
-        .filter(|t| s(t, "userId") == s(p, "userId"))
+        .filter(|t| text(t, "userId") == text(p, "userId"))
     else {
         return Err(ctx.fail(21006, "no such token for this user"));
     };
-    if s(&token, "tokenStatus") != "ACTIVED" {
+    if text(&token, "tokenStatus") != "ACTIVED" {
         return Err(ctx.fail(21025, "the token is inactive already"));
     }
     set(
@@ -105,7 +105,7 @@ fn auth_notification(
     event: &str,
     bad_signature: bool,
 ) -> Result<(), StoreError> {
-    let auth = tx.get("dd_auth", &key(gateway, s(token_or_auth, "requestId")))?;
+    let auth = tx.get("dd_auth", &key(gateway, text(token_or_auth, "requestId")))?;
     let Some(auth) = auth else {
         return Ok(());
     };
@@ -116,8 +116,8 @@ fn auth_notification(
         "channelCode": auth["channelCode"],
         "paytoken": member(token_or_auth, "payToken"),
         "tokenStatus": member(token_or_auth, "tokenStatus"),
-        "expiresTime": time_or_null(i(token_or_auth, "expiresMs")),
-        "inactiveTime": time_or_null(i(token_or_auth, "inactiveMs")),
+        "expiresTime": time_or_null(integer(token_or_auth, "expiresMs")),
+        "inactiveTime": time_or_null(integer(token_or_auth, "inactiveMs")),
         "inactiveType": member(token_or_auth, "inactiveType"),
     }));
     enqueue(
@@ -125,7 +125,7 @@ fn auth_notification(
         shared,
         gateway,
         event,
-        s(&auth, "notifyUrl"),
+        text(&auth, "notifyUrl"),
         &payload,
         bad_signature,
     )?;
@@ -140,16 +140,16 @@ pub fn decide_authorization(
     gateway: Gateway,
     request_id: &str,
     approve: bool,
-) -> HResult {
+) -> HandlerResult {
     let auth_key = key(gateway, request_id);
     let Some(mut auth) = tx.get("dd_auth", &auth_key)? else {
-        return Err(HErr::admin(
+        return Err(HandlerError::admin(
             404,
             format!("no authorization request {request_id}"),
         ));
     };
-    if s(&auth, "status") != "PENDING" {
-        return Err(HErr::admin(409, "authorization is decided already"));
+    if text(&auth, "status") != "PENDING" {
+        return Err(HandlerError::admin(409, "authorization is decided already"));
     }
     let now = shared.now_ms();
     if !approve {

@@ -11,7 +11,7 @@ pub mod tickets;
 
 use serde_json::Value;
 
-use crate::base::http::{Fail, HResult};
+use crate::base::http::{Fail, HandlerResult};
 use crate::base::store::Tx;
 use direct_debit::{token_apply, token_cancel, token_query};
 use orders::{order_view, pay_create, payout_create};
@@ -31,7 +31,7 @@ pub fn dispatch(
     tx: &mut Tx<'_>,
     operation: GatewayOperation,
     param: &Value,
-) -> HResult {
+) -> HandlerResult {
     match operation {
         GatewayOperation::BluePay(operation) => bluepay(ctx, tx, operation, param),
         GatewayOperation::BluePayJt(operation) => bluepay_jt(ctx, tx, operation, param),
@@ -43,7 +43,7 @@ pub fn dispatch(
     }
 }
 
-fn bluepay(ctx: &Ctx<'_>, tx: &mut Tx<'_>, operation: BluePay, param: &Value) -> HResult {
+fn bluepay(ctx: &Ctx<'_>, tx: &mut Tx<'_>, operation: BluePay, param: &Value) -> HandlerResult {
     match operation {
         BluePay::BalanceInquiry => balance_inquiry(ctx, tx),
         BluePay::PayoutCreate => payout_create(ctx, tx, param),
@@ -65,7 +65,12 @@ fn bluepay(ctx: &Ctx<'_>, tx: &mut Tx<'_>, operation: BluePay, param: &Value) ->
     }
 }
 
-fn bluepay_jt(ctx: &Ctx<'_>, tx: &mut Tx<'_>, operation: BluePayJt, param: &Value) -> HResult {
+fn bluepay_jt(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx<'_>,
+    operation: BluePayJt,
+    param: &Value,
+) -> HandlerResult {
     match operation {
         BluePayJt::DirectDebitTokenApply => token_apply(ctx, tx, param),
         BluePayJt::DirectDebitTokenQuery => token_query(ctx, tx, param),

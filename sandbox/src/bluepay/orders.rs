@@ -7,16 +7,16 @@ use serde_json::{json, Value};
 use super::records::*;
 use crate::base::clock::{bkk_time, plus_seconds};
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
+use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::new_id;
-use crate::base::json::{compact, i, member, opt_s, s, set};
+use crate::base::json::{compact, integer, member, optional_text, set, text};
 use crate::base::rules::{decide, OutcomeRule};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::scheduler::jobs::{schedule_outcome, End, Job};
 use crate::scheduler::outbox::enqueue;
 
-fn new_order(ctx: &Ctx<'_>, tx: &mut Tx<'_>, kind: &str, p: &Value) -> HResult {
+fn new_order(ctx: &Ctx<'_>, tx: &mut Tx<'_>, kind: &str, p: &Value) -> HandlerResult {
     let prefix = match kind {
         "payout" => "D",
         "qr" => "C1",
@@ -32,13 +32,13 @@ fn new_order(ctx: &Ctx<'_>, tx: &mut Tx<'_>, kind: &str, p: &Value) -> HResult {
     Ok(json!({
         "gw": ctx.gateway.id(),
         "kind": kind,
-        "mchOrderId": s(p, "mchOrderId"),
+        "mchOrderId": text(p, "mchOrderId"),
         "transactionId": txn,
-        "amount": i(p, "amount"),
+        "amount": integer(p, "amount"),
         "fee": 0,
-        "channelCode": opt_s(p, "channelCode"),
-        "notifyUrl": opt_s(p, "notifyUrl"),
-        "remark": opt_s(p, "remark"),
+        "channelCode": optional_text(p, "channelCode"),
+        "notifyUrl": optional_text(p, "notifyUrl"),
+        "remark": optional_text(p, "remark"),
         "status": "PENDING",
         "createMs": ctx.now,
         "updateMs": ctx.now,
@@ -50,14 +50,14 @@ fn new_order(ctx: &Ctx<'_>, tx: &mut Tx<'_>, kind: &str, p: &Value) -> HResult {
     }))
 }
 
-pub fn payout_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let mch = s(p, "mchOrderId");
+pub fn payout_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
+    let mch = text(p, "mchOrderId");
     require_new_order(ctx, tx, mch)?;
-    let idem = key(ctx.gateway, s(p, "idempotencyId"));
+    let idem = key(ctx.gateway, text(p, "idempotencyId"));
     if tx.get("bp_idem", &idem)?.is_some() {
-        return Err(ctx.fail(21015, s(p, "idempotencyId")));
+        return Err(ctx.fail(21015, text(p, "idempotencyId")));
     }
-    let amount = i(p, "amount");
+    let amount = integer(p, "amount");
     if amount <= 0 {
         return Err(ctx.fail(21021, "amount must be positive"));
     }
@@ -84,25 +84,25 @@ fn schedule_job(
     rule: &OutcomeRule,
     record: &Value,
 ) -> Result<(), StoreError> {
-    let key = key(ctx.gateway, s(record, "mchOrderId"));
+    let key = key(ctx.gateway, text(record, "mchOrderId"));
     schedule_outcome(tx, ctx.shared, rule, ctx.bad_signature, |end| {
         Job::EnvelopeOrder { key, end }
     })
 }
 
 /// QR code, WebPay order or direct debit.
-pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HResult {
-    let mch = s(p, "mchOrderId");
+pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HandlerResult {
+    let mch = text(p, "mchOrderId");
     require_new_order(ctx, tx, mch)?;
     let mut record = new_order(ctx, tx, kind, p)?;
     if kind == "qr" {
         set(&mut record, json!({ "qrStatus": "ACTIVE" }));
     }
     if kind == "direct_debit" {
-        let token_key = key(ctx.gateway, s(p, "payToken"));
+        let token_key = key(ctx.gateway, text(p, "payToken"));
         let token = tx.get("dd_token", &token_key)?;
         let usable = token.as_ref().is_some_and(|t| {
-            s(t, "tokenStatus") == "ACTIVED" && s(t, "channelCode") == s(p, "channelCode")
+            text(t, "tokenStatus") == "ACTIVED" && text(t, "channelCode") == text(p, "channelCode")
         });
         if !usable {
             let code = if ctx.gateway == Gateway::BluePayJt {
@@ -117,19 +117,19 @@ pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HRes
         let pay_url = format!(
             "{}/pay/{}",
             ctx.shared.gateway_url(ctx.gateway),
-            s(&record, "transactionId")
+            text(&record, "transactionId")
         );
         set(&mut record, json!({ "payUrl": pay_url }));
     }
     put_order(tx, &record);
-    let rule = decide(tx, ctx.gateway, kind, i(p, "amount"))?;
+    let rule = decide(tx, ctx.gateway, kind, integer(p, "amount"))?;
     schedule_job(tx, ctx, &rule, &record)?;
     Ok(match kind {
         "webpay" => json!({
             "mchOrderId": mch,
             "payUrl": record["payUrl"],
             "transactionId": record["transactionId"],
-            "expiresTime": bkk_time(i(&record, "expiresMs")),
+            "expiresTime": bkk_time(integer(&record, "expiresMs")),
         }),
         "direct_debit" => json!({
             "mchOrderId": mch,
@@ -144,8 +144,8 @@ pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HRes
 /// An order as the detail and create operations show it (members the operation does not
 /// declare are kept by the clients' models as extra fields).
 pub fn view(shared: &Shared, o: &Value) -> Value {
-    let gateway = Gateway::from_id(s(o, "gw")).unwrap_or(Gateway::BluePay);
-    let txn = s(o, "transactionId");
+    let gateway = Gateway::from_id(text(o, "gw")).unwrap_or(Gateway::BluePay);
+    let txn = text(o, "transactionId");
     let param = member(o, "param");
     let mut v = json!({
         "mchOrderId": o["mchOrderId"],
@@ -155,13 +155,13 @@ pub fn view(shared: &Shared, o: &Value) -> Value {
         "remark": o["remark"],
         "amount": o["amount"],
         "transactionStatus": o["status"],
-        "createTime": time_or_null(i(o, "createMs")),
-        "updateTime": time_or_null(i(o, "updateMs")),
-        "returnTime": time_or_null(i(o, "returnMs")),
+        "createTime": time_or_null(integer(o, "createMs")),
+        "updateTime": time_or_null(integer(o, "updateMs")),
+        "returnTime": time_or_null(integer(o, "returnMs")),
         "failedCode": member(o, "failedCode"),
         "failedMessage": member(o, "failedMessage"),
     });
-    match s(o, "kind") {
+    match text(o, "kind") {
         "qr" => {
             set(&mut v, payment_members(o, &param));
             set(
@@ -170,8 +170,8 @@ pub fn view(shared: &Shared, o: &Value) -> Value {
                     "qrCodeId": txn,
                     "qrCodeContent": format!("00020101021229370016A000000677010111sandbox{txn}5303764540{}6304SBOX", o["amount"]),
                     "qrStatus": o["qrStatus"],
-                    "qrLink": format!("{}/admin/{}/orders/{}", shared.base_url, gateway.id(), s(o, "mchOrderId")),
-                    "expiresTime": time_or_null(i(o, "expiresMs")),
+                    "qrLink": format!("{}/admin/{}/orders/{}", shared.base_url, gateway.id(), text(o, "mchOrderId")),
+                    "expiresTime": time_or_null(integer(o, "expiresMs")),
                 }),
             );
         }
@@ -182,7 +182,7 @@ pub fn view(shared: &Shared, o: &Value) -> Value {
                 "customerName": member(&param, "customerName"),
                 "email": member(&param, "email"),
                 "redirectUrl": member(&param, "redirectUrl"),
-                "expiresTime": time_or_null(i(o, "expiresMs")),
+                "expiresTime": time_or_null(integer(o, "expiresMs")),
             }),
         ),
         "direct_debit" => set(&mut v, payment_members(o, &param)),
@@ -195,10 +195,10 @@ pub fn view(shared: &Shared, o: &Value) -> Value {
 /// the param's business members.
 fn payment_members(o: &Value, param: &Value) -> Value {
     json!({
-        "transactionCreateTime": time_or_null(i(o, "createMs")),
-        "transactionReturnTime": time_or_null(i(o, "returnMs")),
+        "transactionCreateTime": time_or_null(integer(o, "createMs")),
+        "transactionReturnTime": time_or_null(integer(o, "returnMs")),
         "fee": o["fee"],
-        "totalAmount": i(o, "amount").saturating_add(i(o, "fee")),
+        "totalAmount": integer(o, "amount").saturating_add(integer(o, "fee")),
         "businessType": member(param, "businessType"),
         "projectType": member(param, "projectType"),
         "items": member(param, "items"),
@@ -206,30 +206,30 @@ fn payment_members(o: &Value, param: &Value) -> Value {
 }
 
 /// The detail operations of an order of `kind` (21006 for another kind or none).
-pub fn order_view(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HResult {
-    let mch = s(p, "mchOrderId");
+pub fn order_view(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> HandlerResult {
+    let mch = text(p, "mchOrderId");
     match order(tx, ctx.gateway, mch)? {
-        Some(o) if s(&o, "kind") == kind => Ok(view(ctx.shared, &o)),
+        Some(o) if text(&o, "kind") == kind => Ok(view(ctx.shared, &o)),
         _ => Err(ctx.fail(21006, mch)),
     }
 }
 
 /// Ends a pending order (`completed` or `failed`), moves the money and queues the
 /// notification. Used by jobs and by the admin API ("pay this QR code").
-pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End) -> HResult {
+pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End) -> HandlerResult {
     let Some(mut o) = tx.get("bp_order", order_key)? else {
-        return Err(HErr::admin(404, format!("no order {order_key}")));
+        return Err(HandlerError::admin(404, format!("no order {order_key}")));
     };
-    let gateway = Gateway::from_id(s(&o, "gw")).unwrap_or(Gateway::BluePay);
-    if s(&o, "status") != "PENDING" {
-        return Err(HErr::admin(
+    let gateway = Gateway::from_id(text(&o, "gw")).unwrap_or(Gateway::BluePay);
+    if text(&o, "status") != "PENDING" {
+        return Err(HandlerError::admin(
             409,
-            format!("order is {} already", s(&o, "status")),
+            format!("order is {} already", text(&o, "status")),
         ));
     }
     let now = shared.now_ms();
-    let kind = s(&o, "kind").to_string();
-    let amount = i(&o, "amount");
+    let kind = text(&o, "kind").to_string();
+    let amount = integer(&o, "amount");
     let completed = end.completed();
     set(
         &mut o,
@@ -265,7 +265,7 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
             };
             let url = tx
                 .get("meta", "settings")?
-                .and_then(|v| opt_s(&v, setting).map(str::to_string));
+                .and_then(|v| optional_text(&v, setting).map(str::to_string));
             (
                 if completed {
                     "disbursement.success"
@@ -281,7 +281,7 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
             } else {
                 "qrcode.payment.failed"
             },
-            opt_s(&o, "notifyUrl").map(str::to_string),
+            optional_text(&o, "notifyUrl").map(str::to_string),
         ),
         "webpay" => (
             if completed {
@@ -289,7 +289,7 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
             } else {
                 "order.payment.failed"
             },
-            opt_s(&o, "notifyUrl").map(str::to_string),
+            optional_text(&o, "notifyUrl").map(str::to_string),
         ),
         _ => (
             if completed {
@@ -297,7 +297,7 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
             } else {
                 "direct.debit.failed"
             },
-            opt_s(&o, "notifyUrl").map(str::to_string),
+            optional_text(&o, "notifyUrl").map(str::to_string),
         ),
     };
     let mut payload = json!({
@@ -306,17 +306,17 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
         "transactionId": o["transactionId"],
         "amount": amount,
         "transactionStatus": o["status"],
-        "createTime": bkk_time(i(&o, "createMs")),
+        "createTime": bkk_time(integer(&o, "createMs")),
         "returnTime": bkk_time(now),
         "channelCode": o["channelCode"],
-        "remark": s(&o, "remark"),
+        "remark": text(&o, "remark"),
         "failedCode": member(&o, "failedCode"),
         "failedMessage": member(&o, "failedMessage"),
     });
     if gateway == Gateway::BluePayJt && kind == "qr" {
         set(
             &mut payload,
-            json!({ "fee": o["fee"], "totalAmount": amount.saturating_add(i(&o, "fee")) }),
+            json!({ "fee": o["fee"], "totalAmount": amount.saturating_add(integer(&o, "fee")) }),
         );
     }
     let payload = compact(payload);

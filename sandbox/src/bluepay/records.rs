@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use crate::base::clock::bkk_time;
 use crate::base::gateway::Gateway;
-use crate::base::http::{Fail, HErr, HResult};
-use crate::base::json::{i, s, set};
+use crate::base::http::{Fail, HandlerError, HandlerResult};
+use crate::base::json::{integer, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 
@@ -30,8 +30,8 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// This gateway's failure `code`, with a detail.
-    pub fn fail(&self, code: i64, detail: impl AsRef<str>) -> HErr {
-        HErr::Fail(Fail::new(self.gateway, code, detail))
+    pub fn fail(&self, code: i64, detail: impl AsRef<str>) -> HandlerError {
+        HandlerError::Fail(Fail::new(self.gateway, code, detail))
     }
 }
 
@@ -44,7 +44,7 @@ pub fn key(gateway: Gateway, id: &str) -> String {
 pub fn balance(tx: &Tx<'_>, gateway: Gateway) -> Result<i64, StoreError> {
     Ok(tx
         .get("balance", gateway.id())?
-        .map(|v| i(&v, "amount"))
+        .map(|v| integer(&v, "amount"))
         .unwrap_or(INITIAL_BALANCE))
 }
 
@@ -79,23 +79,23 @@ pub fn order_by_txn(tx: &Tx<'_>, gateway: Gateway, txn: &str) -> Result<Option<V
     let Some(link) = tx.get("bp_txn", &key(gateway, txn))? else {
         return Ok(None);
     };
-    tx.get("bp_order", s(&link, "order"))
+    tx.get("bp_order", text(&link, "order"))
 }
 
 /// Writes an order and its transaction id link.
 pub fn put_order(tx: &mut Tx<'_>, order: &Value) {
-    let gateway = Gateway::from_id(s(order, "gw")).unwrap_or(Gateway::BluePay);
-    let k = key(gateway, s(order, "mchOrderId"));
+    let gateway = Gateway::from_id(text(order, "gw")).unwrap_or(Gateway::BluePay);
+    let k = key(gateway, text(order, "mchOrderId"));
     tx.put(
         "bp_txn",
-        &key(gateway, s(order, "transactionId")),
+        &key(gateway, text(order, "transactionId")),
         json!({ "order": k }),
     );
     tx.put("bp_order", &k, order.clone());
 }
 
 /// 21007 when the merchant order id is taken.
-pub fn require_new_order(ctx: &Ctx<'_>, tx: &Tx<'_>, mch: &str) -> Result<(), HErr> {
+pub fn require_new_order(ctx: &Ctx<'_>, tx: &Tx<'_>, mch: &str) -> Result<(), HandlerError> {
     if order(tx, ctx.gateway, mch)?.is_some() {
         return Err(ctx.fail(21007, mch));
     }
@@ -112,7 +112,7 @@ pub fn time_or_null(ms: i64) -> Value {
 }
 
 /// `balance_inquiry`.
-pub fn balance_inquiry(ctx: &Ctx<'_>, tx: &mut Tx<'_>) -> HResult {
+pub fn balance_inquiry(ctx: &Ctx<'_>, tx: &mut Tx<'_>) -> HandlerResult {
     let minor = balance(tx, ctx.gateway)?;
     Ok(match ctx.gateway {
         // JT returns integer satang; BluePay a decimal string.

@@ -6,30 +6,30 @@ use serde_json::{json, Value};
 use super::records::*;
 use crate::base::clock::{bkk_date, bkk_time};
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
+use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::new_id;
-use crate::base::json::{compact, i, member, opt_s, s, set};
+use crate::base::json::{compact, integer, member, optional_text, set, text};
 use crate::base::rules::decide;
 use crate::base::shared::Shared;
 use crate::base::store::Tx;
 use crate::scheduler::jobs::{schedule_outcome, End, Job};
 use crate::scheduler::outbox::enqueue;
 
-pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let mch_refund = s(p, "mchRefundOrderId");
+pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
+    let mch_refund = text(p, "mchRefundOrderId");
     let refund_key = key(ctx.gateway, mch_refund);
     if let Some(existing) = tx.get("bp_refund", &refund_key)? {
-        return Err(if s(&existing, "refundStatus") == "PENDING" {
+        return Err(if text(&existing, "refundStatus") == "PENDING" {
             ctx.fail(21401, mch_refund)
         } else {
             ctx.fail(21407, mch_refund)
         });
     }
-    let original_id = s(p, "originalTransactionId");
+    let original_id = text(p, "originalTransactionId");
     let Some(mut original) = order_by_txn(tx, ctx.gateway, original_id)? else {
         return Err(ctx.fail(21006, original_id));
     };
-    if !matches!(s(&original, "kind"), "qr" | "webpay" | "direct_debit")
+    if !matches!(text(&original, "kind"), "qr" | "webpay" | "direct_debit")
         || original["voided"] == true
     {
         return Err(ctx.fail(
@@ -37,28 +37,28 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
             "only completed payments that were not voided can be refunded",
         ));
     }
-    if s(&original, "status") != "COMPLETED" {
+    if text(&original, "status") != "COMPLETED" {
         return Err(ctx.fail(21408, ""));
     }
-    let paid_at = i(&original, "returnMs");
+    let paid_at = integer(&original, "returnMs");
     if ctx.now.saturating_sub(paid_at) > REFUND_DAYS * 24 * 3600 * 1000 {
         return Err(ctx.fail(21403, ""));
     }
     let has_pending = tx.list("bp_refund")?.into_iter().any(|(_, r)| {
-        s(&r, "gw") == ctx.gateway.id()
-            && s(&r, "originalTransactionId") == original_id
-            && s(&r, "refundStatus") == "PENDING"
+        text(&r, "gw") == ctx.gateway.id()
+            && text(&r, "originalTransactionId") == original_id
+            && text(&r, "refundStatus") == "PENDING"
     });
     if has_pending {
         return Err(ctx.fail(21409, ""));
     }
-    let amount = i(p, "refundAmount");
-    let paid = i(&original, "amount");
-    let refundable = paid.saturating_sub(i(&original, "refunded"));
+    let amount = integer(p, "refundAmount");
+    let paid = integer(&original, "amount");
+    let refundable = paid.saturating_sub(integer(&original, "refunded"));
     if amount <= 0 || amount > refundable {
         return Err(ctx.fail(21406, format!("refundable: {refundable}")));
     }
-    let caps = channel(tx, ctx.gateway, s(&original, "channelCode"))?;
+    let caps = channel(tx, ctx.gateway, text(&original, "channelCode"))?;
     let full = amount == paid;
     if full && caps["full_refund"] == false {
         return Err(ctx.fail(21404, ""));
@@ -72,12 +72,12 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
         "mchRefundOrderId": mch_refund,
         "refundTransactionId": refund_txn,
         "originalTransactionId": original_id,
-        "originalOrder": key(ctx.gateway, s(&original, "mchOrderId")),
+        "originalOrder": key(ctx.gateway, text(&original, "mchOrderId")),
         "refundAmount": amount,
         "feeRefunded": 0,
         "refundStatus": "PENDING",
-        "refundReason": opt_s(p, "refundReason"),
-        "refundCallbackUrl": s(p, "refundCallbackUrl"),
+        "refundReason": optional_text(p, "refundReason"),
+        "refundCallbackUrl": text(p, "refundCallbackUrl"),
         "createMs": ctx.now,
     });
     tx.put("bp_refund", &refund_key, record.clone());
@@ -112,26 +112,28 @@ fn refund_view(r: &Value) -> Value {
         "refundAmount": r["refundAmount"],
         "feeRefunded": r["feeRefunded"],
         "refundStatus": r["refundStatus"],
-        "refundCreateTime": time_or_null(i(r, "createMs")),
-        "refundReturnTime": time_or_null(i(r, "returnMs")),
+        "refundCreateTime": time_or_null(integer(r, "createMs")),
+        "refundReturnTime": time_or_null(integer(r, "returnMs")),
         "failedCode": member(r, "failedCode"),
         "failedMessage": member(r, "failedMessage"),
     }))
 }
 
-pub fn refund_payments(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
+pub fn refund_payments(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
     let refunds: Vec<Value> = tx
         .records("bp_refund")?
         .into_iter()
-        .filter(|r| s(r, "gw") == ctx.gateway.id())
+        .filter(|r| text(r, "gw") == ctx.gateway.id())
         .filter(|r| {
-            opt_s(p, "originalTransactionId").is_none_or(|o| s(r, "originalTransactionId") == o)
-                && opt_s(p, "refundTransactionId").is_none_or(|t| s(r, "refundTransactionId") == t)
+            optional_text(p, "originalTransactionId")
+                .is_none_or(|o| text(r, "originalTransactionId") == o)
+                && optional_text(p, "refundTransactionId")
+                    .is_none_or(|t| text(r, "refundTransactionId") == t)
         })
         .collect();
     if refunds.is_empty() {
-        let id = opt_s(p, "originalTransactionId")
-            .or(opt_s(p, "refundTransactionId"))
+        let id = optional_text(p, "originalTransactionId")
+            .or(optional_text(p, "refundTransactionId"))
             .unwrap_or("");
         let known = order_by_txn(tx, ctx.gateway, id)?.is_some();
         if !known {
@@ -142,17 +144,22 @@ pub fn refund_payments(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
 }
 
 /// Ends a pending refund; a completed refund takes the money from the balance.
-pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &End) -> HResult {
+pub fn finish_refund(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    refund_key: &str,
+    end: &End,
+) -> HandlerResult {
     let Some(mut r) = tx.get("bp_refund", refund_key)? else {
-        return Err(HErr::admin(404, format!("no refund {refund_key}")));
+        return Err(HandlerError::admin(404, format!("no refund {refund_key}")));
     };
-    if s(&r, "refundStatus") != "PENDING" {
-        return Err(HErr::admin(409, "refund is final already"));
+    if text(&r, "refundStatus") != "PENDING" {
+        return Err(HandlerError::admin(409, "refund is final already"));
     }
-    let gateway = Gateway::from_id(s(&r, "gw")).unwrap_or(Gateway::BluePay);
+    let gateway = Gateway::from_id(text(&r, "gw")).unwrap_or(Gateway::BluePay);
     let now = shared.now_ms();
     let completed = end.completed();
-    let amount = i(&r, "refundAmount");
+    let amount = integer(&r, "refundAmount");
     set(
         &mut r,
         json!({ "refundStatus": if completed { "COMPLETE" } else { "FAILED" }, "returnMs": now }),
@@ -164,10 +171,10 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
             json!({ "failedCode": code, "failedMessage": end.failed_message.clone().unwrap_or_else(|| failed_message_of(code)) }),
         );
     }
-    if let Some(mut original) = tx.get("bp_order", s(&r, "originalOrder"))? {
+    if let Some(mut original) = tx.get("bp_order", text(&r, "originalOrder"))? {
         set(&mut original, json!({ "refundPending": false }));
         if completed {
-            let refunded = i(&original, "refunded").saturating_add(amount);
+            let refunded = integer(&original, "refunded").saturating_add(amount);
             set(&mut original, json!({ "refunded": refunded }));
             add_balance(tx, gateway, -amount)?;
         }
@@ -190,41 +197,44 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
         shared,
         gateway,
         event,
-        s(&r, "refundCallbackUrl"),
+        text(&r, "refundCallbackUrl"),
         &payload,
         end.bad_signature,
     )?;
     Ok(payload)
 }
 
-pub fn payment_void(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let mch_void = s(p, "mchVoidOrderId");
+pub fn payment_void(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
+    let mch_void = text(p, "mchVoidOrderId");
     let void_key = key(ctx.gateway, mch_void);
     if tx.get("bp_void", &void_key)?.is_some() {
         return Err(ctx.fail(21505, mch_void));
     }
-    let original_id = s(p, "originalTransactionId");
+    let original_id = text(p, "originalTransactionId");
     let Some(mut original) = order_by_txn(tx, ctx.gateway, original_id)? else {
         return Err(ctx.fail(21006, original_id));
     };
     if original["voided"] == true {
         return Err(ctx.fail(21504, ""));
     }
-    if s(&original, "status") != "COMPLETED" || s(&original, "kind") == "payout" {
+    if text(&original, "status") != "COMPLETED" || text(&original, "kind") == "payout" {
         return Err(ctx.fail(21500, ""));
     }
-    let caps = channel(tx, ctx.gateway, s(&original, "channelCode"))?;
-    if caps["void"] == false || i(&original, "refunded") > 0 || original["refundPending"] == true {
+    let caps = channel(tx, ctx.gateway, text(&original, "channelCode"))?;
+    if caps["void"] == false
+        || integer(&original, "refunded") > 0
+        || original["refundPending"] == true
+    {
         return Err(ctx.fail(21501, "the channel cannot void, or the payment has refunds"));
     }
     if original["settled"] == true {
         return Err(ctx.fail(21502, ""));
     }
-    if bkk_date(i(&original, "returnMs")) != bkk_date(ctx.now) {
+    if bkk_date(integer(&original, "returnMs")) != bkk_date(ctx.now) {
         return Err(ctx.fail(21503, ""));
     }
     let void_txn = new_id(tx, "V")?;
-    add_balance(tx, ctx.gateway, -i(&original, "amount"))?;
+    add_balance(tx, ctx.gateway, -integer(&original, "amount"))?;
     set(
         &mut original,
         json!({ "voided": true, "updateMs": ctx.now }),

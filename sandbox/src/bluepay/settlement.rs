@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use super::records::*;
 use crate::base::clock::{bkk_date, bkk_time};
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
-use crate::base::json::{compact, i, opt_s, s, set};
+use crate::base::http::{HandlerError, HandlerResult};
+use crate::base::json::{compact, integer, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::Tx;
 use axum::response::{IntoResponse, Response};
@@ -18,18 +18,26 @@ use crate::scheduler::outbox::enqueue;
 
 /// Marks a completed payment settled (it can no longer be voided); JT sends the settled
 /// notification.
-pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gateway: Gateway, transaction_id: &str) -> HResult {
+pub fn settle(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    gateway: Gateway,
+    transaction_id: &str,
+) -> HandlerResult {
     let Some(mut o) = order_by_txn(tx, gateway, transaction_id)? else {
-        return Err(HErr::admin(404, format!("no transaction {transaction_id}")));
+        return Err(HandlerError::admin(
+            404,
+            format!("no transaction {transaction_id}"),
+        ));
     };
-    if s(&o, "status") != "COMPLETED" {
-        return Err(HErr::admin(409, "only completed payments settle"));
+    if text(&o, "status") != "COMPLETED" {
+        return Err(HandlerError::admin(409, "only completed payments settle"));
     }
     let now = shared.now_ms();
     set(&mut o, json!({ "settled": true, "settledMs": now }));
     put_order(tx, &o);
     if gateway == Gateway::BluePayJt {
-        if let Some(url) = opt_s(&o, "notifyUrl") {
+        if let Some(url) = optional_text(&o, "notifyUrl") {
             let payload = compact(json!({
                 "eventName": "settle.payment.success",
                 "mchOrderId": o["mchOrderId"],
@@ -39,7 +47,7 @@ pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gateway: Gateway, transaction_id
                 "settledReturnTime": bkk_time(now),
                 "channelCode": o["channelCode"],
                 "projectType": o.pointer("/param/projectType").cloned().unwrap_or(Value::Null),
-                "remark": s(&o, "remark"),
+                "remark": text(&o, "remark"),
             }));
             enqueue(
                 tx,
@@ -55,12 +63,12 @@ pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gateway: Gateway, transaction_id
     Ok(view(shared, &o))
 }
 
-pub fn report_download(ctx: &Ctx<'_>, p: &Value) -> HResult {
+pub fn report_download(ctx: &Ctx<'_>, p: &Value) -> HandlerResult {
     let name = format!(
         "report-{}-{}-{}.csv",
-        s(p, "countryCode"),
-        s(p, "transDate"),
-        i(p, "transType")
+        text(p, "countryCode"),
+        text(p, "transDate"),
+        integer(p, "transType")
     );
     Ok(json!({ "downloadUrl": format!("{}/files/{name}", ctx.shared.gateway_url(ctx.gateway)) }))
 }
@@ -91,22 +99,22 @@ pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
     let mut csv =
         String::from("mchOrderId,transactionId,kind,channelCode,amount,status,returnTime\n");
     for (_, o) in rows {
-        let payout = s(&o, "kind") == "payout";
-        if s(&o, "gw") != gateway.id()
+        let payout = text(&o, "kind") == "payout";
+        if text(&o, "gw") != gateway.id()
             || payout != want_payout
-            || bkk_date(i(&o, "returnMs")) != Some(day)
+            || bkk_date(integer(&o, "returnMs")) != Some(day)
         {
             continue;
         }
         csv += &format!(
             "{},{},{},{},{},{},{}\n",
-            s(&o, "mchOrderId"),
-            s(&o, "transactionId"),
-            s(&o, "kind"),
-            s(&o, "channelCode"),
-            i(&o, "amount"),
-            s(&o, "status"),
-            bkk_time(i(&o, "returnMs"))
+            text(&o, "mchOrderId"),
+            text(&o, "transactionId"),
+            text(&o, "kind"),
+            text(&o, "channelCode"),
+            integer(&o, "amount"),
+            text(&o, "status"),
+            bkk_time(integer(&o, "returnMs"))
         );
     }
     ([(axum::http::header::CONTENT_TYPE, "text/csv")], csv).into_response()

@@ -5,15 +5,15 @@ use serde_json::{json, Value};
 
 use super::records::*;
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
+use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::next_seq;
-use crate::base::json::{compact, opt_s, s, set};
+use crate::base::json::{compact, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::Tx;
 use crate::scheduler::outbox::enqueue;
 
-pub fn ticket_add(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let request_id = s(p, "requestId");
+pub fn ticket_add(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
+    let request_id = text(p, "requestId");
     let req_key = key(ctx.gateway, request_id);
     if tx.get("jt_ticket_req", &req_key)?.is_some() {
         return Err(ctx.fail(21007, format!("requestId {request_id} was used already")));
@@ -25,28 +25,28 @@ pub fn ticket_add(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
             .map(|t| t.format("%Y%m%d%H%M").to_string())
             .unwrap_or_default()
     );
-    let transaction_status = order(tx, ctx.gateway, s(p, "mchOrderId"))?
-        .map(|o| s(&o, "status").to_string())
+    let transaction_status = order(tx, ctx.gateway, text(p, "mchOrderId"))?
+        .map(|o| text(&o, "status").to_string())
         .unwrap_or_else(|| "PENDING".into());
     tx.put(
         "jt_ticket",
         &ticket_no,
         json!({
-            "ticketNo": ticket_no, "requestId": request_id, "mchOrderId": s(p, "mchOrderId"),
+            "ticketNo": ticket_no, "requestId": request_id, "mchOrderId": text(p, "mchOrderId"),
             "ticketStatus": "PENDING", "transactionStatus": transaction_status,
-            "notifyUrl": s(p, "notifyUrl"), "createMs": ctx.now, "param": p,
+            "notifyUrl": text(p, "notifyUrl"), "createMs": ctx.now, "param": p,
         }),
     );
     tx.put("jt_ticket_req", &req_key, json!({ "ticketNo": ticket_no }));
     Ok(json!({ "requestId": request_id, "ticketNo": ticket_no }))
 }
 
-pub fn ticket_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let ticket_no = match opt_s(p, "ticketNo") {
+pub fn ticket_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
+    let ticket_no = match optional_text(p, "ticketNo") {
         Some(t) => Some(t.to_string()),
         None => tx
-            .get("jt_ticket_req", &key(ctx.gateway, s(p, "requestId")))?
-            .map(|v| s(&v, "ticketNo").to_string()),
+            .get("jt_ticket_req", &key(ctx.gateway, text(p, "requestId")))?
+            .map(|v| text(&v, "ticketNo").to_string()),
     };
     let ticket = match ticket_no {
         Some(t) => tx.get("jt_ticket", &t)?,
@@ -71,15 +71,20 @@ pub fn set_ticket_status(
     status: &str,
     transaction_status: Option<&str>,
     reply: Option<&str>,
-) -> HResult {
+) -> HandlerResult {
     let Some(mut ticket) = tx.get("jt_ticket", ticket_no)? else {
-        return Err(HErr::admin(404, format!("no ticket {ticket_no}")));
+        return Err(HandlerError::admin(404, format!("no ticket {ticket_no}")));
     };
     let event = match status {
         "PROCESSING" => "ticket.status.processing",
         "CLOSED" => "ticket.status.closed",
         "REJECTED" => "ticket.status.rejected",
-        _ => return Err(HErr::admin(400, "status is PROCESSING, CLOSED or REJECTED")),
+        _ => {
+            return Err(HandlerError::admin(
+                400,
+                "status is PROCESSING, CLOSED or REJECTED",
+            ))
+        }
     };
     set(&mut ticket, json!({ "ticketStatus": status }));
     if let Some(t) = transaction_status {
@@ -98,7 +103,7 @@ pub fn set_ticket_status(
         shared,
         Gateway::BluePayJt,
         event,
-        s(&ticket, "notifyUrl"),
+        text(&ticket, "notifyUrl"),
         &payload,
         false,
     )?;

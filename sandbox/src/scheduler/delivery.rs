@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use crate::base::gateway::Gateway;
-use crate::base::json::{i, s, set};
+use crate::base::json::{integer, set, text};
 use crate::base::settings::NotifyPolicy;
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
@@ -30,7 +30,7 @@ pub fn due_notifications(shared: &Shared) -> Result<Vec<String>, StoreError> {
     let rows = shared.read(|store| store.list("outbox"))?;
     Ok(rows
         .into_iter()
-        .filter(|(_, v)| i(v, "due_ms") <= now)
+        .filter(|(_, v)| integer(v, "due_ms") <= now)
         .map(|(k, _)| k)
         .collect())
 }
@@ -46,8 +46,8 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
     };
     let gateway: Gateway =
         serde_json::from_value(record["gateway"].clone()).unwrap_or(Gateway::BluePay);
-    let url_text = s(&record, "url").to_string();
-    let body = s(&record, "body").to_string();
+    let url_text = text(&record, "url").to_string();
+    let body = text(&record, "body").to_string();
     let number = record["attempts"].as_array().map_or(0, Vec::len) + 1;
     let started = Instant::now();
     let at_ms = shared.now_ms();

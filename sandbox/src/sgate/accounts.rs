@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::base::json::opt_s;
+use crate::base::json::optional_text;
 
 /// Customer and payment results of the documented sandbox test accounts: `(card number, IBAN,
 /// customer approved, payment transferred)`.
@@ -60,13 +60,14 @@ pub fn bank_test(c: &Value) -> Option<(bool, bool)> {
     BANK_TEST_ACCOUNTS
         .iter()
         .find(|(card, iban, _, _)| {
-            opt_s(c, "cardno") == Some(card) || opt_s(c, "ibanaccount") == Some(iban)
+            optional_text(c, "cardno") == Some(card)
+                || optional_text(c, "ibanaccount") == Some(iban)
         })
         .map(|(_, _, customer, payment)| (*customer, *payment))
 }
 
 pub fn stc_test(c: &Value) -> Option<(bool, bool)> {
-    let number = effective_mobile(opt_s(c, "stcaccount")?);
+    let number = effective_mobile(optional_text(c, "stcaccount")?);
     STC_TEST_ACCOUNTS
         .iter()
         .find(|(n, _, _)| *n == number)

@@ -7,9 +7,9 @@ use super::accounts::{customer_test_result, effective_mobile};
 use super::common::*;
 use super::otp::new_otp;
 use crate::base::clock::riyadh_time;
-use crate::base::http::{HErr, HResult};
+use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::next_seq;
-use crate::base::json::{i, opt_s, s, set};
+use crate::base::json::{integer, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::scheduler::jobs::{schedule, Job};
@@ -54,7 +54,7 @@ pub fn custom_info(c: &Value) -> Value {
 }
 
 /// The customer a query names (`customid` or `mercustomid`); 1101 when none.
-pub fn find_customer(tx: &Tx<'_>, q: &Value) -> Result<Value, HErr> {
+pub fn find_customer(tx: &Tx<'_>, q: &Value) -> Result<Value, HandlerError> {
     CUSTOMERS
         .find(tx, q)?
         .ok_or_else(|| fail(1101, "no such customer"))
@@ -72,9 +72,9 @@ pub fn set_customer_status(
     customid: &str,
     status: i64,
     desc: &str,
-) -> HResult {
+) -> HandlerResult {
     let Some(mut c) = tx.get("sg_customer", customid)? else {
-        return Err(HErr::admin(404, format!("no customer {customid}")));
+        return Err(HandlerError::admin(404, format!("no customer {customid}")));
     };
     let now = shared.now_ms();
     set(
@@ -87,10 +87,10 @@ pub fn set_customer_status(
 }
 
 /// The automatic review of a test account's customer ends, if the customer still waits for it.
-pub fn review(tx: &mut Tx<'_>, shared: &Shared, customid: &str, approved: bool) -> HResult {
+pub fn review(tx: &mut Tx<'_>, shared: &Shared, customid: &str, approved: bool) -> HandlerResult {
     let still_pending = tx
         .get("sg_customer", customid)?
-        .is_some_and(|c| i(&c, "status") == 0);
+        .is_some_and(|c| integer(&c, "status") == 0);
     if !still_pending {
         return Ok(Value::Null);
     }
@@ -122,8 +122,13 @@ fn status_callback(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), St
 
 /// Sends a customer (back) to review: status 0, written, announced when its status changed,
 /// and its automatic review scheduled when it holds test accounts.
-fn to_review(tx: &mut Tx<'_>, shared: &Shared, c: &mut Value, now: i64) -> Result<(), HErr> {
-    let was = i(c, "status");
+fn to_review(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    c: &mut Value,
+    now: i64,
+) -> Result<(), HandlerError> {
+    let was = integer(c, "status");
     set(c, json!({ "status": 0, "statusdesc": riyadh_time(now) }));
     put_customer(tx, c);
     if was != 0 {
@@ -141,7 +146,7 @@ fn schedule_review(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), St
             .now_ms()
             .saturating_add(i64::try_from(shared.settings.auto_delay.as_millis()).unwrap_or(0));
         let job = Job::SgateReview {
-            customid: s(c, "customid").to_string(),
+            customid: text(c, "customid").to_string(),
             approved,
         };
         schedule(tx, due, &job)?;
@@ -149,12 +154,12 @@ fn schedule_review(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), St
     Ok(())
 }
 
-pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
-    let mer = s(b, "mercustomid");
+pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HandlerResult {
+    let mer = text(b, "mercustomid");
     if tx.get("sg_customer_mer", mer)?.is_some() {
         return Err(fail(1302, mer));
     }
-    let bankname = match opt_s(b, "bankcode") {
+    let bankname = match optional_text(b, "bankcode") {
         Some(code) => {
             Some(bank_name(code).ok_or_else(|| fail(1304, format!("unknown bank code {code}")))?)
         }
@@ -163,13 +168,13 @@ pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) ->
     let n = next_seq(tx, "customer")?;
     let customid = format!("{:x}", 0x12000 + n);
     let mut c = json!({
-        "customid": customid, "mercustomid": mer, "name_e": s(b, "name_e"), "name_a": s(b, "name_a"),
-        "address": s(b, "address"), "identity": s(b, "identity"), "identitypic": "", "signpic": "",
-        "bankname": bankname.unwrap_or_default(), "bankcode": s(b, "bankcode"), "cardno": s(b, "cardno"),
-        "ibanaccount": s(b, "ibanaccount"), "swiftcode": s(b, "swiftcode"), "stcaccount": s(b, "stcaccount"),
+        "customid": customid, "mercustomid": mer, "name_e": text(b, "name_e"), "name_a": text(b, "name_a"),
+        "address": text(b, "address"), "identity": text(b, "identity"), "identitypic": "", "signpic": "",
+        "bankname": bankname.unwrap_or_default(), "bankcode": text(b, "bankcode"), "cardno": text(b, "cardno"),
+        "ibanaccount": text(b, "ibanaccount"), "swiftcode": text(b, "swiftcode"), "stcaccount": text(b, "stcaccount"),
         "status": 4, "statusdesc": riyadh_time(now),
         "autoapproval": b.get("autoapproval").and_then(Value::as_i64).unwrap_or(0),
-        "otpappname": opt_s(b, "otpappname").unwrap_or("Sandbox Merchant"),
+        "otpappname": optional_text(b, "otpappname").unwrap_or("Sandbox Merchant"),
         "demand_perfection": ["identitypic"],
         "created_at": now.div_euclid(1000), "updated_at": now.div_euclid(1000),
         "stcverified": false,
@@ -181,9 +186,9 @@ pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) ->
     }
     put_customer(tx, &c);
     if c.get("autoapproval").and_then(Value::as_i64) == Some(1) {
-        if let Some(stc) = opt_s(&c, "stcaccount") {
+        if let Some(stc) = optional_text(&c, "stcaccount") {
             let stc = stc.to_string();
-            let app = s(&c, "otpappname").to_string();
+            let app = text(&c, "otpappname").to_string();
             new_otp(tx, &stc, &app, now, Some(&customid))?;
         }
     }
@@ -202,7 +207,7 @@ pub const PAYEE_DETAILS: &[&str] = &[
     "swiftcode",
 ];
 
-pub fn customer_list(tx: &Tx<'_>, q: &Value) -> HResult {
+pub fn customer_list(tx: &Tx<'_>, q: &Value) -> HandlerResult {
     let mut out: Vec<Value> = tx
         .records("sg_customer")?
         .into_iter()
@@ -210,12 +215,12 @@ pub fn customer_list(tx: &Tx<'_>, q: &Value) -> HResult {
         .filter(|c| listed(q, "customids", c, "customid"))
         .filter(|c| same_members(q, c, &["identity", "cardno", "bankcode", "ibanaccount"]))
         .filter(|c| {
-            opt_s(q, "stcaccount")
-                .is_none_or(|v| effective_mobile(s(c, "stcaccount")) == effective_mobile(v))
+            optional_text(q, "stcaccount")
+                .is_none_or(|v| effective_mobile(text(c, "stcaccount")) == effective_mobile(v))
         })
         .filter(|c| {
-            opt_s(q, "name_e")
-                .is_none_or(|v| s(c, "name_e").to_lowercase().contains(&v.to_lowercase()))
+            optional_text(q, "name_e")
+                .is_none_or(|v| text(c, "name_e").to_lowercase().contains(&v.to_lowercase()))
         })
         .filter(|c| status_and_time_match(c, q))
         .map(|c| customer_view(&c))
@@ -223,19 +228,19 @@ pub fn customer_list(tx: &Tx<'_>, q: &Value) -> HResult {
     Ok(Value::Array(page(&mut out, q)))
 }
 
-pub fn customer_update(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
+pub fn customer_update(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HandlerResult {
     let mut c = find_customer(tx, b)?;
     let mut changed = false;
     let updatable = PAYEE_DETAILS.iter().chain(&["identity", "otpappname"]);
     for &field in updatable {
-        if let Some(v) = opt_s(b, field) {
-            if s(&c, field) != v {
+        if let Some(v) = optional_text(b, field) {
+            if text(&c, field) != v {
                 changed |= field != "otpappname";
                 set(&mut c, json!({ field: v }));
             }
         }
     }
-    if let Some(code) = opt_s(b, "bankcode") {
+    if let Some(code) = optional_text(b, "bankcode") {
         let name =
             bank_name(code).ok_or_else(|| fail(1304, format!("unknown bank code {code}")))?;
         set(&mut c, json!({ "bankname": name }));
@@ -244,7 +249,7 @@ pub fn customer_update(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) ->
         return Ok(customer_view(&c));
     }
     set(&mut c, json!({ "updated_at": now.div_euclid(1000) }));
-    let status = i(&c, "status");
+    let status = integer(&c, "status");
     if status != 3 && status != 4 {
         to_review(tx, shared, &mut c, now)?;
     } else {
@@ -259,7 +264,7 @@ pub fn customer_file_upload(
     b: &Value,
     file: Option<&(Vec<u8>, String)>,
     now: i64,
-) -> HResult {
+) -> HandlerResult {
     let mut c = find_customer(tx, b)?;
     let Some((bytes, name)) = file else {
         return Err(fail(1102, "file"));
@@ -267,15 +272,15 @@ pub fn customer_file_upload(
     if bytes.len() > paybind::sgate::upload::MAX_FILE_BYTES {
         return Err(fail(1500, "file larger than 2048 KB"));
     }
-    if !md5_hex(bytes).eq_ignore_ascii_case(s(b, "md5")) {
+    if !md5_hex(bytes).eq_ignore_ascii_case(text(b, "md5")) {
         return Err(fail(1501, ""));
     }
-    let kind = s(b, "type");
+    let kind = text(b, "type");
     let extension = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("png");
     let url = format!(
         "{}/sgate/files/{}/{kind}.{extension}",
         shared.base_url,
-        s(&c, "customid")
+        text(&c, "customid")
     );
     set(
         &mut c,
@@ -283,7 +288,7 @@ pub fn customer_file_upload(
     );
     if kind == "identitypic" {
         set(&mut c, json!({ "demand_perfection": [] }));
-        if i(&c, "status") == 4 {
+        if integer(&c, "status") == 4 {
             to_review(tx, shared, &mut c, now)?;
             return Ok(customer_view(&c));
         }
@@ -292,11 +297,11 @@ pub fn customer_file_upload(
     Ok(customer_view(&c))
 }
 
-fn stc_preconditions(c: &Value) -> Result<String, HErr> {
+fn stc_preconditions(c: &Value) -> Result<String, HandlerError> {
     if c.get("autoapproval").and_then(Value::as_i64) != Some(1) {
         return Err(fail(1308, ""));
     }
-    let Some(stc) = opt_s(c, "stcaccount") else {
+    let Some(stc) = optional_text(c, "stcaccount") else {
         return Err(fail(1309, "no STCPay account"));
     };
     if c.get("stcverified").and_then(Value::as_bool) == Some(true) {
@@ -305,26 +310,32 @@ fn stc_preconditions(c: &Value) -> Result<String, HErr> {
     Ok(stc.to_string())
 }
 
-pub fn stc_otp_resend(tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
+pub fn stc_otp_resend(tx: &mut Tx<'_>, b: &Value, now: i64) -> HandlerResult {
     let c = find_customer(tx, b)?;
     let stc = stc_preconditions(&c)?;
-    new_otp(tx, &stc, s(&c, "otpappname"), now, Some(s(&c, "customid")))?;
+    new_otp(
+        tx,
+        &stc,
+        text(&c, "otpappname"),
+        now,
+        Some(text(&c, "customid")),
+    )?;
     Ok(json!({}))
 }
 
-pub fn stc_otp_submit(tx: &mut Tx<'_>, b: &Value) -> HResult {
+pub fn stc_otp_submit(tx: &mut Tx<'_>, b: &Value) -> HandlerResult {
     let mut c = find_customer(tx, b)?;
     let stc = stc_preconditions(&c)?;
     let effective = effective_mobile(&stc);
     let latest = tx
         .records("sg_otp")?
         .into_iter()
-        .rfind(|o| s(o, "effective") == effective);
+        .rfind(|o| text(o, "effective") == effective);
     let expected = latest
         .as_ref()
-        .map(|o| s(o, "code").to_string())
+        .map(|o| text(o, "code").to_string())
         .unwrap_or_default();
-    if expected.is_empty() || expected != s(b, "code") {
+    if expected.is_empty() || expected != text(b, "code") {
         return Err(fail(1609, ""));
     }
     set(&mut c, json!({ "stcverified": true }));

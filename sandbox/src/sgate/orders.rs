@@ -8,9 +8,9 @@ use super::accounts::{bank_test, stc_test};
 use super::common::*;
 use super::customers::{custom_info, find_customer, put_customer, PAYEE_DETAILS};
 use crate::base::clock::{plus_seconds, riyadh_time};
-use crate::base::http::{HErr, HResult};
+use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::{next_seq, random_token};
-use crate::base::json::{i, opt_s, s, set};
+use crate::base::json::{integer, optional_text, set, text};
 use crate::base::rules::{decide, OutcomeRule};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
@@ -43,7 +43,7 @@ pub fn order_view(o: &Value) -> Value {
 }
 
 /// The payment order a query names (`ticketid` or `payeeuid`); 1101 when none.
-pub fn find_order(tx: &Tx<'_>, q: &Value) -> Result<Value, HErr> {
+pub fn find_order(tx: &Tx<'_>, q: &Value) -> Result<Value, HandlerError> {
     ORDERS
         .find(tx, q)?
         .ok_or_else(|| fail(1101, "no such payment order"))
@@ -60,9 +60,9 @@ pub fn order_create(
     b: &Value,
     now: i64,
     trantype: &str,
-) -> HResult {
+) -> HandlerResult {
     let c = find_customer(tx, b)?;
-    if i(&c, "status") != 1 {
+    if integer(&c, "status") != 1 {
         return Err(fail(1300, "the customer is not approved (status 1)"));
     }
     create_order(shared, tx, b, &c, now, trantype)
@@ -75,8 +75,8 @@ pub fn create_order(
     c: &Value,
     now: i64,
     trantype: &str,
-) -> HResult {
-    let uid = s(b, "payeeuid");
+) -> HandlerResult {
+    let uid = text(b, "payeeuid");
     if tx.get("sg_order_uid", uid)?.is_some() {
         return Err(fail(1401, uid));
     }
@@ -87,11 +87,11 @@ pub fn create_order(
     if amount <= 0 {
         return Err(fail(1404, ""));
     }
-    let currency = s(b, "currency");
-    let method = s(b, "paymentmethod");
+    let currency = text(b, "currency");
+    let method = text(b, "paymentmethod");
     let has_account = match method {
-        "STCPay" => opt_s(c, "stcaccount").is_some(),
-        _ => opt_s(c, "cardno").is_some() || opt_s(c, "ibanaccount").is_some(),
+        "STCPay" => optional_text(c, "stcaccount").is_some(),
+        _ => optional_text(c, "cardno").is_some() || optional_text(c, "ibanaccount").is_some(),
     };
     if !has_account {
         return Err(fail(
@@ -100,8 +100,8 @@ pub fn create_order(
         ));
     }
     if matches!(currency, "KWD" | "AED")
-        && opt_s(c, "address").is_none()
-        && opt_s(c, "swiftcode").is_none()
+        && optional_text(c, "address").is_none()
+        && optional_text(c, "swiftcode").is_none()
     {
         return Err(fail(
             1103,
@@ -140,7 +140,7 @@ pub fn create_order(
             ..Default::default()
         },
         // Outcome rules match minor units (hundredths), as for the other gateways.
-        None => decide(tx, GW, "payment_order", amount / 10)?,
+        None => decide(tx, GATEWAY, "payment_order", amount / 10)?,
     };
     schedule_outcome(tx, shared, &rule, false, |end| Job::SgatePaymentOrder {
         ticketid,
@@ -149,10 +149,10 @@ pub fn create_order(
     Ok(order_view(&order))
 }
 
-pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
-    let mer = s(b, "mercustomid");
+pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HandlerResult {
+    let mer = text(b, "mercustomid");
     let existing = match tx.get("sg_customer_mer", mer)? {
-        Some(link) => tx.get("sg_customer", s(&link, "customid"))?,
+        Some(link) => tx.get("sg_customer", text(&link, "customid"))?,
         None => None,
     };
     let mut c = match existing {
@@ -171,11 +171,11 @@ pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HRe
         }
     };
     for &field in PAYEE_DETAILS {
-        if let Some(v) = opt_s(b, field) {
+        if let Some(v) = optional_text(b, field) {
             set(&mut c, json!({ field: v }));
         }
     }
-    if let Some(code) = opt_s(b, "bankcode") {
+    if let Some(code) = optional_text(b, "bankcode") {
         let name =
             bank_name(code).ok_or_else(|| fail(1304, format!("unknown bank code {code}")))?;
         set(&mut c, json!({ "bankname": name }));
@@ -189,7 +189,7 @@ pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HRe
 }
 
 /// `payment_order_list`: filtered by customers, payee uid, ticket, status and time; paged.
-pub fn order_list(tx: &Tx<'_>, q: &Value) -> HResult {
+pub fn order_list(tx: &Tx<'_>, q: &Value) -> HandlerResult {
     let mut out: Vec<Value> = tx
         .records("sg_order")?
         .into_iter()
@@ -203,12 +203,15 @@ pub fn order_list(tx: &Tx<'_>, q: &Value) -> HResult {
 
 /// Ends a pending payment order: `completed` (1 Transferred) or `failed` (2 Error, money back);
 /// sends `SALARY_STATUS_CHANGE`.
-pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, ticketid: &str, end: &End) -> HResult {
+pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, ticketid: &str, end: &End) -> HandlerResult {
     let Some(mut o) = tx.get("sg_order", ticketid)? else {
-        return Err(HErr::admin(404, format!("no payment order {ticketid}")));
+        return Err(HandlerError::admin(
+            404,
+            format!("no payment order {ticketid}"),
+        ));
     };
-    if !matches!(i(&o, "status"), 0 | 3 | 4) {
-        return Err(HErr::admin(409, "payment order is final already"));
+    if !matches!(integer(&o, "status"), 0 | 3 | 4) {
+        return Err(HandlerError::admin(409, "payment order is final already"));
     }
     let now = shared.now_ms();
     let completed = end.completed();
@@ -222,8 +225,8 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, ticketid: &str, end: &End)
         }),
     );
     if !completed {
-        let amount = i(&o, "amount_units");
-        let currency = s(&o, "currency").to_string();
+        let amount = integer(&o, "amount_units");
+        let currency = text(&o, "currency").to_string();
         add_currency_balance(tx, &currency, amount)?;
     }
     tx.put("sg_order", ticketid, o.clone());

@@ -9,7 +9,9 @@ use serde_json::{json, Map, Value};
 
 use crate::base::faults::{self, Fault};
 use crate::base::gateway::{code_message, Gateway};
-use crate::base::http::{json_response, not_found, Answer, Call, Fail, HErr, HResult};
+use crate::base::http::{
+    json_response, not_found, Answer, Call, Fail, HandlerError, HandlerResult,
+};
 use crate::base::log::LoggedRequest;
 use crate::base::shared::Shared;
 use crate::wire::signature_reason::{why_not, Hash};
@@ -69,11 +71,11 @@ pub async fn open(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Result<
 
 /// The answer to an opened request: the operation's data with code 10000, or its failure;
 /// logged.
-pub fn answer(shared: &Shared, mut log: LoggedRequest, result: HResult) -> Answer {
+pub fn answer(shared: &Shared, mut log: LoggedRequest, result: HandlerResult) -> Answer {
     let (code, message, data) = match result {
         Ok(data) => (paybind::envelope::SUCCESS_CODE, "Success".to_string(), data),
-        Err(HErr::Fail(f)) => (f.code, f.message, Value::Null),
-        Err(HErr::Store(e)) => {
+        Err(HandlerError::Fail(f)) => (f.code, f.message, Value::Null),
+        Err(HandlerError::Store(e)) => {
             let f = Fail::internal(log.gateway, &e);
             (f.code, f.message, Value::Null)
         }
@@ -85,7 +87,7 @@ pub fn answer(shared: &Shared, mut log: LoggedRequest, result: HResult) -> Answe
 }
 
 fn refuse(shared: &Shared, log: LoggedRequest, fail: Fail) -> Answer {
-    answer(shared, log, Err(HErr::Fail(fail)))
+    answer(shared, log, Err(HandlerError::Fail(fail)))
 }
 
 fn envelope_reply(code: i64, message: &str, data: Value) -> Response {

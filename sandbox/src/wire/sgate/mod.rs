@@ -15,14 +15,14 @@ use serde_json::{json, Value};
 
 use crate::base::faults::{self, Fault, SignatureFault};
 use crate::base::gateway::{code_message, Gateway};
-use crate::base::http::{not_found, Answer, Call, Fail, HErr};
+use crate::base::http::{not_found, Answer, Call, Fail, HandlerError};
 use crate::base::log::LoggedRequest;
 use crate::base::shared::Shared;
 use paybind::gateways::GatewayOperation;
 use request::Incoming;
 use sign::{envelope_answer, respond, Spoil, Target};
 
-const GW: Gateway = Gateway::Sgate;
+const GATEWAY: Gateway = Gateway::Sgate;
 
 /// What an operation answers.
 pub enum Reply {
@@ -59,7 +59,7 @@ pub struct Opened<'a> {
 /// the answer already.
 pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, Answer> {
     let (method, url, headers, body) = (call.method, call.path_and_query, call.headers, &call.body);
-    let Some(GatewayOperation::Sgate(operation)) = call.operation(GW) else {
+    let Some(GatewayOperation::Sgate(operation)) = call.operation(GATEWAY) else {
         return Err(not_found(url).into());
     };
     let op = operation.spec();
@@ -74,7 +74,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
         .unwrap_or("")
         .to_string();
     let multipart = content_type.starts_with("multipart/form-data");
-    let mut log = LoggedRequest::new(GW, call, op.id);
+    let mut log = LoggedRequest::new(GATEWAY, call, op.id);
     log.keep_body_json(body);
     let signed_body = if multipart {
         ""
@@ -95,7 +95,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
         return Err(reject(shared, log, refused, &target));
     }
     log.signature_ok = true;
-    let fault = faults::take_for(shared, GW, op.id, &mut log);
+    let fault = faults::take_for(shared, GATEWAY, op.id, &mut log);
     if let Some(fault) = &fault {
         target.spoil = Spoil {
             signature: fault.bad_signature,
@@ -120,7 +120,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
 
 /// The answer to an opened request, logged: the operation's data (sensitive members
 /// encrypted), its own raw answer, or its failure.
-pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, HErr>) -> Answer {
+pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, HandlerError>) -> Answer {
     let Opened {
         operation,
         mut log,
@@ -142,8 +142,10 @@ pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, HErr>) 
             }
             .into()
         }
-        Err(HErr::Fail(f)) => answer_fail(shared, log, f, &target),
-        Err(HErr::Store(e)) => answer_fail(shared, log, Fail::internal(GW, &e), &target),
+        Err(HandlerError::Fail(f)) => answer_fail(shared, log, f, &target),
+        Err(HandlerError::Store(e)) => {
+            answer_fail(shared, log, Fail::internal(GATEWAY, &e), &target)
+        }
     }
 }
 
@@ -160,7 +162,7 @@ fn data_answer(
             sensitive::encrypt_by_plan(shared, plan, &mut data, target.spoil.bad_ciphertext)
         {
             tracing::warn!(error = %e, "sandbox could not encrypt an answer");
-            let message = code_message(GW, 1206);
+            let message = code_message(GATEWAY, 1206);
             return envelope_answer(shared, target, 1206, message, json!({}), json!({}));
         }
     }
@@ -189,7 +191,7 @@ fn reject(
         },
         ..*target
     };
-    answer_fail(shared, log, Fail::new(GW, code, detail), &target)
+    answer_fail(shared, log, Fail::new(GATEWAY, code, detail), &target)
 }
 
 /// The faults that replace SGATE's answer: transport faults, a cut JSON body, a code, a file,
@@ -208,7 +210,7 @@ async fn apply_fault(
         let message = fault
             .error_message
             .clone()
-            .unwrap_or_else(|| code_message(GW, code).to_string());
+            .unwrap_or_else(|| code_message(GATEWAY, code).to_string());
         return Some(answer_fail(
             shared,
             log.clone(),

@@ -10,7 +10,7 @@ use crate::base::gateway::Gateway;
 use crate::base::http::Fail;
 use crate::base::shared::Shared;
 
-const GW: Gateway = Gateway::Sgate;
+const GATEWAY: Gateway = Gateway::Sgate;
 
 /// A request's content, read and checked.
 pub struct Incoming {
@@ -28,7 +28,7 @@ fn validation_fail(e: &paybind::spec::ValidationError) -> Fail {
     } else {
         1103
     };
-    Fail::new(GW, code, e.to_string())
+    Fail::new(GATEWAY, code, e.to_string())
 }
 
 /// Reads and checks the query and body of a request to `op` (`url`: path and query as
@@ -49,7 +49,7 @@ pub async fn read_request(
     for (k, v) in form_urlencoded(query_text) {
         let v = if sensitive_params.contains(&k) {
             paybind::sgate::crypto::decrypt_field(system, &v)
-                .map_err(|_| Fail::new(GW, 1203, &k))?
+                .map_err(|_| Fail::new(GATEWAY, 1203, &k))?
                 .into_inner()
         } else {
             v
@@ -96,7 +96,7 @@ pub async fn read_request(
         });
     };
     let mut value: Value =
-        serde_json::from_slice(&body).map_err(|_| Fail::new(GW, 1103, "body is not JSON"))?;
+        serde_json::from_slice(&body).map_err(|_| Fail::new(GATEWAY, 1103, "body is not JSON"))?;
     if let (Some(props), Value::Object(object)) = (
         spec.schema(schema)
             .and_then(|s| s.get("properties"))
@@ -109,7 +109,7 @@ pub async fn read_request(
             }
             if let Some(Value::String(text)) = object.get_mut(name) {
                 *text = paybind::sgate::crypto::decrypt_field(system, text)
-                    .map_err(|_| Fail::new(GW, 1203, name))?
+                    .map_err(|_| Fail::new(GATEWAY, 1203, name))?
                     .into_inner();
             }
         }
@@ -144,17 +144,17 @@ async fn read_multipart(
         .method("POST")
         .header("content-type", content_type)
         .body(Body::from(body))
-        .map_err(|_| Fail::new(GW, 1103, "bad multipart request"))?;
+        .map_err(|_| Fail::new(GATEWAY, 1103, "bad multipart request"))?;
     let mut form = axum::extract::Multipart::from_request(request, &())
         .await
-        .map_err(|_| Fail::new(GW, 1103, "bad multipart body"))?;
+        .map_err(|_| Fail::new(GATEWAY, 1103, "bad multipart body"))?;
     let mut fields = Map::new();
     let mut file = None;
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => return Err(Fail::new(GW, 1500, "unreadable multipart body")),
+            Err(_) => return Err(Fail::new(GATEWAY, 1500, "unreadable multipart body")),
         };
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
@@ -162,11 +162,14 @@ async fn read_multipart(
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| Fail::new(GW, 1500, "unreadable file"))?;
+                .map_err(|_| Fail::new(GATEWAY, 1500, "unreadable file"))?;
             fields.insert("file".into(), json!("(binary)"));
             file = Some((bytes.to_vec(), file_name));
         } else {
-            let text = field.text().await.map_err(|_| Fail::new(GW, 1103, &name))?;
+            let text = field
+                .text()
+                .await
+                .map_err(|_| Fail::new(GATEWAY, 1103, &name))?;
             fields.insert(name, Value::String(text));
         }
     }
