@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::base::error::{io, SandboxError};
+use super::base::error::{io_error, SandboxError};
 use super::base::faults::{self, Fault};
 use super::base::json::set;
 use super::base::rules::OutcomeRule;
@@ -37,8 +37,8 @@ pub struct FileConfig {
 }
 
 pub fn read_config_file(path: &Path) -> Result<FileConfig, SandboxError> {
-    let text =
-        std::fs::read_to_string(path).map_err(io(format!("cannot read {}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(io_error(format!("cannot read {}", path.display())))?;
     let config: FileConfig = serde_json::from_str(&text)
         .map_err(|e| SandboxError::Config(format!("{}: {e}", path.display())))?;
     if let Some(bad) = config

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::reply::{body_json, done, ok, refuse, Reply};
-use crate::base::clock::{bkk_time, riyadh_time};
+use crate::base::clock::{bangkok_time, riyadh_time};
 use crate::base::faults::{self, Fault};
 use crate::base::http::HandlerError;
 use crate::base::json::{set, text};
@@ -179,7 +179,7 @@ pub async fn clock(State(shared): St) -> Reply {
     ok(json!({
         "now_ms": now,
         "offset_ms": shared.clock.offset(),
-        "bangkok": bkk_time(now),
+        "bangkok": bangkok_time(now),
         "riyadh": riyadh_time(now),
     }))
 }

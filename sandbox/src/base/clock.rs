@@ -53,24 +53,24 @@ const RIYADH: i32 = 3;
 
 fn at_offset(ms: i64, hours: i32) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     let zone = chrono::FixedOffset::east_opt(hours * 3600)?;
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
+    chrono::DateTime::from_timestamp_millis(ms).map(|utc_time| utc_time.with_timezone(&zone))
 }
 
 /// `yyyy-MM-dd HH:mm:ss` at UTC+`hours` (empty beyond chrono's range).
 fn local_text(ms: i64, hours: i32) -> String {
     at_offset(ms, hours)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .map(|local_time| local_time.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
 }
 
 /// BluePay time text: `yyyy-MM-dd HH:mm:ss` in Thailand.
-pub fn bkk_time(ms: i64) -> String {
+pub fn bangkok_time(ms: i64) -> String {
     local_text(ms, BANGKOK)
 }
 
 /// The Thai calendar date of an instant.
-pub fn bkk_date(ms: i64) -> Option<chrono::NaiveDate> {
-    at_offset(ms, BANGKOK).map(|t| t.date_naive())
+pub fn bangkok_date(ms: i64) -> Option<chrono::NaiveDate> {
+    at_offset(ms, BANGKOK).map(|local_time| local_time.date_naive())
 }
 
 /// SGATE time text: `yyyy-MM-dd HH:mm:ss` in Riyadh.
@@ -80,5 +80,5 @@ pub fn riyadh_time(ms: i64) -> String {
 
 /// The Riyadh calendar date of an instant.
 pub fn riyadh_date(ms: i64) -> Option<chrono::NaiveDate> {
-    at_offset(ms, RIYADH).map(|t| t.date_naive())
+    at_offset(ms, RIYADH).map(|local_time| local_time.date_naive())
 }

@@ -39,8 +39,8 @@ pub enum Answer {
 }
 
 impl From<Response> for Answer {
-    fn from(r: Response) -> Self {
-        Answer::Response(r)
+    fn from(response: Response) -> Self {
+        Answer::Response(response)
     }
 }
 
@@ -117,12 +117,12 @@ impl Fail {
     }
 
     /// A storage failure: the gateway's general error.
-    pub fn internal(gateway: Gateway, e: &StoreError) -> Self {
+    pub fn internal(gateway: Gateway, error: &StoreError) -> Self {
         let code = match gateway {
             Gateway::Sgate => 1000,
             Gateway::BluePay | Gateway::BluePayJt => 21000,
         };
-        tracing::warn!(error = %e, "sandbox storage failed");
+        tracing::warn!(error = %error, "sandbox storage failed");
         Self::new(gateway, code, "sandbox storage error")
     }
 }
@@ -137,14 +137,14 @@ pub enum HandlerError {
 }
 
 impl From<StoreError> for HandlerError {
-    fn from(e: StoreError) -> Self {
-        HandlerError::Store(e)
+    fn from(error: StoreError) -> Self {
+        HandlerError::Store(error)
     }
 }
 
 impl From<Fail> for HandlerError {
-    fn from(f: Fail) -> Self {
-        HandlerError::Fail(f)
+    fn from(fail: Fail) -> Self {
+        HandlerError::Fail(fail)
     }
 }
 
@@ -152,7 +152,7 @@ impl std::fmt::Display for HandlerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HandlerError::Fail(fail) => write!(f, "{} {}", fail.code, fail.message),
-            HandlerError::Store(e) => write!(f, "{e}"),
+            HandlerError::Store(error) => write!(f, "{error}"),
         }
     }
 }

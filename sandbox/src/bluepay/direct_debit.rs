@@ -4,10 +4,10 @@
 use serde_json::{json, Value};
 
 use super::records::*;
-use crate::base::clock::{bkk_time, plus_seconds};
+use crate::base::clock::{bangkok_time, plus_seconds};
 use crate::base::gateway::Gateway;
 use crate::base::http::{HandlerError, HandlerResult};
-use crate::base::ids::{next_seq, random_token};
+use crate::base::ids::{next_number, random_token};
 use crate::base::json::{compact, integer, member, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
@@ -92,7 +92,7 @@ pub fn token_cancel(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult 
         "userId": token["userId"],
         "payToken": token["payToken"],
         "tokenStatus": "INACTIVED",
-        "inactiveTime": bkk_time(ctx.now),
+        "inactiveTime": bangkok_time(ctx.now),
         "inactiveType": "MCH_CANCEL",
     })))
 }
@@ -158,7 +158,7 @@ pub fn decide_authorization(
         auth_notification(tx, shared, gateway, &auth, "token.create.failed", false)?;
         return Ok(auth);
     }
-    let n = next_seq(tx, "token")?;
+    let n = next_number(tx, "token")?;
     let token = format!("TK{}{n:08}", random_token(8).to_uppercase());
     let record = json!({
         "gw": gateway.id(), "userId": auth["userId"], "requestId": request_id, "payToken": token,

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::records::*;
-use crate::base::clock::{bkk_time, plus_seconds};
+use crate::base::clock::{bangkok_time, plus_seconds};
 use crate::base::gateway::Gateway;
 use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::new_id;
@@ -74,7 +74,7 @@ pub fn payout_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult
         "mchOrderId": mch,
         "transactionId": record["transactionId"],
         "transactionStatus": "PENDING",
-        "transactionTime": bkk_time(ctx.now),
+        "transactionTime": bangkok_time(ctx.now),
     }))
 }
 
@@ -129,7 +129,7 @@ pub fn pay_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value, kind: &str) -> Hand
             "mchOrderId": mch,
             "payUrl": record["payUrl"],
             "transactionId": record["transactionId"],
-            "expiresTime": bkk_time(integer(&record, "expiresMs")),
+            "expiresTime": bangkok_time(integer(&record, "expiresMs")),
         }),
         "direct_debit" => json!({
             "mchOrderId": mch,
@@ -306,8 +306,8 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
         "transactionId": o["transactionId"],
         "amount": amount,
         "transactionStatus": o["status"],
-        "createTime": bkk_time(integer(&o, "createMs")),
-        "returnTime": bkk_time(now),
+        "createTime": bangkok_time(integer(&o, "createMs")),
+        "returnTime": bangkok_time(now),
         "channelCode": o["channelCode"],
         "remark": text(&o, "remark"),
         "failedCode": member(&o, "failedCode"),

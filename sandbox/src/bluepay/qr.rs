@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::orders::view;
 use super::records::*;
-use crate::base::clock::bkk_date;
+use crate::base::clock::bangkok_date;
 use crate::base::http::HandlerResult;
 use crate::base::json::{compact, integer, member, optional_text, set, text};
 use crate::base::store::Tx;
@@ -36,7 +36,7 @@ pub fn qr_payment_list(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResu
         if text(&o, "status") == "PENDING" {
             continue;
         }
-        let day = bkk_date(integer(&o, "returnMs"));
+        let day = bangkok_date(integer(&o, "returnMs"));
         if day.is_some_and(|d| d < start || d > end) {
             continue;
         }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::base::clock::bkk_time;
+use crate::base::clock::bangkok_time;
 use crate::base::gateway::Gateway;
 use crate::base::http::{Fail, HandlerError, HandlerResult};
 use crate::base::json::{integer, set, text};
@@ -105,7 +105,7 @@ pub fn require_new_order(ctx: &Ctx<'_>, tx: &Tx<'_>, mch: &str) -> Result<(), Ha
 /// A BluePay time, or `null` for "not yet".
 pub fn time_or_null(ms: i64) -> Value {
     if ms > 0 {
-        json!(bkk_time(ms))
+        json!(bangkok_time(ms))
     } else {
         Value::Null
     }

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::records::*;
-use crate::base::clock::{bkk_date, bkk_time};
+use crate::base::clock::{bangkok_date, bangkok_time};
 use crate::base::gateway::Gateway;
 use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::new_id;
@@ -98,7 +98,7 @@ pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult
     Ok(json!({
         "mchRefundOrderId": mch_refund,
         "refundTransactionId": refund_txn,
-        "refundCreateTime": bkk_time(ctx.now),
+        "refundCreateTime": bangkok_time(ctx.now),
         "refundAmount": amount,
         "refundStatus": "PENDING",
     }))
@@ -230,7 +230,7 @@ pub fn payment_void(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult 
     if original["settled"] == true {
         return Err(ctx.fail(21502, ""));
     }
-    if bkk_date(integer(&original, "returnMs")) != bkk_date(ctx.now) {
+    if bangkok_date(integer(&original, "returnMs")) != bangkok_date(ctx.now) {
         return Err(ctx.fail(21503, ""));
     }
     let void_txn = new_id(tx, "V")?;

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::records::*;
-use crate::base::clock::{bkk_date, bkk_time};
+use crate::base::clock::{bangkok_date, bangkok_time};
 use crate::base::gateway::Gateway;
 use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::json::{compact, integer, optional_text, set, text};
@@ -44,7 +44,7 @@ pub fn settle(
                 "transactionId": o["transactionId"],
                 "amount": o["amount"],
                 "fee": o["fee"],
-                "settledReturnTime": bkk_time(now),
+                "settledReturnTime": bangkok_time(now),
                 "channelCode": o["channelCode"],
                 "projectType": o.pointer("/param/projectType").cloned().unwrap_or(Value::Null),
                 "remark": text(&o, "remark"),
@@ -102,7 +102,7 @@ pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
         let payout = text(&o, "kind") == "payout";
         if text(&o, "gw") != gateway.id()
             || payout != want_payout
-            || bkk_date(integer(&o, "returnMs")) != Some(day)
+            || bangkok_date(integer(&o, "returnMs")) != Some(day)
         {
             continue;
         }
@@ -114,7 +114,7 @@ pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
             text(&o, "channelCode"),
             integer(&o, "amount"),
             text(&o, "status"),
-            bkk_time(integer(&o, "returnMs"))
+            bangkok_time(integer(&o, "returnMs"))
         );
     }
     ([(axum::http::header::CONTENT_TYPE, "text/csv")], csv).into_response()

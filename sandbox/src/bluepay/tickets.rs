@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::records::*;
 use crate::base::gateway::Gateway;
 use crate::base::http::{HandlerError, HandlerResult};
-use crate::base::ids::next_seq;
+use crate::base::ids::next_number;
 use crate::base::json::{compact, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::Tx;
@@ -18,7 +18,7 @@ pub fn ticket_add(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HandlerResult {
     if tx.get("jt_ticket_req", &req_key)?.is_some() {
         return Err(ctx.fail(21007, format!("requestId {request_id} was used already")));
     }
-    let n = next_seq(tx, "ticket")?;
+    let n = next_number(tx, "ticket")?;
     let ticket_no = format!(
         "{}{n:06}",
         chrono::DateTime::from_timestamp_millis(ctx.now)

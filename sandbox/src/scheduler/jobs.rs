@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::base::ids::next_seq;
+use crate::base::ids::next_number;
 use crate::base::rules::OutcomeRule;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
@@ -79,7 +79,7 @@ pub enum Job {
 
 /// Schedules `job` to run at `due_ms` on the sandbox clock.
 pub fn schedule(tx: &mut Tx<'_>, due_ms: i64, job: &Job) -> Result<(), StoreError> {
-    let id = next_seq(tx, "job")?;
+    let id = next_number(tx, "job")?;
     let action = serde_json::to_value(job).map_err(|e| StoreError(e.to_string()))?;
     tx.put(
         "job",

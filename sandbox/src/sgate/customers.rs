@@ -8,7 +8,7 @@ use super::common::*;
 use super::otp::new_otp;
 use crate::base::clock::riyadh_time;
 use crate::base::http::{HandlerError, HandlerResult};
-use crate::base::ids::next_seq;
+use crate::base::ids::next_number;
 use crate::base::json::{integer, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
@@ -165,7 +165,7 @@ pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) ->
         }
         None => None,
     };
-    let n = next_seq(tx, "customer")?;
+    let n = next_number(tx, "customer")?;
     let customid = format!("{:x}", 0x12000 + n);
     let mut c = json!({
         "customid": customid, "mercustomid": mer, "name_e": text(b, "name_e"), "name_a": text(b, "name_a"),

@@ -9,7 +9,7 @@ use super::common::*;
 use super::customers::{custom_info, find_customer, put_customer, PAYEE_DETAILS};
 use crate::base::clock::{plus_seconds, riyadh_time};
 use crate::base::http::{HandlerError, HandlerResult};
-use crate::base::ids::{next_seq, random_token};
+use crate::base::ids::{next_number, random_token};
 use crate::base::json::{integer, optional_text, set, text};
 use crate::base::rules::{decide, OutcomeRule};
 use crate::base::shared::Shared;
@@ -113,7 +113,7 @@ pub fn create_order(
     }
     add_currency_balance(tx, currency, -amount)?;
     let fee = fee_of(amount);
-    let n = next_seq(tx, "order")?;
+    let n = next_number(tx, "order")?;
     let ticketid = format!("{:x}", 0x17000 + n);
     let stamp = chrono::DateTime::from_timestamp_millis(plus_seconds(now, 3 * 3600))
         .map(|t| t.format("%Y%m%d%H%M%S").to_string())
@@ -158,7 +158,7 @@ pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> Han
     let mut c = match existing {
         Some(c) => c,
         None => {
-            let n = next_seq(tx, "customer")?;
+            let n = next_number(tx, "customer")?;
             json!({
                 "customid": format!("{:x}", 0x12000 + n), "mercustomid": mer, "name_e": "", "name_a": "",
                 "address": "", "identity": "", "identitypic": "", "signpic": "", "bankname": "",
