@@ -62,7 +62,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
     let Some(GatewayOperation::Sgate(operation)) = call.operation(GATEWAY) else {
         return Err(not_found(url).into());
     };
-    let op = operation.spec();
+    let operation_spec = operation.spec();
     let mut target = Target {
         url,
         method: method.as_str(),
@@ -70,11 +70,11 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
     };
     let content_type = headers
         .get("content-type")
-        .and_then(|v| v.to_str().ok())
+        .and_then(|value| value.to_str().ok())
         .unwrap_or("")
         .to_string();
     let multipart = content_type.starts_with("multipart/form-data");
-    let mut log = LoggedRequest::new(GATEWAY, call, op.id);
+    let mut log = LoggedRequest::new(GATEWAY, call, operation_spec.id);
     log.keep_body_json(body);
     let signed_body = if multipart {
         ""
@@ -95,7 +95,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
         return Err(reject(shared, log, refused, &target));
     }
     log.signature_ok = true;
-    let fault = faults::take_for(shared, GATEWAY, op.id, &mut log);
+    let fault = faults::take_for(shared, GATEWAY, operation_spec.id, &mut log);
     if let Some(fault) = &fault {
         target.spoil = Spoil {
             signature: fault.bad_signature,
@@ -106,7 +106,16 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
             return Err(answer);
         }
     }
-    match request::read_request(shared, op, url, &content_type, multipart, body.clone()).await {
+    match request::read_request(
+        shared,
+        operation_spec,
+        url,
+        &content_type,
+        multipart,
+        body.clone(),
+    )
+    .await
+    {
         Ok(incoming) => Ok(Opened {
             operation,
             incoming,
@@ -114,7 +123,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
             target,
             fault,
         }),
-        Err(f) => Err(answer_fail(shared, log, f, &target)),
+        Err(fail) => Err(answer_fail(shared, log, fail, &target)),
     }
 }
 
@@ -142,26 +151,26 @@ pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, Handler
             }
             .into()
         }
-        Err(HandlerError::Fail(f)) => answer_fail(shared, log, f, &target),
-        Err(HandlerError::Store(e)) => {
-            answer_fail(shared, log, Fail::internal(GATEWAY, &e), &target)
+        Err(HandlerError::Fail(fail)) => answer_fail(shared, log, fail, &target),
+        Err(HandlerError::Store(error)) => {
+            answer_fail(shared, log, Fail::internal(GATEWAY, &error), &target)
         }
     }
 }
 
 fn data_answer(
     shared: &Shared,
-    op: &paybind::spec::Operation,
+    operation_spec: &paybind::spec::Operation,
     mut data: Value,
     target: &Target<'_>,
 ) -> axum::response::Response {
-    let plan =
-        sensitive::data_schema(op).and_then(|schema| paybind::sgate::spec().sensitive_plan(schema));
+    let plan = sensitive::data_schema(operation_spec)
+        .and_then(|schema| paybind::sgate::spec().sensitive_plan(schema));
     if let Some(plan) = &plan {
-        if let Err(e) =
+        if let Err(error) =
             sensitive::encrypt_by_plan(shared, plan, &mut data, target.spoil.bad_ciphertext)
         {
-            tracing::warn!(error = %e, "sandbox could not encrypt an answer");
+            tracing::warn!(error = %error, "sandbox could not encrypt an answer");
             let message = code_message(GATEWAY, 1206);
             return envelope_answer(shared, target, 1206, message, json!({}), json!({}));
         }
@@ -170,11 +179,19 @@ fn data_answer(
     envelope_answer(shared, target, 200, "Request succeeded.", data, fields)
 }
 
-fn answer_fail(shared: &Shared, mut log: LoggedRequest, f: Fail, target: &Target<'_>) -> Answer {
-    log.code = f.code;
-    log.message.clone_from(&f.message);
+fn answer_fail(shared: &Shared, mut log: LoggedRequest, fail: Fail, target: &Target<'_>) -> Answer {
+    log.code = fail.code;
+    log.message.clone_from(&fail.message);
     shared.log_request(log);
-    envelope_answer(shared, target, f.code, &f.message, json!({}), json!({})).into()
+    envelope_answer(
+        shared,
+        target,
+        fail.code,
+        &fail.message,
+        json!({}),
+        json!({}),
+    )
+    .into()
 }
 
 /// An authentication failure: answered with an empty `V-Signature`, as SGATE does.
