@@ -101,13 +101,14 @@ async fn serve(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Answer {
         Ok(opened) => opened,
         Err(answer) => return answer,
     };
-    let ctx = bluepay::records::Ctx {
+    let context = bluepay::records::RequestContext {
         shared,
         gateway,
         now: shared.now_ms(),
         bad_signature: opened.bad_signature,
     };
-    let result = shared.with_tx(|tx| bluepay::dispatch(&ctx, tx, opened.operation, &opened.param));
+    let result =
+        shared.with_tx(|tx| bluepay::dispatch(&context, tx, opened.operation, &opened.param));
     shared.wake.notify_one();
     let answer = wire::envelope::answer(shared, opened.log, result);
     faults::after_commit(opened.fault.as_ref(), answer).await

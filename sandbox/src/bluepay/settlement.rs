@@ -24,30 +24,30 @@ pub fn settle(
     gateway: Gateway,
     transaction_id: &str,
 ) -> HandlerResult {
-    let Some(mut o) = order_by_txn(tx, gateway, transaction_id)? else {
+    let Some(mut record) = order_by_transaction_id(tx, gateway, transaction_id)? else {
         return Err(HandlerError::admin(
             404,
             format!("no transaction {transaction_id}"),
         ));
     };
-    if text(&o, "status") != "COMPLETED" {
+    if text(&record, "status") != "COMPLETED" {
         return Err(HandlerError::admin(409, "only completed payments settle"));
     }
     let now = shared.now_ms();
-    set(&mut o, json!({ "settled": true, "settledMs": now }));
-    put_order(tx, &o);
+    set(&mut record, json!({ "settled": true, "settledMs": now }));
+    put_order(tx, &record);
     if gateway == Gateway::BluePayJt {
-        if let Some(url) = optional_text(&o, "notifyUrl") {
+        if let Some(url) = optional_text(&record, "notifyUrl") {
             let payload = compact(json!({
                 "eventName": "settle.payment.success",
-                "mchOrderId": o["mchOrderId"],
-                "transactionId": o["transactionId"],
-                "amount": o["amount"],
-                "fee": o["fee"],
+                "mchOrderId": record["mchOrderId"],
+                "transactionId": record["transactionId"],
+                "amount": record["amount"],
+                "fee": record["fee"],
                 "settledReturnTime": bangkok_time(now),
-                "channelCode": o["channelCode"],
-                "projectType": o.pointer("/param/projectType").cloned().unwrap_or(Value::Null),
-                "remark": text(&o, "remark"),
+                "channelCode": record["channelCode"],
+                "projectType": record.pointer("/param/projectType").cloned().unwrap_or(Value::Null),
+                "remark": text(&record, "remark"),
             }));
             enqueue(
                 tx,
@@ -60,17 +60,19 @@ pub fn settle(
             )?;
         }
     }
-    Ok(view(shared, &o))
+    Ok(view(shared, &record))
 }
 
-pub fn report_download(ctx: &Ctx<'_>, p: &Value) -> HandlerResult {
+pub fn report_download(context: &RequestContext<'_>, param: &Value) -> HandlerResult {
     let name = format!(
         "report-{}-{}-{}.csv",
-        text(p, "countryCode"),
-        text(p, "transDate"),
-        integer(p, "transType")
+        text(param, "countryCode"),
+        text(param, "transDate"),
+        integer(param, "transType")
     );
-    Ok(json!({ "downloadUrl": format!("{}/files/{name}", ctx.shared.gateway_url(ctx.gateway)) }))
+    Ok(
+        json!({ "downloadUrl": format!("{}/files/{name}", context.shared.gateway_url(context.gateway)) }),
+    )
 }
 
 /// `GET /{gateway}/files/report-{country}-{date}-{type}.csv`: the transactions of that Thai
@@ -78,7 +80,7 @@ pub fn report_download(ctx: &Ctx<'_>, p: &Value) -> HandlerResult {
 pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
     let Some(rest) = name
         .strip_prefix("report-")
-        .and_then(|r| r.strip_suffix(".csv"))
+        .and_then(|without_prefix| without_prefix.strip_suffix(".csv"))
     else {
         return not_found(name);
     };
@@ -98,23 +100,23 @@ pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
         .unwrap_or_default();
     let mut csv =
         String::from("mchOrderId,transactionId,kind,channelCode,amount,status,returnTime\n");
-    for (_, o) in rows {
-        let payout = text(&o, "kind") == "payout";
-        if text(&o, "gw") != gateway.id()
+    for (_, record) in rows {
+        let payout = text(&record, "kind") == "payout";
+        if text(&record, "gw") != gateway.id()
             || payout != want_payout
-            || bangkok_date(integer(&o, "returnMs")) != Some(day)
+            || bangkok_date(integer(&record, "returnMs")) != Some(day)
         {
             continue;
         }
         csv += &format!(
             "{},{},{},{},{},{},{}\n",
-            text(&o, "mchOrderId"),
-            text(&o, "transactionId"),
-            text(&o, "kind"),
-            text(&o, "channelCode"),
-            integer(&o, "amount"),
-            text(&o, "status"),
-            bangkok_time(integer(&o, "returnMs"))
+            text(&record, "mchOrderId"),
+            text(&record, "transactionId"),
+            text(&record, "kind"),
+            text(&record, "channelCode"),
+            integer(&record, "amount"),
+            text(&record, "status"),
+            bangkok_time(integer(&record, "returnMs"))
         );
     }
     ([(axum::http::header::CONTENT_TYPE, "text/csv")], csv).into_response()
