@@ -76,12 +76,12 @@ fn merchant_balance(tx: &Tx<'_>) -> HandlerResult {
     Ok(Value::Array(list))
 }
 
-fn bank_list(q: &Value) -> Value {
-    let country = optional_text(q, "country").unwrap_or("SAU");
+fn bank_list(query: &Value) -> Value {
+    let country = optional_text(query, "country").unwrap_or("SAU");
     Value::Array(
         banks()
             .into_iter()
-            .filter(|b| country == "ALL" || text(b, "country") == country)
+            .filter(|bank| country == "ALL" || text(bank, "country") == country)
             .collect(),
     )
 }

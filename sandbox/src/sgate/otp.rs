@@ -17,20 +17,22 @@ pub fn new_otp(
     customid: Option<&str>,
 ) -> Result<Value, HandlerError> {
     let effective = effective_mobile(mobile);
-    let test = OTP_TEST_NUMBERS.iter().find(|(n, _)| *n == effective);
-    let (sessionid, code) = match test {
+    let test_number = OTP_TEST_NUMBERS
+        .iter()
+        .find(|(number, _)| *number == effective);
+    let (sessionid, code) = match test_number {
         Some((_, session)) => (session.to_string(), "123456".to_string()),
         None => {
-            let recent = tx.list("sg_otp")?.into_iter().any(|(_, o)| {
-                text(&o, "effective") == effective
-                    && now.saturating_sub(integer(&o, "created_ms")) < 60_000
+            let recent = tx.list("sg_otp")?.into_iter().any(|(_, otp)| {
+                text(&otp, "effective") == effective
+                    && now.saturating_sub(integer(&otp, "created_ms")) < 60_000
             });
             if recent {
                 return Err(fail(1611, "one OTP per number per minute"));
             }
             let session: String = crate::base::random::bytes::<16>()
                 .iter()
-                .map(|b| format!("{b:02x}"))
+                .map(|byte| format!("{byte:02x}"))
                 .collect();
             let code = format!("{:06}", crate::base::random::below(1_000_000));
             (session, code)
@@ -38,7 +40,7 @@ pub fn new_otp(
     };
     let record = json!({
         "sessionid": sessionid, "mobile": mobile, "effective": effective, "appname": appname,
-        "code": code, "created_ms": now, "used": false, "test": test.is_some(),
+        "code": code, "created_ms": now, "used": false, "test": test_number.is_some(),
         "customid": customid,
         "sms": format!("{code} is OTP to varify your STCPAY account , please input within 5 minutes. - {appname}"),
     });
@@ -46,38 +48,38 @@ pub fn new_otp(
     Ok(record)
 }
 
-pub fn otp_send(tx: &mut Tx<'_>, b: &Value, now: i64) -> HandlerResult {
-    let record = new_otp(tx, text(b, "mobile"), text(b, "appname"), now, None)?;
+pub fn otp_send(tx: &mut Tx<'_>, body: &Value, now: i64) -> HandlerResult {
+    let record = new_otp(tx, text(body, "mobile"), text(body, "appname"), now, None)?;
     Ok(
-        json!({ "mobile": text(b, "mobile"), "appname": text(b, "appname"), "sessionid": record["sessionid"] }),
+        json!({ "mobile": text(body, "mobile"), "appname": text(body, "appname"), "sessionid": record["sessionid"] }),
     )
 }
 
-pub fn otp_check(tx: &mut Tx<'_>, b: &Value, now: i64) -> HandlerResult {
-    let Some(mut otp) = tx.get("sg_otp", text(b, "sessionid"))? else {
+pub fn otp_check(tx: &mut Tx<'_>, body: &Value, now: i64) -> HandlerResult {
+    let Some(mut otp) = tx.get("sg_otp", text(body, "sessionid"))? else {
         return Err(fail(1610, ""));
     };
-    if text(&otp, "effective") != effective_mobile(text(b, "mobile")) {
+    if text(&otp, "effective") != effective_mobile(text(body, "mobile")) {
         return Err(fail(1608, ""));
     }
-    let test = otp.get("test").and_then(Value::as_bool) == Some(true);
+    let is_test_number = otp.get("test").and_then(Value::as_bool) == Some(true);
     let expired = now.saturating_sub(integer(&otp, "created_ms")) > 5 * 60 * 1000;
-    if !test && (expired || otp.get("used").and_then(Value::as_bool) == Some(true)) {
+    if !is_test_number && (expired || otp.get("used").and_then(Value::as_bool) == Some(true)) {
         return Err(fail(1607, ""));
     }
-    if text(&otp, "code") != text(b, "code") {
+    if text(&otp, "code") != text(body, "code") {
         return Err(fail(1609, ""));
     }
     set(&mut otp, json!({ "used": true }));
-    tx.put("sg_otp", text(b, "sessionid"), otp);
+    tx.put("sg_otp", text(body, "sessionid"), otp);
     Ok(json!({}))
 }
 
-pub fn otp_detail(tx: &Tx<'_>, q: &Value) -> HandlerResult {
-    let Some(otp) = tx.get("sg_otp", text(q, "sessionid"))? else {
+pub fn otp_detail(tx: &Tx<'_>, query: &Value) -> HandlerResult {
+    let Some(otp) = tx.get("sg_otp", text(query, "sessionid"))? else {
         return Err(fail(1101, "no such OTP task"));
     };
-    if text(&otp, "effective") != effective_mobile(text(q, "mobile")) {
+    if text(&otp, "effective") != effective_mobile(text(query, "mobile")) {
         return Err(fail(1608, ""));
     }
     Ok(json!({

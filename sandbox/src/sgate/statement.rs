@@ -15,12 +15,11 @@ use crate::base::ids::request_id;
 use crate::wire::sgate::Reply;
 
 /// `statement_download`: the file of `day` (default yesterday), or 1502 while it is not made.
-pub fn statement(tx: &Tx<'_>, q: &Value, now: i64) -> Result<Reply, HandlerError> {
+pub fn statement(tx: &Tx<'_>, query: &Value, now: i64) -> Result<Reply, HandlerError> {
     let today = riyadh_date(now).ok_or_else(|| fail(1000, "clock"))?;
-    let day = match optional_text(q, "day") {
-        Some(d) => {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| fail(1103, "day"))?
-        }
+    let day = match optional_text(query, "day") {
+        Some(requested) => chrono::NaiveDate::parse_from_str(requested, "%Y-%m-%d")
+            .map_err(|_| fail(1103, "day"))?,
         None => today.pred_opt().unwrap_or(today),
     };
     if day >= today {
@@ -36,21 +35,21 @@ pub fn statement(tx: &Tx<'_>, q: &Value, now: i64) -> Result<Reply, HandlerError
         });
     }
     let mut csv = String::from("Merchant_ID,Merchant_Name,Payment_ID,Payee_UID,Payment_Method,Payment_Create_Time,Payment_Complete_Time,Amount,Fee,Real_Amount,Currency,Payment_Status,Custom_ID,Custom_Name_E,Custom_Name_A,Custom_Bank_Name,Custom_Bank_Code,Custom_Card_No,Custom_Iban,Custom_STCPay_Account\n");
-    for (_, o) in tx.list("sg_order")? {
-        let done = integer(&o, "updated_at").saturating_mul(1000);
-        if riyadh_date(done) != Some(day) || !matches!(integer(&o, "status"), 1 | 2) {
+    for (_, order) in tx.list("sg_order")? {
+        let finished_ms = integer(&order, "updated_at").saturating_mul(1000);
+        if riyadh_date(finished_ms) != Some(day) || !matches!(integer(&order, "status"), 1 | 2) {
             continue;
         }
-        let info = o.get("custominfo").cloned().unwrap_or(Value::Null);
+        let info = order.get("custominfo").cloned().unwrap_or(Value::Null);
         let card = text(&info, "cardno");
         let digits: Vec<char> = card.chars().collect();
         let masked: String = if digits.len() > 10 {
             digits
                 .iter()
                 .enumerate()
-                .map(|(i, c)| {
-                    if i < 6 || i >= digits.len() - 4 {
-                        *c
+                .map(|(position, digit)| {
+                    if position < 6 || position >= digits.len() - 4 {
+                        *digit
                     } else {
                         '*'
                     }
@@ -59,20 +58,20 @@ pub fn statement(tx: &Tx<'_>, q: &Value, now: i64) -> Result<Reply, HandlerError
         } else {
             card.to_string()
         };
-        let amount = |k: &str| o.get(k).map(Value::to_string).unwrap_or_default();
+        let amount = |member: &str| order.get(member).map(Value::to_string).unwrap_or_default();
         csv += &format!(
             "M1,Sandbox Merchant,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            text(&o, "ticketid"),
-            text(&o, "payeeuid"),
-            text(&o, "paymentmethod"),
-            riyadh_time(integer(&o, "created_at").saturating_mul(1000)),
-            riyadh_time(done),
+            text(&order, "ticketid"),
+            text(&order, "payeeuid"),
+            text(&order, "paymentmethod"),
+            riyadh_time(integer(&order, "created_at").saturating_mul(1000)),
+            riyadh_time(finished_ms),
             amount("amount"),
             amount("fee"),
             amount("realamount"),
-            text(&o, "currency"),
-            integer(&o, "status"),
-            text(&o, "customid"),
+            text(&order, "currency"),
+            integer(&order, "status"),
+            text(&order, "customid"),
             text(&info, "name_e"),
             text(&info, "name_a"),
             text(&info, "bankname"),

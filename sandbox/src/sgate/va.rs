@@ -11,13 +11,13 @@ use crate::base::json::{compact, optional_text};
 use crate::base::shared::Shared;
 use crate::base::store::Tx;
 
-pub fn va_list(tx: &Tx<'_>, q: &Value) -> HandlerResult {
-    let mut out: Vec<Value> = tx
+pub fn va_list(tx: &Tx<'_>, query: &Value) -> HandlerResult {
+    let mut transfers: Vec<Value> = tx
         .records("sg_va")?
         .into_iter()
-        .filter(|t| same_members(q, t, &["account", "uuid"]))
+        .filter(|transfer| same_members(query, transfer, &["account", "uuid"]))
         .collect();
-    Ok(Value::Array(page(&mut out, q)))
+    Ok(Value::Array(page(&mut transfers, query)))
 }
 
 /// A transfer arrives in a virtual account (admin API): recorded, credited, and announced with
@@ -26,7 +26,7 @@ pub fn receive_transfer(tx: &mut Tx<'_>, shared: &Shared, input: &Value) -> Hand
     let amount = input
         .get("amount")
         .and_then(units_of)
-        .filter(|a| *a > 0)
+        .filter(|units| *units > 0)
         .ok_or_else(|| {
             HandlerError::admin(400, "amount: a positive number with at most three decimals")
         })?;
