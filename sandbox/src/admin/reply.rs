@@ -21,25 +21,25 @@ impl IntoResponse for Refusal {
 }
 
 impl From<StoreError> for Refusal {
-    fn from(e: StoreError) -> Self {
-        refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    fn from(error: StoreError) -> Self {
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, error.to_string())
     }
 }
 
 impl From<HandlerError> for Refusal {
-    fn from(e: HandlerError) -> Self {
-        match e {
-            HandlerError::Store(e) => e.into(),
-            HandlerError::Fail(f) => {
+    fn from(error: HandlerError) -> Self {
+        match error {
+            HandlerError::Store(store_error) => store_error.into(),
+            HandlerError::Fail(fail) => {
                 // Admin refusals carry an HTTP status as their code; gateway codes map to 422.
-                let status = u16::try_from(f.code)
+                let status = u16::try_from(fail.code)
                     .ok()
-                    .and_then(|c| StatusCode::from_u16(c).ok())
-                    .filter(|s| s.is_client_error())
+                    .and_then(|code| StatusCode::from_u16(code).ok())
+                    .filter(|http_status| http_status.is_client_error())
                     .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
                 Refusal(Box::new(json_response(
                     status,
-                    &json!({ "error": f.message, "code": f.code }),
+                    &json!({ "error": fail.message, "code": fail.code }),
                 )))
             }
         }
@@ -50,7 +50,7 @@ impl From<HandlerError> for Refusal {
 pub type Reply = Result<Response, Refusal>;
 
 /// 200 with `value`.
-pub fn ok(value: Value) -> Reply {
+pub fn success(value: Value) -> Reply {
     Ok(json_response(StatusCode::OK, &value))
 }
 
@@ -68,7 +68,7 @@ pub fn done(shared: &Shared, result: HandlerResult) -> Reply {
     shared.wake.notify_one();
     let mut value = result?;
     super::mask::mask_sensitive(&mut value);
-    ok(value)
+    success(value)
 }
 
 /// A gateway by name.
