@@ -44,7 +44,7 @@ pub fn read_config_file(path: &Path) -> Result<FileConfig, SandboxError> {
     if let Some(bad) = config
         .faults
         .iter()
-        .find(|f| !faults::valid_target(&f.gateway, &f.operation))
+        .find(|fault| !faults::valid_target(&fault.gateway, &fault.operation))
     {
         return Err(SandboxError::Config(format!(
             "{}: no operation {} on gateway {}",
@@ -56,7 +56,7 @@ pub fn read_config_file(path: &Path) -> Result<FileConfig, SandboxError> {
     if let Some(unknown) = config
         .settings
         .keys()
-        .find(|k| !SETTINGS.contains(&k.as_str()))
+        .find(|key| !SETTINGS.contains(&key.as_str()))
     {
         return Err(SandboxError::Config(format!(
             "{}: unknown setting {unknown}",
@@ -83,9 +83,13 @@ pub fn apply_config_file(shared: &Shared, config: FileConfig) -> Result<(), Stor
             set(&mut current, Value::Object(config.settings.clone()));
             tx.put("meta", "settings", current);
         }
-        for (gw, channels) in &config.channels {
-            for (code, caps) in channels.as_object().into_iter().flatten() {
-                tx.put("channel", &format!("{gw}:{code}"), caps.clone());
+        for (gateway, channels) in &config.channels {
+            for (code, capabilities) in channels.as_object().into_iter().flatten() {
+                tx.put(
+                    "channel",
+                    &format!("{gateway}:{code}"),
+                    capabilities.clone(),
+                );
             }
         }
         Ok(())

@@ -29,7 +29,7 @@ pub async fn by_prefix(
     let path = uri.path();
     let trimmed = path.trim_start_matches('/');
     let (prefix, rest) = match trimmed.split_once('/') {
-        Some((p, r)) => (p, format!("/{r}")),
+        Some((gateway_id, remainder)) => (gateway_id, format!("/{remainder}")),
         None => (trimmed, "/".to_string()),
     };
     let Some(gateway) = Gateway::from_id(prefix) else {
@@ -70,7 +70,7 @@ pub async fn at_root(
 
 fn path_and_query(uri: &Uri) -> String {
     uri.path_and_query()
-        .map(|p| p.as_str().to_string())
+        .map(|value| value.as_str().to_string())
         .unwrap_or_else(|| uri.path().to_string())
 }
 

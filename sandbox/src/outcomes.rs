@@ -23,6 +23,6 @@ pub fn run_job(tx: &mut Tx<'_>, shared: &Shared, job: &Job) -> Result<(), StoreE
     };
     match result {
         Ok(_) | Err(HandlerError::Fail(_)) => Ok(()),
-        Err(HandlerError::Store(e)) => Err(e),
+        Err(HandlerError::Store(error)) => Err(error),
     }
 }

@@ -123,11 +123,11 @@ pub fn due(shared: &Shared, now_ms: i64) -> Result<Vec<(String, Option<Job>)>, S
     let rows = shared.read(|store| store.list("job"))?;
     Ok(rows
         .into_iter()
-        .filter(|(_, v)| v.get("due_ms").and_then(Value::as_i64).unwrap_or(0) <= now_ms)
-        .map(|(key, v)| {
-            let job = v
+        .filter(|(_, record)| record.get("due_ms").and_then(Value::as_i64).unwrap_or(0) <= now_ms)
+        .map(|(key, record)| {
+            let job = record
                 .get("action")
-                .and_then(|a| serde_json::from_value(a.clone()).ok());
+                .and_then(|action| serde_json::from_value(action.clone()).ok());
             (key, job)
         })
         .collect())

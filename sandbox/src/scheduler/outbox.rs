@@ -23,8 +23,8 @@ pub fn enqueue(
     payload: &Value,
     bad_signature: bool,
 ) -> Result<String, StoreError> {
-    let n = next_number(tx, "notification")?;
-    let id = format!("N{n:08}");
+    let number = next_number(tx, "notification")?;
+    let id = format!("N{number:08}");
     let text = payload.to_string();
     let body = match gateway {
         Gateway::Sgate => text.clone(),
