@@ -80,7 +80,9 @@ pub fn token_cancel(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value
     }
     set(
         &mut token,
-        json!({ "tokenStatus": "INACTIVED", "inactiveMs": context.now, "inactiveType": "MCH_CANCEL" }),
+        json!({
+            "tokenStatus": "INACTIVED", "inactiveMs": context.now, "inactiveType": "MCH_CANCEL",
+        }),
     );
     tx.put("dd_token", &token_key, token.clone());
     authorization_notification(
@@ -174,8 +176,8 @@ pub fn decide_authorization(
     let number = next_number(tx, "token")?;
     let token = format!("TK{}{number:08}", random_token(8).to_uppercase());
     let record = json!({
-        "gw": gateway.id(), "userId": authorization["userId"], "requestId": request_id, "payToken": token,
-        "channelCode": authorization["channelCode"], "tokenStatus": "ACTIVED",
+        "gw": gateway.id(), "userId": authorization["userId"], "requestId": request_id,
+        "payToken": token, "channelCode": authorization["channelCode"], "tokenStatus": "ACTIVED",
         "expiresMs": plus_seconds(now, 10 * 365 * 24 * 3600), "createMs": now,
     });
     tx.put("dd_token", &key(gateway, &token), record.clone());

@@ -260,7 +260,11 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
     let completed = end.completed();
     set(
         &mut record,
-        json!({ "status": if completed { "COMPLETED" } else { "FAILED" }, "returnMs": now, "updateMs": now }),
+        json!({
+            "status": if completed { "COMPLETED" } else { "FAILED" },
+            "returnMs": now,
+            "updateMs": now,
+        }),
     );
     if kind == "qr" {
         set(&mut record, json!({ "qrStatus": "INACTIVE" }));
@@ -343,7 +347,10 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, order_key: &str, end: &End
     if gateway == Gateway::BluePayJt && kind == "qr" {
         set(
             &mut payload,
-            json!({ "fee": record["fee"], "totalAmount": amount.saturating_add(integer(&record, "fee")) }),
+            json!({
+                "fee": record["fee"],
+                "totalAmount": amount.saturating_add(integer(&record, "fee")),
+            }),
         );
     }
     let payload = compact(payload);

@@ -54,7 +54,10 @@ pub fn qr_payment_list(
         let mut item = view(context.shared, &record);
         set(
             &mut item,
-            json!({ "transactionAmount": record["amount"], "subOrderId": member(param, "subOrderId") }),
+            json!({
+                "transactionAmount": record["amount"],
+                "subOrderId": member(param, "subOrderId"),
+            }),
         );
         list.push(compact(item));
     }
@@ -73,11 +76,15 @@ pub fn qr_cancel(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value) -
     }
     set(
         &mut record,
-        json!({ "qrStatus": "CANCELLED", "status": "FAILED", "updateMs": context.now, "returnMs": context.now,
-                "failedMessage": "QR code cancelled by the merchant" }),
+        json!({
+            "qrStatus": "CANCELLED", "status": "FAILED", "updateMs": context.now,
+            "returnMs": context.now, "failedMessage": "QR code cancelled by the merchant",
+        }),
     );
     put_order(tx, &record);
-    Ok(
-        json!({ "mchOrderId": merchant_order_id, "transactionId": record["transactionId"], "qrStatus": "CANCELLED" }),
-    )
+    Ok(json!({
+        "mchOrderId": merchant_order_id,
+        "transactionId": record["transactionId"],
+        "qrStatus": "CANCELLED",
+    }))
 }

@@ -130,7 +130,8 @@ pub fn balance_inquiry(context: &RequestContext<'_>, tx: &mut Tx<'_>) -> Handler
         // JT returns integer satang; BluePay a decimal string.
         Gateway::BluePayJt => json!({ "balance": minor_units }),
         _ => {
-            json!({ "balance": paybind::money::DecimalAmount::from_minor_units(minor_units).to_string() })
+            let balance = paybind::money::DecimalAmount::from_minor_units(minor_units);
+            json!({ "balance": balance.to_string() })
         }
     })
 }

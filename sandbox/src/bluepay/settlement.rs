@@ -70,9 +70,8 @@ pub fn report_download(context: &RequestContext<'_>, param: &Value) -> HandlerRe
         text(param, "transDate"),
         integer(param, "transType")
     );
-    Ok(
-        json!({ "downloadUrl": format!("{}/files/{name}", context.shared.gateway_url(context.gateway)) }),
-    )
+    let gateway_url = context.shared.gateway_url(context.gateway);
+    Ok(json!({ "downloadUrl": format!("{gateway_url}/files/{name}") }))
 }
 
 /// `GET /{gateway}/files/report-{country}-{date}-{type}.csv`: the transactions of that Thai

@@ -32,8 +32,9 @@ pub fn ticket_add(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value) 
         "jt_ticket",
         &ticket_number,
         json!({
-            "ticketNo": ticket_number, "requestId": request_id, "mchOrderId": text(param, "mchOrderId"),
-            "ticketStatus": "PENDING", "transactionStatus": transaction_status,
+            "ticketNo": ticket_number, "requestId": request_id,
+            "mchOrderId": text(param, "mchOrderId"), "ticketStatus": "PENDING",
+            "transactionStatus": transaction_status,
             "notifyUrl": text(param, "notifyUrl"), "createMs": context.now, "param": param,
         }),
     );

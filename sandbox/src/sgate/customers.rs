@@ -171,10 +171,13 @@ pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, body: &Value, now: i64)
     let number = next_number(tx, "customer")?;
     let customid = format!("{:x}", 0x12000 + number);
     let mut customer = json!({
-        "customid": customid, "mercustomid": merchant_customer_id, "name_e": text(body, "name_e"), "name_a": text(body, "name_a"),
-        "address": text(body, "address"), "identity": text(body, "identity"), "identitypic": "", "signpic": "",
-        "bankname": bankname.unwrap_or_default(), "bankcode": text(body, "bankcode"), "cardno": text(body, "cardno"),
-        "ibanaccount": text(body, "ibanaccount"), "swiftcode": text(body, "swiftcode"), "stcaccount": text(body, "stcaccount"),
+        "customid": customid, "mercustomid": merchant_customer_id,
+        "name_e": text(body, "name_e"), "name_a": text(body, "name_a"),
+        "address": text(body, "address"), "identity": text(body, "identity"),
+        "identitypic": "", "signpic": "",
+        "bankname": bankname.unwrap_or_default(), "bankcode": text(body, "bankcode"),
+        "cardno": text(body, "cardno"), "ibanaccount": text(body, "ibanaccount"),
+        "swiftcode": text(body, "swiftcode"), "stcaccount": text(body, "stcaccount"),
         "status": 4, "statusdesc": riyadh_time(now),
         "autoapproval": body.get("autoapproval").and_then(Value::as_i64).unwrap_or(0),
         "otpappname": optional_text(body, "otpappname").unwrap_or("Sandbox Merchant"),

@@ -124,7 +124,8 @@ pub fn create_order(
     let order = json!({
         "ticketid": ticketid,
         "key": format!("M4T{}{stamp}", random_token(4).to_uppercase()),
-        "customid": customer["customid"], "mercustomid": customer["mercustomid"], "payeeuid": payee_uid,
+        "customid": customer["customid"], "mercustomid": customer["mercustomid"],
+        "payeeuid": payee_uid,
         "trantype": trantype, "currency": currency, "paymentmethod": method,
         "amount": money(amount), "realamount": money(amount - fee), "fee": money(fee),
         "feeconfigid": 1, "status": 0, "statusdesc": riyadh_time(now), "confirmtime": 0,
@@ -163,7 +164,8 @@ pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, body: &Value, now: i64) -> 
         None => {
             let number = next_number(tx, "customer")?;
             json!({
-                "customid": format!("{:x}", 0x12000 + number), "mercustomid": merchant_customer_id, "name_e": "", "name_a": "",
+                "customid": format!("{:x}", 0x12000 + number),
+                "mercustomid": merchant_customer_id, "name_e": "", "name_a": "",
                 "address": "", "identity": "", "identitypic": "", "signpic": "", "bankname": "",
                 "bankcode": "", "cardno": "", "ibanaccount": "", "swiftcode": "", "stcaccount": "",
                 "status": 1, "statusdesc": "Customers create through quick payment",
