@@ -22,9 +22,9 @@ pub fn new_id(tx: &mut Tx<'_>, prefix: &str) -> Result<String, StoreError> {
     Ok(format!("{prefix}{:018}", 100_000_000_000 + number))
 }
 
-/// A random token of `len` hexadecimal characters.
-pub fn random_token(len: usize) -> String {
-    super::random::hex(len)
+/// A random token of `length` hexadecimal characters.
+pub fn random_token(length: usize) -> String {
+    super::random::hex(length)
 }
 
 /// 32 upper-case hex characters (SGATE's requestId).

@@ -115,9 +115,9 @@ pub fn require_new_order(
 }
 
 /// A BluePay time, or `null` for "not yet".
-pub fn time_or_null(ms: i64) -> Value {
-    if ms > 0 {
-        json!(bangkok_time(ms))
+pub fn time_or_null(instant_ms: i64) -> Value {
+    if instant_ms > 0 {
+        json!(bangkok_time(instant_ms))
     } else {
         Value::Null
     }

@@ -22,7 +22,7 @@ pub fn is_loopback(url: &reqwest::Url) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .is_ok_and(|address| address.is_loopback())
 }
 
 pub fn due_notifications(shared: &Shared) -> Result<Vec<String>, StoreError> {
