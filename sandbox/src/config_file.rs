@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::base::error::{io, SandboxError};
+use super::base::error::{io_error, SandboxError};
 use super::base::faults::{self, Fault};
 use super::base::json::set;
 use super::base::rules::OutcomeRule;
@@ -37,14 +37,14 @@ pub struct FileConfig {
 }
 
 pub fn read_config_file(path: &Path) -> Result<FileConfig, SandboxError> {
-    let text =
-        std::fs::read_to_string(path).map_err(io(format!("cannot read {}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(io_error(format!("cannot read {}", path.display())))?;
     let config: FileConfig = serde_json::from_str(&text)
         .map_err(|e| SandboxError::Config(format!("{}: {e}", path.display())))?;
     if let Some(bad) = config
         .faults
         .iter()
-        .find(|f| !faults::valid_target(&f.gateway, &f.operation))
+        .find(|fault| !faults::valid_target(&fault.gateway, &fault.operation))
     {
         return Err(SandboxError::Config(format!(
             "{}: no operation {} on gateway {}",
@@ -56,7 +56,7 @@ pub fn read_config_file(path: &Path) -> Result<FileConfig, SandboxError> {
     if let Some(unknown) = config
         .settings
         .keys()
-        .find(|k| !SETTINGS.contains(&k.as_str()))
+        .find(|key| !SETTINGS.contains(&key.as_str()))
     {
         return Err(SandboxError::Config(format!(
             "{}: unknown setting {unknown}",
@@ -83,9 +83,13 @@ pub fn apply_config_file(shared: &Shared, config: FileConfig) -> Result<(), Stor
             set(&mut current, Value::Object(config.settings.clone()));
             tx.put("meta", "settings", current);
         }
-        for (gw, channels) in &config.channels {
-            for (code, caps) in channels.as_object().into_iter().flatten() {
-                tx.put("channel", &format!("{gw}:{code}"), caps.clone());
+        for (gateway, channels) in &config.channels {
+            for (code, capabilities) in channels.as_object().into_iter().flatten() {
+                tx.put(
+                    "channel",
+                    &format!("{gateway}:{code}"),
+                    capabilities.clone(),
+                );
             }
         }
         Ok(())

@@ -29,7 +29,7 @@ pub async fn by_prefix(
     let path = uri.path();
     let trimmed = path.trim_start_matches('/');
     let (prefix, rest) = match trimmed.split_once('/') {
-        Some((p, r)) => (p, format!("/{r}")),
+        Some((gateway_id, remainder)) => (gateway_id, format!("/{remainder}")),
         None => (trimmed, "/".to_string()),
     };
     let Some(gateway) = Gateway::from_id(prefix) else {
@@ -70,7 +70,7 @@ pub async fn at_root(
 
 fn path_and_query(uri: &Uri) -> String {
     uri.path_and_query()
-        .map(|p| p.as_str().to_string())
+        .map(|value| value.as_str().to_string())
         .unwrap_or_else(|| uri.path().to_string())
 }
 
@@ -101,13 +101,14 @@ async fn serve(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Answer {
         Ok(opened) => opened,
         Err(answer) => return answer,
     };
-    let ctx = bluepay::records::Ctx {
+    let context = bluepay::records::RequestContext {
         shared,
         gateway,
         now: shared.now_ms(),
         bad_signature: opened.bad_signature,
     };
-    let result = shared.with_tx(|tx| bluepay::dispatch(&ctx, tx, opened.operation, &opened.param));
+    let result =
+        shared.with_tx(|tx| bluepay::dispatch(&context, tx, opened.operation, &opened.param));
     shared.wake.notify_one();
     let answer = wire::envelope::answer(shared, opened.log, result);
     faults::after_commit(opened.fault.as_ref(), answer).await

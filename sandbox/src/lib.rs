@@ -114,9 +114,9 @@ pub use base::store;
 pub use base::store::{SqliteStore, StateStore, StoreError};
 pub use config_file::config_file_schema;
 
-use base::error::io;
+use base::error::io_error;
 use base::ids::random_token;
-use base::keys::keys_from_dir;
+use base::keys::keys_from_directory;
 use base::shared::Shared;
 use config_file::{apply_config_file, read_config_file};
 use scheduler::worker::worker;
@@ -152,10 +152,13 @@ impl Sandbox {
         };
         let (keys, key_paths) = match (&config.keys, &config.keys_dir, &config.storage) {
             (Some(keys), _, _) => (keys.clone(), Vec::new()),
-            (None, Some(dir), _) => keys_from_dir(dir, config.key_bits).await?,
-            (None, None, Storage::File(db)) => {
-                let dir = db.parent().unwrap_or(Path::new(".")).join("keys");
-                keys_from_dir(&dir, config.key_bits).await?
+            (None, Some(directory), _) => keys_from_directory(directory, config.key_bits).await?,
+            (None, None, Storage::File(database_path)) => {
+                let directory = database_path
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .join("keys");
+                keys_from_directory(&directory, config.key_bits).await?
             }
             (None, None, Storage::Memory) => {
                 (SandboxKeys::generate(config.key_bits).await?, Vec::new())
@@ -167,11 +170,14 @@ impl Sandbox {
         };
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
             .await
-            .map_err(io(format!("cannot listen on 127.0.0.1:{}", config.port)))?;
-        let addr = listener
+            .map_err(io_error(format!(
+                "cannot listen on 127.0.0.1:{}",
+                config.port
+            )))?;
+        let address = listener
             .local_addr()
-            .map_err(io("cannot read the listening address"))?;
-        let base_url = format!("http://{addr}");
+            .map_err(io_error("cannot read the listening address"))?;
+        let base_url = format!("http://{address}");
         let admin_token = random_token(32);
         let shared = Shared::new(config, admin_token.clone(), store, keys, base_url.clone())?;
         if let Some(file_config) = file_config {
@@ -188,11 +194,11 @@ impl Sandbox {
         for &gateway in Gateway::ALL {
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
                 .await
-                .map_err(io("cannot listen on 127.0.0.1"))?;
-            let addr = listener
+                .map_err(io_error("cannot listen on 127.0.0.1"))?;
+            let address = listener
                 .local_addr()
-                .map_err(io("cannot read the listening address"))?;
-            root_urls.push((gateway, format!("http://{addr}")));
+                .map_err(io_error("cannot read the listening address"))?;
+            root_urls.push((gateway, format!("http://{address}")));
             let router = server::gateway_router(shared.clone(), gateway);
             gateway_servers.push(tokio::spawn(server::serve(
                 listener,
@@ -246,7 +252,7 @@ impl Sandbox {
     pub fn root_url(&self, gateway: Gateway) -> &str {
         self.root_urls
             .iter()
-            .find(|(g, _)| *g == gateway)
+            .find(|(root_gateway, _)| *root_gateway == gateway)
             .map_or("", |(_, url)| url.as_str())
     }
 
@@ -345,7 +351,7 @@ impl Sandbox {
             .shared
             .read(|store| store.list("notification"))?
             .into_iter()
-            .map(|(_, n)| n)
+            .map(|(_, notification)| notification)
             .collect())
     }
 

@@ -2,7 +2,7 @@
 //! sandbox starts the scheduler's worker with [`run_job`], so the scheduler never imports the
 //! business layer it serves.
 
-use super::base::http::HErr;
+use super::base::http::HandlerError;
 use super::base::shared::Shared;
 use super::base::store::{StoreError, Tx};
 use super::scheduler::jobs::Job;
@@ -22,7 +22,7 @@ pub fn run_job(tx: &mut Tx<'_>, shared: &Shared, job: &Job) -> Result<(), StoreE
         }
     };
     match result {
-        Ok(_) | Err(HErr::Fail(_)) => Ok(()),
-        Err(HErr::Store(e)) => Err(e),
+        Ok(_) | Err(HandlerError::Fail(_)) => Ok(()),
+        Err(HandlerError::Store(error)) => Err(error),
     }
 }

@@ -61,8 +61,8 @@ pub async fn serve(
         };
         let (stream, _) = match accepted {
             Ok(pair) => pair,
-            Err(e) => {
-                tracing::debug!(error = %e, "accept failed");
+            Err(error) => {
+                tracing::debug!(error = %error, "accept failed");
                 tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                 continue;
             }
@@ -79,8 +79,8 @@ pub async fn serve(
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 result = connection => {
-                    if let Err(e) = result {
-                        tracing::trace!(error = %e, "connection ended");
+                    if let Err(error) = result {
+                        tracing::trace!(error = %error, "connection ended");
                     }
                 }
                 _ = drop_signal.0.notified() => {}

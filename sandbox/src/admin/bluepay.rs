@@ -9,45 +9,53 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use super::reply::{body_json, done, envelope_gateway, ok, refuse, Refusal, Reply};
-use crate::base::http::HErr;
-use crate::base::json::{opt_s, s, set};
+use super::reply::{body_json, done, envelope_gateway, refuse, success, Refusal, Reply};
+use crate::base::http::HandlerError;
+use crate::base::json::{optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 use crate::bluepay::{direct_debit, orders, records, refunds, settlement, tickets};
 use crate::scheduler::jobs::End;
 
-type St = State<Arc<Shared>>;
+type SharedState = State<Arc<Shared>>;
 
 /// `PUT /admin/channels/{gateway}/{code}`: what a payment channel supports.
 pub async fn put_channel(
-    State(shared): St,
+    State(shared): SharedState,
     Path((gateway, code)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
     let value = body_json(&body)?;
-    let mut caps = json!({});
-    for k in ["full_refund", "partial_refund", "void"] {
-        if let Some(b) = value.get(k).and_then(Value::as_bool) {
-            set(&mut caps, json!({ k: b }));
+    let mut capabilities = json!({});
+    for capability in ["full_refund", "partial_refund", "void"] {
+        if let Some(supported) = value.get(capability).and_then(Value::as_bool) {
+            set(&mut capabilities, json!({ capability: supported }));
         }
     }
-    ok(shared.with_tx(|tx| {
-        tx.put("channel", &format!("{}:{code}", gateway.id()), caps.clone());
+    success(shared.with_tx(|tx| {
+        tx.put(
+            "channel",
+            &format!("{}:{code}", gateway.id()),
+            capabilities.clone(),
+        );
         records::channel(tx, gateway, &code)
     })?)
 }
 
 /// `GET /admin/{gateway}/balance`.
-pub async fn balance(State(shared): St, Path(gateway): Path<String>) -> Reply {
+pub async fn balance(State(shared): SharedState, Path(gateway): Path<String>) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
     let amount = shared.with_tx(|tx| records::balance(tx, gateway))?;
-    ok(json!({ "amount": amount }))
+    success(json!({ "amount": amount }))
 }
 
 /// `PUT /admin/{gateway}/balance {amount}` (minor units).
-pub async fn set_balance(State(shared): St, Path(gateway): Path<String>, body: Bytes) -> Reply {
+pub async fn set_balance(
+    State(shared): SharedState,
+    Path(gateway): Path<String>,
+    body: Bytes,
+) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
     let Some(amount) = body_json(&body)?.get("amount").and_then(Value::as_i64) else {
         return Err(refuse(
@@ -59,15 +67,21 @@ pub async fn set_balance(State(shared): St, Path(gateway): Path<String>, body: B
         records::set_balance(tx, gateway, amount);
         Ok::<_, StoreError>(())
     })?;
-    ok(json!({ "amount": amount }))
+    success(json!({ "amount": amount }))
 }
 
 /// `GET /admin/{gateway}/orders/{mchOrderId}`.
-pub async fn order(State(shared): St, Path((gateway, mch)): Path<(String, String)>) -> Reply {
+pub async fn order(
+    State(shared): SharedState,
+    Path((gateway, merchant_order_id)): Path<(String, String)>,
+) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
-    match shared.with_tx(|tx| records::find_order(tx, gateway, &mch))? {
-        Some((_, o)) => ok(o),
-        None => Err(refuse(StatusCode::NOT_FOUND, format!("no order {mch}"))),
+    match shared.with_tx(|tx| records::find_order(tx, gateway, &merchant_order_id))? {
+        Some((_, record)) => success(record),
+        None => Err(refuse(
+            StatusCode::NOT_FOUND,
+            format!("no order {merchant_order_id}"),
+        )),
     }
 }
 
@@ -89,22 +103,25 @@ fn end_of(action: &str, complete: &[&str], body: &[u8]) -> Result<End, Refusal> 
     Ok(End {
         outcome: outcome.into(),
         failed_code: input.get("failed_code").and_then(Value::as_i64),
-        failed_message: opt_s(&input, "failed_message").map(str::to_string),
+        failed_message: optional_text(&input, "failed_message").map(str::to_string),
         bad_signature: false,
     })
 }
 
 /// `POST /admin/{gateway}/orders/{mchOrderId}/{pay|complete|fail}`.
 pub async fn order_action(
-    State(shared): St,
-    Path((gateway, mch, action)): Path<(String, String, String)>,
+    State(shared): SharedState,
+    Path((gateway, merchant_order_id, action)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
     let end = end_of(&action, &["pay", "complete"], &body)?;
     let result = shared.with_tx(|tx| {
-        let Some((key, _)) = records::find_order(tx, gateway, &mch)? else {
-            return Err(HErr::admin(404, format!("no order {mch}")));
+        let Some((key, _)) = records::find_order(tx, gateway, &merchant_order_id)? else {
+            return Err(HandlerError::admin(
+                404,
+                format!("no order {merchant_order_id}"),
+            ));
         };
         orders::finish_order(tx, &shared, &key, &end)
     });
@@ -112,29 +129,32 @@ pub async fn order_action(
 }
 
 /// `POST /admin/{gateway}/transactions/{transactionId}/settle`.
-pub async fn settle(State(shared): St, Path((gateway, txn)): Path<(String, String)>) -> Reply {
+pub async fn settle(
+    State(shared): SharedState,
+    Path((gateway, transaction_id)): Path<(String, String)>,
+) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
-    let result = shared.with_tx(|tx| settlement::settle(tx, &shared, gateway, &txn));
+    let result = shared.with_tx(|tx| settlement::settle(tx, &shared, gateway, &transaction_id));
     done(&shared, result)
 }
 
 /// `POST /admin/{gateway}/refunds/{mchRefundOrderId}/{complete|fail}`.
 pub async fn refund_action(
-    State(shared): St,
-    Path((gateway, id, action)): Path<(String, String, String)>,
+    State(shared): SharedState,
+    Path((gateway, merchant_refund_id, action)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
     let end = end_of(&action, &["complete"], &body)?;
-    let key = records::refund_key(gateway, &id);
+    let key = records::refund_key(gateway, &merchant_refund_id);
     let result = shared.with_tx(|tx| refunds::finish_refund(tx, &shared, &key, &end));
     done(&shared, result)
 }
 
 /// `POST /admin/{gateway}/direct-debit/{requestId}/{authorize|reject}`.
 pub async fn authorization(
-    State(shared): St,
-    Path((gateway, request, action)): Path<(String, String, String)>,
+    State(shared): SharedState,
+    Path((gateway, request_id, action)): Path<(String, String, String)>,
 ) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
     let approve = match action.as_str() {
@@ -147,23 +167,28 @@ pub async fn authorization(
             ))
         }
     };
-    let result = shared
-        .with_tx(|tx| direct_debit::decide_authorization(tx, &shared, gateway, &request, approve));
+    let result = shared.with_tx(|tx| {
+        direct_debit::decide_authorization(tx, &shared, gateway, &request_id, approve)
+    });
     done(&shared, result)
 }
 
 /// `POST /admin/bluepay-jt/tickets/{ticketNo}/status {ticketStatus, transactionStatus, reply}`.
-pub async fn ticket_status(State(shared): St, Path(ticket): Path<String>, body: Bytes) -> Reply {
+pub async fn ticket_status(
+    State(shared): SharedState,
+    Path(ticket_number): Path<String>,
+    body: Bytes,
+) -> Reply {
     let input = body_json(&body)?;
-    let status = s(&input, "ticketStatus").to_ascii_uppercase();
+    let status = text(&input, "ticketStatus").to_ascii_uppercase();
     let result = shared.with_tx(|tx| {
         tickets::set_ticket_status(
             tx,
             &shared,
-            &ticket,
+            &ticket_number,
             &status,
-            opt_s(&input, "transactionStatus"),
-            opt_s(&input, "reply"),
+            optional_text(&input, "transactionStatus"),
+            optional_text(&input, "reply"),
         )
     });
     done(&shared, result)

@@ -45,7 +45,11 @@ pub async fn same_machine(request: Request, next: Next) -> Response {
 fn loopback_host(value: &HeaderValue) -> Option<String> {
     let text = value.to_str().ok()?.to_ascii_lowercase();
     let name = match text.rsplit_once(':') {
-        Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        Some((name, port))
+            if !name.is_empty() && port.bytes().all(|byte| byte.is_ascii_digit()) =>
+        {
+            name
+        }
         _ => text.as_str(),
     };
     LOOPBACK_NAMES.contains(&name).then_some(text.clone())
@@ -78,28 +82,35 @@ pub async fn admin_only(
 fn has_token(headers: &HeaderMap, token: &str) -> bool {
     headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.strip_prefix("Bearer "))
         .is_some_and(|given| same_bytes(given.trim().as_bytes(), token.as_bytes()))
 }
 
 /// Compares in time that does not depend on where the bytes differ.
-pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+pub fn same_bytes(left: &[u8], right: &[u8]) -> bool {
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .fold(0u8, |difference, (left_byte, right_byte)| {
+                difference | (left_byte ^ right_byte)
+            })
+            == 0
 }
 
 fn has_body(headers: &HeaderMap) -> bool {
     let length = headers
         .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    length.is_some_and(|n| n > 0) || headers.contains_key(header::TRANSFER_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    length.is_some_and(|bytes| bytes > 0) || headers.contains_key(header::TRANSFER_ENCODING)
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }

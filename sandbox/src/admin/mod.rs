@@ -20,9 +20,9 @@ use serde_json::{json, Map, Value};
 
 use crate::base::gateway::Gateway;
 use crate::base::shared::Shared;
-use reply::{ok, Reply};
+use reply::{success, Reply};
 
-type St = State<Arc<Shared>>;
+type SharedState = State<Arc<Shared>>;
 
 /// The admin routes, each behind the token and JSON-body checks of [`guard::admin_only`].
 pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
@@ -78,24 +78,27 @@ pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             post(bluepay::ticket_status),
         )
         .route(
-            "/admin/{gw}/balance",
+            "/admin/{gateway}/balance",
             get(bluepay::balance).put(bluepay::set_balance),
         )
-        .route("/admin/{gw}/orders/{mch}", get(bluepay::order))
         .route(
-            "/admin/{gw}/orders/{mch}/{action}",
+            "/admin/{gateway}/orders/{merchant_order_id}",
+            get(bluepay::order),
+        )
+        .route(
+            "/admin/{gateway}/orders/{merchant_order_id}/{action}",
             post(bluepay::order_action),
         )
         .route(
-            "/admin/{gw}/transactions/{txn}/settle",
+            "/admin/{gateway}/transactions/{transaction_id}/settle",
             post(bluepay::settle),
         )
         .route(
-            "/admin/{gw}/refunds/{id}/{action}",
+            "/admin/{gateway}/refunds/{id}/{action}",
             post(bluepay::refund_action),
         )
         .route(
-            "/admin/{gw}/direct-debit/{request}/{action}",
+            "/admin/{gateway}/direct-debit/{request}/{action}",
             post(bluepay::authorization).get(bluepay::authorization),
         )
         .route_layer(axum::middleware::from_fn_with_state(
@@ -104,8 +107,8 @@ pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         ))
 }
 
-async fn index(State(shared): St) -> Reply {
-    ok(json!({
+async fn index(State(shared): SharedState) -> Reply {
+    success(json!({
         "gateways": Gateway::ALL
             .iter()
             .map(|&gateway| (gateway.id().to_string(), json!(shared.gateway_url(gateway))))

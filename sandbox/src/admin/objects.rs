@@ -7,7 +7,7 @@ use axum::extract::State;
 use serde_json::{json, Map, Value};
 
 use super::mask::mask_sensitive;
-use super::reply::{ok, Reply};
+use super::reply::{success, Reply};
 use crate::base::gateway::Gateway;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
@@ -15,7 +15,7 @@ use crate::bluepay::records;
 use crate::sgate::common;
 use paybind::money::Decimal2;
 
-type St = State<Arc<Shared>>;
+type SharedState = State<Arc<Shared>>;
 
 /// The envelope gateways' tables, by the name the listing gives them. Their keys start with
 /// `{gateway}:`; `jt_ticket` belongs to JT alone.
@@ -35,19 +35,19 @@ const SGATE_TABLES: &[(&str, &str)] = &[
 ];
 
 /// `GET /admin/objects`.
-pub async fn objects(State(shared): St) -> Reply {
+pub async fn objects(State(shared): SharedState) -> Reply {
     let all = shared.with_tx(|tx| {
-        let mut out = Map::new();
+        let mut by_gateway = Map::new();
         for &gateway in Gateway::ALL {
             let objects = match gateway {
                 Gateway::BluePay | Gateway::BluePayJt => envelope_objects(tx, gateway)?,
                 Gateway::Sgate => sgate_objects(tx)?,
             };
-            out.insert(gateway.id().into(), objects);
+            by_gateway.insert(gateway.id().into(), objects);
         }
-        Ok::<_, StoreError>(Value::Object(out))
+        Ok::<_, StoreError>(Value::Object(by_gateway))
     })?;
-    ok(all)
+    success(all)
 }
 
 fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> {
@@ -57,8 +57,8 @@ fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> 
         let rows = tx
             .list(table)?
             .into_iter()
-            .filter(|(k, _)| k.starts_with(&prefix))
-            .map(|(_, v)| v)
+            .filter(|(key, _)| key.starts_with(&prefix))
+            .map(|(_, record)| record)
             .collect();
         objects.insert((*name).into(), Value::Array(rows));
     }
@@ -66,9 +66,9 @@ fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> 
         let tickets = tx.records("jt_ticket")?;
         objects.insert("tickets".into(), Value::Array(tickets));
     }
-    let minor = records::balance(tx, gateway)?;
+    let minor_units = records::balance(tx, gateway)?;
     Ok(json!({
-        "balance": [{ "currency": "THB", "minor_units": minor }],
+        "balance": [{ "currency": "THB", "minor_units": minor_units }],
         "objects": objects,
     }))
 }
@@ -79,9 +79,9 @@ fn sgate_objects(tx: &Tx<'_>) -> Result<Value, StoreError> {
         let rows = tx
             .list(table)?
             .into_iter()
-            .map(|(_, mut v)| {
-                mask_sensitive(&mut v);
-                v
+            .map(|(_, mut record)| {
+                mask_sensitive(&mut record);
+                record
             })
             .collect();
         objects.insert((*name).into(), Value::Array(rows));

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::base::gateway::Gateway;
-use crate::base::http::{json_response, HErr, HResult};
+use crate::base::http::{json_response, HandlerError, HandlerResult};
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 
@@ -21,25 +21,25 @@ impl IntoResponse for Refusal {
 }
 
 impl From<StoreError> for Refusal {
-    fn from(e: StoreError) -> Self {
-        refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    fn from(error: StoreError) -> Self {
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, error.to_string())
     }
 }
 
-impl From<HErr> for Refusal {
-    fn from(e: HErr) -> Self {
-        match e {
-            HErr::Store(e) => e.into(),
-            HErr::Fail(f) => {
+impl From<HandlerError> for Refusal {
+    fn from(error: HandlerError) -> Self {
+        match error {
+            HandlerError::Store(store_error) => store_error.into(),
+            HandlerError::Fail(fail) => {
                 // Admin refusals carry an HTTP status as their code; gateway codes map to 422.
-                let status = u16::try_from(f.code)
+                let status = u16::try_from(fail.code)
                     .ok()
-                    .and_then(|c| StatusCode::from_u16(c).ok())
-                    .filter(|s| s.is_client_error())
+                    .and_then(|code| StatusCode::from_u16(code).ok())
+                    .filter(|http_status| http_status.is_client_error())
                     .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
                 Refusal(Box::new(json_response(
                     status,
-                    &json!({ "error": f.message, "code": f.code }),
+                    &json!({ "error": fail.message, "code": fail.code }),
                 )))
             }
         }
@@ -50,7 +50,7 @@ impl From<HErr> for Refusal {
 pub type Reply = Result<Response, Refusal>;
 
 /// 200 with `value`.
-pub fn ok(value: Value) -> Reply {
+pub fn success(value: Value) -> Reply {
     Ok(json_response(StatusCode::OK, &value))
 }
 
@@ -64,11 +64,11 @@ pub fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
 
 /// The answer to an action that may have changed state: the worker is woken to act on it.
 /// The answer of an admin action: the object it changed, sensitive members masked.
-pub fn done(shared: &Shared, result: HResult) -> Reply {
+pub fn done(shared: &Shared, result: HandlerResult) -> Reply {
     shared.wake.notify_one();
     let mut value = result?;
     super::mask::mask_sensitive(&mut value);
-    ok(value)
+    success(value)
 }
 
 /// A gateway by name.

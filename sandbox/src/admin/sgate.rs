@@ -9,39 +9,41 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::mask::mask_sensitive;
-use super::reply::{body_json, done, ok, refuse, Reply};
-use crate::base::http::HErr;
-use crate::base::json::opt_s;
+use super::reply::{body_json, done, refuse, success, Reply};
+use crate::base::http::HandlerError;
+use crate::base::json::optional_text;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::scheduler::jobs::End;
 use crate::sgate::{common, customers, orders, otp, va};
 use paybind::money::Decimal2;
 
-type St = State<Arc<Shared>>;
+type SharedState = State<Arc<Shared>>;
 
 /// `GET /admin/sgate/balance`: every currency's balance.
-pub async fn balance(State(shared): St) -> Reply {
+pub async fn balance(State(shared): SharedState) -> Reply {
     let balances = shared.with_tx(|tx| {
-        let mut out = serde_json::Map::new();
+        let mut by_currency = serde_json::Map::new();
         for currency in common::CURRENCIES {
             let amount = common::currency_balance(tx, currency)?;
-            out.insert(
+            by_currency.insert(
                 currency.to_string(),
                 json!(Decimal2::from_scaled(amount, common::PLACES)
                     .unwrap_or_default()
                     .to_string()),
             );
         }
-        Ok::<_, StoreError>(Value::Object(out))
+        Ok::<_, StoreError>(Value::Object(by_currency))
     })?;
-    ok(balances)
+    success(balances)
 }
 
 /// `PUT /admin/sgate/balance {currency, amount}`.
-pub async fn set_balance(State(shared): St, body: Bytes) -> Reply {
+pub async fn set_balance(State(shared): SharedState, body: Bytes) -> Reply {
     let input = body_json(&body)?;
-    let currency = opt_s(&input, "currency").unwrap_or("SAR").to_string();
+    let currency = optional_text(&input, "currency")
+        .unwrap_or("SAR")
+        .to_string();
     if !common::CURRENCIES.contains(&currency.as_str()) {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
@@ -50,7 +52,7 @@ pub async fn set_balance(State(shared): St, body: Bytes) -> Reply {
     }
     let amount = input
         .get("amount")
-        .and_then(|v| serde_json::from_value::<Decimal2>(v.clone()).ok())
+        .and_then(|value| serde_json::from_value::<Decimal2>(value.clone()).ok())
         .and_then(|amount| amount.to_scaled(common::PLACES));
     let Some(amount) = amount else {
         return Err(refuse(
@@ -63,7 +65,7 @@ pub async fn set_balance(State(shared): St, body: Bytes) -> Reply {
         Ok::<_, StoreError>(())
     })?;
     let shown = Decimal2::from_scaled(amount, common::PLACES).unwrap_or_default();
-    ok(json!({ "currency": currency, "amount": shown.to_string() }))
+    success(json!({ "currency": currency, "amount": shown.to_string() }))
 }
 
 /// A record of `table` by an id that `resolve` turns into its key.
@@ -80,11 +82,11 @@ fn record(
 }
 
 /// `GET /admin/sgate/customers/{customid or mercustomid}`.
-pub async fn customer(State(shared): St, Path(id): Path<String>) -> Reply {
+pub async fn customer(State(shared): SharedState, Path(id): Path<String>) -> Reply {
     match record(&shared, "sg_customer", &id, customers::customer_id)? {
-        Some(mut c) => {
-            mask_sensitive(&mut c);
-            ok(c)
+        Some(mut customer) => {
+            mask_sensitive(&mut customer);
+            success(customer)
         }
         None => Err(refuse(StatusCode::NOT_FOUND, format!("no customer {id}"))),
     }
@@ -92,10 +94,10 @@ pub async fn customer(State(shared): St, Path(id): Path<String>) -> Reply {
 
 /// `POST /admin/sgate/customers/{id}/{approve|reject|ban|unban}`.
 pub async fn customer_action(
-    State(shared): St,
+    State(shared): SharedState,
     Path((id, action)): Path<(String, String)>,
 ) -> Reply {
-    let (status, desc) = match action.as_str() {
+    let (status, description) = match action.as_str() {
         "approve" | "unban" => (1, "Approved"),
         "reject" => (2, "Rejected"),
         "ban" => (3, "Banned"),
@@ -107,20 +109,20 @@ pub async fn customer_action(
         }
     };
     let result = shared.with_tx(|tx| {
-        let Some(cid) = customers::customer_id(tx, &id)? else {
-            return Err(HErr::admin(404, format!("no customer {id}")));
+        let Some(customid) = customers::customer_id(tx, &id)? else {
+            return Err(HandlerError::admin(404, format!("no customer {id}")));
         };
-        customers::set_customer_status(tx, &shared, &cid, status, desc)
+        customers::set_customer_status(tx, &shared, &customid, status, description)
     });
     done(&shared, result)
 }
 
 /// `GET /admin/sgate/orders/{ticketid or payeeuid}`.
-pub async fn order(State(shared): St, Path(id): Path<String>) -> Reply {
+pub async fn order(State(shared): SharedState, Path(id): Path<String>) -> Reply {
     match record(&shared, "sg_order", &id, orders::order_id)? {
-        Some(mut o) => {
-            mask_sensitive(&mut o);
-            ok(o)
+        Some(mut order) => {
+            mask_sensitive(&mut order);
+            success(order)
         }
         None => Err(refuse(
             StatusCode::NOT_FOUND,
@@ -130,7 +132,10 @@ pub async fn order(State(shared): St, Path(id): Path<String>) -> Reply {
 }
 
 /// `POST /admin/sgate/orders/{id}/{complete|fail}`.
-pub async fn order_action(State(shared): St, Path((id, action)): Path<(String, String)>) -> Reply {
+pub async fn order_action(
+    State(shared): SharedState,
+    Path((id, action)): Path<(String, String)>,
+) -> Reply {
     let outcome = match action.as_str() {
         "complete" => "completed",
         "fail" => "failed",
@@ -143,22 +148,22 @@ pub async fn order_action(State(shared): St, Path((id, action)): Path<(String, S
         bad_signature: false,
     };
     let result = shared.with_tx(|tx| {
-        let Some(tid) = orders::order_id(tx, &id)? else {
-            return Err(HErr::admin(404, format!("no payment order {id}")));
+        let Some(ticketid) = orders::order_id(tx, &id)? else {
+            return Err(HandlerError::admin(404, format!("no payment order {id}")));
         };
-        orders::finish_order(tx, &shared, &tid, &end)
+        orders::finish_order(tx, &shared, &ticketid, &end)
     });
     done(&shared, result)
 }
 
 /// `POST /admin/sgate/virtual-account/transfers {amount, currency, ...}`.
-pub async fn transfer(State(shared): St, body: Bytes) -> Reply {
+pub async fn transfer(State(shared): SharedState, body: Bytes) -> Reply {
     let input = body_json(&body)?;
     let result = shared.with_tx(|tx| va::receive_transfer(tx, &shared, &input));
     done(&shared, result)
 }
 
 /// `GET /admin/sgate/otp`: every OTP task with its code.
-pub async fn otp_inbox(State(shared): St) -> Reply {
-    ok(Value::Array(shared.with_tx(|tx| otp::otp_inbox(tx))?))
+pub async fn otp_inbox(State(shared): SharedState) -> Reply {
+    success(Value::Array(shared.with_tx(|tx| otp::otp_inbox(tx))?))
 }

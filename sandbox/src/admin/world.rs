@@ -8,17 +8,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use super::reply::{body_json, done, ok, refuse, Reply};
-use crate::base::clock::{bkk_time, riyadh_time};
+use super::reply::{body_json, done, refuse, success, Reply};
+use crate::base::clock::{bangkok_time, riyadh_time};
 use crate::base::faults::{self, Fault};
-use crate::base::http::HErr;
-use crate::base::json::{s, set};
+use crate::base::http::HandlerError;
+use crate::base::json::{set, text};
 use crate::base::rules::{builtin_rules, OutcomeRule};
 use crate::base::settings::SETTINGS;
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 
-type St = State<Arc<Shared>>;
+type SharedState = State<Arc<Shared>>;
 
 /// List filters.
 #[derive(serde::Deserialize)]
@@ -29,37 +29,37 @@ pub struct Filter {
 }
 
 fn wanted(filter: &Option<String>, value: &str) -> bool {
-    filter.as_deref().is_none_or(|f| f == value)
+    filter.as_deref().is_none_or(|required| required == value)
 }
 
 /// `GET /admin/requests?gateway=&operation=`.
-pub async fn requests(State(shared): St, Query(filter): Query<Filter>) -> Reply {
+pub async fn requests(State(shared): SharedState, Query(filter): Query<Filter>) -> Reply {
     let list: Vec<Value> = shared
         .requests()
         .into_iter()
-        .filter(|r| wanted(&filter.gateway, r.gateway.id()))
-        .filter(|r| wanted(&filter.operation, &r.operation))
-        .filter_map(|r| serde_json::to_value(r).ok())
+        .filter(|request| wanted(&filter.gateway, request.gateway.id()))
+        .filter(|request| wanted(&filter.operation, &request.operation))
+        .filter_map(|request| serde_json::to_value(request).ok())
         .collect();
-    ok(Value::Array(list))
+    success(Value::Array(list))
 }
 
 /// `GET /admin/notifications?status=&gateway=`.
-pub async fn notifications(State(shared): St, Query(filter): Query<Filter>) -> Reply {
+pub async fn notifications(State(shared): SharedState, Query(filter): Query<Filter>) -> Reply {
     let rows = shared.read(|store| store.list("notification"))?;
-    ok(Value::Array(
+    success(Value::Array(
         rows.into_iter()
-            .map(|(_, n)| n)
-            .filter(|n| wanted(&filter.status, s(n, "status")))
-            .filter(|n| wanted(&filter.gateway, s(n, "gateway")))
+            .map(|(_, notification)| notification)
+            .filter(|notification| wanted(&filter.status, text(notification, "status")))
+            .filter(|notification| wanted(&filter.gateway, text(notification, "gateway")))
             .collect(),
     ))
 }
 
 /// `GET /admin/notifications/{id}`.
-pub async fn notification(State(shared): St, Path(id): Path<String>) -> Reply {
+pub async fn notification(State(shared): SharedState, Path(id): Path<String>) -> Reply {
     match shared.read(|store| store.get("notification", &id))? {
-        Some(n) => ok(n),
+        Some(notification) => success(notification),
         None => Err(refuse(
             StatusCode::NOT_FOUND,
             format!("no notification {id}"),
@@ -68,34 +68,34 @@ pub async fn notification(State(shared): St, Path(id): Path<String>) -> Reply {
 }
 
 /// `POST /admin/notifications/{id}/retry`: delivered again now.
-pub async fn retry(State(shared): St, Path(id): Path<String>) -> Reply {
+pub async fn retry(State(shared): SharedState, Path(id): Path<String>) -> Reply {
     let now = shared.now_ms();
     let result = shared.with_tx(|tx| {
-        let Some(mut n) = tx.get("notification", &id)? else {
-            return Err(HErr::admin(404, format!("no notification {id}")));
+        let Some(mut notification) = tx.get("notification", &id)? else {
+            return Err(HandlerError::admin(404, format!("no notification {id}")));
         };
         set(
-            &mut n,
+            &mut notification,
             json!({ "status": "pending", "next_attempt_ms": now }),
         );
-        tx.put("notification", &id, n.clone());
+        tx.put("notification", &id, notification.clone());
         tx.put("outbox", &id, json!({ "due_ms": now }));
-        Ok(n)
+        Ok(notification)
     });
     done(&shared, result)
 }
 
 /// `GET /admin/faults`.
-pub async fn list_faults(State(shared): St) -> Reply {
+pub async fn list_faults(State(shared): SharedState) -> Reply {
     let list = shared.with_tx(|tx| faults::list(tx))?;
-    ok(serde_json::to_value(list).unwrap_or(Value::Null))
+    success(serde_json::to_value(list).unwrap_or(Value::Null))
 }
 
 /// `PUT /admin/faults`: one fault or a list.
-pub async fn put_fault(State(shared): St, body: Bytes) -> Reply {
+pub async fn put_fault(State(shared): SharedState, body: Bytes) -> Reply {
     let list: Vec<Fault> = match body_json(&body)? {
         value @ Value::Array(_) => serde_json::from_value(value),
-        other => serde_json::from_value(other).map(|f| vec![f]),
+        other => serde_json::from_value(other).map(|fault| vec![fault]),
     }
     .unwrap_or_default();
     if list.is_empty() {
@@ -106,47 +106,50 @@ pub async fn put_fault(State(shared): St, body: Bytes) -> Reply {
     }
     if let Some(bad) = list
         .iter()
-        .find(|f| !faults::valid_target(&f.gateway, &f.operation))
+        .find(|fault| !faults::valid_target(&fault.gateway, &fault.operation))
     {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
             format!("no operation {} on gateway {}", bad.gateway, bad.operation),
         ));
     }
-    shared.with_tx(|tx| list.iter().try_for_each(|f| faults::put(tx, f)))?;
-    ok(serde_json::to_value(&list).unwrap_or(Value::Null))
+    shared.with_tx(|tx| list.iter().try_for_each(|fault| faults::put(tx, fault)))?;
+    success(serde_json::to_value(&list).unwrap_or(Value::Null))
 }
 
 /// `DELETE /admin/faults`.
-pub async fn clear_faults(State(shared): St) -> Reply {
+pub async fn clear_faults(State(shared): SharedState) -> Reply {
     shared.with_tx(|tx| {
-        for (k, _) in tx.list("fault")? {
-            tx.delete("fault", &k);
+        for (key, _) in tx.list("fault")? {
+            tx.delete("fault", &key);
         }
         Ok::<_, StoreError>(())
     })?;
-    ok(json!([]))
+    success(json!([]))
 }
 
 /// `DELETE /admin/faults/{gateway}/{operation}`.
-pub async fn delete_fault(State(shared): St, Path((gw, op)): Path<(String, String)>) -> Reply {
+pub async fn delete_fault(
+    State(shared): SharedState,
+    Path((gateway, operation)): Path<(String, String)>,
+) -> Reply {
     shared.with_tx(|tx| {
-        tx.delete("fault", &format!("{gw}/{op}"));
+        tx.delete("fault", &format!("{gateway}/{operation}"));
         Ok::<_, StoreError>(())
     })?;
-    ok(json!({ "deleted": format!("{gw}/{op}") }))
+    success(json!({ "deleted": format!("{gateway}/{operation}") }))
 }
 
 /// `GET /admin/rules`: the user's rules and the built-in ones.
-pub async fn get_rules(State(shared): St) -> Reply {
+pub async fn get_rules(State(shared): SharedState) -> Reply {
     let user = shared
         .read(|store| store.get("meta", "rules"))?
         .unwrap_or(json!([]));
-    ok(json!({ "rules": user, "builtin": builtin_rules() }))
+    success(json!({ "rules": user, "builtin": builtin_rules() }))
 }
 
 /// `PUT /admin/rules`: replaces the user's rules.
-pub async fn put_rules(State(shared): St, body: Bytes) -> Reply {
+pub async fn put_rules(State(shared): SharedState, body: Bytes) -> Reply {
     let rules: Vec<OutcomeRule> = serde_json::from_value(body_json(&body)?).map_err(|e| {
         refuse(
             StatusCode::BAD_REQUEST,
@@ -155,7 +158,7 @@ pub async fn put_rules(State(shared): St, body: Bytes) -> Reply {
     })?;
     if let Some(bad) = rules
         .iter()
-        .find(|r| !matches!(r.outcome.as_str(), "completed" | "failed" | "pending"))
+        .find(|rule| !matches!(rule.outcome.as_str(), "completed" | "failed" | "pending"))
     {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
@@ -170,53 +173,55 @@ pub async fn put_rules(State(shared): St, body: Bytes) -> Reply {
         tx.put("meta", "rules", value.clone());
         Ok::<_, StoreError>(())
     })?;
-    ok(value)
+    success(value)
 }
 
 /// `GET /admin/clock`.
-pub async fn clock(State(shared): St) -> Reply {
+pub async fn clock(State(shared): SharedState) -> Reply {
     let now = shared.now_ms();
-    ok(json!({
+    success(json!({
         "now_ms": now,
         "offset_ms": shared.clock.offset(),
-        "bangkok": bkk_time(now),
+        "bangkok": bangkok_time(now),
         "riyadh": riyadh_time(now),
     }))
 }
 
 /// `POST /admin/clock/advance {seconds | ms | days}` (negative: back).
-pub async fn advance(State(shared): St, body: Bytes) -> Reply {
+pub async fn advance(State(shared): SharedState, body: Bytes) -> Reply {
     let value = body_json(&body)?;
-    let by = |key: &str, unit: i64| {
+    let in_ms = |key: &str, unit: i64| {
         value
             .get(key)
             .and_then(Value::as_i64)
-            .map(|n| n.saturating_mul(unit))
+            .map(|count| count.saturating_mul(unit))
     };
-    let Some(ms) = by("ms", 1)
-        .or_else(|| by("seconds", 1000))
-        .or_else(|| by("days", 86_400_000))
+    let Some(by_ms) = in_ms("ms", 1)
+        .or_else(|| in_ms("seconds", 1000))
+        .or_else(|| in_ms("days", 86_400_000))
     else {
         return Err(refuse(StatusCode::BAD_REQUEST, "give seconds, ms or days"));
     };
-    let offset = shared.advance_clock(ms)?;
-    ok(json!({ "offset_ms": offset, "now_ms": shared.now_ms() }))
+    let offset = shared.advance_clock(by_ms)?;
+    success(json!({ "offset_ms": offset, "now_ms": shared.now_ms() }))
 }
 
 /// `GET /admin/settings`.
-pub async fn get_settings(State(shared): St) -> Reply {
-    ok(shared
-        .read(|store| store.get("meta", "settings"))?
-        .unwrap_or(json!({})))
+pub async fn get_settings(State(shared): SharedState) -> Reply {
+    success(
+        shared
+            .read(|store| store.get("meta", "settings"))?
+            .unwrap_or(json!({})),
+    )
 }
 
 /// `PUT /admin/settings`: merges the given settings.
-pub async fn put_settings(State(shared): St, body: Bytes) -> Reply {
+pub async fn put_settings(State(shared): SharedState, body: Bytes) -> Reply {
     let value = body_json(&body)?;
     let Some(map) = value.as_object() else {
         return Err(refuse(StatusCode::BAD_REQUEST, "expected an object"));
     };
-    if let Some(unknown) = map.keys().find(|k| !SETTINGS.contains(&k.as_str())) {
+    if let Some(unknown) = map.keys().find(|key| !SETTINGS.contains(&key.as_str())) {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
             format!("unknown setting {unknown}; known: {}", SETTINGS.join(", ")),
@@ -228,5 +233,5 @@ pub async fn put_settings(State(shared): St, body: Bytes) -> Reply {
         tx.put("meta", "settings", current.clone());
         Ok::<_, StoreError>(current)
     })?;
-    ok(current)
+    success(current)
 }

@@ -41,9 +41,9 @@ impl Clock {
     }
 }
 
-/// `ms` plus `seconds`, saturating.
-pub fn plus_seconds(ms: i64, seconds: i64) -> i64 {
-    ms.saturating_add(seconds.saturating_mul(1000))
+/// `instant_ms` plus `seconds`, saturating.
+pub fn plus_seconds(instant_ms: i64, seconds: i64) -> i64 {
+    instant_ms.saturating_add(seconds.saturating_mul(1000))
 }
 
 /// Thailand: UTC+7 (BluePay's times).
@@ -51,34 +51,35 @@ const BANGKOK: i32 = 7;
 /// Riyadh: UTC+3 (SGATE's times).
 const RIYADH: i32 = 3;
 
-fn at_offset(ms: i64, hours: i32) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+fn at_offset(instant_ms: i64, hours: i32) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     let zone = chrono::FixedOffset::east_opt(hours * 3600)?;
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
+    chrono::DateTime::from_timestamp_millis(instant_ms)
+        .map(|utc_time| utc_time.with_timezone(&zone))
 }
 
 /// `yyyy-MM-dd HH:mm:ss` at UTC+`hours` (empty beyond chrono's range).
-fn local_text(ms: i64, hours: i32) -> String {
-    at_offset(ms, hours)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+fn local_text(instant_ms: i64, hours: i32) -> String {
+    at_offset(instant_ms, hours)
+        .map(|local_time| local_time.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
 }
 
 /// BluePay time text: `yyyy-MM-dd HH:mm:ss` in Thailand.
-pub fn bkk_time(ms: i64) -> String {
-    local_text(ms, BANGKOK)
+pub fn bangkok_time(instant_ms: i64) -> String {
+    local_text(instant_ms, BANGKOK)
 }
 
 /// The Thai calendar date of an instant.
-pub fn bkk_date(ms: i64) -> Option<chrono::NaiveDate> {
-    at_offset(ms, BANGKOK).map(|t| t.date_naive())
+pub fn bangkok_date(instant_ms: i64) -> Option<chrono::NaiveDate> {
+    at_offset(instant_ms, BANGKOK).map(|local_time| local_time.date_naive())
 }
 
 /// SGATE time text: `yyyy-MM-dd HH:mm:ss` in Riyadh.
-pub fn riyadh_time(ms: i64) -> String {
-    local_text(ms, RIYADH)
+pub fn riyadh_time(instant_ms: i64) -> String {
+    local_text(instant_ms, RIYADH)
 }
 
 /// The Riyadh calendar date of an instant.
-pub fn riyadh_date(ms: i64) -> Option<chrono::NaiveDate> {
-    at_offset(ms, RIYADH).map(|t| t.date_naive())
+pub fn riyadh_date(instant_ms: i64) -> Option<chrono::NaiveDate> {
+    at_offset(instant_ms, RIYADH).map(|local_time| local_time.date_naive())
 }

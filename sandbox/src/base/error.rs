@@ -39,7 +39,8 @@ pub enum SandboxError {
     Http(#[from] reqwest::Error),
 }
 
-pub fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> SandboxError {
+/// The `map_err` of an I/O failure on `what` (which file or directory, and what was tried).
+pub fn io_error(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> SandboxError {
     let what = what.into();
     move |source| SandboxError::Io { what, source }
 }

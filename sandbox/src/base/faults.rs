@@ -116,7 +116,7 @@ pub fn list(tx: &Tx<'_>) -> Result<Vec<Fault>, StoreError> {
     Ok(tx
         .list("fault")?
         .into_iter()
-        .filter_map(|(_, v)| serde_json::from_value(v).ok())
+        .filter_map(|(_, stored)| serde_json::from_value(stored).ok())
         .collect())
 }
 
@@ -126,25 +126,25 @@ pub fn take(
     gateway: Gateway,
     operation: &str,
 ) -> Result<Option<Fault>, StoreError> {
-    for op in [operation, "*"] {
-        let k = key(gateway.id(), op);
-        let Some(value) = tx.get("fault", &k)? else {
+    for target in [operation, "*"] {
+        let fault_key = key(gateway.id(), target);
+        let Some(value) = tx.get("fault", &fault_key)? else {
             continue;
         };
         let Ok(mut fault) = serde_json::from_value::<Fault>(value) else {
-            tx.delete("fault", &k);
+            tx.delete("fault", &fault_key);
             continue;
         };
         match fault.times {
             Some(0) => {
-                tx.delete("fault", &k);
+                tx.delete("fault", &fault_key);
                 continue;
             }
-            Some(1) => tx.delete("fault", &k),
-            Some(n) => {
-                fault.times = Some(n - 1);
+            Some(1) => tx.delete("fault", &fault_key),
+            Some(remaining) => {
+                fault.times = Some(remaining - 1);
                 put(tx, &fault)?;
-                fault.times = Some(n);
+                fault.times = Some(remaining);
             }
             None => {}
         }
@@ -163,8 +163,8 @@ pub fn take_for(
 ) -> Option<Fault> {
     let fault = shared
         .with_tx(|tx| take(tx, gateway, operation))
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "faults unreadable");
+        .unwrap_or_else(|error| {
+            tracing::warn!(error = %error, "faults unreadable");
             None
         });
     log.fault = fault.as_ref().map(Fault::describe);
@@ -197,9 +197,9 @@ pub(crate) async fn transport_fault(
 /// The operation's `answer`, or what an `after_commit` fault makes of it once the operation's
 /// state is committed (the request was logged with its real outcome already).
 pub(crate) async fn after_commit(fault: Option<&Fault>, answer: Answer) -> Answer {
-    match fault.filter(|f| f.after_commit) {
-        Some(fault) => below_protocol(fault).await.unwrap_or(answer),
-        None => answer,
+    match fault {
+        Some(fault) if fault.after_commit => below_protocol(fault).await.unwrap_or(answer),
+        _ => answer,
     }
 }
 
@@ -224,13 +224,13 @@ async fn below_protocol(fault: &Fault) -> Option<Answer> {
 }
 
 /// Flips bits of a Base64 signature so it no longer verifies.
-pub fn corrupt(signature_b64: &str) -> String {
+pub fn corrupt(signature_base64: &str) -> String {
     use base64::Engine as _;
     let engine = base64::engine::general_purpose::STANDARD;
-    match engine.decode(signature_b64) {
+    match engine.decode(signature_base64) {
         Ok(mut bytes) if !bytes.is_empty() => {
-            let mid = bytes.len() / 2;
-            bytes[mid] ^= 0x5a;
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x5a;
             engine.encode(bytes)
         }
         _ => "AAAA".to_string(),

@@ -39,8 +39,8 @@ pub enum Answer {
 }
 
 impl From<Response> for Answer {
-    fn from(r: Response) -> Self {
-        Answer::Response(r)
+    fn from(response: Response) -> Self {
+        Answer::Response(response)
     }
 }
 
@@ -117,54 +117,54 @@ impl Fail {
     }
 
     /// A storage failure: the gateway's general error.
-    pub fn internal(gateway: Gateway, e: &StoreError) -> Self {
+    pub fn internal(gateway: Gateway, error: &StoreError) -> Self {
         let code = match gateway {
             Gateway::Sgate => 1000,
             Gateway::BluePay | Gateway::BluePayJt => 21000,
         };
-        tracing::warn!(error = %e, "sandbox storage failed");
+        tracing::warn!(error = %error, "sandbox storage failed");
         Self::new(gateway, code, "sandbox storage error")
     }
 }
 
 /// Why a handler stopped: a gateway code, or the store.
 #[derive(Debug)]
-pub enum HErr {
+pub enum HandlerError {
     /// Answer with this code.
     Fail(Fail),
     /// The store failed.
     Store(StoreError),
 }
 
-impl From<StoreError> for HErr {
-    fn from(e: StoreError) -> Self {
-        HErr::Store(e)
+impl From<StoreError> for HandlerError {
+    fn from(error: StoreError) -> Self {
+        HandlerError::Store(error)
     }
 }
 
-impl From<Fail> for HErr {
-    fn from(f: Fail) -> Self {
-        HErr::Fail(f)
+impl From<Fail> for HandlerError {
+    fn from(fail: Fail) -> Self {
+        HandlerError::Fail(fail)
     }
 }
 
-impl std::fmt::Display for HErr {
+impl std::fmt::Display for HandlerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            HErr::Fail(fail) => write!(f, "{} {}", fail.code, fail.message),
-            HErr::Store(e) => write!(f, "{e}"),
+            HandlerError::Fail(fail) => write!(f, "{} {}", fail.code, fail.message),
+            HandlerError::Store(error) => write!(f, "{error}"),
         }
     }
 }
 
 /// What a business handler returns: the answer's data, or why it stopped.
-pub type HResult = Result<Value, HErr>;
+pub type HandlerResult = Result<Value, HandlerError>;
 
-impl HErr {
+impl HandlerError {
     /// A refused admin action, its HTTP status as the code (404: no such record, 409: final
     /// already, 400: bad input).
     pub fn admin(status: i64, message: impl Into<String>) -> Self {
-        HErr::Fail(Fail {
+        HandlerError::Fail(Fail {
             code: status,
             message: message.into(),
         })

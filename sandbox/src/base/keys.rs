@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::{io, SandboxError};
+use super::error::{io_error, SandboxError};
 use paybind::keys::{PrivateKey, PublicKey};
 
 /// The key pairs of the simulated merchant and gateways. `Debug` shows only key sizes.
@@ -90,17 +90,18 @@ pub struct KeyFile {
     pub path: PathBuf,
 }
 
-/// The keys of `dir`: read when present, generated (in parallel) and written when missing.
-pub async fn keys_from_dir(
-    dir: &Path,
+/// The keys of `directory`: read when present, generated (in parallel) and written when missing.
+pub async fn keys_from_directory(
+    directory: &Path,
     bits: usize,
 ) -> Result<(SandboxKeys, Vec<KeyFile>), SandboxError> {
-    std::fs::create_dir_all(dir).map_err(io(format!("cannot create {}", dir.display())))?;
+    std::fs::create_dir_all(directory)
+        .map_err(io_error(format!("cannot create {}", directory.display())))?;
     let mut slots = Vec::new();
     let mut files = Vec::new();
     for role in KEY_ROLES {
-        let private = dir.join(format!("{role}-private.pem"));
-        let public = dir.join(format!("{role}-public.pem"));
+        let private = directory.join(format!("{role}-private.pem"));
+        let public = directory.join(format!("{role}-public.pem"));
         slots.push(if private.exists() {
             Some(PrivateKey::from_file(&private)?)
         } else {
@@ -118,7 +119,7 @@ pub async fn keys_from_dir(
         if !existed || !public.exists() {
             let pem = key.public_key().to_spki_pem()?;
             std::fs::write(&public, pem)
-                .map_err(io(format!("cannot write {}", public.display())))?;
+                .map_err(io_error(format!("cannot write {}", public.display())))?;
         }
         key_files.push(KeyFile {
             role: format!("{role}-private"),
@@ -144,7 +145,7 @@ fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), SandboxError> {
     }
     let mut file = options
         .open(path)
-        .map_err(io(format!("cannot write {}", path.display())))?;
+        .map_err(io_error(format!("cannot write {}", path.display())))?;
     file.write_all(bytes)
-        .map_err(io(format!("cannot write {}", path.display())))
+        .map_err(io_error(format!("cannot write {}", path.display())))
 }

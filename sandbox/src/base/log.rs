@@ -105,7 +105,11 @@ impl LoggedRequest {
             + self.message.len()
             + self.fault.as_ref().map_or(0, String::len)
             + self.body.len();
-        let headers: usize = self.headers.iter().map(|(k, v)| k.len() + v.len()).sum();
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.len() + value.len())
+            .sum();
         // The parsed param is kept only below LOG_BODY_BYTES of text; count it as twice that
         // text for the tree of values it becomes.
         let param = if self.param.is_null() {
@@ -151,7 +155,7 @@ fn logged_headers(headers: &axum::http::HeaderMap) -> BTreeMap<String, String> {
 /// The bounded log.
 #[derive(Debug, Default)]
 pub struct RequestLog {
-    seq: u64,
+    last_number: u64,
     entries: VecDeque<LoggedRequest>,
     bytes: usize,
 }
@@ -159,8 +163,8 @@ pub struct RequestLog {
 impl RequestLog {
     /// Numbers and keeps an entry, dropping the oldest beyond the bounds.
     pub fn push(&mut self, mut entry: LoggedRequest) {
-        self.seq += 1;
-        entry.seq = self.seq;
+        self.last_number += 1;
+        entry.seq = self.last_number;
         self.bytes += entry.stored_bytes();
         self.entries.push_back(entry);
         while self.entries.len() > LOG_ENTRIES || self.bytes > LOG_TOTAL_BYTES {

@@ -14,15 +14,15 @@ pub fn bytes<const N: usize>() -> [u8; N] {
     out
 }
 
-/// `len` random lower-case hexadecimal characters.
-pub fn hex(len: usize) -> String {
-    let mut out = String::with_capacity(len + 1);
-    while out.len() < len {
+/// `length` random lower-case hexadecimal characters.
+pub fn hex(length: usize) -> String {
+    let mut out = String::with_capacity(length + 1);
+    while out.len() < length {
         for byte in bytes::<32>() {
             out.push_str(&format!("{byte:02x}"));
         }
     }
-    out.truncate(len);
+    out.truncate(length);
     out
 }
 

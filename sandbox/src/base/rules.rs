@@ -38,9 +38,14 @@ pub struct OutcomeRule {
 
 impl OutcomeRule {
     fn matches(&self, gateway: Gateway, kind: &str, amount: i64) -> bool {
-        self.gateway.as_deref().is_none_or(|g| g == gateway.id())
-            && self.kind.as_deref().is_none_or(|k| k == kind)
-            && self.amount.is_none_or(|a| a == amount)
+        self.gateway
+            .as_deref()
+            .is_none_or(|rule_gateway| rule_gateway == gateway.id())
+            && self
+                .kind
+                .as_deref()
+                .is_none_or(|rule_kind| rule_kind == kind)
+            && self.amount.is_none_or(|rule_amount| rule_amount == amount)
             && self
                 .amount_ends_with
                 .as_deref()
@@ -80,12 +85,12 @@ pub fn decide(
 ) -> Result<OutcomeRule, StoreError> {
     let user: Vec<OutcomeRule> = tx
         .get("meta", "rules")?
-        .and_then(|v| serde_json::from_value(v).ok())
+        .and_then(|stored| serde_json::from_value(stored).ok())
         .unwrap_or_default();
     Ok(user
         .into_iter()
         .chain(builtin_rules())
-        .find(|r| r.matches(gateway, kind, amount))
+        .find(|rule| rule.matches(gateway, kind, amount))
         .unwrap_or(OutcomeRule {
             outcome: "pending".into(),
             ..OutcomeRule::default()

@@ -37,8 +37,10 @@ impl std::fmt::Debug for Shared {
 
 /// Locks a std mutex, recovering from a poisoned one (a panic elsewhere must not stop the
 /// sandbox).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shared {
@@ -51,7 +53,7 @@ impl Shared {
     ) -> Result<Arc<Self>, StoreError> {
         let offset = store
             .get("meta", "clock")?
-            .and_then(|v| v.get("offset_ms").and_then(Value::as_i64))
+            .and_then(|clock| clock.get("offset_ms").and_then(Value::as_i64))
             .unwrap_or(0);
         let http = super::http::http_client(Some(settings.notify.timeout))
             .map_err(|e| StoreError(format!("HTTP client: {e}")))?;
@@ -71,23 +73,23 @@ impl Shared {
         }))
     }
 
-    /// Runs `f` in one transaction over the store; its writes are committed only when it
+    /// Runs `work` in one transaction over the store; its writes are committed only when it
     /// returns `Ok`.
     pub fn with_tx<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut store = lock(&self.store);
         let mut tx = Tx::new(store.as_mut());
-        let out = f(&mut tx)?;
+        let out = work(&mut tx)?;
         tx.commit()?;
         Ok(out)
     }
 
     /// Reads without writing.
-    pub fn read<T>(&self, f: impl FnOnce(&dyn StateStore) -> T) -> T {
+    pub fn read<T>(&self, work: impl FnOnce(&dyn StateStore) -> T) -> T {
         let store = lock(&self.store);
-        f(store.as_ref())
+        work(store.as_ref())
     }
 
     /// The sandbox clock in ms since the epoch.

@@ -12,5 +12,5 @@ pub fn documented_data(spec: &paybind::spec::Spec, method: &str, path: &str) -> 
     let example = content
         .get("example")
         .or_else(|| content.pointer("/examples/docs/value"))?;
-    example.get("data").filter(|d| !d.is_null()).cloned()
+    example.get("data").filter(|data| !data.is_null()).cloned()
 }

@@ -15,8 +15,8 @@ use serde_json::Value;
 pub struct StoreError(pub String);
 
 impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError(e.to_string())
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError(error.to_string())
     }
 }
 
@@ -35,7 +35,7 @@ pub trait StateStore: Send {
 
 /// The SQLite store: one table `records(tbl, key, value)`.
 pub struct SqliteStore {
-    conn: rusqlite::Connection,
+    connection: rusqlite::Connection,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -47,9 +47,12 @@ impl std::fmt::Debug for SqliteStore {
 impl SqliteStore {
     /// Opens (or creates) the database file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+        if let Some(directory) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(directory)
+                .map_err(|e| StoreError(format!("cannot create {}: {e}", directory.display())))?;
         }
         Self::init(rusqlite::Connection::open(path)?)
     }
@@ -59,8 +62,8 @@ impl SqliteStore {
         Self::init(rusqlite::Connection::open_in_memory()?)
     }
 
-    fn init(conn: rusqlite::Connection) -> Result<Self, StoreError> {
-        conn.execute_batch(
+    fn init(connection: rusqlite::Connection) -> Result<Self, StoreError> {
+        connection.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              CREATE TABLE IF NOT EXISTS records (
@@ -70,7 +73,7 @@ impl SqliteStore {
                  PRIMARY KEY (tbl, key)
              );",
         )?;
-        Ok(Self { conn })
+        Ok(Self { connection })
     }
 }
 
@@ -80,10 +83,10 @@ fn parse(text: &str) -> Result<Value, StoreError> {
 
 impl StateStore for SqliteStore {
     fn get(&self, table: &str, key: &str) -> Result<Option<Value>, StoreError> {
-        let mut stmt = self
-            .conn
+        let mut statement = self
+            .connection
             .prepare_cached("SELECT value FROM records WHERE tbl = ?1 AND key = ?2")?;
-        let mut rows = stmt.query(rusqlite::params![table, key])?;
+        let mut rows = statement.query(rusqlite::params![table, key])?;
         match rows.next()? {
             Some(row) => {
                 let text: String = row.get(0)?;
@@ -94,10 +97,10 @@ impl StateStore for SqliteStore {
     }
 
     fn list(&self, table: &str) -> Result<Vec<(String, Value)>, StoreError> {
-        let mut stmt = self
-            .conn
+        let mut statement = self
+            .connection
             .prepare_cached("SELECT key, value FROM records WHERE tbl = ?1 ORDER BY rowid")?;
-        let rows = stmt.query_map(rusqlite::params![table], |row| {
+        let rows = statement.query_map(rusqlite::params![table], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
         })?;
         let mut out = Vec::new();
@@ -112,7 +115,7 @@ impl StateStore for SqliteStore {
         if writes.is_empty() {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.connection.transaction()?;
         {
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO records (tbl, key, value) VALUES (?1, ?2, ?3)
@@ -164,7 +167,11 @@ impl<'s> Tx<'s> {
 
     /// The values of every record of a table, as this transaction sees it, in key order.
     pub fn records(&self, table: &str) -> Result<Vec<Value>, StoreError> {
-        Ok(self.list(table)?.into_iter().map(|(_, v)| v).collect())
+        Ok(self
+            .list(table)?
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect())
     }
 
     /// Every record of a table, as this transaction sees it.
@@ -175,12 +182,12 @@ impl<'s> Tx<'s> {
                 continue;
             }
             let pending = self.writes.get(id).cloned().flatten();
-            match (rows.iter().position(|(k, _)| *k == id.1), pending) {
-                (Some(i), Some(v)) => rows[i].1 = v,
-                (Some(i), None) => {
-                    rows.remove(i);
+            match (rows.iter().position(|(key, _)| *key == id.1), pending) {
+                (Some(position), Some(value)) => rows[position].1 = value,
+                (Some(position), None) => {
+                    rows.remove(position);
                 }
-                (None, Some(v)) => rows.push((id.1.clone(), v)),
+                (None, Some(value)) => rows.push((id.1.clone(), value)),
                 (None, None) => {}
             }
         }
@@ -211,7 +218,7 @@ impl<'s> Tx<'s> {
         let ordered: Vec<Write> = self
             .order
             .into_iter()
-            .filter_map(|id| writes.remove(&id).map(|v| (id, v)))
+            .filter_map(|id| writes.remove(&id).map(|value| (id, value)))
             .collect();
         self.store.apply(ordered)
     }

@@ -4,128 +4,136 @@
 use serde_json::{json, Value};
 
 use super::records::*;
-use crate::base::clock::{bkk_time, plus_seconds};
+use crate::base::clock::{bangkok_time, plus_seconds};
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
-use crate::base::ids::{next_seq, random_token};
-use crate::base::json::{compact, i, member, opt_s, s, set};
+use crate::base::http::{HandlerError, HandlerResult};
+use crate::base::ids::{next_number, random_token};
+use crate::base::json::{compact, integer, member, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::scheduler::outbox::enqueue;
 
-pub fn token_apply(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let request_id = s(p, "requestId");
-    let auth_key = key(ctx.gateway, request_id);
-    if tx.get("dd_auth", &auth_key)?.is_some() {
-        return Err(ctx.fail(21007, format!("requestId {request_id} was used already")));
+pub fn token_apply(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value) -> HandlerResult {
+    let request_id = text(param, "requestId");
+    let authorization_key = key(context.gateway, request_id);
+    if tx.get("dd_auth", &authorization_key)?.is_some() {
+        return Err(context.fail(21007, format!("requestId {request_id} was used already")));
     }
-    let auth_url = format!(
+    let authorization_url = format!(
         "{}/admin/{}/direct-debit/{request_id}/authorize",
-        ctx.shared.base_url,
-        ctx.gateway.id()
+        context.shared.base_url,
+        context.gateway.id()
     );
     tx.put(
         "dd_auth",
-        &auth_key,
+        &authorization_key,
         json!({
-            "gw": ctx.gateway.id(), "userId": s(p, "userId"), "requestId": request_id,
-            "channelCode": s(p, "channelCode"), "notifyUrl": s(p, "notifyUrl"),
-            "redirectUrl": s(p, "redirectUrl"), "status": "PENDING", "createMs": ctx.now,
+            "gw": context.gateway.id(), "userId": text(param, "userId"), "requestId": request_id,
+            "channelCode": text(param, "channelCode"), "notifyUrl": text(param, "notifyUrl"),
+            "redirectUrl": text(param, "redirectUrl"), "status": "PENDING", "createMs": context.now,
         }),
     );
     Ok(json!({
-        "userId": s(p, "userId"),
+        "userId": text(param, "userId"),
         "requestId": request_id,
-        "channelCode": s(p, "channelCode"),
-        "authUrl": auth_url,
+        "channelCode": text(param, "channelCode"),
+        "authUrl": authorization_url,
     }))
 }
 
-fn token_view(t: &Value) -> Value {
+fn token_view(token: &Value) -> Value {
     compact(json!({
-        "channelCode": t["channelCode"],
-        "payToken": t["payToken"],
-        "tokenStatus": t["tokenStatus"],
-        "expiresTime": time_or_null(i(t, "expiresMs")),
-        "inactiveTime": time_or_null(i(t, "inactiveMs")),
-        "inactiveType": member(t, "inactiveType"),
+        "channelCode": token["channelCode"],
+        "payToken": token["payToken"],
+        "tokenStatus": token["tokenStatus"],
+        "expiresTime": time_or_null(integer(token, "expiresMs")),
+        "inactiveTime": time_or_null(integer(token, "inactiveMs")),
+        "inactiveType": member(token, "inactiveType"),
     }))
 }
 
-pub fn token_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let user = s(p, "userId");
+pub fn token_query(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value) -> HandlerResult {
+    let user = text(param, "userId");
     let tokens: Vec<Value> = tx
         .records("dd_token")?
         .into_iter()
-        .filter(|t| s(t, "gw") == ctx.gateway.id() && s(t, "userId") == user)
-        .filter(|t| opt_s(p, "payToken").is_none_or(|pt| s(t, "payToken") == pt))
-        .map(|t| token_view(&t))
+        .filter(|token| text(token, "gw") == context.gateway.id() && text(token, "userId") == user)
+        .filter(|token| {
+            optional_text(param, "payToken")
+                .is_none_or(|pay_token| text(token, "payToken") == pay_token)
+        })
+        .map(|token| token_view(&token))
         .collect();
     Ok(json!({ "userId": user, "tokenList": tokens }))
 }
 
-pub fn token_cancel(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let token_key = key(ctx.gateway, s(p, "payToken"));
+pub fn token_cancel(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value) -> HandlerResult {
+    let token_key = key(context.gateway, text(param, "payToken"));
     let Some(mut token) = tx
         .get("dd_token", &token_key)?
-        .filter(|t| s(t, "userId") == s(p, "userId"))
+        .filter(|stored| text(stored, "userId") == text(param, "userId"))
     else {
-        return Err(ctx.fail(21006, "no such token for this user"));
+        return Err(context.fail(21006, "no such token for this user"));
     };
-    if s(&token, "tokenStatus") != "ACTIVED" {
-        return Err(ctx.fail(21025, "the token is inactive already"));
+    if text(&token, "tokenStatus") != "ACTIVED" {
+        return Err(context.fail(21025, "the token is inactive already"));
     }
     set(
         &mut token,
-        json!({ "tokenStatus": "INACTIVED", "inactiveMs": ctx.now, "inactiveType": "MCH_CANCEL" }),
+        json!({
+            "tokenStatus": "INACTIVED", "inactiveMs": context.now, "inactiveType": "MCH_CANCEL",
+        }),
     );
     tx.put("dd_token", &token_key, token.clone());
-    auth_notification(
+    authorization_notification(
         tx,
-        ctx.shared,
-        ctx.gateway,
+        context.shared,
+        context.gateway,
         &token,
         "token.cancel.success",
-        ctx.bad_signature,
+        context.bad_signature,
     )?;
     Ok(compact(json!({
         "userId": token["userId"],
         "payToken": token["payToken"],
         "tokenStatus": "INACTIVED",
-        "inactiveTime": bkk_time(ctx.now),
+        "inactiveTime": bangkok_time(context.now),
         "inactiveType": "MCH_CANCEL",
     })))
 }
 
-fn auth_notification(
+fn authorization_notification(
     tx: &mut Tx<'_>,
     shared: &Shared,
     gateway: Gateway,
-    token_or_auth: &Value,
+    token_or_authorization: &Value,
     event: &str,
     bad_signature: bool,
 ) -> Result<(), StoreError> {
-    let auth = tx.get("dd_auth", &key(gateway, s(token_or_auth, "requestId")))?;
-    let Some(auth) = auth else {
+    let authorization = tx.get(
+        "dd_auth",
+        &key(gateway, text(token_or_authorization, "requestId")),
+    )?;
+    let Some(authorization) = authorization else {
         return Ok(());
     };
     let payload = compact(json!({
         "eventName": event,
-        "userId": auth["userId"],
-        "requestId": auth["requestId"],
-        "channelCode": auth["channelCode"],
-        "paytoken": member(token_or_auth, "payToken"),
-        "tokenStatus": member(token_or_auth, "tokenStatus"),
-        "expiresTime": time_or_null(i(token_or_auth, "expiresMs")),
-        "inactiveTime": time_or_null(i(token_or_auth, "inactiveMs")),
-        "inactiveType": member(token_or_auth, "inactiveType"),
+        "userId": authorization["userId"],
+        "requestId": authorization["requestId"],
+        "channelCode": authorization["channelCode"],
+        "paytoken": member(token_or_authorization, "payToken"),
+        "tokenStatus": member(token_or_authorization, "tokenStatus"),
+        "expiresTime": time_or_null(integer(token_or_authorization, "expiresMs")),
+        "inactiveTime": time_or_null(integer(token_or_authorization, "inactiveMs")),
+        "inactiveType": member(token_or_authorization, "inactiveType"),
     }));
     enqueue(
         tx,
         shared,
         gateway,
         event,
-        s(&auth, "notifyUrl"),
+        text(&authorization, "notifyUrl"),
         &payload,
         bad_signature,
     )?;
@@ -140,37 +148,44 @@ pub fn decide_authorization(
     gateway: Gateway,
     request_id: &str,
     approve: bool,
-) -> HResult {
-    let auth_key = key(gateway, request_id);
-    let Some(mut auth) = tx.get("dd_auth", &auth_key)? else {
-        return Err(HErr::admin(
+) -> HandlerResult {
+    let authorization_key = key(gateway, request_id);
+    let Some(mut authorization) = tx.get("dd_auth", &authorization_key)? else {
+        return Err(HandlerError::admin(
             404,
             format!("no authorization request {request_id}"),
         ));
     };
-    if s(&auth, "status") != "PENDING" {
-        return Err(HErr::admin(409, "authorization is decided already"));
+    if text(&authorization, "status") != "PENDING" {
+        return Err(HandlerError::admin(409, "authorization is decided already"));
     }
     let now = shared.now_ms();
     if !approve {
-        set(&mut auth, json!({ "status": "FAILED" }));
-        tx.put("dd_auth", &auth_key, auth.clone());
-        auth_notification(tx, shared, gateway, &auth, "token.create.failed", false)?;
-        return Ok(auth);
+        set(&mut authorization, json!({ "status": "FAILED" }));
+        tx.put("dd_auth", &authorization_key, authorization.clone());
+        authorization_notification(
+            tx,
+            shared,
+            gateway,
+            &authorization,
+            "token.create.failed",
+            false,
+        )?;
+        return Ok(authorization);
     }
-    let n = next_seq(tx, "token")?;
-    let token = format!("TK{}{n:08}", random_token(8).to_uppercase());
+    let number = next_number(tx, "token")?;
+    let token = format!("TK{}{number:08}", random_token(8).to_uppercase());
     let record = json!({
-        "gw": gateway.id(), "userId": auth["userId"], "requestId": request_id, "payToken": token,
-        "channelCode": auth["channelCode"], "tokenStatus": "ACTIVED",
+        "gw": gateway.id(), "userId": authorization["userId"], "requestId": request_id,
+        "payToken": token, "channelCode": authorization["channelCode"], "tokenStatus": "ACTIVED",
         "expiresMs": plus_seconds(now, 10 * 365 * 24 * 3600), "createMs": now,
     });
     tx.put("dd_token", &key(gateway, &token), record.clone());
     set(
-        &mut auth,
+        &mut authorization,
         json!({ "status": "AUTHORIZED", "payToken": token }),
     );
-    tx.put("dd_auth", &auth_key, auth);
-    auth_notification(tx, shared, gateway, &record, "token.create.success", false)?;
+    tx.put("dd_auth", &authorization_key, authorization);
+    authorization_notification(tx, shared, gateway, &record, "token.create.success", false)?;
     Ok(token_view(&record))
 }

@@ -4,185 +4,200 @@
 use serde_json::{json, Value};
 
 use super::records::*;
-use crate::base::clock::{bkk_date, bkk_time};
+use crate::base::clock::{bangkok_date, bangkok_time};
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
+use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::ids::new_id;
-use crate::base::json::{compact, i, member, opt_s, s, set};
+use crate::base::json::{compact, integer, member, optional_text, set, text};
 use crate::base::rules::decide;
 use crate::base::shared::Shared;
 use crate::base::store::Tx;
 use crate::scheduler::jobs::{schedule_outcome, End, Job};
 use crate::scheduler::outbox::enqueue;
 
-pub fn refund_create(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let mch_refund = s(p, "mchRefundOrderId");
-    let refund_key = key(ctx.gateway, mch_refund);
+pub fn refund_create(
+    context: &RequestContext<'_>,
+    tx: &mut Tx<'_>,
+    param: &Value,
+) -> HandlerResult {
+    let merchant_refund_id = text(param, "mchRefundOrderId");
+    let refund_key = key(context.gateway, merchant_refund_id);
     if let Some(existing) = tx.get("bp_refund", &refund_key)? {
-        return Err(if s(&existing, "refundStatus") == "PENDING" {
-            ctx.fail(21401, mch_refund)
+        return Err(if text(&existing, "refundStatus") == "PENDING" {
+            context.fail(21401, merchant_refund_id)
         } else {
-            ctx.fail(21407, mch_refund)
+            context.fail(21407, merchant_refund_id)
         });
     }
-    let original_id = s(p, "originalTransactionId");
-    let Some(mut original) = order_by_txn(tx, ctx.gateway, original_id)? else {
-        return Err(ctx.fail(21006, original_id));
+    let original_id = text(param, "originalTransactionId");
+    let Some(mut original) = order_by_transaction_id(tx, context.gateway, original_id)? else {
+        return Err(context.fail(21006, original_id));
     };
-    if !matches!(s(&original, "kind"), "qr" | "webpay" | "direct_debit")
+    if !matches!(text(&original, "kind"), "qr" | "webpay" | "direct_debit")
         || original["voided"] == true
     {
-        return Err(ctx.fail(
+        return Err(context.fail(
             21402,
             "only completed payments that were not voided can be refunded",
         ));
     }
-    if s(&original, "status") != "COMPLETED" {
-        return Err(ctx.fail(21408, ""));
+    if text(&original, "status") != "COMPLETED" {
+        return Err(context.fail(21408, ""));
     }
-    let paid_at = i(&original, "returnMs");
-    if ctx.now.saturating_sub(paid_at) > REFUND_DAYS * 24 * 3600 * 1000 {
-        return Err(ctx.fail(21403, ""));
+    let paid_at = integer(&original, "returnMs");
+    if context.now.saturating_sub(paid_at) > REFUND_DAYS * 24 * 3600 * 1000 {
+        return Err(context.fail(21403, ""));
     }
-    let has_pending = tx.list("bp_refund")?.into_iter().any(|(_, r)| {
-        s(&r, "gw") == ctx.gateway.id()
-            && s(&r, "originalTransactionId") == original_id
-            && s(&r, "refundStatus") == "PENDING"
+    let has_pending = tx.list("bp_refund")?.into_iter().any(|(_, refund)| {
+        text(&refund, "gw") == context.gateway.id()
+            && text(&refund, "originalTransactionId") == original_id
+            && text(&refund, "refundStatus") == "PENDING"
     });
     if has_pending {
-        return Err(ctx.fail(21409, ""));
+        return Err(context.fail(21409, ""));
     }
-    let amount = i(p, "refundAmount");
-    let paid = i(&original, "amount");
-    let refundable = paid.saturating_sub(i(&original, "refunded"));
+    let amount = integer(param, "refundAmount");
+    let paid = integer(&original, "amount");
+    let refundable = paid.saturating_sub(integer(&original, "refunded"));
     if amount <= 0 || amount > refundable {
-        return Err(ctx.fail(21406, format!("refundable: {refundable}")));
+        return Err(context.fail(21406, format!("refundable: {refundable}")));
     }
-    let caps = channel(tx, ctx.gateway, s(&original, "channelCode"))?;
+    let capabilities = channel(tx, context.gateway, text(&original, "channelCode"))?;
     let full = amount == paid;
-    if full && caps["full_refund"] == false {
-        return Err(ctx.fail(21404, ""));
+    if full && capabilities["full_refund"] == false {
+        return Err(context.fail(21404, ""));
     }
-    if !full && caps["partial_refund"] == false {
-        return Err(ctx.fail(21405, ""));
+    if !full && capabilities["partial_refund"] == false {
+        return Err(context.fail(21405, ""));
     }
-    let refund_txn = new_id(tx, "R")?;
+    let refund_transaction_id = new_id(tx, "R")?;
     let record = json!({
-        "gw": ctx.gateway.id(),
-        "mchRefundOrderId": mch_refund,
-        "refundTransactionId": refund_txn,
+        "gw": context.gateway.id(),
+        "mchRefundOrderId": merchant_refund_id,
+        "refundTransactionId": refund_transaction_id,
         "originalTransactionId": original_id,
-        "originalOrder": key(ctx.gateway, s(&original, "mchOrderId")),
+        "originalOrder": key(context.gateway, text(&original, "mchOrderId")),
         "refundAmount": amount,
         "feeRefunded": 0,
         "refundStatus": "PENDING",
-        "refundReason": opt_s(p, "refundReason"),
-        "refundCallbackUrl": s(p, "refundCallbackUrl"),
-        "createMs": ctx.now,
+        "refundReason": optional_text(param, "refundReason"),
+        "refundCallbackUrl": text(param, "refundCallbackUrl"),
+        "createMs": context.now,
     });
     tx.put("bp_refund", &refund_key, record.clone());
     tx.put(
         "bp_refund_txn",
-        &key(ctx.gateway, &refund_txn),
+        &key(context.gateway, &refund_transaction_id),
         json!({ "refund": refund_key }),
     );
     set(&mut original, json!({ "refundPending": true }));
     put_order(tx, &original);
-    let rule = decide(tx, ctx.gateway, "refund", amount)?;
-    schedule_outcome(tx, ctx.shared, &rule, ctx.bad_signature, |end| {
+    let rule = decide(tx, context.gateway, "refund", amount)?;
+    schedule_outcome(tx, context.shared, &rule, context.bad_signature, |end| {
         Job::EnvelopeRefund {
             key: refund_key.clone(),
             end,
         }
     })?;
     Ok(json!({
-        "mchRefundOrderId": mch_refund,
-        "refundTransactionId": refund_txn,
-        "refundCreateTime": bkk_time(ctx.now),
+        "mchRefundOrderId": merchant_refund_id,
+        "refundTransactionId": refund_transaction_id,
+        "refundCreateTime": bangkok_time(context.now),
         "refundAmount": amount,
         "refundStatus": "PENDING",
     }))
 }
 
-fn refund_view(r: &Value) -> Value {
+fn refund_view(refund: &Value) -> Value {
     compact(json!({
-        "mchRefundOrderId": r["mchRefundOrderId"],
-        "originalTransactionId": r["originalTransactionId"],
-        "refundTransactionId": r["refundTransactionId"],
-        "refundAmount": r["refundAmount"],
-        "feeRefunded": r["feeRefunded"],
-        "refundStatus": r["refundStatus"],
-        "refundCreateTime": time_or_null(i(r, "createMs")),
-        "refundReturnTime": time_or_null(i(r, "returnMs")),
-        "failedCode": member(r, "failedCode"),
-        "failedMessage": member(r, "failedMessage"),
+        "mchRefundOrderId": refund["mchRefundOrderId"],
+        "originalTransactionId": refund["originalTransactionId"],
+        "refundTransactionId": refund["refundTransactionId"],
+        "refundAmount": refund["refundAmount"],
+        "feeRefunded": refund["feeRefunded"],
+        "refundStatus": refund["refundStatus"],
+        "refundCreateTime": time_or_null(integer(refund, "createMs")),
+        "refundReturnTime": time_or_null(integer(refund, "returnMs")),
+        "failedCode": member(refund, "failedCode"),
+        "failedMessage": member(refund, "failedMessage"),
     }))
 }
 
-pub fn refund_payments(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
+pub fn refund_payments(
+    context: &RequestContext<'_>,
+    tx: &mut Tx<'_>,
+    param: &Value,
+) -> HandlerResult {
     let refunds: Vec<Value> = tx
         .records("bp_refund")?
         .into_iter()
-        .filter(|r| s(r, "gw") == ctx.gateway.id())
-        .filter(|r| {
-            opt_s(p, "originalTransactionId").is_none_or(|o| s(r, "originalTransactionId") == o)
-                && opt_s(p, "refundTransactionId").is_none_or(|t| s(r, "refundTransactionId") == t)
+        .filter(|refund| text(refund, "gw") == context.gateway.id())
+        .filter(|refund| {
+            optional_text(param, "originalTransactionId")
+                .is_none_or(|original_id| text(refund, "originalTransactionId") == original_id)
+                && optional_text(param, "refundTransactionId")
+                    .is_none_or(|refund_id| text(refund, "refundTransactionId") == refund_id)
         })
         .collect();
     if refunds.is_empty() {
-        let id = opt_s(p, "originalTransactionId")
-            .or(opt_s(p, "refundTransactionId"))
+        let id = optional_text(param, "originalTransactionId")
+            .or(optional_text(param, "refundTransactionId"))
             .unwrap_or("");
-        let known = order_by_txn(tx, ctx.gateway, id)?.is_some();
+        let known = order_by_transaction_id(tx, context.gateway, id)?.is_some();
         if !known {
-            return Err(ctx.fail(21006, id));
+            return Err(context.fail(21006, id));
         }
     }
     Ok(Value::Array(refunds.iter().map(refund_view).collect()))
 }
 
 /// Ends a pending refund; a completed refund takes the money from the balance.
-pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &End) -> HResult {
-    let Some(mut r) = tx.get("bp_refund", refund_key)? else {
-        return Err(HErr::admin(404, format!("no refund {refund_key}")));
+pub fn finish_refund(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    refund_key: &str,
+    end: &End,
+) -> HandlerResult {
+    let Some(mut refund) = tx.get("bp_refund", refund_key)? else {
+        return Err(HandlerError::admin(404, format!("no refund {refund_key}")));
     };
-    if s(&r, "refundStatus") != "PENDING" {
-        return Err(HErr::admin(409, "refund is final already"));
+    if text(&refund, "refundStatus") != "PENDING" {
+        return Err(HandlerError::admin(409, "refund is final already"));
     }
-    let gateway = Gateway::from_id(s(&r, "gw")).unwrap_or(Gateway::BluePay);
+    let gateway = Gateway::from_id(text(&refund, "gw")).unwrap_or(Gateway::BluePay);
     let now = shared.now_ms();
     let completed = end.completed();
-    let amount = i(&r, "refundAmount");
+    let amount = integer(&refund, "refundAmount");
     set(
-        &mut r,
+        &mut refund,
         json!({ "refundStatus": if completed { "COMPLETE" } else { "FAILED" }, "returnMs": now }),
     );
     if !completed {
         let code = end.failed_code.unwrap_or(-10010);
         set(
-            &mut r,
+            &mut refund,
             json!({ "failedCode": code, "failedMessage": end.failed_message.clone().unwrap_or_else(|| failed_message_of(code)) }),
         );
     }
-    if let Some(mut original) = tx.get("bp_order", s(&r, "originalOrder"))? {
+    if let Some(mut original) = tx.get("bp_order", text(&refund, "originalOrder"))? {
         set(&mut original, json!({ "refundPending": false }));
         if completed {
-            let refunded = i(&original, "refunded").saturating_add(amount);
+            let refunded = integer(&original, "refunded").saturating_add(amount);
             set(&mut original, json!({ "refunded": refunded }));
             add_balance(tx, gateway, -amount)?;
         }
         put_order(tx, &original);
     }
-    tx.put("bp_refund", refund_key, r.clone());
+    tx.put("bp_refund", refund_key, refund.clone());
     let event = if completed {
         "payment.refund.success"
     } else {
         "payment.refund.failed"
     };
-    let mut payload = refund_view(&r);
+    let mut payload = refund_view(&refund);
     set(
         &mut payload,
-        json!({ "eventName": event, "refundReason": member(&r, "refundReason") }),
+        json!({ "eventName": event, "refundReason": member(&refund, "refundReason") }),
     );
     let payload = compact(payload);
     enqueue(
@@ -190,50 +205,53 @@ pub fn finish_refund(tx: &mut Tx<'_>, shared: &Shared, refund_key: &str, end: &E
         shared,
         gateway,
         event,
-        s(&r, "refundCallbackUrl"),
+        text(&refund, "refundCallbackUrl"),
         &payload,
         end.bad_signature,
     )?;
     Ok(payload)
 }
 
-pub fn payment_void(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let mch_void = s(p, "mchVoidOrderId");
-    let void_key = key(ctx.gateway, mch_void);
+pub fn payment_void(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value) -> HandlerResult {
+    let merchant_void_id = text(param, "mchVoidOrderId");
+    let void_key = key(context.gateway, merchant_void_id);
     if tx.get("bp_void", &void_key)?.is_some() {
-        return Err(ctx.fail(21505, mch_void));
+        return Err(context.fail(21505, merchant_void_id));
     }
-    let original_id = s(p, "originalTransactionId");
-    let Some(mut original) = order_by_txn(tx, ctx.gateway, original_id)? else {
-        return Err(ctx.fail(21006, original_id));
+    let original_id = text(param, "originalTransactionId");
+    let Some(mut original) = order_by_transaction_id(tx, context.gateway, original_id)? else {
+        return Err(context.fail(21006, original_id));
     };
     if original["voided"] == true {
-        return Err(ctx.fail(21504, ""));
+        return Err(context.fail(21504, ""));
     }
-    if s(&original, "status") != "COMPLETED" || s(&original, "kind") == "payout" {
-        return Err(ctx.fail(21500, ""));
+    if text(&original, "status") != "COMPLETED" || text(&original, "kind") == "payout" {
+        return Err(context.fail(21500, ""));
     }
-    let caps = channel(tx, ctx.gateway, s(&original, "channelCode"))?;
-    if caps["void"] == false || i(&original, "refunded") > 0 || original["refundPending"] == true {
-        return Err(ctx.fail(21501, "the channel cannot void, or the payment has refunds"));
+    let capabilities = channel(tx, context.gateway, text(&original, "channelCode"))?;
+    if capabilities["void"] == false
+        || integer(&original, "refunded") > 0
+        || original["refundPending"] == true
+    {
+        return Err(context.fail(21501, "the channel cannot void, or the payment has refunds"));
     }
     if original["settled"] == true {
-        return Err(ctx.fail(21502, ""));
+        return Err(context.fail(21502, ""));
     }
-    if bkk_date(i(&original, "returnMs")) != bkk_date(ctx.now) {
-        return Err(ctx.fail(21503, ""));
+    if bangkok_date(integer(&original, "returnMs")) != bangkok_date(context.now) {
+        return Err(context.fail(21503, ""));
     }
-    let void_txn = new_id(tx, "V")?;
-    add_balance(tx, ctx.gateway, -i(&original, "amount"))?;
+    let void_transaction_id = new_id(tx, "V")?;
+    add_balance(tx, context.gateway, -integer(&original, "amount"))?;
     set(
         &mut original,
-        json!({ "voided": true, "updateMs": ctx.now }),
+        json!({ "voided": true, "updateMs": context.now }),
     );
     put_order(tx, &original);
     let data = json!({
-        "mchVoidOrderId": mch_void,
+        "mchVoidOrderId": merchant_void_id,
         "originalTransactionId": original_id,
-        "voidTransactionId": void_txn,
+        "voidTransactionId": void_transaction_id,
     });
     tx.put("bp_void", &void_key, data.clone());
     Ok(data)

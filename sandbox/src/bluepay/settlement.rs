@@ -4,10 +4,10 @@
 use serde_json::{json, Value};
 
 use super::records::*;
-use crate::base::clock::{bkk_date, bkk_time};
+use crate::base::clock::{bangkok_date, bangkok_time};
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
-use crate::base::json::{compact, i, opt_s, s, set};
+use crate::base::http::{HandlerError, HandlerResult};
+use crate::base::json::{compact, integer, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::Tx;
 use axum::response::{IntoResponse, Response};
@@ -18,28 +18,36 @@ use crate::scheduler::outbox::enqueue;
 
 /// Marks a completed payment settled (it can no longer be voided); JT sends the settled
 /// notification.
-pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gateway: Gateway, transaction_id: &str) -> HResult {
-    let Some(mut o) = order_by_txn(tx, gateway, transaction_id)? else {
-        return Err(HErr::admin(404, format!("no transaction {transaction_id}")));
+pub fn settle(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    gateway: Gateway,
+    transaction_id: &str,
+) -> HandlerResult {
+    let Some(mut record) = order_by_transaction_id(tx, gateway, transaction_id)? else {
+        return Err(HandlerError::admin(
+            404,
+            format!("no transaction {transaction_id}"),
+        ));
     };
-    if s(&o, "status") != "COMPLETED" {
-        return Err(HErr::admin(409, "only completed payments settle"));
+    if text(&record, "status") != "COMPLETED" {
+        return Err(HandlerError::admin(409, "only completed payments settle"));
     }
     let now = shared.now_ms();
-    set(&mut o, json!({ "settled": true, "settledMs": now }));
-    put_order(tx, &o);
+    set(&mut record, json!({ "settled": true, "settledMs": now }));
+    put_order(tx, &record);
     if gateway == Gateway::BluePayJt {
-        if let Some(url) = opt_s(&o, "notifyUrl") {
+        if let Some(url) = optional_text(&record, "notifyUrl") {
             let payload = compact(json!({
                 "eventName": "settle.payment.success",
-                "mchOrderId": o["mchOrderId"],
-                "transactionId": o["transactionId"],
-                "amount": o["amount"],
-                "fee": o["fee"],
-                "settledReturnTime": bkk_time(now),
-                "channelCode": o["channelCode"],
-                "projectType": o.pointer("/param/projectType").cloned().unwrap_or(Value::Null),
-                "remark": s(&o, "remark"),
+                "mchOrderId": record["mchOrderId"],
+                "transactionId": record["transactionId"],
+                "amount": record["amount"],
+                "fee": record["fee"],
+                "settledReturnTime": bangkok_time(now),
+                "channelCode": record["channelCode"],
+                "projectType": record.pointer("/param/projectType").cloned().unwrap_or(Value::Null),
+                "remark": text(&record, "remark"),
             }));
             enqueue(
                 tx,
@@ -52,17 +60,18 @@ pub fn settle(tx: &mut Tx<'_>, shared: &Shared, gateway: Gateway, transaction_id
             )?;
         }
     }
-    Ok(view(shared, &o))
+    Ok(view(shared, &record))
 }
 
-pub fn report_download(ctx: &Ctx<'_>, p: &Value) -> HResult {
+pub fn report_download(context: &RequestContext<'_>, param: &Value) -> HandlerResult {
     let name = format!(
         "report-{}-{}-{}.csv",
-        s(p, "countryCode"),
-        s(p, "transDate"),
-        i(p, "transType")
+        text(param, "countryCode"),
+        text(param, "transDate"),
+        integer(param, "transType")
     );
-    Ok(json!({ "downloadUrl": format!("{}/files/{name}", ctx.shared.gateway_url(ctx.gateway)) }))
+    let gateway_url = context.shared.gateway_url(context.gateway);
+    Ok(json!({ "downloadUrl": format!("{gateway_url}/files/{name}") }))
 }
 
 /// `GET /{gateway}/files/report-{country}-{date}-{type}.csv`: the transactions of that Thai
@@ -70,7 +79,7 @@ pub fn report_download(ctx: &Ctx<'_>, p: &Value) -> HResult {
 pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
     let Some(rest) = name
         .strip_prefix("report-")
-        .and_then(|r| r.strip_suffix(".csv"))
+        .and_then(|without_prefix| without_prefix.strip_suffix(".csv"))
     else {
         return not_found(name);
     };
@@ -90,23 +99,23 @@ pub fn serve_file(shared: &Shared, gateway: Gateway, name: &str) -> Response {
         .unwrap_or_default();
     let mut csv =
         String::from("mchOrderId,transactionId,kind,channelCode,amount,status,returnTime\n");
-    for (_, o) in rows {
-        let payout = s(&o, "kind") == "payout";
-        if s(&o, "gw") != gateway.id()
+    for (_, record) in rows {
+        let payout = text(&record, "kind") == "payout";
+        if text(&record, "gw") != gateway.id()
             || payout != want_payout
-            || bkk_date(i(&o, "returnMs")) != Some(day)
+            || bangkok_date(integer(&record, "returnMs")) != Some(day)
         {
             continue;
         }
         csv += &format!(
             "{},{},{},{},{},{},{}\n",
-            s(&o, "mchOrderId"),
-            s(&o, "transactionId"),
-            s(&o, "kind"),
-            s(&o, "channelCode"),
-            i(&o, "amount"),
-            s(&o, "status"),
-            bkk_time(i(&o, "returnMs"))
+            text(&record, "mchOrderId"),
+            text(&record, "transactionId"),
+            text(&record, "kind"),
+            text(&record, "channelCode"),
+            integer(&record, "amount"),
+            text(&record, "status"),
+            bangkok_time(integer(&record, "returnMs"))
         );
     }
     ([(axum::http::header::CONTENT_TYPE, "text/csv")], csv).into_response()

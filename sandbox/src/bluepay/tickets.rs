@@ -5,55 +5,63 @@ use serde_json::{json, Value};
 
 use super::records::*;
 use crate::base::gateway::Gateway;
-use crate::base::http::{HErr, HResult};
-use crate::base::ids::next_seq;
-use crate::base::json::{compact, opt_s, s, set};
+use crate::base::http::{HandlerError, HandlerResult};
+use crate::base::ids::next_number;
+use crate::base::json::{compact, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::Tx;
 use crate::scheduler::outbox::enqueue;
 
-pub fn ticket_add(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let request_id = s(p, "requestId");
-    let req_key = key(ctx.gateway, request_id);
-    if tx.get("jt_ticket_req", &req_key)?.is_some() {
-        return Err(ctx.fail(21007, format!("requestId {request_id} was used already")));
+pub fn ticket_add(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value) -> HandlerResult {
+    let request_id = text(param, "requestId");
+    let request_key = key(context.gateway, request_id);
+    if tx.get("jt_ticket_req", &request_key)?.is_some() {
+        return Err(context.fail(21007, format!("requestId {request_id} was used already")));
     }
-    let n = next_seq(tx, "ticket")?;
-    let ticket_no = format!(
-        "{}{n:06}",
-        chrono::DateTime::from_timestamp_millis(ctx.now)
-            .map(|t| t.format("%Y%m%d%H%M").to_string())
+    let number = next_number(tx, "ticket")?;
+    let ticket_number = format!(
+        "{}{number:06}",
+        chrono::DateTime::from_timestamp_millis(context.now)
+            .map(|time| time.format("%Y%m%d%H%M").to_string())
             .unwrap_or_default()
     );
-    let transaction_status = order(tx, ctx.gateway, s(p, "mchOrderId"))?
-        .map(|o| s(&o, "status").to_string())
+    let transaction_status = order(tx, context.gateway, text(param, "mchOrderId"))?
+        .map(|record| text(&record, "status").to_string())
         .unwrap_or_else(|| "PENDING".into());
     tx.put(
         "jt_ticket",
-        &ticket_no,
+        &ticket_number,
         json!({
-            "ticketNo": ticket_no, "requestId": request_id, "mchOrderId": s(p, "mchOrderId"),
-            "ticketStatus": "PENDING", "transactionStatus": transaction_status,
-            "notifyUrl": s(p, "notifyUrl"), "createMs": ctx.now, "param": p,
+            "ticketNo": ticket_number, "requestId": request_id,
+            "mchOrderId": text(param, "mchOrderId"), "ticketStatus": "PENDING",
+            "transactionStatus": transaction_status,
+            "notifyUrl": text(param, "notifyUrl"), "createMs": context.now, "param": param,
         }),
     );
-    tx.put("jt_ticket_req", &req_key, json!({ "ticketNo": ticket_no }));
-    Ok(json!({ "requestId": request_id, "ticketNo": ticket_no }))
+    tx.put(
+        "jt_ticket_req",
+        &request_key,
+        json!({ "ticketNo": ticket_number }),
+    );
+    Ok(json!({ "requestId": request_id, "ticketNo": ticket_number }))
 }
 
-pub fn ticket_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
-    let ticket_no = match opt_s(p, "ticketNo") {
-        Some(t) => Some(t.to_string()),
+pub fn ticket_query(context: &RequestContext<'_>, tx: &mut Tx<'_>, param: &Value) -> HandlerResult {
+    let ticket_number = match optional_text(param, "ticketNo") {
+        Some(number) => Some(number.to_string()),
         None => tx
-            .get("jt_ticket_req", &key(ctx.gateway, s(p, "requestId")))?
-            .map(|v| s(&v, "ticketNo").to_string()),
+            .get(
+                "jt_ticket_req",
+                &key(context.gateway, text(param, "requestId")),
+            )?
+            .map(|link| text(&link, "ticketNo").to_string()),
     };
-    let ticket = match ticket_no {
-        Some(t) => tx.get("jt_ticket", &t)?,
+    let ticket = match ticket_number {
+        Some(number) => tx.get("jt_ticket", &number)?,
         None => None,
     };
     let Some(ticket) = ticket else {
-        return Err(ctx.fail(21006, "no such ticket"));
+        return Err(context.fail(21006, "no such ticket"));
     };
     Ok(json!({
         "ticketNo": ticket["ticketNo"],
@@ -67,28 +75,39 @@ pub fn ticket_query(ctx: &Ctx<'_>, tx: &mut Tx<'_>, p: &Value) -> HResult {
 pub fn set_ticket_status(
     tx: &mut Tx<'_>,
     shared: &Shared,
-    ticket_no: &str,
+    ticket_number: &str,
     status: &str,
     transaction_status: Option<&str>,
     reply: Option<&str>,
-) -> HResult {
-    let Some(mut ticket) = tx.get("jt_ticket", ticket_no)? else {
-        return Err(HErr::admin(404, format!("no ticket {ticket_no}")));
+) -> HandlerResult {
+    let Some(mut ticket) = tx.get("jt_ticket", ticket_number)? else {
+        return Err(HandlerError::admin(
+            404,
+            format!("no ticket {ticket_number}"),
+        ));
     };
     let event = match status {
         "PROCESSING" => "ticket.status.processing",
         "CLOSED" => "ticket.status.closed",
         "REJECTED" => "ticket.status.rejected",
-        _ => return Err(HErr::admin(400, "status is PROCESSING, CLOSED or REJECTED")),
+        _ => {
+            return Err(HandlerError::admin(
+                400,
+                "status is PROCESSING, CLOSED or REJECTED",
+            ))
+        }
     };
     set(&mut ticket, json!({ "ticketStatus": status }));
-    if let Some(t) = transaction_status {
-        set(&mut ticket, json!({ "transactionStatus": t }));
+    if let Some(transaction_status) = transaction_status {
+        set(
+            &mut ticket,
+            json!({ "transactionStatus": transaction_status }),
+        );
     }
-    tx.put("jt_ticket", ticket_no, ticket.clone());
+    tx.put("jt_ticket", ticket_number, ticket.clone());
     let payload = compact(json!({
         "eventName": event,
-        "ticketId": ticket_no,
+        "ticketId": ticket_number,
         "ticketStatus": status,
         "transactionStatus": ticket["transactionStatus"],
         "customerServiceReply": reply.unwrap_or(""),
@@ -98,7 +117,7 @@ pub fn set_ticket_status(
         shared,
         Gateway::BluePayJt,
         event,
-        s(&ticket, "notifyUrl"),
+        text(&ticket, "notifyUrl"),
         &payload,
         false,
     )?;

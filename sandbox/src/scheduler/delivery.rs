@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use crate::base::gateway::Gateway;
-use crate::base::json::{i, s, set};
+use crate::base::json::{integer, set, text};
 use crate::base::settings::NotifyPolicy;
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
@@ -22,7 +22,7 @@ pub fn is_loopback(url: &reqwest::Url) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .is_ok_and(|address| address.is_loopback())
 }
 
 pub fn due_notifications(shared: &Shared) -> Result<Vec<String>, StoreError> {
@@ -30,8 +30,8 @@ pub fn due_notifications(shared: &Shared) -> Result<Vec<String>, StoreError> {
     let rows = shared.read(|store| store.list("outbox"))?;
     Ok(rows
         .into_iter()
-        .filter(|(_, v)| i(v, "due_ms") <= now)
-        .map(|(k, _)| k)
+        .filter(|(_, entry)| integer(entry, "due_ms") <= now)
+        .map(|(key, _)| key)
         .collect())
 }
 
@@ -46,15 +46,21 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
     };
     let gateway: Gateway =
         serde_json::from_value(record["gateway"].clone()).unwrap_or(Gateway::BluePay);
-    let url_text = s(&record, "url").to_string();
-    let body = s(&record, "body").to_string();
+    let url_text = text(&record, "url").to_string();
+    let body = text(&record, "body").to_string();
     let number = record["attempts"].as_array().map_or(0, Vec::len) + 1;
     let started = Instant::now();
     let at_ms = shared.now_ms();
 
     let (status, error, answer, acknowledged, give_up) =
         match reqwest::Url::parse(&url_text) {
-            Err(e) => (None, Some(format!("not a URL: {e}")), None, false, true),
+            Err(parse_error) => (
+                None,
+                Some(format!("not a URL: {parse_error}")),
+                None,
+                false,
+                true,
+            ),
             Ok(url) if !matches!(url.scheme(), "http" | "https") => (
                 None,
                 Some("only http and https URLs are called".to_string()),
@@ -78,15 +84,22 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
                     Ok(response) => {
                         let code = response.status().as_u16();
                         let bytes = read_capped(response).await;
-                        let text: String = String::from_utf8_lossy(&bytes).chars().take(512).collect();
-                        let ok = code == 200
+                        let answer_text: String =
+                            String::from_utf8_lossy(&bytes).chars().take(512).collect();
+                        let acknowledged = code == 200
                             && match gateway {
                                 Gateway::Sgate => true,
-                                Gateway::BluePay | Gateway::BluePayJt => ack_ok(&bytes),
+                                Gateway::BluePay | Gateway::BluePayJt => is_acknowledgement(&bytes),
                             };
-                        (Some(code), None, Some(text), ok, false)
+                        (Some(code), None, Some(answer_text), acknowledged, false)
                     }
-                    Err(e) => (None, Some(transport_error(&e)), None, false, false),
+                    Err(send_error) => (
+                        None,
+                        Some(transport_error(&send_error)),
+                        None,
+                        false,
+                        false,
+                    ),
                 }
             }
         };
@@ -141,11 +154,12 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
     })
 }
 
-/// Pause after failed attempt `n` (1-based): initial × 2^(n−1), at most the maximum.
-pub fn backoff_ms(policy: &NotifyPolicy, n: u32) -> i64 {
+/// Pause after failed attempt number `attempt_number` (1-based): initial × 2^(attempt_number−1),
+/// at most the maximum.
+pub fn backoff_ms(policy: &NotifyPolicy, attempt_number: u32) -> i64 {
     let initial = u64::try_from(policy.initial_backoff.as_millis()).unwrap_or(u64::MAX);
     let max = u64::try_from(policy.max_backoff.as_millis()).unwrap_or(u64::MAX);
-    let factor = 1u64 << n.saturating_sub(1).min(30);
+    let factor = 1u64 << attempt_number.saturating_sub(1).min(30);
     i64::try_from(initial.saturating_mul(factor).min(max)).unwrap_or(i64::MAX)
 }
 
@@ -166,10 +180,10 @@ async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
     bytes
 }
 
-fn transport_error(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
+fn transport_error(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
         "timed out".into()
-    } else if e.is_connect() {
+    } else if error.is_connect() {
         "connection failed".into()
     } else {
         "transport error".into()
@@ -178,12 +192,12 @@ fn transport_error(e: &reqwest::Error) -> String {
 
 /// The documented acknowledgement `{"code": 10000, "message": "Success"}` (code as a number
 /// or a digit string).
-fn ack_ok(body: &[u8]) -> bool {
+fn is_acknowledgement(body: &[u8]) -> bool {
     serde_json::from_slice::<Value>(body)
         .ok()
-        .and_then(|v| match v.get("code") {
-            Some(Value::Number(n)) => n.as_i64(),
-            Some(Value::String(t)) => t.trim().parse().ok(),
+        .and_then(|answer| match answer.get("code") {
+            Some(Value::Number(number)) => number.as_i64(),
+            Some(Value::String(digits)) => digits.trim().parse().ok(),
             _ => None,
         })
         == Some(paybind::envelope::SUCCESS_CODE)
@@ -204,14 +218,14 @@ fn build_request(
     match gateway {
         Gateway::Sgate => {
             let path = match url.query() {
-                Some(q) => format!("{}?{q}", url.path()),
+                Some(query) => format!("{}?{query}", url.path()),
                 None => url.path().to_string(),
             };
-            let bad = record.get("bad_signature").and_then(Value::as_bool) == Some(true);
-            let signed = callback_headers(shared, &path, body.as_bytes(), bad);
-            signed
-                .into_iter()
-                .fold(request, |r, (name, value)| r.header(name, value))
+            let bad_signature = record.get("bad_signature").and_then(Value::as_bool) == Some(true);
+            let signed = callback_headers(shared, &path, body.as_bytes(), bad_signature);
+            signed.into_iter().fold(request, |builder, (name, value)| {
+                builder.header(name, value)
+            })
         }
         // The envelope signs inside the body.
         Gateway::BluePay | Gateway::BluePayJt => request,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::base::ids::next_seq;
+use crate::base::ids::next_number;
 use crate::base::rules::OutcomeRule;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
@@ -79,7 +79,7 @@ pub enum Job {
 
 /// Schedules `job` to run at `due_ms` on the sandbox clock.
 pub fn schedule(tx: &mut Tx<'_>, due_ms: i64, job: &Job) -> Result<(), StoreError> {
-    let id = next_seq(tx, "job")?;
+    let id = next_number(tx, "job")?;
     let action = serde_json::to_value(job).map_err(|e| StoreError(e.to_string()))?;
     tx.put(
         "job",
@@ -123,11 +123,11 @@ pub fn due(shared: &Shared, now_ms: i64) -> Result<Vec<(String, Option<Job>)>, S
     let rows = shared.read(|store| store.list("job"))?;
     Ok(rows
         .into_iter()
-        .filter(|(_, v)| v.get("due_ms").and_then(Value::as_i64).unwrap_or(0) <= now_ms)
-        .map(|(key, v)| {
-            let job = v
+        .filter(|(_, record)| record.get("due_ms").and_then(Value::as_i64).unwrap_or(0) <= now_ms)
+        .map(|(key, record)| {
+            let job = record
                 .get("action")
-                .and_then(|a| serde_json::from_value(a.clone()).ok());
+                .and_then(|action| serde_json::from_value(action.clone()).ok());
             (key, job)
         })
         .collect())

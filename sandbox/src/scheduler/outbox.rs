@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::base::faults::corrupt;
 use crate::base::gateway::Gateway;
-use crate::base::ids::next_seq;
+use crate::base::ids::next_number;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 
@@ -23,8 +23,8 @@ pub fn enqueue(
     payload: &Value,
     bad_signature: bool,
 ) -> Result<String, StoreError> {
-    let n = next_seq(tx, "notification")?;
-    let id = format!("N{n:08}");
+    let number = next_number(tx, "notification")?;
+    let id = format!("N{number:08}");
     let text = payload.to_string();
     let body = match gateway {
         Gateway::Sgate => text.clone(),

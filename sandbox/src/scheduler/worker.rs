@@ -31,22 +31,22 @@ pub async fn worker(
             }
         }
         run_due_jobs(&shared, run);
-        let due = match due_notifications(&shared) {
-            Ok(due) => due,
-            Err(e) => {
-                tracing::warn!(error = %e, "sandbox outbox unreadable");
+        let due_notification_ids = match due_notifications(&shared) {
+            Ok(due_notification_ids) => due_notification_ids,
+            Err(error) => {
+                tracing::warn!(error = %error, "sandbox outbox unreadable");
                 continue;
             }
         };
-        for id in due {
+        for id in due_notification_ids {
             if !lock(&in_flight).insert(id.clone()) {
                 continue;
             }
             let shared = shared.clone();
             let in_flight = in_flight.clone();
             tokio::spawn(async move {
-                if let Err(e) = attempt(&shared, &id).await {
-                    tracing::warn!(error = %e, notification = %id, "sandbox delivery bookkeeping failed");
+                if let Err(error) = attempt(&shared, &id).await {
+                    tracing::warn!(error = %error, notification = %id, "sandbox delivery bookkeeping failed");
                 }
                 lock(&in_flight).remove(&id);
             });
@@ -55,14 +55,14 @@ pub async fn worker(
 }
 
 fn run_due_jobs(shared: &Shared, run: JobRunner) {
-    let due = match due(shared, shared.now_ms()) {
-        Ok(due) => due,
-        Err(e) => {
-            tracing::warn!(error = %e, "sandbox jobs unreadable");
+    let due_jobs = match due(shared, shared.now_ms()) {
+        Ok(due_jobs) => due_jobs,
+        Err(error) => {
+            tracing::warn!(error = %error, "sandbox jobs unreadable");
             return;
         }
     };
-    for (key, job) in due {
+    for (key, job) in due_jobs {
         let result = shared.with_tx(|tx| {
             tx.delete("job", &key);
             match &job {
@@ -73,8 +73,8 @@ fn run_due_jobs(shared: &Shared, run: JobRunner) {
                 }
             }
         });
-        if let Err(e) = result {
-            tracing::warn!(error = %e, job = %key, "sandbox job failed; dropped");
+        if let Err(error) = result {
+            tracing::warn!(error = %error, job = %key, "sandbox job failed; dropped");
             let _ = shared.with_tx(|tx| {
                 tx.delete("job", &key);
                 Ok::<_, StoreError>(())

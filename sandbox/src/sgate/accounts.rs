@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::base::json::opt_s;
+use crate::base::json::optional_text;
 
 /// Customer and payment results of the documented sandbox test accounts: `(card number, IBAN,
 /// customer approved, payment transferred)`.
@@ -49,34 +49,37 @@ pub const OTP_TEST_NUMBERS: &[(&str, &str)] = &[
 
 /// The effective Saudi mobile number (`5XXXXXXXX`) of any of the four documented formats.
 pub fn effective_mobile(mobile: &str) -> String {
-    let m = mobile.trim();
-    let m = m.strip_prefix('+').unwrap_or(m);
-    let m = m.strip_prefix("966").unwrap_or(m);
-    let m = m.strip_prefix('0').unwrap_or(m);
-    m.to_string()
+    let number = mobile.trim();
+    let number = number.strip_prefix('+').unwrap_or(number);
+    let number = number.strip_prefix("966").unwrap_or(number);
+    let number = number.strip_prefix('0').unwrap_or(number);
+    number.to_string()
 }
 
-pub fn bank_test(c: &Value) -> Option<(bool, bool)> {
+pub fn bank_test(customer: &Value) -> Option<(bool, bool)> {
     BANK_TEST_ACCOUNTS
         .iter()
         .find(|(card, iban, _, _)| {
-            opt_s(c, "cardno") == Some(card) || opt_s(c, "ibanaccount") == Some(iban)
+            optional_text(customer, "cardno") == Some(card)
+                || optional_text(customer, "ibanaccount") == Some(iban)
         })
-        .map(|(_, _, customer, payment)| (*customer, *payment))
+        .map(|(_, _, approved, transferred)| (*approved, *transferred))
 }
 
-pub fn stc_test(c: &Value) -> Option<(bool, bool)> {
-    let number = effective_mobile(opt_s(c, "stcaccount")?);
+pub fn stc_test(customer: &Value) -> Option<(bool, bool)> {
+    let number = effective_mobile(optional_text(customer, "stcaccount")?);
     STC_TEST_ACCOUNTS
         .iter()
-        .find(|(n, _, _)| *n == number)
-        .map(|(_, customer, payment)| (*customer, *payment))
+        .find(|(account, _, _)| *account == number)
+        .map(|(_, approved, transferred)| (*approved, *transferred))
 }
 
 /// The customer review result of a customer holding test accounts (a rejection wins).
-pub fn customer_test_result(c: &Value) -> Option<bool> {
-    match (bank_test(c), stc_test(c)) {
+pub fn customer_test_result(customer: &Value) -> Option<bool> {
+    match (bank_test(customer), stc_test(customer)) {
         (None, None) => None,
-        (a, b) => Some(a.is_none_or(|r| r.0) && b.is_none_or(|r| r.0)),
+        (bank, stc) => Some(
+            bank.is_none_or(|(approved, _)| approved) && stc.is_none_or(|(approved, _)| approved),
+        ),
     }
 }

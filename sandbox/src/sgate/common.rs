@@ -5,8 +5,8 @@
 use serde_json::{json, Value};
 
 use crate::base::gateway::Gateway;
-use crate::base::http::{Fail, HErr};
-use crate::base::json::{i, opt_s, s};
+use crate::base::http::{Fail, HandlerError};
+use crate::base::json::{integer, optional_text, text};
 use crate::base::shared::Shared;
 use crate::base::spec_data::documented_data;
 use crate::base::store::{StoreError, Tx};
@@ -15,7 +15,7 @@ use crate::wire::sgate::sensitive::encrypt_callback;
 use paybind::money::Decimal2;
 
 /// The gateway of this module.
-pub const GW: Gateway = Gateway::Sgate;
+pub const GATEWAY: Gateway = Gateway::Sgate;
 
 /// Decimal places the sandbox keeps SGATE amounts in: thousandths of a major unit, the fils of
 /// KWD (the finest currency SGATE pays), so a KWD balance such as 1.234 is answered as it is.
@@ -37,14 +37,14 @@ pub fn fee_of(amount: i64) -> i64 {
     i64::try_from(hundredths * 10).unwrap_or(0)
 }
 
-pub fn fail(code: i64, detail: impl AsRef<str>) -> HErr {
-    HErr::Fail(Fail::new(GW, code, detail))
+pub fn fail(code: i64, detail: impl AsRef<str>) -> HandlerError {
+    HandlerError::Fail(Fail::new(GATEWAY, code, detail))
 }
 
 pub fn currency_balance(tx: &Tx<'_>, currency: &str) -> Result<i64, StoreError> {
     Ok(tx
         .get("sg_balance", currency)?
-        .map(|v| i(&v, "amount"))
+        .map(|stored| integer(&stored, "amount"))
         .unwrap_or(INITIAL_BALANCE))
 }
 
@@ -54,8 +54,8 @@ pub fn set_currency_balance(tx: &mut Tx<'_>, currency: &str, amount: i64) {
 }
 
 pub fn add_currency_balance(tx: &mut Tx<'_>, currency: &str, delta: i64) -> Result<(), StoreError> {
-    let now = currency_balance(tx, currency)?;
-    set_currency_balance(tx, currency, now.saturating_add(delta));
+    let current = currency_balance(tx, currency)?;
+    set_currency_balance(tx, currency, current.saturating_add(delta));
     Ok(())
 }
 
@@ -66,32 +66,33 @@ pub fn money(units: i64) -> Value {
 }
 
 /// A JSON amount in thousandths; `None` when it is not an amount or has more places.
-pub fn units_of(v: &Value) -> Option<i64> {
-    serde_json::from_value::<Decimal2>(v.clone())
+pub fn units_of(value: &Value) -> Option<i64> {
+    serde_json::from_value::<Decimal2>(value.clone())
         .ok()
         .and_then(|amount| amount.to_scaled(PLACES))
 }
 
-pub fn page(items: &mut Vec<Value>, q: &Value) -> Vec<Value> {
+pub fn page(items: &mut Vec<Value>, query: &Value) -> Vec<Value> {
     let size =
-        usize::try_from(q.get("pagesize").and_then(Value::as_i64).unwrap_or(20)).unwrap_or(20);
-    let no = usize::try_from(q.get("pageno").and_then(Value::as_i64).unwrap_or(1)).unwrap_or(1);
-    let start = no.saturating_sub(1).saturating_mul(size);
+        usize::try_from(query.get("pagesize").and_then(Value::as_i64).unwrap_or(20)).unwrap_or(20);
+    let page_number =
+        usize::try_from(query.get("pageno").and_then(Value::as_i64).unwrap_or(1)).unwrap_or(1);
+    let start = page_number.saturating_sub(1).saturating_mul(size);
     items.drain(..).skip(start).take(size).collect()
 }
 
 /// The `status`, `starttime` and `endtime` filters the customer and order lists share.
-pub fn status_and_time_match(row: &Value, q: &Value) -> bool {
-    let wanted = |key: &str| q.get(key).and_then(Value::as_i64);
-    wanted("status").is_none_or(|st| i(row, "status") == st)
-        && wanted("starttime").is_none_or(|t| i(row, "created_at") >= t)
-        && wanted("endtime").is_none_or(|t| i(row, "created_at") <= t)
+pub fn status_and_time_match(row: &Value, query: &Value) -> bool {
+    let wanted = |key: &str| query.get(key).and_then(Value::as_i64);
+    wanted("status").is_none_or(|status| integer(row, "status") == status)
+        && wanted("starttime").is_none_or(|start| integer(row, "created_at") >= start)
+        && wanted("endtime").is_none_or(|end| integer(row, "created_at") <= end)
 }
 
 fn callback_url(tx: &Tx<'_>) -> Result<Option<String>, StoreError> {
     Ok(tx
         .get("meta", "settings")?
-        .and_then(|v| opt_s(&v, "sgate_callback_url").map(str::to_string)))
+        .and_then(|settings| optional_text(&settings, "sgate_callback_url").map(str::to_string)))
 }
 
 /// Queues an SGATE callback `event` with `data` (encrypted by the marks of `schema`) to the
@@ -110,7 +111,7 @@ pub fn callback(
     let mut payload =
         json!({ "event": event, "data": data, "time": shared.now_ms().div_euclid(1000) });
     encrypt_callback(shared, schema, &mut payload).map_err(StoreError)?;
-    enqueue(tx, shared, GW, event, &url, &payload, bad)?;
+    enqueue(tx, shared, GATEWAY, event, &url, &payload, bad)?;
     Ok(())
 }
 
@@ -124,20 +125,23 @@ pub fn banks() -> Vec<Value> {
 pub fn bank_name(code: &str) -> Option<String> {
     banks()
         .into_iter()
-        .find(|b| s(b, "bankcode") == code)
-        .map(|b| s(&b, "bankname").to_string())
+        .find(|bank| text(bank, "bankcode") == code)
+        .map(|bank| text(&bank, "bankname").to_string())
 }
 
 /// Whether `row` passes the query's list filter `key` (comma-separated values of `member`);
 /// absent: it passes.
-pub fn listed(q: &Value, key: &str, row: &Value, member: &str) -> bool {
-    opt_s(q, key).is_none_or(|list| list.split(',').any(|x| x.trim() == s(row, member)))
+pub fn listed(query: &Value, key: &str, row: &Value, member: &str) -> bool {
+    optional_text(query, key).is_none_or(|list| {
+        list.split(',')
+            .any(|value| value.trim() == text(row, member))
+    })
 }
 
 /// Whether `row` holds the query's value for each of `keys` the query gives.
-pub fn same_members(q: &Value, row: &Value, keys: &[&str]) -> bool {
+pub fn same_members(query: &Value, row: &Value, keys: &[&str]) -> bool {
     keys.iter()
-        .all(|k| opt_s(q, k).is_none_or(|v| s(row, k) == v))
+        .all(|key| optional_text(query, key).is_none_or(|value| text(row, key) == value))
 }
 
 /// A table whose records are found by their own id or through a link table keyed by the
@@ -177,21 +181,21 @@ impl Linked {
         }
         Ok(tx
             .get(self.links, id)?
-            .map(|link| s(&link, self.id).to_string()))
+            .map(|link| text(&link, self.id).to_string()))
     }
 
     /// The record a query names by its own id, else by the merchant's id.
-    pub fn find(&self, tx: &Tx<'_>, q: &Value) -> Result<Option<Value>, StoreError> {
-        if let Some(found) = opt_s(q, self.id).map(|id| tx.get(self.table, id)) {
+    pub fn find(&self, tx: &Tx<'_>, query: &Value) -> Result<Option<Value>, StoreError> {
+        if let Some(found) = optional_text(query, self.id).map(|id| tx.get(self.table, id)) {
             if let Some(record) = found? {
                 return Ok(Some(record));
             }
         }
-        let Some(link) = opt_s(q, self.other).map(|id| tx.get(self.links, id)) else {
+        let Some(link) = optional_text(query, self.other).map(|id| tx.get(self.links, id)) else {
             return Ok(None);
         };
         match link? {
-            Some(link) => tx.get(self.table, s(&link, self.id)),
+            Some(link) => tx.get(self.table, text(&link, self.id)),
             None => Ok(None),
         }
     }
@@ -200,10 +204,10 @@ impl Linked {
     pub fn put(&self, tx: &mut Tx<'_>, record: &Value) {
         tx.put(
             self.links,
-            s(record, self.other),
+            text(record, self.other),
             json!({ self.id: record[self.id] }),
         );
-        tx.put(self.table, s(record, self.id), record.clone());
+        tx.put(self.table, text(record, self.id), record.clone());
     }
 }
 
@@ -211,7 +215,11 @@ impl Linked {
 pub fn pick(record: &Value, fields: &[&str]) -> Value {
     let picked = fields
         .iter()
-        .filter_map(|f| record.get(*f).map(|v| ((*f).to_string(), v.clone())))
+        .filter_map(|field| {
+            record
+                .get(*field)
+                .map(|value| ((*field).to_string(), value.clone()))
+        })
         .collect();
     Value::Object(picked)
 }

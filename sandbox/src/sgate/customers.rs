@@ -7,9 +7,9 @@ use super::accounts::{customer_test_result, effective_mobile};
 use super::common::*;
 use super::otp::new_otp;
 use crate::base::clock::riyadh_time;
-use crate::base::http::{HErr, HResult};
-use crate::base::ids::next_seq;
-use crate::base::json::{i, opt_s, s, set};
+use crate::base::http::{HandlerError, HandlerResult};
+use crate::base::ids::next_number;
+use crate::base::json::{integer, optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::scheduler::jobs::{schedule, Job};
@@ -40,29 +40,29 @@ const CUSTOMER_FIELDS: &[&str] = &[
 ];
 
 /// A customer as SGATE shows it.
-pub fn customer_view(c: &Value) -> Value {
-    pick(c, CUSTOMER_FIELDS)
+pub fn customer_view(customer: &Value) -> Value {
+    pick(customer, CUSTOMER_FIELDS)
 }
 
-pub fn custom_info(c: &Value) -> Value {
-    let mut v = customer_view(c);
-    if let Value::Object(map) = &mut v {
+pub fn custom_info(customer: &Value) -> Value {
+    let mut info = customer_view(customer);
+    if let Value::Object(map) = &mut info {
         map.remove("autoapproval");
         map.remove("otpappname");
     }
-    v
+    info
 }
 
 /// The customer a query names (`customid` or `mercustomid`); 1101 when none.
-pub fn find_customer(tx: &Tx<'_>, q: &Value) -> Result<Value, HErr> {
+pub fn find_customer(tx: &Tx<'_>, query: &Value) -> Result<Value, HandlerError> {
     CUSTOMERS
-        .find(tx, q)?
+        .find(tx, query)?
         .ok_or_else(|| fail(1101, "no such customer"))
 }
 
 /// Writes a customer.
-pub fn put_customer(tx: &mut Tx<'_>, c: &Value) {
-    CUSTOMERS.put(tx, c);
+pub fn put_customer(tx: &mut Tx<'_>, customer: &Value) {
+    CUSTOMERS.put(tx, customer);
 }
 
 /// Changes a customer's status and sends `CUSTOM_STATUS_CHANGE` (admin API and jobs).
@@ -71,35 +71,35 @@ pub fn set_customer_status(
     shared: &Shared,
     customid: &str,
     status: i64,
-    desc: &str,
-) -> HResult {
-    let Some(mut c) = tx.get("sg_customer", customid)? else {
-        return Err(HErr::admin(404, format!("no customer {customid}")));
+    description: &str,
+) -> HandlerResult {
+    let Some(mut customer) = tx.get("sg_customer", customid)? else {
+        return Err(HandlerError::admin(404, format!("no customer {customid}")));
     };
     let now = shared.now_ms();
     set(
-        &mut c,
-        json!({ "status": status, "statusdesc": desc, "updated_at": now.div_euclid(1000) }),
+        &mut customer,
+        json!({ "status": status, "statusdesc": description, "updated_at": now.div_euclid(1000) }),
     );
-    put_customer(tx, &c);
-    status_callback(tx, shared, &c)?;
-    Ok(customer_view(&c))
+    put_customer(tx, &customer);
+    status_callback(tx, shared, &customer)?;
+    Ok(customer_view(&customer))
 }
 
 /// The automatic review of a test account's customer ends, if the customer still waits for it.
-pub fn review(tx: &mut Tx<'_>, shared: &Shared, customid: &str, approved: bool) -> HResult {
+pub fn review(tx: &mut Tx<'_>, shared: &Shared, customid: &str, approved: bool) -> HandlerResult {
     let still_pending = tx
         .get("sg_customer", customid)?
-        .is_some_and(|c| i(&c, "status") == 0);
+        .is_some_and(|customer| integer(&customer, "status") == 0);
     if !still_pending {
         return Ok(Value::Null);
     }
-    let (status, desc) = if approved {
+    let (status, description) = if approved {
         (1, "Approved")
     } else {
         (2, "Rejected by review")
     };
-    set_customer_status(tx, shared, customid, status, desc)
+    set_customer_status(tx, shared, customid, status, description)
 }
 
 /// A customer by customid or mercustomid (admin API).
@@ -108,8 +108,8 @@ pub fn customer_id(tx: &Tx<'_>, id: &str) -> Result<Option<String>, StoreError> 
 }
 
 /// `CUSTOM_STATUS_CHANGE` for a customer's new status.
-fn status_callback(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), StoreError> {
-    let view = customer_view(c);
+fn status_callback(tx: &mut Tx<'_>, shared: &Shared, customer: &Value) -> Result<(), StoreError> {
+    let view = customer_view(customer);
     callback(
         tx,
         shared,
@@ -122,26 +122,34 @@ fn status_callback(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), St
 
 /// Sends a customer (back) to review: status 0, written, announced when its status changed,
 /// and its automatic review scheduled when it holds test accounts.
-fn to_review(tx: &mut Tx<'_>, shared: &Shared, c: &mut Value, now: i64) -> Result<(), HErr> {
-    let was = i(c, "status");
-    set(c, json!({ "status": 0, "statusdesc": riyadh_time(now) }));
-    put_customer(tx, c);
-    if was != 0 {
-        status_callback(tx, shared, c)?;
+fn to_review(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    customer: &mut Value,
+    now: i64,
+) -> Result<(), HandlerError> {
+    let previous_status = integer(customer, "status");
+    set(
+        customer,
+        json!({ "status": 0, "statusdesc": riyadh_time(now) }),
+    );
+    put_customer(tx, customer);
+    if previous_status != 0 {
+        status_callback(tx, shared, customer)?;
     }
-    schedule_review(tx, shared, c)?;
+    schedule_review(tx, shared, customer)?;
     Ok(())
 }
 
-fn schedule_review(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), StoreError> {
-    let auto = c.get("autoapproval").and_then(Value::as_i64) == Some(1);
-    let result = customer_test_result(c).or(auto.then_some(true));
+fn schedule_review(tx: &mut Tx<'_>, shared: &Shared, customer: &Value) -> Result<(), StoreError> {
+    let auto_approval = customer.get("autoapproval").and_then(Value::as_i64) == Some(1);
+    let result = customer_test_result(customer).or(auto_approval.then_some(true));
     if let Some(approved) = result {
         let due = shared
             .now_ms()
             .saturating_add(i64::try_from(shared.settings.auto_delay.as_millis()).unwrap_or(0));
         let job = Job::SgateReview {
-            customid: s(c, "customid").to_string(),
+            customid: text(customer, "customid").to_string(),
             approved,
         };
         schedule(tx, due, &job)?;
@@ -149,45 +157,48 @@ fn schedule_review(tx: &mut Tx<'_>, shared: &Shared, c: &Value) -> Result<(), St
     Ok(())
 }
 
-pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
-    let mer = s(b, "mercustomid");
-    if tx.get("sg_customer_mer", mer)?.is_some() {
-        return Err(fail(1302, mer));
+pub fn customer_create(shared: &Shared, tx: &mut Tx<'_>, body: &Value, now: i64) -> HandlerResult {
+    let merchant_customer_id = text(body, "mercustomid");
+    if tx.get("sg_customer_mer", merchant_customer_id)?.is_some() {
+        return Err(fail(1302, merchant_customer_id));
     }
-    let bankname = match opt_s(b, "bankcode") {
+    let bankname = match optional_text(body, "bankcode") {
         Some(code) => {
             Some(bank_name(code).ok_or_else(|| fail(1304, format!("unknown bank code {code}")))?)
         }
         None => None,
     };
-    let n = next_seq(tx, "customer")?;
-    let customid = format!("{:x}", 0x12000 + n);
-    let mut c = json!({
-        "customid": customid, "mercustomid": mer, "name_e": s(b, "name_e"), "name_a": s(b, "name_a"),
-        "address": s(b, "address"), "identity": s(b, "identity"), "identitypic": "", "signpic": "",
-        "bankname": bankname.unwrap_or_default(), "bankcode": s(b, "bankcode"), "cardno": s(b, "cardno"),
-        "ibanaccount": s(b, "ibanaccount"), "swiftcode": s(b, "swiftcode"), "stcaccount": s(b, "stcaccount"),
+    let number = next_number(tx, "customer")?;
+    let customid = format!("{:x}", 0x12000 + number);
+    let mut customer = json!({
+        "customid": customid, "mercustomid": merchant_customer_id,
+        "name_e": text(body, "name_e"), "name_a": text(body, "name_a"),
+        "address": text(body, "address"), "identity": text(body, "identity"),
+        "identitypic": "", "signpic": "",
+        "bankname": bankname.unwrap_or_default(), "bankcode": text(body, "bankcode"),
+        "cardno": text(body, "cardno"), "ibanaccount": text(body, "ibanaccount"),
+        "swiftcode": text(body, "swiftcode"), "stcaccount": text(body, "stcaccount"),
         "status": 4, "statusdesc": riyadh_time(now),
-        "autoapproval": b.get("autoapproval").and_then(Value::as_i64).unwrap_or(0),
-        "otpappname": opt_s(b, "otpappname").unwrap_or("Sandbox Merchant"),
+        "autoapproval": body.get("autoapproval").and_then(Value::as_i64).unwrap_or(0),
+        "otpappname": optional_text(body, "otpappname").unwrap_or("Sandbox Merchant"),
         "demand_perfection": ["identitypic"],
         "created_at": now.div_euclid(1000), "updated_at": now.div_euclid(1000),
         "stcverified": false,
     });
-    if customer_test_result(&c).is_some() {
+    if customer_test_result(&customer).is_some() {
         // Test accounts are reviewed automatically, whatever the documents (sgate.md §A13).
-        set(&mut c, json!({ "status": 0 }));
-        schedule_review(tx, shared, &c)?;
+        set(&mut customer, json!({ "status": 0 }));
+        schedule_review(tx, shared, &customer)?;
     }
-    put_customer(tx, &c);
-    if c.get("autoapproval").and_then(Value::as_i64) == Some(1) {
-        if let Some(stc) = opt_s(&c, "stcaccount") {
-            let stc = stc.to_string();
-            let app = s(&c, "otpappname").to_string();
-            new_otp(tx, &stc, &app, now, Some(&customid))?;
+    put_customer(tx, &customer);
+    if customer.get("autoapproval").and_then(Value::as_i64) == Some(1) {
+        if let Some(stc_account) = optional_text(&customer, "stcaccount") {
+            let stc_account = stc_account.to_string();
+            let app_name = text(&customer, "otpappname").to_string();
+            new_otp(tx, &stc_account, &app_name, now, Some(&customid))?;
         }
     }
-    Ok(customer_view(&c))
+    Ok(customer_view(&customer))
 }
 
 /// The payee's name and account members a customer update or a rapid payment order may change.
@@ -202,132 +213,151 @@ pub const PAYEE_DETAILS: &[&str] = &[
     "swiftcode",
 ];
 
-pub fn customer_list(tx: &Tx<'_>, q: &Value) -> HResult {
-    let mut out: Vec<Value> = tx
+pub fn customer_list(tx: &Tx<'_>, query: &Value) -> HandlerResult {
+    let mut customers: Vec<Value> = tx
         .records("sg_customer")?
         .into_iter()
-        .filter(|c| listed(q, "mercustomids", c, "mercustomid"))
-        .filter(|c| listed(q, "customids", c, "customid"))
-        .filter(|c| same_members(q, c, &["identity", "cardno", "bankcode", "ibanaccount"]))
-        .filter(|c| {
-            opt_s(q, "stcaccount")
-                .is_none_or(|v| effective_mobile(s(c, "stcaccount")) == effective_mobile(v))
+        .filter(|customer| listed(query, "mercustomids", customer, "mercustomid"))
+        .filter(|customer| listed(query, "customids", customer, "customid"))
+        .filter(|customer| {
+            same_members(
+                query,
+                customer,
+                &["identity", "cardno", "bankcode", "ibanaccount"],
+            )
         })
-        .filter(|c| {
-            opt_s(q, "name_e")
-                .is_none_or(|v| s(c, "name_e").to_lowercase().contains(&v.to_lowercase()))
+        .filter(|customer| {
+            optional_text(query, "stcaccount").is_none_or(|wanted| {
+                effective_mobile(text(customer, "stcaccount")) == effective_mobile(wanted)
+            })
         })
-        .filter(|c| status_and_time_match(c, q))
-        .map(|c| customer_view(&c))
+        .filter(|customer| {
+            optional_text(query, "name_e").is_none_or(|wanted| {
+                text(customer, "name_e")
+                    .to_lowercase()
+                    .contains(&wanted.to_lowercase())
+            })
+        })
+        .filter(|customer| status_and_time_match(customer, query))
+        .map(|customer| customer_view(&customer))
         .collect();
-    Ok(Value::Array(page(&mut out, q)))
+    Ok(Value::Array(page(&mut customers, query)))
 }
 
-pub fn customer_update(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
-    let mut c = find_customer(tx, b)?;
+pub fn customer_update(shared: &Shared, tx: &mut Tx<'_>, body: &Value, now: i64) -> HandlerResult {
+    let mut customer = find_customer(tx, body)?;
     let mut changed = false;
     let updatable = PAYEE_DETAILS.iter().chain(&["identity", "otpappname"]);
     for &field in updatable {
-        if let Some(v) = opt_s(b, field) {
-            if s(&c, field) != v {
+        if let Some(value) = optional_text(body, field) {
+            if text(&customer, field) != value {
                 changed |= field != "otpappname";
-                set(&mut c, json!({ field: v }));
+                set(&mut customer, json!({ field: value }));
             }
         }
     }
-    if let Some(code) = opt_s(b, "bankcode") {
+    if let Some(code) = optional_text(body, "bankcode") {
         let name =
             bank_name(code).ok_or_else(|| fail(1304, format!("unknown bank code {code}")))?;
-        set(&mut c, json!({ "bankname": name }));
+        set(&mut customer, json!({ "bankname": name }));
     }
     if !changed {
-        return Ok(customer_view(&c));
+        return Ok(customer_view(&customer));
     }
-    set(&mut c, json!({ "updated_at": now.div_euclid(1000) }));
-    let status = i(&c, "status");
+    set(&mut customer, json!({ "updated_at": now.div_euclid(1000) }));
+    let status = integer(&customer, "status");
     if status != 3 && status != 4 {
-        to_review(tx, shared, &mut c, now)?;
+        to_review(tx, shared, &mut customer, now)?;
     } else {
-        put_customer(tx, &c);
+        put_customer(tx, &customer);
     }
-    Ok(customer_view(&c))
+    Ok(customer_view(&customer))
 }
 
 pub fn customer_file_upload(
     shared: &Shared,
     tx: &mut Tx<'_>,
-    b: &Value,
+    body: &Value,
     file: Option<&(Vec<u8>, String)>,
     now: i64,
-) -> HResult {
-    let mut c = find_customer(tx, b)?;
+) -> HandlerResult {
+    let mut customer = find_customer(tx, body)?;
     let Some((bytes, name)) = file else {
         return Err(fail(1102, "file"));
     };
     if bytes.len() > paybind::sgate::upload::MAX_FILE_BYTES {
         return Err(fail(1500, "file larger than 2048 KB"));
     }
-    if !md5_hex(bytes).eq_ignore_ascii_case(s(b, "md5")) {
+    if !md5_hex(bytes).eq_ignore_ascii_case(text(body, "md5")) {
         return Err(fail(1501, ""));
     }
-    let kind = s(b, "type");
-    let extension = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("png");
+    let kind = text(body, "type");
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, suffix)| suffix)
+        .unwrap_or("png");
     let url = format!(
         "{}/sgate/files/{}/{kind}.{extension}",
         shared.base_url,
-        s(&c, "customid")
+        text(&customer, "customid")
     );
     set(
-        &mut c,
+        &mut customer,
         json!({ kind: url, "updated_at": now.div_euclid(1000) }),
     );
     if kind == "identitypic" {
-        set(&mut c, json!({ "demand_perfection": [] }));
-        if i(&c, "status") == 4 {
-            to_review(tx, shared, &mut c, now)?;
-            return Ok(customer_view(&c));
+        set(&mut customer, json!({ "demand_perfection": [] }));
+        if integer(&customer, "status") == 4 {
+            to_review(tx, shared, &mut customer, now)?;
+            return Ok(customer_view(&customer));
         }
     }
-    put_customer(tx, &c);
-    Ok(customer_view(&c))
+    put_customer(tx, &customer);
+    Ok(customer_view(&customer))
 }
 
-fn stc_preconditions(c: &Value) -> Result<String, HErr> {
-    if c.get("autoapproval").and_then(Value::as_i64) != Some(1) {
+fn stc_preconditions(customer: &Value) -> Result<String, HandlerError> {
+    if customer.get("autoapproval").and_then(Value::as_i64) != Some(1) {
         return Err(fail(1308, ""));
     }
-    let Some(stc) = opt_s(c, "stcaccount") else {
+    let Some(stc_account) = optional_text(customer, "stcaccount") else {
         return Err(fail(1309, "no STCPay account"));
     };
-    if c.get("stcverified").and_then(Value::as_bool) == Some(true) {
+    if customer.get("stcverified").and_then(Value::as_bool) == Some(true) {
         return Err(fail(1309, "STCPay account verified already"));
     }
-    Ok(stc.to_string())
+    Ok(stc_account.to_string())
 }
 
-pub fn stc_otp_resend(tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
-    let c = find_customer(tx, b)?;
-    let stc = stc_preconditions(&c)?;
-    new_otp(tx, &stc, s(&c, "otpappname"), now, Some(s(&c, "customid")))?;
+pub fn stc_otp_resend(tx: &mut Tx<'_>, body: &Value, now: i64) -> HandlerResult {
+    let customer = find_customer(tx, body)?;
+    let stc_account = stc_preconditions(&customer)?;
+    new_otp(
+        tx,
+        &stc_account,
+        text(&customer, "otpappname"),
+        now,
+        Some(text(&customer, "customid")),
+    )?;
     Ok(json!({}))
 }
 
-pub fn stc_otp_submit(tx: &mut Tx<'_>, b: &Value) -> HResult {
-    let mut c = find_customer(tx, b)?;
-    let stc = stc_preconditions(&c)?;
-    let effective = effective_mobile(&stc);
+pub fn stc_otp_submit(tx: &mut Tx<'_>, body: &Value) -> HandlerResult {
+    let mut customer = find_customer(tx, body)?;
+    let stc_account = stc_preconditions(&customer)?;
+    let effective = effective_mobile(&stc_account);
     let latest = tx
         .records("sg_otp")?
         .into_iter()
-        .rfind(|o| s(o, "effective") == effective);
+        .rfind(|otp| text(otp, "effective") == effective);
     let expected = latest
         .as_ref()
-        .map(|o| s(o, "code").to_string())
+        .map(|otp| text(otp, "code").to_string())
         .unwrap_or_default();
-    if expected.is_empty() || expected != s(b, "code") {
+    if expected.is_empty() || expected != text(body, "code") {
         return Err(fail(1609, ""));
     }
-    set(&mut c, json!({ "stcverified": true }));
-    put_customer(tx, &c);
+    set(&mut customer, json!({ "stcverified": true }));
+    put_customer(tx, &customer);
     Ok(json!({}))
 }

@@ -11,8 +11,8 @@ pub mod va;
 
 use serde_json::{json, Value};
 
-use crate::base::http::{HErr, HResult};
-use crate::base::json::{opt_s, s, set};
+use crate::base::http::{HandlerError, HandlerResult};
+use crate::base::json::{optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::spec_data::documented_data;
 use crate::base::store::Tx;
@@ -37,7 +37,7 @@ pub fn dispatch(
     operation: Operation,
     request: &Incoming,
     now: i64,
-) -> Result<Reply, HErr> {
+) -> Result<Reply, HandlerError> {
     let body = &request.body;
     let query = &Value::Object(request.query.clone());
     let data = match operation {
@@ -66,7 +66,7 @@ pub fn dispatch(
     Ok(Reply::Data(data))
 }
 
-fn merchant_balance(tx: &Tx<'_>) -> HResult {
+fn merchant_balance(tx: &Tx<'_>) -> HandlerResult {
     let mut list = Vec::new();
     for currency in ["SAR", "KWD", "AED"] {
         list.push(
@@ -76,12 +76,12 @@ fn merchant_balance(tx: &Tx<'_>) -> HResult {
     Ok(Value::Array(list))
 }
 
-fn bank_list(q: &Value) -> Value {
-    let country = opt_s(q, "country").unwrap_or("SAU");
+fn bank_list(query: &Value) -> Value {
+    let country = optional_text(query, "country").unwrap_or("SAU");
     Value::Array(
         banks()
             .into_iter()
-            .filter(|b| country == "ALL" || s(b, "country") == country)
+            .filter(|bank| country == "ALL" || text(bank, "country") == country)
             .collect(),
     )
 }

@@ -8,9 +8,9 @@ use super::accounts::{bank_test, stc_test};
 use super::common::*;
 use super::customers::{custom_info, find_customer, put_customer, PAYEE_DETAILS};
 use crate::base::clock::{plus_seconds, riyadh_time};
-use crate::base::http::{HErr, HResult};
-use crate::base::ids::{next_seq, random_token};
-use crate::base::json::{i, opt_s, s, set};
+use crate::base::http::{HandlerError, HandlerResult};
+use crate::base::ids::{next_number, random_token};
+use crate::base::json::{integer, optional_text, set, text};
 use crate::base::rules::{decide, OutcomeRule};
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
@@ -38,14 +38,14 @@ const ORDER_FIELDS: &[&str] = &[
 ];
 
 /// A payment order as SGATE shows it.
-pub fn order_view(o: &Value) -> Value {
-    pick(o, ORDER_FIELDS)
+pub fn order_view(order: &Value) -> Value {
+    pick(order, ORDER_FIELDS)
 }
 
 /// The payment order a query names (`ticketid` or `payeeuid`); 1101 when none.
-pub fn find_order(tx: &Tx<'_>, q: &Value) -> Result<Value, HErr> {
+pub fn find_order(tx: &Tx<'_>, query: &Value) -> Result<Value, HandlerError> {
     ORDERS
-        .find(tx, q)?
+        .find(tx, query)?
         .ok_or_else(|| fail(1101, "no such payment order"))
 }
 
@@ -57,41 +57,44 @@ pub fn order_id(tx: &Tx<'_>, id: &str) -> Result<Option<String>, StoreError> {
 pub fn order_create(
     shared: &Shared,
     tx: &mut Tx<'_>,
-    b: &Value,
+    body: &Value,
     now: i64,
     trantype: &str,
-) -> HResult {
-    let c = find_customer(tx, b)?;
-    if i(&c, "status") != 1 {
+) -> HandlerResult {
+    let customer = find_customer(tx, body)?;
+    if integer(&customer, "status") != 1 {
         return Err(fail(1300, "the customer is not approved (status 1)"));
     }
-    create_order(shared, tx, b, &c, now, trantype)
+    create_order(shared, tx, body, &customer, now, trantype)
 }
 
 pub fn create_order(
     shared: &Shared,
     tx: &mut Tx<'_>,
-    b: &Value,
-    c: &Value,
+    body: &Value,
+    customer: &Value,
     now: i64,
     trantype: &str,
-) -> HResult {
-    let uid = s(b, "payeeuid");
-    if tx.get("sg_order_uid", uid)?.is_some() {
-        return Err(fail(1401, uid));
+) -> HandlerResult {
+    let payee_uid = text(body, "payeeuid");
+    if tx.get("sg_order_uid", payee_uid)?.is_some() {
+        return Err(fail(1401, payee_uid));
     }
-    let amount = b
+    let amount = body
         .get("amount")
         .and_then(units_of)
         .ok_or_else(|| fail(1103, "amount"))?;
     if amount <= 0 {
         return Err(fail(1404, ""));
     }
-    let currency = s(b, "currency");
-    let method = s(b, "paymentmethod");
+    let currency = text(body, "currency");
+    let method = text(body, "paymentmethod");
     let has_account = match method {
-        "STCPay" => opt_s(c, "stcaccount").is_some(),
-        _ => opt_s(c, "cardno").is_some() || opt_s(c, "ibanaccount").is_some(),
+        "STCPay" => optional_text(customer, "stcaccount").is_some(),
+        _ => {
+            optional_text(customer, "cardno").is_some()
+                || optional_text(customer, "ibanaccount").is_some()
+        }
     };
     if !has_account {
         return Err(fail(
@@ -100,8 +103,8 @@ pub fn create_order(
         ));
     }
     if matches!(currency, "KWD" | "AED")
-        && opt_s(c, "address").is_none()
-        && opt_s(c, "swiftcode").is_none()
+        && optional_text(customer, "address").is_none()
+        && optional_text(customer, "swiftcode").is_none()
     {
         return Err(fail(
             1103,
@@ -113,34 +116,35 @@ pub fn create_order(
     }
     add_currency_balance(tx, currency, -amount)?;
     let fee = fee_of(amount);
-    let n = next_seq(tx, "order")?;
-    let ticketid = format!("{:x}", 0x17000 + n);
+    let number = next_number(tx, "order")?;
+    let ticketid = format!("{:x}", 0x17000 + number);
     let stamp = chrono::DateTime::from_timestamp_millis(plus_seconds(now, 3 * 3600))
-        .map(|t| t.format("%Y%m%d%H%M%S").to_string())
+        .map(|time| time.format("%Y%m%d%H%M%S").to_string())
         .unwrap_or_default();
     let order = json!({
         "ticketid": ticketid,
         "key": format!("M4T{}{stamp}", random_token(4).to_uppercase()),
-        "customid": c["customid"], "mercustomid": c["mercustomid"], "payeeuid": uid,
+        "customid": customer["customid"], "mercustomid": customer["mercustomid"],
+        "payeeuid": payee_uid,
         "trantype": trantype, "currency": currency, "paymentmethod": method,
         "amount": money(amount), "realamount": money(amount - fee), "fee": money(fee),
         "feeconfigid": 1, "status": 0, "statusdesc": riyadh_time(now), "confirmtime": 0,
-        "custominfo": custom_info(c),
+        "custominfo": custom_info(customer),
         "created_at": now.div_euclid(1000), "updated_at": now.div_euclid(1000),
         "amount_units": amount,
     });
     ORDERS.put(tx, &order);
-    let test = match method {
-        "STCPay" => stc_test(c),
-        _ => bank_test(c),
+    let test_result = match method {
+        "STCPay" => stc_test(customer),
+        _ => bank_test(customer),
     };
-    let rule = match test {
+    let rule = match test_result {
         Some((_, transferred)) => OutcomeRule {
             outcome: if transferred { "completed" } else { "failed" }.into(),
             ..Default::default()
         },
         // Outcome rules match minor units (hundredths), as for the other gateways.
-        None => decide(tx, GW, "payment_order", amount / 10)?,
+        None => decide(tx, GATEWAY, "payment_order", amount / 10)?,
     };
     schedule_outcome(tx, shared, &rule, false, |end| Job::SgatePaymentOrder {
         ticketid,
@@ -149,18 +153,19 @@ pub fn create_order(
     Ok(order_view(&order))
 }
 
-pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
-    let mer = s(b, "mercustomid");
-    let existing = match tx.get("sg_customer_mer", mer)? {
-        Some(link) => tx.get("sg_customer", s(&link, "customid"))?,
+pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, body: &Value, now: i64) -> HandlerResult {
+    let merchant_customer_id = text(body, "mercustomid");
+    let existing = match tx.get("sg_customer_mer", merchant_customer_id)? {
+        Some(link) => tx.get("sg_customer", text(&link, "customid"))?,
         None => None,
     };
-    let mut c = match existing {
-        Some(c) => c,
+    let mut customer = match existing {
+        Some(customer) => customer,
         None => {
-            let n = next_seq(tx, "customer")?;
+            let number = next_number(tx, "customer")?;
             json!({
-                "customid": format!("{:x}", 0x12000 + n), "mercustomid": mer, "name_e": "", "name_a": "",
+                "customid": format!("{:x}", 0x12000 + number),
+                "mercustomid": merchant_customer_id, "name_e": "", "name_a": "",
                 "address": "", "identity": "", "identitypic": "", "signpic": "", "bankname": "",
                 "bankcode": "", "cardno": "", "ibanaccount": "", "swiftcode": "", "stcaccount": "",
                 "status": 1, "statusdesc": "Customers create through quick payment",
@@ -171,49 +176,52 @@ pub fn order_rapid(shared: &Shared, tx: &mut Tx<'_>, b: &Value, now: i64) -> HRe
         }
     };
     for &field in PAYEE_DETAILS {
-        if let Some(v) = opt_s(b, field) {
-            set(&mut c, json!({ field: v }));
+        if let Some(value) = optional_text(body, field) {
+            set(&mut customer, json!({ field: value }));
         }
     }
-    if let Some(code) = opt_s(b, "bankcode") {
+    if let Some(code) = optional_text(body, "bankcode") {
         let name =
             bank_name(code).ok_or_else(|| fail(1304, format!("unknown bank code {code}")))?;
-        set(&mut c, json!({ "bankname": name }));
+        set(&mut customer, json!({ "bankname": name }));
     }
     set(
-        &mut c,
+        &mut customer,
         json!({ "status": 1, "updated_at": now.div_euclid(1000) }),
     );
-    put_customer(tx, &c);
-    create_order(shared, tx, b, &c, now, "rapid")
+    put_customer(tx, &customer);
+    create_order(shared, tx, body, &customer, now, "rapid")
 }
 
 /// `payment_order_list`: filtered by customers, payee uid, ticket, status and time; paged.
-pub fn order_list(tx: &Tx<'_>, q: &Value) -> HResult {
-    let mut out: Vec<Value> = tx
+pub fn order_list(tx: &Tx<'_>, query: &Value) -> HandlerResult {
+    let mut orders: Vec<Value> = tx
         .records("sg_order")?
         .into_iter()
-        .filter(|o| listed(q, "customids", o, "customid"))
-        .filter(|o| same_members(q, o, &["payeeuid", "ticketid"]))
-        .filter(|o| status_and_time_match(o, q))
-        .map(|o| order_view(&o))
+        .filter(|order| listed(query, "customids", order, "customid"))
+        .filter(|order| same_members(query, order, &["payeeuid", "ticketid"]))
+        .filter(|order| status_and_time_match(order, query))
+        .map(|order| order_view(&order))
         .collect();
-    Ok(Value::Array(page(&mut out, q)))
+    Ok(Value::Array(page(&mut orders, query)))
 }
 
 /// Ends a pending payment order: `completed` (1 Transferred) or `failed` (2 Error, money back);
 /// sends `SALARY_STATUS_CHANGE`.
-pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, ticketid: &str, end: &End) -> HResult {
-    let Some(mut o) = tx.get("sg_order", ticketid)? else {
-        return Err(HErr::admin(404, format!("no payment order {ticketid}")));
+pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, ticketid: &str, end: &End) -> HandlerResult {
+    let Some(mut order) = tx.get("sg_order", ticketid)? else {
+        return Err(HandlerError::admin(
+            404,
+            format!("no payment order {ticketid}"),
+        ));
     };
-    if !matches!(i(&o, "status"), 0 | 3 | 4) {
-        return Err(HErr::admin(409, "payment order is final already"));
+    if !matches!(integer(&order, "status"), 0 | 3 | 4) {
+        return Err(HandlerError::admin(409, "payment order is final already"));
     }
     let now = shared.now_ms();
     let completed = end.completed();
     set(
-        &mut o,
+        &mut order,
         json!({
             "status": if completed { 1 } else { 2 },
             "statusdesc": riyadh_time(now),
@@ -222,18 +230,18 @@ pub fn finish_order(tx: &mut Tx<'_>, shared: &Shared, ticketid: &str, end: &End)
         }),
     );
     if !completed {
-        let amount = i(&o, "amount_units");
-        let currency = s(&o, "currency").to_string();
+        let amount = integer(&order, "amount_units");
+        let currency = text(&order, "currency").to_string();
         add_currency_balance(tx, &currency, amount)?;
     }
-    tx.put("sg_order", ticketid, o.clone());
+    tx.put("sg_order", ticketid, order.clone());
     callback(
         tx,
         shared,
         "SALARY_STATUS_CHANGE",
         "SalaryStatusChangeCallback",
-        order_view(&o),
+        order_view(&order),
         end.bad_signature,
     )?;
-    Ok(order_view(&o))
+    Ok(order_view(&order))
 }

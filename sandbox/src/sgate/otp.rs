@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::accounts::{effective_mobile, OTP_TEST_NUMBERS};
 use super::common::*;
-use crate::base::http::{HErr, HResult};
-use crate::base::json::{i, s, set};
+use crate::base::http::{HandlerError, HandlerResult};
+use crate::base::json::{integer, set, text};
 use crate::base::store::{StoreError, Tx};
 
 pub fn new_otp(
@@ -15,21 +15,24 @@ pub fn new_otp(
     appname: &str,
     now: i64,
     customid: Option<&str>,
-) -> Result<Value, HErr> {
+) -> Result<Value, HandlerError> {
     let effective = effective_mobile(mobile);
-    let test = OTP_TEST_NUMBERS.iter().find(|(n, _)| *n == effective);
-    let (sessionid, code) = match test {
+    let test_number = OTP_TEST_NUMBERS
+        .iter()
+        .find(|(number, _)| *number == effective);
+    let (sessionid, code) = match test_number {
         Some((_, session)) => (session.to_string(), "123456".to_string()),
         None => {
-            let recent = tx.list("sg_otp")?.into_iter().any(|(_, o)| {
-                s(&o, "effective") == effective && now.saturating_sub(i(&o, "created_ms")) < 60_000
+            let recent = tx.list("sg_otp")?.into_iter().any(|(_, otp)| {
+                text(&otp, "effective") == effective
+                    && now.saturating_sub(integer(&otp, "created_ms")) < 60_000
             });
             if recent {
                 return Err(fail(1611, "one OTP per number per minute"));
             }
             let session: String = crate::base::random::bytes::<16>()
                 .iter()
-                .map(|b| format!("{b:02x}"))
+                .map(|byte| format!("{byte:02x}"))
                 .collect();
             let code = format!("{:06}", crate::base::random::below(1_000_000));
             (session, code)
@@ -37,7 +40,7 @@ pub fn new_otp(
     };
     let record = json!({
         "sessionid": sessionid, "mobile": mobile, "effective": effective, "appname": appname,
-        "code": code, "created_ms": now, "used": false, "test": test.is_some(),
+        "code": code, "created_ms": now, "used": false, "test": test_number.is_some(),
         "customid": customid,
         "sms": format!("{code} is OTP to varify your STCPAY account , please input within 5 minutes. - {appname}"),
     });
@@ -45,43 +48,43 @@ pub fn new_otp(
     Ok(record)
 }
 
-pub fn otp_send(tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
-    let record = new_otp(tx, s(b, "mobile"), s(b, "appname"), now, None)?;
+pub fn otp_send(tx: &mut Tx<'_>, body: &Value, now: i64) -> HandlerResult {
+    let record = new_otp(tx, text(body, "mobile"), text(body, "appname"), now, None)?;
     Ok(
-        json!({ "mobile": s(b, "mobile"), "appname": s(b, "appname"), "sessionid": record["sessionid"] }),
+        json!({ "mobile": text(body, "mobile"), "appname": text(body, "appname"), "sessionid": record["sessionid"] }),
     )
 }
 
-pub fn otp_check(tx: &mut Tx<'_>, b: &Value, now: i64) -> HResult {
-    let Some(mut otp) = tx.get("sg_otp", s(b, "sessionid"))? else {
+pub fn otp_check(tx: &mut Tx<'_>, body: &Value, now: i64) -> HandlerResult {
+    let Some(mut otp) = tx.get("sg_otp", text(body, "sessionid"))? else {
         return Err(fail(1610, ""));
     };
-    if s(&otp, "effective") != effective_mobile(s(b, "mobile")) {
+    if text(&otp, "effective") != effective_mobile(text(body, "mobile")) {
         return Err(fail(1608, ""));
     }
-    let test = otp.get("test").and_then(Value::as_bool) == Some(true);
-    let expired = now.saturating_sub(i(&otp, "created_ms")) > 5 * 60 * 1000;
-    if !test && (expired || otp.get("used").and_then(Value::as_bool) == Some(true)) {
+    let is_test_number = otp.get("test").and_then(Value::as_bool) == Some(true);
+    let expired = now.saturating_sub(integer(&otp, "created_ms")) > 5 * 60 * 1000;
+    if !is_test_number && (expired || otp.get("used").and_then(Value::as_bool) == Some(true)) {
         return Err(fail(1607, ""));
     }
-    if s(&otp, "code") != s(b, "code") {
+    if text(&otp, "code") != text(body, "code") {
         return Err(fail(1609, ""));
     }
     set(&mut otp, json!({ "used": true }));
-    tx.put("sg_otp", s(b, "sessionid"), otp);
+    tx.put("sg_otp", text(body, "sessionid"), otp);
     Ok(json!({}))
 }
 
-pub fn otp_detail(tx: &Tx<'_>, q: &Value) -> HResult {
-    let Some(otp) = tx.get("sg_otp", s(q, "sessionid"))? else {
+pub fn otp_detail(tx: &Tx<'_>, query: &Value) -> HandlerResult {
+    let Some(otp) = tx.get("sg_otp", text(query, "sessionid"))? else {
         return Err(fail(1101, "no such OTP task"));
     };
-    if s(&otp, "effective") != effective_mobile(s(q, "mobile")) {
+    if text(&otp, "effective") != effective_mobile(text(query, "mobile")) {
         return Err(fail(1608, ""));
     }
     Ok(json!({
         "mobile": otp["mobile"], "sessionid": otp["sessionid"], "status": "success",
-        "reportstatus": "success", "created_at": i(&otp, "created_ms").div_euclid(1000),
+        "reportstatus": "success", "created_at": integer(&otp, "created_ms").div_euclid(1000),
     }))
 }
 

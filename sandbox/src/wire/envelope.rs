@@ -9,7 +9,9 @@ use serde_json::{json, Map, Value};
 
 use crate::base::faults::{self, Fault};
 use crate::base::gateway::{code_message, Gateway};
-use crate::base::http::{json_response, not_found, Answer, Call, Fail, HErr, HResult};
+use crate::base::http::{
+    json_response, not_found, Answer, Call, Fail, HandlerError, HandlerResult,
+};
 use crate::base::log::LoggedRequest;
 use crate::base::shared::Shared;
 use crate::wire::signature_reason::{why_not, Hash};
@@ -35,24 +37,24 @@ pub async fn open(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Result<
     let Some(operation) = call.operation(gateway) else {
         return Err(not_found(call.path_and_query).into());
     };
-    let op = operation.spec();
-    let mut log = LoggedRequest::new(gateway, call, op.id);
+    let operation_spec = operation.spec();
+    let mut log = LoggedRequest::new(gateway, call, operation_spec.id);
     let param = match authenticate(shared, gateway, &call.body, &mut log) {
         Ok(param) => param,
         Err(fail) => return Err(refuse(shared, log, fail)),
     };
-    let fault = faults::take_for(shared, gateway, op.id, &mut log);
+    let fault = faults::take_for(shared, gateway, operation_spec.id, &mut log);
     if let Some(fault) = &fault {
         if let Some(answer) = apply_fault(shared, gateway, fault, &mut log).await {
             return Err(answer);
         }
     }
-    let schema = op.body_schema.unwrap_or_default();
-    if let Err(e) = gateway.spec().validate(schema, &param) {
+    let schema = operation_spec.body_schema.unwrap_or_default();
+    if let Err(error) = gateway.spec().validate(schema, &param) {
         return Err(refuse(
             shared,
             log,
-            Fail::new(gateway, 21002, e.to_string()),
+            Fail::new(gateway, 21002, error.to_string()),
         ));
     }
     if let Err(fail) = check_timestamp(shared, gateway, schema, &param) {
@@ -62,20 +64,22 @@ pub async fn open(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Result<
         operation,
         param,
         log,
-        bad_signature: fault.as_ref().is_some_and(|f| f.bad_signature.is_some()),
+        bad_signature: fault
+            .as_ref()
+            .is_some_and(|taken| taken.bad_signature.is_some()),
         fault,
     })
 }
 
 /// The answer to an opened request: the operation's data with code 10000, or its failure;
 /// logged.
-pub fn answer(shared: &Shared, mut log: LoggedRequest, result: HResult) -> Answer {
+pub fn answer(shared: &Shared, mut log: LoggedRequest, result: HandlerResult) -> Answer {
     let (code, message, data) = match result {
         Ok(data) => (paybind::envelope::SUCCESS_CODE, "Success".to_string(), data),
-        Err(HErr::Fail(f)) => (f.code, f.message, Value::Null),
-        Err(HErr::Store(e)) => {
-            let f = Fail::internal(log.gateway, &e);
-            (f.code, f.message, Value::Null)
+        Err(HandlerError::Fail(fail)) => (fail.code, fail.message, Value::Null),
+        Err(HandlerError::Store(error)) => {
+            let fail = Fail::internal(log.gateway, &error);
+            (fail.code, fail.message, Value::Null)
         }
     };
     log.code = code;
@@ -85,7 +89,7 @@ pub fn answer(shared: &Shared, mut log: LoggedRequest, result: HResult) -> Answe
 }
 
 fn refuse(shared: &Shared, log: LoggedRequest, fail: Fail) -> Answer {
-    answer(shared, log, Err(HErr::Fail(fail)))
+    answer(shared, log, Err(HandlerError::Fail(fail)))
 }
 
 fn envelope_reply(code: i64, message: &str, data: Value) -> Response {
@@ -197,30 +201,30 @@ fn check_timestamp(
     if !gateway.spec().has_property(schema, "timestamp") {
         return Ok(());
     }
-    let ts = match param.get("timestamp") {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(t)) => t.trim().parse().ok(),
+    let timestamp = match param.get("timestamp") {
+        Some(Value::Number(number)) => number.as_i64(),
+        Some(Value::String(text)) => text.trim().parse().ok(),
         _ => None,
     }
-    .filter(|t| *t > 0)
+    .filter(|value| *value > 0)
     .ok_or_else(|| Fail::new(gateway, 21008, "timestamp is missing"))?;
-    let ms = if ts < 100_000_000_000 {
-        ts.saturating_mul(1000)
+    let timestamp_ms = if timestamp < 100_000_000_000 {
+        timestamp.saturating_mul(1000)
     } else {
-        ts
+        timestamp
     };
     if let Some(window) = shared.settings.timestamp_window {
         // abs_diff: an extreme sandbox clock (admin API) must not overflow.
         let window = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
-        let off = shared.now_ms().abs_diff(ms);
-        if off > window {
+        let distance_ms = shared.now_ms().abs_diff(timestamp_ms);
+        if distance_ms > window {
             return Err(Fail::new(
                 gateway,
                 21009,
                 format!(
                     "timestamp outside the accepted window: {} s from the sandbox clock, {} s \
                      accepted",
-                    off / 1000,
+                    distance_ms / 1000,
                     window / 1000
                 ),
             ));

@@ -95,9 +95,9 @@ struct Opened {
 /// Opens `signature` with `key`: the hash and digest inside, when the padding is PKCS#1 v1.5
 /// and the `DigestInfo` one of [`Hash`](enum@Hash).
 fn open(key: &PublicKey, signature: &[u8]) -> Option<Opened> {
-    let info = key.open_signature(signature)?;
+    let digest_info = key.open_signature(signature)?;
     Hash::ALL.into_iter().find_map(|hash| {
-        let digest = info.strip_prefix(hash.digest_info_prefix())?;
+        let digest = digest_info.strip_prefix(hash.digest_info_prefix())?;
         (digest.len() == hash.digest(b"").len()).then(|| Opened {
             hash,
             digest: digest.to_vec(),
@@ -105,19 +105,19 @@ fn open(key: &PublicKey, signature: &[u8]) -> Option<Opened> {
     })
 }
 
-/// Why `signature_b64` does not verify over `message` with `expected` and `hash`: `others` are
+/// Why `signature_base64` does not verify over `message` with `expected` and `hash`: `others` are
 /// the other keys the sandbox knows, by name, to recognise a swapped key. `message` is what the
 /// sandbox verified (for SGATE, the hex digest text it signs).
 pub fn why_not(
     expected: &PublicKey,
     hash: Hash,
     message: &[u8],
-    signature_b64: &str,
+    signature_base64: &str,
     others: &[(&str, PublicKey)],
 ) -> String {
-    let compact: String = signature_b64
+    let compact: String = signature_base64
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|character| !character.is_whitespace())
         .collect();
     let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) else {
         return "the signature is not standard Base64".into();

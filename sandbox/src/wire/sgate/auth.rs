@@ -25,47 +25,51 @@ pub fn authenticate(
     method: &str,
     body: &str,
 ) -> Result<(), Refused> {
-    let text = |name: &str| headers.get(name).map(|v| v.to_str().map(str::trim));
+    let text = |name: &str| headers.get(name).map(|value| value.to_str().map(str::trim));
     let api_key = match text(HEADER_API_KEY) {
         None => return Err(code(1200)),
         Some(Err(_)) => return Err(code(1209)),
-        Some(Ok(k)) => k,
+        Some(Ok(key)) => key,
     };
     if api_key != shared.settings.sgate_api_key {
         return Err((1201, "unknown API key".into()));
     }
     match text(HEADER_API_VERSION) {
         None => return Err(code(1208)),
-        Some(Ok(v)) if v == API_VERSION => {}
+        Some(Ok(version)) if version == API_VERSION => {}
         Some(_) => return Err(code(1210)),
     }
     if !headers.contains_key("user-agent") {
         return Err(code(1211));
     }
-    let (Some(Ok(ts)), Some(Ok(nonce)), Some(Ok(signature))) = (
+    let (Some(Ok(timestamp)), Some(Ok(nonce)), Some(Ok(signature))) = (
         text(HEADER_TIMESTAMP),
         text(HEADER_NONCE),
         text(HEADER_SIGNATURE),
     ) else {
         return Err(code(1208));
     };
-    let ts: i64 = ts.parse().map_err(|_| code(1209))?;
+    let timestamp: i64 = timestamp.parse().map_err(|_| code(1209))?;
     if nonce.is_empty() || nonce.len() > 128 {
         return Err(code(1209));
     }
-    let signed = |path: &str| digest_hex(&signature_data(api_key, ts, nonce, path, method, body));
+    let signed = |path: &str| {
+        digest_hex(&signature_data(
+            api_key, timestamp, nonce, path, method, body,
+        ))
+    };
     let digest = signed(url);
     let merchant = shared.keys.sgate_merchant.public_key();
     verify_digest(&merchant, &digest, signature)
         .map_err(|_| (1213, why_refused(shared, url, &digest, signature, signed)))?;
     if let Some(window) = shared.settings.timestamp_window {
         let now = shared.now_ms().div_euclid(1000);
-        if now.abs_diff(ts) > window.as_secs() {
+        if now.abs_diff(timestamp) > window.as_secs() {
             return Err((
                 1204,
                 format!(
                     "V-Timestamp is {} s from the sandbox clock; the window is {} s",
-                    now.abs_diff(ts),
+                    now.abs_diff(timestamp),
                     window.as_secs()
                 ),
             ));

@@ -15,14 +15,14 @@ use serde_json::{json, Value};
 
 use crate::base::faults::{self, Fault, SignatureFault};
 use crate::base::gateway::{code_message, Gateway};
-use crate::base::http::{not_found, Answer, Call, Fail, HErr};
+use crate::base::http::{not_found, Answer, Call, Fail, HandlerError};
 use crate::base::log::LoggedRequest;
 use crate::base::shared::Shared;
 use paybind::gateways::GatewayOperation;
 use request::Incoming;
 use sign::{envelope_answer, respond, Spoil, Target};
 
-const GW: Gateway = Gateway::Sgate;
+const GATEWAY: Gateway = Gateway::Sgate;
 
 /// What an operation answers.
 pub enum Reply {
@@ -59,10 +59,10 @@ pub struct Opened<'a> {
 /// the answer already.
 pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, Answer> {
     let (method, url, headers, body) = (call.method, call.path_and_query, call.headers, &call.body);
-    let Some(GatewayOperation::Sgate(operation)) = call.operation(GW) else {
+    let Some(GatewayOperation::Sgate(operation)) = call.operation(GATEWAY) else {
         return Err(not_found(url).into());
     };
-    let op = operation.spec();
+    let operation_spec = operation.spec();
     let mut target = Target {
         url,
         method: method.as_str(),
@@ -70,11 +70,11 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
     };
     let content_type = headers
         .get("content-type")
-        .and_then(|v| v.to_str().ok())
+        .and_then(|value| value.to_str().ok())
         .unwrap_or("")
         .to_string();
     let multipart = content_type.starts_with("multipart/form-data");
-    let mut log = LoggedRequest::new(GW, call, op.id);
+    let mut log = LoggedRequest::new(GATEWAY, call, operation_spec.id);
     log.keep_body_json(body);
     let signed_body = if multipart {
         ""
@@ -95,7 +95,7 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
         return Err(reject(shared, log, refused, &target));
     }
     log.signature_ok = true;
-    let fault = faults::take_for(shared, GW, op.id, &mut log);
+    let fault = faults::take_for(shared, GATEWAY, operation_spec.id, &mut log);
     if let Some(fault) = &fault {
         target.spoil = Spoil {
             signature: fault.bad_signature,
@@ -106,7 +106,16 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
             return Err(answer);
         }
     }
-    match request::read_request(shared, op, url, &content_type, multipart, body.clone()).await {
+    match request::read_request(
+        shared,
+        operation_spec,
+        url,
+        &content_type,
+        multipart,
+        body.clone(),
+    )
+    .await
+    {
         Ok(incoming) => Ok(Opened {
             operation,
             incoming,
@@ -114,13 +123,13 @@ pub async fn open<'a>(shared: &Shared, call: &Call<'a>) -> Result<Opened<'a>, An
             target,
             fault,
         }),
-        Err(f) => Err(answer_fail(shared, log, f, &target)),
+        Err(fail) => Err(answer_fail(shared, log, fail, &target)),
     }
 }
 
 /// The answer to an opened request, logged: the operation's data (sensitive members
 /// encrypted), its own raw answer, or its failure.
-pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, HErr>) -> Answer {
+pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, HandlerError>) -> Answer {
     let Opened {
         operation,
         mut log,
@@ -142,25 +151,27 @@ pub fn answer(shared: &Shared, opened: Opened<'_>, result: Result<Reply, HErr>) 
             }
             .into()
         }
-        Err(HErr::Fail(f)) => answer_fail(shared, log, f, &target),
-        Err(HErr::Store(e)) => answer_fail(shared, log, Fail::internal(GW, &e), &target),
+        Err(HandlerError::Fail(fail)) => answer_fail(shared, log, fail, &target),
+        Err(HandlerError::Store(error)) => {
+            answer_fail(shared, log, Fail::internal(GATEWAY, &error), &target)
+        }
     }
 }
 
 fn data_answer(
     shared: &Shared,
-    op: &paybind::spec::Operation,
+    operation_spec: &paybind::spec::Operation,
     mut data: Value,
     target: &Target<'_>,
 ) -> axum::response::Response {
-    let plan =
-        sensitive::data_schema(op).and_then(|schema| paybind::sgate::spec().sensitive_plan(schema));
+    let plan = sensitive::data_schema(operation_spec)
+        .and_then(|schema| paybind::sgate::spec().sensitive_plan(schema));
     if let Some(plan) = &plan {
-        if let Err(e) =
+        if let Err(error) =
             sensitive::encrypt_by_plan(shared, plan, &mut data, target.spoil.bad_ciphertext)
         {
-            tracing::warn!(error = %e, "sandbox could not encrypt an answer");
-            let message = code_message(GW, 1206);
+            tracing::warn!(error = %error, "sandbox could not encrypt an answer");
+            let message = code_message(GATEWAY, 1206);
             return envelope_answer(shared, target, 1206, message, json!({}), json!({}));
         }
     }
@@ -168,11 +179,19 @@ fn data_answer(
     envelope_answer(shared, target, 200, "Request succeeded.", data, fields)
 }
 
-fn answer_fail(shared: &Shared, mut log: LoggedRequest, f: Fail, target: &Target<'_>) -> Answer {
-    log.code = f.code;
-    log.message.clone_from(&f.message);
+fn answer_fail(shared: &Shared, mut log: LoggedRequest, fail: Fail, target: &Target<'_>) -> Answer {
+    log.code = fail.code;
+    log.message.clone_from(&fail.message);
     shared.log_request(log);
-    envelope_answer(shared, target, f.code, &f.message, json!({}), json!({})).into()
+    envelope_answer(
+        shared,
+        target,
+        fail.code,
+        &fail.message,
+        json!({}),
+        json!({}),
+    )
+    .into()
 }
 
 /// An authentication failure: answered with an empty `V-Signature`, as SGATE does.
@@ -189,7 +208,7 @@ fn reject(
         },
         ..*target
     };
-    answer_fail(shared, log, Fail::new(GW, code, detail), &target)
+    answer_fail(shared, log, Fail::new(GATEWAY, code, detail), &target)
 }
 
 /// The faults that replace SGATE's answer: transport faults, a cut JSON body, a code, a file,
@@ -208,7 +227,7 @@ async fn apply_fault(
         let message = fault
             .error_message
             .clone()
-            .unwrap_or_else(|| code_message(GW, code).to_string());
+            .unwrap_or_else(|| code_message(GATEWAY, code).to_string());
         return Some(answer_fail(
             shared,
             log.clone(),

@@ -10,7 +10,7 @@ use crate::base::gateway::Gateway;
 use crate::base::http::Fail;
 use crate::base::shared::Shared;
 
-const GW: Gateway = Gateway::Sgate;
+const GATEWAY: Gateway = Gateway::Sgate;
 
 /// A request's content, read and checked.
 pub struct Incoming {
@@ -22,20 +22,20 @@ pub struct Incoming {
     pub file: Option<(Vec<u8>, String)>,
 }
 
-fn validation_fail(e: &paybind::spec::ValidationError) -> Fail {
-    let code = if e.reason.starts_with("is required") || e.reason.starts_with("one of") {
+fn validation_fail(error: &paybind::spec::ValidationError) -> Fail {
+    let code = if error.reason.starts_with("is required") || error.reason.starts_with("one of") {
         1102
     } else {
         1103
     };
-    Fail::new(GW, code, e.to_string())
+    Fail::new(GATEWAY, code, error.to_string())
 }
 
-/// Reads and checks the query and body of a request to `op` (`url`: path and query as
-/// received).
+/// Reads and checks the query and body of a request to the operation `operation_spec` describes
+/// (`url`: path and query as received).
 pub async fn read_request(
     shared: &Shared,
-    op: &paybind::spec::Operation,
+    operation_spec: &paybind::spec::Operation,
     url: &str,
     content_type: &str,
     multipart: bool,
@@ -43,52 +43,53 @@ pub async fn read_request(
 ) -> Result<Incoming, Fail> {
     let spec = paybind::sgate::spec();
     let system = &shared.keys.sgate_system;
-    let sensitive_params = spec.sensitive_parameters(op.method, op.path);
-    let query_text = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let sensitive_parameters =
+        spec.sensitive_parameters(operation_spec.method, operation_spec.path);
+    let query_text = url.split_once('?').map(|(_, query)| query).unwrap_or("");
     let mut pairs = Vec::new();
-    for (k, v) in form_urlencoded(query_text) {
-        let v = if sensitive_params.contains(&k) {
-            paybind::sgate::crypto::decrypt_field(system, &v)
-                .map_err(|_| Fail::new(GW, 1203, &k))?
+    for (name, value) in form_urlencoded(query_text) {
+        let value = if sensitive_parameters.contains(&name) {
+            paybind::sgate::crypto::decrypt_field(system, &value)
+                .map_err(|_| Fail::new(GATEWAY, 1203, &name))?
                 .into_inner()
         } else {
-            v
+            value
         };
-        pairs.push((k, v));
+        pairs.push((name, value));
     }
-    if op.method == "GET" || !pairs.is_empty() {
-        spec.validate_query(op.method, op.path, &pairs)
+    if operation_spec.method == "GET" || !pairs.is_empty() {
+        spec.validate_query(operation_spec.method, operation_spec.path, &pairs)
             .map_err(|e| validation_fail(&e))?;
     }
     let mut query = Map::new();
-    let params = spec
-        .operation(op.method, op.path)
-        .and_then(|o| o.get("parameters"))
+    let parameters = spec
+        .operation(operation_spec.method, operation_spec.path)
+        .and_then(|operation| operation.get("parameters"))
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    for (k, v) in pairs {
-        let numeric = params.iter().any(|p| {
-            p.get("name").and_then(Value::as_str) == Some(k.as_str())
+    for (name, text) in pairs {
+        let numeric = parameters.iter().any(|parameter| {
+            parameter.get("name").and_then(Value::as_str) == Some(name.as_str())
                 && matches!(
-                    p.pointer("/schema/type").and_then(Value::as_str),
+                    parameter.pointer("/schema/type").and_then(Value::as_str),
                     Some("integer" | "number")
                 )
         });
         let value = if numeric {
-            v.parse::<i64>()
+            text.parse::<i64>()
                 .map(Value::from)
-                .unwrap_or(Value::String(v))
+                .unwrap_or(Value::String(text))
         } else {
-            Value::String(v)
+            Value::String(text)
         };
-        query.insert(k, value);
+        query.insert(name, value);
     }
 
     if multipart {
-        return read_multipart(op, content_type, body, query).await;
+        return read_multipart(operation_spec, content_type, body, query).await;
     }
-    let Some(schema) = op.body_schema else {
+    let Some(schema) = operation_spec.body_schema else {
         return Ok(Incoming {
             body: Value::Null,
             query,
@@ -96,20 +97,20 @@ pub async fn read_request(
         });
     };
     let mut value: Value =
-        serde_json::from_slice(&body).map_err(|_| Fail::new(GW, 1103, "body is not JSON"))?;
-    if let (Some(props), Value::Object(object)) = (
+        serde_json::from_slice(&body).map_err(|_| Fail::new(GATEWAY, 1103, "body is not JSON"))?;
+    if let (Some(properties), Value::Object(object)) = (
         spec.schema(schema)
-            .and_then(|s| s.get("properties"))
+            .and_then(|definition| definition.get("properties"))
             .and_then(Value::as_object),
         &mut value,
     ) {
-        for (name, property) in props {
+        for (name, property) in properties {
             if !paybind::spec::is_sensitive(property) {
                 continue;
             }
             if let Some(Value::String(text)) = object.get_mut(name) {
                 *text = paybind::sgate::crypto::decrypt_field(system, text)
-                    .map_err(|_| Fail::new(GW, 1203, name))?
+                    .map_err(|_| Fail::new(GATEWAY, 1203, name))?
                     .into_inner();
             }
         }
@@ -125,16 +126,16 @@ pub async fn read_request(
 
 fn form_urlencoded(query: &str) -> Vec<(String, String)> {
     reqwest::Url::parse(&format!("http://sandbox.invalid/?{query}"))
-        .map(|u| {
-            u.query_pairs()
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .map(|url| {
+            url.query_pairs()
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
                 .collect()
         })
         .unwrap_or_default()
 }
 
 async fn read_multipart(
-    op: &paybind::spec::Operation,
+    operation_spec: &paybind::spec::Operation,
     content_type: &str,
     body: Bytes,
     query: Map<String, Value>,
@@ -144,17 +145,17 @@ async fn read_multipart(
         .method("POST")
         .header("content-type", content_type)
         .body(Body::from(body))
-        .map_err(|_| Fail::new(GW, 1103, "bad multipart request"))?;
+        .map_err(|_| Fail::new(GATEWAY, 1103, "bad multipart request"))?;
     let mut form = axum::extract::Multipart::from_request(request, &())
         .await
-        .map_err(|_| Fail::new(GW, 1103, "bad multipart body"))?;
+        .map_err(|_| Fail::new(GATEWAY, 1103, "bad multipart body"))?;
     let mut fields = Map::new();
     let mut file = None;
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => return Err(Fail::new(GW, 1500, "unreadable multipart body")),
+            Err(_) => return Err(Fail::new(GATEWAY, 1500, "unreadable multipart body")),
         };
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
@@ -162,16 +163,22 @@ async fn read_multipart(
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| Fail::new(GW, 1500, "unreadable file"))?;
+                .map_err(|_| Fail::new(GATEWAY, 1500, "unreadable file"))?;
             fields.insert("file".into(), json!("(binary)"));
             file = Some((bytes.to_vec(), file_name));
         } else {
-            let text = field.text().await.map_err(|_| Fail::new(GW, 1103, &name))?;
+            let text = field
+                .text()
+                .await
+                .map_err(|_| Fail::new(GATEWAY, 1103, &name))?;
             fields.insert(name, Value::String(text));
         }
     }
     let body = Value::Object(fields);
-    if let Some(schema) = op.body_schema.or(Some("CustomerFileUploadParam")) {
+    if let Some(schema) = operation_spec
+        .body_schema
+        .or(Some("CustomerFileUploadParam"))
+    {
         if paybind::sgate::spec().schema(schema).is_some() {
             paybind::sgate::spec()
                 .validate(schema, &body)

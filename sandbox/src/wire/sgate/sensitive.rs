@@ -6,16 +6,16 @@ use serde_json::{json, Map, Value};
 use crate::base::shared::Shared;
 
 /// The data schema of an operation's 200 answer.
-pub fn data_schema(op: &paybind::spec::Operation) -> Option<&'static str> {
+pub fn data_schema(operation_spec: &paybind::spec::Operation) -> Option<&'static str> {
     let spec = paybind::sgate::spec();
     let data = spec
-        .schema(op.response_schema?)?
+        .schema(operation_spec.response_schema?)?
         .pointer("/properties/data")?;
-    let r = data
+    let reference = data
         .get("$ref")
         .or_else(|| data.pointer("/items/$ref"))?
         .as_str()?;
-    Some(r.rsplit('/').next().unwrap_or(r))
+    Some(reference.rsplit('/').next().unwrap_or(reference))
 }
 
 /// Encrypts, in place, the members a plan names (plan as built from the `x-sensitive` marks).
@@ -70,17 +70,17 @@ pub fn sensitive_fields(plan: Option<&Value>) -> Value {
     };
     let top: Vec<Value> = plan
         .iter()
-        .filter(|(_, v)| **v == Value::Bool(true))
-        .map(|(k, _)| json!(k))
+        .filter(|(_, mark)| **mark == Value::Bool(true))
+        .map(|(name, _)| json!(name))
         .collect();
     if !top.is_empty() {
         return Value::Array(top);
     }
     let mut nested = Map::new();
-    for (k, v) in plan {
-        if let Value::Object(inner) = v {
-            let names: Vec<Value> = inner.keys().map(|n| json!(n)).collect();
-            nested.insert(k.clone(), Value::Array(names));
+    for (name, mark) in plan {
+        if let Value::Object(inner) = mark {
+            let names: Vec<Value> = inner.keys().map(|member| json!(member)).collect();
+            nested.insert(name.clone(), Value::Array(names));
         }
     }
     Value::Object(nested)

@@ -66,11 +66,11 @@ pub fn respond(
     let headers = signed(shared, target.url, target.method, &body, spoil.signature);
     if spoil.tamper_body {
         match body.iter().position(u8::is_ascii_digit) {
-            Some(pos) => {
-                body[pos] = if body[pos] == b'9' {
+            Some(position) => {
+                body[position] = if body[position] == b'9' {
                     b'8'
                 } else {
-                    body[pos] + 1
+                    body[position] + 1
                 }
             }
             None => body.push(b' '),
@@ -78,13 +78,13 @@ pub fn respond(
     }
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
-    let h = response.headers_mut();
+    let response_headers = response.headers_mut();
     let mut insert = |name: &str, value: &str| {
         if let (Ok(name), Ok(value)) = (
             axum::http::HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
         ) {
-            h.insert(name, value);
+            response_headers.insert(name, value);
         }
     };
     insert("content-type", content_type);
@@ -145,17 +145,19 @@ fn signed(
         )),
     };
     let mut signature = sign_digest(&shared.keys.sgate_system, &digest);
-    let mut header_ts = timestamp;
+    let mut header_timestamp = timestamp;
     match fault {
         Some(SignatureFault::Corrupt) => signature = corrupt(&signature),
         Some(SignatureFault::Empty) => signature = String::new(),
-        Some(SignatureFault::WrongTimestamp) => header_ts = header_ts.saturating_add(1),
+        Some(SignatureFault::WrongTimestamp) => {
+            header_timestamp = header_timestamp.saturating_add(1)
+        }
         _ => {}
     }
     let mut headers = vec![
         (HEADER_API_KEY, api_key.clone()),
         (HEADER_API_VERSION, API_VERSION.to_string()),
-        (HEADER_TIMESTAMP, header_ts.to_string()),
+        (HEADER_TIMESTAMP, header_timestamp.to_string()),
         (HEADER_NONCE, nonce),
     ];
     if fault != Some(SignatureFault::Missing) {
@@ -168,17 +170,17 @@ fn signed(
 /// JSON string as is, except `"`, `\\` and control characters, which are escaped as JSON does.
 fn signature_bytes(
     api_key: &str,
-    ts: i64,
+    timestamp: i64,
     nonce: &str,
     url: &str,
     method: &str,
     body: &[u8],
 ) -> Vec<u8> {
-    let empty = signature_data(api_key, ts, nonce, url, method, "");
+    let empty = signature_data(api_key, timestamp, nonce, url, method, "");
     let prefix = empty.strip_suffix("\"}").unwrap_or(&empty);
     let mut out = prefix.as_bytes().to_vec();
-    for &b in body {
-        match b {
+    for &byte in body {
+        match byte {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\n' => out.extend_from_slice(b"\\n"),
@@ -186,8 +188,8 @@ fn signature_bytes(
             b'\t' => out.extend_from_slice(b"\\t"),
             0x08 => out.extend_from_slice(b"\\b"),
             0x0c => out.extend_from_slice(b"\\f"),
-            0..=0x1f => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
-            _ => out.push(b),
+            0..=0x1f => out.extend_from_slice(format!("\\u{byte:04x}").as_bytes()),
+            _ => out.push(byte),
         }
     }
     out.extend_from_slice(b"\"}");
@@ -198,6 +200,6 @@ pub fn md5_hex(bytes: &[u8]) -> String {
     use md5::Digest as _;
     md5::Md5::digest(bytes)
         .iter()
-        .map(|b| format!("{b:02x}"))
+        .map(|byte| format!("{byte:02x}"))
         .collect()
 }
