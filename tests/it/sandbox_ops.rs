@@ -128,6 +128,10 @@ async fn envelope_faults_per_operation() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("400"), "{err}");
+    assert!(
+        err.to_string().contains("no operation nope on gateway bluepay"),
+        "the refusal names the operation and the gateway each in its place: {err}"
+    );
     assert_eq!(
         sandbox
             .admin()

@@ -110,7 +110,7 @@ pub async fn put_fault(State(shared): SharedState, body: Bytes) -> Reply {
     {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
-            format!("no operation {} on gateway {}", bad.gateway, bad.operation),
+            format!("no operation {} on gateway {}", bad.operation, bad.gateway),
         ));
     }
     shared.with_tx(|tx| list.iter().try_for_each(|fault| faults::put(tx, fault)))?;
