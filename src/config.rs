@@ -87,6 +87,16 @@ impl std::fmt::Debug for HttpSettings {
     }
 }
 
+/// What a gateway's `Config` resolves to for its facade `Client` (the generated skeleton's
+/// `Client::new`): where to send, with which HTTP client, the signing context `C` and the
+/// notification verifier `N`.
+pub(crate) struct ClientParts<C, N> {
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) context: C,
+    pub(crate) notifications: N,
+}
+
 /// Default cap of an answer read whole: 16 MiB, far above any documented JSON answer.
 pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 16 << 20;
 /// Default cap of a downloaded file (statement, report): 1 GiB.

@@ -227,10 +227,7 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
                 })?;
                 statement_download(&client, param, out).await
             } else {
-                client
-                    .call_json_any(op.id, param)
-                    .await
-                    .map_err(gateway_error)
+                client.call_json(op.id, param).await.map_err(gateway_error)
             }
         }
     }

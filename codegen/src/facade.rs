@@ -18,6 +18,11 @@ fn is_typed_post(op: &Operation) -> bool {
     !op.manual && op.method == "POST" && op.body_schema.is_some() && op.response_schema.is_some()
 }
 
+/// A GET whose answer is JSON: `call_json` takes its query as a JSON object.
+fn is_json_query(op: &Operation) -> bool {
+    !op.manual && op.method == "GET"
+}
+
 /// `impl <facade> { <one method per operation> call_json }`.
 pub fn facade_methods(facade: &syn::Path, ops: &[Operation]) -> TokenStream {
     let methods = ops.iter().enumerate().filter(|(_, op)| is_typed_post(op));
@@ -75,20 +80,35 @@ fn call_json_method(ops: &[Operation]) -> TokenStream {
             .map_err(Into::into),
         }
     });
-    // A query, an upload or a download has no JSON body to decode (an arm only where the
-    // gateway has such operations: elsewhere it could not be reached).
-    let other = ops.iter().any(|op| !is_typed_post(op)).then(|| {
+    // A GET takes its query parameters as the JSON object, through the family's query call
+    // (SGATE's; the envelope gateways have no GET).
+    let queries = ops.iter().filter(|op| is_json_query(op)).map(|op| {
+        let variant = format_ident!("{}", op.id.to_upper_camel_case());
         quote! {
-            Some(_) => Err(crate::spec::ValidationError::new(
-                "operationId",
-                "takes no JSON body (a query, an upload or a download)",
-            )
-            .into()),
+            Some(Operation::#variant) => self.call_json_query(Operation::#variant.spec(), param).await,
         }
     });
+    // An upload or a download has no JSON body to decode (an arm only where the gateway has
+    // such operations: elsewhere it could not be reached).
+    let other = ops
+        .iter()
+        .any(|op| !is_typed_post(op) && !is_json_query(op))
+        .then(|| {
+            quote! {
+                Some(_) => Err(crate::spec::ValidationError::new(
+                    "operationId",
+                    "is not a JSON operation (a file upload or download)",
+                )
+                .into()),
+            }
+        });
     quote! {
-        /// Calls the operation `operation_id` with a JSON param and returns its `data` as JSON.
-        /// The param is decoded into the operation's model and checked like any other call.
+        /// Calls the operation `operation_id` with a JSON param and returns its `data` as JSON,
+        /// sensitive members decrypted (plain text: take care where it goes). For a POST the
+        /// param is the body, decoded into the operation's model and checked like any other
+        /// call; for a GET it is an object of query parameters (`{"pagesize": 50}`; strings,
+        /// numbers and booleans), checked against the spec's parameters. Nothing is sent when
+        /// a check fails.
         pub async fn call_json(
             &self,
             operation_id: &str,
@@ -96,6 +116,7 @@ fn call_json_method(ops: &[Operation]) -> TokenStream {
         ) -> ::std::result::Result<serde_json::Value, Error> {
             match Operation::from_id(operation_id) {
                 #(#arms)*
+                #(#queries)*
                 #other
                 None => Err(crate::spec::ValidationError::new(
                     "operationId",

@@ -26,9 +26,6 @@
 //! # Ok(()) }
 //! ```
 
-crate::envelope::gateway::envelope_gateway!(
-    name: "BluePay Open API",
-    gateway: BluePay,
-    client: "bluepay_client.rs",
-    extras: "bluepay_extras.rs"
-);
+// The module's skeleton (`types`, `Error`, `spec()`, `Client`, `Notifications`…), its
+// operations and models, generated from the gateway table and the spec (paybind-codegen).
+include!(concat!(env!("OUT_DIR"), "/bluepay_extras.rs"));

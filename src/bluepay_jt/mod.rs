@@ -6,12 +6,9 @@
 //! JT code means something else than the same number in the main BluePay list, the JT meaning
 //! is the one in [`ResultCode`] here.
 
-crate::envelope::gateway::envelope_gateway!(
-    name: "BluePay JT Open API",
-    gateway: BluePayJt,
-    client: "bluepay_jt_client.rs",
-    extras: "bluepay_jt_extras.rs"
-);
+// The module's skeleton (`types`, `Error`, `spec()`, `Client`, `Notifications`…), its
+// operations and models, generated from the gateway table and the spec (paybind-codegen).
+include!(concat!(env!("OUT_DIR"), "/bluepay_jt_extras.rs"));
 
 mod report;
 pub use report::DownloadedReport;

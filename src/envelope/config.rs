@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::notifications::NotificationVerifier;
 use super::signing::{HashAlgorithm, RsaSigner, Signer};
 use super::wire::{EnvelopeContext, TimestampUnit};
-use crate::config::{client_options, ClientOptions, ConfigError, Environment};
+use crate::config::{client_options, ClientOptions, ClientParts, ConfigError, Environment};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::pipeline::GatewayCode;
 
@@ -88,7 +88,10 @@ impl Config {
     client_options!();
 
     /// Resolves the base URL, builds the HTTP client and the signing context of the facade client.
-    pub(crate) fn into_parts(self, gateway: &'static GatewayCode) -> Result<Parts, ConfigError> {
+    pub(crate) fn into_parts(
+        self,
+        gateway: &'static GatewayCode,
+    ) -> Result<ClientParts<EnvelopeContext, Option<NotificationVerifier>>, ConfigError> {
         let endpoint = self.options.resolve(gateway.spec())?;
         let signer: Arc<dyn Signer> = match self.signer {
             RequestSigner::Key(key) => Arc::new(RsaSigner::new(&key, self.hash)),
@@ -105,19 +108,11 @@ impl Config {
         let verifier = self
             .gateway_public_key
             .map(|key| NotificationVerifier::new(key, self.hash));
-        Ok(Parts {
+        Ok(ClientParts {
             base_url: endpoint.base_url,
             http: endpoint.http,
             context,
-            verifier,
+            notifications: verifier,
         })
     }
-}
-
-/// What a gateway module needs to make its facade client's endpoint.
-pub(crate) struct Parts {
-    pub(crate) base_url: String,
-    pub(crate) http: reqwest::Client,
-    pub(crate) context: EnvelopeContext,
-    pub(crate) verifier: Option<NotificationVerifier>,
 }

@@ -11,7 +11,6 @@
 pub mod axum;
 mod config;
 pub mod events;
-pub(crate) mod gateway;
 pub mod notifications;
 pub mod signing;
 mod wire;

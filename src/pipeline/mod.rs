@@ -222,7 +222,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
 
     /// Runs one call of `op` inside its span ([`traced`]). Every error it ends with is given the
     /// operation's repeat safety here, once, so no path (typed call, download, upload,
-    /// `call_json_any`) can build an answer's error without it.
+    /// `call_json`) can build an answer's error without it.
     pub(crate) async fn run<T, C: Code>(
         &self,
         op: &'static Operation,

@@ -4,20 +4,22 @@
 use std::sync::Arc;
 
 use super::freshness::{self, NonceMemory};
-use super::signing::{ApiKey, NonceSource, RandomNonce};
-use crate::config::{client_options, ClientOptions, Environment};
+use super::notifications::Notifications;
+use super::signing::{ApiKey, NonceSource, RandomNonce, SgateContext};
+use crate::config::{client_options, ClientOptions, ClientParts, ConfigError, Environment};
 use crate::keys::{PrivateKey, PublicKey};
+use crate::pipeline::GatewayCode;
 
 /// Everything an SGATE client needs. Keys are parsed before a `Config` exists, so a bad key
 /// fails there, never at the first request. `Debug` shows no secret.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub(super) options: ClientOptions,
-    pub(super) api_key: ApiKey,
-    pub(super) merchant_private_key: PrivateKey,
-    pub(super) system_public_key: PublicKey,
-    pub(super) nonce: Arc<dyn NonceSource>,
-    pub(super) freshness: freshness::Freshness,
+    options: ClientOptions,
+    api_key: ApiKey,
+    merchant_private_key: PrivateKey,
+    system_public_key: PublicKey,
+    nonce: Arc<dyn NonceSource>,
+    freshness: freshness::Freshness,
 }
 
 impl Config {
@@ -68,4 +70,35 @@ impl Config {
     }
 
     client_options!();
+
+    /// Resolves the base URL, builds the HTTP client, the signing context of the facade client
+    /// and its callback verifier (same keys, clock and freshness).
+    pub(crate) fn into_parts(
+        self,
+        gateway: &'static GatewayCode,
+    ) -> Result<ClientParts<SgateContext, Notifications>, ConfigError> {
+        let endpoint = self.options.resolve(gateway.spec())?;
+        let notifications = Notifications::new(
+            self.api_key.clone(),
+            self.system_public_key.clone(),
+            self.merchant_private_key.clone(),
+        )
+        .with_clock(endpoint.clock.clone())
+        .with_freshness(self.freshness.clone());
+        let context = SgateContext::new(
+            self.api_key,
+            self.merchant_private_key,
+            self.system_public_key,
+            endpoint.clock,
+            self.nonce,
+            endpoint.transport,
+        )
+        .with_freshness(self.freshness);
+        Ok(ClientParts {
+            base_url: endpoint.base_url,
+            http: endpoint.http,
+            context,
+            notifications,
+        })
+    }
 }

@@ -1,45 +1,23 @@
-//! Any SGATE operation by `operationId` with a JSON param, for tools such as the `paybind`
-//! command line: POST operations take their body (the generated `call_json`), GET operations
-//! their query parameters as a JSON object. Both take the one pipeline — validation against the
-//! spec, encryption of sensitive members, signing, verification of the answer and decryption —
-//! and the answer's envelope is decoded as the operation's generated model before its `data` is
-//! returned.
+//! The GET half of the generated `call_json`: an SGATE query operation with its parameters as a
+//! JSON object, for tools such as the `paybind` command line. It takes the one pipeline —
+//! validation against the spec, encryption of sensitive members, signing, verification of the
+//! answer and decryption — and the answer's envelope is decoded as the operation's generated
+//! model before its `data` is returned.
 
 use serde_json::Value;
 
 use super::{Client, Error, ResultCode};
 use crate::pipeline::{query_pairs, Body, Opened};
-use crate::spec::{Operation, ValidationError};
+use crate::spec::Operation;
 
 impl Client {
-    /// Calls the operation `operation_id` with a JSON param and returns its `data` as JSON, with
-    /// sensitive members decrypted (plain text: take care where it goes).
-    ///
-    /// For a POST operation `param` is the request body, as with [`Client::call_json`]. For a
-    /// GET operation it is an object of query parameters (`{"pagesize": 50, "cardno": "…"}`;
-    /// strings, numbers and booleans), checked against the spec's parameters before anything
-    /// is sent. The multipart upload and the statement file are not JSON operations: use
-    /// [`Client::customer_file_upload`] and [`Client::statement_download`].
-    pub async fn call_json_any(&self, operation_id: &str, param: Value) -> Result<Value, Error> {
-        let op = super::Operation::from_id(operation_id)
-            .map(super::Operation::spec)
-            .ok_or_else(|| {
-                // The id is the caller's text: the reason names the rule only.
-                ValidationError::new("operationId", "is not an operation of this gateway")
-            })?;
-        if op.manual {
-            return Err(ValidationError::new(
-                "operationId",
-                format!(
-                    "{} is not a JSON operation (file upload or download)",
-                    op.id
-                ),
-            )
-            .into());
-        }
-        if op.method != "GET" {
-            return self.call_json(operation_id, param).await;
-        }
+    /// Calls the GET operation `op` with its query parameters given as a JSON object
+    /// (`call_json`'s GET arm).
+    pub(crate) async fn call_json_query(
+        &self,
+        op: &'static Operation,
+        param: Value,
+    ) -> Result<Value, Error> {
         let pipeline = &self.pipeline();
         let order_id = crate::pipeline::order_id_of(&param).map(str::to_string);
         pipeline

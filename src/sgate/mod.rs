@@ -86,11 +86,6 @@ pub mod signing;
 pub mod upload;
 mod wire;
 
-use std::sync::OnceLock;
-
-use crate::pipeline::{Endpoint, GatewayCode, Pipeline};
-use crate::spec::Spec;
-
 #[cfg(feature = "axum")]
 pub use self::axum::VerifiedNotification;
 pub use crate::config::{ConfigError, Environment};
@@ -102,9 +97,6 @@ pub use freshness::NonceMemory;
 pub use notifications::{NotificationError, Notifications, ACK_STATUS};
 pub use signing::{ApiKey, FixedNonce, NonceSource, RandomNonce};
 
-/// The error of every SGATE call.
-pub type Error = crate::error::Error<ResultCode>;
-
 /// SGATE answered with a `code` other than 200 (a business failure).
 pub type ApiError = crate::error::ApiError<ResultCode>;
 
@@ -113,14 +105,6 @@ pub type ApiError = crate::error::ApiError<ResultCode>;
 #[deprecated(since = "0.1.0", note = "renamed `ResultCode`")]
 pub type StatusCode = ResultCode;
 
-/// The models progenitor generated from the SGATE spec, public as [`types`].
-#[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, dead_code)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/sgate_client.rs"));
-}
-
-pub use generated::types;
-
 /// The hand-written request builders of the operations progenitor cannot generate
 /// (multipart upload; the statement, a file or a JSON answer).
 pub mod manual {
@@ -128,76 +112,7 @@ pub mod manual {
     pub use super::upload::CustomerFileUpload;
 }
 
+// The module's skeleton (`types`, `Error`, `spec()`, `Client`…), its operations, models,
+// query builders and notifications, generated from the gateway table and the spec
+// (paybind-codegen).
 include!(concat!(env!("OUT_DIR"), "/sgate_extras.rs"));
-
-/// The bundled spec, parsed once.
-pub fn spec() -> &'static Spec {
-    static SPEC: OnceLock<Spec> = OnceLock::new();
-    // build.rs proved the embedded text is JSON; a failure here is a build bug.
-    SPEC.get_or_init(|| Spec::parse(SPEC_JSON).expect("the bundled SGATE spec is JSON"))
-}
-
-/// Every operation of the spec.
-pub fn operations() -> &'static [crate::spec::Operation] {
-    OPERATIONS
-}
-
-static GATEWAY: GatewayCode = GatewayCode {
-    gateway: crate::gateways::Gateway::Sgate,
-    spec_field_name,
-    sensitive: SENSITIVE_MEMBERS,
-};
-
-/// An SGATE client. Cheap to clone; share one per merchant.
-#[derive(Debug, Clone)]
-pub struct Client {
-    endpoint: Endpoint<signing::SgateContext>,
-    notifications: Notifications,
-}
-
-impl Client {
-    /// Builds a client (and its HTTP connection pool).
-    pub fn new(config: Config) -> Result<Self, ConfigError> {
-        let endpoint = config.options.resolve(spec())?;
-        let notifications = Notifications::new(
-            config.api_key.clone(),
-            config.system_public_key.clone(),
-            config.merchant_private_key.clone(),
-        )
-        .with_clock(endpoint.clock.clone())
-        .with_freshness(config.freshness.clone());
-        let context = signing::SgateContext::new(
-            config.api_key,
-            config.merchant_private_key,
-            config.system_public_key,
-            endpoint.clock,
-            config.nonce,
-            endpoint.transport,
-        )
-        .with_freshness(config.freshness);
-        Ok(Self {
-            endpoint: Endpoint::new(&endpoint.base_url, endpoint.http, context),
-            notifications,
-        })
-    }
-
-    /// The verifier of the callbacks SGATE sends (SGATE's word for notifications), built from
-    /// this client's keys and clock. Answer a verified callback with HTTP 200 ([`ACK_STATUS`]);
-    /// anything else makes SGATE retry.
-    pub fn notifications(&self) -> &Notifications {
-        &self.notifications
-    }
-
-    /// The same client (configuration and connection pool) whose calls each get `timeout`
-    /// instead of the config's: for the one call that may take longer, or must not. Cheap.
-    pub fn with_timeout(&self, timeout: std::time::Duration) -> Self {
-        Self {
-            endpoint: self.endpoint.with_timeout(timeout),
-            notifications: self.notifications.clone(),
-        }
-    }
-
-    fn pipeline(&self) -> Pipeline<'_, signing::SgateContext> {
-        Pipeline::of(&self.endpoint)
-    }
-}

@@ -340,12 +340,12 @@ async fn sgate_rapid_kwd_payout_for_a_customer_with_an_address_on_file_is_sent_a
     let mut first = bank("kwd-customer", "KWDRAPID1");
     first["address"] = json!("Kuwait City");
     client
-        .call_json_any("payment_order_rapid", first)
+        .call_json("payment_order_rapid", first)
         .await
         .unwrap();
     // Second payout: no address in the body; the customer has one on file.
     let order = client
-        .call_json_any("payment_order_rapid", bank("kwd-customer", "KWDRAPID2"))
+        .call_json("payment_order_rapid", bank("kwd-customer", "KWDRAPID2"))
         .await
         .unwrap();
     assert_eq!(order["payeeuid"], "KWDRAPID2");
@@ -354,7 +354,7 @@ async fn sgate_rapid_kwd_payout_for_a_customer_with_an_address_on_file_is_sent_a
     // A new customer without address or swiftcode is not refused by paybind: SGATE decides.
     let before = sandbox.requests().len();
     let err = client
-        .call_json_any("payment_order_rapid", bank("kwd-no-address", "KWDRAPID3"))
+        .call_json("payment_order_rapid", bank("kwd-no-address", "KWDRAPID3"))
         .await
         .unwrap_err();
     assert!(!matches!(err, sgate::Error::Validation(_)), "{err:?}");

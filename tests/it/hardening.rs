@@ -72,7 +72,7 @@ async fn a_redirect_is_an_error_and_no_signed_request_follows_it() {
         let err = client.merchant_balance().await.unwrap_err();
         assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
         let err = client
-            .call_json_any("payment_order_detail", json!({"payeeuid": "P1"}))
+            .call_json("payment_order_detail", json!({"payeeuid": "P1"}))
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Redirect { .. }), "{err:?}");

@@ -79,8 +79,8 @@ fn every_compiled_in_row_is_one_gateway_and_its_operations_are_its_own() {
 }
 
 /// `call_json` finds its operation through the generated enum: a JSON-body operation runs, a
-/// query operation is refused as such, and an unknown id as unknown, both before anything is
-/// sent.
+/// query operation takes its parameters as the JSON object (checked against the spec), a file
+/// operation is refused as such, and an unknown id as unknown — all before anything is sent.
 #[cfg(feature = "sgate")]
 #[tokio::test]
 async fn call_json_dispatches_through_the_operation_enum() {
@@ -90,10 +90,15 @@ async fn call_json_dispatches_through_the_operation_enum() {
         other => panic!("{other:?}"),
     };
     let query = client
-        .call_json("merchant_balance", serde_json::json!({}))
+        .call_json("customer_list", serde_json::json!({"pagesize": 0}))
         .await
-        .expect_err("a GET has no JSON body");
-    assert!(reason(query).contains("takes no JSON body"));
+        .expect_err("a GET's parameters are checked");
+    assert!(reason(query).contains("pagesize"));
+    let file = client
+        .call_json("statement_download", serde_json::json!({}))
+        .await
+        .expect_err("a download has no JSON answer");
+    assert!(reason(file).contains("not a JSON operation"));
     let unknown = client
         .call_json("no_such_operation", serde_json::json!({}))
         .await

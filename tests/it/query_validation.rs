@@ -73,7 +73,7 @@ fn an_operation_rule_is_reported_with_the_other_violations() {
 async fn a_get_with_two_bad_parameters_fails_with_both_before_sending() {
     let client = sgate_support::offline_client();
     let err = client
-        .call_json_any(
+        .call_json(
             "customer_list",
             json!({"pagesize": 500, "cardno": "4111-1111"}),
         )
@@ -115,7 +115,7 @@ async fn a_json_param_becomes_the_query_in_its_order() {
     let sandbox = sgate_support::sandbox().await;
     let client = sgate_support::client(&sandbox);
     client
-        .call_json_any(
+        .call_json(
             "customer_list",
             json!({"pageno": 2, "name_e": "A B", "pagesize": null, "status": 1}),
         )
@@ -123,18 +123,18 @@ async fn a_json_param_becomes_the_query_in_its_order() {
         .expect("listed");
     assert_eq!(received_query(&sandbox), "name_e=A+B&pageno=2&status=1");
     client
-        .call_json_any("customer_list", Value::Null)
+        .call_json("customer_list", Value::Null)
         .await
         .expect("listed");
     assert_eq!(received_query(&sandbox), "");
     assert_eq!(sandbox.requests().len(), 2);
 }
 
-/// A typed GET takes the one way in that `call_json_any` takes: the same query, in the same
+/// A typed GET takes the one way in that `call_json` takes: the same query, in the same
 /// order, signed over the same URL; every value a setter cannot convert is a violation of the
 /// typed validation error naming the parameter, and nothing is sent.
 #[tokio::test]
-async fn a_typed_get_sends_the_query_call_json_any_sends() {
+async fn a_typed_get_sends_the_query_call_json_sends() {
     let sandbox = sgate_support::sandbox().await;
     let client = sgate_support::client(&sandbox);
     client
@@ -144,7 +144,7 @@ async fn a_typed_get_sends_the_query_call_json_any_sends() {
     let typed = sgate_support::last(&sandbox);
     assert_eq!(received_query(&sandbox), "name_e=A+B&pageno=2&status=1");
     client
-        .call_json_any(
+        .call_json(
             "customer_list",
             json!({"status": 1, "pageno": 2, "name_e": "A B"}),
         )
@@ -197,7 +197,7 @@ async fn a_structured_query_value_is_refused_before_sending() {
     ];
     for (param, field, reason) in cases {
         let err = client
-            .call_json_any("customer_list", param.clone())
+            .call_json("customer_list", param.clone())
             .await
             .expect_err("refused");
         assert!(!err.may_have_been_sent(), "{param}: {err:?}");

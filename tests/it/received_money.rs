@@ -59,7 +59,7 @@ async fn a_kwd_answer_with_three_decimals_decodes_exactly_through_call_json() {
     let answer = signed_answer("/openApi/v1/merchant/balance", BALANCES);
     let data = client_answered_with(answer)
         .await
-        .call_json_any("merchant_balance", Value::Null)
+        .call_json("merchant_balance", Value::Null)
         .await
         .expect("a KWD balance is readable");
     // A serde_json::Value of the program's own configuration: an f64 spelt as written.

@@ -202,7 +202,7 @@ async fn failing_calls_log_no_secret() {
         .await
         .unwrap_err();
 
-    // (d) SGATE's other ways in: a typed GET and call_json_any's GET with a corrupt answer
+    // (d) SGATE's other ways in: a typed GET and call_json's GET with a corrupt answer
     // signature, the statement download likewise, the multipart upload with an error answer.
     let corrupt = || json!({"bad_signature": "corrupt"});
     fault(&sandbox, "merchant_balance", corrupt()).await;
@@ -214,7 +214,7 @@ async fn failing_calls_log_no_secret() {
         .unwrap_err();
     fault(&sandbox, "merchant_balance", corrupt()).await;
     client
-        .call_json_any("merchant_balance", json!({}))
+        .call_json("merchant_balance", json!({}))
         .with_subscriber(capturing())
         .await
         .unwrap_err();

@@ -1,0 +1,223 @@
+//! The skeleton of every gateway module, from the gateway's row: the models progenitor generated
+//! (`types`), the `Error` of its calls, its bundled spec and operations, and its facade
+//! `Client` (built from its `Config`, with `with_timeout`, `notifications()` and its pipeline).
+//! Both signing families get the same skeleton; what differs by family is said here, once, by
+//! `match` on the row's [`Signing`] — the context the client signs with and whether the config
+//! must have a key before notifications can be verified. The envelope family's notification
+//! verifier, typed per gateway, is generated here too; SGATE's is hand-written beside its
+//! signing (`src/sgate/notifications.rs`), the same type name in the same place of the module.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::gateways::{GatewayRow, Signing};
+
+/// The items every gateway module starts with.
+pub fn module_skeleton(gateway: &GatewayRow) -> TokenStream {
+    let name = gateway.name;
+    let variant = format_ident!("{}", gateway.variant);
+    let client_file = format!("/{}_client.rs", gateway.module);
+    let types_doc =
+        format!("The models progenitor generated from the {name} spec, public as [`types`].");
+    let error_doc = format!("The error of every {name} call.");
+    let spec_error = format!("the bundled {name} spec is JSON");
+    let client = client(gateway);
+    let family = match gateway.signing {
+        Signing::Envelope => envelope_notifications(gateway),
+        Signing::HeaderSigned => TokenStream::new(),
+    };
+    quote! {
+        #[doc = #types_doc]
+        #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, dead_code)]
+        mod generated {
+            include!(concat!(env!("OUT_DIR"), #client_file));
+        }
+
+        pub use generated::types;
+
+        #[doc = #error_doc]
+        pub type Error = crate::error::Error<ResultCode>;
+
+        /// The bundled spec, with its shared components, parsed once.
+        pub fn spec() -> &'static crate::spec::Spec {
+            static SPEC: ::std::sync::OnceLock<crate::spec::Spec> = ::std::sync::OnceLock::new();
+            // The generator proved the embedded text is JSON; a failure here is a build bug.
+            SPEC.get_or_init(|| crate::spec::Spec::parse(SPEC_JSON).expect(#spec_error))
+        }
+
+        /// Every operation of the spec.
+        pub fn operations() -> &'static [crate::spec::Operation] {
+            OPERATIONS
+        }
+
+        static GATEWAY: crate::pipeline::GatewayCode = crate::pipeline::GatewayCode {
+            gateway: crate::gateways::Gateway::#variant,
+            spec_field_name,
+            sensitive: SENSITIVE_MEMBERS,
+        };
+
+        #client
+        #family
+    }
+}
+
+/// The facade client: the same fields and methods in both families.
+fn client(gateway: &GatewayRow) -> TokenStream {
+    let doc = format!(
+        "A client of the {}. Cheap to clone; share one per merchant app.",
+        gateway.name
+    );
+    let (context, notifications, verifier, accessor) = match gateway.signing {
+        // The gateway's public key is optional in an envelope config: without it there is no
+        // verifier.
+        Signing::Envelope => (
+            quote!(crate::envelope::EnvelopeContext),
+            quote!(::std::option::Option<Notifications>),
+            quote!(parts.notifications.map(Notifications)),
+            quote! {
+                /// The notification verifier, when the config has the gateway's public key.
+                pub fn notifications(&self) -> ::std::option::Option<&Notifications> {
+                    self.notifications.as_ref()
+                }
+            },
+        ),
+        // SGATE's callbacks are verified with keys every config has.
+        Signing::HeaderSigned => (
+            quote!(signing::SgateContext),
+            quote!(Notifications),
+            quote!(parts.notifications),
+            quote! {
+                /// The verifier of the callbacks SGATE sends (SGATE's word for notifications),
+                /// built from this client's keys and clock. Answer a verified callback with
+                /// HTTP 200 ([`ACK_STATUS`]); anything else makes SGATE retry.
+                pub fn notifications(&self) -> &Notifications {
+                    &self.notifications
+                }
+            },
+        ),
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            endpoint: crate::pipeline::Endpoint<#context>,
+            notifications: #notifications,
+        }
+
+        impl Client {
+            /// Builds a client (and its HTTP connection pool). Keys were parsed when the config
+            /// was made; a bad base URL or an environment without a known host fails here.
+            pub fn new(config: Config) -> ::std::result::Result<Self, ConfigError> {
+                let parts = config.into_parts(&GATEWAY)?;
+                Ok(Self {
+                    endpoint: crate::pipeline::Endpoint::new(&parts.base_url, parts.http, parts.context),
+                    notifications: #verifier,
+                })
+            }
+
+            /// The same client (configuration and connection pool) whose calls each get
+            /// `timeout` instead of the config's: for the one call that may take longer, or
+            /// must not. Cheap.
+            pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+                Self {
+                    endpoint: self.endpoint.with_timeout(timeout),
+                    notifications: self.notifications.clone(),
+                }
+            }
+
+            #accessor
+
+            /// The one pipeline of this client's calls (for the hand-written calls of a gateway
+            /// module; the generated ones reach it through the endpoint).
+            #[allow(dead_code)]
+            fn pipeline(&self) -> crate::pipeline::Pipeline<'_, #context> {
+                crate::pipeline::Pipeline::of(&self.endpoint)
+            }
+        }
+    }
+}
+
+/// The envelope family's notifications, typed per gateway: the verifier, `event_key()` and the
+/// axum extractor.
+fn envelope_notifications(gateway: &GatewayRow) -> TokenStream {
+    let name = gateway.name;
+    let variant = format_ident!("{}", gateway.variant);
+    let verifier_doc = format!("Verifies the notifications {name} sends and types them.");
+    let extractor_doc = format!(
+        "An axum extractor: a {name} notification whose signature verified with the \
+         [`Notifications`] in the router's state, typed. Answer it with HTTP 200 and \
+         [`ACK_BODY`]; a refused one is answered for you with an error status, and the gateway \
+         delivers a genuine one again. See [`crate::envelope::axum`]."
+    );
+    quote! {
+        pub use crate::envelope::{
+            Config, ConfigError, Environment, EventKey, HashAlgorithm, NotificationError,
+            SeenEvents, TimestampUnit,
+        };
+
+        #[doc = #verifier_doc]
+        #[derive(Debug, Clone)]
+        pub struct Notifications(crate::envelope::NotificationVerifier);
+
+        impl Notifications {
+            /// A verifier for the gateway's public key and signature hash.
+            pub fn new(public_key: crate::keys::PublicKey, hash: HashAlgorithm) -> Self {
+                Self(crate::envelope::NotificationVerifier::new(public_key, hash))
+            }
+
+            /// Checks the signature over `param`, then returns the typed notification. Answer a
+            /// verified notification with HTTP 200 and [`ACK_BODY`]; a refused one with an
+            /// error status so a genuine notification is delivered again.
+            pub fn verify(&self, body: &[u8]) -> ::std::result::Result<Notification, NotificationError> {
+                self.0.verify_typed(body, NOTIFICATION_KINDS, Notification::from_kind)
+            }
+
+            /// The untyped verifier underneath.
+            pub fn verifier(&self) -> &crate::envelope::NotificationVerifier {
+                &self.0
+            }
+        }
+
+        impl Notification {
+            /// What identifies this event, to tell a delivery of it again from a new event: the
+            /// gateway's notifications carry no timestamp or nonce. The fields per kind are in
+            /// [`EventKey`]'s module; remember handled keys with [`SeenEvents`] or in your
+            /// database.
+            pub fn event_key(&self) -> EventKey {
+                EventKey::of_notification(crate::gateways::Gateway::#variant.id(), self)
+            }
+        }
+
+        #[cfg(feature = "axum")]
+        impl crate::envelope::axum::VerifyNotification for Notifications {
+            type Event = Notification;
+            fn verify(&self, body: &[u8]) -> ::std::result::Result<Notification, NotificationError> {
+                Notifications::verify(self, body)
+            }
+        }
+
+        #[doc = #extractor_doc]
+        #[cfg(feature = "axum")]
+        #[derive(Debug, Clone)]
+        pub struct VerifiedNotification(pub Notification);
+
+        #[cfg(feature = "axum")]
+        impl<S> ::axum::extract::FromRequest<S> for VerifiedNotification
+        where
+            S: Send + Sync,
+            Notifications: ::axum::extract::FromRef<S>,
+        {
+            type Rejection = crate::envelope::axum::Rejection;
+
+            async fn from_request(
+                request: ::axum::extract::Request,
+                state: &S,
+            ) -> ::std::result::Result<Self, Self::Rejection> {
+                let verifier = <Notifications as ::axum::extract::FromRef<S>>::from_ref(state);
+                crate::envelope::axum::verify_request(request, state, &verifier)
+                    .await
+                    .map(VerifiedNotification)
+            }
+        }
+    }
+}
