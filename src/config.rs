@@ -10,7 +10,7 @@ use crate::clock::SharedClock;
 use crate::keys::KeyError;
 // The schedule is the transport's own; it is public here, beside `connect_retries`.
 pub use crate::pipeline::transport::connect_retry_pause;
-use crate::pipeline::transport::{Limits, Transport};
+use crate::pipeline::transport::{HttpSettings, Limits, Transport};
 use crate::spec::Spec;
 
 /// Where the gateway is.
@@ -69,22 +69,6 @@ pub(crate) struct ClientOptions {
     pub(crate) max_download_bytes: u64,
     pub(crate) link_origins: Option<Vec<String>>,
     pub(crate) http_settings: Option<HttpSettings>,
-}
-
-/// The caller's adjustment of the HTTP client paybind builds (`Config::http_client` of each
-/// gateway): applied first, so paybind's own settings (timeouts, user agent, no redirects)
-/// still hold.
-#[derive(Clone)]
-pub(crate) struct HttpSettings(pub(crate) std::sync::Arc<AdjustHttp>);
-
-/// A function that adjusts a `reqwest::ClientBuilder`.
-pub(crate) type AdjustHttp = dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync;
-
-impl std::fmt::Debug for HttpSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // A proxy URL may carry credentials: none of it is shown.
-        f.write_str("HttpSettings(caller's, not shown)")
-    }
 }
 
 /// What a gateway's `Config` resolves to for its facade `Client` (the generated skeleton's
@@ -239,8 +223,9 @@ macro_rules! client_options {
                 + Sync
                 + 'static,
         ) -> Self {
-            self.options.http_settings =
-                Some($crate::config::HttpSettings(::std::sync::Arc::new(adjust)));
+            self.options.http_settings = Some($crate::pipeline::transport::HttpSettings(
+                ::std::sync::Arc::new(adjust),
+            ));
             self
         }
 

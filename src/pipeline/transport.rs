@@ -17,6 +17,22 @@ use crate::error::Error;
 /// The `User-Agent` paybind sends (SGATE refuses requests without one, code 1211).
 pub(crate) const USER_AGENT: &str = concat!("paybind/", env!("CARGO_PKG_VERSION"));
 
+/// The caller's adjustment of the HTTP client paybind builds (`Config::http_client` of each
+/// gateway): applied first, so paybind's own settings (timeouts, user agent, no redirects)
+/// still hold.
+#[derive(Clone)]
+pub(crate) struct HttpSettings(pub(crate) std::sync::Arc<AdjustHttp>);
+
+/// A function that adjusts a `reqwest::ClientBuilder`.
+pub(crate) type AdjustHttp = dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync;
+
+impl std::fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A proxy URL may carry credentials: none of it is shown.
+        f.write_str("HttpSettings(caller's, not shown)")
+    }
+}
+
 /// How requests are sent and answers read.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
@@ -50,7 +66,7 @@ pub(crate) struct Answer {
 impl Transport {
     /// The HTTP client and the policy for these timeouts and retries.
     pub(crate) fn http_client(
-        settings: Option<&crate::config::HttpSettings>,
+        settings: Option<&HttpSettings>,
         timeout: Duration,
         connect_timeout: Duration,
         connect_retries: u32,
