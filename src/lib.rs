@@ -17,6 +17,7 @@ pub mod keys;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
 mod memory;
 pub mod money;
+pub mod operations;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
 pub(crate) mod pipeline;
 #[cfg(feature = "sgate")]

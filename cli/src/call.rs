@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use paybind::gateways::{Gateway, GatewayOperation};
+use paybind::gateways::Gateway;
+use paybind::operations::GatewayOperation;
 use paybind::spec::Operation;
 use serde_json::{json, Value};
 

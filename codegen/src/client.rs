@@ -13,10 +13,10 @@ use quote::ToTokens as _;
 use serde_json::{Map, Value};
 
 use crate::emit::format_file;
+use crate::error::BuildResult;
 use crate::gateways::{GatewayRow, Signing};
 use crate::model::{code_table_name, is_code_table, is_open_enum, operations, schemas, METHODS};
 use crate::validate::escape;
-use crate::BuildResult;
 
 /// Spec components replaced by paybind's money types.
 const MONEY_TYPES: &[(&str, &str)] = &[

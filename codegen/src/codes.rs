@@ -11,8 +11,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::emit::{doc_attrs, int, opt_str, schema_doc, type_ident};
+use crate::error::BuildResult;
 use crate::model::code_table_name;
-use crate::BuildResult;
 
 /// One documented code.
 struct Row {

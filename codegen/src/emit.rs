@@ -6,8 +6,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::error::BuildResult;
 use crate::model::DataShape;
-use crate::BuildResult;
 
 /// `#[doc = " line"]` per line of `text`, which prettyplease prints as `/// line` comments.
 pub fn doc_attrs(text: &str) -> TokenStream {

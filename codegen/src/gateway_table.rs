@@ -1,21 +1,26 @@
-//! `gateways.rs`: the library's gateway identity, generated from the table of gateways
-//! ([`gateways`](crate::gateways)): the table itself (`Signing`, `GatewayRow`, `GATEWAYS`,
-//! copied item by item from that module's source, so it is written once), the `Gateway` enum
-//! (one variant per row, `cfg`-gated by its feature as its module is) with each gateway's row,
-//! spec and operations, and `GatewayOperation`, an operation of any gateway (its `Operation`
-//! enum, `operations`). The file is the same whatever features are on; the `cfg`s choose.
+//! The library's gateway identity, generated from the table of gateways
+//! ([`gateways`](crate::gateways)), in two files:
+//! - `gateways.rs`, at the bottom of the library (`paybind::gateways`, which the pipeline names
+//!   gateways by): the table itself (`Signing`, `GatewayRow`, `GATEWAYS`, copied item by item
+//!   from that module's source, so it is written once) and the `Gateway` enum (one variant per
+//!   row, `cfg`-gated by its feature as its module is) with each gateway's row and id;
+//! - `gateway_operations.rs`, at the top (`paybind::operations`, above the gateway modules it
+//!   reaches into): `GatewayOperation`, an operation of any gateway (its `Operation` enum), and
+//!   each gateway's spec and operations.
+//!
+//! The files are the same whatever features are on; the `cfg`s choose.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::error::BuildResult;
 use crate::gateways::GATEWAYS;
-use crate::BuildResult;
 
-/// The whole file: the table, then the enums generated from it.
+/// `gateways.rs`: the table, then the `Gateway` enum generated from it.
 pub fn gateways_file() -> BuildResult<TokenStream> {
     let table = table()?;
-    let access = gateway_access();
-    Ok(quote! { #table #access })
+    let identity = gateway_identity();
+    Ok(quote! { #table #identity })
 }
 
 /// The items of the table's source (its types, rows and methods), without its module docs: the
@@ -27,37 +32,25 @@ fn table() -> BuildResult<TokenStream> {
     Ok(quote! { #(#items)* })
 }
 
-/// `enum Gateway`, `enum GatewayOperation` and their access to each gateway's generated code.
-fn gateway_access() -> TokenStream {
+/// `enum Gateway` and its row and id: nothing that reaches into a gateway's module.
+fn gateway_identity() -> TokenStream {
     let features: Vec<_> = GATEWAYS.iter().map(|g| g.feature).collect();
     let variants: Vec<_> = GATEWAYS
         .iter()
         .map(|g| format_ident!("{}", g.variant))
         .collect();
-    let modules: Vec<_> = GATEWAYS
-        .iter()
-        .map(|g| format_ident!("{}", g.module))
-        .collect();
     let docs = GATEWAYS
         .iter()
         .map(|g| format!(" {} (`{}`, feature `{}`).", g.name, g.id, g.feature));
-    let operation_docs = GATEWAYS
-        .iter()
-        .map(|g| format!(" An operation of {}.", g.name));
     let rows = 0..GATEWAYS.len();
     quote! {
         /// A gateway paybind binds: one variant per row of the table, present when its Cargo
         /// feature is on. A `match` on it lists every gateway, so a new one is a compile error
-        /// wherever gateways differ.
+        /// wherever gateways differ. Its spec, operations and `operation(id)` are in
+        /// [`crate::operations`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Gateway {
             #(#[doc = #docs] #[cfg(feature = #features)] #variants,)*
-        }
-
-        /// An operation of any gateway: the gateway and its generated `Operation`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum GatewayOperation {
-            #(#[doc = #operation_docs] #[cfg(feature = #features)] #variants(crate::#modules::Operation),)*
         }
 
         impl Gateway {
@@ -81,7 +74,45 @@ fn gateway_access() -> TokenStream {
             pub fn from_id(id: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|gateway| gateway.id() == id)
             }
+        }
 
+        impl GatewayRow {
+            /// The row's gateway; `None` when its feature is off.
+            pub fn gateway(&self) -> Option<Gateway> {
+                Gateway::from_id(self.id)
+            }
+
+            /// Whether the gateway's feature is on (its module, spec and operations compiled in).
+            pub fn is_enabled(&self) -> bool {
+                self.gateway().is_some()
+            }
+        }
+    }
+}
+
+/// `gateway_operations.rs`: `enum GatewayOperation` and each gateway's spec and operations,
+/// reached in its generated module.
+pub fn operations_file() -> TokenStream {
+    let features: Vec<_> = GATEWAYS.iter().map(|g| g.feature).collect();
+    let variants: Vec<_> = GATEWAYS
+        .iter()
+        .map(|g| format_ident!("{}", g.variant))
+        .collect();
+    let modules: Vec<_> = GATEWAYS
+        .iter()
+        .map(|g| format_ident!("{}", g.module))
+        .collect();
+    let operation_docs = GATEWAYS
+        .iter()
+        .map(|g| format!(" An operation of {}.", g.name));
+    quote! {
+        /// An operation of any gateway: the gateway and its generated `Operation`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum GatewayOperation {
+            #(#[doc = #operation_docs] #[cfg(feature = #features)] #variants(crate::#modules::Operation),)*
+        }
+
+        impl Gateway {
             /// The gateway's bundled spec.
             pub fn spec(self) -> &'static crate::spec::Spec {
                 match self {
@@ -126,18 +157,6 @@ fn gateway_access() -> TokenStream {
             /// The spec's `operationId`.
             pub fn id(self) -> &'static str {
                 self.spec().id
-            }
-        }
-
-        impl GatewayRow {
-            /// The row's gateway; `None` when its feature is off.
-            pub fn gateway(&self) -> Option<Gateway> {
-                Gateway::from_id(self.id)
-            }
-
-            /// Whether the gateway's feature is on (its module, spec and operations compiled in).
-            pub fn is_enabled(&self) -> bool {
-                self.gateway().is_some()
             }
         }
     }

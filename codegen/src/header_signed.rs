@@ -9,9 +9,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::emit::{data_type, doc_attrs, fn_ident, path, type_ident};
+use crate::error::BuildResult;
 use crate::model::Operation;
 use crate::query::{builder_ident, has_query_builder};
-use crate::BuildResult;
 
 /// `impl crate::<module>::Client { .. }` with the `GET` and `manual` operations.
 pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildResult<TokenStream> {

@@ -13,8 +13,9 @@
 //!    members (`sensitive`), the facade methods (`facade`, `header_signed`), the typed query
 //!    builders of `GET` operations (`query`) and the notifications (`notifications`);
 //!
-//! and once `gateways.rs`: the table itself and the `Gateway` and `GatewayOperation` enums of
-//! every gateway of it (`gateway_table`).
+//! and once `gateways.rs` (the table itself and the `Gateway` enum of every gateway of it) and
+//! `gateway_operations.rs` (`GatewayOperation` and each gateway's spec and operations), by
+//! `gateway_table`.
 //! Every file is written with `quote!` and formatted with prettyplease; paybind's
 //! tests/it/generated.rs snapshots each one. A broken or missing spec is an error naming the
 //! file and the JSON path of the fault.
@@ -33,6 +34,7 @@ pub mod bundle;
 mod client;
 mod codes;
 mod emit;
+mod error;
 mod facade;
 mod gateway_table;
 pub mod gateways;
@@ -48,7 +50,7 @@ pub mod validate;
 
 pub use gateways::{GatewayRow, Signing, GATEWAYS};
 
-type BuildResult<T> = Result<T, String>;
+use error::BuildResult;
 
 /// Writes the files of every gateway of [`GATEWAYS`] that `selected` picks (paybind's build
 /// script: those whose Cargo feature is on), then `gateways.rs`, into `out_dir`, from the specs
@@ -65,7 +67,13 @@ pub fn generate(
     }
     let table = gateway_table::gateways_file()
         .and_then(|file| emit::format_file(file, "gateway table", "codegen/src/gateways.rs"))?;
-    write(out_dir, "gateways.rs", &table)
+    write(out_dir, "gateways.rs", &table)?;
+    let operations = emit::format_file(
+        gateway_table::operations_file(),
+        "gateway operations",
+        "codegen/src/gateways.rs",
+    )?;
+    write(out_dir, "gateway_operations.rs", &operations)
 }
 
 fn generate_gateway(gateway: &GatewayRow, openapi_dir: &Path, out_dir: &Path) -> BuildResult<()> {

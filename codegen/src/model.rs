@@ -4,8 +4,8 @@
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
+use crate::error::BuildResult;
 use crate::validate::escape;
-use crate::BuildResult;
 
 /// What the facade, the operation table and the validator need to know about one operation.
 pub struct Operation {

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::emit::doc_attrs;
-use crate::BuildResult;
+use crate::error::BuildResult;
 
 /// The notification list of the spec, if it has one.
 pub fn notification_list(spec: &Value) -> Option<&Value> {

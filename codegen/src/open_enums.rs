@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::emit::{doc_attrs, schema_doc, type_ident};
-use crate::BuildResult;
+use crate::error::BuildResult;
 
 /// One documented value, with the spellings that mean it.
 struct Variant {

@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::client::QueryFields;
 use crate::emit::{doc_attrs, fn_ident};
+use crate::error::BuildResult;
 use crate::model::Operation;
-use crate::BuildResult;
 
 /// `pub mod query { .. }`: the builders of every non-`manual` `GET` operation with a query.
 pub fn query_module(

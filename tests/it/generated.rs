@@ -22,6 +22,7 @@ macro_rules! snapshots {
 
 snapshots! {
     gateways: "gateways.rs",
+    gateway_operations: "gateway_operations.rs",
     bluepay_client: "bluepay_client.rs",
     bluepay_extras: "bluepay_extras.rs",
     bluepay_spec: "bluepay.json",

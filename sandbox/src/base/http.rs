@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::gateway::{code_message, Gateway};
 use super::store::StoreError;
-use paybind::gateways::GatewayOperation;
+use paybind::operations::GatewayOperation;
 
 /// The sandbox's own HTTP client, for notification delivery and [`crate::Admin`]. Like
 /// paybind's gateway clients it follows no redirect: a signed notification goes to the URL the

@@ -17,7 +17,7 @@ use direct_debit::{token_apply, token_cancel, token_query};
 use orders::{order_view, pay_create, payout_create};
 use paybind::bluepay::Operation as BluePay;
 use paybind::bluepay_jt::Operation as BluePayJt;
-use paybind::gateways::GatewayOperation;
+use paybind::operations::GatewayOperation;
 use qr::{qr_cancel, qr_payment_list};
 use records::{balance_inquiry, RequestContext};
 use refunds::{payment_void, refund_create, refund_payments};

@@ -15,7 +15,7 @@ use crate::base::http::{
 use crate::base::log::LoggedRequest;
 use crate::base::shared::Shared;
 use crate::wire::signature_reason::{why_not, Hash};
-use paybind::gateways::GatewayOperation;
+use paybind::operations::GatewayOperation;
 
 /// A request that passed the envelope's checks.
 pub struct Opened {

@@ -18,7 +18,7 @@ use crate::base::gateway::{code_message, Gateway};
 use crate::base::http::{not_found, Answer, Call, Fail, HandlerError};
 use crate::base::log::LoggedRequest;
 use crate::base::shared::Shared;
-use paybind::gateways::GatewayOperation;
+use paybind::operations::GatewayOperation;
 use request::Incoming;
 use sign::{envelope_answer, respond, Spoil, Target};
 
