@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::emit::{data_type, doc_attrs, fn_ident, path, type_ident};
 use crate::error::BuildResult;
-use crate::model::Operation;
+use crate::model::{DataShape, Operation};
 use crate::query::{builder_ident, has_query_builder};
 
 /// `impl crate::<module>::Client { .. }` with the `GET` and `manual` operations.
@@ -50,6 +50,9 @@ pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildRes
                 .call_query::<_, types::#response>(&OPERATIONS[#index], query)
                 .await
         };
+        if let Some(stream) = stream_method(op, &index, &module) {
+            methods.push(stream);
+        }
         methods.push(if has_query_builder(op) {
             let builder = builder_ident(op);
             quote! {
@@ -75,6 +78,60 @@ pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildRes
     Ok(quote! {
         impl #facade {
             #(#methods)*
+        }
+    })
+}
+
+/// `<operation>_stream`: every item of a paged list (`x-paged`) across its pages, for a list
+/// operation with a query builder.
+fn stream_method(op: &Operation, index: &Literal, module: &syn::Path) -> Option<TokenStream> {
+    let paged = op.paged.as_ref()?;
+    let Some(DataShape::ListOf(item)) = op.data_schema.as_ref() else {
+        return None;
+    };
+    if !has_query_builder(op) {
+        return None;
+    }
+    let item = type_ident(item);
+    let response = type_ident(op.response_schema.as_deref().unwrap_or_default());
+    let builder = builder_ident(op);
+    let method = format_ident!("{}_stream", op.id);
+    let list = fn_ident(&op.id);
+    let page = format_ident!("{}", paged.page);
+    let (size_name, default_size, last_page) = (&paged.size, paged.default_size, paged.last_page);
+    let doc = doc_attrs(&format!(
+        "Every item of [`{list}`](Self::{list}) across its pages, as a stream: a page is fetched \
+         when the items of the one before are used up, until a page comes back shorter than the \
+         page size or page {last_page}, the last the gateway serves. Set the filters and the page \
+         size (`{size_name}`, default {default_size}) on the query as for `{list}`; the page \
+         number (`{}`) is the stream's. A failed page ends the stream after its error.\n\n\
+         Read it with `futures::StreamExt` (`while let Some(item) = stream.next().await`) or \
+         `TryStreamExt`.",
+        paged.page
+    ));
+    Some(quote! {
+        #doc
+        pub fn #method<F>(
+            &self,
+            query: F,
+        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<types::#item, Error>> + '_
+        where
+            F: FnOnce(#module::query::#builder) -> #module::query::#builder,
+        {
+            let query = query(::std::default::Default::default());
+            let size = crate::pipeline::pages::page_size(
+                &query.clone().pairs().unwrap_or_default(),
+                #size_name,
+                #default_size,
+            );
+            crate::pipeline::pages::items(size, #last_page, move |page| {
+                let pairs = query.clone().#page(page).pairs();
+                async move {
+                    crate::pipeline::Pipeline::of(&self.endpoint)
+                        .call_query::<_, types::#response>(&OPERATIONS[#index], pairs)
+                        .await
+                }
+            })
         }
     })
 }

@@ -27,6 +27,21 @@ pub struct Operation {
     pub manual: bool,
     /// Whether sending the same request twice can double an action.
     pub repeat: Repeat,
+    /// A list the gateway answers page by page (`x-paged`).
+    pub paged: Option<Paged>,
+}
+
+/// A list answered page by page (`x-paged: {page: <parameter>, size: <parameter>}`): the
+/// query parameters that choose the page and its size, with what their schemas say.
+pub struct Paged {
+    /// The page number's parameter (pages count from 1).
+    pub page: String,
+    /// The page size's parameter.
+    pub size: String,
+    /// The last page the gateway serves (the page parameter's `maximum`).
+    pub last_page: u64,
+    /// The page size when none is set (the size parameter's `default`).
+    pub default_size: u64,
 }
 
 /// What sending an operation's request twice does (`x-read-only`, `x-idempotency-key`).
@@ -153,7 +168,38 @@ fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> BuildResult<
         query: query_parameters(op),
         manual: multipart || success_count > 1,
         repeat: repeat(op)?,
+        paged: paged(op)?,
     })
+}
+
+/// The operation's `x-paged`, with the bounds its two parameters' schemas give.
+fn paged(op: &Value) -> BuildResult<Option<Paged>> {
+    let Some(mark) = op.get("x-paged") else {
+        return Ok(None);
+    };
+    let name = |key: &str| -> BuildResult<String> {
+        mark.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| format!("x-paged needs `{key}`: the name of a query parameter"))
+    };
+    let (page, size) = (name("page")?, name("size")?);
+    let bound = |parameter: &str, key: &str| -> BuildResult<u64> {
+        op.get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|p| p.get("name").and_then(Value::as_str) == Some(parameter))
+            .and_then(|p| p.pointer(&format!("/schema/{key}")))
+            .and_then(Value::as_u64)
+            .ok_or_else(|| format!("x-paged: the parameter `{parameter}` needs a schema `{key}`"))
+    };
+    Ok(Some(Paged {
+        last_page: bound(&page, "maximum")?,
+        default_size: bound(&size, "default")?,
+        page,
+        size,
+    }))
 }
 
 fn repeat(op: &Value) -> BuildResult<Repeat> {

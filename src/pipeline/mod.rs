@@ -16,6 +16,8 @@
 //! query builder's pairs take the same stages (validated against the spec, sensitive ones
 //! encrypted, sealed over an empty body), so every call has one way in.
 
+#[cfg(feature = "sgate")]
+pub(crate) mod pages;
 mod prepare;
 pub(crate) mod transport;
 mod wire;

@@ -49,6 +49,8 @@ mod no_unit_tests_in_src;
 mod notification_events;
 #[cfg(all(feature = "bluepay", feature = "sgate"))]
 mod outcome_unknown;
+#[cfg(feature = "sgate")]
+mod paged_streams;
 mod pipeline;
 #[cfg(feature = "sgate")]
 mod query_validation;
