@@ -10,6 +10,8 @@
 //! A handler of BluePay notifications, tested with no network:
 //!
 //! ```
+//! # #[cfg(feature = "bluepay")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use paybind::bluepay::{Notification, NotificationError, Notifications};
 //! use paybind::testing;
 //!
@@ -21,13 +23,15 @@
 //!     })
 //! }
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Its unit test:
 //! let body = testing::bluepay::notification(serde_json::json!({
 //!     "eventName": "qrcode.payment.success", "mchOrderId": "SHOP42",
 //!     "transactionId": "Q123", "amount": 50020, "transactionStatus": "COMPLETED",
 //! }))?;
 //! assert_eq!(paid_order(&testing::bluepay::verifier(), &body)?.as_deref(), Some("SHOP42"));
 //! # Ok(()) }
+//! # #[cfg(not(feature = "bluepay"))]
+//! # fn main() {}
 //! ```
 //!
 //! What can be minted: a gateway's typed `Notification` or one of its event structs
