@@ -41,6 +41,9 @@ pub mod bluepay_jt;
 #[cfg(feature = "sgate")]
 pub mod sgate;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 /// Entry points for the fuzz targets in `fuzz/` (see CONTRIBUTING.md); not part of the API.
 #[cfg(all(fuzzing, feature = "sgate"))]
 #[doc(hidden)]

@@ -1,16 +1,22 @@
-//! `paybind bluepay sign` and `paybind bluepay verify-notification`: the `{appId, param, sign}`
-//! envelope of BluePay and BluePay JT, by hand.
+//! `paybind bluepay sign`, `verify-notification` and `mint-notification`: the `{appId, param,
+//! sign}` envelope of BluePay and BluePay JT, and their `{param, sign}` notifications, by hand.
 
 use paybind::envelope::{NotificationError, RsaSigner};
 use paybind::gateways::Gateway;
+use paybind::testing::JsonText;
 use serde_json::{json, Map, Value};
 
 use crate::input;
 use crate::output::CliError;
-use crate::{SignArgs, VerifyNotificationArgs};
+use crate::{MintNotificationArgs, SignArgs, VerifyNotificationArgs};
 
-pub fn sign(args: &SignArgs) -> Result<Value, CliError> {
-    let param = match (&args.param, &args.param_file) {
+/// The param text of `--param` or `--param-file`, checked to be a JSON object (the text itself
+/// is signed byte for byte).
+fn param_text(
+    param: &Option<String>,
+    param_file: &Option<std::path::PathBuf>,
+) -> Result<String, CliError> {
+    let param = match (param, param_file) {
         (Some(text), None) => text.clone(),
         (None, Some(path)) => input::utf8(input::read_file(path, "param file")?, "the param file")?,
         _ => {
@@ -19,7 +25,6 @@ pub fn sign(args: &SignArgs) -> Result<Value, CliError> {
             ))
         }
     };
-    // The text is signed byte for byte; it is only checked to be what the gateway expects.
     if serde_json::from_str::<Map<String, Value>>(&param).is_err() {
         input::json(&param, "the param")?;
         return Err(CliError::input(
@@ -27,10 +32,26 @@ pub fn sign(args: &SignArgs) -> Result<Value, CliError> {
             "the param is JSON but not a JSON object",
         ));
     }
+    Ok(param)
+}
+
+pub fn sign(args: &SignArgs) -> Result<Value, CliError> {
+    let param = param_text(&args.param, &args.param_file)?;
     let key = input::private_key(&args.private_key)?;
     let signer = RsaSigner::new(&key, args.hash.into());
     let sign = signer.sign_base64(param.as_bytes());
     Ok(json!({ "appId": args.app_id, "param": param, "sign": sign }))
+}
+
+/// The body the gateway POSTs, minted by `paybind::testing` (one envelope for BluePay and
+/// BluePay JT).
+pub fn mint_notification(args: &MintNotificationArgs) -> Result<Value, CliError> {
+    let param = param_text(&args.param, &args.param_file)?;
+    let key = input::private_key(&args.private_key)?;
+    let signer = paybind::testing::bluepay::NotificationSigner::new(&key, args.hash.into());
+    let body = signer.notification(JsonText(&param))?;
+    serde_json::from_slice(&body)
+        .map_err(|e| CliError::input("json", paybind::spec::without_value(&e.to_string())))
 }
 
 pub fn verify_notification(args: &VerifyNotificationArgs) -> Result<Value, CliError> {

@@ -42,6 +42,7 @@ Examples:
   paybind keygen --bits 4096 --out keys/
   paybind bluepay sign --private-key keys/private.pem --app-id APP --param '{\"timestamp\":1676017834369}'
   paybind sgate sign --private-key keys/private.pem --api-key KEY --method GET --url /openApi/v1/merchant/balance
+  paybind bluepay mint-notification --private-key test-gateway.pem --param '{\"eventName\":\"qrcode.payment.success\"}'
   paybind operations bluepay --pretty
   paybind call bluepay balance_inquiry --param '{}'
   paybind sandbox --memory --keys-dir ./sandbox-keys"
@@ -125,6 +126,9 @@ enum BluepayCommand {
     Sign(SignArgs),
     /// Verify a notification body and print the typed event, or exit 3.
     VerifyNotification(VerifyNotificationArgs),
+    /// Mint a notification as the gateway POSTs it, signed with its private key: prints the
+    /// body {param, sign}.
+    MintNotification(MintNotificationArgs),
 }
 
 /// Signature hash of the envelope.
@@ -204,12 +208,51 @@ struct VerifyNotificationArgs {
     api: Api,
 }
 
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Signs the param text byte for byte as given (not re-serialised) with the gateway's private key,
+as BluePay and BluePay JT sign the notifications they POST, and prints the body
+{\"param\": …, \"sign\": …} to send to your notification endpoint. For your tests: sign with a
+key of your own and give its public half to the verifier under test.
+
+Example:
+  paybind keygen --bits 2048 --out test-gateway/
+  paybind bluepay mint-notification --private-key test-gateway/private.pem \\
+      --param '{\"eventName\":\"qrcode.payment.success\",\"mchOrderId\":\"SHOP42\",\"transactionId\":\"Q123\",\"amount\":50020,\"transactionStatus\":\"COMPLETED\"}' \\
+      > notify.json
+  curl -X POST http://127.0.0.1:3000/bluepay/notify -H 'Content-Type: application/json' \\
+      --data-binary @notify.json
+  paybind bluepay verify-notification --public-key test-gateway/public.pem --body notify.json")]
+struct MintNotificationArgs {
+    /// The gateway's private key (PEM or bare Base64): a test key whose public half your
+    /// verifier holds.
+    #[arg(long, value_name = "FILE")]
+    private_key: PathBuf,
+    /// Signature hash (the one your config verifies with).
+    #[arg(long, value_enum, default_value_t = HashArg::Sha256)]
+    hash: HashArg,
+    /// The param JSON text (an object).
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "param_file",
+        required_unless_present = "param_file"
+    )]
+    param: Option<String>,
+    /// A file holding the param JSON text (its bytes are signed exactly).
+    #[arg(long, value_name = "FILE")]
+    param_file: Option<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 enum SgateCommand {
     /// Sign a request: prints the signature data, its MD5 and the five V-* headers.
     Sign(SgateSignArgs),
     /// Verify an SGATE signature (an answer or a callback); exit 0 or 3.
     Verify(SgateVerifyArgs),
+    /// Mint a callback as SGATE POSTs it, signed now with the system private key: prints
+    /// {headers, body}.
+    MintCallback(SgateMintCallbackArgs),
 }
 
 /// HTTP method of an SGATE request.
@@ -285,6 +328,50 @@ struct SgateVerifyArgs {
     /// The body as received; stdin when absent.
     #[arg(long, value_name = "FILE")]
     body_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Signs the body as SGATE signs a callback (MD5withRSA over the MD5 of {api_key, timestamp,
+nonce_str, url, method: POST, body}) with the system private key, at the current time with a
+random nonce, and prints {\"headers\": {V-Api-Key, V-Api-Version, V-Timestamp, V-Nonce-Str,
+V-Signature}, \"body\": …}. With --encrypt-to, the members the spec marks sensitive (cardno,
+identity, stcaccount, …; give them in plain text) are first encrypted to the merchant public key,
+as SGATE sends them. V-Api-Key is printed as a placeholder: the API KEY is never printed (put
+yours in the header; it is inside the signature). Send it within 5 minutes: verifiers refuse an
+older V-Timestamp.
+
+Example:
+  paybind sgate mint-callback --private-key test-system/private.pem --api-key \"$API_KEY\" \\
+      --url /sgate/callback --body-file callback.json --encrypt-to merchant-public.pem > minted.json
+  h() { jq -r --arg h \"$1\" '.headers[$h]' minted.json; }
+  jq -j .body minted.json | curl -X POST http://127.0.0.1:3000/sgate/callback \\
+      -H 'Content-Type: application/json' -H \"V-Api-Key: $API_KEY\" -H 'V-Api-Version: 1' \\
+      -H \"V-Timestamp: $(h V-Timestamp)\" -H \"V-Nonce-Str: $(h V-Nonce-Str)\" \\
+      -H \"V-Signature: $(h V-Signature)\" --data-binary @-")]
+struct SgateMintCallbackArgs {
+    /// SGATE's system private key (PEM or bare Base64): a test key whose public half your
+    /// verifier holds.
+    #[arg(long, value_name = "FILE")]
+    private_key: PathBuf,
+    /// The API KEY (signed; never printed).
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "PAYBIND_SGATE_API_KEY",
+        hide_env_values = true
+    )]
+    api_key: String,
+    /// The callback URL's path and query as SGATE calls it, e.g. /sgate/callback (or the whole
+    /// URL, whose path and query are signed).
+    #[arg(long, value_name = "PATH_AND_QUERY")]
+    url: String,
+    /// The callback body (a JSON object); stdin when absent.
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
+    /// The merchant public key (PEM or bare Base64) to encrypt the sensitive members to.
+    #[arg(long, value_name = "FILE")]
+    encrypt_to: Option<PathBuf>,
 }
 
 /// What an SGATE signature covers besides its timestamp, nonce and body (`sgate sign` and
@@ -440,8 +527,14 @@ fn main() -> ExitCode {
         Command::Bluepay(BluepayCommand::VerifyNotification(args)) => {
             envelope_cmd::verify_notification(args).map(Some)
         }
+        Command::Bluepay(BluepayCommand::MintNotification(args)) => {
+            envelope_cmd::mint_notification(args).map(Some)
+        }
         Command::Sgate(SgateCommand::Sign(args)) => sgate_cmd::sign(args).map(Some),
         Command::Sgate(SgateCommand::Verify(args)) => sgate_cmd::verify(args).map(Some),
+        Command::Sgate(SgateCommand::MintCallback(args)) => {
+            sgate_cmd::mint_callback(args).map(Some)
+        }
         Command::Operations(args) => {
             for line in call::list(args.api, pretty) {
                 output::print_line(&line);

@@ -82,6 +82,25 @@ impl From<paybind::keys::KeyError> for CliError {
     }
 }
 
+impl From<paybind::testing::MintError> for CliError {
+    fn from(e: paybind::testing::MintError) -> Self {
+        use paybind::testing::MintError as E;
+        let message = e.to_string();
+        match e {
+            E::NotJson(_) | E::NotAnObject => CliError::input("json", message),
+            E::Url => CliError::usage(
+                "--url is the callback URL's path and query (for example /sgate/callback) or the whole http(s) URL",
+            ),
+            E::Header(name) => CliError::input("header", message).with("header", name),
+            E::Encryption { field, .. } => {
+                CliError::input("encryption", message).with("field", field)
+            }
+            E::Signing(_) => CliError::input("signing", message),
+            _ => CliError::input("input", message),
+        }
+    }
+}
+
 impl From<paybind::spec::ValidationError> for CliError {
     fn from(e: paybind::spec::ValidationError) -> Self {
         CliError::input("validation", e.to_string())

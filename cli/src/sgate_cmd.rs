@@ -1,4 +1,4 @@
-//! `paybind sgate sign` and `paybind sgate verify`: SGATE's `V-*` header signature by hand.
+//! `paybind sgate sign`, `verify` and `mint-callback`: SGATE's `V-*` header signature by hand.
 
 use paybind::clock::{Clock as _, SystemClock};
 use paybind::sgate::signing::{
@@ -6,11 +6,13 @@ use paybind::sgate::signing::{
     HEADER_API_VERSION, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
 use paybind::sgate::{NonceSource as _, RandomNonce};
+use paybind::testing::sgate::CallbackSigner;
+use paybind::testing::JsonText;
 use serde_json::{json, Map, Value};
 
 use crate::input;
 use crate::output::CliError;
-use crate::{SgateSignArgs, SgateVerifyArgs};
+use crate::{SgateMintCallbackArgs, SgateSignArgs, SgateVerifyArgs};
 
 /// The signed `url` is the path and query as sent, never a whole URL.
 fn check_url(url: &str) -> Result<(), CliError> {
@@ -102,4 +104,36 @@ pub fn verify(args: &SgateVerifyArgs) -> Result<Value, CliError> {
         .with("signature_data", shown)
         .with("md5", md5)),
     }
+}
+
+/// A callback as SGATE POSTs it, minted by `paybind::testing`: its `V-*` headers (the API KEY
+/// as a placeholder) and body.
+pub fn mint_callback(args: &SgateMintCallbackArgs) -> Result<Value, CliError> {
+    let body = match &args.body_file {
+        Some(path) => body_text(input::read_file(path, "body file")?)?,
+        None => body_text(input::read_stdin("the body")?.ok_or_else(|| {
+            CliError::usage("give --body-file FILE or pipe the callback body on stdin")
+        })?)?,
+    };
+    let mut signer = CallbackSigner::new(
+        args.api_key.as_str(),
+        input::private_key(&args.private_key)?,
+    );
+    if let Some(path) = &args.encrypt_to {
+        signer = signer.encrypt_to(input::public_key(path)?);
+    }
+    let callback = signer.callback(&args.url, JsonText(&body))?;
+    let mut headers = Map::new();
+    headers.insert(HEADER_API_KEY.into(), API_KEY_NOT_SHOWN.into());
+    for name in [
+        HEADER_API_VERSION,
+        HEADER_TIMESTAMP,
+        HEADER_NONCE,
+        HEADER_SIGNATURE,
+    ] {
+        let value = callback.headers.get(name).and_then(|v| v.to_str().ok());
+        headers.insert(name.into(), value.unwrap_or_default().into());
+    }
+    let body = input::utf8(callback.body, "the minted body")?;
+    Ok(json!({ "headers": headers, "body": body }))
 }

@@ -126,11 +126,17 @@ pub use crate::error::SignatureError;
 /// If aws-lc cannot sign: only when memory runs out or its check of the result finds a
 /// computation fault.
 pub fn sign_digest(key: &PrivateKey, digest_hex: &str) -> String {
-    let md5 = Md5::digest(digest_hex.as_bytes());
-    match key.rsa().sign(Pkcs1Hash::Md5, &md5) {
-        Some(signature) => base64::engine::general_purpose::STANDARD.encode(signature),
+    match try_sign_digest(key, digest_hex) {
+        Some(signature) => signature,
         None => panic!("aws-lc could not compute the MD5withRSA signature"),
     }
+}
+
+/// [`sign_digest`], or `None` where it would panic.
+pub(crate) fn try_sign_digest(key: &PrivateKey, digest_hex: &str) -> Option<String> {
+    let md5 = Md5::digest(digest_hex.as_bytes());
+    let signature = key.rsa().sign(Pkcs1Hash::Md5, &md5)?;
+    Some(base64::engine::general_purpose::STANDARD.encode(signature))
 }
 
 /// Verifies a Base64 MD5withRSA signature over the hex digest with `key`.

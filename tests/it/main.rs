@@ -85,6 +85,8 @@ mod sgate_snapshots;
 mod snapshots;
 #[cfg(feature = "sgate")]
 mod statement_stream;
+#[cfg(feature = "testing")]
+mod testing_kit;
 #[cfg(feature = "sgate")]
 mod tracing_secrets;
 #[cfg(all(feature = "bluepay-jt", feature = "sgate"))]

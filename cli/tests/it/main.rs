@@ -3,7 +3,8 @@
 //! checked with the `openssl` command line, and `call` against local loopback gateways.
 //!
 //! One file per area: `help` (help, usage errors, operation lists), `keygen`, `bluepay_sign` and
-//! `sgate_sign` (offline signing and verification), `call_bluepay` and `call_sgate` (`call`
+//! `sgate_sign` (offline signing and verification), `mint` (notifications and callbacks minted
+//! as the gateways send them), `call_bluepay` and `call_sgate` (`call`
 //! against the loopback gateways in `gateway` and `sgate_gateway`), and `sandbox` (the
 //! `sandbox` subcommand). The process helpers they share are here.
 
@@ -13,6 +14,7 @@ mod call_sgate;
 mod gateway;
 mod help;
 mod keygen;
+mod mint;
 mod sandbox;
 mod sgate_gateway;
 mod sgate_sign;

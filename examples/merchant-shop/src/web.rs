@@ -136,18 +136,20 @@ mod tests {
     use super::*;
     use axum::body::Body;
     use axum::http::Request;
-    use paybind::envelope::{HashAlgorithm, RsaSigner};
-    use paybind::keys::PrivateKey;
+    use paybind::testing::{self, JsonText};
     use tower::ServiceExt as _;
 
-    /// What BluePay would POST: `{param, sign}`, `sign` over the exact `param` text.
-    fn signed_notification(gateway_key: &PrivateKey, param: serde_json::Value) -> String {
-        let param = param.to_string();
-        let sign = RsaSigner::new(gateway_key, HashAlgorithm::Sha256).sign_base64(param.as_bytes());
-        serde_json::json!({ "param": param, "sign": sign }).to_string()
+    /// The webhooks' state with the verifiers that accept what `paybind::testing` mints.
+    fn state() -> AppState {
+        AppState {
+            bluepay: testing::bluepay::verifier(),
+            sgate: testing::sgate::notifications(),
+            seen: Arc::new(SeenEvents::new(100)),
+            ledger: Arc::default(),
+        }
     }
 
-    async fn post(app: &Router, body: String) -> (StatusCode, String) {
+    async fn post(app: &Router, body: Vec<u8>) -> (StatusCode, String) {
         let response = app
             .clone()
             .oneshot(
@@ -167,22 +169,13 @@ mod tests {
 
     #[tokio::test]
     async fn verified_qr_payment_is_recorded_once() {
-        let gateway_key = PrivateKey::generate(2048).unwrap();
-        let state = AppState {
-            bluepay: bluepay::Notifications::new(gateway_key.public_key(), HashAlgorithm::Sha256),
-            // The SGATE route is not exercised here, but the state needs a verifier.
-            sgate: Notifications::new("unused", gateway_key.public_key(), gateway_key.clone()),
-            seen: Arc::new(SeenEvents::new(100)),
-            ledger: Arc::default(),
-        };
+        let state = state();
         let app = app(state.clone());
-        let body = signed_notification(
-            &gateway_key,
-            serde_json::json!({
-                "eventName": "qrcode.payment.success", "mchOrderId": "SHOP42",
-                "transactionId": "Q123", "amount": 50020, "transactionStatus": "COMPLETED",
-            }),
-        );
+        let body = testing::bluepay::notification(serde_json::json!({
+            "eventName": "qrcode.payment.success", "mchOrderId": "SHOP42",
+            "transactionId": "Q123", "amount": 50020, "transactionStatus": "COMPLETED",
+        }))
+        .unwrap();
 
         assert_eq!(
             post(&app, body.clone()).await,
@@ -202,53 +195,24 @@ mod tests {
             "handled once"
         );
 
-        let forged = body.replace("50020", "90020");
-        assert_eq!(post(&app, forged).await.0, StatusCode::UNAUTHORIZED);
-    }
-
-    /// What SGATE would POST: the `V-*` headers signed over key, time, nonce, path and body.
-    fn signed_sgate_callback(
-        api_key: &str,
-        system_key: &PrivateKey,
-        path: &str,
-        body: &str,
-    ) -> Request<Body> {
-        use paybind::sgate::signing::*;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap();
-        let (timestamp, nonce) = (now.as_secs() as i64, "n0nce0123456789abcdef");
-        let data = signature_data(api_key, timestamp, nonce, path, "POST", body);
-        Request::post(path)
-            .header(HEADER_TIMESTAMP, timestamp.to_string())
-            .header(HEADER_NONCE, nonce)
-            .header(
-                HEADER_SIGNATURE,
-                sign_digest(system_key, &digest_hex(&data)),
-            )
-            .body(Body::from(body.to_owned()))
-            .unwrap()
+        let forged = String::from_utf8(body).unwrap().replace("50020", "90020");
+        assert_eq!(
+            post(&app, forged.into_bytes()).await.0,
+            StatusCode::UNAUTHORIZED
+        );
     }
 
     #[tokio::test]
     async fn sgate_callback_verified_and_behind_a_prefix() {
-        let key = PrivateKey::generate(2048).unwrap();
-        let state = AppState {
-            bluepay: bluepay::Notifications::new(key.public_key(), HashAlgorithm::Sha256),
-            sgate: Notifications::new("api-key", key.public_key(), key.clone()),
-            seen: Arc::new(SeenEvents::new(100)),
-            ledger: Arc::default(),
-        };
-        let body = r#"{"event":"SALARY_STATUS_CHANGE","time":1718000000,"data":{"ticketid":"9","payeeuid":"SHOP-1","amount":18.75,"status":1}}"#;
+        let state = state();
+        let body = JsonText(
+            r#"{"event":"SALARY_STATUS_CHANGE","time":1718000000,"data":{"ticketid":"9","payeeuid":"SHOP-1","amount":18.75,"status":1}}"#,
+        );
 
         let plain = app(state.clone());
+        let callback = testing::sgate::callback("/sgate/callback", body).unwrap();
         let answer = plain
-            .oneshot(signed_sgate_callback(
-                "api-key",
-                &key,
-                "/sgate/callback",
-                body,
-            ))
+            .oneshot(callback.into_request::<Body>())
             .await
             .unwrap();
         assert_eq!(answer.status(), StatusCode::OK);
@@ -262,13 +226,9 @@ mod tests {
 
         // The same routes mounted under /hooks, SGATE configured with .../hooks/sgate/callback.
         let nested = Router::new().nest("/hooks", app(state.clone()));
+        let callback = testing::sgate::callback("/hooks/sgate/callback", body).unwrap();
         let answer = nested
-            .oneshot(signed_sgate_callback(
-                "api-key",
-                &key,
-                "/hooks/sgate/callback",
-                body,
-            ))
+            .oneshot(callback.into_request::<Body>())
             .await
             .unwrap();
         let status = answer.status();

@@ -120,12 +120,24 @@ pub fn openssl_verifies(
     message: &[u8],
     signature: &[u8],
 ) -> bool {
+    openssl_verifies_digest(dir, public, "-sha256", message, signature)
+}
+
+/// Whether `openssl dgst <digest> -verify public -signature sig message` says "Verified OK"
+/// (`digest` such as `-sha1`, or `-md5` for SGATE, whose message is the MD5 hex text).
+pub fn openssl_verifies_digest(
+    dir: &std::path::Path,
+    public: &std::path::Path,
+    digest: &str,
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
     let message_file = dir.join("param.txt");
     let signature_file = dir.join("sig.bin");
     std::fs::write(&message_file, message).unwrap();
     std::fs::write(&signature_file, signature).unwrap();
     let out = std::process::Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify"])
+        .args(["dgst", digest, "-verify"])
         .arg(public)
         .arg("-signature")
         .arg(&signature_file)
