@@ -10,31 +10,25 @@
 //! lives with the load generator rather than in `examples/` because `cargo test` builds every
 //! example, and this one is a soak run, not a sample to copy.
 //!
-//! The recipe, per call of a money-moving operation:
-//! - an answer: done; a duplicate refusal (21007, 21015, 1401): the first attempt was processed,
-//!   look it up;
-//! - `!may_have_been_sent()`: nothing left the machine, send the same request again;
-//! - `is_retryable()` (a 5xx on an operation the gateway de-duplicates): send the same request
-//!   again, the gateway refuses it if the first one landed;
-//! - otherwise (a timeout, a dropped connection): the status query; found: done; not found:
-//!   send the same request again. Never a new key.
+//! Every payout is one call of the operation's generated `<operation>_reconciled` method, which
+//! packages the recipe (sent once; after an unknown outcome looked up by its merchant id and sent
+//! again only when the gateway has no such order; a duplicate refusal looked up). The run checks
+//! that the way each call took matches its fault: none, created; a fault before the gateway
+//! committed, sent again; after, found.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use paybind::codes::Code;
-use paybind::error::Error;
 use paybind::keys::PrivateKey;
-use paybind::money::Decimal2;
+use paybind::money::{Amount, Decimal2};
+use paybind::reconcile::Reconciled;
 use paybind::{bluepay, bluepay_jt, sgate};
 use paybind_sandbox::{Admin, Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::{json, Value};
 
 /// Each payout moves this much (minor units: THB 1.00, SAR 1.00).
 const AMOUNT: i64 = 100;
-/// Attempts of one business request before the run gives up on it (a failure of the run).
-const MAX_ATTEMPTS: u32 = 6;
-/// Every `N`th status query is answered 503 first (a status query is read-only: repeat it).
+/// Every `N`th faulted payout's first status query is answered 503 (a read: asked again).
 const LOOKUP_FAULT_EVERY: u32 = 5;
 /// The SGATE payee every payment order pays (a test account of sgate.md §A13).
 const PAYEE: &str = "fr001";
@@ -90,48 +84,26 @@ impl Kind {
     }
 }
 
-/// What one create call came to.
-enum Sent {
+/// Which way one payout reached the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Way {
     Created,
-    Duplicate,
-    Failed {
-        sent: bool,
-        retryable: bool,
-        what: String,
-    },
+    AlreadyThere,
+    Resent,
 }
 
-/// What one status query came to.
-enum Looked {
-    Found,
-    NotFound,
-    Failed { retryable: bool, what: String },
-}
-
-fn sent<T, C: Code>(result: Result<T, Error<C>>, duplicate: &[i64]) -> Sent {
-    match result {
-        Ok(_) => Sent::Created,
-        Err(e) if e.code().is_some_and(|c| duplicate.contains(&c.code())) => Sent::Duplicate,
-        Err(e) => Sent::Failed {
-            sent: e.may_have_been_sent(),
-            retryable: e.is_retryable(),
-            what: e.to_string(),
-        },
+impl Way {
+    fn of<C, F>(outcome: Reconciled<C, F>) -> Way {
+        match outcome {
+            Reconciled::Created(_) => Way::Created,
+            Reconciled::AlreadyThere(_) => Way::AlreadyThere,
+            Reconciled::Resent(_) => Way::Resent,
+            _ => Way::Created,
+        }
     }
 }
 
-fn looked<T, C: Code>(result: Result<T, Error<C>>, not_found: i64) -> Looked {
-    match result {
-        Ok(_) => Looked::Found,
-        Err(e) if e.code().is_some_and(|c| c.code() == not_found) => Looked::NotFound,
-        Err(e) => Looked::Failed {
-            retryable: e.is_retryable(),
-            what: e.to_string(),
-        },
-    }
-}
-
-/// One gateway's money-moving operation and its status query.
+/// One gateway's money-moving operation.
 enum Api {
     BluePay(bluepay::Client),
     Jt(bluepay_jt::Client),
@@ -153,15 +125,36 @@ impl Api {
         }
     }
 
-    /// Sends business request `id` (always the same request for the same id).
-    async fn create(&self, id: &str) -> Sent {
-        let payout = json!({
-            "mchOrderId": id, "idempotencyId": format!("{id}I"), "amount": AMOUNT,
-            "payMethodCode": "PROMPTPAY", "promptpayAccountType": "MSISDN", "accountNo": "0812345678"
-        });
+    /// Business request `id` (always the same request for the same id), reconciled.
+    async fn pay(&self, id: &str) -> Result<Way, String> {
+        let failed = |e: &dyn std::fmt::Display| format!("{id}: {e}");
         match self {
-            Api::BluePay(c) => sent(c.call_json("payout_create", payout).await, &[21007, 21015]),
-            Api::Jt(c) => sent(c.call_json("payout_create", payout).await, &[21007, 21015]),
+            Api::BluePay(c) => {
+                let payout = bluepay::types::PayoutCreateParam::builder()
+                    .mch_order_id(id)
+                    .idempotency_id(format!("{id}I"))
+                    .amount(Amount::from_minor_units(AMOUNT))
+                    .pay_method_code("PROMPTPAY")
+                    .promptpay_account_type(Some(
+                        bluepay::types::PayoutCreateParamPromptpayAccountType::Msisdn,
+                    ))
+                    .account_no("0812345678");
+                let outcome = c.payout_create_reconciled(payout).await;
+                outcome.map(Way::of).map_err(|e| failed(&e))
+            }
+            Api::Jt(c) => {
+                let payout = bluepay_jt::types::PayoutCreateParam::builder()
+                    .mch_order_id(id)
+                    .idempotency_id(format!("{id}I"))
+                    .amount(Amount::from_minor_units(AMOUNT))
+                    .pay_method_code("PROMPTPAY")
+                    .promptpay_account_type(Some(
+                        bluepay_jt::types::PayoutCreateParamPromptpayAccountType::Msisdn,
+                    ))
+                    .account_no("0812345678");
+                let outcome = c.payout_create_reconciled(payout).await;
+                outcome.map(Way::of).map_err(|e| failed(&e))
+            }
             Api::Sgate(c) => {
                 let order = sgate::types::PaymentOrderCreateParam::builder()
                     .mercustomid(
@@ -175,23 +168,9 @@ impl Api {
                     .paymentmethod(
                         sgate::types::PaymentOrderCreateParamPaymentmethod::BankTransfer,
                     );
-                sent(c.payment_order_create(order).await, &[1401])
+                let outcome = c.payment_order_create_reconciled(order).await;
+                outcome.map(Way::of).map_err(|e| failed(&e))
             }
-        }
-    }
-
-    /// The status query of business request `id`.
-    async fn lookup(&self, id: &str) -> Looked {
-        match self {
-            Api::BluePay(c) => {
-                let q = bluepay::types::PayoutStatusParam::builder().mch_order_id(id);
-                looked(c.payout_status(q).await, 21006)
-            }
-            Api::Jt(c) => {
-                let q = bluepay_jt::types::PayoutStatusParam::builder().mch_order_id(id);
-                looked(c.payout_status(q).await, 21006)
-            }
-            Api::Sgate(c) => looked(c.payment_order_detail(|q| q.payeeuid(id)).await, 1101),
         }
     }
 }
@@ -224,7 +203,8 @@ struct Lane {
     admin: Admin,
     stall_ms: u64,
     counts: Counts,
-    lookups: u32,
+    /// Payouts given a fault so far.
+    faulted: u32,
 }
 
 impl Lane {
@@ -247,108 +227,43 @@ impl Lane {
             .any(|f| f["gateway"] == gateway && f["operation"] == operation))
     }
 
-    /// The status query until it answers (a failed query is repeated: it only reads).
-    async fn lookup(&mut self, id: &str) -> Result<bool, String> {
-        for _ in 0..MAX_ATTEMPTS {
-            self.lookups += 1;
-            self.counts.bump("status queries");
-            let (gateway, _, status_op, _) = self.api.names();
-            if self.lookups.is_multiple_of(LOOKUP_FAULT_EVERY) {
+    /// One business request to its end through the reconciled method; checks the way it took
+    /// against its fault.
+    async fn pay(&mut self, id: &str, kind: Kind) -> Result<(), String> {
+        let (gateway, create_op, status_op, _) = self.api.names();
+        let mut status_fault = false;
+        if let Some(fault) = kind.fault(gateway, create_op, self.stall_ms) {
+            self.counts.bump(format!("faults injected: {kind:?}"));
+            self.set_fault(Some(fault)).await?;
+            self.faulted += 1;
+            // Every few faulted payouts, the first status query fails too (a read: asked again).
+            // Every faulted payout is looked up, so the fault meets a status query.
+            if self.faulted.is_multiple_of(LOOKUP_FAULT_EVERY) {
                 self.counts.bump("503s injected on status queries");
                 self.set_fault(Kind::ServerErrorBeforeCommit.fault(gateway, status_op, 0))
                     .await?;
-            }
-            match self.api.lookup(id).await {
-                Looked::Found => return Ok(true),
-                Looked::NotFound => return Ok(false),
-                Looked::Failed { retryable, what } => {
-                    if !retryable {
-                        self.counts.bump("failures nobody planned (a slow machine)");
-                    }
-                    tracing_line(id, "status query failed, asking again", &what);
-                }
+                status_fault = true;
             }
         }
-        Err(format!("{id}: no status query answered"))
-    }
-
-    /// One business request to its end by the recipe; checks what it saw against the plan.
-    async fn pay(&mut self, id: &str, kind: Kind) -> Result<(), String> {
-        let (gateway, create_op, ..) = self.api.names();
-        let mut created = 0;
-        // What the first look after the fault said: the gateway had (true) or had not (false)
-        // committed the first attempt.
-        let mut first_evidence: Option<bool> = None;
-        let mut settled = false;
-        for attempt in 1..=MAX_ATTEMPTS {
-            self.counts.bump("create attempts");
-            if attempt == 1 {
-                if let Some(fault) = kind.fault(gateway, create_op, self.stall_ms) {
-                    self.counts.bump(format!("faults injected: {kind:?}"));
-                    self.set_fault(Some(fault)).await?;
-                }
-            }
-            let outcome = self.api.create(id).await;
-            if attempt == 1 && kind != Kind::None && !self.fault_spent(create_op).await? {
-                return Err(format!("{id}: the {kind:?} fault did not meet its request"));
-            }
-            match outcome {
-                Sent::Created => {
-                    created += 1;
-                    first_evidence.get_or_insert(attempt == 1);
-                    settled = true;
-                    break;
-                }
-                Sent::Duplicate => {
-                    self.counts.bump("repeats refused as duplicates");
-                    first_evidence.get_or_insert(true);
-                    if !self.lookup(id).await? {
-                        return Err(format!("{id}: refused as a duplicate, yet not found"));
-                    }
-                    self.counts.bump("status queries that found it");
-                    settled = true;
-                    break;
-                }
-                Sent::Failed { sent: false, .. } => continue,
-                Sent::Failed {
-                    retryable: true, ..
-                } => self.counts.bump("same request again on is_retryable()"),
-                Sent::Failed { what, .. } => {
-                    if attempt > 1 || kind == Kind::None {
-                        self.counts.bump("failures nobody planned (a slow machine)");
-                        tracing_line(id, "unplanned failure", &what);
-                    }
-                    let found = self.lookup(id).await?;
-                    first_evidence.get_or_insert(found);
-                    if found {
-                        self.counts.bump("status queries that found it");
-                        settled = true;
-                        break;
-                    }
-                    self.counts.bump("not found, same request again");
-                }
-            }
+        let way = self.api.pay(id).await?;
+        if kind != Kind::None && !self.fault_spent(create_op).await? {
+            return Err(format!("{id}: the {kind:?} fault did not meet its request"));
         }
-        if !settled {
-            return Err(format!("{id}: not settled after {MAX_ATTEMPTS} attempts"));
+        if status_fault && !self.fault_spent(status_op).await? {
+            return Err(format!("{id}: no status query met its fault"));
         }
-        if kind != Kind::None && first_evidence != Some(kind.committed()) {
-            self.counts.violations.push(format!(
-                "{id}: {kind:?}, yet the recovery saw committed = {first_evidence:?}"
-            ));
-        }
-        if kind.committed() && created > 0 {
-            self.counts.violations.push(format!(
-                "{id}: committed by the faulted attempt and created again"
-            ));
+        self.counts.bump(format!("{way:?}"));
+        let expected = match kind {
+            Kind::None => Way::Created,
+            kind if kind.committed() => Way::AlreadyThere,
+            _ => Way::Resent,
+        };
+        if way != expected {
+            self.counts
+                .violations
+                .push(format!("{id}: {kind:?} came to {way:?}, not {expected:?}"));
         }
         Ok(())
-    }
-}
-
-fn tracing_line(id: &str, what: &str, detail: &str) {
-    if std::env::var_os("FAULT_RUN_VERBOSE").is_some() {
-        eprintln!("{id}: {what}: {detail}");
     }
 }
 
@@ -481,7 +396,7 @@ async fn run() -> Result<(), String> {
             // Twice the client's timeout: the client has given up long before.
             stall_ms: timeout_ms * 2,
             counts: Counts::default(),
-            lookups: 0,
+            faulted: 0,
         };
         tasks.push(tokio::spawn(run_lane(lane, ids)));
     }

@@ -22,6 +22,8 @@ pub mod operations;
 pub(crate) mod pipeline;
 #[cfg(feature = "sgate")]
 mod random;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
+pub mod reconcile;
 pub mod secret;
 pub mod spec;
 

@@ -180,10 +180,11 @@ fn repeat_doc(op: &Operation) -> String {
             );
             if let Some(query) = status_query {
                 doc += &format!(
-                    " **Recovery** after a timeout or any error whose `may_have_been_sent()` is \
-                     true: look the request up with `{query}`; resend the *same* request (same \
-                     `{key}`) only when the gateway answers that it does not exist, and never \
-                     with a new `{key}`."
+                    " **Recovery** after any error whose `outcome_unknown()` is true: look the \
+                     request up with `{query}`; resend the *same* request (same `{key}`) only \
+                     when the gateway answers that it does not exist, and never with a new \
+                     `{key}` — or call the `_reconciled` method where there is one, which does \
+                     exactly that."
                 );
             }
             doc

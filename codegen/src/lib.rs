@@ -44,6 +44,7 @@ mod notifications;
 mod open_enums;
 mod operations;
 mod query;
+mod reconcile;
 mod sensitive;
 mod skeleton;
 pub mod validate;
@@ -131,6 +132,7 @@ fn extras(
     items.push(facade::data_impls(&ops));
     items.push(operations::roundtrip_fn(schemas));
     items.push(facade::facade_methods(&facade, &ops));
+    items.push(reconcile::reconciled_methods(&facade, &ops)?);
     if gateway.signing == Signing::HeaderSigned {
         items.push(header_signed::facade_methods(gateway.module, spec, &ops)?);
         items.push(query::query_module(spec, &ops, query_fields)?);

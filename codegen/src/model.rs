@@ -29,6 +29,21 @@ pub struct Operation {
     pub repeat: Repeat,
     /// A list the gateway answers page by page (`x-paged`).
     pub paged: Option<Paged>,
+    /// How a request of unknown outcome is reconciled (`x-reconcile`).
+    pub reconcile: Option<Reconcile>,
+}
+
+/// `x-reconcile: {lookup-by, not-found, duplicate}` of a money-moving operation with a status
+/// query (`x-status-query`).
+pub struct Reconcile {
+    /// The status query's `operationId`.
+    pub status_query: String,
+    /// The member of the request the status query looks the order up by (same name there).
+    pub lookup_by: String,
+    /// The codes by which the status query says there is no such order.
+    pub not_found: Vec<i64>,
+    /// The codes by which the gateway refuses a repeat of an order it has.
+    pub duplicate: Vec<i64>,
 }
 
 /// A list answered page by page (`x-paged: {page: <parameter>, size: <parameter>}`): the
@@ -169,7 +184,36 @@ fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> BuildResult<
         manual: multipart || success_count > 1,
         repeat: repeat(op)?,
         paged: paged(op)?,
+        reconcile: reconcile(op)?,
     })
+}
+
+/// The operation's `x-reconcile`, which needs its `x-status-query`.
+fn reconcile(op: &Value) -> BuildResult<Option<Reconcile>> {
+    let Some(mark) = op.get("x-reconcile") else {
+        return Ok(None);
+    };
+    let status_query = op
+        .get("x-status-query")
+        .and_then(Value::as_str)
+        .ok_or("x-reconcile needs x-status-query: the operation that looks an order up")?;
+    let codes = |key: &str| -> BuildResult<Vec<i64>> {
+        mark.get(key)
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_i64).collect::<Vec<_>>())
+            .filter(|list| !list.is_empty())
+            .ok_or_else(|| format!("x-reconcile needs `{key}`: a list of the gateway's codes"))
+    };
+    Ok(Some(Reconcile {
+        status_query: status_query.to_string(),
+        lookup_by: mark
+            .get("lookup-by")
+            .and_then(Value::as_str)
+            .ok_or("x-reconcile needs `lookup-by`: the member the status query looks up by")?
+            .to_string(),
+        not_found: codes("not-found")?,
+        duplicate: codes("duplicate")?,
+    }))
 }
 
 /// The operation's `x-paged`, with the bounds its two parameters' schemas give.

@@ -19,6 +19,7 @@
 #[cfg(feature = "sgate")]
 pub(crate) mod pages;
 mod prepare;
+pub(crate) mod reconcile;
 pub(crate) mod transport;
 mod wire;
 
@@ -179,9 +180,20 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         T::Error: fmt::Display,
         R: DeserializeOwned + ResponseData,
     {
+        self.call_value::<C, R>(op, self.param_text::<C, B, T>(builder)?)
+            .await
+    }
+
+    /// The JSON text of a typed param given as its generated builder, as `call_builder` sends it.
+    pub(crate) fn param_text<C, B, T>(&self, builder: B) -> Result<String, Error<C>>
+    where
+        C: Code,
+        T: TryFrom<B> + serde::Serialize,
+        T::Error: fmt::Display,
+    {
         let param = T::try_from(builder)
             .map_err(|e| prepare::builder_error(self.wire.gateway(), &e.to_string()))?;
-        self.call_value::<C, R>(op, to_text(&param)?).await
+        Ok(to_text(&param)?)
     }
 
     /// Runs an operation with its param as the one JSON text.

@@ -58,6 +58,8 @@ mod query_validation;
 mod randomness;
 #[cfg(feature = "sgate")]
 mod received_money;
+#[cfg(all(feature = "bluepay", feature = "sgate"))]
+mod reconcile;
 #[cfg(feature = "sgate")]
 mod redaction;
 mod redaction_raw_body;

@@ -1,0 +1,106 @@
+//! `<operation>_reconciled`: for each operation the spec marks `x-reconcile`, the create call
+//! and its status query handed to paybind's reconciliation loop (`crate::pipeline::reconcile`),
+//! with the member the order is looked up by and the codes the spec lists.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::emit::{data_type, doc_attrs, fn_ident, type_ident};
+use crate::error::BuildResult;
+use crate::model::Operation;
+
+/// `impl <facade> { <operation>_reconciled … }`.
+pub fn reconciled_methods(facade: &syn::Path, ops: &[Operation]) -> BuildResult<TokenStream> {
+    let mut methods = Vec::new();
+    for (index, op) in ops.iter().enumerate() {
+        if op.reconcile.is_some() {
+            methods.push(reconciled_method(index, op, ops)?);
+        }
+    }
+    Ok(quote! {
+        impl #facade {
+            #(#methods)*
+        }
+    })
+}
+
+fn reconciled_method(index: usize, op: &Operation, ops: &[Operation]) -> BuildResult<TokenStream> {
+    let Some(reconcile) = &op.reconcile else {
+        return Ok(TokenStream::new());
+    };
+    let at = |e: String| format!("{}: x-reconcile: {e}", op.id);
+    let (status_index, status) = ops
+        .iter()
+        .enumerate()
+        .find(|(_, other)| other.id == reconcile.status_query)
+        .ok_or_else(|| at(format!("no operation {}", reconcile.status_query)))?;
+    let body = op
+        .body_schema
+        .as_deref()
+        .ok_or_else(|| at("the operation has no JSON body".into()))?;
+    let (index, status_index) = (
+        Literal::usize_unsuffixed(index),
+        Literal::usize_unsuffixed(status_index),
+    );
+    let body = type_ident(body);
+    let response = type_ident(op.response_schema.as_deref().unwrap_or_default());
+    let status_response = type_ident(status.response_schema.as_deref().unwrap_or_default());
+    let made = data_type(op.data_schema.as_ref());
+    let found = data_type(status.data_schema.as_ref());
+    let key = &reconcile.lookup_by;
+    let (not_found, duplicate) = (&reconcile.not_found, &reconcile.duplicate);
+    // The status query takes the key as its query (a GET) or as its one-member param.
+    let lookup = if status.method == "GET" {
+        quote! {
+            let pairs = vec![(#key.to_string(), crate::pipeline::reconcile::query_value(&key))];
+            pipeline
+                .call_query::<ResultCode, types::#status_response>(&OPERATIONS[#status_index], Ok(pairs))
+                .await
+        }
+    } else {
+        quote! {
+            let param = format!("{{\"{}\":{}}}", #key, key);
+            pipeline
+                .call_value::<ResultCode, types::#status_response>(&OPERATIONS[#status_index], param)
+                .await
+        }
+    };
+    let duplicate_text = duplicate
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let method = format_ident!("{}_reconciled", op.id);
+    let create = fn_ident(&op.id);
+    let status_method = fn_ident(&status.id);
+    let doc = doc_attrs(&format!(
+        "[`{create}`](Self::{create}), reconciled: sent once, and after an unknown outcome \
+         ([`Error::outcome_unknown`](crate::error::Error::outcome_unknown)) looked up with \
+         [`{status_method}`](Self::{status_method}) by `{key}` and sent again (the same \
+         request) only when the gateway has no such order; a duplicate refusal \
+         ({duplicate_text}) is looked up too. The answer says which happened \
+         ([`Reconciled`](crate::reconcile::Reconciled)); see [`crate::reconcile`]."
+    ));
+    Ok(quote! {
+        #doc
+        pub async fn #method(
+            &self,
+            param: impl ::std::convert::Into<types::builder::#body>,
+        ) -> ::std::result::Result<crate::reconcile::Reconciled<#made, #found>, Error> {
+            let pipeline = crate::pipeline::Pipeline::of(&self.endpoint);
+            let text = pipeline.param_text::<ResultCode, _, types::#body>(param.into())?;
+            let create = || {
+                pipeline.call_value::<ResultCode, types::#response>(&OPERATIONS[#index], text.clone())
+            };
+            let lookup = || async {
+                let key = crate::pipeline::reconcile::member::<ResultCode>(&text, #key)?;
+                #lookup
+            };
+            let codes = crate::pipeline::reconcile::Codes {
+                not_found: &[#(#not_found),*],
+                duplicate: &[#(#duplicate),*],
+            };
+            crate::pipeline::reconcile::reconcile(create, lookup, codes).await
+        }
+    })
+}
