@@ -129,7 +129,8 @@ async fn envelope_faults_per_operation() {
         .unwrap_err();
     assert!(err.to_string().contains("400"), "{err}");
     assert!(
-        err.to_string().contains("no operation nope on gateway bluepay"),
+        err.to_string()
+            .contains("no operation nope on gateway bluepay"),
         "the refusal names the operation and the gateway each in its place: {err}"
     );
     assert_eq!(
