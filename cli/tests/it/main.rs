@@ -14,6 +14,7 @@ mod gateway;
 mod help;
 mod keygen;
 mod sandbox;
+mod sandbox_trigger;
 mod sgate_gateway;
 mod sgate_sign;
 
