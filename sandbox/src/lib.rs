@@ -74,6 +74,23 @@
 //! is committed: the payout exists and its answer is lost, the case a merchant reconciles with
 //! a status query (`benches/fault_run.rs` runs that recipe over a thousand payouts).
 //!
+//! # Trigger
+//!
+//! `POST /admin/trigger {gateway, event, overrides}` ([`Admin::trigger`], `paybind sandbox
+//! trigger`) performs a [`TriggerEvent`] now — a QR code paid, a payout failed, a customer
+//! approved… — with the state change and the signed notification it implies. The object acted
+//! on is found by its id among the overrides (`mchOrderId`, `customid`…); when absent, the
+//! least object the event needs is made first through the gateway's own rules, the overrides
+//! applied to it ([`TriggerEvent::description`] says which, per event).
+//!
+//! # Fixtures
+//!
+//! [`SandboxConfig::fixtures`] (JSON, or TOML by the file's name; `paybind sandbox --fixtures`)
+//! is the world a start begins from and `POST /admin/reset` returns to: balances, BluePay and
+//! JT orders and refunds, SGATE customers and payment orders in given states, rules, faults and
+//! settings, entries referring to each other by fixture `name`. Its JSON Schema is
+//! [`fixtures_schema`]; a bad fixture stops the start with the entry, the member and the rule.
+//!
 //! # Config file
 //!
 //! [`SandboxConfig::config_file`] is JSON, applied at every start:

@@ -17,7 +17,10 @@ async fn sandbox() -> Sandbox {
     .expect("the sandbox starts")
 }
 
-fn admin_env(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
+/// Environment variables of a run.
+type Env = Vec<(&'static str, String)>;
+
+fn admin_env(sandbox: &Sandbox) -> Env {
     vec![
         ("PAYBIND_SANDBOX_ADMIN_URL", sandbox.admin_url()),
         (
@@ -164,7 +167,8 @@ async fn trigger_pays_a_qr_code_with_a_signed_notification() {
 async fn bad_arguments_exit_2_with_nothing_sent() {
     let sandbox = sandbox().await;
     let env = admin_env(&sandbox);
-    let cases: [(&[&str], &[(&str, String)]); 4] = [
+    let no_sandbox = Vec::new();
+    let cases: [(&[&str], &Env); 4] = [
         // An event of another gateway.
         (
             &["sandbox", "trigger", "bluepay", "customer.approved"],
@@ -185,10 +189,10 @@ async fn bad_arguments_exit_2_with_nothing_sent() {
             &env,
         ),
         // Which sandbox?
-        (&["sandbox", "trigger", "bluepay", "qr.paid"], &[]),
+        (&["sandbox", "trigger", "bluepay", "qr.paid"], &no_sandbox),
     ];
     for (arguments, env) in cases {
-        let out = run_async(args(arguments), env.to_vec()).await;
+        let out = run_async(args(arguments), env.clone()).await;
         assert_eq!(
             code(&out),
             2,

@@ -34,7 +34,7 @@ pub struct SandboxConfig {
     /// JSON config file with faults, rules, settings and channels (see the module docs).
     pub config_file: Option<PathBuf>,
     /// The world to start in, and to return to on `POST /admin/reset`: balances, orders,
-    /// customers, rules, faults (see the crate docs, "Fixtures"). A start with fixtures begins
+    /// customers, rules, faults (the crate docs' "Fixtures"). A start with fixtures begins
     /// from them, forgetting what a state file held.
     pub fixtures: Option<FixtureSource>,
     /// The BluePay app id the sandbox accepts.
