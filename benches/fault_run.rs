@@ -23,8 +23,8 @@ use paybind::keys::PrivateKey;
 use paybind::money::{Amount, Decimal2};
 use paybind::reconcile::Reconciled;
 use paybind::{bluepay, bluepay_jt, sgate};
-use paybind_sandbox::{Admin, Sandbox, SandboxConfig, SandboxKeys, Storage};
-use serde_json::{json, Value};
+use paybind_sandbox::{Admin, Fault, Sandbox, SandboxConfig, SandboxKeys, Storage};
+use serde_json::Value;
 
 /// Each payout moves this much (minor units: THB 1.00, SAR 1.00).
 const AMOUNT: i64 = 100;
@@ -68,19 +68,33 @@ impl Kind {
     }
 
     /// The sandbox fault (admin `PUT /admin/faults`) for one request.
-    fn fault(self, gateway: &str, operation: &str, stall_ms: u64) -> Option<Value> {
-        let mut fault = match self {
+    fn fault(self, gateway: &str, operation: &str, stall_ms: u64) -> Option<Fault> {
+        let what = match self {
             Kind::None => return None,
-            Kind::DropBeforeCommit | Kind::DropAfterCommit => json!({"drop_connection": true}),
-            Kind::ServerErrorBeforeCommit => json!({"http_status": 503}),
-            Kind::ServerErrorAfterCommit => json!({"http_status": 502}),
-            Kind::TimeoutBeforeCommit | Kind::TimeoutAfterCommit => json!({"latency_ms": stall_ms}),
+            Kind::DropBeforeCommit | Kind::DropAfterCommit => Fault {
+                drop_connection: true,
+                ..Fault::default()
+            },
+            Kind::ServerErrorBeforeCommit => Fault {
+                http_status: Some(503),
+                ..Fault::default()
+            },
+            Kind::ServerErrorAfterCommit => Fault {
+                http_status: Some(502),
+                ..Fault::default()
+            },
+            Kind::TimeoutBeforeCommit | Kind::TimeoutAfterCommit => Fault {
+                latency_ms: stall_ms,
+                ..Fault::default()
+            },
         };
-        fault["gateway"] = json!(gateway);
-        fault["operation"] = json!(operation);
-        fault["after_commit"] = json!(self.committed());
-        fault["times"] = json!(1);
-        Some(fault)
+        Some(Fault {
+            gateway: gateway.into(),
+            operation: operation.into(),
+            after_commit: self.committed(),
+            times: Some(1),
+            ..what
+        })
     }
 }
 
@@ -208,9 +222,9 @@ struct Lane {
 }
 
 impl Lane {
-    async fn set_fault(&self, fault: Option<Value>) -> Result<(), String> {
+    async fn set_fault(&self, fault: Option<Fault>) -> Result<(), String> {
         match fault {
-            Some(fault) => self.admin.put("faults", fault).await.map(drop),
+            Some(fault) => self.admin.set_faults(&[fault]).await.map(drop),
             None => Ok(()),
         }
         .map_err(|e| format!("admin: {e}"))
@@ -219,12 +233,10 @@ impl Lane {
     /// Whether the fault set for `operation` was spent (so it met the request it was set for).
     async fn fault_spent(&self, operation: &str) -> Result<bool, String> {
         let (gateway, ..) = self.api.names();
-        let left = self.admin.get("faults").await.map_err(|e| e.to_string())?;
+        let left = self.admin.faults().await.map_err(|e| e.to_string())?;
         Ok(!left
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|f| f["gateway"] == gateway && f["operation"] == operation))
+            .iter()
+            .any(|f| f.gateway == gateway && f.operation == operation))
     }
 
     /// One business request to its end through the reconciled method; checks the way it took
@@ -347,7 +359,7 @@ async fn sgate_payee(sandbox: &Sandbox, client: &sgate::Client) -> Result<(), St
         .map_err(|e| e.to_string())?;
     sandbox
         .admin()
-        .post(&format!("sgate/customers/{PAYEE}/approve"), json!({}))
+        .approve_customer(PAYEE)
         .await
         .map_err(|e| e.to_string())?;
     Ok(())

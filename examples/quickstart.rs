@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use paybind::keys::PrivateKey;
 use paybind::money::{Amount, Decimal2};
 use paybind::{bluepay, bluepay_jt, sgate};
-use paybind_sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
+use paybind_sandbox::{Gateway, Sandbox, SandboxConfig, SandboxKeys, Settings, Storage};
 use serde_json::json;
 
 /// What the merchant endpoint accepted, as text per event.
@@ -219,7 +219,7 @@ async fn run() -> Result<(), String> {
     step("BluePay · the payer pays (simulated through the admin API)");
     sandbox
         .admin()
-        .post("bluepay/orders/QS0001/pay", json!({}))
+        .pay_qr(Gateway::BluePay, "QS0001")
         .await
         .map_err(fail)?;
     let event = received(&inbox, "QrCodePayment").await?;
@@ -271,7 +271,7 @@ async fn run() -> Result<(), String> {
     );
     sandbox
         .admin()
-        .post("bluepay-jt/direct-debit/QSAUTH1/authorize", json!({}))
+        .authorize_direct_debit(Gateway::BluePayJt, "QSAUTH1")
         .await
         .map_err(fail)?;
     let event = received(&inbox, "DirectDebitAuthorization").await?;
@@ -322,10 +322,10 @@ async fn run() -> Result<(), String> {
     // ---------------------------------------------------------------- SGATE
     sandbox
         .admin()
-        .put(
-            "settings",
-            json!({"sgate_callback_url": format!("{merchant}/sgate/callback")}),
-        )
+        .set_settings(&Settings {
+            sgate_callback_url: Some(format!("{merchant}/sgate/callback")),
+            ..Settings::default()
+        })
         .await
         .map_err(fail)?;
     step("SGATE · Create customer (a documented sandbox test account)");

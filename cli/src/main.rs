@@ -480,19 +480,27 @@ struct OperationsArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "\
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "\
 Serves BluePay under {base}/bluepay, BluePay JT under {base}/bluepay-jt, SGATE under {base}/sgate
 and the admin API under {base}/admin, verifying signatures and params like the gateways, with
 state that survives a restart (--data) or not (--memory). Prints one JSON object: the URLs, the
 app ids and API KEY it accepts, its key files, and under \"env\" the PAYBIND_* variables for
-`paybind call`. Serves until stopped (Ctrl-C).
+`paybind call`. Serves until stopped (Ctrl-C). With --fixtures it starts in the world the file
+describes (balances, orders, customers, rules, faults; schema/sandbox/fixtures.schema.json) and
+returns to it on POST /admin/reset.
 
 Example:
   paybind sandbox --port 8600 --data .paybind-sandbox/state.db
-  paybind sandbox --memory > sandbox.json &
+  paybind sandbox --memory --fixtures fixtures.json > sandbox.json &
   export $(jq -r '.env | to_entries[] | \"\\(.key)=\\(.value)\"' sandbox.json)
-  paybind call bluepay balance_inquiry")]
+  paybind call bluepay balance_inquiry
+  paybind sandbox trigger bluepay qr.paid --override amount=1500"
+)]
 struct SandboxArgs {
+    #[command(subcommand)]
+    command: Option<sandbox_cmd::SandboxCommand>,
     /// TCP port on 127.0.0.1 (0: any free port).
     #[arg(long, value_name = "N", default_value_t = 0)]
     port: u16,
@@ -512,6 +520,9 @@ struct SandboxArgs {
     /// JSON file of faults, outcome rules and settings applied at start.
     #[arg(long, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
+    /// Fixtures: the world to start in and to return to on reset (JSON, or TOML by its name).
+    #[arg(long, value_name = "FILE")]
+    fixtures: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {

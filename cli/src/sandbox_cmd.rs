@@ -4,11 +4,164 @@
 //! serves until stopped. Keys are generated once and kept in a directory (beside the data
 //! file, or a per-user cache directory with `--memory`), so later starts are quick.
 
-use paybind_sandbox::{Gateway, Sandbox, SandboxConfig, Storage};
+//!
+//! `paybind sandbox trigger <gateway> <event>` makes a running sandbox (found by the
+//! `PAYBIND_SANDBOX_ADMIN_*` variables it printed) perform an event now, through its admin API.
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use paybind_sandbox::{
+    Admin, FixtureSource, Gateway, Sandbox, SandboxConfig, SandboxError, Storage, Trigger,
+    TriggerEvent,
+};
 use serde_json::{json, Map, Value};
 
-use crate::output::{chain, print_json, CliError};
-use crate::SandboxArgs;
+use crate::output::{chain, print_json, print_line, CliError};
+use crate::{Api, SandboxArgs};
+
+/// What `paybind sandbox` does besides serving.
+#[derive(Debug, clap::Subcommand)]
+pub enum SandboxCommand {
+    /// Make a running sandbox perform an event now (a QR code paid, a payout failed, a
+    /// customer approved…), with its state change and signed notification.
+    Trigger(TriggerArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+The sandbox finds (or, when there is none, first makes) the object the event acts on, performs
+the event and sends the notification it implies, signed as the gateway signs it. Overrides are
+members of that object in the gateway's own names: the id that finds an existing one
+(mchOrderId, requestId, mchRefundOrderId, transactionId, ticketNo, customid, mercustomid,
+ticketid, payeeuid), members of one made first (amount, notifyUrl, channelCode, currency…) and
+the event's own (failedCode, failedMessage, ticketStatus, transactionStatus,
+customerServiceReply). NAME=TEXT gives text (read as a number where the member is one),
+NAME:=JSON any JSON. Objects made first notify their notifyUrl, else the gateway's payout notify
+URL setting; SGATE calls its callback URL setting. Prints what the sandbox did: the objects it
+made first, the object the event ended in, and the ids of the notifications it queued.
+
+Example:
+  eval \"$(paybind sandbox --memory | jq -r '.env | to_entries[] | \"export \\(.key)=\\(.value)\"')\"
+  paybind sandbox trigger --list
+  paybind sandbox trigger bluepay qr.paid --override notifyUrl=http://127.0.0.1:3000/notify --override amount=1500
+  paybind sandbox trigger bluepay payout.failed --override mchOrderId=PO0001 --override failedCode=-10001
+  paybind sandbox trigger sgate customer.approved --override mercustomid=u001")]
+pub struct TriggerArgs {
+    /// Print every event, one JSON object per line, and exit.
+    #[arg(long)]
+    list: bool,
+    /// The gateway the event happens on.
+    #[arg(value_parser = Api::parser(None), required_unless_present = "list")]
+    gateway: Option<Api>,
+    /// The event (`paybind sandbox trigger --list`).
+    #[arg(value_parser = event_parser(), required_unless_present = "list")]
+    event: Option<TriggerEvent>,
+    /// A member of the object acted on: NAME=TEXT or NAME:=JSON (repeatable).
+    #[arg(long = "override", value_name = "NAME=VALUE", value_parser = parse_override)]
+    overrides: Vec<(String, Value)>,
+    /// The sandbox's admin API ({base}/admin).
+    #[arg(long, value_name = "URL", env = "PAYBIND_SANDBOX_ADMIN_URL")]
+    admin_url: Option<String>,
+    /// The sandbox's admin token.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "PAYBIND_SANDBOX_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
+}
+
+/// The events, each with the gateways it happens on as help.
+fn event_parser() -> impl TypedValueParser<Value = TriggerEvent> {
+    let choices = TriggerEvent::ALL.iter().map(|event| {
+        let on: Vec<&str> = event.gateways().iter().map(|g| g.id()).collect();
+        PossibleValue::new(event.id()).help(on.join(", "))
+    });
+    PossibleValuesParser::new(choices)
+        .try_map(|id| TriggerEvent::from_id(&id).ok_or_else(|| format!("no event {id:?}")))
+}
+
+/// `NAME=TEXT` (a string) or `NAME:=JSON` (any JSON value).
+fn parse_override(text: &str) -> Result<(String, Value), String> {
+    let Some((name, value)) = text.split_once('=') else {
+        return Err("expected NAME=TEXT or NAME:=JSON".into());
+    };
+    match name.strip_suffix(':') {
+        Some(name) if !name.is_empty() => serde_json::from_str(value)
+            .map(|json| (name.to_string(), json))
+            .map_err(|e| format!("{name}: the value after := is not JSON ({e})")),
+        _ if name.is_empty() => Err("expected NAME=TEXT or NAME:=JSON".into()),
+        _ => Ok((name.to_string(), Value::String(value.to_string()))),
+    }
+}
+
+/// Every event as `--list` prints it.
+pub fn event_list() -> Vec<Value> {
+    TriggerEvent::ALL
+        .iter()
+        .map(|event| {
+            json!({
+                "event": event.id(),
+                "gateways": event.gateways().iter().map(|g| g.id()).collect::<Vec<_>>(),
+                "description": event.description(),
+            })
+        })
+        .collect()
+}
+
+async fn trigger(args: &TriggerArgs, pretty: bool) -> Result<(), CliError> {
+    if args.list {
+        for event in event_list() {
+            if pretty {
+                print_json(&event, true);
+            } else {
+                print_line(&event.to_string());
+            }
+        }
+        return Ok(());
+    }
+    let (Some(Api(gateway)), Some(event)) = (args.gateway, args.event) else {
+        return Err(CliError::usage("give the gateway and the event"));
+    };
+    if !event.gateways().contains(&gateway) {
+        let on: Vec<&str> = event.gateways().iter().map(|g| g.id()).collect();
+        return Err(CliError::usage(format!(
+            "{event} happens on {}, not {}",
+            on.join(", "),
+            gateway.id()
+        )));
+    }
+    let (Some(url), Some(token)) = (&args.admin_url, &args.admin_token) else {
+        return Err(CliError::usage(
+            "which sandbox? give --admin-url and --admin-token, or set the \
+             PAYBIND_SANDBOX_ADMIN_URL and PAYBIND_SANDBOX_ADMIN_TOKEN that `paybind sandbox` prints",
+        ));
+    };
+    let admin = Admin::connect(url, token).map_err(|e| admin_error(&e))?;
+    let mut request = Trigger::new(gateway, event);
+    for (name, value) in &args.overrides {
+        request = request.with(name, value.clone());
+    }
+    let outcome = admin.trigger(request).await.map_err(|e| admin_error(&e))?;
+    print_json(
+        &serde_json::to_value(outcome).unwrap_or(Value::Null),
+        pretty,
+    );
+    Ok(())
+}
+
+/// A refusal or an unreachable sandbox (exit 1).
+fn admin_error(error: &SandboxError) -> CliError {
+    match error {
+        SandboxError::Admin { status, message } => {
+            CliError::gateway("sandbox", message.clone()).with("http_status", *status)
+        }
+        other => CliError::gateway(
+            "sandbox",
+            format!("the sandbox did not answer: {}", chain(other)),
+        ),
+    }
+}
 
 /// The sandbox's settings from the arguments.
 fn config(args: &SandboxArgs) -> SandboxConfig {
@@ -28,6 +181,7 @@ fn config(args: &SandboxArgs) -> SandboxConfig {
         (None, false) => None,
     };
     config.config_file = args.config.clone();
+    config.fixtures = args.fixtures.clone().map(FixtureSource::File);
     config
 }
 
@@ -127,6 +281,9 @@ fn describe(sandbox: &Sandbox) -> Value {
 }
 
 pub async fn run(args: &SandboxArgs, pretty: bool) -> Result<(), CliError> {
+    if let Some(SandboxCommand::Trigger(trigger_args)) = &args.command {
+        return trigger(trigger_args, pretty).await;
+    }
     let sandbox = Sandbox::start(config(args)).await.map_err(|e| {
         CliError::input(
             "sandbox",

@@ -66,7 +66,7 @@ pub fn read_config_file(path: &Path) -> Result<FileConfig, SandboxError> {
     Ok(config)
 }
 
-pub fn apply_config_file(shared: &Shared, config: FileConfig) -> Result<(), StoreError> {
+pub fn apply_config_file(shared: &Shared, config: &FileConfig) -> Result<(), StoreError> {
     shared.with_tx(|tx| {
         for fault in &config.faults {
             faults::put(tx, fault)?;

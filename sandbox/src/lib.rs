@@ -74,6 +74,23 @@
 //! is committed: the payout exists and its answer is lost, the case a merchant reconciles with
 //! a status query (`benches/fault_run.rs` runs that recipe over a thousand payouts).
 //!
+//! # Trigger
+//!
+//! `POST /admin/trigger {gateway, event, overrides}` ([`Admin::trigger`], `paybind sandbox
+//! trigger`) performs a [`TriggerEvent`] now — a QR code paid, a payout failed, a customer
+//! approved… — with the state change and the signed notification it implies. The object acted
+//! on is found by its id among the overrides (`mchOrderId`, `customid`…); when absent, the
+//! least object the event needs is made first through the gateway's own rules, the overrides
+//! applied to it ([`TriggerEvent::description`] says which, per event).
+//!
+//! # Fixtures
+//!
+//! [`SandboxConfig::fixtures`] (JSON, or TOML by the file's name; `paybind sandbox --fixtures`)
+//! is the world a start begins from and `POST /admin/reset` returns to: balances, BluePay and
+//! JT orders and refunds, SGATE customers and payment orders in given states, rules, faults and
+//! settings, entries referring to each other by fixture `name`. Its JSON Schema is
+//! [`fixtures_schema`]; a bad fixture stops the start with the entry, the member and the rule.
+//!
 //! # Config file
 //!
 //! [`SandboxConfig::config_file`] is JSON, applied at every start:
@@ -90,6 +107,7 @@ mod base;
 mod bluepay;
 mod config_file;
 mod dashboard;
+mod fixtures;
 mod gateways;
 mod outcomes;
 mod scheduler;
@@ -103,21 +121,26 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use admin_client::Admin;
+pub use base::admin_api::{
+    ChannelCapabilities, ClockState, DeliveryAttempt, Failure, NotificationRecord, Rules, Settings,
+    TicketAnswer, TicketStatus, Trigger, TriggerEvent, TriggerOutcome, VaTransfer,
+};
 pub use base::error::SandboxError;
 pub use base::faults::{Fault, SignatureFault};
 pub use base::gateway::Gateway;
 pub use base::keys::{KeyFile, SandboxKeys};
 pub use base::log::LoggedRequest;
 pub use base::rules::OutcomeRule;
-pub use base::settings::{NotifyPolicy, SandboxConfig, Storage};
+pub use base::settings::{FixtureSource, NotifyPolicy, SandboxConfig, Storage};
 pub use base::store;
 pub use base::store::{SqliteStore, StateStore, StoreError};
 pub use config_file::config_file_schema;
+pub use fixtures::fixtures_schema;
 
 use base::error::io_error;
 use base::ids::random_token;
 use base::keys::keys_from_directory;
-use base::shared::Shared;
+use base::shared::{Seed, Shared};
 use config_file::{apply_config_file, read_config_file};
 use scheduler::worker::worker;
 
@@ -150,6 +173,10 @@ impl Sandbox {
             Some(path) => Some(read_config_file(path)?),
             None => None,
         };
+        let fixtures = match &config.fixtures {
+            Some(source) => Some(fixtures::read_fixtures(source)?),
+            None => None,
+        };
         let (keys, key_paths) = match (&config.keys, &config.keys_dir, &config.storage) {
             (Some(keys), _, _) => (keys.clone(), Vec::new()),
             (None, Some(directory), _) => keys_from_directory(directory, config.key_bits).await?,
@@ -164,10 +191,14 @@ impl Sandbox {
                 (SandboxKeys::generate(config.key_bits).await?, Vec::new())
             }
         };
-        let store: Box<dyn StateStore> = match &config.storage {
+        let mut store: Box<dyn StateStore> = match &config.storage {
             Storage::File(path) => Box::new(SqliteStore::open(path)?),
             Storage::Memory => Box::new(SqliteStore::memory()?),
         };
+        if fixtures.is_some() {
+            // Fixtures are where the world starts, whatever the state file held.
+            store.clear()?;
+        }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
             .await
             .map_err(io_error(format!(
@@ -179,10 +210,24 @@ impl Sandbox {
             .map_err(io_error("cannot read the listening address"))?;
         let base_url = format!("http://{address}");
         let admin_token = random_token(32);
-        let shared = Shared::new(config, admin_token.clone(), store, keys, base_url.clone())?;
-        if let Some(file_config) = file_config {
-            apply_config_file(&shared, file_config)?;
-        }
+        let seed: Seed = Box::new(move |shared: &Shared| {
+            if let Some(file_config) = &file_config {
+                apply_config_file(shared, file_config).map_err(|e| e.to_string())?;
+            }
+            if let Some(fixtures) = &fixtures {
+                fixtures::apply_fixtures(shared, fixtures)?;
+            }
+            Ok(())
+        });
+        let shared = Shared::new(
+            config,
+            admin_token.clone(),
+            store,
+            keys,
+            base_url.clone(),
+            seed,
+        )?;
+        shared.seed().map_err(SandboxError::Config)?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let server = tokio::spawn(server::serve(
             listener,

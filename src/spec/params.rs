@@ -37,8 +37,8 @@ pub fn from_json_param<T: serde::de::DeserializeOwned>(param: Value) -> Result<T
 /// …`, `invalid length …`, `unknown variant `…``, and a custom message's quoted `, got "…"` (to
 /// its end). What remains names the rule (`expected …`, from the model) and, from serde_json, the
 /// position. Field names (`unknown field `x``, `missing field `x``) are kept: they name the
-/// field, as a validation error does.
-#[doc(hidden)]
+/// field, as a validation error does. The sandbox's admin API and fixture loader cut their
+/// messages with it too.
 pub fn without_value(message: &str) -> String {
     /// What starts a quoted value, and what is kept of it.
     const SHAPES: [(&str, &str); 4] = [

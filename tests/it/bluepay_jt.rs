@@ -373,7 +373,7 @@ async fn report_download_streams_the_file() {
     .unwrap();
     sandbox
         .admin()
-        .post("bluepay-jt/orders/RPT1/pay", json!({}))
+        .pay_qr(paybind_sandbox::Gateway::BluePayJt, "RPT1")
         .await
         .unwrap();
     let today = chrono::Utc::now()

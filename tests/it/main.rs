@@ -64,15 +64,18 @@ mod reconcile;
 mod redaction;
 mod redaction_raw_body;
 mod retries;
+mod sandbox_admin_client;
 mod sandbox_base;
 mod sandbox_bluepay;
 mod sandbox_config_schema;
 mod sandbox_dashboard;
+mod sandbox_fixtures;
 mod sandbox_ops;
 mod sandbox_root_ports;
 mod sandbox_safety;
 mod sandbox_sgate;
 mod sandbox_transport;
+mod sandbox_trigger;
 mod schema_export;
 #[cfg(all(feature = "sgate", feature = "axum"))]
 mod sgate_axum;

@@ -1,35 +1,42 @@
-//! The sandbox config file has a JSON Schema generated with schemars from the types the sandbox
-//! reads it into; the committed copy must match, and the schema and the sandbox must agree on
-//! what a config file may say.
+//! The sandbox config file and the fixtures format have JSON Schemas generated with schemars
+//! from the types the sandbox reads them into; the committed copies must match, and each
+//! schema and the sandbox must agree on what a file may say.
 //!
 //! After changing those types: `PAYBIND_BLESS=1 cargo test --test it sandbox_config_schema`.
 
 use crate::common;
 
-use paybind_sandbox::{config_file_schema, Sandbox, SandboxConfig, Storage};
+use paybind_sandbox::{config_file_schema, fixtures_schema, Sandbox, SandboxConfig, Storage};
 use serde_json::{json, Value};
 
 const COMMITTED: &str = "schema/sandbox/config.schema.json";
+const COMMITTED_FIXTURES: &str = "schema/sandbox/fixtures.schema.json";
 
-fn committed_path() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(COMMITTED)
+fn committed_path(file: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)
+}
+
+fn assert_committed(file: &str, schema: &Value) {
+    let text = format!("{}\n", serde_json::to_string_pretty(schema).unwrap());
+    if std::env::var_os("PAYBIND_BLESS").is_some() {
+        std::fs::create_dir_all(committed_path(file).parent().unwrap()).unwrap();
+        std::fs::write(committed_path(file), &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(committed_path(file)).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{file} is out of date: run `PAYBIND_BLESS=1 cargo test --test it sandbox_config_schema`"
+    );
 }
 
 #[test]
 fn the_committed_schema_is_up_to_date() {
-    let text = format!(
-        "{}\n",
-        serde_json::to_string_pretty(&config_file_schema()).unwrap()
-    );
-    if std::env::var_os("PAYBIND_BLESS").is_some() {
-        std::fs::create_dir_all(committed_path().parent().unwrap()).unwrap();
-        std::fs::write(committed_path(), &text).unwrap();
-    }
-    let committed = std::fs::read_to_string(committed_path()).unwrap_or_default();
-    assert!(
-        committed == text,
-        "{COMMITTED} is out of date: run `PAYBIND_BLESS=1 cargo test --test it sandbox_config_schema`"
-    );
+    assert_committed(COMMITTED, &config_file_schema());
+}
+
+#[test]
+fn the_committed_fixtures_schema_is_up_to_date() {
+    assert_committed(COMMITTED_FIXTURES, &fixtures_schema());
 }
 
 fn example_config() -> Value {
@@ -85,5 +92,67 @@ async fn schema_and_sandbox_agree_on_config_files() {
     for bad in [unknown_field, bad_enum, missing_outcome] {
         assert!(!schema_accepts(&bad), "schema accepted {bad}");
         assert!(!sandbox_accepts(&bad).await, "sandbox accepted {bad}");
+    }
+}
+
+fn example_fixtures() -> Value {
+    json!({
+        "balances": {"bluepay": 100, "sgate": {"SAR": "10.50"}},
+        "rules": [{"kind": "qr", "outcome": "completed"}],
+        "faults": [{"gateway": "bluepay", "operation": "*", "latency_ms": 1}],
+        "settings": {"sgate_callback_url": "http://127.0.0.1:9/cb"},
+        "orders": [{"name": "o", "kind": "qr", "mchOrderId": "SCHEMA1", "amount": 100, "status": "completed"}],
+        "refunds": [{"order": "o", "mchRefundOrderId": "SCHEMARF1"}],
+        "customers": [{"name": "c", "mercustomid": "schema-c", "ibanaccount": "SA4420000001234567891234"}],
+        "payment_orders": [{"customer": "c", "payeeuid": "SCHEMAPAY1", "amount": "1.00", "paymentmethod": "bankTransfer"}]
+    })
+}
+
+async fn sandbox_accepts_fixtures(fixtures: &Value) -> bool {
+    Sandbox::start(SandboxConfig {
+        fixtures: Some(fixtures.clone().into()),
+        ..common::config()
+    })
+    .await
+    .is_ok()
+}
+
+fn fixtures_schema_accepts(fixtures: &Value) -> bool {
+    jsonschema::validator_for(&fixtures_schema())
+        .expect("the schema compiles")
+        .is_valid(fixtures)
+}
+
+#[tokio::test]
+async fn schema_and_sandbox_agree_on_fixtures() {
+    let good = example_fixtures();
+    assert!(fixtures_schema_accepts(&good));
+    assert!(sandbox_accepts_fixtures(&good).await);
+
+    let mut unknown_field = example_fixtures();
+    unknown_field["customers"][0]["nickname"] = json!("c");
+    let mut bad_enum = example_fixtures();
+    bad_enum["orders"][0]["kind"] = json!("cheque");
+    let mut missing_amount = example_fixtures();
+    missing_amount["orders"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("amount");
+    let mut bad_decimal = example_fixtures();
+    bad_decimal["balances"]["sgate"]["SAR"] = json!("ten");
+    let mut unknown_gateway = example_fixtures();
+    unknown_gateway["orders"][0]["gateway"] = json!("sgate");
+    for bad in [
+        unknown_field,
+        bad_enum,
+        missing_amount,
+        bad_decimal,
+        unknown_gateway,
+    ] {
+        assert!(!fixtures_schema_accepts(&bad), "schema accepted {bad}");
+        assert!(
+            !sandbox_accepts_fixtures(&bad).await,
+            "sandbox accepted {bad}"
+        );
     }
 }

@@ -87,11 +87,7 @@ async fn customer_and_order(sandbox: &Sandbox) -> (String, String) {
         .await
         .unwrap();
     let customid = customer.customid.expect("a customer id").to_string();
-    sandbox
-        .admin()
-        .post(&format!("sgate/customers/{customid}/approve"), json!({}))
-        .await
-        .unwrap();
+    sandbox.admin().approve_customer(&customid).await.unwrap();
     let order = client
         .payment_order_create(
             sgate::types::PaymentOrderCreateParam::builder()
@@ -144,10 +140,7 @@ async fn admin_answers_list_every_object_and_carry_no_secret() {
             .await
             .unwrap(),
         admin.get(&format!("sgate/orders/{ticket}")).await.unwrap(),
-        admin
-            .post(&format!("sgate/customers/{customid}/approve"), json!({}))
-            .await
-            .unwrap(),
+        admin.approve_customer(&customid).await.unwrap(),
         admin.get("notifications").await.unwrap(),
         admin.get("requests").await.unwrap(),
     ];
@@ -365,7 +358,7 @@ async fn a_refused_sgate_signature_says_why() {
     // The sandbox clock an hour ahead: the client's timestamp is stale.
     sandbox
         .admin()
-        .post("clock/advance", json!({ "seconds": 3600 }))
+        .advance_clock(std::time::Duration::from_secs(3600))
         .await
         .unwrap();
     call(sandbox.sgate_config()).await;
@@ -382,7 +375,7 @@ async fn a_stale_envelope_timestamp_says_how_stale() {
     let sandbox = common::sandbox().await;
     sandbox
         .admin()
-        .post("clock/advance", json!({ "seconds": 3600 }))
+        .advance_clock(std::time::Duration::from_secs(3600))
         .await
         .unwrap();
     let client = paybind::bluepay::Client::new(sandbox.bluepay_config()).unwrap();

@@ -93,7 +93,7 @@ async fn envelope_faults_per_operation() {
         .unwrap();
     let paid = sandbox
         .admin()
-        .post("bluepay/orders/FQR1/pay", json!({}))
+        .pay_qr(paybind_sandbox::Gateway::BluePay, "FQR1")
         .await
         .unwrap();
     client
@@ -133,26 +133,9 @@ async fn envelope_faults_per_operation() {
             .contains("no operation nope on gateway bluepay"),
         "the refusal names the operation and the gateway each in its place: {err}"
     );
-    assert_eq!(
-        sandbox
-            .admin()
-            .get("faults")
-            .await
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-    sandbox.admin().delete("faults").await.unwrap();
-    assert!(sandbox
-        .admin()
-        .get("faults")
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert_eq!(sandbox.admin().faults().await.unwrap().len(), 1);
+    sandbox.admin().clear_faults().await.unwrap();
+    assert!(sandbox.admin().faults().await.unwrap().is_empty());
     // Every faulted request that was answered is in the log with its fault (the timed-out
     // one went away before its answer).
     assert!(
@@ -336,7 +319,7 @@ async fn a_restart_loses_nothing() {
         .unwrap();
     first
         .admin()
-        .post("bluepay/orders/KEEP1/pay", json!({}))
+        .pay_qr(paybind_sandbox::Gateway::BluePay, "KEEP1")
         .await
         .unwrap();
     fault(
@@ -380,17 +363,7 @@ async fn a_restart_loses_nothing() {
         .await
         .unwrap();
     assert_eq!(balance.balance.minor_units(), Some(1_000_000 + 2500));
-    assert_eq!(
-        second
-            .admin()
-            .get("faults")
-            .await
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(second.admin().faults().await.unwrap().len(), 1);
     let sgate = paybind::sgate::Client::new(second.sgate_config()).unwrap();
     let customer = sgate
         .customer_detail(|q| q.mercustomid("keep1"))
@@ -561,7 +534,8 @@ async fn hostile_bytes_never_break_the_sandbox() {
             serde_json::json!([{"outcome": "completed", "delay_ms": u64::MAX}]),
         )
         .await;
-    let _ = sandbox.admin().post("clock/advance", serde_json::json!({"ms": -sandbox.admin().get("clock").await.unwrap()["offset_ms"].as_i64().unwrap()})).await;
+    let offset = sandbox.admin().clock().await.unwrap().offset_ms;
+    let _ = sandbox.admin().move_clock(-offset).await;
     let client = Client::new(sandbox.bluepay_config()).unwrap();
     client
         .balance_inquiry(balance())

@@ -27,18 +27,12 @@ fn logged_code(sandbox: &Sandbox, operation: &str) -> Option<i64> {
 /// Moves the sandbox clock back to real time (in two steps from `i64::MIN`).
 async fn reset_clock(sandbox: &Sandbox) {
     loop {
-        let offset = sandbox.admin().get("clock").await.unwrap()["offset_ms"]
-            .as_i64()
-            .unwrap();
+        let offset = sandbox.admin().clock().await.unwrap().offset_ms;
         if offset == 0 {
             return;
         }
         let step = offset.checked_neg().unwrap_or(i64::MAX);
-        sandbox
-            .admin()
-            .post("clock/advance", json!({ "ms": step }))
-            .await
-            .unwrap();
+        sandbox.admin().move_clock(step).await.unwrap();
     }
 }
 
@@ -83,17 +77,14 @@ async fn admin_calls_need_the_run_token() {
         .await
         .unwrap();
     assert_eq!(moved.status(), 401);
-    assert_eq!(sandbox.admin().get("clock").await.unwrap()["offset_ms"], 0);
+    assert_eq!(sandbox.admin().clock().await.unwrap().offset_ms, 0);
     // The library's admin client carries it.
     sandbox
         .admin()
-        .post("clock/advance", json!({"seconds": 5}))
+        .advance_clock(std::time::Duration::from_secs(5))
         .await
         .unwrap();
-    assert_eq!(
-        sandbox.admin().get("clock").await.unwrap()["offset_ms"],
-        5000
-    );
+    assert_eq!(sandbox.admin().clock().await.unwrap().offset_ms, 5000);
     // The request log never shows it.
     assert!(!format!("{:?}", sandbox.admin()).contains(&token));
 }
@@ -164,7 +155,7 @@ async fn admin_bodies_must_be_json() {
         .await
         .unwrap();
     assert_eq!(answer.status(), 415, "no content type");
-    assert_eq!(sandbox.admin().get("clock").await.unwrap()["offset_ms"], 0);
+    assert_eq!(sandbox.admin().clock().await.unwrap().offset_ms, 0);
     let answer = raw(&sandbox, reqwest::Method::POST, "/admin/clock/advance")
         .header("authorization", &bearer)
         .header("content-type", "application/json; charset=utf-8")
@@ -173,10 +164,7 @@ async fn admin_bodies_must_be_json() {
         .await
         .unwrap();
     assert_eq!(answer.status(), 200);
-    assert_eq!(
-        sandbox.admin().get("clock").await.unwrap()["offset_ms"],
-        86_400_000
-    );
+    assert_eq!(sandbox.admin().clock().await.unwrap().offset_ms, 86_400_000);
 }
 
 #[tokio::test]
@@ -185,11 +173,7 @@ async fn an_extreme_clock_gets_typed_answers() {
     let bluepay = paybind::bluepay::Client::new(sandbox.bluepay_config()).unwrap();
     let sgate = paybind::sgate::Client::new(sandbox.sgate_config()).unwrap();
     for ms in [i64::MIN, i64::MAX] {
-        sandbox
-            .admin()
-            .post("clock/advance", json!({ "ms": ms }))
-            .await
-            .unwrap();
+        sandbox.admin().move_clock(ms).await.unwrap();
         // Outside the timestamp window, by a distance no i64 holds.
         assert!(bluepay
             .call_json("balance_inquiry", json!({}))
@@ -236,18 +220,14 @@ async fn an_extreme_clock_gets_typed_answers() {
     .unwrap();
     let bluepay = paybind::bluepay::Client::new(sandbox.bluepay_config()).unwrap();
     for (n, ms) in [i64::MAX, i64::MIN].into_iter().enumerate() {
-        sandbox
-            .admin()
-            .post("clock/advance", json!({ "ms": ms }))
-            .await
-            .unwrap();
+        sandbox.admin().move_clock(ms).await.unwrap();
         let qr = json!({"channelCode": "THAI_DYNAMIC_QR", "mchOrderId": format!("END{n}"),
                         "amount": 1000, "notifyUrl": "http://127.0.0.1:9/n"});
         let _ = bluepay.call_json("qr_code_create", qr).await;
         assert_eq!(logged_code(&sandbox, "qr_code_create"), Some(10000), "{ms}");
         sandbox
             .admin()
-            .post(&format!("bluepay/orders/END{n}/pay"), json!({}))
+            .pay_qr(paybind_sandbox::Gateway::BluePay, &format!("END{n}"))
             .await
             .unwrap();
         let refund = json!({"mchRefundOrderId": format!("ENDR{n}"),

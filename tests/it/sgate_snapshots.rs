@@ -18,11 +18,7 @@ async fn signed_sgate_request() {
         )
         .await
         .unwrap();
-    sandbox
-        .admin()
-        .post("sgate/customers/u004/approve", serde_json::json!({}))
-        .await
-        .unwrap();
+    sandbox.admin().approve_customer("u004").await.unwrap();
     client
         .payment_order_create(
             types::PaymentOrderCreateParam::builder()

@@ -11,7 +11,7 @@
 //!   schema keyword of the wrong JSON type, a key written twice in a mapping;
 //! - `schema/` is what `cargo xtask export` writes now, and the examples of the exported
 //!   documents validate against the exported schemas;
-//! - the insta snapshots match the generated code.
+//! - the insta snapshots match the generated code, and schema/sandbox/ the sandbox's types.
 
 mod components;
 mod exported;

@@ -16,6 +16,7 @@ mod help;
 mod keygen;
 mod mint;
 mod sandbox;
+mod sandbox_trigger;
 mod sgate_gateway;
 mod sgate_sign;
 

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::reply::{body_json, done, envelope_gateway, refuse, success, Refusal, Reply};
+use super::reply::{done, envelope_gateway, refuse, success, typed_body, Refusal, Reply};
+use crate::base::admin_api::{ChannelCapabilities, EnvelopeBalance, Failure, TicketAnswer};
 use crate::base::http::HandlerError;
-use crate::base::json::{optional_text, set, text};
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 use crate::bluepay::{direct_debit, orders, records, refunds, settlement, tickets};
@@ -26,19 +26,10 @@ pub async fn put_channel(
     body: Bytes,
 ) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
-    let value = body_json(&body)?;
-    let mut capabilities = json!({});
-    for capability in ["full_refund", "partial_refund", "void"] {
-        if let Some(supported) = value.get(capability).and_then(Value::as_bool) {
-            set(&mut capabilities, json!({ capability: supported }));
-        }
-    }
+    let given: ChannelCapabilities = typed_body(&body)?;
+    let capabilities = serde_json::to_value(&given).unwrap_or(json!({}));
     success(shared.with_tx(|tx| {
-        tx.put(
-            "channel",
-            &format!("{}:{code}", gateway.id()),
-            capabilities.clone(),
-        );
+        tx.put("channel", &format!("{}:{code}", gateway.id()), capabilities);
         records::channel(tx, gateway, &code)
     })?)
 }
@@ -57,12 +48,7 @@ pub async fn set_balance(
     body: Bytes,
 ) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
-    let Some(amount) = body_json(&body)?.get("amount").and_then(Value::as_i64) else {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            "give {\"amount\": minor units}",
-        ));
-    };
+    let EnvelopeBalance { amount } = typed_body(&body)?;
     shared.with_tx(|tx| {
         records::set_balance(tx, gateway, amount);
         Ok::<_, StoreError>(())
@@ -99,11 +85,11 @@ fn end_of(action: &str, complete: &[&str], body: &[u8]) -> Result<End, Refusal> 
             format!("action is one of {names}"),
         ));
     };
-    let input = body_json(body)?;
+    let failure: Failure = typed_body(body)?;
     Ok(End {
         outcome: outcome.into(),
-        failed_code: input.get("failed_code").and_then(Value::as_i64),
-        failed_message: optional_text(&input, "failed_message").map(str::to_string),
+        failed_code: failure.failed_code,
+        failed_message: failure.failed_message,
         bad_signature: false,
     })
 }
@@ -179,16 +165,15 @@ pub async fn ticket_status(
     Path(ticket_number): Path<String>,
     body: Bytes,
 ) -> Reply {
-    let input = body_json(&body)?;
-    let status = text(&input, "ticketStatus").to_ascii_uppercase();
+    let answer: TicketAnswer = typed_body(&body)?;
     let result = shared.with_tx(|tx| {
         tickets::set_ticket_status(
             tx,
             &shared,
             &ticket_number,
-            &status,
-            optional_text(&input, "transactionStatus"),
-            optional_text(&input, "reply"),
+            answer.ticket_status.as_str(),
+            answer.transaction_status.as_deref(),
+            answer.reply.as_deref(),
         )
     });
     done(&shared, result)

@@ -9,6 +9,7 @@ mod mask;
 mod objects;
 mod reply;
 mod sgate;
+mod trigger;
 mod world;
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use serde_json::{json, Map, Value};
 
+use crate::base::admin_api::TriggerEvent;
 use crate::base::gateway::Gateway;
 use crate::base::shared::Shared;
 use reply::{success, Reply};
@@ -44,6 +46,8 @@ pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             axum::routing::delete(world::delete_fault),
         )
         .route("/admin/rules", get(world::get_rules).put(world::put_rules))
+        .route("/admin/trigger", post(trigger::trigger))
+        .route("/admin/reset", post(world::reset))
         .route("/admin/clock", get(world::clock))
         .route("/admin/clock/advance", post(world::advance))
         .route(
@@ -131,6 +135,16 @@ async fn index(State(shared): SharedState) -> Reply {
             "POST /admin/sgate/customers/{id}/{approve|reject|ban|unban}",
             "GET /admin/sgate/orders/{id}", "POST /admin/sgate/orders/{id}/{complete|fail}",
             "POST /admin/sgate/virtual-account/transfers", "GET /admin/sgate/otp",
+            "POST /admin/trigger {gateway, event, overrides}",
+            "POST /admin/reset",
         ],
+        "trigger_events": TriggerEvent::ALL
+            .iter()
+            .map(|event| json!({
+                "event": event.id(),
+                "gateways": event.gateways().iter().map(|g| g.id()).collect::<Vec<_>>(),
+                "description": event.description(),
+            }))
+            .collect::<Vec<_>>(),
     }))
 }

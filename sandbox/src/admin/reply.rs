@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::base::gateway::Gateway;
 use crate::base::http::{json_response, HandlerError, HandlerResult};
+use crate::base::json::typed;
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 
@@ -93,6 +94,27 @@ pub fn body_json(body: &[u8]) -> Result<Value, Refusal> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("body is not JSON: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        let reason = paybind::spec::without_value(&e.to_string());
+        refuse(
+            StatusCode::BAD_REQUEST,
+            format!("body is not JSON: {reason}"),
+        )
+    })
+}
+
+/// The JSON body read as `T` (`{}` when empty): a body that is not JSON, or not a `T`, is
+/// refused with 400, serde's path of the member (`field`) and its reason, never a value.
+pub fn typed_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    typed_value(body_json(body)?)
+}
+
+/// `value` read as `T`, refused as [`typed_body`] refuses.
+pub fn typed_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Refusal> {
+    typed(value).map_err(|unreadable| {
+        Refusal(Box::new(json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({ "error": unreadable.to_string(), "field": unreadable.path }),
+        )))
+    })
 }

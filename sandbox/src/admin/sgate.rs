@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::mask::mask_sensitive;
-use super::reply::{body_json, done, refuse, success, Reply};
+use super::reply::{done, refuse, success, typed_body, Reply};
+use crate::base::admin_api::{SgateBalance, VaTransfer};
 use crate::base::http::HandlerError;
-use crate::base::json::optional_text;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::scheduler::jobs::End;
@@ -40,19 +40,16 @@ pub async fn balance(State(shared): SharedState) -> Reply {
 
 /// `PUT /admin/sgate/balance {currency, amount}`.
 pub async fn set_balance(State(shared): SharedState, body: Bytes) -> Reply {
-    let input = body_json(&body)?;
-    let currency = optional_text(&input, "currency")
-        .unwrap_or("SAR")
-        .to_string();
+    let input: SgateBalance = typed_body(&body)?;
+    let currency = input.currency.unwrap_or_else(|| "SAR".to_string());
     if !common::CURRENCIES.contains(&currency.as_str()) {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
             "currency is SAR, KWD or AED",
         ));
     }
-    let amount = input
-        .get("amount")
-        .and_then(|value| serde_json::from_value::<Decimal2>(value.clone()).ok())
+    let amount = serde_json::from_value::<Decimal2>(input.amount)
+        .ok()
         .and_then(|amount| amount.to_scaled(common::PLACES));
     let Some(amount) = amount else {
         return Err(refuse(
@@ -158,7 +155,8 @@ pub async fn order_action(
 
 /// `POST /admin/sgate/virtual-account/transfers {amount, currency, ...}`.
 pub async fn transfer(State(shared): SharedState, body: Bytes) -> Reply {
-    let input = body_json(&body)?;
+    let transfer: VaTransfer = typed_body(&body)?;
+    let input = serde_json::to_value(&transfer).unwrap_or(Value::Null);
     let result = shared.with_tx(|tx| va::receive_transfer(tx, &shared, &input));
     done(&shared, result)
 }

@@ -8,13 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use super::reply::{body_json, done, refuse, success, Reply};
+use super::reply::{body_json, done, refuse, success, typed_body, typed_value, Reply};
+use crate::base::admin_api::{ClockAdvance, ClockState, Settings};
 use crate::base::clock::{bangkok_time, riyadh_time};
 use crate::base::faults::{self, Fault};
 use crate::base::http::HandlerError;
 use crate::base::json::{set, text};
 use crate::base::rules::{builtin_rules, OutcomeRule};
-use crate::base::settings::SETTINGS;
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 
@@ -91,17 +91,16 @@ pub async fn list_faults(State(shared): SharedState) -> Reply {
     success(serde_json::to_value(list).unwrap_or(Value::Null))
 }
 
-/// `PUT /admin/faults`: one fault or a list.
+/// `PUT /admin/faults`: one fault or a list. A member that is not a fault's (a typo) is named.
 pub async fn put_fault(State(shared): SharedState, body: Bytes) -> Reply {
     let list: Vec<Fault> = match body_json(&body)? {
-        value @ Value::Array(_) => serde_json::from_value(value),
-        other => serde_json::from_value(other).map(|fault| vec![fault]),
-    }
-    .unwrap_or_default();
+        value @ Value::Array(_) => typed_value(value)?,
+        other => vec![typed_value(other)?],
+    };
     if list.is_empty() {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
-            "expected a fault object (or a list) with gateway and operation",
+            "expected a fault object (or a non-empty list) with gateway and operation",
         ));
     }
     if let Some(bad) = list
@@ -150,20 +149,16 @@ pub async fn get_rules(State(shared): SharedState) -> Reply {
 
 /// `PUT /admin/rules`: replaces the user's rules.
 pub async fn put_rules(State(shared): SharedState, body: Bytes) -> Reply {
-    let rules: Vec<OutcomeRule> = serde_json::from_value(body_json(&body)?).map_err(|e| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            format!("expected a list of rules: {e}"),
-        )
-    })?;
-    if let Some(bad) = rules
+    let rules: Vec<OutcomeRule> = typed_body(&body)?;
+    if let Some((index, bad)) = rules
         .iter()
-        .find(|rule| !matches!(rule.outcome.as_str(), "completed" | "failed" | "pending"))
+        .enumerate()
+        .find(|(_, rule)| !matches!(rule.outcome.as_str(), "completed" | "failed" | "pending"))
     {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
             format!(
-                "outcome {} is not completed, failed or pending",
+                "[{index}].outcome: {} is not completed, failed or pending",
                 bad.outcome
             ),
         ));
@@ -176,34 +171,33 @@ pub async fn put_rules(State(shared): SharedState, body: Bytes) -> Reply {
     success(value)
 }
 
+fn clock_state(shared: &Shared) -> ClockState {
+    let now = shared.now_ms();
+    ClockState {
+        now_ms: now,
+        offset_ms: shared.clock.offset(),
+        bangkok: bangkok_time(now),
+        riyadh: riyadh_time(now),
+    }
+}
+
 /// `GET /admin/clock`.
 pub async fn clock(State(shared): SharedState) -> Reply {
-    let now = shared.now_ms();
-    success(json!({
-        "now_ms": now,
-        "offset_ms": shared.clock.offset(),
-        "bangkok": bangkok_time(now),
-        "riyadh": riyadh_time(now),
-    }))
+    success(serde_json::to_value(clock_state(&shared)).unwrap_or(Value::Null))
 }
 
 /// `POST /admin/clock/advance {seconds | ms | days}` (negative: back).
 pub async fn advance(State(shared): SharedState, body: Bytes) -> Reply {
-    let value = body_json(&body)?;
-    let in_ms = |key: &str, unit: i64| {
-        value
-            .get(key)
-            .and_then(Value::as_i64)
-            .map(|count| count.saturating_mul(unit))
-    };
-    let Some(by_ms) = in_ms("ms", 1)
-        .or_else(|| in_ms("seconds", 1000))
-        .or_else(|| in_ms("days", 86_400_000))
+    let by: ClockAdvance = typed_body(&body)?;
+    let Some(by_ms) = by
+        .ms
+        .or_else(|| by.seconds.map(|seconds| seconds.saturating_mul(1000)))
+        .or_else(|| by.days.map(|days| days.saturating_mul(86_400_000)))
     else {
         return Err(refuse(StatusCode::BAD_REQUEST, "give seconds, ms or days"));
     };
-    let offset = shared.advance_clock(by_ms)?;
-    success(json!({ "offset_ms": offset, "now_ms": shared.now_ms() }))
+    shared.advance_clock(by_ms)?;
+    success(serde_json::to_value(clock_state(&shared)).unwrap_or(Value::Null))
 }
 
 /// `GET /admin/settings`.
@@ -217,16 +211,8 @@ pub async fn get_settings(State(shared): SharedState) -> Reply {
 
 /// `PUT /admin/settings`: merges the given settings.
 pub async fn put_settings(State(shared): SharedState, body: Bytes) -> Reply {
-    let value = body_json(&body)?;
-    let Some(map) = value.as_object() else {
-        return Err(refuse(StatusCode::BAD_REQUEST, "expected an object"));
-    };
-    if let Some(unknown) = map.keys().find(|key| !SETTINGS.contains(&key.as_str())) {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            format!("unknown setting {unknown}; known: {}", SETTINGS.join(", ")),
-        ));
-    }
+    let given: Settings = typed_body(&body)?;
+    let value = serde_json::to_value(&given).unwrap_or(json!({}));
     let current = shared.with_tx(|tx| {
         let mut current = tx.get("meta", "settings")?.unwrap_or(json!({}));
         set(&mut current, value.clone());
@@ -234,4 +220,13 @@ pub async fn put_settings(State(shared): SharedState, body: Bytes) -> Reply {
         Ok::<_, StoreError>(current)
     })?;
     success(current)
+}
+
+/// `POST /admin/reset`: the world as it started — every record, notification, request and
+/// the clock's offset forgotten, the config file and the fixtures applied again.
+pub async fn reset(State(shared): SharedState) -> Reply {
+    shared
+        .reset()
+        .map_err(|why| refuse(StatusCode::INTERNAL_SERVER_ERROR, why))?;
+    success(json!({ "reset": true }))
 }

@@ -84,6 +84,59 @@ pub struct Fault {
 }
 
 impl Fault {
+    /// No fault yet on `operation` (an operation id of the spec, or `*`) of `gateway`: add
+    /// what it does with the methods below, or with a struct literal
+    /// (`Fault { http_status: Some(503), ..Fault::new(gateway, operation) }`).
+    pub fn new(gateway: Gateway, operation: &str) -> Self {
+        Self {
+            gateway: gateway.id().to_string(),
+            operation: operation.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// Answers with this HTTP status and no gateway body.
+    pub fn http_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// Answers with this gateway code (and its documented message).
+    pub fn error_code(mut self, code: i64) -> Self {
+        self.error_code = Some(code);
+        self
+    }
+
+    /// Waits this long before answering.
+    pub fn latency(mut self, latency: std::time::Duration) -> Self {
+        self.latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        self
+    }
+
+    /// Closes the connection without answering.
+    pub fn drop_connection(mut self) -> Self {
+        self.drop_connection = true;
+        self
+    }
+
+    /// Latency, dropped connection and HTTP status come after the operation committed.
+    pub fn after_commit(mut self) -> Self {
+        self.after_commit = true;
+        self
+    }
+
+    /// Spoils the signature this way.
+    pub fn bad_signature(mut self, how: SignatureFault) -> Self {
+        self.bad_signature = Some(how);
+        self
+    }
+
+    /// Applies to the next `times` requests only.
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = Some(times);
+        self
+    }
+
     /// Whether the fault answers in place of the operation (no state change).
     pub fn replaces_answer(&self) -> bool {
         self.drop_connection

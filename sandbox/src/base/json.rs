@@ -45,3 +45,35 @@ pub fn compact(record: Value) -> Value {
 pub fn member(record: &Value, key: &str) -> Value {
     record.get(key).cloned().unwrap_or(Value::Null)
 }
+
+/// Why a JSON value is not the type read: where (serde's path: `faults[0].drop_conection`,
+/// empty at the top) and the rule (serde's reason, without any value it quoted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The member's path; empty for the value itself.
+    pub path: String,
+    /// serde's reason, without the value: `unknown field `drop_conection`, expected one of …`.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.reason)
+        } else {
+            write!(f, "{}: {}", self.path, self.reason)
+        }
+    }
+}
+
+/// `value` read as `T`, or where and why it is not one (never quoting a value: it may be a
+/// card number in the wrong member).
+pub fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Unreadable> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        Unreadable {
+            path: if path == "." { String::new() } else { path },
+            reason: paybind::spec::without_value(&error.inner().to_string()),
+        }
+    })
+}

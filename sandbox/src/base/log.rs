@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::gateway::Gateway;
@@ -20,7 +20,7 @@ const LOG_HEADER_BYTES: usize = 512;
 pub const LOG_TOTAL_BYTES: usize = 16 * 1024 * 1024;
 
 /// One request as the sandbox saw it (kept in memory, newest last, bounded).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoggedRequest {
     /// Sequence number.
     pub seq: u64,

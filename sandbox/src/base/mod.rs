@@ -2,6 +2,7 @@
 //! from above — HTTP answers and handler errors, the store and its transactions, the clock,
 //! ids, the request log, outcome rules, faults, keys, settings and the shared state.
 
+pub mod admin_api;
 pub mod clock;
 pub mod error;
 pub mod faults;

@@ -33,6 +33,10 @@ pub struct SandboxConfig {
     pub key_bits: usize,
     /// JSON config file with faults, rules, settings and channels (see the module docs).
     pub config_file: Option<PathBuf>,
+    /// The world to start in, and to return to on `POST /admin/reset`: balances, orders,
+    /// customers, rules, faults (the crate docs' "Fixtures"). A start with fixtures begins
+    /// from them, forgetting what a state file held.
+    pub fixtures: Option<FixtureSource>,
     /// The BluePay app id the sandbox accepts.
     pub bluepay_app_id: String,
     /// The BluePay JT app id the sandbox accepts.
@@ -61,6 +65,7 @@ impl Default for SandboxConfig {
             keys: None,
             key_bits: 2048,
             config_file: None,
+            fixtures: None,
             bluepay_app_id: "5a4db0c1e2f34b6a8c9d0e1f2a3b4c5d".into(),
             bluepay_jt_app_id: "3d717fb236534ef0a63f7c44c25260c6".into(),
             sgate_api_key: "sandbox-sgate-api-key".into(),
@@ -70,6 +75,33 @@ impl Default for SandboxConfig {
             allow_external_notify: false,
             envelope_hash: HashAlgorithm::Sha256,
         }
+    }
+}
+
+/// Where fixtures come from ([`SandboxConfig::fixtures`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixtureSource {
+    /// A JSON file, or TOML when its name ends in `.toml`.
+    File(PathBuf),
+    /// The fixtures as a JSON value.
+    Value(serde_json::Value),
+}
+
+impl From<PathBuf> for FixtureSource {
+    fn from(path: PathBuf) -> Self {
+        FixtureSource::File(path)
+    }
+}
+
+impl From<&std::path::Path> for FixtureSource {
+    fn from(path: &std::path::Path) -> Self {
+        FixtureSource::File(path.to_path_buf())
+    }
+}
+
+impl From<serde_json::Value> for FixtureSource {
+    fn from(value: serde_json::Value) -> Self {
+        FixtureSource::Value(value)
     }
 }
 

@@ -12,6 +12,10 @@ use super::log::{LoggedRequest, RequestLog};
 use super::settings::SandboxConfig;
 use super::store::{StateStore, StoreError, Tx};
 
+/// What puts the world in its first state: the config file and the fixtures, applied at start
+/// and by `POST /admin/reset` (given by the layer above, which knows them).
+pub type Seed = Box<dyn Fn(&Shared) -> Result<(), String> + Send + Sync>;
+
 /// The state of a running sandbox.
 pub struct Shared {
     pub settings: SandboxConfig,
@@ -25,6 +29,7 @@ pub struct Shared {
     pub wake: tokio::sync::Notify,
     pub http: reqwest::Client,
     pub base_url: String,
+    seed: Seed,
 }
 
 impl std::fmt::Debug for Shared {
@@ -50,6 +55,7 @@ impl Shared {
         store: Box<dyn StateStore>,
         keys: SandboxKeys,
         base_url: String,
+        seed: Seed,
     ) -> Result<Arc<Self>, StoreError> {
         let offset = store
             .get("meta", "clock")?
@@ -70,7 +76,24 @@ impl Shared {
             wake: tokio::sync::Notify::new(),
             http,
             base_url,
+            seed,
         }))
+    }
+
+    /// Puts the world in its first state: applies the config file and the fixtures.
+    pub fn seed(&self) -> Result<(), String> {
+        (self.seed)(self)
+    }
+
+    /// Returns the world to its first state: every record, the clock's offset and the request
+    /// log forgotten, then the config file and the fixtures applied again.
+    pub fn reset(&self) -> Result<(), String> {
+        lock(&self.store).clear().map_err(|e| e.to_string())?;
+        self.clock.set_offset(0);
+        *lock(&self.log) = RequestLog::default();
+        self.seed()?;
+        self.wake.notify_one();
+        Ok(())
     }
 
     /// Runs `work` in one transaction over the store; its writes are committed only when it

@@ -31,6 +31,11 @@ pub trait StateStore: Send {
     fn list(&self, table: &str) -> Result<Vec<(String, Value)>, StoreError>;
     /// Applies all writes atomically (all or none).
     fn apply(&mut self, writes: Vec<Write>) -> Result<(), StoreError>;
+    /// Forgets every record of every table (`POST /admin/reset`, a start with fixtures). A
+    /// store that cannot says so (the default).
+    fn clear(&mut self) -> Result<(), StoreError> {
+        Err(StoreError("this store cannot be cleared".into()))
+    }
 }
 
 /// The SQLite store: one table `records(tbl, key, value)`.
@@ -135,6 +140,11 @@ impl StateStore for SqliteStore {
             }
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    fn clear(&mut self) -> Result<(), StoreError> {
+        self.connection.execute("DELETE FROM records", [])?;
         Ok(())
     }
 }

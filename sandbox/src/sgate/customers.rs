@@ -86,6 +86,25 @@ pub fn set_customer_status(
     Ok(customer_view(&customer))
 }
 
+/// Sets a customer's status without a callback: the world as fixtures describe it, and the
+/// approved customer a trigger makes for a payment order.
+pub fn set_status_quietly(
+    tx: &mut Tx<'_>,
+    customid: &str,
+    status: i64,
+    description: &str,
+) -> HandlerResult {
+    let Some(mut customer) = tx.get("sg_customer", customid)? else {
+        return Err(HandlerError::admin(404, format!("no customer {customid}")));
+    };
+    set(
+        &mut customer,
+        json!({ "status": status, "statusdesc": description }),
+    );
+    put_customer(tx, &customer);
+    Ok(customer)
+}
+
 /// The automatic review of a test account's customer ends, if the customer still waits for it.
 pub fn review(tx: &mut Tx<'_>, shared: &Shared, customid: &str, approved: bool) -> HandlerResult {
     let still_pending = tx

@@ -30,7 +30,7 @@ async fn jt_direct_debit_authorization_debit_and_ticket() {
         .contains("/direct-debit/REQ1/authorize"));
     let token = sandbox
         .admin()
-        .post("bluepay-jt/direct-debit/REQ1/authorize", json!({}))
+        .authorize_direct_debit(Gateway::BluePayJt, "REQ1")
         .await
         .unwrap();
     let pay_token = token["payToken"].as_str().unwrap().to_string();

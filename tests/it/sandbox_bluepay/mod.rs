@@ -16,6 +16,7 @@ use crate::common;
 use paybind::bluepay::{self, types, Client, Notification};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::money::Amount;
+use paybind_sandbox::{ChannelCapabilities, Failure, Gateway};
 use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
@@ -59,7 +60,7 @@ async fn paid_qr(sandbox: &Sandbox, client: &Client, mch: &str, amount: i64) -> 
         .expect("qr");
     sandbox
         .admin()
-        .post(&format!("bluepay/orders/{mch}/pay"), json!({}))
+        .pay_qr(Gateway::BluePay, mch)
         .await
         .expect("pay");
     created.transaction_id.expect("transaction id").to_string()

@@ -19,7 +19,7 @@ async fn a_qr_payment_is_notified_until_acknowledged_with_every_attempt_recorded
         .unwrap();
     sandbox
         .admin()
-        .post("bluepay/orders/QRPAY1/pay", json!({}))
+        .pay_qr(Gateway::BluePay, "QRPAY1")
         .await
         .unwrap();
     let notification = common::settled_notification(&sandbox, "qrcode.payment.success").await;
@@ -82,7 +82,7 @@ async fn a_receiver_that_never_acknowledges_gets_a_bounded_number_of_attempts() 
         .unwrap();
     sandbox
         .admin()
-        .post("bluepay/orders/QRNEVER/fail", json!({}))
+        .fail_qr(Gateway::BluePay, "QRNEVER", &Failure::default())
         .await
         .unwrap();
     let n = common::settled_notification(&sandbox, "qrcode.payment.failed").await;
@@ -95,7 +95,7 @@ async fn a_receiver_that_never_acknowledges_gets_a_bounded_number_of_attempts() 
         .unwrap();
     sandbox
         .admin()
-        .post("bluepay/orders/QREXT/pay", json!({}))
+        .pay_qr(Gateway::BluePay, "QREXT")
         .await
         .unwrap();
     let n = common::settled_notification(&sandbox, "qrcode.payment.success").await;

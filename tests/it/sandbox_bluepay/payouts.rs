@@ -143,9 +143,13 @@ async fn payouts_complete_or_fail_by_amount_and_notify() {
     // An admin call decides the pending one.
     sandbox
         .admin()
-        .post(
-            "bluepay/orders/WAIT0001/fail",
-            json!({"failed_code": -10001}),
+        .fail_payout(
+            Gateway::BluePay,
+            "WAIT0001",
+            &Failure {
+                failed_code: Some(-10001),
+                ..Failure::default()
+            },
         )
         .await
         .unwrap();

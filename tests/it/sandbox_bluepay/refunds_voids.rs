@@ -64,9 +64,13 @@ async fn refund_rules_21401_to_21409() {
     // 21405 / 21404: what the channel supports.
     sandbox
         .admin()
-        .put(
-            "channels/bluepay/THAI_DYNAMIC_QR",
-            json!({"partial_refund": false}),
+        .set_channel(
+            Gateway::BluePay,
+            "THAI_DYNAMIC_QR",
+            &ChannelCapabilities {
+                partial_refund: Some(false),
+                ..ChannelCapabilities::default()
+            },
         )
         .await
         .unwrap();
@@ -76,9 +80,14 @@ async fn refund_rules_21401_to_21409() {
     );
     sandbox
         .admin()
-        .put(
-            "channels/bluepay/THAI_DYNAMIC_QR",
-            json!({"partial_refund": true, "full_refund": false}),
+        .set_channel(
+            Gateway::BluePay,
+            "THAI_DYNAMIC_QR",
+            &ChannelCapabilities {
+                partial_refund: Some(true),
+                full_refund: Some(false),
+                ..ChannelCapabilities::default()
+            },
         )
         .await
         .unwrap();
@@ -88,9 +97,13 @@ async fn refund_rules_21401_to_21409() {
     );
     sandbox
         .admin()
-        .put(
-            "channels/bluepay/THAI_DYNAMIC_QR",
-            json!({"full_refund": true}),
+        .set_channel(
+            Gateway::BluePay,
+            "THAI_DYNAMIC_QR",
+            &ChannelCapabilities {
+                full_refund: Some(true),
+                ..ChannelCapabilities::default()
+            },
         )
         .await
         .unwrap();
@@ -110,7 +123,7 @@ async fn refund_rules_21401_to_21409() {
     );
     sandbox
         .admin()
-        .post("bluepay/refunds/RF1/complete", json!({}))
+        .complete_refund(Gateway::BluePay, "RF1")
         .await
         .unwrap();
     // 21407: a finished refund's id again.
@@ -138,7 +151,7 @@ async fn refund_rules_21401_to_21409() {
     // 21403: 61 days later on the sandbox clock.
     sandbox
         .admin()
-        .post("clock/advance", json!({"days": 61}))
+        .advance_clock(std::time::Duration::from_secs(61 * 86_400))
         .await
         .unwrap();
     assert_eq!(
@@ -194,17 +207,13 @@ async fn void_rules_21500_to_21505() {
     assert_eq!(code(client.payment_void(void("V3", &b)).await), 21501);
     // Settled.
     let c = paid_qr(&sandbox, &client, "VQR3", 1000).await;
-    sandbox
-        .admin()
-        .post(&format!("bluepay/transactions/{c}/settle"), json!({}))
-        .await
-        .unwrap();
+    sandbox.admin().settle(Gateway::BluePay, &c).await.unwrap();
     assert_eq!(code(client.payment_void(void("V4", &c)).await), 21502);
     // Over the day.
     let d = paid_qr(&sandbox, &client, "VQR4", 1000).await;
     sandbox
         .admin()
-        .post("clock/advance", json!({"days": 1}))
+        .advance_clock(std::time::Duration::from_secs(86_400))
         .await
         .unwrap();
     assert_eq!(code(client.payment_void(void("V5", &d)).await), 21503);

@@ -92,11 +92,7 @@ async fn customers_go_through_review_and_orders_through_payout_with_callbacks() 
         .unwrap()
         .expose()
         .ends_with("identitypic.png"));
-    sandbox
-        .admin()
-        .post("sgate/customers/u002/approve", json!({}))
-        .await
-        .unwrap();
+    sandbox.admin().approve_customer("u002").await.unwrap();
     let detail = client
         .customer_detail(|q| q.mercustomid("u002"))
         .await
@@ -127,11 +123,7 @@ async fn customers_go_through_review_and_orders_through_payout_with_callbacks() 
         balances[0].balance,
         Some(Decimal2::from_minor_units(100_000_000 - 1875))
     );
-    sandbox
-        .admin()
-        .post("sgate/orders/PAY0001/complete", json!({}))
-        .await
-        .unwrap();
+    sandbox.admin().complete_order("PAY0001").await.unwrap();
     let done = client
         .payment_order_detail(|q| q.payeeuid("PAY0001"))
         .await
@@ -200,11 +192,7 @@ async fn customers_go_through_review_and_orders_through_payout_with_callbacks() 
         ),
         1101
     );
-    sandbox
-        .admin()
-        .put("sgate/balance", json!({"currency": "SAR", "amount": 5}))
-        .await
-        .unwrap();
+    sandbox.admin().set_sgate_balance("SAR", "5").await.unwrap();
     assert_eq!(
         code(
             client

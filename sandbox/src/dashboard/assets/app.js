@@ -432,6 +432,11 @@ function setUpForms() {
     const seconds = Number(document.getElementById('advance-seconds').value);
     act('Advance the clock by ' + seconds + ' s', 'POST', '/clock/advance', { seconds });
   });
+  document.getElementById('reset-world').addEventListener('click', () => {
+    if (!confirm('Return the sandbox to its fixtures? Every object, notification and request is forgotten.')) return;
+    for (const key of Object.keys(last)) delete last[key];
+    act('Reset to fixtures', 'POST', '/reset', {});
+  });
   const rulesText = document.getElementById('rules-text');
   rulesText.addEventListener('input', () => { rulesText.dataset.dirty = '1'; });
   document.getElementById('rules-form').addEventListener('submit', (e) => {
