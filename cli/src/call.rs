@@ -1,7 +1,7 @@
 //! `paybind call` and `paybind operations`: any operation of any spec, by `operationId`, with a
 //! JSON param that is validated against the spec before anything is signed or sent.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use paybind::gateways::Gateway;
 use paybind::operations::GatewayOperation;
@@ -12,7 +12,10 @@ use crate::config::Settings;
 use crate::input;
 use crate::output::{gateway_error, CliError};
 use crate::progress::Download;
-use crate::{Api, CallArgs};
+use clap::Args;
+
+use crate::config;
+use crate::gateway_arg::Api;
 
 /// The operations of an API, in spec order.
 pub fn operations_of(api: Api) -> &'static [Operation] {
@@ -344,4 +347,64 @@ async fn statement_download(
             Err(gateway_error(e))
         }
     }
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = call_help(), after_help = call_help())]
+pub(crate) struct CallArgs {
+    /// The gateway.
+    #[arg(value_parser = Api::parser(None))]
+    api: Api,
+    /// The operationId (see `paybind operations <api>`).
+    operation_id: String,
+    /// The param as JSON (the body of a POST operation, the query object of an SGATE GET one).
+    #[arg(long, value_name = "JSON", conflicts_with = "param_file")]
+    param: Option<String>,
+    /// A file holding the param JSON.
+    #[arg(long, value_name = "FILE")]
+    param_file: Option<PathBuf>,
+    /// Where to write the file of a download (sgate statement_download, bluepay-jt report_download).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// TOML config file (default: $PAYBIND_CONFIG).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+pub(crate) fn call_help() -> String {
+    format!(
+        "\
+The param comes from --param, --param-file or stdin ({{}} when none is given). It is decoded
+into the operation's model and checked against the spec (lengths, patterns, enums, conditional
+rules) before anything is signed; a violation exits 2 and nothing is sent. On success the
+operation's `data` is printed as JSON. A gateway error exits 1 with its code; an SGATE answer
+whose signature does not verify exits 3.
+
+Downloads: `sgate statement_download --param '{{\"day\":\"2024-06-26\"}}' --out statement.xlsx`
+and `bluepay-jt report_download --param '{{…}}' --out report.gpg` stream the file (a progress bar
+on a terminal, nothing when piped); without --out report_download prints the link.
+
+{}
+
+Examples:
+  export PAYBIND_BLUEPAY_URL=https://your-bluepay-host PAYBIND_BLUEPAY_APP_ID=… \\
+         PAYBIND_BLUEPAY_PRIVATE_KEY_FILE=keys/private.pem
+  paybind call bluepay balance_inquiry --param '{{}}'
+  echo '{{\"mchOrderId\":\"PC880001\"}}' | paybind call bluepay qr_code_detail
+  paybind call sgate customer_list --param '{{\"pagesize\":50}}' --config paybind.toml",
+        config::HELP
+    )
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+One JSON object per line ({\"operationId\", \"method\", \"path\", \"summary\"}); with --pretty an
+aligned table.
+
+Example:
+  paybind operations sgate --pretty")]
+pub(crate) struct OperationsArgs {
+    /// The gateway.
+    #[arg(value_parser = Api::parser(None))]
+    pub(crate) api: Api,
 }

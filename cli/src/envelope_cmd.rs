@@ -1,14 +1,18 @@
 //! `paybind bluepay sign`, `verify-notification` and `mint-notification`: the `{appId, param,
 //! sign}` envelope of BluePay and BluePay JT, and their `{param, sign}` notifications, by hand.
 
+use std::path::PathBuf;
+
 use paybind::envelope::{NotificationError, RsaSigner};
-use paybind::gateways::Gateway;
+use paybind::gateways::{Gateway, Signing};
 use paybind::testing::JsonText;
 use serde_json::{json, Map, Value};
 
 use crate::input;
 use crate::output::CliError;
-use crate::{MintNotificationArgs, SignArgs, VerifyNotificationArgs};
+use clap::{Args, ValueEnum};
+
+use crate::gateway_arg::Api;
 
 /// The param text of `--param` or `--param-file`, checked to be a JSON object (the text itself
 /// is signed byte for byte).
@@ -97,4 +101,117 @@ fn notify_error(e: NotificationError) -> CliError {
         ),
         other => CliError::input("body", other.to_string()),
     }
+}
+
+/// Signature hash of the envelope.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub(crate) enum HashArg {
+    /// SHA256withRSA (default).
+    #[default]
+    Sha256,
+    /// SHA1withRSA.
+    Sha1,
+}
+
+impl From<HashArg> for paybind::envelope::HashAlgorithm {
+    fn from(hash: HashArg) -> Self {
+        match hash {
+            HashArg::Sha256 => paybind::envelope::HashAlgorithm::Sha256,
+            HashArg::Sha1 => paybind::envelope::HashAlgorithm::Sha1,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The param text is signed byte for byte as given (not re-serialised), so the printed envelope is
+exactly what to send. It must be a JSON object.
+
+Example:
+  paybind bluepay sign --private-key keys/private.pem --app-id c9b002aef1d7496c9df078d937896605 \\
+      --param '{\"mchOrderId\":\"PC880001\",\"timestamp\":1676017834369}'
+  # verify it with openssl:
+  paybind bluepay sign … | jq -r .sign | base64 -d > sig.bin
+  printf %s \"$PARAM\" | openssl dgst -sha256 -verify keys/public.pem -signature sig.bin")]
+pub(crate) struct SignArgs {
+    /// The merchant private key (PEM or bare Base64).
+    #[arg(long, value_name = "FILE")]
+    private_key: PathBuf,
+    /// The app id BluePay issued.
+    #[arg(long, value_name = "ID")]
+    app_id: String,
+    /// Signature hash.
+    #[arg(long, value_enum, default_value_t = HashArg::Sha256)]
+    hash: HashArg,
+    /// The param JSON text.
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "param_file",
+        required_unless_present = "param_file"
+    )]
+    param: Option<String>,
+    /// A file holding the param JSON text (its bytes are signed exactly).
+    #[arg(long, value_name = "FILE")]
+    param_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Checks the RSA signature over `param` with the gateway's public key before anything is parsed,
+then prints the typed event as {\"kind\": …, \"event\": {…}}. Exit 3 if the signature does not
+verify (forged or altered body, wrong key or --hash), 2 if the body is not a notification.
+
+Example:
+  paybind bluepay verify-notification --public-key bluepay-public.pem --body notify.json
+  curl … | paybind bluepay verify-notification --public-key bluepay-public.pem")]
+pub(crate) struct VerifyNotificationArgs {
+    /// The gateway's public key (PEM or bare Base64).
+    #[arg(long, value_name = "FILE")]
+    public_key: PathBuf,
+    /// Signature hash.
+    #[arg(long, value_enum, default_value_t = HashArg::Sha256)]
+    hash: HashArg,
+    /// The notification body as received; stdin when absent.
+    #[arg(long, value_name = "FILE")]
+    body: Option<PathBuf>,
+    /// Whose notification kinds to type the event with.
+    #[arg(long, value_parser = Api::parser(Some(Signing::Envelope)), default_value = "bluepay")]
+    api: Api,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Signs the param text byte for byte as given (not re-serialised) with the gateway's private key,
+as BluePay and BluePay JT sign the notifications they POST, and prints the body
+{\"param\": …, \"sign\": …} to send to your notification endpoint. For your tests: sign with a
+key of your own and give its public half to the verifier under test.
+
+Example:
+  paybind keygen --bits 2048 --out test-gateway/
+  paybind bluepay mint-notification --private-key test-gateway/private.pem \\
+      --param '{\"eventName\":\"qrcode.payment.success\",\"mchOrderId\":\"SHOP42\",\"transactionId\":\"Q123\",\"amount\":50020,\"transactionStatus\":\"COMPLETED\"}' \\
+      > notify.json
+  curl -X POST http://127.0.0.1:3000/bluepay/notify -H 'Content-Type: application/json' \\
+      --data-binary @notify.json
+  paybind bluepay verify-notification --public-key test-gateway/public.pem --body notify.json")]
+pub(crate) struct MintNotificationArgs {
+    /// The gateway's private key (PEM or bare Base64): a test key whose public half your
+    /// verifier holds.
+    #[arg(long, value_name = "FILE")]
+    private_key: PathBuf,
+    /// Signature hash (the one your config verifies with).
+    #[arg(long, value_enum, default_value_t = HashArg::Sha256)]
+    hash: HashArg,
+    /// The param JSON text (an object).
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "param_file",
+        required_unless_present = "param_file"
+    )]
+    param: Option<String>,
+    /// A file holding the param JSON text (its bytes are signed exactly).
+    #[arg(long, value_name = "FILE")]
+    param_file: Option<PathBuf>,
 }

@@ -8,7 +8,7 @@ use paybind::keys::PrivateKey;
 use serde_json::{json, Value};
 
 use crate::output::CliError;
-use crate::KeygenArgs;
+use clap::Args;
 
 /// `private.pem`: PKCS#8 PEM.
 const PRIVATE_PEM: &str = "private.pem";
@@ -91,4 +91,50 @@ fn write_file(path: &Path, bytes: &[u8], secret: bool) -> Result<(), CliError> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(fail)
+}
+
+/// A key size paybind generates (a multiple of 128 from 2048 to 8192; the gateways ask for
+/// 2048 or 4096).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bits(usize);
+
+impl Bits {
+    pub(crate) fn bits(self) -> usize {
+        self.0
+    }
+
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+        let bits: usize = text
+            .parse()
+            .map_err(|_| format!("{text} is not a number of bits"))?;
+        if paybind::keys::is_generated_size(bits) {
+            Ok(Self(bits))
+        } else {
+            Err(format!(
+                "{bits}-bit keys are not generated: use a multiple of 128 from 2048 to 8192 \
+                 (the gateways ask for 2048 or 4096)"
+            ))
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Writes private.pem (PKCS#8), public.pem (SPKI), private.b64 and public.b64 (bare Base64 of the
+DER, one line) into DIR; the private files are readable by their owner only. Prints the file
+names and the public key's Base64 (give that to the gateway); never the private key.
+
+Example:
+  paybind keygen --bits 4096 --out keys/
+  openssl pkey -in keys/private.pem -check -noout")]
+pub(crate) struct KeygenArgs {
+    /// Key size in bits: 2048 or 4096 for the gateways; any multiple of 128 up to 8192.
+    #[arg(long, value_name = "BITS", value_parser = Bits::parse)]
+    bits: Bits,
+    /// Directory to write the four files into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Replace existing key files in DIR.
+    #[arg(long)]
+    force: bool,
 }

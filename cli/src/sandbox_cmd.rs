@@ -16,7 +16,10 @@ use paybind_sandbox::{
 use serde_json::{json, Map, Value};
 
 use crate::output::{chain, print_json, print_line, CliError};
-use crate::{Api, SandboxArgs};
+use clap::Args;
+
+use crate::gateway_arg::Api;
+use crate::keygen::Bits;
 
 /// What `paybind sandbox` does besides serving.
 #[derive(Debug, clap::Subcommand)]
@@ -293,4 +296,50 @@ pub async fn run(args: &SandboxArgs, pretty: bool) -> Result<(), CliError> {
     print_json(&describe(&sandbox), pretty);
     sandbox.wait().await;
     Ok(())
+}
+
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "\
+Serves BluePay under {base}/bluepay, BluePay JT under {base}/bluepay-jt, SGATE under {base}/sgate
+and the admin API under {base}/admin, verifying signatures and params like the gateways, with
+state that survives a restart (--data) or not (--memory). Prints one JSON object: the URLs, the
+app ids and API KEY it accepts, its key files, and under \"env\" the PAYBIND_* variables for
+`paybind call`. Serves until stopped (Ctrl-C). With --fixtures it starts in the world the file
+describes (balances, orders, customers, rules, faults; schema/sandbox/fixtures.schema.json) and
+returns to it on POST /admin/reset.
+
+Example:
+  paybind sandbox --port 8600 --data .paybind-sandbox/state.db
+  paybind sandbox --memory --fixtures fixtures.json > sandbox.json &
+  export $(jq -r '.env | to_entries[] | \"\\(.key)=\\(.value)\"' sandbox.json)
+  paybind call bluepay balance_inquiry
+  paybind sandbox trigger bluepay qr.paid --override amount=1500"
+)]
+pub(crate) struct SandboxArgs {
+    #[command(subcommand)]
+    command: Option<SandboxCommand>,
+    /// TCP port on 127.0.0.1 (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    port: u16,
+    /// SQLite file holding the state (default .paybind-sandbox/state.db).
+    #[arg(long, value_name = "FILE", conflicts_with = "memory")]
+    data: Option<std::path::PathBuf>,
+    /// Keep the state in memory only.
+    #[arg(long)]
+    memory: bool,
+    /// Directory of the sandbox's key files: read when present, generated when missing
+    /// (default: keys/ beside the data file; with --memory, a per-user cache directory).
+    #[arg(long, value_name = "DIR")]
+    keys_dir: Option<std::path::PathBuf>,
+    /// Size of generated keys, in bits (a multiple of 128 from 2048 to 8192).
+    #[arg(long, value_name = "BITS", value_parser = Bits::parse, default_value = "2048")]
+    key_bits: Bits,
+    /// JSON file of faults, outcome rules and settings applied at start.
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// Fixtures: the world to start in and to return to on reset (JSON, or TOML by its name).
+    #[arg(long, value_name = "FILE")]
+    fixtures: Option<std::path::PathBuf>,
 }
