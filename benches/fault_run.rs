@@ -155,26 +155,34 @@ impl Api {
 
     /// Sends business request `id` (always the same request for the same id).
     async fn create(&self, id: &str) -> Sent {
-        let payout = json!({
-            "mchOrderId": id, "idempotencyId": format!("{id}I"), "amount": AMOUNT,
-            "payMethodCode": "PROMPTPAY", "promptpayAccountType": "MSISDN", "accountNo": "0812345678"
-        });
         match self {
-            Api::BluePay(c) => sent(c.call_json("payout_create", payout).await, &[21007, 21015]),
-            Api::Jt(c) => sent(c.call_json("payout_create", payout).await, &[21007, 21015]),
+            Api::BluePay(c) => {
+                let payout = bluepay::types::PayoutCreateParam::builder()
+                    .mch_order_id(id)
+                    .idempotency_id(format!("{id}I"))
+                    .amount(AMOUNT)
+                    .pay_method_code("PROMPTPAY")
+                    .promptpay_account_type("MSISDN")
+                    .account_no("0812345678");
+                sent(c.payout_create(payout).await, &[21007, 21015])
+            }
+            Api::Jt(c) => {
+                let payout = bluepay_jt::types::PayoutCreateParam::builder()
+                    .mch_order_id(id)
+                    .idempotency_id(format!("{id}I"))
+                    .amount(AMOUNT)
+                    .pay_method_code("PROMPTPAY")
+                    .promptpay_account_type("MSISDN")
+                    .account_no("0812345678");
+                sent(c.payout_create(payout).await, &[21007, 21015])
+            }
             Api::Sgate(c) => {
                 let order = sgate::types::PaymentOrderCreateParam::builder()
-                    .mercustomid(
-                        PAYEE
-                            .parse::<sgate::types::PaymentOrderCreateParamMercustomid>()
-                            .ok(),
-                    )
+                    .mercustomid(PAYEE)
                     .payeeuid(id)
                     .amount(Decimal2::from_minor_units(AMOUNT))
-                    .currency(sgate::types::PaymentOrderCreateParamCurrency::Sar)
-                    .paymentmethod(
-                        sgate::types::PaymentOrderCreateParamPaymentmethod::BankTransfer,
-                    );
+                    .currency("SAR")
+                    .paymentmethod("bankTransfer");
                 sent(c.payment_order_create(order).await, &[1401])
             }
         }
@@ -415,17 +423,9 @@ async fn sgate_payee(sandbox: &Sandbox, client: &sgate::Client) -> Result<(), St
         .name_a("fault run")
         .mercustomid(PAYEE)
         .identity("1012345678")
-        .bankcode(Some(
-            "1174c"
-                .parse::<sgate::types::BankCodeParam>()
-                .map_err(|e| e.to_string())?,
-        ))
-        .cardno(Some("5123450000000001".into()))
-        .ibanaccount(Some(
-            "SA0000000000000000000001"
-                .parse::<sgate::types::CustomerCreateParamIbanaccount>()
-                .map_err(|e| e.to_string())?,
-        ));
+        .bankcode("1174c")
+        .cardno("5123450000000001")
+        .ibanaccount("SA0000000000000000000001");
     client
         .customer_create(customer)
         .await

@@ -66,7 +66,7 @@ pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildRes
             quote! {
                 #doc
                 pub async fn #method(&self) -> ::std::result::Result<#data, Error> {
-                    let query = Ok(::std::vec::Vec::new());
+                    let query = crate::pipeline::Query::default();
                     #call
                 }
             }

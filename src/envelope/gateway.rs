@@ -44,7 +44,6 @@ macro_rules! envelope_gateway {
 
         static GATEWAY: GatewayCode = GatewayCode {
             gateway: $crate::gateways::Gateway::$gateway,
-            spec_field_name,
             sensitive: SENSITIVE_MEMBERS,
         };
 

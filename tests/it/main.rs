@@ -70,6 +70,8 @@ mod sandbox_safety;
 mod sandbox_sgate;
 mod sandbox_transport;
 mod schema_export;
+#[cfg(all(feature = "bluepay", feature = "bluepay-jt", feature = "sgate"))]
+mod setters;
 #[cfg(all(feature = "sgate", feature = "axum"))]
 mod sgate_axum;
 #[cfg(feature = "sgate")]

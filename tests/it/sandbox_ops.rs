@@ -86,7 +86,7 @@ async fn envelope_faults_per_operation() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("FQR1")
-                .amount(paybind::money::Amount::from_minor_units(1000))
+                .amount(1000)
                 .notify_url(receiver.url("/pay")),
         )
         .await
@@ -101,7 +101,7 @@ async fn envelope_faults_per_operation() {
             types::RefundCreateParam::builder()
                 .mch_refund_order_id("FRF1")
                 .original_transaction_id(paid["transactionId"].as_str().unwrap())
-                .refund_amount(paybind::money::Amount::from_minor_units(100))
+                .refund_amount(100)
                 .refund_callback_url(receiver.url("/refund")),
         )
         .await
@@ -129,7 +129,8 @@ async fn envelope_faults_per_operation() {
         .unwrap_err();
     assert!(err.to_string().contains("400"), "{err}");
     assert!(
-        err.to_string().contains("no operation nope on gateway bluepay"),
+        err.to_string()
+            .contains("no operation nope on gateway bluepay"),
         "the refusal names the operation and the gateway each in its place: {err}"
     );
     assert_eq!(
@@ -227,7 +228,7 @@ async fn sgate_faults_per_operation() {
                 .name_a("a")
                 .mercustomid("f1")
                 .identity("1012345678")
-                .stcaccount(Some("512345678".into())),
+                .stcaccount("512345678"),
         )
         .await
         .unwrap();
@@ -275,7 +276,7 @@ async fn faults_rules_and_settings_from_a_config_file() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("AUTO1")
-                .amount(paybind::money::Amount::from_minor_units(100))
+                .amount(100)
                 .notify_url("http://127.0.0.1:9/n"),
         )
         .await
@@ -328,7 +329,7 @@ async fn a_restart_loses_nothing() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("KEEP1")
-                .amount(paybind::money::Amount::from_minor_units(2500))
+                .amount(2500)
                 .notify_url(notify_url.clone()),
         )
         .await
@@ -351,7 +352,7 @@ async fn a_restart_loses_nothing() {
                 .name_a("keep")
                 .mercustomid("keep1")
                 .identity("1012345678")
-                .stcaccount(Some("598765432".into())),
+                .stcaccount("598765432"),
         )
         .await
         .unwrap();
@@ -402,7 +403,7 @@ async fn a_restart_loses_nothing() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("KEEP2")
-                .amount(paybind::money::Amount::from_minor_units(1))
+                .amount(1)
                 .notify_url("http://127.0.0.1:9/n"),
         )
         .await
