@@ -54,6 +54,47 @@ pub fn notes_doc(value: &Value) -> String {
     doc
 }
 
+/// A schema's conditional `x-rules` as rustdoc: each rule's description and notes, under "Checked
+/// before sending"; empty without rules.
+pub fn rules_doc(schema: &Value) -> String {
+    let Some(rules) = schema.get("x-rules").and_then(Value::as_array) else {
+        return String::new();
+    };
+    let mut doc = String::from("\n\nChecked before sending (nothing is sent when a rule fails):");
+    for rule in rules {
+        let text = schema_doc(rule).replace("\n\n", " ");
+        if !text.is_empty() {
+            doc += &format!("\n- {text}");
+        }
+    }
+    doc
+}
+
+/// The notes (`x-unconfirmed`, `x-decision`) found anywhere inside `value` (a request body, a
+/// response, with their content and inline schemas), labelled with `what`.
+pub fn notes_within(value: &Value, what: &str) -> String {
+    fn walk(value: &Value, found: &mut Vec<(&'static str, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, label) in [("x-unconfirmed", "Unconfirmed"), ("x-decision", "Decision")] {
+                    if let Some(note) = map.get(key).and_then(Value::as_str) {
+                        found.push((label, escaped(note.trim())));
+                    }
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut found);
+    found
+        .into_iter()
+        .map(|(label, note)| format!("\n\n**{label}** ({what}): {note}"))
+        .collect()
+}
+
 /// The Rust type name of a spec name (a component, a variant): `UpperCamelCase`.
 pub fn type_ident(name: &str) -> Ident {
     format_ident!("{}", name.to_upper_camel_case())

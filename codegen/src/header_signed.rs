@@ -8,9 +8,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{data_type, doc_attrs, fn_ident, path, type_ident};
+use crate::emit::{data_type, doc_attrs, fn_ident, path, schema_doc, type_ident};
 use crate::model::Operation;
-use crate::query::{builder_ident, has_query_builder};
+use crate::query::{builder_ident, has_query_builder, parameter_doc};
 use crate::BuildResult;
 
 /// `impl crate::<module>::Client { .. }` with the `GET` and `manual` operations.
@@ -106,9 +106,9 @@ fn query_doc(spec: &Value, op: &Operation) -> String {
         for p in params {
             let name = p.get("name").and_then(Value::as_str).unwrap_or("");
             let required = p.get("required").and_then(Value::as_bool) == Some(true);
-            let text = p.get("description").and_then(Value::as_str).unwrap_or("");
+            let text = parameter_doc(p).replace("\n\n", " ");
             let flag = if required { " (required)" } else { "" };
-            doc += &format!("\n- `{name}`{flag}: {}", text.trim());
+            doc += &format!("\n- `{name}`{flag}: {text}");
         }
     }
     let rules = item
@@ -117,8 +117,9 @@ fn query_doc(spec: &Value, op: &Operation) -> String {
     if let Some(rules) = rules {
         doc += "\n\nChecked before sending (nothing is sent when a rule fails):";
         for rule in rules {
-            if let Some(text) = rule.get("description").and_then(Value::as_str) {
-                doc += &format!("\n- {}", text.trim());
+            let text = schema_doc(rule).replace("\n\n", " ");
+            if !text.is_empty() {
+                doc += &format!("\n- {text}");
             }
         }
     }

@@ -14,7 +14,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{doc_attrs, fn_ident};
+use crate::emit::{doc_attrs, fn_ident, schema_doc};
 use crate::model::Operation;
 use crate::BuildResult;
 
@@ -150,9 +150,33 @@ fn parameter_docs(spec: &Value, op: &Operation) -> BTreeMap<String, String> {
             continue;
         };
         let required = p.get("required").and_then(Value::as_bool) == Some(true);
-        let text = p.get("description").and_then(Value::as_str).unwrap_or("");
         let flag = if required { " (required)" } else { "" };
-        docs.insert(name.to_string(), format!("`{name}`{flag}: {}", text.trim()));
+        docs.insert(
+            name.to_string(),
+            format!("`{name}`{flag}: {}", parameter_doc(p)),
+        );
     }
     docs
+}
+
+/// A parameter's description with its notes and those of its schema (`x-unconfirmed`,
+/// `x-decision`).
+pub fn parameter_doc(parameter: &Value) -> String {
+    let mut doc = schema_doc(parameter);
+    if let Some(schema) = parameter.get("schema") {
+        let notes = schema_doc(&without_description(schema));
+        if !notes.is_empty() {
+            doc += &format!("\n\n{notes}");
+        }
+    }
+    doc.trim().to_string()
+}
+
+/// `schema` without its description: its notes alone.
+fn without_description(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    if let Some(object) = schema.as_object_mut() {
+        object.remove("description");
+    }
+    schema
 }

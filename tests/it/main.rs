@@ -87,6 +87,7 @@ mod snapshots;
 mod statement_stream;
 #[cfg(feature = "sgate")]
 mod tracing_secrets;
+mod unconfirmed_notes;
 #[cfg(all(feature = "bluepay-jt", feature = "sgate"))]
 mod wire_answers;
 #[cfg(feature = "bluepay")]
