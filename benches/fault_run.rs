@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use paybind::keys::PrivateKey;
-use paybind::money::{Amount, Decimal2};
+use paybind::money::Decimal2;
 use paybind::reconcile::Reconciled;
 use paybind::{bluepay, bluepay_jt, sgate};
 use paybind_sandbox::{Admin, Fault, Sandbox, SandboxConfig, SandboxKeys, Storage};
@@ -147,11 +147,9 @@ impl Api {
                 let payout = bluepay::types::PayoutCreateParam::builder()
                     .mch_order_id(id)
                     .idempotency_id(format!("{id}I"))
-                    .amount(Amount::from_minor_units(AMOUNT))
+                    .amount(AMOUNT)
                     .pay_method_code("PROMPTPAY")
-                    .promptpay_account_type(Some(
-                        bluepay::types::PayoutCreateParamPromptpayAccountType::Msisdn,
-                    ))
+                    .promptpay_account_type("MSISDN")
                     .account_no("0812345678");
                 let outcome = c.payout_create_reconciled(payout).await;
                 outcome.map(Way::of).map_err(|e| failed(&e))
@@ -160,28 +158,20 @@ impl Api {
                 let payout = bluepay_jt::types::PayoutCreateParam::builder()
                     .mch_order_id(id)
                     .idempotency_id(format!("{id}I"))
-                    .amount(Amount::from_minor_units(AMOUNT))
+                    .amount(AMOUNT)
                     .pay_method_code("PROMPTPAY")
-                    .promptpay_account_type(Some(
-                        bluepay_jt::types::PayoutCreateParamPromptpayAccountType::Msisdn,
-                    ))
+                    .promptpay_account_type("MSISDN")
                     .account_no("0812345678");
                 let outcome = c.payout_create_reconciled(payout).await;
                 outcome.map(Way::of).map_err(|e| failed(&e))
             }
             Api::Sgate(c) => {
                 let order = sgate::types::PaymentOrderCreateParam::builder()
-                    .mercustomid(
-                        PAYEE
-                            .parse::<sgate::types::PaymentOrderCreateParamMercustomid>()
-                            .ok(),
-                    )
+                    .mercustomid(PAYEE)
                     .payeeuid(id)
                     .amount(Decimal2::from_minor_units(AMOUNT))
-                    .currency(sgate::types::PaymentOrderCreateParamCurrency::Sar)
-                    .paymentmethod(
-                        sgate::types::PaymentOrderCreateParamPaymentmethod::BankTransfer,
-                    );
+                    .currency("SAR")
+                    .paymentmethod("bankTransfer");
                 let outcome = c.payment_order_create_reconciled(order).await;
                 outcome.map(Way::of).map_err(|e| failed(&e))
             }
@@ -342,17 +332,9 @@ async fn sgate_payee(sandbox: &Sandbox, client: &sgate::Client) -> Result<(), St
         .name_a("fault run")
         .mercustomid(PAYEE)
         .identity("1012345678")
-        .bankcode(Some(
-            "1174c"
-                .parse::<sgate::types::BankCodeParam>()
-                .map_err(|e| e.to_string())?,
-        ))
-        .cardno(Some("5123450000000001".into()))
-        .ibanaccount(Some(
-            "SA0000000000000000000001"
-                .parse::<sgate::types::CustomerCreateParamIbanaccount>()
-                .map_err(|e| e.to_string())?,
-        ));
+        .bankcode("1174c")
+        .cardno("5123450000000001")
+        .ibanaccount("SA0000000000000000000001");
     client
         .customer_create(customer)
         .await

@@ -15,10 +15,8 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use paybind::keys::PrivateKey;
-use paybind::money::{Amount, Decimal2};
 use paybind::{bluepay, bluepay_jt, sgate};
 use paybind_sandbox::{Gateway, Sandbox, SandboxConfig, SandboxKeys, Settings, Storage};
-use serde_json::json;
 
 /// What the merchant endpoint accepted, as text per event.
 type Inbox = Arc<Mutex<Vec<String>>>;
@@ -193,7 +191,7 @@ async fn run() -> Result<(), String> {
             bluepay::types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("QS0001")
-                .amount(Amount::from_minor_units(1000))
+                .amount(1000) // satang: THB 10.00
                 .notify_url(format!("{merchant}/bluepay/notify")),
         )
         .await
@@ -239,7 +237,7 @@ async fn run() -> Result<(), String> {
             bluepay::types::RefundCreateParam::builder()
                 .mch_refund_order_id("QSREFUND1")
                 .original_transaction_id(transaction_id)
-                .refund_amount(Amount::from_minor_units(500))
+                .refund_amount(500)
                 .refund_callback_url(format!("{merchant}/bluepay/refund")),
         )
         .await
@@ -257,18 +255,18 @@ async fn run() -> Result<(), String> {
     // ---------------------------------------------------------------- BluePay JT
     step("BluePay JT · Create Authorization Url (direct debit)");
     let apply = jt
-        .call_json(
-            "direct_debit_token_apply",
-            json!({"userId": "rider001", "requestId": "QSAUTH1", "channelCode": "BLUEPAY_DIRECT_DEBIT",
-                   "terminalType": "WEB", "notifyUrl": format!("{merchant}/jt/auth"),
-                   "redirectUrl": "https://merchant.example/back"}),
+        .direct_debit_token_apply(
+            bluepay_jt::types::DirectDebitTokenApplyParam::builder()
+                .user_id("rider001")
+                .request_id("QSAUTH1")
+                .channel_code("BLUEPAY_DIRECT_DEBIT")
+                .terminal_type("WEB")
+                .notify_url(format!("{merchant}/jt/auth"))
+                .redirect_url("https://merchant.example/back"),
         )
         .await
         .map_err(fail)?;
-    println!(
-        "   send the payer to: {}",
-        apply["authUrl"].as_str().unwrap_or("?")
-    );
+    println!("   send the payer to: {}", apply.auth_url);
     sandbox
         .admin()
         .authorize_direct_debit(Gateway::BluePayJt, "QSAUTH1")
@@ -288,16 +286,20 @@ async fn run() -> Result<(), String> {
 
     step("BluePay JT · Direct Debit THB 500.00 with the token");
     let debit = jt
-        .call_json(
-            "direct_debit_pay",
-            json!({"mchOrderId": "QSDEBIT1", "amount": 50000, "channelCode": "BLUEPAY_DIRECT_DEBIT",
-                   "payToken": token, "notifyUrl": format!("{merchant}/jt/debit")}),
+        .direct_debit_pay(
+            bluepay_jt::types::DirectDebitPayParam::builder()
+                .mch_order_id("QSDEBIT1")
+                .amount(50_000) // satang: THB 500.00
+                .channel_code("BLUEPAY_DIRECT_DEBIT")
+                .pay_token(&token)
+                .notify_url(format!("{merchant}/jt/debit")),
         )
         .await
         .map_err(fail)?;
     println!(
-        "   debit {} is {}",
-        debit["transactionId"], debit["transactionStatus"]
+        "   debit {} is {:?}",
+        debit.transaction_id.as_deref().unwrap_or("?"),
+        debit.transaction_status
     );
     let event = received(&inbox, "DirectDebitPayment").await?;
     check(
@@ -307,16 +309,22 @@ async fn run() -> Result<(), String> {
 
     step("BluePay JT · Add Ticket for the debit");
     let ticket = jt
-        .call_json(
-            "ticket_add",
-            json!({"requestId": "QSTICKET1", "mchOrderId": "QSDEBIT1", "amount": 50000, "ticketType": 1,
-                   "payerType": 1, "courierMobile": "0611111111", "transactionDate": "2025-10-29",
-                   "notifyUrl": format!("{merchant}/jt/ticket"), "problemDescription": "Parcel delivered twice",
-                   "proofImage": ["bluepay/onboard/extern/22fe507ee71d04cee1665b9879164724.jpg"]}),
+        .ticket_add(
+            bluepay_jt::types::TicketAddParam::builder()
+                .request_id("QSTICKET1")
+                .mch_order_id("QSDEBIT1")
+                .amount(50_000)
+                .ticket_type(1)
+                .payer_type(1)
+                .courier_mobile("0611111111")
+                .transaction_date("2025-10-29")
+                .notify_url(format!("{merchant}/jt/ticket"))
+                .problem_description("Parcel delivered twice")
+                .proof_image(["bluepay/onboard/extern/22fe507ee71d04cee1665b9879164724.jpg"]),
         )
         .await
         .map_err(fail)?;
-    let ticket_no = ticket["ticketNo"].as_str().unwrap_or_default().to_string();
+    let ticket_no = ticket.ticket_no;
     check(!ticket_no.is_empty(), &format!("ticket {ticket_no} opened"))?;
 
     // ---------------------------------------------------------------- SGATE
@@ -336,17 +344,9 @@ async fn run() -> Result<(), String> {
                 .name_a("Test Payee")
                 .mercustomid("qs-001")
                 .identity("1012345678")
-                .bankcode(Some(
-                    "1174c"
-                        .parse::<sgate::types::BankCodeParam>()
-                        .map_err(fail)?,
-                ))
-                .cardno(Some("5123450000000001".into()))
-                .ibanaccount(Some(
-                    "SA0000000000000000000001"
-                        .parse::<sgate::types::CustomerCreateParamIbanaccount>()
-                        .map_err(fail)?,
-                )),
+                .bankcode("1174c")
+                .cardno("5123450000000001")
+                .ibanaccount("SA0000000000000000000001"),
         )
         .await
         .map_err(fail)?;
@@ -371,15 +371,11 @@ async fn run() -> Result<(), String> {
     let order = sg
         .payment_order_create(
             sgate::types::PaymentOrderCreateParam::builder()
-                .mercustomid(Some(
-                    "qs-001"
-                        .parse::<sgate::types::PaymentOrderCreateParamMercustomid>()
-                        .map_err(fail)?,
-                ))
+                .mercustomid("qs-001")
                 .payeeuid("QSPAYOUT1")
-                .amount("18.75".parse::<Decimal2>().map_err(fail)?)
-                .currency(sgate::types::PaymentOrderCreateParamCurrency::Sar)
-                .paymentmethod(sgate::types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
+                .amount("18.75")
+                .currency("SAR")
+                .paymentmethod("bankTransfer"),
         )
         .await
         .map_err(fail)?;

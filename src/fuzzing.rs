@@ -35,6 +35,7 @@ impl SgateAnswers {
             download: DEFAULT_MAX_DOWNLOAD_BYTES,
         };
         let (_, transport) = Transport::http_client(
+            None,
             Duration::from_secs(30),
             Duration::from_secs(10),
             0,

@@ -15,6 +15,8 @@ pub mod gateways;
 mod json_text;
 pub mod keys;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
+mod members;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 mod memory;
 pub mod money;
 pub mod operations;

@@ -73,6 +73,14 @@ impl AmountError {
     }
 }
 
+impl From<std::convert::Infallible> for AmountError {
+    /// A conversion that cannot fail (a ready amount, `Amount: From<i64>`), so that a builder's
+    /// money setter takes it beside the text conversions (`TryInto<Amount>`).
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
 /// What the three types expect, in the API's terms (the rule of a syntax or type error).
 const EXPECT_MAJOR: &str = "must be a decimal number such as 18.75";
 const EXPECT_MINOR: &str = "must be a whole number of satang (minor units), e.g. 150 for THB 1.50";

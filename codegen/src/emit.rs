@@ -15,20 +15,84 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// A schema's description with its `x-unconfirmed` and `x-decision` notes.
+/// A schema's description with its `x-unconfirmed` and `x-decision` notes, as rustdoc text
+/// ([`escaped`]).
 pub fn schema_doc(schema: &Value) -> String {
-    let mut doc = schema
+    let doc = schema
         .get("description")
         .and_then(Value::as_str)
         .unwrap_or("")
-        .trim()
-        .to_string();
+        .trim();
+    (escaped(doc) + &notes_doc(schema)).trim().to_string()
+}
+
+/// Spec text as rustdoc text: square brackets outside code spans escaped, so that a regex the
+/// docs quote (`0([689]\d{8})`) is not read as an intra-doc link.
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for c in text.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '[' | ']' if !in_code => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The `x-unconfirmed` and `x-decision` notes of a spec object (a schema, an operation), each
+/// as a paragraph of its own (`**Unconfirmed:** …`); empty without notes.
+pub fn notes_doc(value: &Value) -> String {
+    let mut doc = String::new();
     for (key, label) in [("x-unconfirmed", "Unconfirmed"), ("x-decision", "Decision")] {
-        if let Some(note) = schema.get(key).and_then(Value::as_str) {
-            doc += &format!("\n\n**{label}:** {}", note.trim());
+        if let Some(note) = value.get(key).and_then(Value::as_str) {
+            doc += &format!("\n\n**{label}:** {}", escaped(note.trim()));
         }
     }
     doc
+}
+
+/// A schema's conditional `x-rules` as rustdoc: each rule's description and notes, under "Checked
+/// before sending"; empty without rules.
+pub fn rules_doc(schema: &Value) -> String {
+    let Some(rules) = schema.get("x-rules").and_then(Value::as_array) else {
+        return String::new();
+    };
+    let mut doc = String::from("\n\nChecked before sending (nothing is sent when a rule fails):");
+    for rule in rules {
+        let text = schema_doc(rule).replace("\n\n", " ");
+        if !text.is_empty() {
+            doc += &format!("\n- {text}");
+        }
+    }
+    doc
+}
+
+/// The notes (`x-unconfirmed`, `x-decision`) found anywhere inside `value` (a request body, a
+/// response, with their content and inline schemas), labelled with `what`.
+pub fn notes_within(value: &Value, what: &str) -> String {
+    fn walk(value: &Value, found: &mut Vec<(&'static str, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, label) in [("x-unconfirmed", "Unconfirmed"), ("x-decision", "Decision")] {
+                    if let Some(note) = map.get(key).and_then(Value::as_str) {
+                        found.push((label, escaped(note.trim())));
+                    }
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut found);
+    found
+        .into_iter()
+        .map(|(label, note)| format!("\n\n**{label}** ({what}): {note}"))
+        .collect()
 }
 
 /// The Rust type name of a spec name (a component, a variant): `UpperCamelCase`.

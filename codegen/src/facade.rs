@@ -56,7 +56,7 @@ fn typed_post(index: usize, op: &Operation) -> TokenStream {
             param: impl ::std::convert::Into<types::builder::#body>,
         ) -> ::std::result::Result<#data, Error> {
             crate::pipeline::Pipeline::of(&self.endpoint)
-                .call_builder::<_, _, types::#body, types::#response>(
+                .call_builder::<_, types::#response>(
                     &OPERATIONS[#index],
                     param.into(),
                 )

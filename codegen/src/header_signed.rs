@@ -8,10 +8,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{data_type, doc_attrs, fn_ident, path, type_ident};
+use crate::emit::{data_type, doc_attrs, fn_ident, path, schema_doc, type_ident};
 use crate::error::BuildResult;
 use crate::model::{DataShape, Operation};
-use crate::query::{builder_ident, has_query_builder};
+use crate::query::{builder_ident, has_query_builder, parameter_doc};
 
 /// `impl crate::<module>::Client { .. }` with the `GET` and `manual` operations.
 pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildResult<TokenStream> {
@@ -69,7 +69,7 @@ pub fn facade_methods(module: &str, spec: &Value, ops: &[Operation]) -> BuildRes
             quote! {
                 #doc
                 pub async fn #method(&self) -> ::std::result::Result<#data, Error> {
-                    let query = Ok(::std::vec::Vec::new());
+                    let query = crate::pipeline::Query::default();
                     #call
                 }
             }
@@ -120,7 +120,7 @@ fn stream_method(op: &Operation, index: &Literal, module: &syn::Path) -> Option<
         {
             let query = query(::std::default::Default::default());
             let size = crate::pipeline::pages::page_size(
-                &query.clone().pairs().unwrap_or_default(),
+                &query.clone().pairs(),
                 #size_name,
                 #default_size,
             );
@@ -163,9 +163,9 @@ fn query_doc(spec: &Value, op: &Operation) -> String {
         for p in params {
             let name = p.get("name").and_then(Value::as_str).unwrap_or("");
             let required = p.get("required").and_then(Value::as_bool) == Some(true);
-            let text = p.get("description").and_then(Value::as_str).unwrap_or("");
+            let text = parameter_doc(p).replace("\n\n", " ");
             let flag = if required { " (required)" } else { "" };
-            doc += &format!("\n- `{name}`{flag}: {}", text.trim());
+            doc += &format!("\n- `{name}`{flag}: {text}");
         }
     }
     let rules = item
@@ -174,8 +174,9 @@ fn query_doc(spec: &Value, op: &Operation) -> String {
     if let Some(rules) = rules {
         doc += "\n\nChecked before sending (nothing is sent when a rule fails):";
         for rule in rules {
-            if let Some(text) = rule.get("description").and_then(Value::as_str) {
-                doc += &format!("\n- {}", text.trim());
+            let text = schema_doc(rule).replace("\n\n", " ");
+            if !text.is_empty() {
+                doc += &format!("\n- {text}");
             }
         }
     }

@@ -4,6 +4,7 @@
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
+use crate::emit::{notes_doc, notes_within};
 use crate::error::BuildResult;
 use crate::validate::escape;
 
@@ -170,11 +171,7 @@ fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> BuildResult<
     Ok(Operation {
         id: text("operationId")?,
         summary: text("summary")?,
-        description: op
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
+        description: description(op),
         method: method.to_uppercase(),
         path: path.to_string(),
         body_schema,
@@ -244,6 +241,25 @@ fn paged(op: &Value) -> BuildResult<Option<Paged>> {
         page,
         size,
     }))
+}
+
+/// An operation's description with the notes (`x-unconfirmed`, `x-decision`) written on it,
+/// on its request body and on its answers, so that its method's rustdoc carries them.
+fn description(op: &Value) -> String {
+    let mut doc = op
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    doc += &notes_doc(op);
+    if let Some(body) = op.get("requestBody") {
+        doc += &notes_within(body, "request body");
+    }
+    if let Some(responses) = op.get("responses") {
+        doc += &notes_within(responses, "answer");
+    }
+    doc.trim().to_string()
 }
 
 fn repeat(op: &Value) -> BuildResult<Repeat> {

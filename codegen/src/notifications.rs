@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::doc_attrs;
+use crate::emit::{doc_attrs, schema_doc};
 use crate::error::BuildResult;
 
 /// The notification list of the spec, if it has one.
@@ -52,10 +52,6 @@ fn kind(entry: &Value) -> BuildResult<Kind> {
         .and_then(Value::as_str)
         .ok_or_else(|| format!("{text}: no schema"))?;
     let schema = component.to_upper_camel_case();
-    let description = entry
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or("");
     let strings = |key: &str| -> Vec<String> {
         let list = entry.get(key).and_then(Value::as_array);
         let list = list.map(|a| a.iter().filter_map(Value::as_str).map(str::to_string));
@@ -65,7 +61,7 @@ fn kind(entry: &Value) -> BuildResult<Kind> {
         name: format_ident!("{text}"),
         schema: format_ident!("{schema}"),
         component: component.to_string(),
-        doc: doc_attrs(description),
+        doc: doc_attrs(&schema_doc(entry)),
         events: strings("events"),
         match_fields: strings("match-fields"),
         text,

@@ -1,9 +1,7 @@
-//! The spec as data for the hand-written layers: the bundled JSON, the table of operations, the
-//! spec's property name of every Rust field, and a decode/encode round trip per model.
+//! The spec as data for the hand-written layers: the bundled JSON, the table of operations and
+//! a decode/encode round trip per model.
 
-use std::collections::BTreeMap;
-
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
@@ -111,31 +109,6 @@ pub fn operation_enum(ops: &[Operation]) -> TokenStream {
             #(assert!(Operation::#variants as usize == #indices);)*
             assert!(Operation::ALL.len() == OPERATIONS.len());
         };
-    }
-}
-
-/// `spec_field_name`: maps the Rust field names typify chose back to the spec's property names,
-/// so a validation error names the field as the gateway's docs do.
-pub fn field_names(schemas: &Map<String, Value>) -> TokenStream {
-    let mut pairs = BTreeMap::new();
-    for schema in schemas.values() {
-        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-            for prop in props.keys() {
-                pairs
-                    .entry(prop.to_snake_case())
-                    .or_insert_with(|| prop.clone());
-            }
-        }
-    }
-    let (rust, spec): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
-    quote! {
-        /// The spec's property name for a Rust field name.
-        pub(crate) fn spec_field_name(rust: &str) -> Option<&'static str> {
-            match rust {
-                #(#rust => Some(#spec),)*
-                _ => None,
-            }
-        }
     }
 }
 

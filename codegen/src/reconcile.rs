@@ -54,14 +54,21 @@ fn reconciled_method(index: usize, op: &Operation, ops: &[Operation]) -> BuildRe
         quote! {
             let pairs = vec![(#key.to_string(), crate::pipeline::reconcile::query_value(&key))];
             pipeline
-                .call_query::<ResultCode, types::#status_response>(&OPERATIONS[#status_index], Ok(pairs))
+                .call_query::<ResultCode, types::#status_response>(
+                    &OPERATIONS[#status_index],
+                    crate::pipeline::Query::from_pairs(pairs),
+                )
                 .await
         }
     } else {
         quote! {
             let param = format!("{{\"{}\":{}}}", #key, key);
             pipeline
-                .call_value::<ResultCode, types::#status_response>(&OPERATIONS[#status_index], param)
+                .call_checked::<ResultCode, types::#status_response>(
+                    &OPERATIONS[#status_index],
+                    param,
+                    ::std::vec::Vec::new(),
+                )
                 .await
         }
     };
@@ -88,9 +95,21 @@ fn reconciled_method(index: usize, op: &Operation, ops: &[Operation]) -> BuildRe
             param: impl ::std::convert::Into<types::builder::#body>,
         ) -> ::std::result::Result<crate::reconcile::Reconciled<#made, #found>, Error> {
             let pipeline = crate::pipeline::Pipeline::of(&self.endpoint);
-            let text = pipeline.param_text::<ResultCode, _, types::#body>(param.into())?;
+            let built = crate::members::Builder::into_members(param.into()).finish();
+            // What the setters could not convert fails the first call, before anything is sent.
+            if !built.problems.is_empty() {
+                return pipeline
+                    .call_checked::<ResultCode, types::#response>(&OPERATIONS[#index], built.text, built.problems)
+                    .await
+                    .map(crate::reconcile::Reconciled::Created);
+            }
+            let text = built.text;
             let create = || {
-                pipeline.call_value::<ResultCode, types::#response>(&OPERATIONS[#index], text.clone())
+                pipeline.call_checked::<ResultCode, types::#response>(
+                    &OPERATIONS[#index],
+                    text.clone(),
+                    ::std::vec::Vec::new(),
+                )
             };
             let lookup = || async {
                 let key = crate::pipeline::reconcile::member::<ResultCode>(&text, #key)?;

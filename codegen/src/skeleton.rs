@@ -52,7 +52,6 @@ pub fn module_skeleton(gateway: &GatewayRow) -> TokenStream {
 
         static GATEWAY: crate::pipeline::GatewayCode = crate::pipeline::GatewayCode {
             gateway: crate::gateways::Gateway::#variant,
-            spec_field_name,
             sensitive: SENSITIVE_MEMBERS,
         };
 

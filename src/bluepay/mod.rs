@@ -9,7 +9,6 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use paybind::bluepay::{types, Client, Config, Environment};
 //! use paybind::keys::PrivateKey;
-//! use paybind::money::Amount;
 //!
 //! let key = PrivateKey::from_file("merchant-private.pem")?;
 //! let client = Client::new(Config::new(Environment::Url("https://api.example".into()), "app-id", &key))?;
@@ -18,7 +17,7 @@
 //!         types::QrCodeCreateParam::builder()
 //!             .channel_code("THAI_DYNAMIC_QR")
 //!             .mch_order_id("PC880001")
-//!             .amount(Amount::from_minor_units(1000))
+//!             .amount(1000) // satang, as BluePay writes amounts: THB 10.00
 //!             .notify_url("https://merchant.example/notify"),
 //!     )
 //!     .await?;

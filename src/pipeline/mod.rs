@@ -23,7 +23,6 @@ pub(crate) mod reconcile;
 pub(crate) mod transport;
 mod wire;
 
-use std::fmt;
 use std::future::Future;
 
 use bytes::Bytes;
@@ -32,9 +31,8 @@ use tracing::Instrument as _;
 
 #[cfg(feature = "sgate")]
 pub(crate) use prepare::order_id_of;
-pub(crate) use prepare::to_text;
 #[cfg(feature = "sgate")]
-pub(crate) use prepare::{query_pair, query_pairs, validate};
+pub(crate) use prepare::{query_pairs, query_pairs_of, validate, Query};
 pub(crate) use wire::{GatewayCode, Sent, Wire};
 
 use crate::codes::Code;
@@ -168,39 +166,30 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         self.wire
     }
 
-    /// Runs an operation with a typed param given as its generated builder.
-    pub(crate) async fn call_builder<C, B, T, R>(
+    /// Runs an operation with its param given as its generated builder: the builder's JSON
+    /// text is checked against the spec, and what its setters could not convert is reported
+    /// with the spec's violations, in one [`Error::Validation`], before anything is signed or
+    /// sent.
+    pub(crate) async fn call_builder<C, R>(
         &self,
         op: &'static Operation,
-        builder: B,
+        builder: impl crate::members::Builder,
     ) -> Result<R::Data, Error<C>>
     where
         C: Code,
-        T: TryFrom<B> + serde::Serialize,
-        T::Error: fmt::Display,
         R: DeserializeOwned + ResponseData,
     {
-        self.call_value::<C, R>(op, self.param_text::<C, B, T>(builder)?)
+        let built = builder.into_members().finish();
+        self.call_checked::<C, R>(op, built.text, built.problems)
             .await
     }
 
-    /// The JSON text of a typed param given as its generated builder, as `call_builder` sends it.
-    pub(crate) fn param_text<C, B, T>(&self, builder: B) -> Result<String, Error<C>>
-    where
-        C: Code,
-        T: TryFrom<B> + serde::Serialize,
-        T::Error: fmt::Display,
-    {
-        let param = T::try_from(builder)
-            .map_err(|e| prepare::builder_error(self.wire.gateway(), &e.to_string()))?;
-        Ok(to_text(&param)?)
-    }
-
-    /// Runs an operation with its param as the one JSON text.
-    pub(crate) async fn call_value<C, R>(
+    /// Runs an operation with its param's JSON text and the problems met making it.
+    pub(crate) async fn call_checked<C, R>(
         &self,
         op: &'static Operation,
         param: String,
+        problems: Vec<crate::spec::Violation>,
     ) -> Result<R::Data, Error<C>>
     where
         C: Code,
@@ -208,7 +197,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     {
         let order_id = prepare::order_id(&param);
         self.run(op, order_id.as_deref(), async move {
-            let body = prepare::body(self.wire, op, &param)?;
+            let body = prepare::body(self.wire, op, &param, problems)?;
             let opened = self.exchange(op, Vec::new(), Body::Json(body)).await?;
             opened.decode::<C, R>()
         })
@@ -216,19 +205,22 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     }
 
     /// Runs an operation whose request is its query (SGATE's GETs): the pairs a typed query
-    /// builder made, validated, encrypted and sent like a body, the answer decoded as `R`.
+    /// builder made, validated, encrypted and sent like a body, the answer decoded as `R`. What
+    /// the builder's setters could not make a query value of is reported with the spec's
+    /// violations, in one error.
     #[cfg(feature = "sgate")]
     pub(crate) async fn call_query<C, R>(
         &self,
         op: &'static Operation,
-        query: Result<Vec<(String, String)>, crate::spec::ValidationError>,
+        query: prepare::Query,
     ) -> Result<R::Data, Error<C>>
     where
         C: Code,
         R: DeserializeOwned + ResponseData,
     {
         self.run(op, None, async move {
-            let opened = self.exchange(op, query?, Body::Empty).await?;
+            let pairs = prepare::query_checked(self.wire, op, query)?;
+            let opened = self.exchange(op, pairs, Body::Empty).await?;
             opened.decode::<C, R>()
         })
         .await

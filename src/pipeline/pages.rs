@@ -65,11 +65,10 @@ where
     })
 }
 
-/// The page size a query's pairs ask for, or `default` when they set none.
-pub(crate) fn page_size(pairs: &[(String, String)], parameter: &str, default: u64) -> u64 {
-    pairs
-        .iter()
-        .find(|(name, _)| name == parameter)
-        .and_then(|(_, value)| value.parse().ok())
+/// The page size a query asks for, or `default` when it sets none.
+pub(crate) fn page_size(query: &super::Query, parameter: &str, default: u64) -> u64 {
+    query
+        .value_of(parameter)
+        .and_then(|value| value.parse().ok())
         .unwrap_or(default)
 }

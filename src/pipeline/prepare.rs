@@ -1,25 +1,32 @@
 //! The first stage of the pipeline: a request's one JSON value (or its query pairs) is stamped,
 //! checked against the spec while it is still plain, and its `x-sensitive` members encrypted;
-//! the body is then serialised once. Also the one reading of the generated builders' messages.
+//! the body is then serialised once.
 
 use bytes::Bytes;
 use serde_json::Value;
 
 use crate::json_text::{self, RawObject};
 
-use super::wire::{GatewayCode, Wire};
+use super::wire::Wire;
 use crate::codes::Code;
 use crate::error::{Error, SealError};
-use crate::spec::{is_sensitive, Operation, Spec, ValidationError};
+use crate::members;
+use crate::spec::{is_sensitive, Operation, Spec, ValidationError, Violation};
 
 /// The body of a request: stamped, validated, encrypted, serialised once. The param is JSON
 /// text and is edited with each member's text kept ([`RawObject`]), so what is sent has the
 /// param's own member order and every digit of its amounts; the validator reads a
 /// `serde_json::Value` of it, which is only looked at.
+///
+/// `problems` are what a builder's setters could not convert (each at its member's path,
+/// which the text leaves out): they are reported first, with the spec's violations, in one
+/// error; a violation about a member that has a problem (`is required`, a rule naming it) is
+/// not reported again.
 pub(crate) fn body<C: Code, W: Wire>(
     wire: &W,
     op: &Operation,
     param: &str,
+    problems: Vec<Violation>,
 ) -> Result<Bytes, Error<C>> {
     let spec = wire.gateway().spec();
     let schema = op
@@ -38,8 +45,8 @@ pub(crate) fn body<C: Code, W: Wire>(
     }
     let unwritable = |e: serde_json::Error| SealError::Request(e.to_string());
     let text = json_text::text_of(&object).map_err(unwritable)?;
-    let checked: Value = serde_json::from_str(&text).map_err(unwritable)?;
-    spec.validate(schema, &checked)?;
+    let mut checked: Value = serde_json::from_str(&text).map_err(unwritable)?;
+    validate_with(spec, schema, &mut checked, problems)?;
     encrypt_members(wire, spec, schema, &mut object)?;
     let text = json_text::text_of(&object).map_err(unwritable)?;
     Ok(text.into())
@@ -126,40 +133,64 @@ fn encrypt_members<W: Wire>(
     Ok(())
 }
 
-/// A message of the generated code as a [`ValidationError`] naming the spec's field. The
-/// messages are the generated code's own (typify builders: "error converting supplied value
-/// for {field}: {reason}", "no value supplied for {field}"; progenitor query builders:
-/// "conversion to `{Type}` for {field} failed"); paybind's own failures never pass through here.
-pub(crate) fn builder_error(gateway: &GatewayCode, message: &str) -> ValidationError {
-    let field = |rust: &str| {
-        let rust = rust.trim();
-        (gateway.spec_field_name)(rust).unwrap_or(rust).to_string()
+/// Checks `value` against `schema`, a builder's conversion `problems` first. A member with a
+/// problem was left out of the text; it is checked as given (a placeholder stands in for it,
+/// so that neither `required` nor a rule such as "one of customid, mercustomid" reports it
+/// missing), and whatever the spec says of it is dropped: its problem says it.
+fn validate_with(
+    spec: &Spec,
+    schema: &str,
+    value: &mut Value,
+    problems: Vec<Violation>,
+) -> Result<(), ValidationError> {
+    for problem in &problems {
+        stand_in(value, &problem.field);
+    }
+    let violations = match spec.validate(schema, value) {
+        Ok(()) => Vec::new(),
+        Err(e) => e.violations(),
     };
-    if let Some((name, reason)) = message
-        .strip_prefix("error converting supplied value for ")
-        .and_then(|rest| rest.split_once(": "))
-    {
-        return ValidationError::new(field(name), crate::spec::without_value(reason));
-    }
-    if let Some(name) = message.strip_prefix("no value supplied for ") {
-        return ValidationError::new(field(name), "is required");
-    }
-    if let Some(name) = message
-        .split_once("` for ")
-        .and_then(|(_, rest)| rest.strip_suffix(" failed"))
-    {
-        return ValidationError::new(field(name), "is not a valid value for this parameter");
-    }
-    ValidationError::new("", message)
+    let violations = violations
+        .into_iter()
+        .filter(|v| !problems.iter().any(|p| members::covers(&p.field, &v.field)));
+    let all: Vec<Violation> = problems.iter().cloned().chain(violations).collect();
+    members::combine(all)
 }
 
-/// The JSON text a typed param serialises to: its members in the model's order, its amounts
-/// with every digit.
-pub(crate) fn to_text<T: serde::Serialize>(param: &T) -> Result<String, ValidationError> {
-    // The one place a request's sensitive members serialise in plain text: they are encrypted
-    // (prepare::body) before anything is sent.
-    crate::secret::with_plaintext(|| serde_json::to_string(param))
-        .map_err(|e| ValidationError::new("", format!("param cannot be serialised: {e}")))
+/// Puts a placeholder (an empty object, equal to no documented value) at `path`
+/// (`items[1].amount`) of `value`, where that member is absent.
+fn stand_in(value: &mut Value, path: &str) {
+    if path.is_empty() {
+        return;
+    }
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut at = value;
+    for (position, part) in parts.iter().enumerate() {
+        let (name, indices) = part.split_once('[').map_or((*part, ""), |(n, i)| (n, i));
+        let Some(object) = at.as_object_mut() else {
+            return;
+        };
+        if position + 1 == parts.len() && indices.is_empty() {
+            object
+                .entry(name)
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            return;
+        }
+        let Some(member) = object.get_mut(name) else {
+            return;
+        };
+        at = member;
+        for index in indices.split('[').map(|i| i.trim_end_matches(']')) {
+            let Some(item) = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| at.as_array_mut()?.get_mut(i))
+            else {
+                return;
+            };
+            at = item;
+        }
+    }
 }
 
 /// The `mchOrderId` of a param's JSON text, for the call's span.
@@ -201,26 +232,75 @@ pub(crate) fn query_pairs(param: Value) -> Result<Vec<(String, String)>, Validat
     Ok(pairs)
 }
 
-/// Adds a typed query parameter (a field of a generated query builder) as its text: `Err` is a
-/// value its setter could not convert, `None` one not set.
+/// The query of a generated query builder: its pairs, in its order (unset parameters left
+/// out), and what its setters could not make a query value of (a list, an object).
 #[cfg(feature = "sgate")]
-pub(crate) fn query_pair<T: serde::Serialize>(
-    pairs: &mut Vec<(String, String)>,
-    name: &str,
-    value: Result<Option<T>, ()>,
-) -> Result<(), ValidationError> {
-    let refused = || ValidationError::new(name, "is not a valid value for this parameter");
-    let Some(value) = value.map_err(|()| refused())? else {
-        return Ok(());
-    };
-    // A sensitive filter serialises in plain text here, as a body's members do in `to_text`:
-    // `query` encrypts it before anything is sent.
-    let value =
-        crate::secret::with_plaintext(|| serde_json::to_value(&value)).map_err(|_| refused())?;
-    if let Some(text) = scalar_text(name, value)? {
-        pairs.push((name.to_string(), text));
+#[derive(Default)]
+pub(crate) struct Query {
+    pairs: Vec<(String, String)>,
+    problems: Vec<Violation>,
+}
+
+#[cfg(feature = "sgate")]
+impl Query {
+    /// A query of ready pairs (a status query by the key a reconciled call looks up).
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self {
+            pairs,
+            problems: Vec::new(),
+        }
     }
-    Ok(())
+
+    /// The value of parameter `name`, when the query sets it.
+    pub(crate) fn value_of(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(pair_name, _)| pair_name == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// The [`Query`] of a generated query builder's members.
+#[cfg(feature = "sgate")]
+pub(crate) fn query_pairs_of(query: members::Members) -> Query {
+    let mut problems = query.problems();
+    let mut pairs = Vec::new();
+    for (name, raw) in query.set_members() {
+        let Ok(value) = serde_json::from_str::<Value>(raw.get()) else {
+            continue;
+        };
+        match scalar_text(name, value) {
+            Ok(Some(text)) => pairs.push((name.to_string(), text)),
+            Ok(None) => {}
+            Err(e) => problems.extend(e.violations()),
+        }
+    }
+    Query { pairs, problems }
+}
+
+/// The pairs of a typed query, or its problems with every rule of the spec its pairs break, at
+/// once (a parameter with a problem is not reported again). Without problems the pairs go on
+/// as they are: [`query`] checks them when they are sent.
+#[cfg(feature = "sgate")]
+pub(crate) fn query_checked<W: Wire>(
+    wire: &W,
+    op: &Operation,
+    query: Query,
+) -> Result<Vec<(String, String)>, ValidationError> {
+    let Query { pairs, problems } = query;
+    if problems.is_empty() {
+        return Ok(pairs);
+    }
+    let spec = wire.gateway().spec();
+    let violations = match spec.validate_query(op.method, op.path, &pairs) {
+        Ok(()) => Vec::new(),
+        Err(e) => e.violations(),
+    };
+    let violations = violations
+        .into_iter()
+        .filter(|v| !problems.iter().any(|p| members::covers(&p.field, &v.field)));
+    members::combine(problems.iter().cloned().chain(violations).collect())?;
+    Ok(pairs)
 }
 
 /// A query parameter's text: a string as it is, a number or boolean as JSON writes it, `null`

@@ -16,8 +16,6 @@ use crate::spec::Spec;
 pub(crate) struct GatewayCode {
     /// Which gateway: its name in traces and its spec.
     pub(crate) gateway: Gateway,
-    /// The spec's name of a generated Rust field.
-    pub(crate) spec_field_name: fn(&str) -> Option<&'static str>,
     /// The members the spec marks `x-sensitive` (generated `SENSITIVE_MEMBERS`).
     pub(crate) sensitive: &'static [&'static str],
 }

@@ -18,7 +18,6 @@
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use paybind::keys::{PrivateKey, PublicKey};
-//! use paybind::money::Decimal2;
 //! use paybind::sgate::{types, Client, Config, Environment, StatementOutcome};
 //!
 //! let config = Config::new(
@@ -29,23 +28,24 @@
 //! );
 //! let client = Client::new(config)?;
 //!
-//! // POST operations take the generated model's builder; a bad value or a broken rule is an
-//! // `Error::Validation` naming the field, and nothing is sent.
+//! // POST operations take the model's builder, whose setters take the documented values; a
+//! // value that does not convert and every broken rule come back together as one
+//! // `Error::Validation` naming the fields, and nothing is sent.
 //! let order = client
 //!     .payment_order_create(
 //!         types::PaymentOrderCreateParam::builder()
-//!             .mercustomid(Some("u004".parse::<types::PaymentOrderCreateParamMercustomid>()?))
+//!             .mercustomid("u004")
 //!             .payeeuid("PAY12345678")
-//!             .amount("18.75".parse::<Decimal2>()?)
-//!             .currency(types::PaymentOrderCreateParamCurrency::Sar)
-//!             .paymentmethod(types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
+//!             .amount("18.75")
+//!             .currency("SAR")
+//!             .paymentmethod("bankTransfer"),
 //!     )
 //!     .await?;
 //! println!("order {:?} is {:?}", order.ticketid, order.status);
 //!
 //! // GET operations set their query on a typed builder (`query`); sensitive filters are encrypted.
 //! let customers = client
-//!     .customer_list(|q| q.pagesize(50u64).cardno("5123450000000001"))
+//!     .customer_list(|q| q.pagesize(50).cardno("5123450000000001"))
 //!     .await?;
 //! for customer in &customers {
 //!     // Decrypted for you; `Debug` prints `Sensitive(redacted)`.

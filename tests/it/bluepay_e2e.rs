@@ -11,7 +11,6 @@ use paybind::bluepay::{self, types, Client, Config, Environment, ResultCode, Tim
 use paybind::clock::FixedClock;
 use paybind::envelope::{Error, HashAlgorithm};
 use paybind::keys::PrivateKey;
-use paybind::money::Amount;
 use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
@@ -159,7 +158,7 @@ async fn typed_call_returns_typed_data() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("PC880001")
-                .amount(Amount::from_minor_units(1000))
+                .amount(1000)
                 .notify_url("https://merchant.example/notify"),
         )
         .await
@@ -334,7 +333,7 @@ async fn invalid_params_are_refused_before_sending() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("ORD-1")
-                .amount(Amount::from_minor_units(1000))
+                .amount(1000)
                 .notify_url("https://merchant.example/notify"),
         )
         .await
@@ -349,7 +348,7 @@ async fn invalid_params_are_refused_before_sending() {
         .qr_code_create(
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
-                .amount(Amount::from_minor_units(1000))
+                .amount(1000)
                 .notify_url("https://merchant.example/notify"),
         )
         .await

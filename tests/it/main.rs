@@ -77,6 +77,8 @@ mod sandbox_sgate;
 mod sandbox_transport;
 mod sandbox_trigger;
 mod schema_export;
+#[cfg(all(feature = "bluepay", feature = "bluepay-jt", feature = "sgate"))]
+mod setters;
 #[cfg(all(feature = "sgate", feature = "axum"))]
 mod sgate_axum;
 #[cfg(feature = "sgate")]
@@ -94,6 +96,7 @@ mod statement_stream;
 mod testing_kit;
 #[cfg(feature = "sgate")]
 mod tracing_secrets;
+mod unconfirmed_notes;
 #[cfg(all(feature = "bluepay-jt", feature = "sgate"))]
 mod wire_answers;
 #[cfg(feature = "bluepay")]

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use paybind::bluepay::{self, Client, Config, Environment};
 use paybind::keys::PrivateKey;
-use paybind::money::Amount;
 use paybind_sandbox::Sandbox;
 use serde_json::{json, Value};
 
@@ -16,11 +15,9 @@ fn payout(id: &str) -> bluepay::types::builder::PayoutCreateParam {
     bluepay::types::PayoutCreateParam::builder()
         .mch_order_id(id)
         .idempotency_id(format!("{id}IDEMP"))
-        .amount(Amount::from_minor_units(100))
+        .amount(100)
         .pay_method_code("PROMPTPAY")
-        .promptpay_account_type(Some(
-            bluepay::types::PayoutCreateParamPromptpayAccountType::Msisdn,
-        ))
+        .promptpay_account_type("MSISDN")
         .account_no("0812345678")
 }
 
@@ -66,7 +63,7 @@ async fn an_answer_is_a_known_outcome_even_a_refusal() {
 #[tokio::test]
 async fn nothing_sent_is_a_known_outcome() {
     let sandbox = common::sandbox().await;
-    let invalid = payout("OU0003").amount(Amount::from_minor_units(-5));
+    let invalid = payout("OU0003").amount(-5);
     let error = client(&sandbox).payout_create(invalid).await.unwrap_err();
     assert!(matches!(error, bluepay::Error::Validation(_)), "{error:?}");
     assert!(!error.outcome_unknown());

@@ -131,14 +131,15 @@ async fn a_json_param_becomes_the_query_in_its_order() {
 }
 
 /// A typed GET takes the one way in that `call_json` takes: the same query, in the same
-/// order, signed over the same URL; every value a setter cannot convert is a violation of the
-/// typed validation error naming the parameter, and nothing is sent.
+/// order, signed over the same URL. Its setters take the documented values (a number as a
+/// number); every value the spec refuses and every value that is no query value come back in
+/// one typed validation error naming the parameters, and nothing is sent.
 #[tokio::test]
 async fn a_typed_get_sends_the_query_call_json_sends() {
     let sandbox = sgate_support::sandbox().await;
     let client = sgate_support::client(&sandbox);
     client
-        .customer_list(|q| q.status(1i64).pageno(2u64).name_e("A B"))
+        .customer_list(|q| q.status(1).pageno(2).name_e("A B"))
         .await
         .expect("listed");
     let typed = sgate_support::last(&sandbox);
@@ -154,7 +155,7 @@ async fn a_typed_get_sends_the_query_call_json_sends() {
 
     let before = sandbox.requests().len();
     let err = client
-        .customer_list(|q| q.pagesize(0u64).status(1i64).pageno(0u64))
+        .customer_list(|q| q.pagesize(0).status([1, 2]).pageno(0u64))
         .await
         .expect_err("refused");
     let paybind::sgate::Error::Validation(validation) = &err else {
@@ -165,8 +166,18 @@ async fn a_typed_get_sends_the_query_call_json_sends() {
         .into_iter()
         .map(|v| (v.field, v.reason))
         .collect();
-    let refused = "is not a valid value for this parameter";
-    assert_eq!(found, [pair("pageno", refused), pair("pagesize", refused)]);
+    let at_least = "must be at least 1";
+    assert_eq!(
+        found,
+        [
+            pair(
+                "status",
+                "a query parameter must be a string, number or boolean"
+            ),
+            pair("pageno", at_least),
+            pair("pagesize", at_least),
+        ]
+    );
     assert!(!err.may_have_been_sent());
     assert_eq!(sandbox.requests().len(), before, "nothing was sent");
 }

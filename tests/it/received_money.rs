@@ -128,18 +128,11 @@ async fn what_paybind_sends_keeps_two_decimal_places() {
     let err = client
         .payment_order_create(
             sgate::types::PaymentOrderCreateParam::builder()
-                .mercustomid(
-                    "u004"
-                        .parse::<sgate::types::PaymentOrderCreateParamMercustomid>()
-                        .unwrap(),
-                )
-                .payeeuid(
-                    "P1".parse::<sgate::types::PaymentOrderCreateParamPayeeuid>()
-                        .unwrap(),
-                )
+                .mercustomid("u004")
+                .payeeuid("P1")
                 .amount(received)
-                .currency(sgate::types::PaymentOrderCreateParamCurrency::Kwd)
-                .paymentmethod(sgate::types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
+                .currency("KWD")
+                .paymentmethod("bankTransfer"),
         )
         .await
         .expect_err("three decimals are not sent");

@@ -5,7 +5,6 @@
 use crate::common;
 
 use base64::Engine as _;
-use paybind::money::Decimal2;
 use paybind::sgate;
 use paybind_sandbox::Sandbox;
 use serde_json::{json, Value};
@@ -74,15 +73,9 @@ async fn customer_and_order(sandbox: &Sandbox) -> (String, String) {
                 .name_a("Test Payee")
                 .mercustomid("dash-1")
                 .identity("1012345678")
-                .bankcode(Some(
-                    "1174c".parse::<sgate::types::BankCodeParam>().unwrap(),
-                ))
-                .cardno(Some("5123450000000001".into()))
-                .ibanaccount(Some(
-                    "SA0000000000000000000001"
-                        .parse::<sgate::types::CustomerCreateParamIbanaccount>()
-                        .unwrap(),
-                )),
+                .bankcode("1174c")
+                .cardno("5123450000000001")
+                .ibanaccount("SA0000000000000000000001"),
         )
         .await
         .unwrap();
@@ -91,11 +84,11 @@ async fn customer_and_order(sandbox: &Sandbox) -> (String, String) {
     let order = client
         .payment_order_create(
             sgate::types::PaymentOrderCreateParam::builder()
-                .mercustomid(Some("dash-1".parse().unwrap()))
+                .mercustomid("dash-1")
                 .payeeuid("DASHPAY1")
-                .amount("18.75".parse::<Decimal2>().unwrap())
-                .currency(sgate::types::PaymentOrderCreateParamCurrency::Sar)
-                .paymentmethod(sgate::types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
+                .amount("18.75")
+                .currency("SAR")
+                .paymentmethod("bankTransfer"),
         )
         .await
         .unwrap();
@@ -439,7 +432,7 @@ async fn admin_answers_mask_sensitive_members_at_any_depth_and_keep_empty_ones()
             "SA0000000000000000000001",
         );
         if let Some(stc) = stc {
-            param = param.stcaccount(Some(stc.into()));
+            param = param.stcaccount(stc);
         }
         let client = &client;
         async move {

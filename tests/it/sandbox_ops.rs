@@ -86,7 +86,7 @@ async fn envelope_faults_per_operation() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("FQR1")
-                .amount(paybind::money::Amount::from_minor_units(1000))
+                .amount(1000)
                 .notify_url(receiver.url("/pay")),
         )
         .await
@@ -101,7 +101,7 @@ async fn envelope_faults_per_operation() {
             types::RefundCreateParam::builder()
                 .mch_refund_order_id("FRF1")
                 .original_transaction_id(paid["transactionId"].as_str().unwrap())
-                .refund_amount(paybind::money::Amount::from_minor_units(100))
+                .refund_amount(100)
                 .refund_callback_url(receiver.url("/refund")),
         )
         .await
@@ -211,7 +211,7 @@ async fn sgate_faults_per_operation() {
                 .name_a("a")
                 .mercustomid("f1")
                 .identity("1012345678")
-                .stcaccount(Some("512345678".into())),
+                .stcaccount("512345678"),
         )
         .await
         .unwrap();
@@ -259,7 +259,7 @@ async fn faults_rules_and_settings_from_a_config_file() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("AUTO1")
-                .amount(paybind::money::Amount::from_minor_units(100))
+                .amount(100)
                 .notify_url("http://127.0.0.1:9/n"),
         )
         .await
@@ -312,7 +312,7 @@ async fn a_restart_loses_nothing() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("KEEP1")
-                .amount(paybind::money::Amount::from_minor_units(2500))
+                .amount(2500)
                 .notify_url(notify_url.clone()),
         )
         .await
@@ -335,7 +335,7 @@ async fn a_restart_loses_nothing() {
                 .name_a("keep")
                 .mercustomid("keep1")
                 .identity("1012345678")
-                .stcaccount(Some("598765432".into())),
+                .stcaccount("598765432"),
         )
         .await
         .unwrap();
@@ -376,7 +376,7 @@ async fn a_restart_loses_nothing() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("KEEP2")
-                .amount(paybind::money::Amount::from_minor_units(1))
+                .amount(1)
                 .notify_url("http://127.0.0.1:9/n"),
         )
         .await

@@ -3,7 +3,6 @@
 use crate::sgate_support;
 
 use crate::sgate_support::API_KEY;
-use paybind::money::Decimal2;
 use paybind::sgate::signing::{digest_hex, signature_data};
 use paybind::sgate::types;
 
@@ -22,15 +21,11 @@ async fn signed_sgate_request() {
     client
         .payment_order_create(
             types::PaymentOrderCreateParam::builder()
-                .mercustomid(Some(
-                    "u004"
-                        .parse::<types::PaymentOrderCreateParamMercustomid>()
-                        .unwrap(),
-                ))
+                .mercustomid("u004")
                 .payeeuid("TEST1234567aa12sd2")
-                .amount("2002.50".parse::<Decimal2>().unwrap())
-                .currency(types::PaymentOrderCreateParamCurrency::Sar)
-                .paymentmethod(types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
+                .amount("2002.50")
+                .currency("SAR")
+                .paymentmethod("bankTransfer"),
         )
         .await
         .unwrap();

@@ -8,7 +8,6 @@ use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine as _;
 use md5::{Digest as _, Md5};
 use paybind::keys::{PrivateKey, PublicKey};
-use paybind::money::Decimal2;
 use paybind::sgate::{types, Client, Config, Environment, FixedNonce};
 use paybind_sandbox::{LoggedRequest, Sandbox, SandboxConfig, SandboxKeys, Storage};
 use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
@@ -331,12 +330,9 @@ pub fn bank_customer(mer: &str, cardno: &str, iban: &str) -> types::builder::Cus
         .name_a("usera")
         .mercustomid(mer)
         .identity("1012345678")
-        .bankcode(Some("1174c".parse::<types::BankCodeParam>().unwrap()))
-        .cardno(Some(cardno.into()))
-        .ibanaccount(Some(
-            iban.parse::<types::CustomerCreateParamIbanaccount>()
-                .unwrap(),
-        ))
+        .bankcode("1174c")
+        .cardno(cardno)
+        .ibanaccount(iban)
 }
 
 /// A SAR bank-transfer payment order of `amount` from customer `mer` to payee `uid`.
@@ -346,12 +342,9 @@ pub fn payment_order(
     amount: &str,
 ) -> types::builder::PaymentOrderCreateParam {
     types::PaymentOrderCreateParam::builder()
-        .mercustomid(Some(
-            mer.parse::<types::PaymentOrderCreateParamMercustomid>()
-                .unwrap(),
-        ))
+        .mercustomid(mer)
         .payeeuid(uid)
-        .amount(amount.parse::<Decimal2>().unwrap())
-        .currency(types::PaymentOrderCreateParamCurrency::Sar)
-        .paymentmethod(types::PaymentOrderCreateParamPaymentmethod::BankTransfer)
+        .amount(amount)
+        .currency("SAR")
+        .paymentmethod("bankTransfer")
 }

@@ -6,7 +6,6 @@ use crate::common;
 use paybind::bluepay::{types, Client, Config, Environment};
 use paybind::clock::FixedClock;
 use paybind::keys::PrivateKey;
-use paybind::money::Amount;
 
 /// The exact envelope sent for one call, with a fixed key and clock. PKCS#1 v1.5 signatures are
 /// deterministic, so the whole body is stable.
@@ -31,9 +30,9 @@ async fn signed_bluepay_envelope() {
             types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id("PC880001")
-                .amount(Amount::from_minor_units(1000))
+                .amount(1000)
                 .notify_url("https://example.com/")
-                .remark(Some("ค่าส่ง example".parse().unwrap())),
+                .remark("ค่าส่ง example"),
         )
         .await
         .unwrap();

@@ -26,7 +26,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
-use paybind::money::{Amount, Decimal2};
 use paybind::{bluepay, bluepay_jt, sgate};
 use paybind_sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::{json, Value};
@@ -187,7 +186,7 @@ async fn create_qr(State(world): State<World>) -> Answer {
             bluepay::types::QrCodeCreateParam::builder()
                 .channel_code("THAI_DYNAMIC_QR")
                 .mch_order_id(mch.clone())
-                .amount(Amount::from_minor_units(150))
+                .amount(150)
                 .notify_url(format!("{}/notify/bluepay", world.merchant)),
         )
         .await
@@ -284,17 +283,9 @@ async fn seed(State(world): State<World>) -> Answer {
                 .name_a("Test Payee")
                 .mercustomid(mercustomid.clone())
                 .identity("1012345678")
-                .bankcode(Some(
-                    "1174c"
-                        .parse::<sgate::types::BankCodeParam>()
-                        .map_err(fail)?,
-                ))
-                .cardno(Some("5123450000000001".into()))
-                .ibanaccount(Some(
-                    "SA0000000000000000000001"
-                        .parse::<sgate::types::CustomerCreateParamIbanaccount>()
-                        .map_err(fail)?,
-                )),
+                .bankcode("1174c")
+                .cardno("5123450000000001")
+                .ibanaccount("SA0000000000000000000001"),
         )
         .await
         .map_err(fail)?;
@@ -304,15 +295,11 @@ async fn seed(State(world): State<World>) -> Answer {
         .sgate
         .payment_order_create(
             sgate::types::PaymentOrderCreateParam::builder()
-                .mercustomid(Some(
-                    mercustomid
-                        .parse::<sgate::types::PaymentOrderCreateParamMercustomid>()
-                        .map_err(fail)?,
-                ))
+                .mercustomid(&mercustomid)
                 .payeeuid(next_id(&world, "DASHSG")?)
-                .amount("18.75".parse::<Decimal2>().map_err(fail)?)
-                .currency(sgate::types::PaymentOrderCreateParamCurrency::Sar)
-                .paymentmethod(sgate::types::PaymentOrderCreateParamPaymentmethod::BankTransfer),
+                .amount("18.75")
+                .currency("SAR")
+                .paymentmethod("bankTransfer"),
         )
         .await
         .map_err(fail)?;

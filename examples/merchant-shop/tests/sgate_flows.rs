@@ -17,13 +17,9 @@ async fn sgate_payout_to_approved_customer_calls_back() {
                 .name_a("Test Payee")
                 .mercustomid("cust-0001")
                 .identity("1012345678")
-                .bankcode(Some("1174c".parse::<types::BankCodeParam>().unwrap()))
-                .cardno(Some("5123450000000001".into()))
-                .ibanaccount(Some(
-                    "SA0000000000000000000001"
-                        .parse::<types::CustomerCreateParamIbanaccount>()
-                        .unwrap(),
-                )),
+                .bankcode("1174c")
+                .cardno("5123450000000001")
+                .ibanaccount("SA0000000000000000000001"),
         )
         .await
         .unwrap();

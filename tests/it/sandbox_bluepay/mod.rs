@@ -15,7 +15,6 @@ use crate::common;
 
 use paybind::bluepay::{self, types, Client, Notification};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
-use paybind::money::Amount;
 use paybind_sandbox::{ChannelCapabilities, Failure, Gateway};
 use paybind_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
@@ -42,7 +41,7 @@ fn qr(mch: &str, amount: i64, notify: &str) -> types::builder::QrCodeCreateParam
     types::QrCodeCreateParam::builder()
         .channel_code("THAI_DYNAMIC_QR")
         .mch_order_id(mch)
-        .amount(Amount::from_minor_units(amount))
+        .amount(amount)
         .notify_url(notify)
 }
 

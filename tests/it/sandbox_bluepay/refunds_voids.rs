@@ -15,7 +15,7 @@ async fn refund_rules_21401_to_21409() {
         types::RefundCreateParam::builder()
             .mch_refund_order_id(id)
             .original_transaction_id(original)
-            .refund_amount(Amount::from_minor_units(amount))
+            .refund_amount(amount)
             .refund_callback_url("http://127.0.0.1:9/refund")
     };
     let paid = paid_qr(&sandbox, &client, "RQR1", 10_000).await;
@@ -132,10 +132,7 @@ async fn refund_rules_21401_to_21409() {
         21407
     );
     let listed = client
-        .refund_payments(
-            types::RefundPaymentsParam::builder()
-                .original_transaction_id(Some(paid.parse().unwrap())),
-        )
+        .refund_payments(types::RefundPaymentsParam::builder().original_transaction_id(&paid))
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
@@ -199,7 +196,7 @@ async fn void_rules_21500_to_21505() {
             types::RefundCreateParam::builder()
                 .mch_refund_order_id("VRF1")
                 .original_transaction_id(b.clone())
-                .refund_amount(Amount::from_minor_units(100))
+                .refund_amount(100)
                 .refund_callback_url("http://127.0.0.1:9/r"),
         )
         .await

@@ -205,8 +205,7 @@ async fn customers_go_through_review_and_orders_through_payout_with_callbacks() 
         code(
             client
                 .payment_order_create(
-                    payment_order("u001", "PAY0011", "1.00")
-                        .paymentmethod(types::PaymentOrderCreateParamPaymentmethod::StcPay)
+                    payment_order("u001", "PAY0011", "1.00").paymentmethod("STCPay")
                 )
                 .await
         ),
@@ -223,10 +222,10 @@ async fn rapid_orders_approve_the_customer_and_pay_by_test_account() {
             types::PaymentOrderRapidParam::builder()
                 .mercustomid("u0043")
                 .payeeuid("RAPID1")
-                .amount("33.33".parse::<Decimal2>().unwrap())
-                .currency(types::PaymentOrderRapidParamCurrency::Sar)
-                .paymentmethod(types::PaymentOrderRapidParamPaymentmethod::StcPay)
-                .stcaccount(Some("0512345678".into())),
+                .amount("33.33")
+                .currency("SAR")
+                .paymentmethod("STCPay")
+                .stcaccount("0512345678"),
         )
         .await
         .unwrap();

@@ -123,12 +123,8 @@ async fn customer_detail_update_and_stc_otp() {
     let updated = client
         .customer_update(
             types::CustomerUpdateParam::builder()
-                .mercustomid(Some(
-                    "u004"
-                        .parse::<types::CustomerUpdateParamMercustomid>()
-                        .unwrap(),
-                ))
-                .name_e(Some("updTest2".parse().unwrap())),
+                .mercustomid("u004")
+                .name_e("updTest2"),
         )
         .await
         .expect("update");
@@ -137,23 +133,14 @@ async fn customer_detail_update_and_stc_otp() {
 
     let id = created["customid"].as_str().unwrap().to_string();
     let empty = client
-        .customer_stc_otp_resend(
-            types::CustomerStcOtpResendParam::builder().customid(Some(
-                id.parse::<types::CustomerStcOtpResendParamCustomid>()
-                    .unwrap(),
-            )),
-        )
+        .customer_stc_otp_resend(types::CustomerStcOtpResendParam::builder().customid(&id))
         .await
         .expect("resend");
     assert!(empty.0.is_empty());
     assert_eq!(json_of(&last(&sandbox)), json!({"customid": id}));
     let submit = |code: &str| {
         types::CustomerStcOtpSubmitParam::builder()
-            .mercustomid(Some(
-                "u004"
-                    .parse::<types::CustomerStcOtpSubmitParamMercustomid>()
-                    .unwrap(),
-            ))
+            .mercustomid("u004")
             .code(code)
     };
     let err = client

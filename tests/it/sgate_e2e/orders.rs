@@ -50,10 +50,10 @@ async fn payment_orders_create_list_detail_rapid() {
             types::PaymentOrderRapidParam::builder()
                 .mercustomid("u0043")
                 .payeeuid("payeeuid1")
-                .amount("33.33".parse::<Decimal2>().unwrap())
-                .currency(types::PaymentOrderRapidParamCurrency::Sar)
-                .paymentmethod(types::PaymentOrderRapidParamPaymentmethod::StcPay)
-                .stcaccount(Some("512345678".into())),
+                .amount("33.33")
+                .currency("SAR")
+                .paymentmethod("STCPay")
+                .stcaccount("512345678"),
         )
         .await
         .expect("rapid");
@@ -72,11 +72,7 @@ async fn conditional_rules_stop_the_request_and_name_the_field() {
     let client = sgate_support::client(&sandbox);
     // STCPay pays SAR only.
     let err = client
-        .payment_order_create(
-            order_param()
-                .currency(types::PaymentOrderCreateParamCurrency::Kwd)
-                .paymentmethod(types::PaymentOrderCreateParamPaymentmethod::StcPay),
-        )
+        .payment_order_create(order_param().currency("KWD").paymentmethod("STCPay"))
         .await
         .unwrap_err();
     assert!(
@@ -86,7 +82,7 @@ async fn conditional_rules_stop_the_request_and_name_the_field() {
     assert!(!err.may_have_been_sent());
     // One of customid / mercustomid.
     let err = client
-        .payment_order_create(order_param().mercustomid(None))
+        .payment_order_create(order_param().mercustomid_option(None::<&str>))
         .await
         .unwrap_err();
     assert!(
@@ -99,27 +95,15 @@ async fn conditional_rules_stop_the_request_and_name_the_field() {
         types::PaymentOrderRapidParam::builder()
             .mercustomid("u1")
             .payeeuid("p1")
-            .amount("1".parse::<Decimal2>().unwrap())
-            .paymentmethod(types::PaymentOrderRapidParamPaymentmethod::BankTransfer)
-            .name_e(Some(
-                "a".parse::<types::PaymentOrderRapidParamNameE>().unwrap(),
-            ))
-            .name_a(Some(
-                "a".parse::<types::PaymentOrderRapidParamNameA>().unwrap(),
-            ))
-            .bankcode(Some("30011".parse::<types::BankCodeParam>().unwrap()))
-            .ibanaccount(Some(
-                "KW81CBKU0000000000001234560101"
-                    .parse::<types::PaymentOrderRapidParamIbanaccount>()
-                    .unwrap(),
-            ))
+            .amount("1")
+            .paymentmethod("bankTransfer")
+            .name_e("a")
+            .name_a("a")
+            .bankcode("30011")
+            .ibanaccount("KW81CBKU0000000000001234560101")
     };
     let err = client
-        .payment_order_rapid(
-            rapid()
-                .currency(types::PaymentOrderRapidParamCurrency::Sar)
-                .ibanaccount(None),
-        )
+        .payment_order_rapid(rapid().currency("SAR").ibanaccount_option(None::<&str>))
         .await
         .unwrap_err();
     assert!(
@@ -128,11 +112,7 @@ async fn conditional_rules_stop_the_request_and_name_the_field() {
     );
     // Format of a sensitive member is checked on the plaintext.
     let err = client
-        .payment_order_rapid(
-            rapid()
-                .currency(types::PaymentOrderRapidParamCurrency::Sar)
-                .cardno(Some("12ab".into())),
-        )
+        .payment_order_rapid(rapid().currency("SAR").cardno("12ab"))
         .await
         .unwrap_err();
     assert!(
@@ -147,7 +127,7 @@ async fn conditional_rules_stop_the_request_and_name_the_field() {
                 .name_a("a")
                 .mercustomid("u9")
                 .identity("1012345678")
-                .cardno(Some("5123450000000001".into())),
+                .cardno("5123450000000001"),
         )
         .await
         .unwrap_err();
