@@ -4,7 +4,6 @@
 //! order exactly once each time.
 
 use paybind::bluepay;
-use paybind::money::{Amount, Decimal2};
 use paybind::reconcile::Reconciled;
 use paybind::sgate;
 use paybind_sandbox::Sandbox;
@@ -16,11 +15,9 @@ fn payout(id: &str) -> bluepay::types::builder::PayoutCreateParam {
     bluepay::types::PayoutCreateParam::builder()
         .mch_order_id(id)
         .idempotency_id(format!("{id}IDEMP"))
-        .amount(Amount::from_minor_units(100))
+        .amount(100)
         .pay_method_code("PROMPTPAY")
-        .promptpay_account_type(Some(
-            bluepay::types::PayoutCreateParamPromptpayAccountType::Msisdn,
-        ))
+        .promptpay_account_type("MSISDN")
         .account_no("0812345678")
 }
 
@@ -137,9 +134,7 @@ async fn sgate_payment_orders_reconcile_through_the_get_status_query() {
         .post("sgate/customers/rc-u1/approve", json!({}))
         .await
         .expect("approved");
-    let order = |uid: &str| {
-        sgate_support::payment_order("rc-u1", uid, "10.00").amount(Decimal2::from_minor_units(1000))
-    };
+    let order = |uid: &str| sgate_support::payment_order("rc-u1", uid, "10.00");
     let drop_after = json!({"drop_connection": true, "after_commit": true});
     fault(&sandbox, "sgate", "payment_order_create", drop_after).await;
     let outcome = client
