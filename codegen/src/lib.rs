@@ -31,6 +31,7 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 use serde_json::Value;
 
+mod builder_fields;
 mod builders;
 pub mod bundle;
 mod client;
@@ -42,6 +43,7 @@ mod gateway_table;
 pub mod gateways;
 mod header_signed;
 mod model;
+mod notes;
 mod notifications;
 mod open_enums;
 mod operations;

@@ -4,8 +4,8 @@
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
-use crate::emit::{notes_doc, notes_within};
 use crate::error::BuildResult;
+use crate::notes::{notes_doc, notes_within};
 use crate::validate::escape;
 
 /// What the facade, the operation table and the validator need to know about one operation.
