@@ -2,6 +2,7 @@ mod common;
 
 use paybind::bluepay::{types, TransactionStatus};
 use paybind::money::Amount;
+use paybind_sandbox::{Fault, Gateway};
 use shop::bluepay_payout::{create_payout, BankPayout, PayoutOutcome};
 use shop::web::LedgerEntry;
 
@@ -81,17 +82,16 @@ async fn lost_answer_is_reconciled_not_resent() {
     // The payout is committed, then the connection drops: the shop never hears the answer.
     w.sandbox
         .admin()
-        .put(
-            "faults",
-            serde_json::json!({"gateway": "bluepay", "operation": "payout_create",
-                               "drop_connection": true, "after_commit": true, "times": 1}),
-        )
+        .set_faults(&[Fault::new(Gateway::BluePay, "payout_create")
+            .drop_connection()
+            .after_commit()
+            .times(1)])
         .await
         .unwrap();
     let outcome = create_payout(&w.bluepay, &payout("PO100777", 20_000))
         .await
         .unwrap();
-    let PayoutOutcome::Found(status) = outcome else {
+    let PayoutOutcome::AlreadyThere(status) = outcome else {
         panic!("expected reconciliation: {outcome:?}")
     };
     assert_eq!(status.mch_order_id, "PO100777");
@@ -100,7 +100,7 @@ async fn lost_answer_is_reconciled_not_resent() {
     let again = create_payout(&w.bluepay, &payout("PO100777", 20_000))
         .await
         .unwrap();
-    assert!(matches!(again, PayoutOutcome::Found(_)), "{again:?}");
+    assert!(matches!(again, PayoutOutcome::AlreadyThere(_)), "{again:?}");
     let payouts: Vec<_> = w
         .sandbox
         .requests()
@@ -143,7 +143,7 @@ async fn qr_code_paid_through_admin_api_reaches_the_webhook() {
 
     w.sandbox
         .admin()
-        .post("bluepay/orders/QR100001/pay", serde_json::json!({}))
+        .pay_qr(Gateway::BluePay, "QR100001")
         .await
         .unwrap();
 

@@ -2,20 +2,20 @@ mod common;
 
 use paybind::money::Decimal2;
 use paybind::sgate::types;
-use shop::sgate_payout::{create_sar_order, Payee};
+use paybind_sandbox::{Fault, Gateway};
+use shop::sgate_payout::{create_sar_order, OrderOutcome, Payee};
 use shop::web::LedgerEntry;
 
-#[tokio::test]
-async fn sgate_payout_to_approved_customer_calls_back() {
-    let w = common::world().await;
-    // An existing customer: a documented sandbox test account, approved automatically.
+/// An existing customer: a documented sandbox test account, approved automatically. Answers
+/// its `customid` once the shop has recorded the approval callback.
+async fn approved_customer(w: &common::World, mercustomid: &str) -> String {
     let customer = w
         .sgate
         .customer_create(
             types::CustomerCreateParam::builder()
                 .name_e("Test Payee")
                 .name_a("Test Payee")
-                .mercustomid("cust-0001")
+                .mercustomid(mercustomid)
                 .identity("1012345678")
                 .bankcode("1174c")
                 .cardno("5123450000000001")
@@ -28,8 +28,15 @@ async fn sgate_payout_to_approved_customer_calls_back() {
         matches!(e, LedgerEntry::SgateCustomer { customid: c, status } if *c == customid && status == "Normal")
     })
     .await;
+    customid
+}
 
-    let order = create_sar_order(
+#[tokio::test]
+async fn sgate_payout_to_approved_customer_calls_back() {
+    let w = common::world().await;
+    approved_customer(&w, "cust-0001").await;
+
+    let outcome = create_sar_order(
         &w.sgate,
         &Payee {
             mercustomid: Some("cust-0001"),
@@ -40,6 +47,9 @@ async fn sgate_payout_to_approved_customer_calls_back() {
     )
     .await
     .unwrap();
+    let OrderOutcome::Created(order) = outcome else {
+        panic!("a new order is created: {outcome:?}")
+    };
     println!(
         "order {:?} status {:?} fee {:?}",
         order.ticketid, order.status, order.fee
@@ -70,4 +80,47 @@ async fn sgate_order_without_customer_id_is_refused_locally() {
     .await
     .unwrap_err();
     println!("no customer id: {err}\n  debug: {err:?}");
+}
+
+#[tokio::test]
+async fn sgate_lost_answer_is_reconciled_not_paid_twice() {
+    let w = common::world().await;
+    let customid = approved_customer(&w, "cust-0003").await;
+    // The order is committed, then the connection drops: the shop never hears the answer.
+    w.sandbox
+        .admin()
+        .set_faults(&[Fault::new(Gateway::Sgate, "payment_order_create")
+            .drop_connection()
+            .after_commit()
+            .times(1)])
+        .await
+        .unwrap();
+    let payee = Payee {
+        mercustomid: Some("cust-0003"),
+        customid: None,
+    };
+    let amount: Decimal2 = "25.00".parse().unwrap();
+    let outcome = create_sar_order(&w.sgate, &payee, "SHOP-SA-0003", amount)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, OrderOutcome::AlreadyThere(_)),
+        "{outcome:?}"
+    );
+
+    // Running the same order again (say after a crash) finds it too.
+    let again = create_sar_order(&w.sgate, &payee, "SHOP-SA-0003", amount)
+        .await
+        .unwrap();
+    assert!(matches!(again, OrderOutcome::AlreadyThere(_)), "{again:?}");
+    let orders = w
+        .sgate
+        .payment_order_list(|q| q.customids(&customid))
+        .await
+        .unwrap();
+    let paid: Vec<_> = orders
+        .iter()
+        .filter(|o| o.payeeuid.as_deref() == Some("SHOP-SA-0003"))
+        .collect();
+    assert_eq!(paid.len(), 1, "one order, not two: {orders:?}");
 }

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use paybind::{bluepay, sgate};
-use paybind_sandbox::{Sandbox, SandboxConfig, Storage};
+use paybind_sandbox::{Sandbox, SandboxConfig, Settings, Storage};
 use shop::web::{self, AppState, LedgerEntry};
 
 pub struct World {
@@ -32,13 +32,11 @@ pub async fn world() -> World {
     tokio::spawn(async move { axum::serve(listener, app).await });
     sandbox
         .admin()
-        .put(
-            "settings",
-            serde_json::json!({
-                "bluepay_payout_notify_url": format!("{shop_url}/bluepay/notify"),
-                "sgate_callback_url": format!("{shop_url}/sgate/callback"),
-            }),
-        )
+        .set_settings(&Settings {
+            bluepay_payout_notify_url: Some(format!("{shop_url}/bluepay/notify")),
+            sgate_callback_url: Some(format!("{shop_url}/sgate/callback")),
+            ..Settings::default()
+        })
         .await
         .unwrap();
     World {
