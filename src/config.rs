@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+#[cfg(any(feature = "envelope", feature = "sgate"))]
+pub(crate) mod from_env;
+
 use crate::clock::SharedClock;
 use crate::keys::KeyError;
 // The schedule is the transport's own; it is public here, beside `connect_retries`.
@@ -49,6 +52,15 @@ pub enum ConfigError {
         /// The URL without its credentials, query and fragment.
         url: String,
         /// Which part it has: `user credentials`, `a query` or `a fragment`.
+        reason: &'static str,
+    },
+    /// An environment variable (`Config` from the environment) is missing or unreadable; the
+    /// value is never shown.
+    #[error("{variable} {reason}")]
+    Variable {
+        /// The variable's name.
+        variable: String,
+        /// What is wrong with it.
         reason: &'static str,
     },
     /// The HTTP client could not be built.

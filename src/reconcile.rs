@@ -24,3 +24,15 @@ pub enum Reconciled<Created, Found> {
     /// order, and the same request sent again was answered: its answer.
     Resent(Created),
 }
+
+impl<T> Reconciled<T, T> {
+    /// The order as the gateway answered, whichever way it got there: for an operation whose
+    /// status query answers with the same model as its create call (SGATE's payment orders).
+    pub fn into_inner(self) -> T {
+        match self {
+            Reconciled::Created(order)
+            | Reconciled::AlreadyThere(order)
+            | Reconciled::Resent(order) => order,
+        }
+    }
+}

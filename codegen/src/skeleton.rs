@@ -22,6 +22,7 @@ pub fn module_skeleton(gateway: &GatewayRow) -> TokenStream {
     let error_doc = format!("The error of every {name} call.");
     let spec_error = format!("the bundled {name} spec is JSON");
     let client = client(gateway);
+    let from_env = config_from_env(gateway);
     let family = match gateway.signing {
         Signing::Envelope => envelope_notifications(gateway),
         Signing::HeaderSigned => TokenStream::new(),
@@ -56,7 +57,40 @@ pub fn module_skeleton(gateway: &GatewayRow) -> TokenStream {
         };
 
         #client
+        #from_env
         #family
+    }
+}
+
+/// `config_from_env()`: the gateway's `Config` from `PAYBIND_<GATEWAY>_*` variables, the names
+/// the command line reads.
+fn config_from_env(gateway: &GatewayRow) -> TokenStream {
+    let prefix = format!("PAYBIND_{}", gateway.id.to_uppercase().replace('-', "_"));
+    let variables = match gateway.signing {
+        Signing::Envelope => format!(
+            "`{prefix}_URL` (`sandbox`, `production` or the base URL the gateway gave you), \
+             `{prefix}_APP_ID`, `{prefix}_PRIVATE_KEY_FILE` (or the key text in \
+             `{prefix}_PRIVATE_KEY`); optional: `{prefix}_PUBLIC_KEY_FILE` (or \
+             `{prefix}_PUBLIC_KEY`, the gateway's key, to verify notifications), `{prefix}_HASH` \
+             (`sha256`, `sha1`), `{prefix}_TIMESTAMP_UNIT` (`ms`, `s`)."
+        ),
+        Signing::HeaderSigned => format!(
+            "`{prefix}_URL` (`sandbox`, `production` or a base URL), `{prefix}_API_KEY`, \
+             `{prefix}_PRIVATE_KEY_FILE` (or `{prefix}_PRIVATE_KEY`) and \
+             `{prefix}_SYSTEM_PUBLIC_KEY_FILE` (or `{prefix}_SYSTEM_PUBLIC_KEY`)."
+        ),
+    };
+    let doc = format!(
+        "The {}'s configuration from the environment, as the `paybind` command line reads it: \
+         {variables} A missing or unreadable variable is [`ConfigError::Variable`] naming it \
+         (never its value).",
+        gateway.name
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn config_from_env() -> ::std::result::Result<Config, ConfigError> {
+            Config::from_env(#prefix)
+        }
     }
 }
 
@@ -192,6 +226,24 @@ fn envelope_notifications(gateway: &GatewayRow) -> TokenStream {
             type Event = Notification;
             fn verify(&self, body: &[u8]) -> ::std::result::Result<Notification, NotificationError> {
                 Notifications::verify(self, body)
+            }
+        }
+
+        /// The acknowledgement of a verified notification, as an axum response: HTTP 200 with
+        /// [`ACK_BODY`] as `application/json`. Anything else makes the gateway deliver the
+        /// notification again.
+        #[cfg(feature = "axum")]
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct Ack;
+
+        #[cfg(feature = "axum")]
+        impl ::axum::response::IntoResponse for Ack {
+            fn into_response(self) -> ::axum::response::Response {
+                (
+                    [(::axum::http::header::CONTENT_TYPE, "application/json")],
+                    ACK_BODY,
+                )
+                    .into_response()
             }
         }
 

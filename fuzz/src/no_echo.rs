@@ -126,12 +126,8 @@ fn fixture() -> &'static Fixture {
                 system_public.clone(),
                 NOW_MILLIS,
             ),
-            callbacks: Notifications::new(
-                SGATE_API_KEY,
-                system_public.clone(),
-                merchant.0.clone(),
-            )
-            .clock(paybind::clock::FixedClock(NOW_MILLIS)),
+            callbacks: Notifications::new(SGATE_API_KEY, system_public.clone(), merchant.0.clone())
+                .clock(paybind::clock::FixedClock(NOW_MILLIS)),
             signer: RsaSigner::new(&gateway.0, HashAlgorithm::Sha256),
             bluepay: paybind::bluepay::Notifications::new(gateway.1.clone(), HashAlgorithm::Sha256),
             jt: paybind::bluepay_jt::Notifications::new(gateway.1.clone(), HashAlgorithm::Sha256),

@@ -87,6 +87,36 @@ impl Config {
 
     client_options!();
 
+    /// A config from `<prefix>_*` environment variables (the generated
+    /// `config_from_env()` of each envelope gateway names them).
+    pub(crate) fn from_env(prefix: &'static str) -> Result<Self, ConfigError> {
+        let variables = crate::config::from_env::Variables { prefix };
+        let key = variables.private_key("PRIVATE_KEY")?;
+        let mut config = Self::new(
+            variables.environment()?,
+            variables.required("APP_ID")?,
+            &key,
+        );
+        let refuse = |name: &str, reason| ConfigError::Variable {
+            variable: format!("{prefix}_{name}"),
+            reason,
+        };
+        match variables.optional("HASH")?.as_deref() {
+            None | Some("sha256") => {}
+            Some("sha1") => config = config.hash(HashAlgorithm::Sha1),
+            Some(_) => return Err(refuse("HASH", "is neither sha256 nor sha1")),
+        }
+        match variables.optional("TIMESTAMP_UNIT")?.as_deref() {
+            None | Some("ms") => {}
+            Some("s") => config = config.timestamp_unit(TimestampUnit::Seconds),
+            Some(_) => return Err(refuse("TIMESTAMP_UNIT", "is neither ms nor s")),
+        }
+        if let Some(key) = variables.public_key("PUBLIC_KEY")? {
+            config = config.gateway_public_key(key);
+        }
+        Ok(config)
+    }
+
     /// Resolves the base URL, builds the HTTP client and the signing context of the facade client.
     pub(crate) fn into_parts(
         self,

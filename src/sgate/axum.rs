@@ -38,6 +38,17 @@ const MAX_BODY: usize = 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct VerifiedNotification(pub Notification);
 
+/// The acknowledgement of a verified callback, as an axum response: HTTP 200 with no body, as
+/// SGATE expects ([`ACK_STATUS`](super::ACK_STATUS)). Anything else makes SGATE retry.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ack;
+
+impl IntoResponse for Ack {
+    fn into_response(self) -> Response {
+        StatusCode::OK.into_response()
+    }
+}
+
 /// Why the extractor refused a request. The response never echoes the body.
 #[derive(Debug)]
 #[non_exhaustive]

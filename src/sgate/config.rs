@@ -71,6 +71,25 @@ impl Config {
 
     client_options!();
 
+    /// A config from `<prefix>_*` environment variables (the generated `config_from_env()`
+    /// names them).
+    pub(crate) fn from_env(prefix: &'static str) -> Result<Self, ConfigError> {
+        let variables = crate::config::from_env::Variables { prefix };
+        let system_key =
+            variables
+                .public_key("SYSTEM_PUBLIC_KEY")?
+                .ok_or_else(|| ConfigError::Variable {
+                    variable: format!("{prefix}_SYSTEM_PUBLIC_KEY_FILE"),
+                    reason: "is not set (nor the key text itself without _FILE)",
+                })?;
+        Ok(Self::new(
+            variables.environment()?,
+            variables.required("API_KEY")?,
+            variables.private_key("PRIVATE_KEY")?,
+            system_key,
+        ))
+    }
+
     /// Resolves the base URL, builds the HTTP client, the signing context of the facade client
     /// and its callback verifier (same keys, clock and freshness).
     pub(crate) fn into_parts(

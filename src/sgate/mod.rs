@@ -87,7 +87,7 @@ pub mod upload;
 mod wire;
 
 #[cfg(feature = "axum")]
-pub use self::axum::VerifiedNotification;
+pub use self::axum::{Ack, VerifiedNotification};
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::RawResponse;
 pub use config::Config;

@@ -11,6 +11,8 @@
 //! module needs.
 
 mod common;
+#[cfg(all(feature = "bluepay", feature = "sgate"))]
+mod config_from_env;
 #[cfg(feature = "sgate")]
 mod sgate_support;
 

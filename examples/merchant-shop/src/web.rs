@@ -4,11 +4,11 @@
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{FromRef, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use paybind::bluepay::{self, Notification, SeenEvents, TransactionStatus, ACK_BODY};
+use paybind::bluepay::{self, Notification, SeenEvents, TransactionStatus};
 use paybind::sgate;
 
 /// What the webhooks recorded; a real shop writes its orders table here.
@@ -91,7 +91,7 @@ async fn bluepay_notify(
         state.seen.forget(&key);
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    ([(header::CONTENT_TYPE, "application/json")], ACK_BODY).into_response()
+    bluepay::Ack.into_response()
 }
 
 async fn sgate_callback(
