@@ -268,3 +268,29 @@ pub fn report_param() -> paybind::bluepay_jt::types::ReportDownloadParam {
     serde_json::from_value(json!({"countryCode": "TH", "transDate": "2024-06-26", "transType": 2}))
         .expect("a valid param")
 }
+
+/// A BluePay PromptPay payout of THB 1.00 with merchant order id `id` (its idempotency id
+/// derived from it): the same request for the same id.
+pub fn bluepay_payout(id: &str) -> paybind::bluepay::types::builder::PayoutCreateParam {
+    paybind::bluepay::types::PayoutCreateParam::builder()
+        .mch_order_id(id)
+        .idempotency_id(format!("{id}IDEMP"))
+        .amount(100)
+        .pay_method_code("PROMPTPAY")
+        .promptpay_account_type("MSISDN")
+        .account_no("0812345678")
+}
+
+/// Sets one fault (the admin API's fault members in `fault`) on the next `operation` of
+/// `gateway`.
+pub async fn fault_once(sandbox: &Sandbox, gateway: &str, operation: &str, fault: Value) {
+    let mut body = json!({"gateway": gateway, "operation": operation, "times": 1});
+    if let (Some(body), Some(fault)) = (body.as_object_mut(), fault.as_object()) {
+        body.extend(fault.clone());
+    }
+    sandbox
+        .admin()
+        .put("faults", body)
+        .await
+        .expect("fault set");
+}

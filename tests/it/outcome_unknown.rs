@@ -11,39 +11,16 @@ use serde_json::{json, Value};
 
 use crate::{common, sgate_support};
 
-fn payout(id: &str) -> bluepay::types::builder::PayoutCreateParam {
-    bluepay::types::PayoutCreateParam::builder()
-        .mch_order_id(id)
-        .idempotency_id(format!("{id}IDEMP"))
-        .amount(100)
-        .pay_method_code("PROMPTPAY")
-        .promptpay_account_type("MSISDN")
-        .account_no("0812345678")
-}
-
 /// A BluePay client of the sandbox with a short timeout.
 fn client(sandbox: &Sandbox) -> Client {
     Client::new(sandbox.bluepay_config().timeout(Duration::from_millis(700))).expect("client")
 }
 
-/// Sets one fault on the next `payout_create`.
-async fn fault(sandbox: &Sandbox, gateway: &str, operation: &str, fault: Value) {
-    let mut body = json!({"gateway": gateway, "operation": operation, "times": 1});
-    body.as_object_mut()
-        .unwrap()
-        .extend(fault.as_object().unwrap().clone());
-    sandbox
-        .admin()
-        .put("faults", body)
-        .await
-        .expect("fault set");
-}
-
 /// What `payout_create` says with `fault` in place: (outcome unknown, the error's `Debug`).
 async fn payout_outcome(sandbox: &Sandbox, id: &str, fault_body: Value) -> (bool, String) {
-    fault(sandbox, "bluepay", "payout_create", fault_body).await;
+    common::fault_once(sandbox, "bluepay", "payout_create", fault_body).await;
     let error = client(sandbox)
-        .payout_create(payout(id))
+        .payout_create(common::bluepay_payout(id))
         .await
         .expect_err("the fault makes it fail");
     (error.outcome_unknown(), format!("{error:?}"))
@@ -63,7 +40,7 @@ async fn an_answer_is_a_known_outcome_even_a_refusal() {
 #[tokio::test]
 async fn nothing_sent_is_a_known_outcome() {
     let sandbox = common::sandbox().await;
-    let invalid = payout("OU0003").amount(-5);
+    let invalid = common::bluepay_payout("OU0003").amount(-5);
     let error = client(&sandbox).payout_create(invalid).await.unwrap_err();
     assert!(matches!(error, bluepay::Error::Validation(_)), "{error:?}");
     assert!(!error.outcome_unknown());
@@ -76,7 +53,7 @@ async fn nothing_sent_is_a_known_outcome() {
     let config = Config::new(Environment::Url(closed), "app", &key).connect_retries(0);
     let error = Client::new(config)
         .unwrap()
-        .payout_create(payout("OU0004"))
+        .payout_create(common::bluepay_payout("OU0004"))
         .await
         .unwrap_err();
     assert!(!error.may_have_been_sent(), "{error:?}");
@@ -107,7 +84,7 @@ async fn no_answer_or_an_unreadable_one_is_unknown() {
 async fn an_sgate_answer_that_does_not_verify_is_unknown_an_unsigned_refusal_is_known() {
     let sandbox = sgate_support::sandbox().await;
     let client = sgate_support::client(&sandbox);
-    fault(
+    common::fault_once(
         &sandbox,
         "sgate",
         "merchant_balance",
@@ -121,7 +98,7 @@ async fn an_sgate_answer_that_does_not_verify_is_unknown_an_unsigned_refusal_is_
     );
     assert!(error.outcome_unknown());
 
-    fault(
+    common::fault_once(
         &sandbox,
         "sgate",
         "merchant_balance",

@@ -11,28 +11,6 @@ use serde_json::json;
 
 use crate::{common, sgate_support};
 
-fn payout(id: &str) -> bluepay::types::builder::PayoutCreateParam {
-    bluepay::types::PayoutCreateParam::builder()
-        .mch_order_id(id)
-        .idempotency_id(format!("{id}IDEMP"))
-        .amount(100)
-        .pay_method_code("PROMPTPAY")
-        .promptpay_account_type("MSISDN")
-        .account_no("0812345678")
-}
-
-async fn fault(sandbox: &Sandbox, gateway: &str, operation: &str, fault: serde_json::Value) {
-    let mut body = json!({"gateway": gateway, "operation": operation, "times": 1});
-    body.as_object_mut()
-        .unwrap()
-        .extend(fault.as_object().unwrap().clone());
-    sandbox
-        .admin()
-        .put("faults", body)
-        .await
-        .expect("fault set");
-}
-
 /// How many `operation` requests the sandbox ran to success (the answer may then have been
 /// lost to a fault): each is one order the gateway has.
 fn created(sandbox: &Sandbox, operation: &str) -> usize {
@@ -49,9 +27,9 @@ async fn an_answer_lost_after_the_commit_is_found_not_sent_again() {
     let sandbox = common::sandbox().await;
     let client = bluepay::Client::new(sandbox.bluepay_config()).unwrap();
     let drop_after = json!({"drop_connection": true, "after_commit": true});
-    fault(&sandbox, "bluepay", "payout_create", drop_after).await;
+    common::fault_once(&sandbox, "bluepay", "payout_create", drop_after).await;
     let outcome = client
-        .payout_create_reconciled(payout("RC0001"))
+        .payout_create_reconciled(common::bluepay_payout("RC0001"))
         .await
         .unwrap();
     let Reconciled::AlreadyThere(found) = outcome else {
@@ -65,7 +43,7 @@ async fn an_answer_lost_after_the_commit_is_found_not_sent_again() {
 async fn a_request_dropped_before_the_commit_is_sent_again_once() {
     let sandbox = common::sandbox().await;
     let client = bluepay::Client::new(sandbox.bluepay_config()).unwrap();
-    fault(
+    common::fault_once(
         &sandbox,
         "bluepay",
         "payout_create",
@@ -73,7 +51,7 @@ async fn a_request_dropped_before_the_commit_is_sent_again_once() {
     )
     .await;
     let outcome = client
-        .payout_create_reconciled(payout("RC0002"))
+        .payout_create_reconciled(common::bluepay_payout("RC0002"))
         .await
         .unwrap();
     assert!(matches!(outcome, Reconciled::Resent(_)), "{outcome:?}");
@@ -89,18 +67,18 @@ async fn a_duplicate_is_found_and_an_answer_is_the_outcome() {
     let sandbox = common::sandbox().await;
     let client = bluepay::Client::new(sandbox.bluepay_config()).unwrap();
     let first = client
-        .payout_create_reconciled(payout("RC0003"))
+        .payout_create_reconciled(common::bluepay_payout("RC0003"))
         .await
         .unwrap();
     assert!(matches!(first, Reconciled::Created(_)), "{first:?}");
     let again = client
-        .payout_create_reconciled(payout("RC0003"))
+        .payout_create_reconciled(common::bluepay_payout("RC0003"))
         .await
         .unwrap();
     assert!(matches!(again, Reconciled::AlreadyThere(_)), "{again:?}");
     assert_eq!(created(&sandbox, "payout_create"), 1);
     // A refusal that is not a duplicate is the caller's to handle: no lookup, no resend.
-    fault(
+    common::fault_once(
         &sandbox,
         "bluepay",
         "payout_create",
@@ -108,7 +86,7 @@ async fn a_duplicate_is_found_and_an_answer_is_the_outcome() {
     )
     .await;
     let refused = client
-        .payout_create_reconciled(payout("RC0004"))
+        .payout_create_reconciled(common::bluepay_payout("RC0004"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -136,7 +114,7 @@ async fn sgate_payment_orders_reconcile_through_the_get_status_query() {
         .expect("approved");
     let order = |uid: &str| sgate_support::payment_order("rc-u1", uid, "10.00");
     let drop_after = json!({"drop_connection": true, "after_commit": true});
-    fault(&sandbox, "sgate", "payment_order_create", drop_after).await;
+    common::fault_once(&sandbox, "sgate", "payment_order_create", drop_after).await;
     let outcome = client
         .payment_order_create_reconciled(order("RC-SG-1"))
         .await
