@@ -14,13 +14,26 @@ use clap::{Args, ValueEnum};
 
 use crate::gateway_arg::Api;
 
+/// The param of `sign` and `mint-notification`: its JSON text, given or in a file.
+#[derive(Debug, Args)]
+pub(crate) struct ParamArgs {
+    /// The param JSON text (an object).
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "param_file",
+        required_unless_present = "param_file"
+    )]
+    param: Option<String>,
+    /// A file holding the param JSON text (its bytes are signed exactly).
+    #[arg(long, value_name = "FILE")]
+    param_file: Option<PathBuf>,
+}
+
 /// The param text of `--param` or `--param-file`, checked to be a JSON object (the text itself
 /// is signed byte for byte).
-fn param_text(
-    param: &Option<String>,
-    param_file: &Option<std::path::PathBuf>,
-) -> Result<String, CliError> {
-    let param = match (param, param_file) {
+fn param_text(args: &ParamArgs) -> Result<String, CliError> {
+    let param = match (&args.param, &args.param_file) {
         (Some(text), None) => text.clone(),
         (None, Some(path)) => input::utf8(input::read_file(path, "param file")?, "the param file")?,
         _ => {
@@ -40,7 +53,7 @@ fn param_text(
 }
 
 pub fn sign(args: &SignArgs) -> Result<Value, CliError> {
-    let param = param_text(&args.param, &args.param_file)?;
+    let param = param_text(&args.param)?;
     let key = input::private_key(&args.private_key)?;
     let signer = RsaSigner::new(&key, args.hash.into());
     let sign = signer.sign_base64(param.as_bytes());
@@ -50,7 +63,7 @@ pub fn sign(args: &SignArgs) -> Result<Value, CliError> {
 /// The body the gateway POSTs, minted by `paybind::testing` (one envelope for BluePay and
 /// BluePay JT).
 pub fn mint_notification(args: &MintNotificationArgs) -> Result<Value, CliError> {
-    let param = param_text(&args.param, &args.param_file)?;
+    let param = param_text(&args.param)?;
     let key = input::private_key(&args.private_key)?;
     let signer = paybind::testing::bluepay::NotificationSigner::new(&key, args.hash.into());
     let body = signer.notification(JsonText(&param))?;
@@ -143,17 +156,8 @@ pub(crate) struct SignArgs {
     /// Signature hash.
     #[arg(long, value_enum, default_value_t = HashArg::Sha256)]
     hash: HashArg,
-    /// The param JSON text.
-    #[arg(
-        long,
-        value_name = "JSON",
-        conflicts_with = "param_file",
-        required_unless_present = "param_file"
-    )]
-    param: Option<String>,
-    /// A file holding the param JSON text (its bytes are signed exactly).
-    #[arg(long, value_name = "FILE")]
-    param_file: Option<PathBuf>,
+    #[command(flatten)]
+    param: ParamArgs,
 }
 
 #[derive(Debug, Args)]
@@ -203,15 +207,6 @@ pub(crate) struct MintNotificationArgs {
     /// Signature hash (the one your config verifies with).
     #[arg(long, value_enum, default_value_t = HashArg::Sha256)]
     hash: HashArg,
-    /// The param JSON text (an object).
-    #[arg(
-        long,
-        value_name = "JSON",
-        conflicts_with = "param_file",
-        required_unless_present = "param_file"
-    )]
-    param: Option<String>,
-    /// A file holding the param JSON text (its bytes are signed exactly).
-    #[arg(long, value_name = "FILE")]
-    param_file: Option<PathBuf>,
+    #[command(flatten)]
+    param: ParamArgs,
 }
