@@ -151,7 +151,8 @@ fn call(c: &mut Criterion) {
     let client = Client::new(Config::new(
         Environment::Url(base.clone()),
         "bench-app",
-        &key,
+        key.clone(),
+        key.public_key(),
     ))
     .expect("client");
     let signer = RsaSigner::new(&key, HashAlgorithm::Sha256);

@@ -255,7 +255,8 @@ fn drive(options: &Options) -> Result<(), String> {
         let bluepay = paybind::bluepay::Client::new(paybind::bluepay::Config::new(
             paybind::bluepay::Environment::Url(format!("{}/bluepay", child.base_url)),
             defaults.bluepay_app_id.clone(),
-            &merchant,
+            merchant.clone(),
+            merchant.public_key(),
         ))
         .map_err(|e| e.to_string())?;
         let stats = runtime.block_on(load(options.seconds, options.concurrency, move || {

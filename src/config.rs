@@ -219,11 +219,14 @@ macro_rules! client_options {
         ///
         /// ```no_run
         /// # #[cfg(feature = "bluepay")]
-        /// # fn run(key: &paybind::keys::PrivateKey) -> Result<(), Box<dyn std::error::Error>> {
+        /// # fn run(
+        /// #     key: paybind::keys::PrivateKey,
+        /// #     gateway_key: paybind::keys::PublicKey,
+        /// # ) -> Result<(), Box<dyn std::error::Error>> {
         /// use paybind::bluepay::{Client, Config, Environment};
         ///
         /// let proxy = paybind::reqwest::Proxy::https("http://egress.internal:3128")?;
-        /// let config = Config::new(Environment::Production, "app-id", key)
+        /// let config = Config::new(Environment::Production, "app-id", key, gateway_key)
         ///     .http_client(move |builder| builder.proxy(proxy.clone()));
         /// let client = Client::new(config)?;
         /// # let _ = client; Ok(()) }

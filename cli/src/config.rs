@@ -27,6 +27,8 @@ Configuration (environment variables win over the config file):
   PAYBIND_BLUEPAY_APP_ID                  your app id
   PAYBIND_BLUEPAY_PRIVATE_KEY_FILE        merchant private key file (PEM or bare Base64), or
   PAYBIND_BLUEPAY_PRIVATE_KEY             the key text itself
+  PAYBIND_BLUEPAY_PUBLIC_KEY_FILE         the gateway's public key file (verifies notifications), or
+  PAYBIND_BLUEPAY_PUBLIC_KEY              the key text itself
   PAYBIND_BLUEPAY_HASH                    sha256 (default) or sha1
   PAYBIND_BLUEPAY_TIMESTAMP_UNIT          ms (default) or s
 
@@ -44,6 +46,7 @@ Example config file:
   url = \"https://your-bluepay-host\"
   app_id = \"c9b002aef1d7496c9df078d937896605\"
   private_key_file = \"keys/private.pem\"
+  public_key_file = \"keys/bluepay-public.pem\"
   [sgate]
   url = \"sandbox\"
   api_key = \"…\"
@@ -73,6 +76,8 @@ struct Section {
     api_key: Option<String>,
     private_key: Option<String>,
     private_key_file: Option<PathBuf>,
+    public_key: Option<String>,
+    public_key_file: Option<PathBuf>,
     system_public_key: Option<String>,
     system_public_key_file: Option<PathBuf>,
 }
@@ -270,7 +275,14 @@ impl Settings {
                 ))
             }
         };
-        Ok(Config::new(environment, app_id, &key)
+        let gateway_key = self.key_text(
+            "PUBLIC_KEY",
+            "public_key",
+            &self.section.public_key,
+            &self.section.public_key_file,
+        )?;
+        let gateway_key = PublicKey::from_text(&gateway_key)?;
+        Ok(Config::new(environment, app_id, key, gateway_key)
             .hash(hash)
             .timestamp_unit(unit)
             .timeout(self.timeout()?))

@@ -236,6 +236,10 @@ fn describe(sandbox: &Sandbox) -> Value {
         "PAYBIND_BLUEPAY_PRIVATE_KEY_FILE",
         file("bluepay-merchant-private"),
     );
+    set(
+        "PAYBIND_BLUEPAY_PUBLIC_KEY_FILE",
+        file("bluepay-gateway-public"),
+    );
     set("PAYBIND_BLUEPAY_JT_URL", Some(sandbox.bluepay_jt_url()));
     set(
         "PAYBIND_BLUEPAY_JT_APP_ID",
@@ -244,6 +248,10 @@ fn describe(sandbox: &Sandbox) -> Value {
     set(
         "PAYBIND_BLUEPAY_JT_PRIVATE_KEY_FILE",
         file("bluepay-merchant-private"),
+    );
+    set(
+        "PAYBIND_BLUEPAY_JT_PUBLIC_KEY_FILE",
+        file("bluepay-gateway-public"),
     );
     set("PAYBIND_SGATE_URL", Some(sandbox.sgate_url()));
     set(

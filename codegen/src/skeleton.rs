@@ -2,8 +2,8 @@
 //! (`types`), the `Error` of its calls, its bundled spec and operations, and its facade
 //! `Client` (built from its `Config`, with `with_timeout`, `notifications()` and its pipeline).
 //! Both signing families get the same skeleton; what differs by family is said here, once, by
-//! `match` on the row's [`Signing`] — the context the client signs with and whether the config
-//! must have a key before notifications can be verified. The envelope family's notification
+//! `match` on the row's [`Signing`] — the context the client signs with and how its
+//! notification verifier is made (every config has the key that verifies). The envelope family's notification
 //! verifier, typed per gateway, is generated here too; SGATE's is hand-written beside its
 //! signing (`src/sgate/notifications.rs`), the same type name in the same place of the module.
 
@@ -70,8 +70,8 @@ fn config_from_env(gateway: &GatewayRow) -> TokenStream {
         Signing::Envelope => format!(
             "`{prefix}_URL` (`sandbox`, `production` or the base URL the gateway gave you), \
              `{prefix}_APP_ID`, `{prefix}_PRIVATE_KEY_FILE` (or the key text in \
-             `{prefix}_PRIVATE_KEY`); optional: `{prefix}_PUBLIC_KEY_FILE` (or \
-             `{prefix}_PUBLIC_KEY`, the gateway's key, to verify notifications), `{prefix}_HASH` \
+             `{prefix}_PRIVATE_KEY`) and `{prefix}_PUBLIC_KEY_FILE` (or `{prefix}_PUBLIC_KEY`, \
+             the gateway's key, which verifies notifications); optional: `{prefix}_HASH` \
              (`sha256`, `sha1`), `{prefix}_TIMESTAMP_UNIT` (`ms`, `s`)."
         ),
         Signing::HeaderSigned => format!(
@@ -100,41 +100,34 @@ fn client(gateway: &GatewayRow) -> TokenStream {
         "A client of the {}. Cheap to clone; share one per merchant app.",
         gateway.name
     );
-    let (context, notifications, verifier, accessor) = match gateway.signing {
-        // The gateway's public key is optional in an envelope config: without it there is no
-        // verifier.
+    let (context, verifier, accessor_doc) = match gateway.signing {
         Signing::Envelope => (
             quote!(crate::envelope::EnvelopeContext),
-            quote!(::std::option::Option<Notifications>),
-            quote!(parts.notifications.map(Notifications)),
-            quote! {
-                /// The notification verifier, when the config has the gateway's public key.
-                pub fn notifications(&self) -> ::std::option::Option<&Notifications> {
-                    self.notifications.as_ref()
-                }
-            },
+            quote!(Notifications(parts.notifications)),
+            "The verifier of the notifications the gateway sends, built from this client's \
+             config (the gateway's public key and hash). Answer a verified notification with \
+             HTTP 200 and [`ACK_BODY`]; anything else makes the gateway deliver it again.",
         ),
-        // SGATE's callbacks are verified with keys every config has.
         Signing::HeaderSigned => (
             quote!(signing::SgateContext),
-            quote!(Notifications),
             quote!(parts.notifications),
-            quote! {
-                /// The verifier of the callbacks SGATE sends (SGATE's word for notifications),
-                /// built from this client's keys and clock. Answer a verified callback with
-                /// HTTP 200 ([`ACK_STATUS`]); anything else makes SGATE retry.
-                pub fn notifications(&self) -> &Notifications {
-                    &self.notifications
-                }
-            },
+            "The verifier of the callbacks SGATE sends (SGATE's word for notifications), built \
+             from this client's keys and clock. Answer a verified callback with HTTP 200 \
+             ([`ACK_STATUS`]); anything else makes SGATE retry.",
         ),
+    };
+    let accessor = quote! {
+        #[doc = #accessor_doc]
+        pub fn notifications(&self) -> &Notifications {
+            &self.notifications
+        }
     };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
         pub struct Client {
             endpoint: crate::pipeline::Endpoint<#context>,
-            notifications: #notifications,
+            notifications: Notifications,
         }
 
         impl Client {

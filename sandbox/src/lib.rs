@@ -351,10 +351,10 @@ impl Sandbox {
         paybind::bluepay::Config::new(
             paybind::bluepay::Environment::Url(self.bluepay_url()),
             self.bluepay_app_id(),
-            &keys.bluepay_merchant,
+            keys.bluepay_merchant.clone(),
+            keys.bluepay_gateway_public(),
         )
         .hash(self.shared.settings.envelope_hash)
-        .gateway_public_key(keys.bluepay_gateway_public())
     }
 
     /// A BluePay JT client config for this sandbox.
@@ -363,10 +363,10 @@ impl Sandbox {
         paybind::bluepay_jt::Config::new(
             paybind::bluepay_jt::Environment::Url(self.bluepay_jt_url()),
             self.bluepay_jt_app_id(),
-            &keys.bluepay_merchant,
+            keys.bluepay_merchant.clone(),
+            keys.bluepay_gateway_public(),
         )
         .hash(self.shared.settings.envelope_hash)
-        .gateway_public_key(keys.bluepay_gateway_public())
     }
 
     /// An SGATE client config for this sandbox.

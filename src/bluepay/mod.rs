@@ -8,10 +8,12 @@
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use paybind::bluepay::{types, Client, Config, Environment};
-//! use paybind::keys::PrivateKey;
+//! use paybind::keys::{PrivateKey, PublicKey};
 //!
 //! let key = PrivateKey::from_file("merchant-private.pem")?;
-//! let client = Client::new(Config::new(Environment::Url("https://api.example".into()), "app-id", &key))?;
+//! let bluepay_key = PublicKey::from_file("bluepay-public.pem")?;
+//! let environment = Environment::Url("https://api.example".into());
+//! let client = Client::new(Config::new(environment, "app-id", key, bluepay_key))?;
 //! let qr = client
 //!     .qr_code_create(
 //!         types::QrCodeCreateParam::builder()

@@ -50,9 +50,10 @@ impl Variables {
             .ok_or_else(|| self.neither(name))
     }
 
-    /// A public key from `<prefix>_<name>_FILE` or `<prefix>_<name>`, if either is set.
-    pub(crate) fn public_key(&self, name: &str) -> Result<Option<PublicKey>, ConfigError> {
-        self.key(name, PublicKey::from_file, PublicKey::from_text)
+    /// A public key from `<prefix>_<name>_FILE` (a path) or `<prefix>_<name>` (the text).
+    pub(crate) fn public_key(&self, name: &str) -> Result<PublicKey, ConfigError> {
+        self.key(name, PublicKey::from_file, PublicKey::from_text)?
+            .ok_or_else(|| self.neither(name))
     }
 
     fn key<K, E: Into<ConfigError>>(

@@ -17,7 +17,7 @@ pub struct Config {
     app_id: String,
     signer: RequestSigner,
     hash: HashAlgorithm,
-    gateway_public_key: Option<PublicKey>,
+    gateway_public_key: PublicKey,
     timestamp_unit: TimestampUnit,
 }
 
@@ -30,17 +30,21 @@ enum RequestSigner {
 }
 
 impl Config {
-    /// A config signing with the merchant's private key (SHA256withRSA unless
-    /// [`Config::hash`] says otherwise).
+    /// A config for `environment`, with the app id the gateway issued, the merchant's private
+    /// key (signs requests, SHA256withRSA unless [`Config::hash`] says otherwise) and the
+    /// gateway's public key (verifies its notifications) — the same four things, in the same
+    /// order, as an SGATE config.
     pub fn new(
         environment: Environment,
         app_id: impl Into<String>,
-        merchant_private_key: &PrivateKey,
+        merchant_private_key: PrivateKey,
+        gateway_public_key: PublicKey,
     ) -> Self {
         Self::with(
             environment,
             app_id.into(),
-            RequestSigner::Key(Box::new(merchant_private_key.clone())),
+            RequestSigner::Key(Box::new(merchant_private_key)),
+            gateway_public_key,
         )
     }
 
@@ -50,17 +54,28 @@ impl Config {
         environment: Environment,
         app_id: impl Into<String>,
         signer: Arc<dyn Signer>,
+        gateway_public_key: PublicKey,
     ) -> Self {
-        Self::with(environment, app_id.into(), RequestSigner::Custom(signer))
+        Self::with(
+            environment,
+            app_id.into(),
+            RequestSigner::Custom(signer),
+            gateway_public_key,
+        )
     }
 
-    fn with(environment: Environment, app_id: String, signer: RequestSigner) -> Self {
+    fn with(
+        environment: Environment,
+        app_id: String,
+        signer: RequestSigner,
+        gateway_public_key: PublicKey,
+    ) -> Self {
         Self {
             options: ClientOptions::new(environment),
             app_id,
             signer,
             hash: HashAlgorithm::Sha256,
-            gateway_public_key: None,
+            gateway_public_key,
             timestamp_unit: TimestampUnit::Milliseconds,
         }
     }
@@ -70,12 +85,6 @@ impl Config {
     /// unconfirmed points).
     pub fn hash(mut self, hash: HashAlgorithm) -> Self {
         self.hash = hash;
-        self
-    }
-
-    /// The gateway's public key, to verify notifications.
-    pub fn gateway_public_key(mut self, key: PublicKey) -> Self {
-        self.gateway_public_key = Some(key);
         self
     }
 
@@ -95,7 +104,8 @@ impl Config {
         let mut config = Self::new(
             variables.environment()?,
             variables.required("APP_ID")?,
-            &key,
+            key,
+            variables.public_key("PUBLIC_KEY")?,
         );
         let refuse = |name: &str, reason| ConfigError::Variable {
             variable: format!("{prefix}_{name}"),
@@ -111,9 +121,6 @@ impl Config {
             Some("s") => config = config.timestamp_unit(TimestampUnit::Seconds),
             Some(_) => return Err(refuse("TIMESTAMP_UNIT", "is neither ms nor s")),
         }
-        if let Some(key) = variables.public_key("PUBLIC_KEY")? {
-            config = config.gateway_public_key(key);
-        }
         Ok(config)
     }
 
@@ -121,7 +128,7 @@ impl Config {
     pub(crate) fn into_parts(
         self,
         gateway: &'static GatewayCode,
-    ) -> Result<ClientParts<EnvelopeContext, Option<NotificationVerifier>>, ConfigError> {
+    ) -> Result<ClientParts<EnvelopeContext, NotificationVerifier>, ConfigError> {
         let endpoint = self.options.resolve(gateway.spec())?;
         let signer: Arc<dyn Signer> = match self.signer {
             RequestSigner::Key(key) => Arc::new(RsaSigner::new(&key, self.hash)),
@@ -135,9 +142,7 @@ impl Config {
             timestamp_unit: self.timestamp_unit,
             transport: endpoint.transport,
         };
-        let verifier = self
-            .gateway_public_key
-            .map(|key| NotificationVerifier::new(key, self.hash));
+        let verifier = NotificationVerifier::new(self.gateway_public_key, self.hash);
         Ok(ClientParts {
             base_url: endpoint.base_url,
             http: endpoint.http,

@@ -75,18 +75,11 @@ impl Config {
     /// names them).
     pub(crate) fn from_env(prefix: &'static str) -> Result<Self, ConfigError> {
         let variables = crate::config::from_env::Variables { prefix };
-        let system_key =
-            variables
-                .public_key("SYSTEM_PUBLIC_KEY")?
-                .ok_or_else(|| ConfigError::Variable {
-                    variable: format!("{prefix}_SYSTEM_PUBLIC_KEY_FILE"),
-                    reason: "is not set (nor the key text itself without _FILE)",
-                })?;
         Ok(Self::new(
             variables.environment()?,
             variables.required("API_KEY")?,
             variables.private_key("PRIVATE_KEY")?,
-            system_key,
+            variables.public_key("SYSTEM_PUBLIC_KEY")?,
         ))
     }
 

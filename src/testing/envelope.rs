@@ -81,9 +81,9 @@ macro_rules! envelope_testing {
             $crate::$gateway::Config::new(
                 $crate::$gateway::Environment::Url(base_url.into()),
                 APP_ID,
-                &keys::bluepay_merchant(),
+                keys::bluepay_merchant(),
+                keys::bluepay_gateway().public_key(),
             )
-            .gateway_public_key(keys::bluepay_gateway().public_key())
         }
     };
 }

@@ -13,8 +13,18 @@ const SECRET: &str = "tok3n-SECRET";
 fn built(url: &str) -> Vec<Result<(), ConfigError>> {
     let env = || Environment::Url(url.to_string());
     let key = common::key("merchant-2048.pem");
-    let bluepay = paybind::bluepay::Client::new(paybind::bluepay::Config::new(env(), "a", &key));
-    let jt = paybind::bluepay_jt::Client::new(paybind::bluepay_jt::Config::new(env(), "a", &key));
+    let bluepay = paybind::bluepay::Client::new(paybind::bluepay::Config::new(
+        env(),
+        "a",
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
+    ));
+    let jt = paybind::bluepay_jt::Client::new(paybind::bluepay_jt::Config::new(
+        env(),
+        "a",
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
+    ));
     let sgate = paybind::sgate::Client::new(paybind::sgate::Config::new(
         env(),
         "api-key",
@@ -82,7 +92,8 @@ fn a_link_origin_that_is_not_a_url_is_refused_unshown() {
     let config = paybind::bluepay_jt::Config::new(
         Environment::Url("http://127.0.0.1:9".to_string()),
         "a",
-        &key,
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
     )
     .link_origins([url.clone()]);
     let err = paybind::bluepay_jt::Client::new(config)

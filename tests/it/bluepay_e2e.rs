@@ -302,7 +302,8 @@ async fn a_refused_connection_was_never_sent() {
         Config::new(
             Environment::Url(format!("http://127.0.0.1:{port}")),
             APP_ID,
-            &merchant_key(),
+            merchant_key(),
+            crate::common::bluepay_gateway_public(),
         )
         .connect_retries(1),
     )
@@ -420,7 +421,8 @@ async fn a_wrong_key_is_reported_as_the_gateways_sign_error() {
     let client = Client::new(Config::new(
         Environment::Url(sandbox.bluepay_url()),
         APP_ID,
-        &other,
+        other.clone(),
+        crate::common::bluepay_gateway_public(),
     ))
     .unwrap();
     let err = client
@@ -443,7 +445,8 @@ async fn sha1_is_selectable() {
         Config::new(
             Environment::Url(sandbox.bluepay_url()),
             sandbox.bluepay_app_id(),
-            &key,
+            key.clone(),
+            crate::common::bluepay_gateway_public(),
         )
         .hash(HashAlgorithm::Sha1),
     )
@@ -457,7 +460,8 @@ async fn sha1_is_selectable() {
     let sha256 = Client::new(Config::new(
         Environment::Url(sandbox.bluepay_url()),
         sandbox.bluepay_app_id(),
-        &key,
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
     ))
     .unwrap();
     let err = sha256
@@ -473,7 +477,8 @@ fn secrets_never_print() {
     let client = Client::new(Config::new(
         Environment::Url("http://127.0.0.1:9".into()),
         APP_ID,
-        &key,
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
     ))
     .unwrap();
     let pem = include_str!("../fixtures/merchant-2048.pem");
@@ -487,6 +492,12 @@ fn secrets_never_print() {
 
 #[test]
 fn environments_without_a_documented_host_are_a_config_error() {
-    let err = Client::new(Config::new(Environment::Sandbox, APP_ID, &merchant_key())).unwrap_err();
+    let err = Client::new(Config::new(
+        Environment::Sandbox,
+        APP_ID,
+        merchant_key(),
+        crate::common::bluepay_gateway_public(),
+    ))
+    .unwrap_err();
     assert!(err.to_string().contains("Environment::Url"), "{err}");
 }

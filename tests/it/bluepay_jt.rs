@@ -30,8 +30,13 @@ async fn setup() -> (Sandbox, Client) {
     .await
     .unwrap();
     let client = Client::new(
-        Config::new(Environment::Url(sandbox.bluepay_jt_url()), APP_ID, &key)
-            .clock(FixedClock(1_700_000_000_000)),
+        Config::new(
+            Environment::Url(sandbox.bluepay_jt_url()),
+            APP_ID,
+            key.clone(),
+            crate::common::bluepay_gateway_public(),
+        )
+        .clock(FixedClock(1_700_000_000_000)),
     )
     .unwrap();
     (sandbox, client)

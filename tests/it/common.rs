@@ -294,3 +294,10 @@ pub async fn fault_once(sandbox: &Sandbox, gateway: &str, operation: &str, fault
         .await
         .expect("fault set");
 }
+
+/// The public half of the test gateway key (`tests/fixtures/gateway-2048.pem`), the key an
+/// envelope config verifies notifications with.
+pub fn bluepay_gateway_public() -> paybind::keys::PublicKey {
+    paybind::keys::PublicKey::from_text(include_str!("../fixtures/gateway-2048.pub.pem"))
+        .expect("fixture key")
+}

@@ -55,6 +55,16 @@ async fn configs_come_from_the_variables_the_command_line_reads() {
     );
     set(prefix, "URL", &sandbox.bluepay_url());
     set(prefix, "APP_ID", sandbox.bluepay_app_id());
+    // The gateway's key is required, as SGATE's system key is: it verifies notifications.
+    assert_eq!(
+        variable(paybind::bluepay::config_from_env().unwrap_err()),
+        "PAYBIND_BLUEPAY_PUBLIC_KEY_FILE"
+    );
+    set(
+        prefix,
+        "PUBLIC_KEY_FILE",
+        &common::fixture("gateway-2048.pub.pem"),
+    );
     // A wrong value is named, not shown.
     set(prefix, "HASH", "md5-secret-ish");
     let error = paybind::bluepay::config_from_env().unwrap_err();
@@ -70,7 +80,21 @@ async fn configs_come_from_the_variables_the_command_line_reads() {
         .await
         .expect("the sandbox accepts the signature");
     assert!(!balance.balance.to_string().is_empty());
-    assert!(client.notifications().is_none(), "no gateway key was given");
+    let gateway_key =
+        paybind::keys::PrivateKey::from_file(common::fixture("gateway-2048.pem")).unwrap();
+    let signer = paybind::testing::bluepay::NotificationSigner::new(
+        &gateway_key,
+        paybind::bluepay::HashAlgorithm::Sha256,
+    );
+    let payout = serde_json::json!({
+        "eventName": "disbursement.success", "mchOrderId": "M1", "transactionId": "D1",
+        "amount": 1000, "transactionStatus": "SUCCESS",
+    });
+    let body = signer.notification(payout).unwrap();
+    assert!(
+        client.notifications().verify(&body).is_ok(),
+        "the gateway key from PAYBIND_BLUEPAY_PUBLIC_KEY_FILE verifies notifications"
+    );
     clear(prefix, BLUEPAY);
 
     // SGATE: the key text itself instead of a file.

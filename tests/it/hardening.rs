@@ -16,9 +16,14 @@ use crate::sgate_support::{merchant_private, system_public, API_KEY};
 
 fn bluepay(url: &str) -> paybind::bluepay::Client {
     let key = common::key("merchant-2048.pem");
-    let config = paybind::bluepay::Config::new(Environment::Url(url.into()), "app-1", &key)
-        .connect_retries(0)
-        .timeout(Duration::from_secs(10));
+    let config = paybind::bluepay::Config::new(
+        Environment::Url(url.into()),
+        "app-1",
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
+    )
+    .connect_retries(0)
+    .timeout(Duration::from_secs(10));
     paybind::bluepay::Client::new(config).unwrap()
 }
 
@@ -91,10 +96,15 @@ async fn a_connect_timeout_sent_nothing_and_may_be_retried() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("https://{}", silent.local_addr().unwrap());
     let key = common::key("merchant-2048.pem");
-    let config = paybind::bluepay::Config::new(Environment::Url(url), "app-1", &key)
-        .connect_retries(0)
-        .connect_timeout(Duration::from_millis(300))
-        .timeout(Duration::from_secs(20));
+    let config = paybind::bluepay::Config::new(
+        Environment::Url(url),
+        "app-1",
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
+    )
+    .connect_retries(0)
+    .connect_timeout(Duration::from_millis(300))
+    .timeout(Duration::from_secs(20));
     let started = std::time::Instant::now();
     let err = paybind::bluepay::Client::new(config)
         .unwrap()
@@ -133,8 +143,13 @@ async fn answers_over_the_cap_are_refused() {
     for answer in [declared, undeclared] {
         let (url, _) = raw_server(answer).await;
         let key = common::key("merchant-2048.pem");
-        let config = paybind::bluepay::Config::new(Environment::Url(url.clone()), "app-1", &key)
-            .max_answer_bytes(1 << 20);
+        let config = paybind::bluepay::Config::new(
+            Environment::Url(url.clone()),
+            "app-1",
+            key.clone(),
+            crate::common::bluepay_gateway_public(),
+        )
+        .max_answer_bytes(1 << 20);
         let err = paybind::bluepay::Client::new(config)
             .unwrap()
             .balance_inquiry(balance())

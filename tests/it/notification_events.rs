@@ -150,7 +150,7 @@ async fn a_notification_the_sandbox_delivers_twice_has_one_key() {
         (hits.len() >= 2).then_some(hits)
     })
     .await;
-    let verifier = client.notifications().unwrap();
+    let verifier = client.notifications();
     let seen = SeenEvents::new(10);
     let first = verifier.verify(&hits[0].body).unwrap();
     let second = verifier.verify(&hits[1].body).unwrap();

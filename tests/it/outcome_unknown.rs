@@ -50,7 +50,13 @@ async fn nothing_sent_is_a_known_outcome() {
     let closed = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let key = PrivateKey::from_file(common::fixture("merchant-2048.pem")).unwrap();
-    let config = Config::new(Environment::Url(closed), "app", &key).connect_retries(0);
+    let config = Config::new(
+        Environment::Url(closed),
+        "app",
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
+    )
+    .connect_retries(0);
     let error = Client::new(config)
         .unwrap()
         .payout_create(common::bluepay_payout("OU0004"))

@@ -93,6 +93,7 @@ async fn a_refused_connection_is_retried_with_the_same_signed_bytes_and_arrives_
         Environment::Url(format!("http://{addr}")),
         APP_ID,
         signer.clone(),
+        crate::common::bluepay_gateway_public(),
     )
     .connect_retries(2);
     let client = Client::new(config).unwrap();
@@ -207,7 +208,13 @@ const LONGER_THAN_RETRIES: Duration = Duration::from_millis(800);
 #[tokio::test]
 async fn a_dropped_bluepay_request_is_not_sent_twice() {
     let (url, requests) = dropping_gateway().await;
-    let config = Config::new(Environment::Url(url), APP_ID, &merchant_key()).connect_retries(2);
+    let config = Config::new(
+        Environment::Url(url),
+        APP_ID,
+        merchant_key(),
+        crate::common::bluepay_gateway_public(),
+    )
+    .connect_retries(2);
     let client = Client::new(config).unwrap();
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
@@ -266,7 +273,8 @@ async fn time_to_give_up(retries: u32) -> Duration {
     let config = Config::new(
         Environment::Url(format!("http://{addr}")),
         APP_ID,
-        &merchant_key(),
+        merchant_key(),
+        crate::common::bluepay_gateway_public(),
     )
     .connect_retries(retries);
     let client = Client::new(config).unwrap();

@@ -70,7 +70,7 @@ async fn envelope_faults_per_operation() {
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
 
     // A bad signature on what the operation triggers: the merchant refuses the notification.
-    let verifier = client.notifications().unwrap().clone();
+    let verifier = client.notifications().clone();
     let receiver = common::Receiver::start_with(
         0,
         std::sync::Arc::new(move |hit: &common::Hit| verifier.verify(&hit.body).is_ok()),
@@ -442,7 +442,8 @@ async fn generated_keys_are_written_once_and_reused() {
     let client = Client::new(paybind::bluepay::Config::new(
         paybind::bluepay::Environment::Url(second.bluepay_url()),
         second.bluepay_app_id(),
-        &merchant,
+        merchant.clone(),
+        crate::common::bluepay_gateway_public(),
     ))
     .unwrap();
     client.balance_inquiry(balance()).await.unwrap();

@@ -21,7 +21,7 @@ async fn verifying_receiver(
 async fn a_bluepay_qr_paid_makes_the_qr_code_pays_it_and_delivers_a_verified_notification() {
     let sandbox = common::sandbox().await;
     let client = paybind::bluepay::Client::new(sandbox.bluepay_config()).unwrap();
-    let verifier = client.notifications().unwrap().clone();
+    let verifier = client.notifications().clone();
     let receiver = verifying_receiver(move |hit| verifier.verify(&hit.body).is_ok()).await;
     let paid = sandbox
         .admin()
@@ -51,7 +51,6 @@ async fn a_bluepay_qr_paid_makes_the_qr_code_pays_it_and_delivers_a_verified_not
     common::eventually(10, || (!receiver.processed().is_empty()).then_some(())).await;
     let event = client
         .notifications()
-        .unwrap()
         .verify(&receiver.processed()[0].body)
         .unwrap();
     let paybind::bluepay::Notification::QrCodePayment(payment) = event else {
@@ -78,7 +77,7 @@ async fn a_bluepay_qr_paid_makes_the_qr_code_pays_it_and_delivers_a_verified_not
 async fn a_payout_that_exists_is_failed_with_the_code_given_and_its_money_returns() {
     let sandbox = common::sandbox().await;
     let client = paybind::bluepay::Client::new(sandbox.bluepay_config()).unwrap();
-    let verifier = client.notifications().unwrap().clone();
+    let verifier = client.notifications().clone();
     let receiver = verifying_receiver(move |hit| verifier.verify(&hit.body).is_ok()).await;
     sandbox
         .admin()
@@ -120,7 +119,6 @@ async fn a_payout_that_exists_is_failed_with_the_code_given_and_its_money_return
     common::eventually(10, || (!receiver.processed().is_empty()).then_some(())).await;
     let event = client
         .notifications()
-        .unwrap()
         .verify(&receiver.processed()[0].body)
         .unwrap();
     assert!(
@@ -133,7 +131,7 @@ async fn a_payout_that_exists_is_failed_with_the_code_given_and_its_money_return
 async fn a_jt_ticket_result_opens_a_ticket_answers_it_and_notifies() {
     let sandbox = common::sandbox().await;
     let jt = paybind::bluepay_jt::Client::new(sandbox.bluepay_jt_config()).unwrap();
-    let verifier = jt.notifications().unwrap().clone();
+    let verifier = jt.notifications().clone();
     let receiver = verifying_receiver(move |hit| verifier.verify(&hit.body).is_ok()).await;
     let answered = sandbox
         .admin()
@@ -155,7 +153,6 @@ async fn a_jt_ticket_result_opens_a_ticket_answers_it_and_notifies() {
     common::eventually(10, || (!receiver.processed().is_empty()).then_some(())).await;
     match jt
         .notifications()
-        .unwrap()
         .verify(&receiver.processed()[0].body)
         .unwrap()
     {
@@ -181,12 +178,7 @@ async fn a_jt_ticket_result_opens_a_ticket_answers_it_and_notifies() {
     common::eventually(10, || (receiver.processed().len() >= 3).then_some(())).await;
     let kinds: Vec<String> = receiver.processed()[1..]
         .iter()
-        .map(|hit| {
-            format!(
-                "{:?}",
-                jt.notifications().unwrap().verify(&hit.body).unwrap()
-            )
-        })
+        .map(|hit| format!("{:?}", jt.notifications().verify(&hit.body).unwrap()))
         .map(|debug| debug.split('(').next().unwrap().to_string())
         .collect();
     assert_eq!(kinds[0], "QrCodePayment");

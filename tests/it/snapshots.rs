@@ -21,8 +21,13 @@ async fn signed_bluepay_envelope() {
     .await
     .unwrap();
     let client = Client::new(
-        Config::new(Environment::Url(sandbox.bluepay_url()), app_id, &key)
-            .clock(FixedClock(1_676_017_834_369)),
+        Config::new(
+            Environment::Url(sandbox.bluepay_url()),
+            app_id,
+            key.clone(),
+            crate::common::bluepay_gateway_public(),
+        )
+        .clock(FixedClock(1_676_017_834_369)),
     )
     .unwrap();
     client

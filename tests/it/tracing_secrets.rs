@@ -190,9 +190,13 @@ async fn failing_calls_log_no_secret() {
 
     // (c) A BluePay client with its private key, failing to connect.
     let key = common::key("merchant-2048.pem");
-    let config =
-        paybind::bluepay::Config::new(Environment::Url("http://127.0.0.1:9".into()), "app-1", &key)
-            .connect_retries(0);
+    let config = paybind::bluepay::Config::new(
+        Environment::Url("http://127.0.0.1:9".into()),
+        "app-1",
+        key.clone(),
+        crate::common::bluepay_gateway_public(),
+    )
+    .connect_retries(0);
     let bluepay = paybind::bluepay::Client::new(config).unwrap();
     let param: paybind::bluepay::types::builder::BalanceInquiryParam =
         paybind::bluepay::types::BalanceInquiryParam::builder();

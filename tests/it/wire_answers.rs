@@ -149,10 +149,10 @@ async fn record_the_sandbox_answers_to_every_operation() {
         let config = bluepay::Config::new(
             bluepay::Environment::Url(via_proxy(sandbox.bluepay_url())),
             app_id,
-            &sandbox.keys().bluepay_merchant,
+            sandbox.keys().bluepay_merchant.clone(),
+            gateway_public.clone(),
         )
-        .hash(HashAlgorithm::Sha256)
-        .gateway_public_key(gateway_public.clone());
+        .hash(HashAlgorithm::Sha256);
         let client = bluepay::Client::new(config).unwrap();
         for op in bluepay::operations() {
             let from = records.lock().unwrap().len();
@@ -164,10 +164,10 @@ async fn record_the_sandbox_answers_to_every_operation() {
         let config = bluepay_jt::Config::new(
             bluepay_jt::Environment::Url(via_proxy(sandbox.bluepay_jt_url())),
             app_id,
-            &sandbox.keys().bluepay_merchant,
+            sandbox.keys().bluepay_merchant.clone(),
+            gateway_public.clone(),
         )
-        .hash(HashAlgorithm::Sha256)
-        .gateway_public_key(gateway_public.clone());
+        .hash(HashAlgorithm::Sha256);
         let client = bluepay_jt::Client::new(config).unwrap();
         for op in bluepay_jt::operations() {
             let from = records.lock().unwrap().len();

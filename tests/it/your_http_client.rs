@@ -56,7 +56,8 @@ async fn requests_go_through_the_proxy_the_merchant_sets() {
     let config = Config::new(
         Environment::Url("http://bluepay.invalid".into()),
         "app",
-        &key(),
+        key(),
+        crate::common::bluepay_gateway_public(),
     )
     .http_client(move |builder| builder.proxy(proxy.clone()));
     let error = Client::new(config)
@@ -83,8 +84,13 @@ async fn paybind_refuses_redirects_whatever_the_adjustment_says() {
             .into_boxed_slice(),
     );
     let (gateway, _) = recording_server(redirect).await;
-    let config = Config::new(Environment::Url(gateway), "app", &key())
-        .http_client(|builder| builder.redirect(paybind::reqwest::redirect::Policy::limited(10)));
+    let config = Config::new(
+        Environment::Url(gateway),
+        "app",
+        key(),
+        crate::common::bluepay_gateway_public(),
+    )
+    .http_client(|builder| builder.redirect(paybind::reqwest::redirect::Policy::limited(10)));
     let error = Client::new(config)
         .unwrap()
         .balance_inquiry(balance())

@@ -129,21 +129,19 @@ async fn notify(
 ) -> (StatusCode, &'static str) {
     let path = uri.path().to_string();
     let verdict: Result<String, String> = if path.starts_with("/notify/bluepay-jt") {
-        match world.jt.notifications() {
-            Some(n) => n
-                .verify(&body)
-                .map(|e| format!("{e:?}"))
-                .map_err(|e| e.to_string()),
-            None => Err("no gateway key".into()),
-        }
+        world
+            .jt
+            .notifications()
+            .verify(&body)
+            .map(|e| format!("{e:?}"))
+            .map_err(|e| e.to_string())
     } else if path.starts_with("/notify/bluepay") {
-        match world.bluepay.notifications() {
-            Some(n) => n
-                .verify(&body)
-                .map(|e| format!("{e:?}"))
-                .map_err(|e| e.to_string()),
-            None => Err("no gateway key".into()),
-        }
+        world
+            .bluepay
+            .notifications()
+            .verify(&body)
+            .map(|e| format!("{e:?}"))
+            .map_err(|e| e.to_string())
     } else {
         world
             .sgate

@@ -9,6 +9,10 @@ fn bluepay_env(base_url: &str, key: &Path) -> Vec<(&'static str, String)> {
         ("PAYBIND_BLUEPAY_URL", base_url.to_string()),
         ("PAYBIND_BLUEPAY_APP_ID", APP_ID.to_string()),
         ("PAYBIND_BLUEPAY_PRIVATE_KEY_FILE", s(key).to_string()),
+        (
+            "PAYBIND_BLUEPAY_PUBLIC_KEY_FILE",
+            s(&fixture("gateway-2048.pub.pem")).to_string(),
+        ),
     ]
 }
 
@@ -228,11 +232,16 @@ async fn call_reads_a_config_file_and_reports_missing_settings() {
     server.reply("balance_inquiry", balance_answer());
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(&merchant, dir.path().join("merchant.pem")).unwrap();
+    std::fs::copy(
+        fixture("gateway-2048.pub.pem"),
+        dir.path().join("gateway.pub.pem"),
+    )
+    .unwrap();
     let config = dir.path().join("paybind.toml");
     std::fs::write(
         &config,
         format!(
-            "timeout = 10\n[bluepay]\nurl = \"{}\"\napp_id = \"{APP_ID}\"\nprivate_key_file = \"merchant.pem\"\nhash = \"sha1\"\n",
+            "timeout = 10\n[bluepay]\nurl = \"{}\"\napp_id = \"{APP_ID}\"\nprivate_key_file = \"merchant.pem\"\npublic_key_file = \"gateway.pub.pem\"\nhash = \"sha1\"\n",
             server.base_url
         ),
     )
@@ -321,6 +330,10 @@ async fn call_bluepay_jt_downloads_the_report_to_a_file() {
         (
             "PAYBIND_BLUEPAY_JT_PRIVATE_KEY_FILE",
             s(&merchant).to_string(),
+        ),
+        (
+            "PAYBIND_BLUEPAY_JT_PUBLIC_KEY_FILE",
+            s(&fixture("gateway-2048.pub.pem")).to_string(),
         ),
     ];
     let dir = tempfile::tempdir().unwrap();

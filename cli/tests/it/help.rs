@@ -31,6 +31,7 @@ fn every_subcommand_has_help_with_an_example() {
         "PAYBIND_BLUEPAY_URL",
         "PAYBIND_BLUEPAY_APP_ID",
         "PAYBIND_BLUEPAY_PRIVATE_KEY_FILE",
+        "PAYBIND_BLUEPAY_PUBLIC_KEY_FILE",
         "PAYBIND_BLUEPAY_JT_",
         "PAYBIND_SGATE_API_KEY",
         "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",

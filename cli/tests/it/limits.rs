@@ -34,6 +34,10 @@ fn call(url: &str, extra: &[&str], stdin: Vec<u8>) -> Output {
             "PAYBIND_BLUEPAY_PRIVATE_KEY_FILE",
             common::fixture("merchant-2048.pem"),
         )
+        .env(
+            "PAYBIND_BLUEPAY_PUBLIC_KEY_FILE",
+            common::fixture("gateway-2048.pub.pem"),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

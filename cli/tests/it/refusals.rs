@@ -53,6 +53,10 @@ async fn a_base_url_with_a_query_from_the_environment_is_refused_unshown() {
             "PAYBIND_BLUEPAY_PRIVATE_KEY_FILE",
             fixture("merchant-2048.pem"),
         ),
+        (
+            "PAYBIND_BLUEPAY_PUBLIC_KEY_FILE",
+            fixture("gateway-2048.pub.pem"),
+        ),
     ];
     let out = tokio::task::spawn_blocking(move || {
         paybind(

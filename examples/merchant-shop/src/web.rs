@@ -34,10 +34,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(bluepay: &bluepay::Client, sgate: &sgate::Client) -> Self {
         AppState {
-            bluepay: bluepay
-                .notifications()
-                .expect("the BluePay config has the gateway public key")
-                .clone(),
+            bluepay: bluepay.notifications().clone(),
             sgate: sgate.notifications().clone(),
             seen: Arc::new(SeenEvents::new(100_000)),
             ledger: Arc::default(),

@@ -27,7 +27,8 @@ async fn authentication_rules_give_21001_21002_21003_21008_21009() {
     let wrong_key = Client::new(paybind::bluepay::Config::new(
         paybind::bluepay::Environment::Url(sandbox.bluepay_url()),
         &app,
-        &other,
+        other.clone(),
+        crate::common::bluepay_gateway_public(),
     ))
     .unwrap();
     assert_eq!(
@@ -42,7 +43,8 @@ async fn authentication_rules_give_21001_21002_21003_21008_21009() {
     let wrong_app = Client::new(paybind::bluepay::Config::new(
         paybind::bluepay::Environment::Url(sandbox.bluepay_url()),
         "0000",
-        &sandbox.keys().bluepay_merchant,
+        sandbox.keys().bluepay_merchant.clone(),
+        crate::common::bluepay_gateway_public(),
     ))
     .unwrap();
     assert_eq!(

@@ -8,7 +8,6 @@ async fn jt_direct_debit_authorization_debit_and_ticket() {
     let verifier = paybind::bluepay_jt::Client::new(sandbox.bluepay_jt_config())
         .unwrap()
         .notifications()
-        .unwrap()
         .clone();
     let receiver = common::Receiver::start_with(
         0,
@@ -94,7 +93,7 @@ async fn jt_direct_debit_authorization_debit_and_ticket() {
     let kinds: Vec<String> = receiver
         .processed()
         .iter()
-        .map(|h| format!("{:?}", jt.notifications().unwrap().verify(&h.body).unwrap()))
+        .map(|h| format!("{:?}", jt.notifications().verify(&h.body).unwrap()))
         .map(|d| d.split('(').next().unwrap().to_string())
         .collect();
     assert_eq!(

@@ -5,7 +5,7 @@ use super::*;
 #[tokio::test]
 async fn a_qr_payment_is_notified_until_acknowledged_with_every_attempt_recorded() {
     let sandbox = common::sandbox().await;
-    let verifier = client(&sandbox).notifications().unwrap().clone();
+    let verifier = client(&sandbox).notifications().clone();
     // Fails twice, then verifies and acknowledges.
     let receiver = common::Receiver::start_with(
         2,
@@ -52,7 +52,6 @@ async fn a_qr_payment_is_notified_until_acknowledged_with_every_attempt_recorded
     // The one processed notification is the genuine, typed payment.
     let event = client
         .notifications()
-        .unwrap()
         .verify(&receiver.processed()[0].body)
         .unwrap();
     let Notification::QrCodePayment(paid) = event else {

@@ -97,7 +97,7 @@ async fn payouts_complete_or_fail_by_amount_and_notify() {
         .call_json("payout_create", payout("WAIT0001", "IDEM00000000C", 5099))
         .await
         .unwrap();
-    let verifier = client.notifications().unwrap().clone();
+    let verifier = client.notifications().clone();
     common::eventually(10, || (receiver.processed().len() == 2).then_some(())).await;
     let mut events = Vec::new();
     for hit in receiver.processed() {
