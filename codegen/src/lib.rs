@@ -113,7 +113,7 @@ fn bundled_json(spec: &Value) -> BuildResult<String> {
 /// Everything of `<module>_extras.rs`, in file order.
 fn extras(gateway: &GatewayRow, spec: &Value) -> BuildResult<TokenStream> {
     let schemas = model::schemas(spec)?;
-    let mut items = vec![skeleton::module_skeleton(gateway)];
+    let mut items = vec![skeleton::module_skeleton(gateway, spec)];
     for (name, schema) in schemas {
         let at = |e: String| format!("/components/schemas/{name}: {e}");
         if model::is_open_enum(schema) {

@@ -9,11 +9,14 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use serde_json::Value;
 
+use crate::emit::doc_attrs;
 use crate::gateways::{GatewayRow, Signing};
+use crate::notes::notes_within;
 
 /// The items every gateway module starts with.
-pub fn module_skeleton(gateway: &GatewayRow) -> TokenStream {
+pub fn module_skeleton(gateway: &GatewayRow, spec: &Value) -> TokenStream {
     let name = gateway.name;
     let variant = format_ident!("{}", gateway.variant);
     let client_file = format!("/{}_client.rs", gateway.module);
@@ -21,7 +24,7 @@ pub fn module_skeleton(gateway: &GatewayRow) -> TokenStream {
         format!("The models progenitor generated from the {name} spec, public as [`types`].");
     let error_doc = format!("The error of every {name} call.");
     let spec_error = format!("the bundled {name} spec is JSON");
-    let client = client(gateway);
+    let client = client(gateway, spec);
     let from_env = config_from_env(gateway);
     let family = match gateway.signing {
         Signing::Envelope => envelope_notifications(gateway),
@@ -94,12 +97,20 @@ fn config_from_env(gateway: &GatewayRow) -> TokenStream {
     }
 }
 
-/// The facade client: the same fields and methods in both families.
-fn client(gateway: &GatewayRow) -> TokenStream {
-    let doc = format!(
+/// The facade client: the same fields and methods in both families. Its docs carry what the
+/// spec leaves open about the gateway as a whole (its servers, its signing scheme), since no
+/// generated item stands for those.
+fn client(gateway: &GatewayRow, spec: &Value) -> TokenStream {
+    let mut doc = format!(
         "A client of the {}. Cheap to clone; share one per merchant app.",
         gateway.name
     );
+    let none = Value::Null;
+    doc += &notes_within(spec.get("servers").unwrap_or(&none), "servers");
+    for signing in ["/info/x-envelope", "/info/x-signing"] {
+        doc += &notes_within(spec.pointer(signing).unwrap_or(&none), "signing");
+    }
+    let doc = doc_attrs(&doc);
     let (context, verifier, accessor_doc) = match gateway.signing {
         Signing::Envelope => (
             quote!(crate::envelope::EnvelopeContext),
@@ -123,7 +134,7 @@ fn client(gateway: &GatewayRow) -> TokenStream {
         }
     };
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug, Clone)]
         pub struct Client {
             endpoint: crate::pipeline::Endpoint<#context>,
