@@ -11,6 +11,8 @@ pub mod codes;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
 pub mod config;
 pub mod error;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
+pub mod events;
 pub mod gateways;
 mod json_text;
 pub mod keys;

@@ -74,6 +74,9 @@ pub struct NotificationKind {
     pub events: &'static [&'static str],
     /// Fields only this kind carries, for kinds without an event name.
     pub match_fields: &'static [&'static str],
+    /// The fields that identify one event of the kind (the spec's `event-key`; a dotted name
+    /// reaches into an object member).
+    pub event_key: &'static [&'static str],
 }
 
 impl NotificationKind {

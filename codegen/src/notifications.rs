@@ -39,6 +39,8 @@ struct Kind {
     doc: TokenStream,
     events: Vec<String>,
     match_fields: Vec<String>,
+    /// The fields that identify one event (`event-key`).
+    event_key: Vec<String>,
 }
 
 fn kind(entry: &Value) -> BuildResult<Kind> {
@@ -57,7 +59,14 @@ fn kind(entry: &Value) -> BuildResult<Kind> {
         let list = list.map(|a| a.iter().filter_map(Value::as_str).map(str::to_string));
         list.map(Iterator::collect).unwrap_or_default()
     };
+    let event_key = strings("event-key");
+    if event_key.is_empty() {
+        return Err(format!(
+            "{text}: no event-key (the fields that identify one event, see CONVENTIONS.md)"
+        ));
+    }
     Ok(Kind {
+        event_key,
         name: format_ident!("{text}"),
         schema: format_ident!("{schema}"),
         component: component.to_string(),
@@ -82,13 +91,14 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
     });
     let table = kinds.iter().map(|k| {
         let (text, events, fields) = (&k.text, &k.events, &k.match_fields);
-        let component = &k.component;
+        let (component, event_key) = (&k.component, &k.event_key);
         quote! {
             crate::spec::NotificationKind {
                 kind: #text,
                 schema: #component,
                 events: &[#(#events),*],
                 match_fields: &[#(#fields),*],
+                event_key: &[#(#event_key),*],
             },
         }
     });
@@ -103,9 +113,17 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
             /// A notification whose kind this version of paybind does not recognise; its param is kept.
             Unrecognized(serde_json::Map<String, serde_json::Value>),
         }
-        /// How each notification kind is recognised.
-        pub(crate) const NOTIFICATION_KINDS: &[crate::spec::NotificationKind] = &[#(#table)*];
+        /// How each notification kind is recognised, and what identifies one of its events.
+        pub const NOTIFICATION_KINDS: &[crate::spec::NotificationKind] = &[#(#table)*];
         impl Notification {
+            /// What identifies this event, to tell a delivery of it again from a new one: the
+            /// gateway, the kind and the kind's identifying fields (the spec's `event-key`, listed
+            /// in [`NOTIFICATION_KINDS`]; every field for an unrecognised kind). Remember handled
+            /// keys with [`SeenEvents`](crate::events::SeenEvents) or in your database.
+            pub fn event_key(&self) -> crate::events::EventKey {
+                crate::events::EventKey::of_notification(GATEWAY.gateway.id(), NOTIFICATION_KINDS, self)
+            }
+
             /// Types a verified param from its JSON text, so that every amount keeps its digits.
             pub(crate) fn from_kind(kind: &str, param: &str) -> Result<Self, serde_json::Error> {
                 match kind {

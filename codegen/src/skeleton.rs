@@ -174,11 +174,9 @@ fn client(gateway: &GatewayRow, spec: &Value) -> TokenStream {
     }
 }
 
-/// The envelope family's notifications, typed per gateway: the verifier, `event_key()` and the
-/// axum extractor.
+/// The envelope family's notifications, typed per gateway: the verifier and the axum extractor.
 fn envelope_notifications(gateway: &GatewayRow) -> TokenStream {
     let name = gateway.name;
-    let variant = format_ident!("{}", gateway.variant);
     let verifier_doc = format!("Verifies the notifications {name} sends and types them.");
     let extractor_doc = format!(
         "An axum extractor: a {name} notification whose signature verified with the \
@@ -212,16 +210,6 @@ fn envelope_notifications(gateway: &GatewayRow) -> TokenStream {
             /// The untyped verifier underneath.
             pub fn verifier(&self) -> &crate::envelope::NotificationVerifier {
                 &self.0
-            }
-        }
-
-        impl Notification {
-            /// What identifies this event, to tell a delivery of it again from a new event: the
-            /// gateway's notifications carry no timestamp or nonce. The fields per kind are in
-            /// [`EventKey`]'s module; remember handled keys with [`SeenEvents`] or in your
-            /// database.
-            pub fn event_key(&self) -> EventKey {
-                EventKey::of_notification(crate::gateways::Gateway::#variant.id(), self)
             }
         }
 

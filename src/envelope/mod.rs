@@ -10,15 +10,15 @@
 #[cfg(feature = "axum")]
 pub mod axum;
 mod config;
-pub mod events;
 pub mod notifications;
 pub mod signing;
 mod wire;
 
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::{ApiError, Error};
+/// Kept at its old path: the events module serves every gateway now.
+pub use crate::events::{self, EventKey, SeenEvents};
 pub use config::Config;
-pub use events::{EventKey, SeenEvents};
 pub use notifications::{NotificationError, NotificationVerifier};
 pub use signing::{HashAlgorithm, RsaSigner, SignError, SignFuture, Signer};
 pub use wire::{EnvelopeContext, TimestampUnit, SUCCESS_CODE};

@@ -90,6 +90,7 @@ mod wire;
 pub use self::axum::{Ack, VerifiedNotification};
 pub use crate::config::{ConfigError, Environment};
 pub use crate::error::RawResponse;
+pub use crate::events::{EventKey, SeenEvents};
 pub use config::Config;
 pub use crypto::{CryptoError, Sensitive};
 pub use download::{NotReady, StatementOutcome};

@@ -249,3 +249,59 @@ fn seen_events_are_bounded_and_can_be_forgotten() {
     seen.forget(&b);
     assert!(seen.is_empty());
 }
+
+/// SGATE callbacks have keys too (issue 22 item 7): the event, the object's id, status and
+/// `updated_at` (the spec's `event-key`), not the callback's `time` nor the signature, which a
+/// retry stamps anew.
+#[cfg(all(feature = "sgate", feature = "testing"))]
+#[test]
+fn sgate_callbacks_are_keyed_by_order_status_and_change_time() {
+    use paybind::sgate;
+    use paybind::testing::sgate as kit;
+
+    let order = |status: i64, updated_at: i64, time: i64| {
+        json!({"event": "SALARY_STATUS_CHANGE", "time": time, "data": {
+            "ticketid": "17d59", "payeeuid": "PAY1", "currency": "KWD", "amount": "18.755",
+            "status": status, "updated_at": updated_at}})
+    };
+    let key = |event: Value| -> sgate::EventKey {
+        let callback = kit::callback("/sgate/callback", event).expect("minted");
+        let verified = kit::notifications()
+            .verify(&callback.headers, callback.path(), &callback.body)
+            .expect("genuine");
+        verified.event_key()
+    };
+    let first = key(order(1, 1_719_400_798, 1_719_400_800));
+    assert_eq!(
+        first.as_str(),
+        r#"["sgate","SalaryStatusChange",{"data.status":1,"data.ticketid":"17d59","data.updated_at":1719400798,"event":"SALARY_STATUS_CHANGE"}]"#
+    );
+    assert_eq!(
+        first,
+        key(order(1, 1_719_400_798, 1_719_400_805)),
+        "a retry"
+    );
+    assert_ne!(
+        first,
+        key(order(2, 1_719_400_798, 1_719_400_800)),
+        "another status"
+    );
+    assert_ne!(
+        first,
+        key(order(1, 1_719_400_900, 1_719_400_905)),
+        "another change"
+    );
+
+    let seen = sgate::SeenEvents::new(10);
+    assert!(seen.first_time(&first));
+    assert!(!seen.first_time(&key(order(1, 1_719_400_798, 1_719_400_805))));
+
+    let transfer = |uuid: &str| {
+        key(
+            json!({"event": "RECEIVING_TRANS_NOTIFICATION", "time": 1, "data": {
+            "uuid": uuid, "amount": 50, "currency": "SAR"}}),
+        )
+    };
+    assert_eq!(transfer("U1"), transfer("U1"));
+    assert_ne!(transfer("U1"), transfer("U2"));
+}

@@ -1,61 +1,24 @@
-//! Telling a repeated notification from a new one. BluePay and BluePay JT sign their
-//! notifications but stamp them with no time and no nonce, and they deliver one event again
-//! until the merchant acknowledges it — so the same signed body can arrive twice, legitimately
-//! or replayed by someone who saw it. [`EventKey`] names an event by the fields that identify it;
-//! [`SeenEvents`] remembers the keys already handled.
+//! Telling a repeated notification from a new one. No gateway paybind binds stamps its
+//! notifications with an event id: BluePay and BluePay JT sign theirs with no time and no
+//! nonce, SGATE signs each delivery afresh, and all deliver one event again until the merchant
+//! acknowledges it — so one event can arrive twice, legitimately or replayed by someone who saw
+//! it. [`EventKey`] names an event by the fields that identify it; [`SeenEvents`] remembers the
+//! keys already handled.
 //!
-//! The fields of a key (after the gateway and the notification kind), from the notification
-//! tables of the fact sheets (`bluepay-open-api.md`, `bluepay-jt.md`):
-//!
-//! | kind | fields |
-//! |---|---|
-//! | `Payout`, `QrCodePayment`, `WebPayPayment`, `DirectDebitPayment` | `eventName`, `mchOrderId`, `transactionId`, `transactionStatus` |
-//! | `Refund` | `eventName`, `mchRefundOrderId`, `refundTransactionId`, `originalTransactionId`, `refundStatus` |
-//! | `DirectDebitAuthorization` | `eventName`, `requestId`, `userId`, `paytoken`, `payToken`, `tokenStatus` |
-//! | `TicketResult` (JT) | `eventName`, `ticketId`, `ticketNo`, `ticketStatus`, `transactionStatus` |
-//! | `Settled` (JT) | `eventName`, `mchOrderId`, `transactionId` |
-//! | `SettlementV2` (JT) | `eventName`, `countryCode`, `settlementDetailList` |
-//! | a kind paybind does not recognise | every field |
-//!
-//! The ids say which order, refund, token or ticket; `eventName` and the status say what
-//! happened to it, so a later state of the same order (a payout `SUCCESS` after a `PENDING`, a
-//! token cancelled after it was created) is a new event. Times (`createTime`, `returnTime`,
-//! `notifyTime`), amounts, fees and messages describe an event without identifying it and are
-//! left out: a gateway delivering one event again may stamp them anew. An absent field is simply
-//! not part of the key.
+//! The fields of a key (after the gateway and the notification kind) are each kind's
+//! `event-key` in its spec (`info.x-notifications`, SGATE's `info.x-callbacks`), listed in the
+//! gateway's `NOTIFICATION_KINDS`: the ids of the order, refund, token or ticket, and the event
+//! name and status that say what happened to it, so a later state of the same order (a payout
+//! `SUCCESS` after a `PENDING`, a token cancelled after it was created) is a new event. Times,
+//! amounts, fees and messages describe an event without identifying it and are left out: a
+//! gateway delivering one event again may stamp them anew (SGATE's keys keep the object's
+//! `updated_at`, which a retry repeats; the spec says why). An absent field is simply not part
+//! of the key; a kind paybind does not recognise is keyed by every field.
 
 use serde_json::{Map, Value};
 
 use crate::memory::BoundedSet;
-
-/// The fields that identify each kind's events, after `eventName`.
-const KEY_FIELDS: &[(&str, &[&str])] = &[
-    ("Payout", ORDER),
-    ("QrCodePayment", ORDER),
-    ("WebPayPayment", ORDER),
-    ("DirectDebitPayment", ORDER),
-    (
-        "Refund",
-        &[
-            "mchRefundOrderId",
-            "refundTransactionId",
-            "originalTransactionId",
-            "refundStatus",
-        ],
-    ),
-    (
-        "DirectDebitAuthorization",
-        &["requestId", "userId", "paytoken", "payToken", "tokenStatus"],
-    ),
-    (
-        "TicketResult",
-        &["ticketId", "ticketNo", "ticketStatus", "transactionStatus"],
-    ),
-    ("Settled", &["mchOrderId", "transactionId"]),
-    ("SettlementV2", &["countryCode", "settlementDetailList"]),
-];
-
-const ORDER: &[&str] = &["mchOrderId", "transactionId", "transactionStatus"];
+use crate::spec::NotificationKind;
 
 /// What identifies one notification event: the gateway, the kind, and the identifying fields
 /// with their values (see the [module](self) for which). Two deliveries of one event have equal
@@ -70,7 +33,11 @@ pub struct EventKey(String);
 impl EventKey {
     /// The key of a notification of `gateway` given as paybind serialises a typed
     /// notification: `{"kind": "<variant>", "event": {..wire fields..}}`.
-    pub(crate) fn of(gateway: &str, notification: &Value) -> EventKey {
+    pub(crate) fn of(
+        gateway: &str,
+        kinds: &'static [NotificationKind],
+        notification: &Value,
+    ) -> EventKey {
         let kind = notification
             .get("kind")
             .and_then(Value::as_str)
@@ -80,10 +47,11 @@ impl EventKey {
             .get("event")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-        let picked = match KEY_FIELDS.iter().find(|(k, _)| *k == kind) {
-            Some((_, names)) => std::iter::once(&"eventName")
-                .chain(names.iter())
-                .filter_map(|name| Some((name.to_string(), fields.get(*name)?.clone())))
+        let picked = match kinds.iter().find(|k| k.kind == kind) {
+            Some(known) => known
+                .event_key
+                .iter()
+                .filter_map(|name| Some((name.to_string(), member(fields, name)?.clone())))
                 .collect(),
             // Nothing is known about it: every field identifies it.
             None => fields.clone(),
@@ -93,12 +61,16 @@ impl EventKey {
     }
 
     /// The key of a typed notification of `gateway` (`Notification::event_key`).
-    pub(crate) fn of_notification<N>(gateway: &str, notification: &N) -> EventKey
+    pub(crate) fn of_notification<N>(
+        gateway: &str,
+        kinds: &'static [NotificationKind],
+        notification: &N,
+    ) -> EventKey
     where
         N: serde::Serialize + std::fmt::Debug,
     {
         match serde_json::to_value(notification) {
-            Ok(value) => EventKey::of(gateway, &value),
+            Ok(value) => EventKey::of(gateway, kinds, &value),
             // Not reached with paybind's models. Never merge distinct events into one key: the
             // whole notification is the key then.
             Err(_) => {
@@ -112,6 +84,16 @@ impl EventKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The member `name` of `fields`; a dotted name (`data.status`) reaches into object members.
+fn member<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    let mut parts = name.split('.');
+    let mut value = fields.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_object()?.get(part)?;
+    }
+    Some(value)
 }
 
 impl std::fmt::Display for EventKey {
