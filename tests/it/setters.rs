@@ -146,11 +146,7 @@ async fn a_string_enum_takes_text_or_its_variant() {
         .await;
     let by_text = last_body(&sandbox);
     let _ = client
-        .payment_order_create(
-            order()
-                .mercustomid("u004")
-                .currency(sgate::types::PaymentOrderCreateParamCurrency::Sar),
-        )
+        .payment_order_create(order().mercustomid("u004").currency(sgate::Currency::Sar))
         .await;
     assert_eq!(last_body(&sandbox), by_text);
     assert!(by_text.contains(r#""currency":"SAR""#), "{by_text}");
