@@ -154,6 +154,29 @@ impl SeenEvents {
         self.0.first_time(key)
     }
 
+    /// The recipe above in one call: runs `handle` only if the event was not seen before, and
+    /// forgets the key when `handle` returns `false`, so that the gateway's next delivery is
+    /// handled. Returns whether to acknowledge: `true` when the event was handled now or seen
+    /// before (answer HTTP 200 and the acknowledgement), `false` when handling failed (answer an
+    /// error status).
+    ///
+    /// ```
+    /// # use paybind::events::{EventKey, SeenEvents};
+    /// # fn run(seen: &SeenEvents, key: &EventKey, record: impl Fn() -> bool) -> u16 {
+    /// if seen.handle_once(key, || record()) { 200 } else { 500 }
+    /// # }
+    /// ```
+    pub fn handle_once(&self, key: &EventKey, handle: impl FnOnce() -> bool) -> bool {
+        if !self.first_time(key) {
+            return true;
+        }
+        let handled = handle();
+        if !handled {
+            self.forget(key);
+        }
+        handled
+    }
+
     /// Whether `key` is remembered.
     pub fn contains(&self, key: &EventKey) -> bool {
         self.0.contains(key)

@@ -2,6 +2,7 @@
 //! and its status query handed to paybind's reconciliation loop (`crate::pipeline::reconcile`),
 //! with the member the order is looked up by and the codes the spec lists.
 
+use heck::ToUpperCamelCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -12,15 +13,46 @@ use crate::model::Operation;
 /// `impl <facade> { <operation>_reconciled … }`.
 pub fn reconciled_methods(facade: &syn::Path, ops: &[Operation]) -> BuildResult<TokenStream> {
     let mut methods = Vec::new();
+    let mut aliases = Vec::new();
     for (index, op) in ops.iter().enumerate() {
         if op.reconcile.is_some() {
             methods.push(reconciled_method(index, op, ops)?);
+            aliases.push(answer_alias(op, ops)?);
         }
     }
     Ok(quote! {
+        #(#aliases)*
         impl #facade {
             #(#methods)*
         }
+    })
+}
+
+/// The status query an `x-reconcile` operation looks its order up with.
+fn status_operation<'a>(op: &Operation, ops: &'a [Operation]) -> BuildResult<&'a Operation> {
+    let Some(reconcile) = &op.reconcile else {
+        return Err(format!("{}: no x-reconcile", op.id));
+    };
+    ops.iter()
+        .find(|o| o.id == reconcile.status_query)
+        .ok_or_else(|| format!("{}: x-reconcile names an unknown operation", op.id))
+}
+
+/// `<Operation>Reconciled`: what `<operation>_reconciled` answers, named, so that a merchant's
+/// own signatures need not spell the two models.
+fn answer_alias(op: &Operation, ops: &[Operation]) -> BuildResult<TokenStream> {
+    let status = status_operation(op, ops)?;
+    let alias = format_ident!("{}Reconciled", op.id.to_upper_camel_case());
+    let made = data_type(op.data_schema.as_ref());
+    let found = data_type(status.data_schema.as_ref());
+    let doc = doc_attrs(&format!(
+        "What [`Client::{0}_reconciled`] answers: what the call created (`Created`, `Resent`) or \
+         what the lookup found (`AlreadyThere`).",
+        op.id
+    ));
+    Ok(quote! {
+        #doc
+        pub type #alias = crate::reconcile::Reconciled<#made, #found>;
     })
 }
 
@@ -45,8 +77,6 @@ fn reconciled_method(index: usize, op: &Operation, ops: &[Operation]) -> BuildRe
     let body = type_ident(body);
     let response = type_ident(op.response_schema.as_deref().unwrap_or_default());
     let status_response = type_ident(status.response_schema.as_deref().unwrap_or_default());
-    let made = data_type(op.data_schema.as_ref());
-    let found = data_type(status.data_schema.as_ref());
     let key = &reconcile.lookup_by;
     let (not_found, duplicate) = (&reconcile.not_found, &reconcile.duplicate);
     // The status query takes the key as its query (a GET) or as its one-member param.
@@ -78,6 +108,7 @@ fn reconciled_method(index: usize, op: &Operation, ops: &[Operation]) -> BuildRe
         .collect::<Vec<_>>()
         .join(", ");
     let method = format_ident!("{}_reconciled", op.id);
+    let alias = format_ident!("{}Reconciled", op.id.to_upper_camel_case());
     let create = fn_ident(&op.id);
     let status_method = fn_ident(&status.id);
     let doc = doc_attrs(&format!(
@@ -93,7 +124,7 @@ fn reconciled_method(index: usize, op: &Operation, ops: &[Operation]) -> BuildRe
         pub async fn #method(
             &self,
             param: impl ::std::convert::Into<types::builder::#body>,
-        ) -> ::std::result::Result<crate::reconcile::Reconciled<#made, #found>, Error> {
+        ) -> ::std::result::Result<#alias, Error> {
             let pipeline = crate::pipeline::Pipeline::of(&self.endpoint);
             let built = crate::members::Builder::into_members(param.into()).finish();
             // What the setters could not convert fails the first call, before anything is sent.

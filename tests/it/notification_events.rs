@@ -250,6 +250,36 @@ fn seen_events_are_bounded_and_can_be_forgotten() {
     assert!(seen.is_empty());
 }
 
+/// `handle_once`: the handler runs for a new event only; a failed handling is forgotten so the
+/// next delivery runs it again; a delivery of a handled event is acknowledged without running.
+#[test]
+fn handle_once_runs_new_events_and_forgets_failures() {
+    let key = jt_key(
+        json!({"eventName": "settle.payment.success", "mchOrderId": "a",
+        "transactionId": "T1", "settledReturnTime": "2022-11-28 22:10:10"}),
+    );
+    let seen = SeenEvents::new(10);
+    let runs = std::cell::Cell::new(0);
+    let handler = |ok: bool| {
+        runs.set(runs.get() + 1);
+        ok
+    };
+    assert!(
+        !seen.handle_once(&key, || handler(false)),
+        "failed: not acknowledged"
+    );
+    assert!(!seen.contains(&key), "a failure is forgotten");
+    assert!(
+        seen.handle_once(&key, || handler(true)),
+        "handled on the next delivery"
+    );
+    assert!(
+        seen.handle_once(&key, || handler(true)),
+        "a delivery again is acknowledged"
+    );
+    assert_eq!(runs.get(), 2, "not run for the event already handled");
+}
+
 /// SGATE callbacks have keys too (issue 22 item 7): the event, the object's id, status and
 /// `updated_at` (the spec's `event-key`), not the callback's `time` nor the signature, which a
 /// retry stamps anew.

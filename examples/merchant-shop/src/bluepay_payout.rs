@@ -3,7 +3,6 @@
 
 use paybind::bluepay::{self, types};
 use paybind::money::Amount;
-use paybind::reconcile::Reconciled;
 
 /// A bank payout the shop wants to make (e.g. a seller settlement).
 #[derive(Debug, Clone)]
@@ -20,18 +19,15 @@ pub struct BankPayout {
     pub mobile: String,
 }
 
-/// How the payout got to BluePay: `Created` by this call, `Resent` after an unknown outcome
-/// and a status query that found nothing, or `AlreadyThere` (an earlier attempt made it; the
-/// answer of `payout_status`).
-pub type PayoutOutcome = Reconciled<types::PayoutCreateData, types::PayoutStatusData>;
-
-/// Creates the payout, or finds the one an earlier attempt created. An error is final
+/// Creates the payout, or finds the one an earlier attempt created: `Created` by this call,
+/// `Resent` after an unknown outcome and a status query that found nothing, or `AlreadyThere`
+/// (an earlier attempt made it; the answer of `payout_status`). An error is final
 /// (`Error::Validation`: nothing was sent; `Error::Api`: BluePay refused it) unless it says
 /// `outcome_unknown()`: then call again later with the same ids, never new ones.
 pub async fn create_payout(
     client: &bluepay::Client,
     p: &BankPayout,
-) -> Result<PayoutOutcome, bluepay::Error> {
+) -> Result<bluepay::PayoutCreateReconciled, bluepay::Error> {
     client
         .payout_create_reconciled(
             types::PayoutCreateParam::builder()

@@ -3,11 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{FromRef, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
+use axum::{extract::FromRef, extract::State, http::StatusCode, routing::post, Router};
 use paybind::bluepay::{self, Notification, SeenEvents, TransactionStatus};
 use paybind::sgate;
 
@@ -80,21 +76,21 @@ pub fn app(state: AppState) -> Router {
 async fn bluepay_notify(
     State(state): State<AppState>,
     bluepay::VerifiedNotification(event): bluepay::VerifiedNotification,
-) -> Response {
-    let key = event.event_key();
-    // Handled once: a delivery again is acknowledged; a failure is forgotten, so that
-    // BluePay's next delivery is handled.
-    if state.seen.first_time(&key) && !state.handle(event) {
-        state.seen.forget(&key);
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    bluepay::Ack.into_response()
+) -> Result<bluepay::Ack, StatusCode> {
+    // Handled once: a delivery again is acknowledged; a failure is forgotten and answered 500,
+    // so that BluePay's next delivery is handled.
+    let handled = state
+        .seen
+        .handle_once(&event.event_key(), || state.handle(event));
+    handled
+        .then_some(bluepay::Ack)
+        .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 async fn sgate_callback(
     State(state): State<AppState>,
     sgate::VerifiedNotification(event): sgate::VerifiedNotification,
-) -> StatusCode {
+) -> Result<sgate::Ack, StatusCode> {
     let entry = match event {
         sgate::Notification::SalaryStatusChange(cb) => LedgerEntry::SgateOrder {
             payeeuid: cb.data.payeeuid.unwrap_or_default(),
@@ -104,12 +100,11 @@ async fn sgate_callback(
             customid: cb.data.customid.unwrap_or_default(),
             status: cb.data.status.map(|s| format!("{s:?}")).unwrap_or_default(),
         },
-        _ => return StatusCode::OK, // not ours to handle
+        _ => return Ok(sgate::Ack), // not ours to handle
     };
-    // Not recorded: SGATE calls back again.
-    if state.record(entry) {
-        StatusCode::OK
-    } else {
-        StatusCode::INTERNAL_SERVER_ERROR
-    }
+    // Not recorded: answered 500, and SGATE calls back again.
+    let recorded = state.record(entry);
+    recorded
+        .then_some(sgate::Ack)
+        .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
 }

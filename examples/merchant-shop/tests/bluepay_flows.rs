@@ -1,9 +1,10 @@
 mod common;
 
+use paybind::bluepay::PayoutCreateReconciled as PayoutOutcome;
 use paybind::bluepay::{types, TransactionStatus};
 use paybind::money::Amount;
 use paybind_sandbox::{Fault, Gateway};
-use shop::bluepay_payout::{create_payout, BankPayout, PayoutOutcome};
+use shop::bluepay_payout::{create_payout, BankPayout};
 use shop::web::LedgerEntry;
 
 fn payout(order_id: &str, satang: i64) -> BankPayout {

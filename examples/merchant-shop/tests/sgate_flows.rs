@@ -2,8 +2,9 @@ mod common;
 
 use paybind::money::Decimal2;
 use paybind::sgate::types;
+use paybind::sgate::PaymentOrderCreateReconciled as OrderOutcome;
 use paybind_sandbox::{Fault, Gateway};
-use shop::sgate_payout::{create_sar_order, OrderOutcome, Payee};
+use shop::sgate_payout::{create_sar_order, Payee};
 use shop::web::LedgerEntry;
 
 /// An existing customer: a documented sandbox test account, approved automatically. Answers
