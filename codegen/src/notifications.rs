@@ -119,7 +119,7 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
             /// What identifies this event, to tell a delivery of it again from a new one: the
             /// gateway, the kind and the kind's identifying fields (the spec's `event-key`, listed
             /// in [`NOTIFICATION_KINDS`]; every field for an unrecognised kind). Remember handled
-            /// keys with [`SeenEvents`](crate::events::SeenEvents) or in your database.
+            /// keys with [`SeenEvents`] or in your database.
             pub fn event_key(&self) -> crate::events::EventKey {
                 crate::events::EventKey::of_notification(GATEWAY.gateway.id(), NOTIFICATION_KINDS, self)
             }
