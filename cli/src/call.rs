@@ -334,7 +334,7 @@ async fn statement_download(
             .with("retryable", true)
             .with("gateway_message", not_ready.message);
             Err(match not_ready.code {
-                Some(code) => error.with("code", paybind::codes::Code::code(&code)),
+                Some(code) => error.with("code", code.code()),
                 None => error,
             })
         }

@@ -11,7 +11,7 @@ use super::signing::{
     read_signature, ResponseSignature, SgateContext, SignatureError, API_VERSION, HEADER_API_KEY,
     HEADER_API_VERSION, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
-use crate::codes::Code;
+use crate::codes::{Code, WireCode};
 use crate::error::{Error, RawBody, RawResponse, SealError};
 use crate::json_text::{self, RawObject};
 use crate::pipeline::transport::{Answer, Transport};
@@ -75,7 +75,12 @@ impl Wire for SgateContext {
             Some(SUCCESS) => {}
             Some(code) => {
                 let (_, message, request_id) = envelope_parts(&envelope);
-                return Err(Error::api(code, message, request_id, kept()));
+                return Err(Error::api(
+                    WireCode::Number(code),
+                    message,
+                    request_id,
+                    kept(),
+                ));
             }
             None => return Err(Error::decode("answer has no integer code", kept())),
         }
