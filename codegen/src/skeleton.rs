@@ -25,7 +25,9 @@ pub fn module_skeleton(gateway: &GatewayRow) -> TokenStream {
     let from_env = config_from_env(gateway);
     let family = match gateway.signing {
         Signing::Envelope => envelope_notifications(gateway),
-        Signing::HeaderSigned => TokenStream::new(),
+        // SGATE's verifier and SGATE Payin's callback handler are hand-written beside their
+        // signing.
+        Signing::HeaderSigned | Signing::HmacHeaders => TokenStream::new(),
     };
     quote! {
         #[doc = #types_doc]
@@ -79,6 +81,10 @@ fn config_from_env(gateway: &GatewayRow) -> TokenStream {
              `{prefix}_PRIVATE_KEY_FILE` (or `{prefix}_PRIVATE_KEY`) and \
              `{prefix}_SYSTEM_PUBLIC_KEY_FILE` (or `{prefix}_SYSTEM_PUBLIC_KEY`)."
         ),
+        Signing::HmacHeaders => format!(
+            "`{prefix}_URL` (`sandbox`, `production` or a base URL including `/api_v1`), \
+             `{prefix}_KEY`, `{prefix}_SECRET` and `{prefix}_MERCHANT_ID`."
+        ),
     };
     let doc = format!(
         "The {}'s configuration from the environment, as the `paybind` command line reads it: \
@@ -94,47 +100,30 @@ fn config_from_env(gateway: &GatewayRow) -> TokenStream {
     }
 }
 
-/// The facade client: the same fields and methods in both families.
+/// The facade client: the same fields and methods in every family, but for what each family
+/// keeps for the messages the gateway sends the merchant.
 fn client(gateway: &GatewayRow) -> TokenStream {
     let doc = format!(
         "A client of the {}. Cheap to clone; share one per merchant app.",
         gateway.name
     );
-    let (context, notifications, verifier, accessor) = match gateway.signing {
-        // The gateway's public key is optional in an envelope config: without it there is no
-        // verifier.
-        Signing::Envelope => (
-            quote!(crate::envelope::EnvelopeContext),
-            quote!(::std::option::Option<Notifications>),
-            quote!(parts.notifications.map(Notifications)),
-            quote! {
-                /// The notification verifier, when the config has the gateway's public key.
-                pub fn notifications(&self) -> ::std::option::Option<&Notifications> {
-                    self.notifications.as_ref()
-                }
-            },
+    let family = family_client(gateway.signing);
+    let context = &family.context;
+    let (field, init, clone) = match &family.notifications {
+        Some((kept, verifier)) => (
+            quote!(notifications: #kept,),
+            quote!(notifications: #verifier,),
+            quote!(notifications: self.notifications.clone(),),
         ),
-        // SGATE's callbacks are verified with keys every config has.
-        Signing::HeaderSigned => (
-            quote!(signing::SgateContext),
-            quote!(Notifications),
-            quote!(parts.notifications),
-            quote! {
-                /// The verifier of the callbacks SGATE sends (SGATE's word for notifications),
-                /// built from this client's keys and clock. Answer a verified callback with
-                /// HTTP 200 ([`ACK_STATUS`]); anything else makes SGATE retry.
-                pub fn notifications(&self) -> &Notifications {
-                    &self.notifications
-                }
-            },
-        ),
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
     };
+    let accessor = &family.accessor;
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
         pub struct Client {
             endpoint: crate::pipeline::Endpoint<#context>,
-            notifications: #notifications,
+            #field
         }
 
         impl Client {
@@ -144,7 +133,7 @@ fn client(gateway: &GatewayRow) -> TokenStream {
                 let parts = config.into_parts(&GATEWAY)?;
                 Ok(Self {
                     endpoint: crate::pipeline::Endpoint::new(&parts.base_url, parts.http, parts.context),
-                    notifications: #verifier,
+                    #init
                 })
             }
 
@@ -154,7 +143,7 @@ fn client(gateway: &GatewayRow) -> TokenStream {
             pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
                 Self {
                     endpoint: self.endpoint.with_timeout(timeout),
-                    notifications: self.notifications.clone(),
+                    #clone
                 }
             }
 
@@ -167,6 +156,65 @@ fn client(gateway: &GatewayRow) -> TokenStream {
                 crate::pipeline::Pipeline::of(&self.endpoint)
             }
         }
+    }
+}
+
+/// What a family's client holds beside its endpoint, and how it hands out what handles the
+/// messages the gateway sends.
+struct FamilyClient {
+    /// The wire the endpoint seals and opens with.
+    context: TokenStream,
+    /// The type of the kept verifier and how `Client::new` makes it from the config's parts;
+    /// `None` when the family keeps none.
+    notifications: Option<(TokenStream, TokenStream)>,
+    /// `notifications()`.
+    accessor: TokenStream,
+}
+
+fn family_client(signing: Signing) -> FamilyClient {
+    match signing {
+        // The gateway's public key is optional in an envelope config: without it there is no
+        // verifier.
+        Signing::Envelope => FamilyClient {
+            context: quote!(crate::envelope::EnvelopeContext),
+            notifications: Some((
+                quote!(::std::option::Option<Notifications>),
+                quote!(parts.notifications.map(Notifications)),
+            )),
+            accessor: quote! {
+                /// The notification verifier, when the config has the gateway's public key.
+                pub fn notifications(&self) -> ::std::option::Option<&Notifications> {
+                    self.notifications.as_ref()
+                }
+            },
+        },
+        // SGATE's callbacks are verified with keys every config has.
+        Signing::HeaderSigned => FamilyClient {
+            context: quote!(signing::SgateContext),
+            notifications: Some((quote!(Notifications), quote!(parts.notifications))),
+            accessor: quote! {
+                /// The verifier of the callbacks SGATE sends (SGATE's word for notifications),
+                /// built from this client's keys and clock. Answer a verified callback with
+                /// HTTP 200 ([`ACK_STATUS`]); anything else makes SGATE retry.
+                pub fn notifications(&self) -> &Notifications {
+                    &self.notifications
+                }
+            },
+        },
+        // SGATE Payin's callbacks are unsigned: they are checked by asking the API, with this
+        // very client.
+        Signing::HmacHeaders => FamilyClient {
+            context: quote!(wire::HmacContext),
+            notifications: None,
+            accessor: quote! {
+                /// The handler of the callbacks SGATE sends (unsigned `GET`s carrying an order
+                /// ID): it looks the order up with this client and says whether its state
+                /// confirms the callback, with the body to answer. See [`Callbacks`].
+                pub fn notifications(&self) -> Callbacks {
+                    Callbacks::new(self.clone())
+                }
+            },
+        },
     }
 }
 

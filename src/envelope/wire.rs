@@ -80,7 +80,12 @@ impl Wire for EnvelopeContext {
         })
     }
 
-    async fn seal(&self, request: &mut reqwest::Request, body: &[u8]) -> Result<(), SealError> {
+    async fn seal(
+        &self,
+        _op: &'static crate::spec::Operation,
+        request: &mut reqwest::Request,
+        body: &[u8],
+    ) -> Result<(), SealError> {
         let param = std::str::from_utf8(body)
             .map_err(|_| SealError::Request("the param is not UTF-8".into()))?;
         let signature = self

@@ -41,7 +41,12 @@ impl Wire for SgateContext {
         })
     }
 
-    async fn seal(&self, request: &mut reqwest::Request, body: &[u8]) -> Result<(), SealError> {
+    async fn seal(
+        &self,
+        _op: &'static crate::spec::Operation,
+        request: &mut reqwest::Request,
+        body: &[u8],
+    ) -> Result<(), SealError> {
         let body = std::str::from_utf8(body)
             .map_err(|_| SealError::Request("the body is not UTF-8".into()))?;
         let sent = Sent::of(request);
