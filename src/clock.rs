@@ -2,7 +2,7 @@
 //! for every gateway (timestamps of BluePay params, SGATE's `V-Timestamp`, callback ages).
 
 use std::fmt;
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 use std::sync::Arc;
 
 /// A source of the current time. `Debug` so a configuration holding one can be printed.
@@ -38,10 +38,10 @@ impl Clock for FixedClock {
 
 /// A clock shared by a configuration, its client and its verifiers.
 #[derive(Clone, Debug)]
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 pub(crate) struct SharedClock(pub(crate) Arc<dyn Clock>);
 
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 impl SharedClock {
     pub(crate) fn new(clock: impl Clock + 'static) -> Self {
         Self(Arc::new(clock))
@@ -58,7 +58,7 @@ impl SharedClock {
     }
 }
 
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 impl Default for SharedClock {
     fn default() -> Self {
         Self::new(SystemClock)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 pub(crate) mod from_env;
 
 use crate::clock::SharedClock;
@@ -90,6 +90,8 @@ pub(crate) struct ClientParts<C, N> {
     pub(crate) base_url: String,
     pub(crate) http: reqwest::Client,
     pub(crate) context: C,
+    /// SGATE Payin keeps no verifier (its callbacks are checked with the client itself).
+    #[cfg_attr(not(any(feature = "envelope", feature = "sgate")), allow(dead_code))]
     pub(crate) notifications: N,
 }
 

@@ -218,7 +218,7 @@ impl<C: Code> Error<C> {
     /// answer: [`Error::Api`]. An unsigned or unverified body yields none.
     pub fn code(&self) -> Option<C> {
         match self {
-            Error::Api(api) => Some(api.code),
+            Error::Api(api) => Some(api.code.clone()),
             _ => None,
         }
     }
@@ -321,7 +321,7 @@ impl<C: Code> Error<C> {
     /// A reqwest failure as a typed error. A connection that was never established (refused,
     /// or its connect timeout — TLS handshake included — ran out) sent nothing; only a timeout
     /// after that may have.
-    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
     pub(crate) fn transport(e: reqwest::Error) -> Self {
         if e.is_connect() {
             Error::Transport {
@@ -338,25 +338,30 @@ impl<C: Code> Error<C> {
         }
     }
 
-    /// A business failure: the code, message and request id an answer carries.
-    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    /// A business failure: the code, message and request id an answer carries. A code not of
+    /// the gateway's kind (a word where its codes are numbers) is an answer it does not
+    /// document.
+    #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
     pub(crate) fn api(
-        code: i64,
+        code: crate::codes::WireCode<'_>,
         message: String,
         request_id: Option<String>,
         raw: RawBody,
     ) -> Self {
-        Error::Api(ApiError {
-            code: C::from_code(code),
-            message,
-            request_id,
-            raw,
-            repeat_safe: false,
-        })
+        match C::from_wire(code) {
+            Some(code) => Error::Api(ApiError {
+                code,
+                message,
+                request_id,
+                raw,
+                repeat_safe: false,
+            }),
+            None => Error::decode("the code is not of the gateway's kind", raw),
+        }
     }
 
     /// An HTTP status other than the documented ones.
-    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
     pub(crate) fn http(status: http::StatusCode, raw: RawBody) -> Self {
         Error::Http {
             status,
@@ -366,7 +371,7 @@ impl<C: Code> Error<C> {
     }
 
     /// The error of a call of `op`: whether a repeat is safe is the operation's fact.
-    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
     pub(crate) fn of_operation(mut self, op: &crate::spec::Operation) -> Self {
         let safe = op.repeat.is_safe();
         match &mut self {
@@ -379,7 +384,7 @@ impl<C: Code> Error<C> {
 
     /// A body that is not what the gateway documents. The reason never quotes a value: it may
     /// be a decrypted sensitive member.
-    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
     pub(crate) fn decode(reason: impl Into<String>, raw: RawBody) -> Self {
         Error::Decode {
             reason: crate::spec::without_value(&reason.into()),

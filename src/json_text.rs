@@ -42,7 +42,7 @@ pub(crate) fn string_value(text: &str) -> Result<Box<RawValue>, serde_json::Erro
 }
 
 /// The string a JSON value holds; `None` for any other type.
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 pub(crate) fn as_string(raw: &RawValue) -> Option<String> {
     match raw.get().trim_start().as_bytes().first() {
         Some(b'"') => serde_json::from_str(raw.get()).ok(),

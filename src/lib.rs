@@ -8,7 +8,7 @@
 
 pub mod clock;
 pub mod codes;
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 pub mod config;
 pub mod error;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
@@ -16,13 +16,13 @@ pub mod events;
 pub mod gateways;
 mod json_text;
 pub mod keys;
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 mod members;
 #[cfg(any(feature = "envelope", feature = "sgate"))]
 mod memory;
 pub mod money;
 pub mod operations;
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 pub(crate) mod pipeline;
 #[cfg(feature = "sgate")]
 mod random;
@@ -46,6 +46,9 @@ pub mod bluepay_jt;
 
 #[cfg(feature = "sgate")]
 pub mod sgate;
+
+#[cfg(feature = "sgate-payin")]
+pub mod sgate_payin;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -36,6 +36,13 @@ pub struct Operation {
     pub response_schema: Option<&'static str>,
     /// Names of the query parameters.
     pub query: &'static [&'static str],
+    /// Names of the path parameters (`ORDER_ID` of `/orders/{ORDER_ID}`), in path order.
+    pub path_parameters: &'static [&'static str],
+    /// Names of the header parameters the caller gives (SGATE Payin's payer headers).
+    pub headers: &'static [&'static str],
+    /// The operation's name in the gateway's docs, where its signature covers it (SGATE
+    /// Payin's `x-method`, `merchant.addOrder`).
+    pub name: Option<&'static str>,
     /// Served by hand-written code rather than a generated facade method.
     pub manual: bool,
     /// What sending the same request twice does (the spec's `x-read-only` /
@@ -114,7 +121,7 @@ pub struct Spec {
 
 impl Spec {
     /// Parses the bundled JSON that `build.rs` wrote; `None` if it is not JSON.
-    #[cfg(any(feature = "envelope", feature = "sgate"))]
+    #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
     pub(crate) fn parse(json: &str) -> Option<Self> {
         serde_json::from_str(json).ok().map(|doc| Self { doc })
     }
@@ -189,11 +196,7 @@ impl Spec {
     /// Names of the query parameters of the operation `method path` marked `x-sensitive` (the
     /// gateway carries them encrypted).
     pub fn sensitive_parameters(&self, method: &str, path: &str) -> Vec<String> {
-        self.operation(method, path)
-            .and_then(|o| o.get("parameters"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        self.parameters(method, path)
             .filter(|p| is_sensitive(p) || p.get("schema").is_some_and(is_sensitive))
             .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
             .collect()
@@ -211,15 +214,24 @@ impl Spec {
         path: &str,
         pairs: &[(String, String)],
     ) -> Result<(), ValidationError> {
+        self.validate_parameters(method, path, "query", pairs)
+    }
+
+    /// [`Spec::validate_query`] for the parameters `in` another place: `path` (the values that
+    /// fill `{ORDER_ID}`) or `header`. The operation's `x-rules` are over its query only.
+    pub fn validate_parameters(
+        &self,
+        method: &str,
+        path: &str,
+        place: &str,
+        pairs: &[(String, String)],
+    ) -> Result<(), ValidationError> {
         let op = self.operation(method, path).ok_or_else(|| {
             ValidationError::new("", format!("the spec has no operation {method} {path}"))
         })?;
-        let params: Vec<&Value> = op
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        let params: Vec<&Value> = self
+            .parameters(method, path)
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some(place))
             .collect();
         let mut errors = Vec::new();
         let mut given = BTreeSet::new();
@@ -259,7 +271,11 @@ impl Spec {
                 errors.push(ValidationError::new(param_name(param), "is required"));
             }
         }
-        let rules = op.get("x-rules").and_then(Value::as_array).into_iter();
+        let rules = op
+            .get("x-rules")
+            .and_then(Value::as_array)
+            .filter(|_| place == "query")
+            .into_iter();
         let broken = rules
             .flatten()
             .filter_map(|r| check_rule(r, &object, "").err());
@@ -268,6 +284,25 @@ impl Spec {
             .collect();
         errors.extend(broken);
         ValidationError::combine(errors)
+    }
+}
+
+impl Spec {
+    /// The parameters of the operation `method path`, each read through its `$ref` to
+    /// `components/parameters` when it is one.
+    fn parameters<'a>(&'a self, method: &str, path: &str) -> impl Iterator<Item = &'a Value> + 'a {
+        let listed = self
+            .operation(method, path)
+            .and_then(|o| o.get("parameters"))
+            .and_then(Value::as_array);
+        listed.into_iter().flatten().map(|parameter| {
+            parameter
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/parameters/"))
+                .and_then(|name| self.doc.get("components")?.get("parameters")?.get(name))
+                .unwrap_or(parameter)
+        })
     }
 }
 

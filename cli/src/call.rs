@@ -39,6 +39,7 @@ fn calling(operation: GatewayOperation) -> Calling {
     use paybind::bluepay::Operation as BluePay;
     use paybind::bluepay_jt::Operation as BluePayJt;
     use paybind::sgate::Operation as Sgate;
+    use paybind::sgate_payin::Operation as Payin;
     match operation {
         GatewayOperation::BluePayJt(BluePayJt::ReportDownload)
         | GatewayOperation::Sgate(Sgate::StatementDownload) => Calling::Download,
@@ -94,6 +95,22 @@ fn calling(operation: GatewayOperation) -> Calling {
             | Sgate::OtpCheck
             | Sgate::OtpDetail
             | Sgate::VaReceivingTransList,
+        )
+        | GatewayOperation::SgatePayin(
+            Payin::MerchantDetail
+            | Payin::MerchantAddOrder
+            | Payin::OrderDetail
+            | Payin::TransactionDetailForMerchant
+            | Payin::OrderStartByDirectMastercard
+            | Payin::OrderStartByStcpay
+            | Payin::TransactionCompleteByStcpay
+            | Payin::OrderRefund
+            | Payin::RefundDetail
+            | Payin::OrderSetLogistics
+            | Payin::OrderSetOverseasLogistics
+            | Payin::OrderSetDeliveryStatus
+            | Payin::OrderSetAfterSaleStatus
+            | Payin::OrderShippingEmail,
         ) => Calling::Json,
     }
 }
@@ -234,6 +251,11 @@ pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
                 client.call_json(op.id, param).await.map_err(gateway_error)
             }
         }
+        Gateway::SgatePayin => {
+            let client = paybind::sgate_payin::Client::new(settings.sgate_payin()?)
+                .map_err(|e| CliError::input("config", e.to_string()))?;
+            client.call_json(op.id, param).await.map_err(gateway_error)
+        }
     }
 }
 
@@ -334,7 +356,7 @@ async fn statement_download(
             .with("retryable", true)
             .with("gateway_message", not_ready.message);
             Err(match not_ready.code {
-                Some(code) => error.with("code", paybind::codes::Code::code(&code)),
+                Some(code) => error.with("code", code.code()),
                 None => error,
             })
         }

@@ -16,7 +16,8 @@ use crate::output::CliError;
 /// The text `paybind call --help` shows about configuration.
 pub const HELP: &str = "\
 Configuration (environment variables win over the config file):
-  PAYBIND_CONFIG=FILE                     TOML file with [bluepay], [bluepay-jt] and [sgate] tables
+  PAYBIND_CONFIG=FILE                     TOML file with [bluepay], [bluepay-jt], [sgate] and
+                                          [sgate-payin] tables
                                           (same names, lower case, without the prefix:
                                           url = \"https://…\", app_id = \"…\", private_key_file = \"…\");
                                           relative key paths are relative to the file
@@ -40,6 +41,12 @@ Configuration (environment variables win over the config file):
   PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE    SGATE's system public key file, or
   PAYBIND_SGATE_SYSTEM_PUBLIC_KEY         the key text itself
 
+  SGATE Payin (PAYBIND_SGATE_PAYIN_*):
+  PAYBIND_SGATE_PAYIN_URL                 sandbox, production, or a base URL including /api_v1
+  PAYBIND_SGATE_PAYIN_KEY                 the key SGATE issued for signing
+  PAYBIND_SGATE_PAYIN_SECRET              the secret SGATE issued with it
+  PAYBIND_SGATE_PAYIN_MERCHANT_ID         your merchant ID (fills {MERCHANT_ID})
+
 Example config file:
   timeout = 30
   [bluepay]
@@ -62,6 +69,8 @@ struct FileConfig {
     #[serde(rename = "bluepay-jt", alias = "bluepay_jt")]
     bluepay_jt: Option<Section>,
     sgate: Option<Section>,
+    #[serde(rename = "sgate-payin", alias = "sgate_payin")]
+    sgate_payin: Option<Section>,
 }
 
 /// One gateway's table. Which keys apply depends on the gateway.
@@ -80,6 +89,9 @@ struct Section {
     public_key_file: Option<PathBuf>,
     system_public_key: Option<String>,
     system_public_key_file: Option<PathBuf>,
+    key: Option<String>,
+    secret: Option<String>,
+    merchant_id: Option<String>,
 }
 
 /// Where settings come from for one gateway.
@@ -141,6 +153,7 @@ impl Settings {
             Gateway::BluePay => file.bluepay,
             Gateway::BluePayJt => file.bluepay_jt,
             Gateway::Sgate => file.sgate,
+            Gateway::SgatePayin => file.sgate_payin,
         }
         .unwrap_or_default();
         Ok(Self {
@@ -302,5 +315,15 @@ impl Settings {
         )?;
         let system = PublicKey::from_text(&system)?;
         Ok(Config::new(environment, api_key, key, system).timeout(self.timeout()?))
+    }
+
+    /// An SGATE Payin config.
+    pub fn sgate_payin(&self) -> Result<paybind::sgate_payin::Config, CliError> {
+        use paybind::sgate_payin::Config;
+        let environment = self.environment()?;
+        let key = self.required("KEY", "key", &self.section.key)?;
+        let secret = self.required("SECRET", "secret", &self.section.secret)?;
+        let merchant_id = self.required("MERCHANT_ID", "merchant_id", &self.section.merchant_id)?;
+        Ok(Config::new(environment, key, secret, merchant_id).timeout(self.timeout()?))
     }
 }

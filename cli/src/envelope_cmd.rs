@@ -90,7 +90,7 @@ pub fn verify_notification(args: &VerifyNotificationArgs) -> Result<Value, CliEr
             .verify(&body)
             .map_err(notify_error)
             .and_then(|event| to_json(&event)),
-        Gateway::Sgate => Err(CliError::usage(format!(
+        Gateway::Sgate | Gateway::SgatePayin => Err(CliError::usage(format!(
             "{} has no envelope notifications",
             args.api.id()
         ))),

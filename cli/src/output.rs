@@ -179,7 +179,7 @@ pub fn gateway_error<C: Code>(e: paybind::error::Error<C>) -> CliError {
         E::Signing(reason) => CliError::input("signing", reason.to_string()),
         E::Api(api) => {
             let error = CliError::gateway("api", message)
-                .with("code", api.code.code())
+                .with("code", json!(api.code.wire()))
                 .with("name", api.code.name().into_owned())
                 .with("gateway_message", api.message);
             match api.request_id {

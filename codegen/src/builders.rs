@@ -276,7 +276,7 @@ fn builder(name: &Ident, fields: &[Field]) -> BuildResult<TokenStream> {
         });
         let index = proc_macro2::Literal::usize_unsuffixed(table.len() - 1);
         let ident = &field.ident;
-        let option = format_ident!("{}_option", ident.to_string());
+        let option = option_ident(ident);
         for setter in [ident.to_string(), option.to_string()] {
             if !seen.insert(setter.clone()) {
                 return Err(format!("two setters named {setter}"));
@@ -512,7 +512,8 @@ fn setter_doc(field: &Field) -> TokenStream {
         Kind::Extra => String::new(),
     };
     let presence = if field.optional {
-        format!("Optional (`{wire}`); [`{ident}_option`](Self::{ident}_option) takes an `Option`.")
+        let option = option_ident(ident);
+        format!("Optional (`{wire}`); [`{option}`](Self::{option}) takes an `Option`.")
     } else {
         format!("Required (`{wire}`).")
     };
@@ -521,4 +522,10 @@ fn setter_doc(field: &Field) -> TokenStream {
     }
     doc += &format!("{takes} {presence}");
     doc_attrs(&doc)
+}
+
+/// The setter of an optional field that takes an `Option`: `<field>_option`, without the `_`
+/// typify adds to a keyword (`type_` gives `type_option`).
+fn option_ident(field: &Ident) -> Ident {
+    format_ident!("{}_option", field.to_string().trim_end_matches('_'))
 }

@@ -41,7 +41,7 @@ pub fn generate_client(gateway: &GatewayRow, spec: &Value) -> BuildResult<String
     remove_manual_operations(&mut for_progenitor, spec)?;
     keep_unknown_fields(&mut for_progenitor);
     describe_notes(&mut for_progenitor);
-    if gateway.signing == Signing::HeaderSigned {
+    if gateway.signing != Signing::Envelope {
         use_sensitive_type(&mut for_progenitor)?;
     }
     let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&for_progenitor)
@@ -59,7 +59,7 @@ pub fn generate_client(gateway: &GatewayRow, spec: &Value) -> BuildResult<String
             settings.with_replacement(name, path, std::iter::empty());
         }
     }
-    if gateway.signing == Signing::HeaderSigned {
+    if gateway.signing != Signing::Envelope {
         let sensitive = format!("crate::{}::Sensitive", gateway.module);
         settings.with_replacement(SENSITIVE_SCHEMA, sensitive, std::iter::empty());
     }

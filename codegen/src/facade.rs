@@ -166,7 +166,7 @@ fn data_impl(response: &str, shape: Option<&DataShape>) -> TokenStream {
 /// What a caller does when it does not know whether a request was processed: the
 /// reconcile-by-status-query recipe of an operation the gateway de-duplicates, or the warning of
 /// one it does not.
-fn repeat_doc(op: &Operation) -> String {
+pub(crate) fn repeat_doc(op: &Operation) -> String {
     match &op.repeat {
         Repeat::ReadOnly => "\n\n**Repeating:** it only reads; sending it again is safe.".into(),
         Repeat::Deduplicated {

@@ -14,6 +14,9 @@ pub enum Signing {
     Envelope,
     /// Signed `V-*` headers and RSA encryption of sensitive fields (SGATE).
     HeaderSigned,
+    /// An HMAC-SHA256 of the request's path and operation name in `x-auth-*` headers; bodies,
+    /// answers and callbacks unsigned (SGATE Payin).
+    HmacHeaders,
 }
 
 /// One gateway's row: its names, its spec and where its code lives. The library's `Gateway`
@@ -65,6 +68,15 @@ pub const GATEWAYS: &[GatewayRow] = &[
         module: "sgate",
         feature: "sgate",
         signing: Signing::HeaderSigned,
+    },
+    GatewayRow {
+        id: "sgate-payin",
+        name: "SGATE Payin API",
+        variant: "SgatePayin",
+        spec_file: "sgate-payin.yaml",
+        module: "sgate_payin",
+        feature: "sgate-payin",
+        signing: Signing::HmacHeaders,
     },
 ];
 

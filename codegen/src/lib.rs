@@ -42,6 +42,7 @@ mod facade;
 mod gateway_table;
 pub mod gateways;
 mod header_signed;
+mod hmac_signed;
 mod model;
 mod notes;
 mod notifications;
@@ -128,10 +129,20 @@ fn extras(gateway: &GatewayRow, spec: &Value) -> BuildResult<TokenStream> {
     items.push(operations::operation_table(gateway.module, &ops));
     items.push(operations::operation_enum(&ops));
     items.push(sensitive::sensitive_members(spec));
-    items.push(facade::data_impls(&ops));
     items.push(operations::roundtrip_fn(schemas));
-    items.push(facade::facade_methods(&facade, &ops));
-    items.push(reconcile::reconciled_methods(&facade, &ops)?);
+    match gateway.signing {
+        Signing::Envelope | Signing::HeaderSigned => {
+            items.push(facade::data_impls(&ops));
+            items.push(facade::facade_methods(&facade, &ops));
+            items.push(reconcile::reconciled_methods(&facade, &ops)?);
+        }
+        // Path and header parameters, answers that are the record itself, callbacks that are
+        // handled by asking the API (hand-written beside the wire).
+        Signing::HmacHeaders => {
+            items.push(hmac_signed::facade(gateway.module, spec, &ops)?);
+            return Ok(items.into_iter().collect());
+        }
+    }
     if gateway.signing == Signing::HeaderSigned {
         items.push(header_signed::facade_methods(gateway.module, spec, &ops)?);
         items.push(query::query_module(spec, &ops)?);

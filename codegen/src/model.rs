@@ -24,6 +24,13 @@ pub struct Operation {
     pub data_schema: Option<DataShape>,
     /// Query parameters (name, required).
     pub query: Vec<(String, bool)>,
+    /// Path parameters (`{ORDER_ID}`), in the order the path writes them.
+    pub path_params: Vec<String>,
+    /// Header parameters (name, as the spec writes it), in the spec's order.
+    pub header_params: Vec<String>,
+    /// The operation's name as the gateway's docs write it (`x-method`, SGATE Payin's
+    /// `merchant.addOrder`): what its signature covers.
+    pub signed_name: Option<String>,
     /// Handled by hand-written code instead of progenitor (multipart, several success bodies).
     pub manual: bool,
     /// Whether sending the same request twice can double an action.
@@ -96,17 +103,17 @@ pub fn is_open_enum(schema: &Value) -> bool {
     schema.get("x-open-enum").and_then(Value::as_bool) == Some(true)
 }
 
-/// An integer code table with names (`x-codes`).
+/// A code table with names (`x-codes`), of integer or string codes.
 pub fn is_code_table(schema: &Value) -> bool {
     schema.get("x-codes").is_some()
 }
 
 /// The Rust name of the code table of component `name`. SGATE's docs call its business codes
-/// "status codes"; in Rust every gateway's table is `ResultCode`, which neither differs between
-/// gateways nor clashes with `http::StatusCode`.
+/// "status codes", SGATE Payin's "error codes"; in Rust every gateway's table is `ResultCode`,
+/// which neither differs between gateways nor clashes with `http::StatusCode`.
 pub fn code_table_name(name: &str) -> String {
     match name {
-        "StatusCode" => "ResultCode".to_string(),
+        "StatusCode" | "ErrorCode" => "ResultCode".to_string(),
         other => other.to_upper_camel_case(),
     }
 }
@@ -177,7 +184,15 @@ fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> BuildResult<
         body_schema,
         response_schema,
         data_schema,
-        query: query_parameters(op),
+        query: query_parameters(spec, op),
+        path_params: path_parameters(spec, path, op)?,
+        header_params: parameters_in(spec, op, "header")
+            .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect(),
+        signed_name: op
+            .get("x-method")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         manual: multipart || success_count > 1,
         repeat: repeat(op)?,
         paged: paged(op)?,
@@ -293,13 +308,60 @@ fn repeat(op: &Value) -> BuildResult<Repeat> {
     }
 }
 
-fn query_parameters(op: &Value) -> Vec<(String, bool)> {
-    let Some(params) = op.get("parameters").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    params
-        .iter()
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+/// The operation's parameters `in` one place (`query`, `path`, `header`), each read through its
+/// `$ref` to `components/parameters` when it is one.
+pub fn parameters_in<'a>(
+    spec: &'a Value,
+    op: &'a Value,
+    place: &'a str,
+) -> impl Iterator<Item = &'a Value> + 'a {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve_parameter(spec, p))
+        .filter(move |p| p.get("in").and_then(Value::as_str) == Some(place))
+}
+
+/// A parameter, or the component parameter its `$ref` names (itself when the reference dangles:
+/// the spec check reports that).
+pub fn resolve_parameter<'a>(spec: &'a Value, parameter: &'a Value) -> &'a Value {
+    parameter
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/parameters/"))
+        .and_then(|name| spec.pointer(&format!("/components/parameters/{}", escape(name))))
+        .unwrap_or(parameter)
+}
+
+/// The `{NAME}`s of a path template, in order; each must be a declared path parameter.
+fn path_parameters(spec: &Value, path: &str, op: &Value) -> BuildResult<Vec<String>> {
+    let declared: Vec<&str> = parameters_in(spec, op, "path")
+        .filter_map(|p| p.get("name").and_then(Value::as_str))
+        .collect();
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| format!("path {path} opens a parameter it does not close"))?;
+        let name = &rest[open + 1..open + close];
+        if !declared.contains(&name) {
+            return Err(format!(
+                "path parameter {{{name}}} is not declared `in: path`"
+            ));
+        }
+        names.push(name.to_string());
+        rest = &rest[open + close + 1..];
+    }
+    if let Some(extra) = declared.iter().find(|d| !names.iter().any(|n| n == *d)) {
+        return Err(format!("path parameter {extra} is not in the path"));
+    }
+    Ok(names)
+}
+
+fn query_parameters(spec: &Value, op: &Value) -> Vec<(String, bool)> {
+    parameters_in(spec, op, "query")
         .filter_map(|p| {
             let name = p.get("name")?.as_str()?.to_string();
             let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);

@@ -17,6 +17,9 @@ pub fn operation_table(stem: &str, ops: &[Operation]) -> TokenStream {
         let body = opt_str(op.body_schema.as_deref());
         let response = opt_str(op.response_schema.as_deref());
         let query = op.query.iter().map(|(name, _)| name);
+        let path_parameters = &op.path_params;
+        let headers = &op.header_params;
+        let name = opt_str(op.signed_name.as_deref());
         let manual = op.manual;
         let repeat = match &op.repeat {
             Repeat::ReadOnly => quote! { crate::spec::Repeat::ReadOnly },
@@ -32,6 +35,9 @@ pub fn operation_table(stem: &str, ops: &[Operation]) -> TokenStream {
                 body_schema: #body,
                 response_schema: #response,
                 query: &[#(#query),*],
+                path_parameters: &[#(#path_parameters),*],
+                headers: &[#(#headers),*],
+                name: #name,
                 manual: #manual,
                 repeat: #repeat
             },

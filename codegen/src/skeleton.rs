@@ -28,7 +28,9 @@ pub fn module_skeleton(gateway: &GatewayRow, spec: &Value) -> TokenStream {
     let from_env = config_from_env(gateway);
     let family = match gateway.signing {
         Signing::Envelope => envelope_notifications(gateway),
-        Signing::HeaderSigned => TokenStream::new(),
+        // SGATE's verifier and SGATE Payin's callback handler are hand-written beside their
+        // signing.
+        Signing::HeaderSigned | Signing::HmacHeaders => TokenStream::new(),
     };
     quote! {
         #[doc = #types_doc]
@@ -82,6 +84,10 @@ fn config_from_env(gateway: &GatewayRow) -> TokenStream {
              `{prefix}_PRIVATE_KEY_FILE` (or `{prefix}_PRIVATE_KEY`) and \
              `{prefix}_SYSTEM_PUBLIC_KEY_FILE` (or `{prefix}_SYSTEM_PUBLIC_KEY`)."
         ),
+        Signing::HmacHeaders => format!(
+            "`{prefix}_URL` (`sandbox`, `production` or a base URL including `/api_v1`), \
+             `{prefix}_KEY`, `{prefix}_SECRET` and `{prefix}_MERCHANT_ID`."
+        ),
     };
     let doc = format!(
         "The {}'s configuration from the environment, as the `paybind` command line reads it: \
@@ -97,9 +103,10 @@ fn config_from_env(gateway: &GatewayRow) -> TokenStream {
     }
 }
 
-/// The facade client: the same fields and methods in both families. Its docs carry what the
-/// spec leaves open about the gateway as a whole (its servers, its signing scheme), since no
-/// generated item stands for those.
+/// The facade client: the same fields and methods in every family, but for what each family
+/// keeps for the messages the gateway sends the merchant. Its docs carry what the spec leaves
+/// open about the gateway as a whole (its servers, its signing scheme), since no generated item
+/// stands for those.
 fn client(gateway: &GatewayRow, spec: &Value) -> TokenStream {
     let mut doc = format!(
         "A client of the {}. Cheap to clone; share one per merchant app.",
@@ -110,35 +117,34 @@ fn client(gateway: &GatewayRow, spec: &Value) -> TokenStream {
     for signing in ["/info/x-envelope", "/info/x-signing"] {
         doc += &notes_within(spec.pointer(signing).unwrap_or(&none), "signing");
     }
-    let doc = doc_attrs(&doc);
-    let (context, verifier, accessor_doc) = match gateway.signing {
-        Signing::Envelope => (
-            quote!(crate::envelope::EnvelopeContext),
-            quote!(Notifications(parts.notifications)),
-            "The verifier of the notifications the gateway sends, built from this client's \
-             config (the gateway's public key and hash). Answer a verified notification with \
-             HTTP 200 and [`ACK_BODY`]; anything else makes the gateway deliver it again.",
-        ),
-        Signing::HeaderSigned => (
-            quote!(signing::SgateContext),
-            quote!(parts.notifications),
-            "The verifier of the callbacks SGATE sends (SGATE's word for notifications), built \
-             from this client's keys and clock. Answer a verified callback with HTTP 200 \
-             ([`ACK_STATUS`]); anything else makes SGATE retry.",
-        ),
-    };
-    let accessor = quote! {
-        #[doc = #accessor_doc]
-        pub fn notifications(&self) -> &Notifications {
-            &self.notifications
+    // Payin's callbacks have no generated notification enum to carry their notes.
+    if gateway.signing == Signing::HmacHeaders {
+        for callbacks in [
+            "/info/x-callbacks",
+            "/info/x-callback-ack",
+            "/info/x-callback-retry",
+        ] {
+            doc += &notes_within(spec.pointer(callbacks).unwrap_or(&none), "callbacks");
         }
+    }
+    let doc = doc_attrs(&doc);
+    let family = family_client(gateway.signing);
+    let context = &family.context;
+    let (field, init, clone) = match &family.notifications {
+        Some((kept, verifier)) => (
+            quote!(notifications: #kept,),
+            quote!(notifications: #verifier,),
+            quote!(notifications: self.notifications.clone(),),
+        ),
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
     };
+    let accessor = &family.accessor;
     quote! {
         #doc
         #[derive(Debug, Clone)]
         pub struct Client {
             endpoint: crate::pipeline::Endpoint<#context>,
-            notifications: Notifications,
+            #field
         }
 
         impl Client {
@@ -148,7 +154,7 @@ fn client(gateway: &GatewayRow, spec: &Value) -> TokenStream {
                 let parts = config.into_parts(&GATEWAY)?;
                 Ok(Self {
                     endpoint: crate::pipeline::Endpoint::new(&parts.base_url, parts.http, parts.context),
-                    notifications: #verifier,
+                    #init
                 })
             }
 
@@ -158,7 +164,7 @@ fn client(gateway: &GatewayRow, spec: &Value) -> TokenStream {
             pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
                 Self {
                     endpoint: self.endpoint.with_timeout(timeout),
-                    notifications: self.notifications.clone(),
+                    #clone
                 }
             }
 
@@ -171,6 +177,67 @@ fn client(gateway: &GatewayRow, spec: &Value) -> TokenStream {
                 crate::pipeline::Pipeline::of(&self.endpoint)
             }
         }
+    }
+}
+
+/// What a family's client holds beside its endpoint, and how it hands out what handles the
+/// messages the gateway sends.
+struct FamilyClient {
+    /// The wire the endpoint seals and opens with.
+    context: TokenStream,
+    /// The type of the kept verifier and how `Client::new` makes it from the config's parts;
+    /// `None` when the family keeps none.
+    notifications: Option<(TokenStream, TokenStream)>,
+    /// `notifications()`.
+    accessor: TokenStream,
+}
+
+fn family_client(signing: Signing) -> FamilyClient {
+    match signing {
+        // Every envelope config has the gateway's public key, which verifies notifications.
+        Signing::Envelope => FamilyClient {
+            context: quote!(crate::envelope::EnvelopeContext),
+            notifications: Some((
+                quote!(Notifications),
+                quote!(Notifications(parts.notifications)),
+            )),
+            accessor: quote! {
+                /// The verifier of the notifications the gateway sends, built from this
+                /// client's config (the gateway's public key and hash). Answer a verified
+                /// notification with HTTP 200 and [`ACK_BODY`]; anything else makes the gateway
+                /// deliver it again.
+                pub fn notifications(&self) -> &Notifications {
+                    &self.notifications
+                }
+            },
+        },
+        // SGATE's callbacks are verified with keys every config has.
+        Signing::HeaderSigned => FamilyClient {
+            context: quote!(signing::SgateContext),
+            notifications: Some((quote!(Notifications), quote!(parts.notifications))),
+            accessor: quote! {
+                /// The verifier of the callbacks SGATE sends (SGATE's word for notifications),
+                /// built from this client's keys and clock. Answer a verified callback with
+                /// HTTP 200 ([`ACK_STATUS`]); anything else makes SGATE retry.
+                pub fn notifications(&self) -> &Notifications {
+                    &self.notifications
+                }
+            },
+        },
+        // SGATE Payin's callbacks are unsigned: they are checked by asking the API, with this
+        // very client.
+        Signing::HmacHeaders => FamilyClient {
+            context: quote!(wire::HmacContext),
+            notifications: None,
+            accessor: quote! {
+                /// The handler of the callbacks SGATE sends (unsigned `GET`s carrying an order
+                /// ID): it looks the order up with this client and says whether its state
+                /// confirms the callback, with the body to answer. See [`Callbacks`].
+                pub fn notifications(&self) -> Callbacks {
+                    Callbacks::new(self.clone())
+                }
+            },
+        },
     }
 }
 

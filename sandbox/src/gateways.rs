@@ -89,8 +89,10 @@ async fn deliver(answer: Answer, drop_signal: &DropSignal) -> Response {
 
 /// One call to `gateway`.
 async fn serve(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Answer {
-    if gateway == Gateway::Sgate {
-        return serve_sgate(shared, call).await;
+    match gateway {
+        Gateway::Sgate => return serve_sgate(shared, call).await,
+        Gateway::SgatePayin => return not_served_yet(gateway),
+        Gateway::BluePay | Gateway::BluePayJt => {}
     }
     if call.method == Method::GET {
         if let Some(file) = call.rest.strip_prefix("/files/") {
@@ -126,4 +128,11 @@ async fn serve_sgate(shared: &Shared, call: &Call<'_>) -> Answer {
     let fault = opened.fault.clone();
     let answer = wire::sgate::answer(shared, opened, result);
     faults::after_commit(fault.as_ref(), answer).await
+}
+
+/// A gateway paybind binds that the sandbox does not simulate yet (SGATE Payin): HTTP 501, so a
+/// client tried against it fails at once and says why.
+fn not_served_yet(gateway: Gateway) -> Answer {
+    let text = format!("{} is not served by this sandbox yet", gateway.row().name);
+    Answer::Response((StatusCode::NOT_IMPLEMENTED, text).into_response())
 }

@@ -3,6 +3,7 @@
 //! A missing or unreadable variable is a [`ConfigError::Variable`] naming it and the rule, never
 //! its value (a key may be in it).
 
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 use crate::keys::{PrivateKey, PublicKey};
 
 use super::{ConfigError, Environment};
@@ -44,18 +45,21 @@ impl Variables {
         })
     }
 
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     /// A private key from `<prefix>_<name>_FILE` (a path) or `<prefix>_<name>` (the text).
     pub(crate) fn private_key(&self, name: &str) -> Result<PrivateKey, ConfigError> {
         self.key(name, PrivateKey::from_file, PrivateKey::from_text)?
             .ok_or_else(|| self.neither(name))
     }
 
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     /// A public key from `<prefix>_<name>_FILE` (a path) or `<prefix>_<name>` (the text).
     pub(crate) fn public_key(&self, name: &str) -> Result<PublicKey, ConfigError> {
         self.key(name, PublicKey::from_file, PublicKey::from_text)?
             .ok_or_else(|| self.neither(name))
     }
 
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     fn key<K, E: Into<ConfigError>>(
         &self,
         name: &str,
@@ -71,6 +75,7 @@ impl Variables {
         }
     }
 
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     fn neither(&self, name: &str) -> ConfigError {
         ConfigError::Variable {
             variable: format!("{}_{name}_FILE", self.prefix),

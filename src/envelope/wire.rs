@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::signing::Signer;
 use crate::clock::SharedClock;
-use crate::codes::Code;
+use crate::codes::{Code, WireCode};
 use crate::error::{Error, SealError};
 use crate::pipeline::transport::{Answer, Transport};
 use crate::pipeline::{GatewayCode, Sent, Wire};
@@ -80,7 +80,12 @@ impl Wire for EnvelopeContext {
         })
     }
 
-    async fn seal(&self, request: &mut reqwest::Request, body: &[u8]) -> Result<(), SealError> {
+    async fn seal(
+        &self,
+        _op: &'static crate::spec::Operation,
+        request: &mut reqwest::Request,
+        body: &[u8],
+    ) -> Result<(), SealError> {
         let param = std::str::from_utf8(body)
             .map_err(|_| SealError::Request("the param is not UTF-8".into()))?;
         let signature = self
@@ -111,7 +116,12 @@ impl Wire for EnvelopeContext {
         };
         if head.code != SUCCESS_CODE {
             let message = head.message.unwrap_or_default();
-            return Err(Error::api(head.code, message, None, kept()));
+            return Err(Error::api(
+                WireCode::Number(head.code),
+                message,
+                None,
+                kept(),
+            ));
         }
         Ok(answer.body)
     }

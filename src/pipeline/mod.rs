@@ -18,7 +18,9 @@
 
 #[cfg(feature = "sgate")]
 pub(crate) mod pages;
+mod parameters;
 mod prepare;
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 pub(crate) mod reconcile;
 pub(crate) mod transport;
 mod wire;
@@ -29,6 +31,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
+pub(crate) use parameters::Parameters;
 #[cfg(feature = "sgate")]
 pub(crate) use prepare::order_id_of;
 #[cfg(feature = "sgate")]
@@ -41,8 +44,8 @@ use crate::spec::{Operation, ResponseData};
 
 /// The body of a prepared request.
 pub(crate) enum Body {
-    /// No body (SGATE's GETs).
-    #[cfg(feature = "sgate")]
+    /// No body (the GETs of SGATE and SGATE Payin).
+    #[cfg(any(feature = "sgate", feature = "sgate-payin"))]
     Empty,
     /// JSON, serialised once; what is signed.
     Json(Bytes),
@@ -170,6 +173,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     /// text is checked against the spec, and what its setters could not convert is reported
     /// with the spec's violations, in one [`Error::Validation`], before anything is signed or
     /// sent.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) async fn call_builder<C, R>(
         &self,
         op: &'static Operation,
@@ -185,6 +189,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     }
 
     /// Runs an operation with its param's JSON text and the problems met making it.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) async fn call_checked<C, R>(
         &self,
         op: &'static Operation,
@@ -226,6 +231,60 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         .await
     }
 
+    /// Runs an operation whose path or headers carry parameters (SGATE Payin), with its body,
+    /// when it has one, given as its builder's members: path, header and body values are all
+    /// checked before anything is signed or sent. The answer is decoded as `R`.
+    #[cfg(feature = "sgate-payin")]
+    pub(crate) async fn call_at<C, R>(
+        &self,
+        op: &'static Operation,
+        parameters: Parameters,
+        body: Option<crate::members::Built>,
+    ) -> Result<R::Data, Error<C>>
+    where
+        C: Code,
+        R: DeserializeOwned + ResponseData,
+    {
+        self.run(op, None, async move {
+            let body = self.body_of(op, body)?;
+            let opened = self.exchange_at(op, &parameters, Vec::new(), body).await?;
+            opened.decode::<C, R>()
+        })
+        .await
+    }
+
+    /// [`Pipeline::call_at`] of an operation whose success has no documented body: a success
+    /// status is the answer, and its body is not read.
+    #[cfg(feature = "sgate-payin")]
+    pub(crate) async fn call_at_unit<C: Code>(
+        &self,
+        op: &'static Operation,
+        parameters: Parameters,
+        body: Option<crate::members::Built>,
+    ) -> Result<(), Error<C>> {
+        self.run(op, None, async move {
+            let body = self.body_of(op, body)?;
+            self.exchange_at(op, &parameters, Vec::new(), body).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A builder's members as the request body (stamped, validated, serialised once), or none.
+    #[cfg(feature = "sgate-payin")]
+    fn body_of<C: Code>(
+        &self,
+        op: &'static Operation,
+        body: Option<crate::members::Built>,
+    ) -> Result<Body, Error<C>> {
+        match body {
+            Some(built) => {
+                prepare::body(self.wire, op, &built.text, built.problems).map(Body::Json)
+            }
+            None => Ok(Body::Empty),
+        }
+    }
+
     /// Runs one call of `op` inside its span ([`traced`]). Every error it ends with is given the
     /// operation's repeat safety here, once, so no path (typed call, download, upload,
     /// `call_json`) can build an answer's error without it.
@@ -240,13 +299,26 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     }
 
     /// Prepares the query, seals, sends, reads and opens: an operation whose answer is JSON.
+    #[cfg(any(feature = "envelope", feature = "sgate"))]
     pub(crate) async fn exchange<C: Code>(
         &self,
         op: &'static Operation,
         query: Vec<(String, String)>,
         body: Body,
     ) -> Result<Opened, Error<C>> {
-        let (sent, response) = self.send(op, query, body).await?;
+        self.exchange_at(op, &Parameters::default(), query, body)
+            .await
+    }
+
+    /// [`Pipeline::exchange`] of an operation with path or header parameters.
+    pub(crate) async fn exchange_at<C: Code>(
+        &self,
+        op: &'static Operation,
+        parameters: &Parameters,
+        query: Vec<(String, String)>,
+        body: Body,
+    ) -> Result<Opened, Error<C>> {
+        let (sent, response) = self.send_at(op, parameters, query, body).await?;
         let answer = self.wire.transport().read(response).await?;
         let received = answer.body.clone();
         let body = self.wire.open(&sent, answer)?;
@@ -259,14 +331,29 @@ impl<'a, W: Wire> Pipeline<'a, W> {
     }
 
     /// Prepares the query, seals and sends; the answer is returned unread (downloads).
+    #[cfg(feature = "sgate")]
     pub(crate) async fn send<C: Code>(
         &self,
         op: &'static Operation,
         query: Vec<(String, String)>,
         body: Body,
     ) -> Result<(Sent, reqwest::Response), Error<C>> {
+        self.send_at(op, &Parameters::default(), query, body).await
+    }
+
+    /// [`Pipeline::send`] of an operation with path or header parameters: the values are
+    /// checked against the spec with the query, before anything is sealed.
+    pub(crate) async fn send_at<C: Code>(
+        &self,
+        op: &'static Operation,
+        parameters: &Parameters,
+        query: Vec<(String, String)>,
+        body: Body,
+    ) -> Result<(Sent, reqwest::Response), Error<C>> {
+        let path = parameters::filled_path(self.wire, op, parameters)?;
+        let headers = parameters::checked_headers(self.wire, op, parameters)?;
         let query = prepare::query(self.wire, op, query)?;
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, op.path))
+        let mut url = reqwest::Url::parse(&format!("{}{path}", self.base_url))
             .map_err(|e| SealError::Request(format!("bad base URL: {e}")))?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(&query);
@@ -278,7 +365,7 @@ impl<'a, W: Wire> Pipeline<'a, W> {
             .request(method, url)
             .header(http::header::ACCEPT, accept);
         let (builder, signed) = match body {
-            #[cfg(feature = "sgate")]
+            #[cfg(any(feature = "sgate", feature = "sgate-payin"))]
             Body::Empty => (builder, Bytes::new()),
             Body::Json(bytes) => (
                 builder
@@ -292,7 +379,12 @@ impl<'a, W: Wire> Pipeline<'a, W> {
         let mut request = builder
             .build()
             .map_err(|e| SealError::Request(e.to_string()))?;
-        self.wire.seal(&mut request, &signed).await?;
+        // reqwest adds the client's `user-agent` only where the request has none: a payer's
+        // (SGATE Payin's direct STC Pay payment) replaces paybind's.
+        for (name, value) in headers {
+            request.headers_mut().insert(name, value);
+        }
+        self.wire.seal(op, &mut request, &signed).await?;
         let sent = Sent::of(&request);
         tracing::debug!("sending");
         let response = self

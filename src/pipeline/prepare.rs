@@ -194,6 +194,7 @@ fn stand_in(value: &mut Value, path: &str) {
 }
 
 /// The `mchOrderId` of a param's JSON text, for the call's span.
+#[cfg(any(feature = "envelope", feature = "sgate"))]
 pub(crate) fn order_id(param: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct OrderId {

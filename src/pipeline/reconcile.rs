@@ -34,8 +34,11 @@ where
     Lookup: Fn() -> LookupFuture,
     LookupFuture: Future<Output = Result<Found, Error<C>>>,
 {
-    let has =
-        |error: &Error<C>, list: &[i64]| error.code().is_some_and(|c| list.contains(&c.code()));
+    let has = |error: &Error<C>, list: &[i64]| {
+        error.code().is_some_and(
+            |c| matches!(c.wire(), crate::codes::WireCode::Number(code) if list.contains(&code)),
+        )
+    };
     match create().await {
         Ok(made) => return Ok(Reconciled::Created(made)),
         Err(error) if has(&error, codes.duplicate) => {}

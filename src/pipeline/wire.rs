@@ -10,7 +10,7 @@ use super::transport::{Answer, Transport};
 use crate::codes::Code;
 use crate::error::{Error, RawBody, SealError};
 use crate::gateways::Gateway;
-use crate::spec::Spec;
+use crate::spec::{Operation, Spec};
 
 /// What the pipeline needs to know about one gateway's generated code, beyond its identity.
 pub(crate) struct GatewayCode {
@@ -49,10 +49,17 @@ pub(crate) trait Wire: Send + Sync {
     fn timestamp(&self) -> Option<i64>;
     /// Encrypts the plain value of the sensitive member `field`.
     fn encrypt(&self, field: &str, plain: &str) -> Result<String, SealError>;
-    /// Seals a request whose body (or query) is final; `body` is exactly what is sent (empty
-    /// for a GET or a multipart upload).
+    /// The value of path parameter `name` the configuration holds (SGATE Payin's
+    /// `MERCHANT_ID`), used when the caller gives none.
+    fn path_value(&self, name: &str) -> Option<&str> {
+        let _ = name;
+        None
+    }
+    /// Seals a request of `op` whose body (or query) is final; `body` is exactly what is sent
+    /// (empty for a GET or a multipart upload).
     fn seal(
         &self,
+        op: &'static Operation,
         request: &mut reqwest::Request,
         body: &[u8],
     ) -> impl Future<Output = Result<(), SealError>> + Send;

@@ -227,9 +227,12 @@ fn json_answer(ctx: &SgateContext, sent: &Sent, answer: Answer) -> Result<Statem
             message,
             request_id,
         })),
-        (200, Some(code)) if code != ResultCode::Success => {
-            Err(Error::api(code.code(), message, request_id, kept()))
-        }
+        (200, Some(code)) if code != ResultCode::Success => Err(Error::api(
+            crate::codes::WireCode::Number(code.code()),
+            message,
+            request_id,
+            kept(),
+        )),
         (200, _) => Err(Error::decode(
             "expected the statement file, got a JSON envelope",
             kept(),

@@ -11,7 +11,7 @@ use super::signing::{
     read_signature, ResponseSignature, SgateContext, SignatureError, API_VERSION, HEADER_API_KEY,
     HEADER_API_VERSION, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
-use crate::codes::Code;
+use crate::codes::{Code, WireCode};
 use crate::error::{Error, RawBody, RawResponse, SealError};
 use crate::json_text::{self, RawObject};
 use crate::pipeline::transport::{Answer, Transport};
@@ -41,7 +41,12 @@ impl Wire for SgateContext {
         })
     }
 
-    async fn seal(&self, request: &mut reqwest::Request, body: &[u8]) -> Result<(), SealError> {
+    async fn seal(
+        &self,
+        _op: &'static crate::spec::Operation,
+        request: &mut reqwest::Request,
+        body: &[u8],
+    ) -> Result<(), SealError> {
         let body = std::str::from_utf8(body)
             .map_err(|_| SealError::Request("the body is not UTF-8".into()))?;
         let sent = Sent::of(request);
@@ -75,7 +80,12 @@ impl Wire for SgateContext {
             Some(SUCCESS) => {}
             Some(code) => {
                 let (_, message, request_id) = envelope_parts(&envelope);
-                return Err(Error::api(code, message, request_id, kept()));
+                return Err(Error::api(
+                    WireCode::Number(code),
+                    message,
+                    request_id,
+                    kept(),
+                ));
             }
             None => return Err(Error::decode("answer has no integer code", kept())),
         }

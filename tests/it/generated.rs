@@ -32,6 +32,9 @@ snapshots! {
     sgate_client: "sgate_client.rs",
     sgate_extras: "sgate_extras.rs",
     sgate_spec: "sgate.json",
+    sgate_payin_client: "sgate_payin_client.rs",
+    sgate_payin_extras: "sgate_payin_extras.rs",
+    sgate_payin_spec: "sgate_payin.json",
 }
 
 fn out_dir() -> &'static Path {

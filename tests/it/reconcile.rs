@@ -89,10 +89,7 @@ async fn a_duplicate_is_found_and_an_answer_is_the_outcome() {
         .payout_create_reconciled(common::bluepay_payout("RC0004"))
         .await
         .unwrap_err();
-    assert_eq!(
-        refused.code().map(|c| paybind::codes::Code::code(&c)),
-        Some(21014)
-    );
+    assert_eq!(refused.code().map(|c| c.code()), Some(21014));
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use serde_json::json;
 #[test]
 fn every_gateway_has_its_row_and_its_prefix() {
     let ids: Vec<&str> = Gateway::ALL.iter().map(|gateway| gateway.id()).collect();
-    assert_eq!(ids, ["bluepay", "bluepay-jt", "sgate"]);
+    assert_eq!(ids, ["bluepay", "bluepay-jt", "sgate", "sgate-payin"]);
     for &gateway in Gateway::ALL {
         assert_eq!(Gateway::from_id(gateway.id()), Some(gateway));
         assert_eq!(gateway.row().gateway(), Some(gateway));

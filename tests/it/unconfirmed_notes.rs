@@ -79,6 +79,11 @@ fn every_x_unconfirmed_note_reaches_the_generated_rustdoc() {
     add(check("bluepay_jt", paybind::bluepay_jt::spec().document()));
     #[cfg(feature = "sgate")]
     add(check("sgate", paybind::sgate::spec().document()));
+    #[cfg(feature = "sgate-payin")]
+    add(check(
+        "sgate_payin",
+        paybind::sgate_payin::spec().document(),
+    ));
     eprintln!("all gateways: {total}/{total} x-unconfirmed notes in the generated rustdoc");
     #[cfg(all(feature = "bluepay", feature = "bluepay-jt", feature = "sgate"))]
     assert!(

@@ -42,6 +42,8 @@ pub async fn objects(State(shared): SharedState) -> Reply {
             let objects = match gateway {
                 Gateway::BluePay | Gateway::BluePayJt => envelope_objects(tx, gateway)?,
                 Gateway::Sgate => sgate_objects(tx)?,
+                // Not served yet: the sandbox holds no SGATE Payin objects.
+                Gateway::SgatePayin => Value::Object(Map::new()),
             };
             by_gateway.insert(gateway.id().into(), objects);
         }

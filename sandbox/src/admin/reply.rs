@@ -85,6 +85,10 @@ pub fn envelope_gateway(name: &str) -> Result<Gateway, Refusal> {
             StatusCode::NOT_FOUND,
             "use /admin/sgate/... for SGATE",
         )),
+        Gateway::SgatePayin => Err(refuse(
+            StatusCode::NOT_FOUND,
+            "SGATE Payin is not served by the sandbox yet",
+        )),
         gateway @ (Gateway::BluePay | Gateway::BluePayJt) => Ok(gateway),
     }
 }

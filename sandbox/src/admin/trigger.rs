@@ -180,6 +180,8 @@ impl<'a> World<'a, '_> {
         let setting = match self.gateway {
             Gateway::BluePayJt => "bluepay_jt_payout_notify_url",
             Gateway::BluePay | Gateway::Sgate => "bluepay_payout_notify_url",
+            // Not served yet: no trigger makes an SGATE Payin object.
+            Gateway::SgatePayin => return Ok(None),
         };
         Ok(self
             .tx

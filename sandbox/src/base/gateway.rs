@@ -11,6 +11,8 @@ pub fn code_message(gateway: Gateway, code: i64) -> &'static str {
         Gateway::BluePay => paybind::bluepay::ResultCode::from_code(code).message(),
         Gateway::BluePayJt => paybind::bluepay_jt::ResultCode::from_code(code).message(),
         Gateway::Sgate => paybind::sgate::ResultCode::from_code(code).message(),
+        // Not served yet; its codes are words, not numbers.
+        Gateway::SgatePayin => None,
     };
     message.unwrap_or("Error")
 }

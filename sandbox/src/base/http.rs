@@ -121,6 +121,8 @@ impl Fail {
         let code = match gateway {
             Gateway::Sgate => 1000,
             Gateway::BluePay | Gateway::BluePayJt => 21000,
+            // Not served yet: no SGATE Payin request reaches a handler (see gateways.rs).
+            Gateway::SgatePayin => 500,
         };
         tracing::warn!(error = %error, "sandbox storage failed");
         Self::new(gateway, code, "sandbox storage error")

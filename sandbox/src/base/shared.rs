@@ -147,8 +147,10 @@ impl Shared {
     pub fn app_id(&self, gateway: Gateway) -> &str {
         match gateway {
             Gateway::BluePayJt => &self.settings.bluepay_jt_app_id,
-            // SGATE has no app id; its API key is checked apart.
-            Gateway::BluePay | Gateway::Sgate => &self.settings.bluepay_app_id,
+            // SGATE and SGATE Payin have no app id; their keys are checked apart.
+            Gateway::BluePay | Gateway::Sgate | Gateway::SgatePayin => {
+                &self.settings.bluepay_app_id
+            }
         }
     }
 

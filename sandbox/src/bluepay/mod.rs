@@ -40,6 +40,10 @@ pub fn dispatch(
             let detail = format!("{} is not an envelope operation", operation.id());
             Err(Fail::new(context.gateway, 21000, detail).into())
         }
+        GatewayOperation::SgatePayin(operation) => {
+            let detail = format!("{} is not an envelope operation", operation.id());
+            Err(Fail::new(context.gateway, 21000, detail).into())
+        }
     }
 }
 

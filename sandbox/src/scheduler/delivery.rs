@@ -90,6 +90,8 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
                             && match gateway {
                                 Gateway::Sgate => true,
                                 Gateway::BluePay | Gateway::BluePayJt => is_acknowledgement(&bytes),
+                                // Not served yet: nothing queues an SGATE Payin callback.
+                                Gateway::SgatePayin => false,
                             };
                         (Some(code), None, Some(answer_text), acknowledged, false)
                     }
@@ -227,7 +229,7 @@ fn build_request(
                 builder.header(name, value)
             })
         }
-        // The envelope signs inside the body.
-        Gateway::BluePay | Gateway::BluePayJt => request,
+        // The envelope signs inside the body; nothing queues an SGATE Payin callback yet.
+        Gateway::BluePay | Gateway::BluePayJt | Gateway::SgatePayin => request,
     }
 }

@@ -27,7 +27,8 @@ pub fn enqueue(
     let id = format!("N{number:08}");
     let text = payload.to_string();
     let body = match gateway {
-        Gateway::Sgate => text.clone(),
+        // Nothing queues an SGATE Payin callback yet.
+        Gateway::Sgate | Gateway::SgatePayin => text.clone(),
         Gateway::BluePay | Gateway::BluePayJt => {
             let mut sign = shared.envelope_signer.sign_base64(text.as_bytes());
             if bad_signature {

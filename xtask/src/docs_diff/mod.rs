@@ -36,6 +36,9 @@
 
 pub mod compare;
 pub mod markdown;
+pub mod payin;
+mod payin_facts;
+mod payin_rules;
 pub mod phrases;
 pub mod report;
 pub mod sgate;
@@ -55,6 +58,16 @@ pub trait PageReader {
     fn pages(&self, dir: &Path) -> Result<Vec<PageRef>, String>;
     /// What one page documents. `Err` names why the page cannot be read (never a guess).
     fn read_page(&self, page: &PageRef, text: &str) -> Result<PageFacts, String>;
+    /// Whether the spec's success answers are envelopes whose `data` holds the record (SGATE
+    /// payout) rather than the record itself (SGATE Payin).
+    fn answers_in_envelope(&self) -> bool {
+        true
+    }
+    /// Differences in facts the shared [`PageFacts`] do not hold (Payin: method names, extra
+    /// headers, signing, currency limits, test data, codes, callbacks), read from `dir` again.
+    fn own_differences(&self, _dir: &Path, _spec: &serde_json::Value) -> Vec<Difference> {
+        Vec::new()
+    }
 }
 
 /// One page of the docs in one language.
@@ -196,9 +209,10 @@ pub fn sgate_history() -> Result<PathBuf, String> {
 pub fn reader(gateway: &str) -> Result<Box<dyn PageReader>, String> {
     match gateway {
         "sgate" => Ok(Box::new(sgate::SgateReader)),
+        "sgate-payin" => Ok(Box::new(payin::PayinReader)),
         other => Err(format!(
-            "no docs reader for {other:?} (known: sgate; BluePay publishes HTML without a \
-             source repository, see the docs_diff module documentation)"
+            "no docs reader for {other:?} (known: sgate, sgate-payin; BluePay publishes HTML \
+             without a source repository, see the docs_diff module documentation)"
         )),
     }
 }
@@ -212,7 +226,13 @@ pub fn run(gateway: &str, docs_dir: &Path, openapi_dir: &Path) -> Result<Vec<Dif
     let docs = read_docs(reader.as_ref(), docs_dir)?;
     let spec = crate::bundle::bundle(openapi_dir, reader.spec_file())
         .map_err(|e| format!("{}: {e}", reader.spec_file()))?;
-    let mut differences = compare::compare(&docs, &yaml::Spec::new(&spec));
+    let mut yaml = yaml::Spec::new(&spec);
+    if !reader.answers_in_envelope() {
+        yaml = yaml.with_bare_answers();
+    }
+    let mut differences = compare::compare(&docs, &yaml);
+    differences.extend(reader.own_differences(docs_dir, &spec));
+    differences.sort();
     for (path, reason) in &docs.unreadable {
         let page = path
             .strip_prefix(docs_dir)

@@ -19,10 +19,22 @@ pub mod kind {
     pub const VALUES: &str = "values";
     pub const VALUE_ADDED: &str = "value-added";
     pub const VALUE_REMOVED: &str = "value-removed";
+    /// A code's text in the docs is not the YAML's (`message`, `message-<lang>`).
+    pub const TEXT: &str = "text";
     pub const SCHEMA_MISSING: &str = "schema-missing";
     /// The languages of the docs disagree with each other.
     pub const LANGUAGES: &str = "languages";
     pub const UNREADABLE: &str = "unreadable";
+    /// The signed method name of an endpoint (SGATE Payin's `merchant.addOrder`, `x-method`).
+    pub const METHOD_NAME: &str = "method-name";
+    /// A currency's payment limit (`info.x-currency-limits`).
+    pub const LIMIT: &str = "limit";
+    /// A test instrument of the sandbox (`info.x-test-data`).
+    pub const TEST_DATA: &str = "test-data";
+    /// A rule over several fields (`x-rules`), such as "uuid, email or mobile".
+    pub const RULE: &str = "rule";
+    /// How callbacks are acknowledged or retried (`info.x-callback-ack`, `x-callback-retry`).
+    pub const CALLBACK: &str = "callback";
 }
 
 /// One difference.

@@ -13,6 +13,8 @@ pub type Noted = (String, Vec<String>);
 /// A bundled spec.
 pub struct Spec<'a> {
     root: &'a Value,
+    /// The success answer is the record itself, not an envelope with `data` (SGATE Payin).
+    bare_answers: bool,
 }
 
 /// An operation of the spec.
@@ -56,7 +58,18 @@ pub struct YamlFields {
 
 impl<'a> Spec<'a> {
     pub fn new(root: &'a Value) -> Self {
-        Spec { root }
+        Spec {
+            root,
+            bare_answers: false,
+        }
+    }
+
+    /// The same spec, read as one whose success answers are bare records (no `data` envelope).
+    pub fn with_bare_answers(self) -> Self {
+        Spec {
+            bare_answers: true,
+            ..self
+        }
     }
 
     /// Every operation, in the order of `paths`.
@@ -127,11 +140,16 @@ impl<'a> Spec<'a> {
         out
     }
 
-    /// The members of `data` in the success response (of its items when it is an array).
+    /// The members of `data` in the success response (of its items when it is an array), or of
+    /// the answer itself for a spec of bare answers.
     pub fn response(&self, op: &YamlOperation) -> Option<YamlFields> {
         let content = op.node.pointer("/responses/200/content")?.as_object()?;
         let envelope = content.get("application/json")?.get("schema")?;
-        let data = self.chase(envelope).get("properties")?.get("data")?;
+        let data = if self.bare_answers {
+            envelope
+        } else {
+            self.chase(envelope).get("properties")?.get("data")?
+        };
         let mut out = YamlFields::default();
         match self.chase(data).get("items") {
             Some(items) => {
@@ -226,7 +244,11 @@ impl<'a> Spec<'a> {
             };
             field.nested = !prefix.is_empty();
             out.fields.push((format!("{prefix}{name}"), field));
+            // The members of an array's items are the array's (`products.name`).
             let object = self.chase(prop);
+            let object = object
+                .get("items")
+                .map_or(object, |items| self.chase(items));
             if prefix.is_empty() && object.get("properties").is_some() {
                 self.add_members(object, &format!("{name}."), out);
             }
