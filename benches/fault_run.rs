@@ -1,7 +1,7 @@
 //! Faults end to end (issue 11, item 9): a thousand payouts through the local sandbox — BluePay
 //! payouts, BluePay JT payouts and SGATE payment orders — while the sandbox drops connections,
 //! answers 5xx and stalls past the client's timeout, each fault either before the gateway
-//! committed the payout or after. Every payout follows the README's recipe ("When you do not
+//! committed the payout or after, and while some first attempts meet a refused connection. Every payout follows the README's recipe ("When you do not
 //! know whether a request was processed"); at the end the gateway side is counted: every
 //! business request exists exactly once, nothing is duplicated, nothing is lost.
 //!
@@ -14,7 +14,9 @@
 //! packages the recipe (sent once; after an unknown outcome looked up by its merchant id and sent
 //! again only when the gateway has no such order; a duplicate refusal looked up). The run checks
 //! that the way each call took matches its fault: none, created; a fault before the gateway
-//! committed, sent again; after, found.
+//! committed, sent again; after, found. A refused connection is the error that says nothing was
+//! sent: the reconciled method returns it, and the merchant sends the same request again, which
+//! is then created (not found: the first never arrived).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -43,10 +45,12 @@ enum Kind {
     ServerErrorAfterCommit,
     TimeoutBeforeCommit,
     TimeoutAfterCommit,
+    /// The first attempt goes to a port that refuses every connection (not a sandbox fault).
+    ConnectRefused,
 }
 
 impl Kind {
-    /// A fixed plan: about 28 payouts in 100 meet a fault, spread over the three gateways.
+    /// A fixed plan: about 30 payouts in 100 meet a fault, spread over the three gateways.
     fn of(payout: usize) -> Kind {
         match (payout * 37 + 11) % 100 {
             0..=3 => Kind::DropBeforeCommit,
@@ -55,6 +59,7 @@ impl Kind {
             16..=19 => Kind::ServerErrorAfterCommit,
             20..=22 => Kind::TimeoutBeforeCommit,
             23..=27 => Kind::TimeoutAfterCommit,
+            28..=29 => Kind::ConnectRefused,
             _ => Kind::None,
         }
     }
@@ -70,7 +75,7 @@ impl Kind {
     /// The sandbox fault (admin `PUT /admin/faults`) for one request.
     fn fault(self, gateway: &str, operation: &str, stall_ms: u64) -> Option<Fault> {
         let what = match self {
-            Kind::None => return None,
+            Kind::None | Kind::ConnectRefused => return None,
             Kind::DropBeforeCommit | Kind::DropAfterCommit => Fault {
                 drop_connection: true,
                 ..Fault::default()
@@ -117,6 +122,21 @@ impl Way {
     }
 }
 
+/// A payout call that ended in an error.
+#[derive(Debug)]
+struct Failed {
+    message: String,
+    /// [`paybind::error::Error::may_have_been_sent`]: `false` when the request certainly never
+    /// left the client.
+    may_have_been_sent: bool,
+}
+
+impl From<Failed> for String {
+    fn from(failed: Failed) -> String {
+        failed.message
+    }
+}
+
 /// One gateway's money-moving operation.
 enum Api {
     BluePay(bluepay::Client),
@@ -140,8 +160,15 @@ impl Api {
     }
 
     /// Business request `id` (always the same request for the same id), reconciled.
-    async fn pay(&self, id: &str) -> Result<Way, String> {
-        let failed = |e: &dyn std::fmt::Display| format!("{id}: {e}");
+    async fn pay(&self, id: &str) -> Result<Way, Failed> {
+        macro_rules! failed {
+            () => {
+                |e| Failed {
+                    message: format!("{id}: {e}"),
+                    may_have_been_sent: e.may_have_been_sent(),
+                }
+            };
+        }
         match self {
             Api::BluePay(c) => {
                 let payout = bluepay::types::PayoutCreateParam::builder()
@@ -152,7 +179,7 @@ impl Api {
                     .promptpay_account_type("MSISDN")
                     .account_no("0812345678");
                 let outcome = c.payout_create_reconciled(payout).await;
-                outcome.map(Way::of).map_err(|e| failed(&e))
+                outcome.map(Way::of).map_err(failed!())
             }
             Api::Jt(c) => {
                 let payout = bluepay_jt::types::PayoutCreateParam::builder()
@@ -163,7 +190,7 @@ impl Api {
                     .promptpay_account_type("MSISDN")
                     .account_no("0812345678");
                 let outcome = c.payout_create_reconciled(payout).await;
-                outcome.map(Way::of).map_err(|e| failed(&e))
+                outcome.map(Way::of).map_err(failed!())
             }
             Api::Sgate(c) => {
                 let order = sgate::types::PaymentOrderCreateParam::builder()
@@ -173,7 +200,7 @@ impl Api {
                     .currency("SAR")
                     .paymentmethod("bankTransfer");
                 let outcome = c.payment_order_create_reconciled(order).await;
-                outcome.map(Way::of).map_err(|e| failed(&e))
+                outcome.map(Way::of).map_err(failed!())
             }
         }
     }
@@ -204,6 +231,8 @@ impl Counts {
 /// meets (faults are per gateway and operation).
 struct Lane {
     api: Api,
+    /// The same gateway's client whose every connection is refused.
+    refused: Api,
     admin: Admin,
     stall_ms: u64,
     counts: Counts,
@@ -234,7 +263,13 @@ impl Lane {
     async fn pay(&mut self, id: &str, kind: Kind) -> Result<(), String> {
         let (gateway, create_op, status_op, _) = self.api.names();
         let mut status_fault = false;
-        if let Some(fault) = kind.fault(gateway, create_op, self.stall_ms) {
+        let fault = kind.fault(gateway, create_op, self.stall_ms);
+        let injected = fault.is_some();
+        if kind == Kind::ConnectRefused {
+            self.counts.bump(format!("faults injected: {kind:?}"));
+            self.first_attempt_refused(id).await;
+        }
+        if let Some(fault) = fault {
             self.counts.bump(format!("faults injected: {kind:?}"));
             self.set_fault(Some(fault)).await?;
             self.faulted += 1;
@@ -248,7 +283,7 @@ impl Lane {
             }
         }
         let way = self.api.pay(id).await?;
-        if kind != Kind::None && !self.fault_spent(create_op).await? {
+        if injected && !self.fault_spent(create_op).await? {
             return Err(format!("{id}: the {kind:?} fault did not meet its request"));
         }
         if status_fault && !self.fault_spent(status_op).await? {
@@ -256,7 +291,7 @@ impl Lane {
         }
         self.counts.bump(format!("{way:?}"));
         let expected = match kind {
-            Kind::None => Way::Created,
+            Kind::None | Kind::ConnectRefused => Way::Created,
             kind if kind.committed() => Way::AlreadyThere,
             _ => Way::Resent,
         };
@@ -266,6 +301,23 @@ impl Lane {
                 .push(format!("{id}: {kind:?} came to {way:?}, not {expected:?}"));
         }
         Ok(())
+    }
+}
+
+impl Lane {
+    /// The first attempt of `id` through the refused client must end in an error saying nothing
+    /// was sent (the reconciled method's "nothing was sent" branch), so that sending the same
+    /// request again is safe.
+    async fn first_attempt_refused(&mut self, id: &str) {
+        match self.refused.pay(id).await {
+            Err(Failed {
+                may_have_been_sent: false,
+                ..
+            }) => self.counts.bump("refused first attempts: nothing sent"),
+            other => self.counts.violations.push(format!(
+                "{id}: a refused connection came to {other:?}, not an error saying nothing was sent"
+            )),
+        }
     }
 }
 
@@ -347,25 +399,62 @@ async fn sgate_payee(sandbox: &Sandbox, client: &sgate::Client) -> Result<(), St
     Ok(())
 }
 
+/// The three gateways' clients of `sandbox`; with `proxy`, each connects only to that proxy.
+fn clients(sandbox: &Sandbox, timeout: Duration, proxy: Option<&str>) -> Result<[Api; 3], String> {
+    let proxy = proxy
+        .map(paybind::reqwest::Proxy::all)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let http = || {
+        let proxy = proxy.clone();
+        move |builder: paybind::reqwest::ClientBuilder| match &proxy {
+            Some(proxy) => builder.proxy(proxy.clone()),
+            None => builder,
+        }
+    };
+    Ok([
+        Api::BluePay(
+            bluepay::Client::new(
+                sandbox
+                    .bluepay_config()
+                    .timeout(timeout)
+                    .http_client(http()),
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        Api::Jt(
+            bluepay_jt::Client::new(
+                sandbox
+                    .bluepay_jt_config()
+                    .timeout(timeout)
+                    .http_client(http()),
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        Api::Sgate(
+            sgate::Client::new(sandbox.sgate_config().timeout(timeout).http_client(http()))
+                .map_err(|e| e.to_string())?,
+        ),
+    ])
+}
+
 async fn run() -> Result<(), String> {
     let (payouts, timeout_ms) = options()?;
     let started = Instant::now();
     let sandbox = start_sandbox().await?;
     let timeout = Duration::from_millis(timeout_ms);
-    let apis = [
-        Api::BluePay(
-            bluepay::Client::new(sandbox.bluepay_config().timeout(timeout))
-                .map_err(|e| e.to_string())?,
-        ),
-        Api::Jt(
-            bluepay_jt::Client::new(sandbox.bluepay_jt_config().timeout(timeout))
-                .map_err(|e| e.to_string())?,
-        ),
-        Api::Sgate(
-            sgate::Client::new(sandbox.sgate_config().timeout(timeout))
-                .map_err(|e| e.to_string())?,
-        ),
-    ];
+    let apis = clients(&sandbox, timeout, None)?;
+    // Bound but not listening: the kernel refuses every connection to this port while the
+    // socket lives, and no other process can take the port meanwhile.
+    let refusing = tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?;
+    refusing
+        .bind(([127, 0, 0, 1], 0).into())
+        .map_err(|e| e.to_string())?;
+    let refusing_url = format!(
+        "http://{}",
+        refusing.local_addr().map_err(|e| e.to_string())?
+    );
+    let refused = clients(&sandbox, timeout, Some(&refusing_url))?;
     if let Api::Sgate(client) = &apis[2] {
         sgate_payee(&sandbox, client).await?;
     }
@@ -377,7 +466,7 @@ async fn run() -> Result<(), String> {
 
     let mut expected: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut tasks = Vec::new();
-    for (n, api) in apis.into_iter().enumerate() {
+    for (n, (api, refused)) in apis.into_iter().zip(refused).enumerate() {
         let (gateway, .., prefix) = api.names();
         let ids: Vec<(String, Kind)> = (0..payouts)
             .filter(|i| i % 3 == n)
@@ -386,6 +475,7 @@ async fn run() -> Result<(), String> {
         expected.insert(gateway, ids.iter().map(|(id, _)| id.clone()).collect());
         let lane = Lane {
             api,
+            refused,
             admin: sandbox.admin().clone(),
             // Twice the client's timeout: the client has given up long before.
             stall_ms: timeout_ms * 2,
@@ -450,10 +540,11 @@ async fn run() -> Result<(), String> {
         .by_name
         .keys()
         .filter(|k| k.starts_with("faults injected"));
-    if kinds.count() != 6 {
+    if kinds.count() != 7 {
         failures.push("not every kind of fault was injected".to_string());
     }
     sandbox.shutdown().await;
+    drop(refusing);
     if failures.is_empty() {
         println!("ok: every payout exists exactly once");
         Ok(())

@@ -185,14 +185,42 @@ test('every gateway view lists its objects; no secret is on the page', async () 
   assert.match(everything, /sensitive/, 'sensitive members are shown masked');
 });
 
+// Which tab has focus, which is selected and which views show, as the page says.
+async function tabState() {
+  return page.evaluate(() => ({
+    focused: document.activeElement.id,
+    selected: [...document.querySelectorAll('[role=tab][aria-selected=true]')].map((t) => t.id),
+    shown: [...document.querySelectorAll('[role=tabpanel]')]
+      .filter((view) => !view.hidden && view.getBoundingClientRect().height > 0)
+      .map((view) => view.id),
+  }));
+}
+
 test('the keyboard reaches every view', async () => {
+  // The tabs as the page lists them, in order: each with the view it controls.
+  const tabs = await page.evaluate(() => [...document.querySelectorAll('[role=tab]')]
+    .map((t) => ({ id: t.id, view: t.getAttribute('aria-controls') })));
+  assert.ok(tabs.length >= 2, JSON.stringify(tabs));
   await tab('Requests');
   await page.getByRole('tab', { name: 'Requests' }).focus();
+  const expect = async (index, key) => {
+    const { id, view } = tabs[(index + tabs.length) % tabs.length];
+    assert.deepEqual(await tabState(), { focused: id, selected: [id], shown: [view] }, key + ' to ' + id);
+  };
+  await expect(0, 'start');
+  // ArrowRight through every tab and round to the first again; ArrowLeft wraps back to the last.
+  for (let index = 1; index <= tabs.length; index++) {
+    await page.keyboard.press('ArrowRight');
+    await expect(index, 'ArrowRight');
+  }
+  await page.keyboard.press('ArrowLeft');
+  await expect(-1, 'ArrowLeft');
   await page.keyboard.press('ArrowRight');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-notifications');
-  assert.equal(await page.locator('#view-notifications').isVisible(), true);
+  await expect(0, 'ArrowRight');
+  // Tab leaves the tab list for the shown view's first control.
   await page.keyboard.press('Tab');
-  assert.notEqual(await page.evaluate(() => document.activeElement.tagName), 'BODY');
+  const inside = await page.evaluate(() => document.activeElement.closest('[role=tabpanel]')?.id);
+  assert.equal(inside, tabs[0].view);
 });
 
 test('the dashboard and the admin API refuse callers without the token', async () => {

@@ -2,6 +2,10 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(
-    init: paybind_fuzz::write_seeds("notification", paybind_fuzz::notification::seeds),
+    init: paybind_fuzz::write_seeds(
+        "notification",
+        paybind_fuzz::notification::seeds,
+        paybind_fuzz::notification::check
+    ),
     |data: &[u8]| paybind_fuzz::notification::check(data)
 );

@@ -2,6 +2,10 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(
-    init: paybind_fuzz::write_seeds("sgate_answer", paybind_fuzz::sgate_answer::seeds),
+    init: paybind_fuzz::write_seeds(
+        "sgate_answer",
+        paybind_fuzz::sgate_answer::seeds,
+        paybind_fuzz::sgate_answer::check
+    ),
     |data: &[u8]| paybind_fuzz::sgate_answer::check(data)
 );

@@ -2,6 +2,10 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(
-    init: paybind_fuzz::write_seeds("sgate_callback", paybind_fuzz::sgate_callback::seeds),
+    init: paybind_fuzz::write_seeds(
+        "sgate_callback",
+        paybind_fuzz::sgate_callback::seeds,
+        paybind_fuzz::sgate_callback::check
+    ),
     |data: &[u8]| paybind_fuzz::sgate_callback::check(data)
 );

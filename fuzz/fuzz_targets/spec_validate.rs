@@ -2,6 +2,10 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(
-    init: paybind_fuzz::write_seeds("spec_validate", paybind_fuzz::spec_validate::seeds),
+    init: paybind_fuzz::write_seeds(
+        "spec_validate",
+        paybind_fuzz::spec_validate::seeds,
+        paybind_fuzz::spec_validate::check
+    ),
     |data: &[u8]| paybind_fuzz::spec_validate::check(data)
 );

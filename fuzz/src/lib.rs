@@ -47,10 +47,15 @@ pub fn edge_timestamps() -> [i64; 5] {
     ]
 }
 
-/// libFuzzer's init step: checks every seed against the target's oracle and, when
-/// [`SEEDS_ENV`] names a directory, writes the seeds there so the run starts from them.
-pub fn write_seeds(target: &str, seeds: fn() -> Vec<Vec<u8>>) {
+/// libFuzzer's init step: checks every seed against the target's oracle (`check` panics when
+/// it fails, before any fuzzing) and, when [`SEEDS_ENV`] names a directory, writes the seeds
+/// there so the run starts from them.
+pub fn write_seeds(target: &str, seeds: fn() -> Vec<Vec<u8>>, check: fn(&[u8])) {
     let seeds = seeds();
+    assert!(!seeds.is_empty(), "{target} has no seeds");
+    for seed in &seeds {
+        check(seed);
+    }
     let Some(dir) = std::env::var_os(SEEDS_ENV) else {
         return;
     };

@@ -354,9 +354,15 @@ fn an_unknown_event_is_kept_not_refused() {
         }
         other => panic!("{other:?}"),
     }
-    // The docs' payout page calls the field `params`.
+    // The docs' payout page calls the field `params`: read as `param` is.
     let body = json!({"params": param, "sign": signer.sign_base64(param.as_bytes())});
-    assert!(verifier.verify(body.to_string().as_bytes()).is_ok());
+    match verifier.verify(body.to_string().as_bytes()).unwrap() {
+        Notification::Unrecognized(fields) => assert_eq!(
+            serde_json::to_value(&fields).unwrap(),
+            json!({"eventName": "wallet.topup.success", "amount": 5})
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -152,7 +152,7 @@ fn every_request_example_is_valid_and_every_operation_has_one() {
 const TWO_SPELLINGS: &[(&str, &str)] = &[("Closed", "CLOSED")];
 
 /// Equal, except that a value of [`TWO_SPELLINGS`] may come back in the spelling paybind keeps.
-fn same_modulo_spelling(got: &Value, want: &Value) -> bool {
+pub(crate) fn same_modulo_spelling(got: &Value, want: &Value) -> bool {
     match (got, want) {
         (Value::String(x), Value::String(y)) => {
             x == y

@@ -332,15 +332,30 @@ async fn an_old_validly_signed_answer_is_refused() {
         other => panic!("{other:?}"),
     }
     assert_eq!(err.code(), None);
-    // The default window is on: the same with the default configuration.
-    let default = crate::sgate_support::config(&sandbox)
-        .clock(paybind::clock::FixedClock(978_307_200_000))
-        .freshness_window(Some(paybind::sgate::freshness::DEFAULT_WINDOW));
-    assert!(paybind::sgate::Client::new(default)
-        .unwrap()
-        .merchant_balance()
-        .await
-        .is_err());
+
+    // The default configuration (`Config::new`, nothing set) refuses an answer signed an hour
+    // ago: the sandbox signs with its own clock, moved back.
+    let hour_ms = 3_600_000;
+    sandbox.admin().move_clock(-hour_ms).await.unwrap();
+    let default = paybind::sgate::Client::new(sandbox.sgate_config()).unwrap();
+    let err = default.merchant_balance().await.unwrap_err();
+    match &err {
+        Error::BadSignature {
+            reason:
+                SignatureError::Stale {
+                    window_seconds,
+                    timestamp,
+                    now,
+                },
+            ..
+        } => {
+            // 5 minutes, as `Config::freshness_window` documents.
+            assert_eq!(*window_seconds, 300);
+            assert!((now - timestamp).abs_diff(hour_ms / 1000) < 60, "{err:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    sandbox.admin().move_clock(hour_ms).await.unwrap();
     let fresh = paybind::sgate::Client::new(sandbox.sgate_config()).unwrap();
     fresh
         .merchant_balance()

@@ -72,6 +72,7 @@ mod sandbox_bluepay;
 mod sandbox_config_schema;
 mod sandbox_dashboard;
 mod sandbox_fixtures;
+mod sandbox_hostile;
 mod sandbox_ops;
 mod sandbox_root_ports;
 mod sandbox_safety;

@@ -263,40 +263,72 @@ async fn a_dropped_sgate_request_is_not_sent_twice() {
     assert!(requests[0].starts_with(b"GET "), "{:?}", &requests[0][..8]);
 }
 
-/// How long a balance inquiry with `retries` connect retries takes to give up against a port
-/// that refuses every connection.
-async fn time_to_give_up(retries: u32) -> Duration {
+/// A resolver that answers one loopback address for every name and notes when each connection
+/// attempt asked: reqwest resolves the host once per connection it opens (nothing is cached),
+/// so the notes count the attempts.
+#[derive(Clone)]
+struct CountingResolver {
+    addr: std::net::SocketAddr,
+    asked: Arc<Mutex<Vec<Instant>>>,
+}
+
+impl paybind::reqwest::dns::Resolve for CountingResolver {
+    fn resolve(&self, _name: paybind::reqwest::dns::Name) -> paybind::reqwest::dns::Resolving {
+        self.asked.lock().unwrap().push(Instant::now());
+        let addrs: paybind::reqwest::dns::Addrs = Box::new(std::iter::once(self.addr));
+        Box::pin(async move { Ok(addrs) })
+    }
+}
+
+/// When each connection attempt of a balance inquiry with `retries` connect retries started,
+/// against a port that refuses every connection.
+async fn connection_attempts(retries: u32) -> Vec<Instant> {
     // Bound but not listening: every connection is refused at once.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let addr = socket.local_addr().unwrap();
+    let resolver = CountingResolver {
+        addr,
+        asked: Arc::default(),
+    };
+    let asked = resolver.asked.clone();
     let config = Config::new(
-        Environment::Url(format!("http://{addr}")),
+        Environment::Url(format!("http://gateway.invalid:{}", addr.port())),
         APP_ID,
         merchant_key(),
         crate::common::bluepay_gateway_public(),
     )
-    .connect_retries(retries);
+    .connect_retries(retries)
+    .http_client(move |builder| builder.dns_resolver(resolver.clone()));
     let client = Client::new(config).unwrap();
-    let started = Instant::now();
     let err = client
         .balance_inquiry(types::BalanceInquiryParam::builder())
         .await
         .expect_err("nothing listens");
-    let took = started.elapsed();
     assert!(!err.may_have_been_sent(), "{err:?}");
+    let attempts = asked.lock().unwrap().clone();
     drop(socket);
-    took
+    attempts
 }
 
-/// The pauses between connection attempts (`connect_retry_pause`): one retry waits at least
-/// 200 ms, two at least 200 ms + 400 ms. Sleeping guarantees no less, so only lower bounds are
-/// asserted.
+/// `retries` connect retries are `retries + 1` connection attempts, no more, and the pauses
+/// between them (`connect_retry_pause`) are at least 200 ms, then 400 ms. Sleeping guarantees no
+/// less; the upper bound is the count, not a wall time (a loaded machine only adds time).
 #[tokio::test]
 async fn connect_retries_pause_200_then_400_ms() {
-    let (one, two) = tokio::join!(time_to_give_up(1), time_to_give_up(2));
-    assert!(one >= Duration::from_millis(200), "{one:?}");
-    assert!(two >= Duration::from_millis(600), "{two:?}");
+    let (none, one, two) = tokio::join!(
+        connection_attempts(0),
+        connection_attempts(1),
+        connection_attempts(2)
+    );
+    assert_eq!((none.len(), one.len(), two.len()), (1, 2, 3));
+    let pauses = |attempts: &[Instant]| -> Vec<Duration> {
+        attempts.windows(2).map(|w| w[1] - w[0]).collect()
+    };
+    let (one, two) = (pauses(&one), pauses(&two));
+    assert!(one[0] >= FIRST_BACKOFF, "{one:?}");
+    assert!(two[0] >= FIRST_BACKOFF, "{two:?}");
+    assert!(two[1] >= 2 * FIRST_BACKOFF, "{two:?}");
 }
 
 /// The schedule merchants can compute worst-case latency with: 200 ms doubling, capped at

@@ -9,6 +9,7 @@
 //! `schema/check/wire_answers.py` validates every one with openapi-core against
 //! `schema/<api>/openapi-wire.json`.
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -118,6 +119,111 @@ fn example(spec: &Spec, op: &Operation) -> Value {
         .unwrap_or_else(|| json!({}))
 }
 
+/// The code table of `op`'s answers: the `x-codes` component its JSON response envelope's
+/// `code` refers to (the envelope of any of its responses: a download's is on its 202).
+fn code_table<'a>(spec: &'a Spec, op: &Operation) -> &'a Value {
+    let responses = &spec.document()["paths"][op.path][op.method.to_ascii_lowercase()]["responses"];
+    let envelope = op
+        .response_schema
+        .map(str::to_string)
+        .or_else(|| {
+            responses.as_object()?.values().find_map(|response| {
+                let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                Some(
+                    schema
+                        .as_str()?
+                        .trim_start_matches("#/components/schemas/")
+                        .to_string(),
+                )
+            })
+        })
+        .unwrap_or_else(|| panic!("{}: no JSON response envelope", op.id));
+    let reference = spec.schema(&envelope).unwrap()["properties"]["code"]["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{envelope}: code is not a reference to a code table"));
+    let table = spec
+        .schema(reference.trim_start_matches("#/components/schemas/"))
+        .unwrap();
+    assert!(table["x-codes"].is_array(), "{reference} has no x-codes");
+    table
+}
+
+/// The codes an answer to `op` may carry, as the spec lists them.
+fn documented_codes(spec: &Spec, op: &Operation) -> BTreeSet<i64> {
+    code_table(spec, op)["x-codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["code"].as_i64().unwrap())
+        .collect()
+}
+
+/// Every answer recorded since `from` that is a JSON envelope carries a code of `op`'s table;
+/// with wrong credentials (`refused`) none is a success. The codes seen are returned.
+fn check_codes(
+    records: &Mutex<Vec<Value>>,
+    from: usize,
+    spec: &Spec,
+    op: &Operation,
+    refused: bool,
+) -> Vec<i64> {
+    let documented = documented_codes(spec, op);
+    let records = records.lock().unwrap();
+    let mut seen = Vec::new();
+    for record in records.iter().skip(from) {
+        let body = base64::engine::general_purpose::STANDARD
+            .decode(record["body_base64"].as_str().unwrap())
+            .unwrap();
+        let Ok(answer) = serde_json::from_slice::<Value>(&body) else {
+            // A file (the statement), not an envelope.
+            assert!(!refused && record["status"] == 200, "{}: {record}", op.id);
+            continue;
+        };
+        let code = answer["code"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{}: an envelope without a code: {answer}", op.id));
+        assert!(
+            documented.contains(&code),
+            "{}: code {code} is not in the spec's table {documented:?}",
+            op.id
+        );
+        seen.push(code);
+    }
+    if refused {
+        assert!(
+            !seen.is_empty(),
+            "{}: no envelope with wrong credentials",
+            op.id
+        );
+    }
+    seen
+}
+
+/// The code of the entry named `Success` in `op`'s code table.
+fn success_code(spec: &Spec, op: &Operation) -> i64 {
+    code_table(spec, op)["x-codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["name"] == "Success")
+        .and_then(|entry| entry["code"].as_i64())
+        .expect("a Success entry")
+}
+
+/// The codes seen with wrong credentials: one code, the same for every operation of the API
+/// (the credentials are checked before the operation), and not success.
+fn assert_one_refusal(api: &str, refusals: &[(i64, i64)]) {
+    let codes: BTreeSet<i64> = refusals.iter().map(|(code, _)| *code).collect();
+    assert_eq!(
+        codes.len(),
+        1,
+        "{api}: wrong credentials answered {codes:?}"
+    );
+    for (code, success) in refusals {
+        assert_ne!(code, success, "{api}: wrong credentials answered success");
+    }
+}
+
 /// Labels the records made since `from` with the API and the operation.
 fn label(records: &Mutex<Vec<Value>>, from: usize, api: &str, operation: &str) -> usize {
     let mut records = records.lock().unwrap();
@@ -142,10 +248,12 @@ async fn record_the_sandbox_answers_to_every_operation() {
     let gateway_public = sandbox.keys().bluepay_gateway_public();
 
     // BluePay and BluePay JT: the docs' examples, then every operation with a wrong appId.
+    let mut refusals = Vec::new();
     for (api, app_id) in [
         ("bluepay", sandbox.bluepay_app_id().to_string()),
         ("bluepay", "0".repeat(32)),
     ] {
+        let refused = app_id != sandbox.bluepay_app_id();
         let config = bluepay::Config::new(
             bluepay::Environment::Url(via_proxy(sandbox.bluepay_url())),
             app_id,
@@ -158,9 +266,17 @@ async fn record_the_sandbox_answers_to_every_operation() {
             let from = records.lock().unwrap().len();
             let _ = client.call_json(op.id, example(bluepay::spec(), op)).await;
             assert!(label(&records, from, api, op.id) > from, "{}", op.id);
+            let codes = check_codes(&records, from, bluepay::spec(), op, refused);
+            if refused {
+                let success = success_code(bluepay::spec(), op);
+                refusals.extend(codes.into_iter().map(|code| (code, success)));
+            }
         }
     }
+    assert_one_refusal("bluepay", &refusals);
+    let mut refusals = Vec::new();
     for app_id in [sandbox.bluepay_jt_app_id().to_string(), "0".repeat(32)] {
+        let refused = app_id != sandbox.bluepay_jt_app_id();
         let config = bluepay_jt::Config::new(
             bluepay_jt::Environment::Url(via_proxy(sandbox.bluepay_jt_url())),
             app_id,
@@ -179,15 +295,23 @@ async fn record_the_sandbox_answers_to_every_operation() {
                 "{}",
                 op.id
             );
+            let codes = check_codes(&records, from, bluepay_jt::spec(), op, refused);
+            if refused {
+                let success = success_code(bluepay_jt::spec(), op);
+                refusals.extend(codes.into_iter().map(|code| (code, success)));
+            }
         }
     }
+    assert_one_refusal("bluepay-jt", &refusals);
 
     // SGATE: the examples (JSON operations, the upload, yesterday's and today's statement),
     // then every operation with a wrong API KEY.
+    let mut refusals = Vec::new();
     for api_key in [
         sandbox.sgate_api_key().to_string(),
         "wrong-api-key".to_string(),
     ] {
+        let refused = api_key != sandbox.sgate_api_key();
         let keys = sandbox.keys();
         let client = sgate::Client::new(sgate::Config::new(
             sgate::Environment::Url(via_proxy(sandbox.sgate_url())),
@@ -231,8 +355,14 @@ async fn record_the_sandbox_answers_to_every_operation() {
                 "{}",
                 op.id
             );
+            let codes = check_codes(&records, from, sgate::spec(), op, refused);
+            if refused {
+                let success = success_code(sgate::spec(), op);
+                refusals.extend(codes.into_iter().map(|code| (code, success)));
+            }
         }
     }
+    assert_one_refusal("sgate-payout", &refusals);
 
     let records = records.lock().unwrap().clone();
     let statuses: std::collections::BTreeSet<u64> = records

@@ -66,6 +66,7 @@ pub fn run(root: &Path, schema_dir: &Path) -> Result<(), String> {
             .current_dir(root)
             .args([
                 "test",
+                "--locked",
                 "--all-features",
                 "--test",
                 "it",

@@ -193,6 +193,13 @@ fn run_target(
     let executions = final_stat(&log, "number_of_executed_units").unwrap_or(0);
     let seconds = started.elapsed().as_secs_f64();
     let rate = executions as f64 / seconds.max(0.001);
+    if output.status.success() && executions == 0 {
+        // A target that ran nothing (no final statistics, or an empty run) checked nothing.
+        return Err(format!(
+            "fuzz {target}: exited 0 but ran no input (stat::number_of_executed_units is 0 or \
+             missing)"
+        ));
+    }
     if output.status.success() {
         println!(
             "fuzz {target}: {executions} executions in {seconds:.0} s ({rate:.0}/s), 0 crashes"
@@ -291,6 +298,11 @@ mod tests {
         };
         let passed = run("stat::number_of_executed_units: 42\n", 0);
         assert_eq!(passed, Ok(()));
+        // A success that executed nothing, or printed no statistics, is no success.
+        for log in ["stat::number_of_executed_units: 0\n", "INFO: nothing\n"] {
+            let idle = run(log, 0).unwrap_err();
+            assert!(idle.contains("ran no input"), "{idle}");
+        }
         // libFuzzer's exit on a panic (deadly signal) and on a timeout or out-of-memory.
         for (log, code) in [("==1== ERROR: libFuzzer: deadly signal\n", 77), ("", 70)] {
             let failed = run(log, code).unwrap_err();

@@ -21,6 +21,14 @@ pub mod spec_diff;
 pub mod util;
 pub mod wire;
 
+/// Whether this runs under CI (`CI` set, and not to `false`, `0` or nothing, as CI services set
+/// it). There, data a developer's machine may lack (the SGATE docs history in `../shared`, the
+/// git history) must be present: its absence fails instead of skipping. (The same rule as
+/// `paybind_test_support::in_ci` for the SDK's tests.)
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false"))
+}
+
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

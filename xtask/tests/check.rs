@@ -279,6 +279,60 @@ fn the_binary_fails_with_the_problems_on_stderr() {
     assert_eq!(usage.status.code(), Some(2));
 }
 
+/// `xtask check` without the SGATE docs history: under CI a problem (exit 1), on a developer's
+/// machine a note (the real specs pass).
+#[test]
+fn a_missing_docs_history_fails_check_under_ci_only() {
+    let check = |ci: &str| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["check", "--no-export", "--no-snapshots"])
+            .env(xtask::docs_diff::SHARED_DIR_VAR, "/nonexistent/shared")
+            .env("CI", ci)
+            .output()
+            .unwrap()
+    };
+    let ci = check("true");
+    let stderr = String::from_utf8_lossy(&ci.stderr);
+    assert_eq!(ci.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("docs-diff cannot run, and CI does not skip it")
+            && stderr.contains("/nonexistent/shared/sgate-docs-history not found"),
+        "{stderr}"
+    );
+    let developer = check("false");
+    let stderr = String::from_utf8_lossy(&developer.stderr);
+    assert_eq!(developer.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("note: docs-diff skipped"), "{stderr}");
+}
+
+/// `cargo xtask <command> --help` (or `-h`) shows the usage and succeeds, for every command.
+#[test]
+fn every_command_takes_help() {
+    for command in [
+        "export",
+        "check",
+        "cross-language",
+        "docs-diff",
+        "spec-diff",
+        "bench",
+        "fuzz",
+        "help",
+    ] {
+        for flag in ["--help", "-h"] {
+            let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+                .args([command, flag])
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0), "{command} {flag}");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                stdout.starts_with("usage: cargo xtask"),
+                "{command} {flag}: {stdout}"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_committed_export_is_up_to_date() {
     let problems = check::check_export(&openapi_dir(), &workspace_root().join("schema")).unwrap();

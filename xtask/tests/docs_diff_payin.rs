@@ -19,7 +19,7 @@ use xtask::workspace_root;
 fn history() -> Option<PathBuf> {
     match docs_diff::payin::payin_history() {
         Ok(dir) => Some(dir),
-        Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
+        Err(why) if xtask::in_ci() => {
             panic!("CI=true and the SGATE Payin docs snapshots are missing: {why}")
         }
         Err(why) => {

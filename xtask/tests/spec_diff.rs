@@ -1,6 +1,6 @@
 //! `xtask spec-diff` on real revisions of this repository's `openapi/` history (skipped, with a
-//! message, outside a git checkout or in a clone without those commits), and on hand-made
-//! changes for the rules the history does not exercise.
+//! message, outside a git checkout or in a clone without those commits, such as a shallow one;
+//! a failure under CI), and on hand-made changes for the rules the history does not exercise.
 
 use std::process::Command;
 
@@ -18,6 +18,12 @@ fn report_of(rev: &str) -> Option<String> {
         .args(["cat-file", "-e", &format!("{rev}^^{{commit}}")])
         .status()
         .is_ok_and(|s| s.success());
+    if !known && xtask::in_ci() {
+        panic!(
+            "CI needs the git history: {rev} and its parent are not in {} (a shallow clone?)",
+            root.display()
+        );
+    }
     if !known {
         eprintln!(
             "SKIPPED: {rev} and its parent are not in a git checkout at {}",

@@ -91,18 +91,27 @@ async fn callbacks_verify_decrypt_and_type() {
         client.notifications().verify(&headers, "/cb", &body),
         Ok(Notification::ReceivingTransNotification(_))
     ));
-    // Wrong URL, tampered body, empty signature: refused.
-    assert!(client
-        .notifications()
-        .verify(&headers, "/other", &body)
-        .is_err());
+    // Wrong URL, tampered body, empty signature: refused, each for its reason (a signature that
+    // does not verify for the path checked, not a replay of the callback verified above).
+    assert_eq!(
+        client
+            .notifications()
+            .verify(&headers, "/other", &body)
+            .unwrap_err(),
+        paybind::sgate::NotificationError::SignatureMismatch {
+            path: "/other".into()
+        }
+    );
     let mut tampered = body.clone();
     let last = tampered.len() - 2;
     tampered[last] = b'9';
-    assert!(client
-        .notifications()
-        .verify(&headers, "/cb", &tampered)
-        .is_err());
+    assert_eq!(
+        client
+            .notifications()
+            .verify(&headers, "/cb", &tampered)
+            .unwrap_err(),
+        paybind::sgate::NotificationError::SignatureMismatch { path: "/cb".into() }
+    );
     let mut unsigned = headers.clone();
     unsigned.insert("V-Signature", http::HeaderValue::from_static(""));
     assert_eq!(

@@ -12,6 +12,13 @@ use paybind::keys::PrivateKey;
 use paybind_sandbox::{NotifyPolicy, Sandbox, SandboxConfig, SandboxKeys, Storage};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
+/// Whether the tests run under CI (`CI` set, and not to `false`, `0` or nothing, as CI services
+/// set it): there, nothing is skipped for want of data and nothing committed is rewritten.
+/// (The same rule as `xtask::in_ci`.)
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false"))
+}
+
 /// The path of `tests/fixtures/{name}`.
 pub fn fixture(name: &str) -> String {
     format!("{}/../fixtures/{name}", env!("CARGO_MANIFEST_DIR"))

@@ -16,6 +16,7 @@ pub fn check_snapshots(root: &Path) -> Result<Vec<Problem>, String> {
     // schemas schemars makes of the sandbox's types (it never writes without PAYBIND_BLESS).
     let args = [
         "test",
+        "--locked",
         "--all-features",
         "--test",
         "it",
