@@ -19,6 +19,8 @@ pub mod kind {
     pub const VALUES: &str = "values";
     pub const VALUE_ADDED: &str = "value-added";
     pub const VALUE_REMOVED: &str = "value-removed";
+    /// A code's text in the docs is not the YAML's (`message`, `message-<lang>`).
+    pub const TEXT: &str = "text";
     pub const SCHEMA_MISSING: &str = "schema-missing";
     /// The languages of the docs disagree with each other.
     pub const LANGUAGES: &str = "languages";
