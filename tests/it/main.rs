@@ -35,6 +35,8 @@ mod error_recode;
 mod examples_roundtrip;
 #[cfg(feature = "sgate")]
 mod fidelity;
+#[cfg(all(feature = "bluepay", feature = "bluepay-jt", feature = "sgate"))]
+mod fidelity_edges;
 mod generated;
 mod good_citizen;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
