@@ -28,6 +28,8 @@ const MONEY_TYPES: &[(&str, &str)] = &[
     ("Amount", "crate::money::Amount"),
     ("DecimalAmount", "crate::money::DecimalAmount"),
     ("Decimal2", "crate::money::Decimal2"),
+    // Decimal2 with `exclusiveMinimum`: an amount that must be greater than 0.
+    ("PositiveDecimal2", "crate::money::Decimal2"),
 ];
 
 /// Component added for progenitor only (header-signed gateways); replaced by the gateway's

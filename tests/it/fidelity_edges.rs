@@ -2,7 +2,9 @@
 //! JT, and SGATE's payment-order amount that must be greater than 0 (1404) refused before
 //! anything is sent.
 
-use paybind::{bluepay, bluepay_jt};
+use crate::sgate_support;
+
+use paybind::{bluepay, bluepay_jt, sgate};
 use serde_json::{json, Value};
 
 /// A bank payout both specs accept, with the ids given.
@@ -112,4 +114,65 @@ fn the_payout_ids_have_one_reading_recorded_once() {
             );
         }
     }
+}
+
+/// A SAR bank payment order (or rapid payout) of `amount`.
+fn payment_order(schema: &str, amount: Value) -> Value {
+    let mut param = json!({
+        "mercustomid": "u004", "payeeuid": "P0000001", "amount": amount,
+        "currency": "SAR", "paymentmethod": "bankTransfer",
+    });
+    if schema == "PaymentOrderRapidParam" {
+        param["name_e"] = json!("usera");
+        param["name_a"] = json!("usera");
+        param["bankcode"] = json!("1174c");
+        param["ibanaccount"] = json!("SA0000000000000000000001");
+    }
+    param
+}
+
+#[test]
+fn a_payment_order_amount_must_be_greater_than_0() {
+    for schema in ["PaymentOrderCreateParam", "PaymentOrderRapidParam"] {
+        for amount in [json!(0.01), json!(1), json!(2002.5)] {
+            let param = payment_order(schema, amount.clone());
+            assert!(
+                sgate::spec().validate(schema, &param).is_ok(),
+                "{schema} {amount}"
+            );
+        }
+        for amount in [json!(0), json!(0.0), json!(-0.01), json!(-5)] {
+            let error = sgate::spec()
+                .validate(schema, &payment_order(schema, amount.clone()))
+                .expect_err("an amount of 0 or less");
+            assert_eq!(error.field, "amount", "{schema} {amount}");
+            assert_eq!(error.reason, "must be greater than 0", "{schema} {amount}");
+        }
+        // Not an amount at all: the money type's own rule, as for every Decimal2.
+        let error = sgate::spec()
+            .validate(schema, &payment_order(schema, json!("ten")))
+            .expect_err("not a number");
+        assert_eq!(error.reason, "must be a decimal number such as 18.75");
+    }
+}
+
+/// paybind refuses the amount before anything is signed or sent: the sandbox sees no request.
+#[tokio::test]
+async fn a_payout_of_0_is_never_sent() {
+    let sandbox = sgate_support::sandbox().await;
+    let client = sgate_support::client(&sandbox);
+    let refused = client
+        .payment_order_create(sgate_support::payment_order("u004", "ZERO0001", "0.00"))
+        .await
+        .expect_err("refused before sending");
+    match refused {
+        sgate::Error::Validation(error) => {
+            assert_eq!(
+                (error.field.as_str(), error.reason.as_str()),
+                ("amount", "must be greater than 0")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sandbox.requests().len(), 0, "nothing reached the sandbox");
 }
