@@ -44,7 +44,7 @@
 //! | `qr`, `webpay` | pending until the payer pays: `POST /admin/{gateway}/orders/{mchOrderId}/pay` (or `/fail`) |
 //! | direct-debit authorization | pending until `POST /admin/{gateway}/direct-debit/{requestId}/authorize` (or `/reject`) |
 //! | JT ticket | pending until `POST /admin/bluepay-jt/tickets/{ticketNo}/status` |
-//! | SGATE customer | test accounts (sgate.md §A13, by card number, IBAN or STCPay number) are reviewed automatically after the delay; others stay Incomplete until the ID photo is uploaded, then Pending until `POST /admin/sgate/customers/{id}/approve` (`reject`, `ban`); `autoapproval` 1 approves automatically |
+//! | SGATE customer | test accounts (the spec's `info.x-test-accounts`, by card number, IBAN or STCPay number) are reviewed automatically after the delay; others stay Incomplete until the ID photo is uploaded, then Pending until `POST /admin/sgate/customers/{id}/approve` (`reject`, `ban`); `autoapproval` 1 approves automatically |
 //! | SGATE payment order | test accounts: Transferred or Error per the table after the delay; others pending until `POST /admin/sgate/orders/{id}/complete` (or `fail`) |
 //!
 //! Every state change that the docs give a notification for queues it — signed with the gateway
