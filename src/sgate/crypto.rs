@@ -7,99 +7,11 @@
 //! encrypted with the system public key, answers and callbacks decrypted with the merchant
 //! private key. Callers see [`Sensitive`] values: plain text that never prints in `Debug`.
 
-use std::fmt;
-
 use base64::Engine as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::keys::{PrivateKey, PublicKey, Zeroizing};
 
-/// A plain-text value SGATE carries encrypted (ID number, bank account, STCPay account, photo
-/// URLs). paybind encrypts it on the way out and decrypts it on the way in, so the models hold
-/// the plain value — wrapped so that `Debug` and serialisation (and so logs, JSON dumps of a
-/// model and error messages built from them) never show it: a model serialises it as
-/// `"[redacted]"`. Read it with [`Sensitive::expose`]. The plain text is overwritten with
-/// zeros when the value is dropped.
-///
-/// ```
-/// use paybind::sgate::Sensitive;
-/// let cardno = Sensitive::from("5123450000000001");
-/// assert_eq!(cardno.expose(), "5123450000000001");
-/// assert_eq!(format!("{cardno:?}"), "Sensitive(redacted)");
-/// assert_eq!(serde_json::to_string(&cardno).unwrap(), r#""[redacted]""#);
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct Sensitive(String);
-
-impl Sensitive {
-    /// Wraps a plain value.
-    pub fn new(plain: impl Into<String>) -> Self {
-        Self(plain.into())
-    }
-
-    /// The plain value. Take care where it goes: this is the one way to read it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The plain value, unwrapped (no longer zeroized on drop: it is the caller's).
-    pub fn into_inner(mut self) -> String {
-        std::mem::take(&mut self.0)
-    }
-
-    /// Whether the value is empty (SGATE sends `""` unencrypted for a missing photo or account).
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Drop for Sensitive {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
-    }
-}
-
-impl fmt::Debug for Sensitive {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Sensitive(redacted)")
-    }
-}
-
-impl From<String> for Sensitive {
-    fn from(plain: String) -> Self {
-        Self(plain)
-    }
-}
-
-impl From<&str> for Sensitive {
-    fn from(plain: &str) -> Self {
-        Self(plain.to_string())
-    }
-}
-
-impl From<&String> for Sensitive {
-    fn from(plain: &String) -> Self {
-        Self(plain.clone())
-    }
-}
-
-impl Serialize for Sensitive {
-    /// Serialises `"[redacted]"`. Only the request pipeline, which encrypts the value before it
-    /// is sent, serialises the plain text (see [`crate::secret`]).
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if crate::secret::plaintext_allowed() {
-            s.serialize_str(&self.0)
-        } else {
-            s.serialize_str(crate::secret::REDACTED)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Sensitive {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Self)
-    }
-}
+pub use crate::secret::Sensitive;
 
 /// Why a value could not be encrypted or decrypted. It never contains the value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -154,7 +66,7 @@ pub fn decrypt_field(key: &PrivateKey, encoded: &str) -> Result<Sensitive, Crypt
         plain.extend_from_slice(decrypted);
     }
     String::from_utf8(std::mem::take(&mut *plain))
-        .map(Sensitive)
+        .map(Sensitive::new)
         .map_err(|e| {
             drop(Zeroizing::new(e.into_bytes()));
             CryptoError("decrypted bytes are not UTF-8".into())

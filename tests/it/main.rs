@@ -66,6 +66,8 @@ mod received_money;
 mod reconcile;
 #[cfg(feature = "sgate")]
 mod redaction;
+#[cfg(all(feature = "bluepay", feature = "bluepay-jt"))]
+mod redaction_payee;
 mod redaction_raw_body;
 mod retries;
 mod sandbox_admin_client;
