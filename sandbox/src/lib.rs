@@ -63,7 +63,10 @@
 //! sent as `Authorization: Bearer <token>` ([`Sandbox::admin`] does), printed by
 //! `paybind sandbox`. Admin bodies are JSON only. Every route refuses a `Host` that is not
 //! 127.0.0.1 or localhost (DNS rebinding) and an `Origin` other than the sandbox's own. The
-//! request log keeps at most 2000 requests, bodies cut at 8 KiB, 16 MiB in all.
+//! request log keeps at most 2000 requests, bodies cut at 8 KiB, 16 MiB in all. What the admin
+//! API and the dashboard show masks the members a spec marks `x-sensitive` (an SGATE customer's
+//! ID and card numbers, a BluePay or JT payee's account number, name, tax id and mobile), in
+//! the objects and in the request log; [`Sandbox::requests`] keeps the exact wire record.
 //!
 //! # Fault injection
 //!
@@ -385,7 +388,8 @@ impl Sandbox {
         &self.admin
     }
 
-    /// Every request received (newest last; the last 2000).
+    /// Every request received (newest last; the last 2000), exactly as it arrived: unlike
+    /// `GET /admin/requests`, sensitive members are not masked.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.shared.requests()
     }
