@@ -195,6 +195,29 @@ async function tabState() {
       .map((view) => view.id),
   }));
 }
+test('the fault form sets a fault after the commit, as the admin API takes it', async () => {
+  await tab('Rules & faults');
+  await page.getByLabel('Operation (operation id, or * for all)').fill('payout_create');
+  await page.locator('#fault-kind').selectOption('drop_connection');
+  const afterCommit = page.getByLabel('After the commit');
+  assert.equal(await afterCommit.isChecked(), false, 'before the commit unless asked');
+  await afterCommit.check();
+  await page.getByRole('button', { name: 'Inject fault' }).click();
+  const row = page.locator('#faults tr', { hasText: 'payout_create' });
+  await row.waitFor({ timeout: TIMEOUT });
+  assert.match(await row.innerText(), /after_commit=true/);
+  assert.match(await row.innerText(), /drop_connection=true/);
+  const faults = await page.evaluate(async () => {
+    const token = new URLSearchParams(location.search).get('token');
+    const answer = await fetch('/admin/faults', { headers: { Authorization: 'Bearer ' + token } });
+    return answer.json();
+  });
+  const fault = faults.find((f) => f.operation === 'payout_create');
+  assert.equal(fault?.after_commit, true, JSON.stringify(faults));
+  assert.equal(fault?.drop_connection, true);
+  await row.getByRole('button', { name: 'Clear', exact: true }).click();
+  await page.locator('#faults', { hasText: 'none yet' }).waitFor({ timeout: TIMEOUT });
+});
 
 test('the keyboard reaches every view', async () => {
   // The tabs as the page lists them, in order: each with the view it controls.

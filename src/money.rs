@@ -87,17 +87,18 @@ const EXPECT_MINOR: &str = "must be a whole number of satang (minor units), e.g.
 const EXPECT_DECIMAL_STRING: &str = "must be a decimal string such as \"10000.00\"";
 
 /// The rule `value` breaks as an amount **sent** in the spec's money component `component`
-/// (`Amount`, `Decimal2`, `DecimalAmount`: the components build.rs generates as these types);
+/// (`Amount`, `Decimal2` and `PositiveDecimal2`, `DecimalAmount`: the components build.rs
+/// generates as these types);
 /// `None` when it is a valid amount to send, or `component` is not money. The spec validator
 /// states this rule for a money field, so that the wording lives here only; bounds such as
-/// `minimum: 0` stay the spec's.
+/// `minimum: 0` and `exclusiveMinimum` stay the spec's.
 pub(crate) fn broken_rule(component: &str, value: &serde_json::Value) -> Option<&'static str> {
     let value = value.clone();
     let result = match component {
         "Amount" => Amount::from_json(value)
             .and_then(Amount::sendable)
             .map(drop),
-        "Decimal2" => Decimal2::from_json(value)
+        "Decimal2" | "PositiveDecimal2" => Decimal2::from_json(value)
             .and_then(Decimal2::sendable)
             .map(drop),
         "DecimalAmount" => DecimalAmount::from_json(value)

@@ -1,8 +1,8 @@
-//! Secret values ([`Sensitive`]) and when they may be written in plain text. A [`Sensitive`] value
-//! serialises as a redaction marker everywhere — logs, JSON dumps of models, error bodies —
-//! except inside `with_plaintext`: the one internal
-//! path by which the pipeline serialises a request before its sensitive members are encrypted.
-//! A caller who wants the plain value asks for it: `Sensitive::expose`.
+//! Values the specs mark `x-sensitive` ([`Sensitive`]), and when they may be written in plain
+//! text. A [`Sensitive`] value serialises as a redaction marker everywhere — logs, JSON dumps
+//! of models, error bodies — except inside `with_plaintext`: the one internal path by which the
+//! pipeline serialises a request before it is sealed (SGATE: before its sensitive members are
+//! encrypted). A caller who wants the plain value asks for it: `Sensitive::expose`.
 
 use std::cell::Cell;
 use std::fmt;
@@ -35,11 +35,12 @@ pub(crate) fn with_plaintext<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// A secret plain-text value: what SGATE Payout carries encrypted (ID number, bank account,
-/// STCPay account, photo URLs; paybind encrypts it on the way out and decrypts it on the way
-/// in), a card number or CVV SGATE Payin takes. The models hold the plain value — wrapped so
-/// that `Debug` and serialisation (and so logs, JSON dumps of a model and error messages built
-/// from them) never show it: a model serialises it as
+/// A plain-text value the spec marks `x-sensitive`: personal data such as an ID number, a bank
+/// account, a payee's name or mobile, or a card number or CVV SGATE Payin takes. SGATE Payout
+/// carries it encrypted (paybind encrypts it on the way out and decrypts it on the way in);
+/// BluePay, JT and SGATE Payin carry it in plain text inside the request. Either way the models
+/// hold the plain value — wrapped so that `Debug` and serialisation (and so logs, JSON dumps of
+/// a model and error messages built from them) never show it: a model serialises it as
 /// `"[redacted]"`. Read it with [`Sensitive::expose`]. The plain text is overwritten with
 /// zeros when the value is dropped.
 ///
@@ -107,7 +108,7 @@ impl From<&String> for Sensitive {
 
 impl Serialize for Sensitive {
     /// Serialises `"[redacted]"`. Only the request pipeline, which encrypts the value before it
-    /// is sent, serialises the plain text (see [`crate::secret`]).
+    /// is sent, serialises the plain text (see the module's docs).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if plaintext_allowed() {
             s.serialize_str(&self.0)

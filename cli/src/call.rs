@@ -196,7 +196,37 @@ fn param(args: &CallArgs) -> Result<Value, CliError> {
     input::json(&text, "the param")
 }
 
+/// `paybind call`: the operation's answer, the members the gateway's spec marks `x-sensitive`
+/// shown as `"[redacted]"` unless `--reveal` is given.
 pub async fn run(args: &CallArgs) -> Result<Value, CliError> {
+    let mut answer = answer(args).await?;
+    if !args.reveal {
+        redact(&mut answer, args.api.0.sensitive_members());
+    }
+    Ok(answer)
+}
+
+/// Replaces, at any depth, every non-empty string member named in `names` with the redaction
+/// marker (`""`, SGATE's "none", stays as it is).
+fn redact(value: &mut Value, names: &[&str]) {
+    match value {
+        Value::Object(map) => {
+            for (name, member) in map.iter_mut() {
+                match member {
+                    Value::String(text) if names.contains(&name.as_str()) && !text.is_empty() => {
+                        *text = paybind::secret::REDACTED.to_string();
+                    }
+                    other => redact(other, names),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, names)),
+        _ => {}
+    }
+}
+
+/// The operation's answer as the gateway gave it (decrypted).
+async fn answer(args: &CallArgs) -> Result<Value, CliError> {
     let api = args.api;
     let operation = api.0.operation(&args.operation_id).ok_or_else(|| {
         CliError::usage(format!(
@@ -391,6 +421,10 @@ pub(crate) struct CallArgs {
     /// TOML config file (default: $PAYBIND_CONFIG).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Print the members the spec marks sensitive (ID, card and account numbers, names,
+    /// mobiles) as received, decrypted; without it they print as "[redacted]".
+    #[arg(long)]
+    reveal: bool,
 }
 
 pub(crate) fn call_help() -> String {
@@ -399,8 +433,11 @@ pub(crate) fn call_help() -> String {
 The param comes from --param, --param-file or stdin ({{}} when none is given). It is decoded
 into the operation's model and checked against the spec (lengths, patterns, enums, conditional
 rules) before anything is signed; a violation exits 2 and nothing is sent. On success the
-operation's `data` is printed as JSON. A gateway error exits 1 with its code; an SGATE answer
-whose signature does not verify exits 3.
+operation's `data` is printed as JSON, the members the spec marks sensitive (SGATE's ID, card
+and STCPay numbers and photo URLs, decrypted; a BluePay or JT payee's account number, name, tax
+id and mobile) as \"[redacted]\" unless --reveal is given. A gateway error exits 1 with its
+code (its raw_body redacted the same way); an SGATE answer whose signature does not verify
+exits 3.
 
 Downloads: `sgate statement_download --param '{{\"day\":\"2024-06-26\"}}' --out statement.xlsx`
 and `bluepay-jt report_download --param '{{…}}' --out report.gpg` stream the file (a progress bar

@@ -127,6 +127,14 @@ pub fn operations_file() -> TokenStream {
                 }
             }
 
+            /// The names of the members and query parameters the gateway's spec marks
+            /// `x-sensitive` (its `SENSITIVE_MEMBERS`): what is shown redacted, by name.
+            pub fn sensitive_members(self) -> &'static [&'static str] {
+                match self {
+                    #(#[cfg(feature = #features)] Gateway::#variants => crate::#modules::SENSITIVE_MEMBERS,)*
+                }
+            }
+
             /// The gateway's operation of an `operationId`.
             // With no gateway compiled in, no arm reads `id`.
             #[allow(unused_variables)]

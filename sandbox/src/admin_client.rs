@@ -154,7 +154,8 @@ impl Admin {
         )
     }
 
-    /// Every request received (the last 2000), oldest first.
+    /// Every request received (the last 2000), oldest first; an envelope param's sensitive
+    /// members masked (see `GET /admin/requests`).
     pub async fn requests(&self) -> Result<Vec<LoggedRequest>, SandboxError> {
         read(self.get("requests").await?)
     }

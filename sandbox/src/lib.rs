@@ -44,7 +44,7 @@
 //! | `qr`, `webpay` | pending until the payer pays: `POST /admin/{gateway}/orders/{mchOrderId}/pay` (or `/fail`) |
 //! | direct-debit authorization | pending until `POST /admin/{gateway}/direct-debit/{requestId}/authorize` (or `/reject`) |
 //! | JT ticket | pending until `POST /admin/bluepay-jt/tickets/{ticketNo}/status` |
-//! | SGATE customer | test accounts (sgate.md §A13, by card number, IBAN or STCPay number) are reviewed automatically after the delay; others stay Incomplete until the ID photo is uploaded, then Pending until `POST /admin/sgate/customers/{id}/approve` (`reject`, `ban`); `autoapproval` 1 approves automatically |
+//! | SGATE customer | test accounts (the spec's `info.x-test-accounts`, by card number, IBAN or STCPay number) are reviewed automatically after the delay; others stay Incomplete until the ID photo is uploaded, then Pending until `POST /admin/sgate/customers/{id}/approve` (`reject`, `ban`); `autoapproval` 1 approves automatically |
 //! | SGATE payment order | test accounts: Transferred or Error per the table after the delay; others pending until `POST /admin/sgate/orders/{id}/complete` (or `fail`) |
 //!
 //! Every state change that the docs give a notification for queues it — signed with the gateway
@@ -63,7 +63,10 @@
 //! sent as `Authorization: Bearer <token>` ([`Sandbox::admin`] does), printed by
 //! `paybind sandbox`. Admin bodies are JSON only. Every route refuses a `Host` that is not
 //! 127.0.0.1 or localhost (DNS rebinding) and an `Origin` other than the sandbox's own. The
-//! request log keeps at most 2000 requests, bodies cut at 8 KiB, 16 MiB in all.
+//! request log keeps at most 2000 requests, bodies cut at 8 KiB, 16 MiB in all. What the admin
+//! API and the dashboard show masks the members a spec marks `x-sensitive` (an SGATE customer's
+//! ID and card numbers, a BluePay or JT payee's account number, name, tax id and mobile), in
+//! the objects and in the request log; [`Sandbox::requests`] keeps the exact wire record.
 //!
 //! # Fault injection
 //!
@@ -385,7 +388,8 @@ impl Sandbox {
         &self.admin
     }
 
-    /// Every request received (newest last; the last 2000).
+    /// Every request received (newest last; the last 2000), exactly as it arrived: unlike
+    /// `GET /admin/requests`, sensitive members are not masked.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.shared.requests()
     }

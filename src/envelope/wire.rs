@@ -73,11 +73,10 @@ impl Wire for EnvelopeContext {
         })
     }
 
-    fn encrypt(&self, field: &str, _plain: &str) -> Result<String, SealError> {
-        Err(SealError::Encryption {
-            field: field.into(),
-            reason: "the envelope gateways encrypt no member".into(),
-        })
+    /// The envelope carries every member inside the signed param as it is: here `x-sensitive`
+    /// marks personal data for redaction (models, errors, logs), not for encryption.
+    fn encrypt(&self, _field: &str, plain: &str) -> Result<String, SealError> {
+        Ok(plain.to_string())
     }
 
     async fn seal(

@@ -11,7 +11,6 @@ use base64::Engine as _;
 
 use crate::keys::{PrivateKey, PublicKey, Zeroizing};
 
-/// A plain-text value SGATE carries encrypted; shared with the other gateways' secrets.
 pub use crate::secret::Sensitive;
 
 /// Why a value could not be encrypted or decrypted. It never contains the value.
@@ -67,7 +66,7 @@ pub fn decrypt_field(key: &PrivateKey, encoded: &str) -> Result<Sensitive, Crypt
         plain.extend_from_slice(decrypted);
     }
     String::from_utf8(std::mem::take(&mut *plain))
-        .map(Sensitive::from)
+        .map(Sensitive::new)
         .map_err(|e| {
             drop(Zeroizing::new(e.into_bytes()));
             CryptoError("decrypted bytes are not UTF-8".into())

@@ -220,7 +220,15 @@ fn check_number(
         return Err(ValidationError::new(path, "expected a whole number"));
     }
     let n = number.as_f64().unwrap_or(f64::NAN);
+    // OpenAPI 3.0: `exclusiveMinimum: true` makes `minimum` a bound the value may not reach.
+    let exclusive = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
     if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
+        if exclusive("exclusiveMinimum") && n <= min {
+            return Err(ValidationError::new(
+                path,
+                format!("must be greater than {min}"),
+            ));
+        }
         if n < min {
             return Err(ValidationError::new(
                 path,
@@ -229,6 +237,12 @@ fn check_number(
         }
     }
     if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
+        if exclusive("exclusiveMaximum") && n >= max {
+            return Err(ValidationError::new(
+                path,
+                format!("must be less than {max}"),
+            ));
+        }
         if n > max {
             return Err(ValidationError::new(path, format!("must be at most {max}")));
         }

@@ -35,6 +35,8 @@ mod error_recode;
 mod examples_roundtrip;
 #[cfg(feature = "sgate")]
 mod fidelity;
+#[cfg(all(feature = "bluepay", feature = "bluepay-jt", feature = "sgate"))]
+mod fidelity_edges;
 mod generated;
 mod good_citizen;
 #[cfg(all(feature = "sgate", feature = "bluepay-jt"))]
@@ -64,6 +66,8 @@ mod received_money;
 mod reconcile;
 #[cfg(feature = "sgate")]
 mod redaction;
+#[cfg(all(feature = "bluepay", feature = "bluepay-jt"))]
+mod redaction_payee;
 mod redaction_raw_body;
 mod retries;
 mod sandbox_admin_client;

@@ -5,6 +5,8 @@
 //! `maximum`, `multipleOf`, `enum`, `required`, `additionalProperties`, `default`, `format`);
 //! only what 3.0 spells differently is rewritten:
 //!
+//! - `exclusiveMinimum: true` beside `minimum: m` becomes `exclusiveMinimum: m` (a number in
+//!   JSON Schema), and the same for `exclusiveMaximum`;
 //! - `nullable: true` becomes a type array (`type: [string, "null"]`, `null` added to an `enum`),
 //!   or `anyOf: [schema, {type: "null"}]` where there is no `type` (e.g. an `allOf` wrapper);
 //! - `example` becomes `examples: [example]`;
@@ -74,7 +76,7 @@ pub fn schema(value: &Value, refs: Refs) -> Value {
     for (key, v) in map {
         let converted = match key.as_str() {
             "$ref" => rewrite_ref(v, refs),
-            "nullable" => continue,
+            "nullable" | "exclusiveMinimum" | "exclusiveMaximum" => continue,
             "example" => {
                 out.insert("examples".into(), Value::Array(vec![v.clone()]));
                 continue;
@@ -100,6 +102,16 @@ pub fn schema(value: &Value, refs: Refs) -> Value {
             _ => v.clone(),
         };
         out.insert(key.clone(), converted);
+    }
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if map.get(flag) == Some(&Value::Bool(true)) {
+            if let Some(value) = out.remove(bound) {
+                out.insert(flag.into(), value);
+            }
+        }
     }
     if let Some(rules) = map.get("x-rules").and_then(Value::as_array) {
         let translated: Vec<Value> = rules.iter().map(rule).collect();
@@ -276,6 +288,24 @@ mod tests {
             Refs::Defs,
         );
         assert_eq!(s, json!({"type": ["string", "null"], "enum": ["a", null]}));
+    }
+
+    #[test]
+    fn exclusive_bounds_become_numbers() {
+        assert_eq!(
+            schema(
+                &json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 9}),
+                Refs::Defs
+            ),
+            json!({"type": "number", "exclusiveMinimum": 0, "maximum": 9})
+        );
+        assert_eq!(
+            schema(
+                &json!({"type": "integer", "maximum": 5, "exclusiveMaximum": false}),
+                Refs::Defs
+            ),
+            json!({"type": "integer", "maximum": 5})
+        );
     }
 
     #[test]

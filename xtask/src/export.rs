@@ -133,8 +133,11 @@ pub fn stale_files(files: &[File], schema_dir: &Path) -> Result<Vec<String>, Str
 fn models(api: &GatewayRow, spec: &Value) -> Value {
     let file = api.spec_file;
     let sensitive = match api.signing {
-        Signing::Envelope | Signing::HeaderSigned => {
-            "x-sensitive a value that is RSA-encrypted on the wire (the schema describes the plaintext)"
+        Signing::Envelope => {
+            "x-sensitive personal data sent in plain text inside the signed param, which paybind redacts in what it shows"
+        }
+        Signing::HeaderSigned => {
+            "x-sensitive personal data, RSA-encrypted on the wire (the schema describes the plaintext), which paybind redacts in what it shows"
         }
         Signing::HmacHeaders => {
             "x-sensitive cardholder data sent in plain text over TLS, to keep out of logs"

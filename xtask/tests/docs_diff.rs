@@ -314,3 +314,93 @@ fn field_differences_and_unreadable_pages() {
     // The list endpoint is not guessed from the unreadable page: it counts as undocumented.
     assert!(found.contains("endpoint-removed - customer_list"));
 }
+
+/// A copy of the newest snapshot in a temporary directory.
+fn copy_of_newest(history: &Path) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&history.join(docs_diff::SGATE_SNAPSHOT), dir.path());
+    dir
+}
+
+/// `docs-diff sgate <dir> --format json`: the exit code and the differences.
+fn docs_diff_command(dir: &Path) -> (Option<i32>, Vec<Value>) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["docs-diff", "sgate"])
+        .arg(dir)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&output.stdout).unwrap();
+    (output.status.code(), list.as_array().unwrap().clone())
+}
+
+/// Issue 24: the code texts are compared too. An unedited copy of the newest snapshot has
+/// nothing new: every code's English text is the YAML's `message`, every Chinese text its
+/// `message-zh` (1309's stray character is the one acknowledged difference).
+#[test]
+fn an_unedited_copy_of_the_newest_snapshot_exits_0() {
+    let Some(history) = history() else { return };
+    let copy = copy_of_newest(&history);
+    let (code, differences) = docs_diff_command(copy.path());
+    assert_eq!(code, Some(0), "{differences:#?}");
+    let texts: Vec<&Value> = differences.iter().filter(|d| d["kind"] == "text").collect();
+    assert_eq!(texts.len(), 1, "{texts:#?}");
+    assert_eq!(texts[0]["field"], "1309");
+    assert_eq!(texts[0]["acknowledged"], true);
+}
+
+/// Issue 24: SGATE rewording one code (in either language) is a new difference that names the
+/// code, and docs-diff exits 1.
+#[test]
+fn an_edited_code_message_exits_1_and_names_the_code() {
+    let Some(history) = history() else { return };
+    for (lang, code, old, reworded) in [
+        (
+            "en",
+            "1404",
+            "| 1404 | The payment amount on behalf needs to be greater than 0 ",
+            "| 1404 | The payout amount must be positive                       ",
+        ),
+        (
+            "zh",
+            "1611",
+            "| 1611   | OTP 正在发送中 ",
+            "| 1611   | OTP 发送中     ",
+        ),
+    ] {
+        let copy = copy_of_newest(&history);
+        let page = copy
+            .path()
+            .join(lang)
+            .join("payoutApi/appendix/statusCode.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        assert!(text.contains(old), "{lang}: the snapshot's row changed");
+        std::fs::write(&page, text.replace(old, reworded)).unwrap();
+        let (exit, differences) = docs_diff_command(copy.path());
+        assert_eq!(exit, Some(1), "{lang}");
+        let unacknowledged: Vec<&Value> = differences
+            .iter()
+            .filter(|d| d["acknowledged"] == false)
+            .collect();
+        assert_eq!(unacknowledged.len(), 1, "{lang}: {unacknowledged:#?}");
+        let difference = unacknowledged[0];
+        assert_eq!(difference["kind"], "text");
+        assert_eq!(difference["schema"], "StatusCode");
+        assert_eq!(difference["field"], code);
+        let docs = difference["docs"].as_str().unwrap();
+        let new_text = reworded.split('|').nth(2).unwrap().trim();
+        assert_eq!(docs, format!("{lang}: {new_text}"));
+    }
+}

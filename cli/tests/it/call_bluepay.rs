@@ -413,3 +413,53 @@ async fn call_bluepay_jt_downloads_the_report_to_a_file() {
     .await;
     assert_eq!(code(&out), 2);
 }
+
+/// Issue 24: a BluePay payout's payee is `x-sensitive`. An answer that echoes it (a refusal with
+/// the param in `data`) is printed with the payee redacted in the error's `raw_body`, with or
+/// without --reveal (which reveals a success's members, never an error's kept body).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_bluepay_shows_no_payee_in_an_error() {
+    let merchant = fixture("merchant-2048.pem");
+    let key = PrivateKey::from_file(&merchant).unwrap();
+    let server = gateway::Gateway::start(
+        paybind::bluepay::operations(),
+        APP_ID,
+        key.public_key(),
+        HashAlgorithm::Sha256,
+    )
+    .await;
+    let env = bluepay_env(&server.base_url, &merchant);
+    let payout = json!({
+        "mchOrderId": "CLIPAYEE0001", "idempotencyId": "CLIPAYEE0001IDEM", "amount": 10000,
+        "payMethodCode": "BANK", "transferCode": "004", "accountNo": "4471139025",
+        "accountName": "Somchai Jaidee", "accountType": "INDIVIDUAL",
+        "accountTaxId": "3101700203451", "mobile": "0867771234"
+    });
+    server.reply(
+        "payout_create",
+        json!({"code": 21014, "message": "Merchant balance insufficient", "data": payout}),
+    );
+    for reveal in [false, true] {
+        let mut call = vec!["call", "bluepay", "payout_create"];
+        if reveal {
+            call.push("--reveal");
+        }
+        let param = payout.to_string();
+        call.extend(["--param", &param]);
+        let out = run_async(args(&call), env.clone()).await;
+        assert_eq!(code(&out), 1);
+        let error = stderr_error(&out);
+        assert_eq!(error["code"], 21014);
+        let raw: Value = serde_json::from_str(error["raw_body"].as_str().unwrap()).unwrap();
+        for member in ["accountNo", "accountName", "accountTaxId", "mobile"] {
+            assert_eq!(raw["data"][member], "[redacted]", "{member}");
+        }
+        assert_eq!(raw["data"]["mchOrderId"], "CLIPAYEE0001");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for secret in ["4471139025", "Somchai", "3101700203451", "0867771234"] {
+            assert!(!stderr.contains(secret), "{secret} in {stderr}");
+        }
+    }
+    // The gateway received the payee, inside the signed param.
+    assert_eq!(server.received()[0].param["accountNo"], "4471139025");
+}

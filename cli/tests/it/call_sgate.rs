@@ -65,6 +65,24 @@ async fn call_sgate_get_post_and_statement() {
         "cardno sent in clear"
     );
     assert_eq!(sent.cardno.as_deref(), Some("5123450000000001"));
+    // Issue 24: the decrypted card number is masked unless --reveal is given.
+    let customers = stdout_json(&out);
+    assert_eq!(customers[0]["cardno"], "[redacted]", "{customers}");
+    assert_eq!(customers[0]["customid"], "12ad4");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("5123450000000001"));
+    let out = run_async(
+        args(&[
+            "call",
+            "sgate",
+            "customer_list",
+            "--reveal",
+            "--param",
+            r#"{"pagesize": 50, "cardno": "5123450000000001"}"#,
+        ]),
+        env.clone(),
+    )
+    .await;
+    assert_ok(&out);
     let customers = stdout_json(&out);
     assert_eq!(customers[0]["cardno"], "5123450000000001", "{customers}");
     assert_eq!(customers[0]["customid"], "12ad4");

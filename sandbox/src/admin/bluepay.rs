@@ -56,14 +56,17 @@ pub async fn set_balance(
     success(json!({ "amount": amount }))
 }
 
-/// `GET /admin/{gateway}/orders/{mchOrderId}`.
+/// `GET /admin/{gateway}/orders/{mchOrderId}`, sensitive members masked.
 pub async fn order(
     State(shared): SharedState,
     Path((gateway, merchant_order_id)): Path<(String, String)>,
 ) -> Reply {
     let gateway = envelope_gateway(&gateway)?;
     match shared.with_tx(|tx| records::find_order(tx, gateway, &merchant_order_id))? {
-        Some((_, record)) => success(record),
+        Some((_, mut record)) => {
+            super::mask::mask_gateway(gateway, &mut record);
+            success(record)
+        }
         None => Err(refuse(
             StatusCode::NOT_FOUND,
             format!("no order {merchant_order_id}"),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use serde_json::{json, Map, Value};
 
-use super::mask::mask_sensitive;
+use super::mask::{mask_gateway, mask_sensitive};
 use super::reply::{success, Reply};
 use crate::base::gateway::Gateway;
 use crate::base::shared::Shared;
@@ -52,6 +52,7 @@ pub async fn objects(State(shared): SharedState) -> Reply {
     success(all)
 }
 
+/// An envelope gateway's objects, the members its spec marks `x-sensitive` masked.
 fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> {
     let prefix = format!("{}:", gateway.id());
     let mut objects = Map::new();
@@ -60,12 +61,18 @@ fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> 
             .list(table)?
             .into_iter()
             .filter(|(key, _)| key.starts_with(&prefix))
-            .map(|(_, record)| record)
+            .map(|(_, mut record)| {
+                mask_gateway(gateway, &mut record);
+                record
+            })
             .collect();
         objects.insert((*name).into(), Value::Array(rows));
     }
     if gateway == Gateway::BluePayJt {
-        let tickets = tx.records("jt_ticket")?;
+        let mut tickets = tx.records("jt_ticket")?;
+        tickets
+            .iter_mut()
+            .for_each(|ticket| mask_gateway(gateway, ticket));
         objects.insert("tickets".into(), Value::Array(tickets));
     }
     let minor_units = records::balance(tx, gateway)?;

@@ -68,7 +68,7 @@ pub fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
 pub fn done(shared: &Shared, result: HandlerResult) -> Reply {
     shared.wake.notify_one();
     let mut value = result?;
-    super::mask::mask_sensitive(&mut value);
+    super::mask::mask_every_gateway(&mut value);
     success(value)
 }
 

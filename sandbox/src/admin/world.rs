@@ -32,13 +32,14 @@ fn wanted(filter: &Option<String>, value: &str) -> bool {
     filter.as_deref().is_none_or(|required| required == value)
 }
 
-/// `GET /admin/requests?gateway=&operation=`.
+/// `GET /admin/requests?gateway=&operation=`: sensitive members masked (see `mask`).
 pub async fn requests(State(shared): SharedState, Query(filter): Query<Filter>) -> Reply {
     let list: Vec<Value> = shared
         .requests()
         .into_iter()
         .filter(|request| wanted(&filter.gateway, request.gateway.id()))
         .filter(|request| wanted(&filter.operation, &request.operation))
+        .map(super::mask::mask_logged)
         .filter_map(|request| serde_json::to_value(request).ok())
         .collect();
     success(Value::Array(list))

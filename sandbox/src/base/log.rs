@@ -37,7 +37,8 @@ pub struct LoggedRequest {
     /// Whether the signature verified.
     pub signature_ok: bool,
     /// The param (envelope) or body (SGATE, sensitive members as sent) as received; `null`
-    /// when it was longer than the log keeps.
+    /// when it was longer than the log keeps. `GET /admin/requests` (and the dashboard) show an
+    /// envelope param's `x-sensitive` members masked, here and in `param_text` and `body`.
     pub param: Value,
     /// The param text exactly as signed (envelope gateways), cut at 8 KiB (`LOG_BODY_BYTES`).
     pub param_text: Option<String>,

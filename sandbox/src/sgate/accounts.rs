@@ -1,51 +1,86 @@
-//! The documented sandbox test accounts (sgate.md §A13): bank cards and IBANs, STCPay numbers and
-//! OTP numbers whose review and payment results are fixed.
+//! The documented sandbox test accounts: bank cards and IBANs, STCPay numbers and OTP numbers
+//! whose review and payment results are fixed. The table is the spec's `info.x-test-accounts`
+//! (openapi/sgate-payout.yaml), read once: the sandbox keeps no copy that could drift from it.
 
+use std::sync::OnceLock;
+
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::base::json::optional_text;
 
-/// Customer and payment results of the documented sandbox test accounts: `(card number, IBAN,
-/// customer approved, payment transferred)`.
-pub const BANK_TEST_ACCOUNTS: &[(&str, &str, bool, bool)] = &[
-    ("5123450000000001", "SA0000000000000000000001", true, true),
-    ("5123450000000002", "SA0000000000000000000002", true, true),
-    ("5123450000000021", "SA0020000000000000000021", true, true),
-    ("5123450000000022", "SA0005000000000000000022", true, true),
-    ("5123450000000003", "SA0000000000000000000003", true, false),
-    ("5123450000000004", "SA0000000000000000000004", true, false),
-    ("5123450000000023", "SA0080000000000000000023", true, false),
-    ("5123450000000024", "SA0010000000000000000024", true, false),
-    ("5123450000000005", "SA0000000000000000000005", false, false),
-    ("5123450000000006", "SA0000000000000000000006", false, false),
-    ("5123450000000025", "SA0015000000000000000025", false, false),
-    ("5123450000000026", "SA0060000000000000000026", false, false),
-];
+/// The review result of a test account's customer (the docs' CustomerStatus names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum CustomerOutcome {
+    Normal,
+    Reject,
+}
 
-/// STCPay test accounts: `(number, customer approved, payment transferred)`.
-pub const STC_TEST_ACCOUNTS: &[(&str, bool, bool)] = &[
-    ("512345678", true, true),
-    ("500000001", true, true),
-    ("510000001", true, true),
-    ("500000002", true, false),
-    ("500000003", true, false),
-    ("510000002", true, false),
-    ("510000003", true, false),
-    ("500000004", false, false),
-    ("500000005", false, false),
-    ("510000004", false, false),
-    ("510000005", false, false),
-];
+/// The end of a test account's payment orders (the docs' PaymentOrderStatus names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum PaymentOutcome {
+    Transferred,
+    Error,
+}
 
-/// OTP test numbers: `(number, sessionid)`; their code is always 123456.
-pub const OTP_TEST_NUMBERS: &[(&str, &str)] = &[
-    ("512345678", "10290d703f8254593ff93533f00af153"),
-    ("500000001", "a3f551d80f05a0e3e9056869fda18485"),
-    ("500000002", "e8cffbb22c2e09af7004c92b82a4275f"),
-    ("500000003", "05121e9b019b6ac4bd938322dcaf73ef"),
-    ("500000004", "9e1aac7c1f6719e12e3384ced6782887"),
-    ("500000005", "c6cfc53d34b2c93eaaa9d430397dead0"),
-];
+/// A bank test account: a customer holding its card number or IBAN (the table's bank code is
+/// the docs' and is not matched).
+#[derive(Debug, Clone, Deserialize)]
+pub struct BankAccount {
+    pub iban: String,
+    pub cardno: String,
+    pub customer: CustomerOutcome,
+    pub payment: PaymentOutcome,
+}
+
+/// An STCPay test account (the effective number, `5XXXXXXXX`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct StcAccount {
+    pub account: String,
+    pub customer: CustomerOutcome,
+    pub payment: PaymentOutcome,
+}
+
+/// An OTP test number: no SMS, a fixed code and sessionid.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OtpNumber {
+    pub number: String,
+    pub code: String,
+    pub sessionid: String,
+}
+
+/// The spec's `info.x-test-accounts`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TestAccounts {
+    pub bank: Vec<BankAccount>,
+    pub stcpay: Vec<StcAccount>,
+    pub otp: Vec<OtpNumber>,
+}
+
+/// The table, read from the spec once. A table that does not read (a broken spec) leaves the
+/// sandbox without test accounts, and says so in the log.
+pub fn test_accounts() -> &'static TestAccounts {
+    static TABLE: OnceLock<TestAccounts> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let table = paybind::sgate::spec()
+            .document()
+            .pointer("/info/x-test-accounts")
+            .cloned()
+            .unwrap_or(Value::Null);
+        serde_json::from_value(table).unwrap_or_else(|e| {
+            tracing::error!("the spec's info.x-test-accounts does not read: {e}");
+            TestAccounts::default()
+        })
+    })
+}
+
+/// `(customer approved, payment transferred)` of a test account's outcomes.
+fn results(customer: CustomerOutcome, payment: PaymentOutcome) -> (bool, bool) {
+    (
+        customer == CustomerOutcome::Normal,
+        payment == PaymentOutcome::Transferred,
+    )
+}
 
 /// The effective Saudi mobile number (`5XXXXXXXX`) of any of the four documented formats.
 pub fn effective_mobile(mobile: &str) -> String {
@@ -56,22 +91,34 @@ pub fn effective_mobile(mobile: &str) -> String {
     number.to_string()
 }
 
+/// `(customer approved, payment transferred)` when the customer holds a bank test account.
 pub fn bank_test(customer: &Value) -> Option<(bool, bool)> {
-    BANK_TEST_ACCOUNTS
+    test_accounts()
+        .bank
         .iter()
-        .find(|(card, iban, _, _)| {
-            optional_text(customer, "cardno") == Some(card)
-                || optional_text(customer, "ibanaccount") == Some(iban)
+        .find(|account| {
+            optional_text(customer, "cardno") == Some(account.cardno.as_str())
+                || optional_text(customer, "ibanaccount") == Some(account.iban.as_str())
         })
-        .map(|(_, _, approved, transferred)| (*approved, *transferred))
+        .map(|account| results(account.customer, account.payment))
 }
 
+/// `(customer approved, payment transferred)` when the customer holds an STCPay test account.
 pub fn stc_test(customer: &Value) -> Option<(bool, bool)> {
     let number = effective_mobile(optional_text(customer, "stcaccount")?);
-    STC_TEST_ACCOUNTS
+    test_accounts()
+        .stcpay
         .iter()
-        .find(|(account, _, _)| *account == number)
-        .map(|(_, approved, transferred)| (*approved, *transferred))
+        .find(|account| account.account == number)
+        .map(|account| results(account.customer, account.payment))
+}
+
+/// The OTP test number an effective number is, if any.
+pub fn otp_test(effective: &str) -> Option<&'static OtpNumber> {
+    test_accounts()
+        .otp
+        .iter()
+        .find(|otp| otp.number == effective)
 }
 
 /// The customer review result of a customer holding test accounts (a rejection wins).

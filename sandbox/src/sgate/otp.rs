@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::accounts::{effective_mobile, OTP_TEST_NUMBERS};
+use super::accounts::{effective_mobile, otp_test};
 use super::common::*;
 use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::json::{integer, set, text};
@@ -17,11 +17,9 @@ pub fn new_otp(
     customid: Option<&str>,
 ) -> Result<Value, HandlerError> {
     let effective = effective_mobile(mobile);
-    let test_number = OTP_TEST_NUMBERS
-        .iter()
-        .find(|(number, _)| *number == effective);
+    let test_number = otp_test(&effective);
     let (sessionid, code) = match test_number {
-        Some((_, session)) => (session.to_string(), "123456".to_string()),
+        Some(test) => (test.sessionid.clone(), test.code.clone()),
         None => {
             let recent = tx.list("sg_otp")?.into_iter().any(|(_, otp)| {
                 text(&otp, "effective") == effective

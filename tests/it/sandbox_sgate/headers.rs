@@ -145,3 +145,24 @@ async fn header_checks_give_the_documented_codes_with_an_empty_signature() {
         .iter()
         .all(|r| r.headers.get("v-api-key").is_none_or(|v| v == "<redacted>")));
 }
+
+/// A payment order of 0, sent by hand (paybind refuses it before sending): the sandbox answers
+/// SGATE's 1404 as the docs say, not a generic 1103.
+#[tokio::test]
+async fn a_payment_order_of_0_is_answered_1404() {
+    let sandbox = common::sandbox().await;
+    for amount in ["0", "-1.5"] {
+        let body = format!(
+            r#"{{"mercustomid":"u004","payeeuid":"ZERO0001","amount":{amount},"currency":"SAR","paymentmethod":"bankTransfer"}}"#
+        );
+        let (_, answer) = raw(
+            &sandbox,
+            "POST",
+            "/openApi/v1/payee/payCustomTicket/create",
+            &body,
+            |_| {},
+        )
+        .await;
+        assert_eq!(answer["code"], 1404, "{amount}: {answer}");
+    }
+}

@@ -2,12 +2,13 @@
 //! review, payment orders through payout, OTPs, statement and virtual-account callbacks — every
 //! answer signed and verified by the real client.
 //!
-//! One file per area: `headers`, `customers_orders`, `otp` and `statement`.
+//! One file per area: `headers`, `customers_orders`, `otp`, `statement` and `test_accounts`.
 
 mod customers_orders;
 mod headers;
 mod otp;
 mod statement;
+mod test_accounts;
 
 use crate::common;
 use crate::common::wait_status;

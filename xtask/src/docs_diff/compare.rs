@@ -58,6 +58,7 @@ pub fn compare(docs: &Docs, spec: &Spec) -> Vec<Difference> {
             operation(&at, &ops, spec, &operations, &mut out);
         }
         values(&at, langs, spec, &mut out);
+        super::texts::compare(page, langs, spec, docs.primary.as_deref(), &mut out);
         schemas(&at, langs, spec, &mut out);
     }
     for op in operations.iter().filter(|o| !documented.contains(&o.path)) {

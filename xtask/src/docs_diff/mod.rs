@@ -11,15 +11,18 @@
 //!    that apply to each of them.
 //! 3. [`compare`] lines the two up and yields [`report::Difference`]s (endpoints, fields,
 //!    required flags, types, lengths, maxima, defaults, enum values, codes, and disagreements
-//!    between the languages of the docs); [`report`] prints them for people or as JSON.
+//!    between the languages of the docs); [`texts`] adds the codes' texts (the docs' text of a
+//!    code against its `message`, or `message-<lang>` for another language, in the YAML);
+//!    [`report`] prints them for people or as JSON.
 //!
 //! A difference is *acknowledged* when the YAML already records it: an `x-decision` or
 //! `x-unconfirmed` on the field (its parameter, property, or the schema it refers to), or on the
 //! enclosing operation/schema when that note names the field, whose text quotes the docs' side
-//! (the documented length, type, value or code; for a field the docs do not list, the words
-//! "field table"; for a disagreement between languages, every value the languages state). A
-//! note that only explains something else does not hide a new change. `docs-diff` exits 0 when
-//! every difference is acknowledged and every page was read, 1 otherwise.
+//! (the documented length, type, value or code; for a code's text, the docs' text; for a field
+//! the docs do not list, the words "field table"; for a disagreement between languages, every
+//! value the languages state). A note that only explains something else does not hide a new
+//! change. `docs-diff` exits 0 when every difference is acknowledged and every page was read, 1
+//! otherwise.
 //!
 //! ## Adding BluePay (HTML docs, no public source)
 //!
@@ -42,6 +45,7 @@ mod payin_rules;
 pub mod phrases;
 pub mod report;
 pub mod sgate;
+pub mod texts;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -87,6 +91,8 @@ pub struct PageFacts {
     pub values: Vec<DocValues>,
     /// Field tables of objects that are not an operation's (e.g. a callback's body).
     pub schemas: Vec<DocSchema>,
+    /// What the code and enum tables say each value means.
+    pub texts: Vec<DocText>,
 }
 
 /// An endpoint as a page documents it.
@@ -144,6 +150,15 @@ pub struct DocValues {
     pub complete: bool,
 }
 
+/// The text a code or enum table gives one value (`| 1404 | The payment amount ... |`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocText {
+    /// The YAML component schema holding the value.
+    pub schema: String,
+    pub value: String,
+    pub text: String,
+}
+
 /// Field table of an object that is not an operation's request or response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocSchema {
@@ -158,12 +173,16 @@ pub struct Docs {
     pub pages: BTreeMap<String, Vec<(String, PageFacts)>>,
     /// Pages that could not be read, with the reason.
     pub unreadable: Vec<(PathBuf, String)>,
+    /// The primary language (the reader's first): its code texts are the YAML's `message`.
+    pub primary: Option<String>,
 }
 
 /// Reads every page the reader lists under `dir`.
 pub fn read_docs(reader: &dyn PageReader, dir: &Path) -> Result<Docs, String> {
     let mut docs = Docs::default();
-    for page in reader.pages(dir)? {
+    let pages = reader.pages(dir)?;
+    docs.primary = pages.first().map(|page| page.lang.clone());
+    for page in pages {
         let facts = std::fs::read_to_string(&page.path)
             .map_err(|e| format!("cannot read: {e}"))
             .and_then(|text| reader.read_page(&page, &text));

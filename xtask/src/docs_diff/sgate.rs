@@ -8,7 +8,7 @@ use std::path::Path;
 use super::markdown::{self, Block, Table};
 use super::phrases::{length, listed_values, maximum};
 use super::{
-    DocField, DocOperation, DocSchema, DocValues, PageFacts, PageReader, PageRef, Required,
+    DocField, DocOperation, DocSchema, DocText, DocValues, PageFacts, PageReader, PageRef, Required,
 };
 
 /// Every endpoint path in the docs is relative to this base.
@@ -119,6 +119,7 @@ impl PageReader for SgateReader {
             facts
                 .values
                 .push(values_page(&blocks, schema, columns, *complete)?);
+            facts.texts = value_texts(&blocks, schema, columns);
             return Ok(facts);
         }
         if let Some((_, schema)) = SCHEMA_PAGES.iter().find(|(key, _)| *key == page.key) {
@@ -189,6 +190,44 @@ fn values_page(
         values,
         complete,
     })
+}
+
+/// The header words of the column that says what a value means, best first: a status page
+/// has a name column ("Explain", "说明") beside the meaning ("Describe", "描述").
+const TEXT_COLUMNS: &[&[&str]] = &[&["describe", "描述"], &["description", "说明"]];
+
+/// What each value of an appendix page means, where its tables have a description column
+/// beside the column of values.
+fn value_texts(blocks: &[Block], schema: &str, columns: &[&str]) -> Vec<DocText> {
+    let mut texts = Vec::new();
+    for block in blocks {
+        let Block::Table(table) = block else { continue };
+        let value_column = if columns.is_empty() {
+            Some(0)
+        } else {
+            find_column(table, columns)
+        };
+        let text_column = TEXT_COLUMNS
+            .iter()
+            .find_map(|words| find_column(table, words));
+        let (Some(value_column), Some(text_column)) = (value_column, text_column) else {
+            continue;
+        };
+        if value_column == text_column {
+            continue;
+        }
+        for row in &table.rows {
+            let value = markdown::plain(&row[value_column]);
+            if !value.is_empty() {
+                texts.push(DocText {
+                    schema: schema.to_string(),
+                    value,
+                    text: markdown::plain(&row[text_column]),
+                });
+            }
+        }
+    }
+    texts
 }
 
 fn find_column(table: &Table, words: &[&str]) -> Option<usize> {

@@ -10,6 +10,13 @@ const NOTE_KEYS: &[&str] = &["x-decision", "x-unconfirmed"];
 /// A value with the notes written on it.
 pub type Noted = (String, Vec<String>);
 
+/// A code's text in the YAML, with the notes on the code and on its table.
+pub struct CodeText {
+    pub text: String,
+    pub notes: Vec<String>,
+    pub schema_notes: Vec<String>,
+}
+
 /// A bundled spec.
 pub struct Spec<'a> {
     root: &'a Value,
@@ -186,6 +193,23 @@ impl<'a> Spec<'a> {
                 .collect()
         };
         Some((values, notes_of(schema)))
+    }
+
+    /// The text `key` (`message`, `message-zh`) of code `code` in the `x-codes` of component
+    /// `name`, with the code's own notes and the schema's; `None` where the YAML holds no such
+    /// text.
+    pub fn code_text(&self, name: &str, code: &str, key: &str) -> Option<CodeText> {
+        let schema = self.component(name)?;
+        let entry = schema
+            .get("x-codes")?
+            .as_array()?
+            .iter()
+            .find(|entry| entry.get("code").and_then(scalar).as_deref() == Some(code))?;
+        Some(CodeText {
+            text: entry.get(key)?.as_str()?.to_string(),
+            notes: notes_of(entry),
+            schema_notes: notes_of(schema),
+        })
     }
 
     pub fn component(&self, name: &str) -> Option<&'a Value> {

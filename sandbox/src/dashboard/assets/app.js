@@ -459,6 +459,7 @@ function setUpForms() {
     else if (kind === 'bad_signature') fault.bad_signature = 'corrupt';
     else fault[kind] = value;
     if (form.times.value) fault.times = Number(form.times.value);
+    if (form.after_commit.checked) fault.after_commit = true;
     act('Inject fault on ' + fault.gateway + '/' + fault.operation, 'PUT', '/faults', fault);
   });
   document.getElementById('va-form').addEventListener('submit', (e) => {

@@ -25,6 +25,9 @@ pub struct Incoming {
 fn validation_fail(error: &paybind::spec::ValidationError) -> Fail {
     let code = if error.reason.starts_with("is required") || error.reason.starts_with("one of") {
         1102
+    } else if error.field == "amount" && error.reason.starts_with("must be greater than") {
+        // A payment order's amount of 0 or less: SGATE's own code for it.
+        1404
     } else {
         1103
     };
