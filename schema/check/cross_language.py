@@ -14,18 +14,23 @@ packages of requirements.txt) as `python cross_language.py SCHEMA_DIR`. For each
 4. the `param` of every wire envelope example (BluePay, BluePay JT) is JSON text that its
    `contentSchema` model accepts;
 5. the SGATE signing test vector of schema/README.md: MD5 of the signature object is
-   8a5908e27626d79d73dc14bd9ba00e72.
+   8a5908e27626d79d73dc14bd9ba00e72;
+6. SGATE Payin's signing test vectors (`info.x-signing.test-vectors` of its openapi.json),
+   recomputed here with Python's hmac from the six pairs as schema/README.md describes.
 
 Exits 1 when anything fails, printing each failure.
 """
 
+import base64
 import hashlib
+import hmac
 import importlib.util
 import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from decimal import Decimal
 
@@ -35,7 +40,7 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from openapi_spec_validator import validate as validate_openapi
 from pydantic import TypeAdapter, ValidationError
 
-APIS = ["bluepay", "bluepay-jt", "sgate-payout"]
+APIS = ["bluepay", "bluepay-jt", "sgate-payout", "sgate-payin"]
 
 
 def exact_multiple_of(validator, divisor, instance, schema):
@@ -278,6 +283,29 @@ def check_sgate_vector():
         print("ok   SGATE signing test vector: MD5 8a5908e27626d79d73dc14bd9ba00e72")
 
 
+def check_payin_vectors(schema_dir):
+    """Each SGATE Payin test vector: the six pairs, each value encoded as JavaScript's
+    encodeURIComponent (quote with `-_.!~*'()` kept), sorted and joined by `&`, signed with
+    HMAC-SHA256 under the secret, Base64."""
+    spec = json.loads((schema_dir / "sgate-payin" / "openapi.json").read_text())
+    vectors = spec["info"]["x-signing"]["test-vectors"]
+    if not vectors:
+        fail("SGATE Payin: no test vectors")
+    kept = "-_.!~*'()"
+    for vector in vectors:
+        pairs = sorted(
+            f"{key}={quote(str(vector[key]), safe=kept)}"
+            for key in ["uri", "key", "timestamp", "signMethod", "signVersion", "method"]
+        )
+        text = "&".join(pairs)
+        mac = hmac.new(vector["secret"].encode(), text.encode(), hashlib.sha256).digest()
+        signature = base64.b64encode(mac).decode()
+        if text != vector["string-to-sign"] or signature != vector["signature"]:
+            fail(f"SGATE Payin test vector {vector['method']}: {text} gives {signature}")
+        else:
+            print(f"ok   SGATE Payin signing test vector {vector['method']}: {signature}")
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: cross_language.py SCHEMA_DIR", file=sys.stderr)
@@ -292,6 +320,7 @@ def main():
             check_examples(api_dir, api, models)
             check_wire_envelopes(api_dir, api, models)
     check_sgate_vector()
+    check_payin_vectors(schema_dir)
     if failures:
         print(f"\n{len(failures)} failure(s)")
         return 1

@@ -56,13 +56,15 @@ impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let status = match &self.0 {
             CallbackError::Parameter { .. } | CallbackError::UnknownType => StatusCode::BAD_REQUEST,
-            CallbackError::Lookup(error) if matches!(**error, Error::Validation(_)) => {
-                StatusCode::BAD_REQUEST
-            }
-            // SGATE answered, but not with the order: a refusal, or another order.
-            CallbackError::Lookup(error) if !error.outcome_unknown() => StatusCode::BAD_GATEWAY,
+            CallbackError::Lookup(error) => match **error {
+                // An ID that is not one: asking again will not help.
+                Error::Validation(_) => StatusCode::BAD_REQUEST,
+                // SGATE answered, refusing: no order to act on.
+                Error::Api(_) => StatusCode::BAD_GATEWAY,
+                // SGATE could not be asked (or its answer not read): ask again later.
+                _ => StatusCode::SERVICE_UNAVAILABLE,
+            },
             CallbackError::OrderMismatch => StatusCode::BAD_GATEWAY,
-            _ => StatusCode::SERVICE_UNAVAILABLE,
         };
         (status, self.0.to_string()).into_response()
     }

@@ -89,6 +89,8 @@ mod sgate_axum;
 mod sgate_e2e;
 #[cfg(feature = "sgate")]
 mod sgate_examples;
+#[cfg(all(feature = "sgate-payin", feature = "axum"))]
+mod sgate_payin;
 #[cfg(feature = "sgate")]
 mod sgate_signing;
 #[cfg(feature = "sgate")]

@@ -5,11 +5,13 @@
 //! One file per area: `help` (help, usage errors, operation lists), `keygen`, `bluepay_sign` and
 //! `sgate_sign` (offline signing and verification), `mint` (notifications and callbacks minted
 //! as the gateways send them), `call_bluepay` and `call_sgate` (`call`
-//! against the loopback gateways in `gateway` and `sgate_gateway`), and `sandbox` (the
+//! against the loopback gateways in `gateway` and `sgate_gateway`), `call_payin` (SGATE Payin,
+//! against its own stand-in), and `sandbox` (the
 //! `sandbox` subcommand). The process helpers they share are here.
 
 mod bluepay_sign;
 mod call_bluepay;
+mod call_payin;
 mod call_sgate;
 mod gateway;
 mod help;

@@ -105,6 +105,10 @@ pub fn between_revisions(
         let before = before.map_err(|e| format!("{old_rev}: {file}: {e}"))?;
         let after = load(new_dir).transpose();
         let after = after.map_err(|e| format!("new {file}: {e}"))?;
+        // A gateway added after both revisions (its spec in neither) has nothing to report.
+        if before.is_none() && after.is_none() {
+            continue;
+        }
         out.push(SpecChanges {
             file: file.to_string(),
             changes: spec_changes(before.as_ref(), after.as_ref()),
