@@ -89,8 +89,8 @@
 //! # Fault injection
 //!
 //! Per gateway and operation ([`Fault`]): latency, an HTTP status, a dropped connection,
-//! malformed JSON, a bad signature, a documented error code, or a canned body — with
-//! `PUT /admin/faults` or the `faults` list of the config file. Latency, the HTTP status and the
+//! malformed JSON, a bad signature, a documented error code (SGATE Payin's are words:
+//! `error_code_text`), or a canned body — with `PUT /admin/faults` or the `faults` list of the config file. Latency, the HTTP status and the
 //! dropped connection happen before the operation runs, or with `after_commit` once its state
 //! is committed: the payout exists and its answer is lost, the case a merchant reconciles with
 //! a status query (`benches/fault_run.rs` runs that recipe over a thousand payouts).

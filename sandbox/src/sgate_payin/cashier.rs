@@ -135,6 +135,10 @@ pub async fn serve(shared: &Shared, call: &Call<'_>) -> Answer {
         (true, ["order", id, "card"]) => pay_by_card(&visit, id),
         (true, ["order", id, "stcpay"]) => send_code(&visit, id),
         (true, ["order", _, "stcpay", "code"]) => pay_by_wallet(&visit),
+        (false, ["order", _, "applepay" | "tamara" | "tabby"]) => problem(
+            StatusCode::NOT_FOUND,
+            "the sandbox simulates card and STC Pay payments only",
+        ),
         (false, ["direct", "mastercard"]) => three_ds(&visit),
         (true, ["direct", "mastercard"]) => end_three_ds(&visit),
         _ => problem(StatusCode::NOT_FOUND, "the sandbox has no such Payin page"),
@@ -184,7 +188,9 @@ fn cashier(visit: &Visit<'_>, id: &str, card: bool, wallet: bool) -> Response {
                 &carried,
             ));
         }
-        if wallet {
+        // STC Pay takes SAR orders only (info.x-currency-limits).
+        let sar = info("x-currency-limits/stcpay-maximum/currency").and_then(Value::as_str);
+        if wallet && Some(text(&order, "currency")) == sar {
             body.push_str(&pages::wallet_form(
                 &visit.address(&format!("/order/{id}/stcpay")),
                 &carried,

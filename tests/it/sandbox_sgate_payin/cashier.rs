@@ -218,6 +218,52 @@ async fn the_cashier_needs_the_ticket() {
     assert_eq!(browser().get(&unknown).send().await.unwrap().status(), 404);
 }
 
+/// The standard link shows both methods; a method's link with `lockPayMethod=yes` only its
+/// own; STC Pay only for SAR orders.
+#[tokio::test]
+async fn the_links_show_the_methods_they_name() {
+    let sandbox = common::sandbox().await;
+    let client = client(&sandbox);
+    let sar = client
+        .merchant_add_order(order("LINK-1", "1.00", None))
+        .await
+        .unwrap();
+    let page = |url: String| async move {
+        browser()
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let standard = page(sandbox.sgate_payin_cashier_url(&sar.id, &sar.ticket, None)).await;
+    assert!(standard.contains("Pay by card") && standard.contains("STC Pay"));
+    let base = sandbox.sgate_payin_url().replace("/api_v1", "");
+    let locked = |method: &str| {
+        format!(
+            "{base}/order/{}/{method}?ticket={}&language=AR&lockPayMethod=yes",
+            sar.id, sar.ticket
+        )
+    };
+    let wallet_only = page(locked("stcpay")).await;
+    assert!(wallet_only.contains("STC Pay") && !wallet_only.contains("Pay by card"));
+    assert!(
+        wallet_only.contains("dir=\"rtl\""),
+        "Arabic pages read right to left"
+    );
+    let card_only = page(locked("mada")).await;
+    assert!(card_only.contains("Pay by card") && !card_only.contains("STC Pay"));
+
+    let kuwaiti = client
+        .merchant_add_order(order("LINK-2", "1.00", None).currency("KWD"))
+        .await
+        .unwrap();
+    let standard = page(sandbox.sgate_payin_cashier_url(&kuwaiti.id, &kuwaiti.ticket, None)).await;
+    assert!(standard.contains("Pay by card") && !standard.contains("STC Pay"));
+}
+
 /// A callback nobody can trust: `_orderId` of an unpaid order and `_type=payment`, sent to the
 /// merchant by anyone. paybind's `Callbacks` asks the sandbox and says "not paid"; the
 /// merchant's endpoint refuses it, so nothing is acknowledged.
