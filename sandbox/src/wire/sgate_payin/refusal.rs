@@ -90,8 +90,8 @@ pub struct Refusal {
     /// The `message`.
     pub message: String,
     /// The `data`: a list whose first item says why (the docs' example: `["signature error",
-    /// {the signed pairs}]`).
-    pub data: Value,
+    /// {the signed pairs}]`). Boxed: a refusal travels in `Err`.
+    pub data: Box<Value>,
 }
 
 impl Refusal {
@@ -106,7 +106,7 @@ impl Refusal {
             status: code.status(),
             code: code.word().to_string(),
             message: code.message().to_string(),
-            data,
+            data: Box::new(data),
         }
     }
 
@@ -121,7 +121,7 @@ impl Refusal {
                 .map(str::to_string)
                 .or_else(|| known.map(|known| known.message().to_string()))
                 .unwrap_or_else(|| "Error".to_string()),
-            data: json!(["injected by a sandbox fault"]),
+            data: Box::new(json!(["injected by a sandbox fault"])),
         }
     }
 
