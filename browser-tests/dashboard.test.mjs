@@ -3,8 +3,9 @@
 // Starts `dashboard-e2e` (browser-tests/world/) (a sandbox, a merchant endpoint that verifies notifications,
 // control calls), opens the dashboard with the run's token and checks, as a person would:
 // a QR code a client creates appears without a reload; "Pay" delivers a verified notification
-// to the merchant; its attempts show; a request with a wrong signature shows why; nothing
-// secret is on the page; the page and the admin API refuse callers without the token.
+// to the merchant; its attempts show; a request with a wrong signature shows why; an SGATE Payin
+// order is paid on the sandbox's cashier page with the test card through its 3-D Secure page
+// and shows paid; nothing secret is on the page; the page and the admin API refuse callers without the token.
 // Screenshots of the main views go to target/dashboard-screenshots/.
 //
 // Environment: DASHBOARD_E2E_BIN (default ../target/debug/dashboard-e2e),
@@ -217,6 +218,45 @@ test('the fault form sets a fault after the commit, as the admin API takes it', 
   assert.equal(fault?.drop_connection, true);
   await row.getByRole('button', { name: 'Clear', exact: true }).click();
   await page.locator('#faults', { hasText: 'none yet' }).waitFor({ timeout: TIMEOUT });
+});
+
+test('an SGATE Payin order is paid on its cashier with the test card through 3-D Secure', async () => {
+  const { id } = await control('payin-order');
+  await tab('SGATE Payin');
+  const row = page.locator(`#gateway-sgate-payin tr[data-object="${id}"]`);
+  await row.waitFor({ timeout: TIMEOUT });
+  assert.match(await row.innerText(), /pending/);
+  await shot('sgate-payin-objects');
+  const [cashier] = await Promise.all([
+    browser.waitForEvent('page'),
+    row.getByRole('link', { name: 'Open cashier' }).click(),
+  ]);
+  cashier.on('console', (m) => { if (m.type() === 'error') consoleErrors.push('cashier: ' + m.text()); });
+  await cashier.getByLabel('Card number').fill('5123 4500 0000 0008');
+  await cashier.getByLabel('Expiry month (MM)').fill('01');
+  await cashier.getByLabel('Expiry year (YY)').fill('39');
+  await cashier.getByLabel('Name on card').fill('SGate_Sandbox');
+  await cashier.getByLabel('Security code').fill('100');
+  await cashier.screenshot({ path: path.join(SHOTS, 'sgate-payin-cashier.png'), fullPage: true });
+  await cashier.getByRole('button', { name: 'Pay by card' }).click();
+  await cashier.getByRole('heading', { name: '3-D Secure (simulated)' }).waitFor({ timeout: TIMEOUT });
+  assert.match(await cashier.locator('body').innerText(), /512345xxxxxx0008/);
+  await cashier.getByRole('button', { name: 'Authenticate' }).click();
+  await cashier.getByRole('heading', { name: 'Payment approved' }).waitFor({ timeout: TIMEOUT });
+  await cashier.close();
+
+  await page.locator(`#gateway-sgate-payin tr[data-object="${id}"]`, { hasText: 'paid' }).waitFor({ timeout: TIMEOUT });
+  const transaction = page.locator(`#gateway-sgate-payin tr[data-object="${id}_1"]`);
+  await transaction.waitFor({ timeout: TIMEOUT });
+  assert.match(await transaction.innerText(), /Approved/);
+  assert.match(await transaction.innerText(), /512345xxxxxx0008/);
+  const everything = await page.evaluate(async () => {
+    const token = new URLSearchParams(location.search).get('token');
+    const get = (p) => fetch('/admin' + p, { headers: { Authorization: 'Bearer ' + token } }).then((r) => r.text());
+    return document.body.innerText + (await get('/objects')) + (await get('/requests'));
+  });
+  assert.ok(!everything.includes('5123450000000008'), 'the card number is nowhere');
+  await shot('sgate-payin-paid');
 });
 
 test('the keyboard reaches every view', async () => {

@@ -1,10 +1,12 @@
-//! paybind's quickstart: starts the sandbox (a local, stateful BluePay, BluePay JT and SGATE) in
-//! this process, plus a small merchant endpoint that verifies the notifications it receives, and
-//! walks one real flow per gateway:
+//! paybind's quickstart: starts the sandbox (a local, stateful BluePay, BluePay JT, SGATE and
+//! SGATE Payin) in this process, plus a small merchant endpoint that verifies the notifications
+//! it receives, and walks one real flow per gateway:
 //!
 //! - BluePay: balance → QR code → the payer pays → verified notification → refund;
 //! - BluePay JT: direct-debit authorization → debit → abnormal-transaction ticket;
-//! - SGATE: create a customer → approval → payout order → verified callback, fields decrypted.
+//! - SGATE: create a customer → approval → payout order → verified callback, fields decrypted;
+//! - SGATE Payin: create an order → the payer pays on the hosted cashier (test card, 3-D Secure)
+//!   → callback verified by looking the order up → refund.
 //!
 //! Every request is signed, every answer and notification verified. Run:
 //! `cargo run --example quickstart`. It exits 0 only if every step matched expectations.
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use paybind::keys::PrivateKey;
-use paybind::{bluepay, bluepay_jt, sgate};
+use paybind::{bluepay, bluepay_jt, sgate, sgate_payin};
 use paybind_sandbox::{Gateway, Sandbox, SandboxConfig, SandboxKeys, Settings, Storage};
 
 /// What the merchant endpoint accepted, as text per event.
@@ -70,65 +72,99 @@ async fn received(inbox: &Inbox, needle: &str) -> Result<String, String> {
     }
 }
 
+/// SGATE Payin's callback (`GET /payin/callback?_orderId=…&_type=…`): believed only once the
+/// order, looked up over the signed API, confirms it; then acknowledged `COMPLETED::{ORDER_ID}`.
+fn payin_callbacks(payin: &sgate_payin::Client, accepted: Inbox) -> axum::Router {
+    let handler = move |sgate_payin::CheckedCallback(callback): sgate_payin::CheckedCallback| {
+        let accepted = accepted.clone();
+        async move {
+            let ack = callback.ack().ok_or(StatusCode::CONFLICT)?;
+            if let Ok(mut inbox) = accepted.lock() {
+                inbox.push(format!(
+                    "PayinCallback {:?} order={} status={:?} refund={:?}",
+                    callback.kind,
+                    callback.order_id(),
+                    callback.order.status,
+                    callback.order.refund_status,
+                ));
+            }
+            Ok::<_, StatusCode>(ack)
+        }
+    };
+    axum::Router::new()
+        .route("/payin/callback", axum::routing::get(handler))
+        .with_state(payin.notifications())
+}
+
 /// The merchant's notification endpoint: verifies BluePay, JT and SGATE notifications with the
-/// clients' verifiers; refused ones get 401 (the gateway then tries again).
+/// clients' verifiers; refused ones get 401 (the gateway then tries again). SGATE Payin's
+/// callbacks are checked against the order ([`payin_callbacks`]).
 async fn merchant_endpoint(
     bluepay: bluepay::Client,
     jt: bluepay_jt::Client,
     sgate: sgate::Client,
+    payin: sgate_payin::Client,
 ) -> Result<(String, Inbox), String> {
     let inbox: Inbox = Arc::default();
     let accepted = inbox.clone();
-    let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap, body: Bytes| {
-        let (bluepay, jt, sgate, accepted) =
-            (bluepay.clone(), jt.clone(), sgate.clone(), accepted.clone());
-        async move {
-            let path = uri
-                .path_and_query()
-                .map(|p| p.as_str().to_string())
-                .unwrap_or_default();
-            let event = if path.starts_with("/bluepay/") {
-                bluepay
-                    .notifications()
-                    .verify(&body)
-                    .map(|e| format!("{e:?}"))
-                    .map_err(fail)
-            } else if path.starts_with("/jt/") {
-                jt.notifications()
-                    .verify(&body)
-                    .map(|e| format!("{e:?}"))
-                    .map_err(fail)
-            } else {
-                sgate
-                    .notifications()
-                    .verify(&headers, &path, &body)
-                    .map(|e| match e {
-                        // Decrypted for us; shown here only to prove it.
-                        sgate::Notification::SalaryStatusChange(order) => format!(
-                            "SalaryStatusChange status={:?} cardno={}",
-                            order.data.status,
-                            order
-                                .data
-                                .custominfo
-                                .and_then(|c| c.cardno)
-                                .map(|c| c.expose().to_string())
-                                .unwrap_or_default()
-                        ),
-                        other => format!("{other:?}"),
-                    })
-                    .map_err(fail)
-            };
-            match event {
-                Ok(text) => {
-                    if let Ok(mut inbox) = accepted.lock() {
-                        inbox.push(text);
+    let app = payin_callbacks(&payin, inbox.clone()).fallback(
+        move |uri: Uri, headers: HeaderMap, body: Bytes| {
+            let (bluepay, jt, sgate, accepted) =
+                (bluepay.clone(), jt.clone(), sgate.clone(), accepted.clone());
+            async move {
+                let path = uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                let event = if path.starts_with("/bluepay/") {
+                    Some(
+                        bluepay
+                            .notifications()
+                            .verify(&body)
+                            .map(|e| format!("{e:?}"))
+                            .map_err(fail),
+                    )
+                } else if path.starts_with("/jt/") {
+                    Some(
+                        jt.notifications()
+                            .verify(&body)
+                            .map(|e| format!("{e:?}"))
+                            .map_err(fail),
+                    )
+                } else {
+                    Some(
+                        sgate
+                            .notifications()
+                            .verify(&headers, &path, &body)
+                            .map(|e| match e {
+                                // Decrypted for us; shown here only to prove it.
+                                sgate::Notification::SalaryStatusChange(order) => format!(
+                                    "SalaryStatusChange status={:?} cardno={}",
+                                    order.data.status,
+                                    order
+                                        .data
+                                        .custominfo
+                                        .and_then(|c| c.cardno)
+                                        .map(|c| c.expose().to_string())
+                                        .unwrap_or_default()
+                                ),
+                                other => format!("{other:?}"),
+                            })
+                            .map_err(fail),
+                    )
+                };
+                match event {
+                    Some(Ok(text)) => {
+                        if let Ok(mut inbox) = accepted.lock() {
+                            inbox.push(text);
+                        }
+                        (StatusCode::OK, bluepay::ACK_BODY)
                     }
-                    (StatusCode::OK, bluepay::ACK_BODY)
+                    _ => (StatusCode::UNAUTHORIZED, "refused"),
                 }
-                Err(_) => (StatusCode::UNAUTHORIZED, "refused"),
             }
-        }
-    });
+        },
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(fail)?;
@@ -172,7 +208,9 @@ async fn run() -> Result<(), String> {
     let bp = bluepay::Client::new(sandbox.bluepay_config()).map_err(fail)?;
     let jt = bluepay_jt::Client::new(sandbox.bluepay_jt_config()).map_err(fail)?;
     let sg = sgate::Client::new(sandbox.sgate_config()).map_err(fail)?;
-    let (merchant, inbox) = merchant_endpoint(bp.clone(), jt.clone(), sg.clone()).await?;
+    let payin = sgate_payin::Client::new(sandbox.sgate_payin_config()).map_err(fail)?;
+    let (merchant, inbox) =
+        merchant_endpoint(bp.clone(), jt.clone(), sg.clone(), payin.clone()).await?;
     println!("merchant notification endpoint on {merchant}");
 
     // ---------------------------------------------------------------- BluePay
@@ -395,6 +433,9 @@ async fn run() -> Result<(), String> {
         "the payout was transferred; the callback verified and its card number decrypted",
     )?;
 
+    // ---------------------------------------------------------------- SGATE Payin
+    payin_flow(&sandbox, &payin, &merchant, &inbox).await?;
+
     // The sandbox records an attempt once the receiver's answer is in, a moment after the
     // receiver saw the callback: wait for the bookkeeping.
     let mut notifications = sandbox.notifications().map_err(fail)?;
@@ -410,8 +451,127 @@ async fn run() -> Result<(), String> {
         .filter(|n| n["status"] == "delivered")
         .count();
     check(
-        delivered == notifications.len() && delivered == 6,
+        delivered == notifications.len() && delivered == 8,
         &format!("all {delivered} notifications acknowledged"),
+    )?;
+    Ok(())
+}
+
+/// SGATE Payin: an order, paid on the sandbox's hosted cashier as a payer's browser would, its
+/// callback believed through the order, then a refund and its callback.
+async fn payin_flow(
+    sandbox: &Sandbox,
+    payin: &sgate_payin::Client,
+    merchant: &str,
+    inbox: &Inbox,
+) -> Result<(), String> {
+    step("SGATE Payin · Create order (SAR 12.02)");
+    let order = payin
+        .merchant_add_order(
+            sgate_payin::types::MerchantAddOrderParam::builder()
+                .merchant_order_id("QSPAYIN1")
+                .name("Game card")
+                .amount("12.02")
+                .currency("SAR")
+                .notification_url(format!("{merchant}/payin/callback")),
+        )
+        .await
+        .map_err(fail)?;
+    let sent = sandbox
+        .requests()
+        .pop()
+        .ok_or("nothing reached SGATE Payin")?;
+    check(
+        sent.signature_ok,
+        "signed with the HMAC x-auth-* headers; the sandbox checked them",
+    )?;
+    let return_url = "https://shop.example/thanks";
+    let cashier = sandbox.sgate_payin_cashier_url(&order.id, &order.ticket, Some(return_url));
+    println!("   order {}: the payer's link is {cashier}", order.id);
+
+    step("SGATE Payin · the payer pays on the hosted cashier (test card, 3-D Secure)");
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(fail)?;
+    let post = |url: String, fields: Vec<(String, String)>| {
+        let browser = browser.clone();
+        async move {
+            let mut form = reqwest::Url::parse("http://form.invalid/").map_err(fail)?;
+            form.query_pairs_mut().extend_pairs(&fields);
+            let answer = browser
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form.query().unwrap_or_default().to_string())
+                .send()
+                .await
+                .map_err(fail)?;
+            let location = answer
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok());
+            location.map(str::to_string).ok_or_else(|| {
+                format!(
+                    "the cashier answered {} without a redirect",
+                    answer.status()
+                )
+            })
+        }
+    };
+    // The cashier's card form (the page at the link) posts to {order}/card.
+    let card_form = format!("{}/card", cashier.split('?').next().unwrap_or_default());
+    let card = [
+        ("ticket", order.ticket.as_str()),
+        ("returnURL", return_url),
+        ("cardNumber", "5123450000000008"),
+        ("expiryMonth", "01"),
+        ("expiryYear", "39"),
+        ("nameOnCard", "SGate_Sandbox"),
+        ("securityCode", "100"),
+    ];
+    let to_owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let three_ds = post(card_form, to_owned(&card)).await?;
+    println!("   3-D Secure page: {three_ds}");
+    // The 3DS page's form carries the transaction of its address; the payer authenticates.
+    let three_ds = reqwest::Url::parse(&three_ds).map_err(fail)?;
+    let mut fields: Vec<(String, String)> = three_ds.query_pairs().into_owned().collect();
+    fields.push(("outcome".into(), "authenticate".into()));
+    let mut action = three_ds.clone();
+    action.set_query(None);
+    let back = post(action.to_string(), fields).await?;
+    check(
+        back == return_url,
+        "3-D Secure passed; the payer is sent back to the shop",
+    )?;
+
+    step("SGATE Payin · callback (unsigned GET), believed through the order");
+    let event = received(inbox, "PayinCallback Payment").await?;
+    println!("   verified callback: {event}");
+    check(
+        event.contains(&order.id) && event.contains("status=Paid"),
+        "order_detail says paid: the callback is confirmed and answered COMPLETED::{ORDER_ID}",
+    )?;
+
+    step("SGATE Payin · Refund SAR 2.02");
+    let refund = payin
+        .order_refund(
+            &order.id,
+            sgate_payin::types::OrderRefundParam::builder()
+                .amount("2.02")
+                .reason("Return shipping fee"),
+        )
+        .await
+        .map_err(fail)?;
+    println!("   refund {} is {:?}", refund.id, refund.status);
+    let event = received(inbox, "PayinCallback Refund").await?;
+    check(
+        event.contains("refund=Some(Partial)"),
+        "the refund completed; its callback confirmed by the order's refund state",
     )?;
     Ok(())
 }

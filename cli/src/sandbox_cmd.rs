@@ -1,4 +1,5 @@
-//! `paybind sandbox`: the local simulator of BluePay, BluePay JT and SGATE on 127.0.0.1. Prints
+//! `paybind sandbox`: the local simulator of BluePay, BluePay JT, SGATE and SGATE Payin on
+//! 127.0.0.1. Prints
 //! one JSON line — where each gateway is, the credentials it accepts, its key files and the
 //! `PAYBIND_*` variables that point `paybind call` at it (and the admin API's token) — then
 //! serves until stopped. Keys are generated once and kept in a directory (beside the data
@@ -266,6 +267,20 @@ fn describe(sandbox: &Sandbox) -> Value {
         "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
         file("sgate-system-public"),
     );
+    // A client in any language can be tried against Payin with these four.
+    set("PAYBIND_SGATE_PAYIN_URL", Some(sandbox.sgate_payin_url()));
+    set(
+        "PAYBIND_SGATE_PAYIN_KEY",
+        Some(sandbox.sgate_payin_key().to_string()),
+    );
+    set(
+        "PAYBIND_SGATE_PAYIN_SECRET",
+        Some(sandbox.sgate_payin_secret().to_string()),
+    );
+    set(
+        "PAYBIND_SGATE_PAYIN_MERCHANT_ID",
+        Some(sandbox.sgate_payin_merchant_id().to_string()),
+    );
     set("PAYBIND_SANDBOX_ADMIN_URL", Some(sandbox.admin_url()));
     set(
         "PAYBIND_SANDBOX_ADMIN_TOKEN",
@@ -276,6 +291,7 @@ fn describe(sandbox: &Sandbox) -> Value {
         "bluepay_url": sandbox.bluepay_url(),
         "bluepay_jt_url": sandbox.bluepay_jt_url(),
         "sgate_url": sandbox.sgate_url(),
+        "sgate_payin_url": sandbox.sgate_payin_url(),
         "admin_url": sandbox.admin_url(),
         "root_urls": Gateway::ALL
             .iter()
@@ -310,10 +326,10 @@ pub async fn run(args: &SandboxArgs, pretty: bool) -> Result<(), CliError> {
 #[command(
     args_conflicts_with_subcommands = true,
     after_help = "\
-Serves BluePay under {base}/bluepay, BluePay JT under {base}/bluepay-jt, SGATE under {base}/sgate
-and the admin API under {base}/admin, verifying signatures and params like the gateways, with
+Serves BluePay under {base}/bluepay, BluePay JT under {base}/bluepay-jt, SGATE under {base}/sgate,
+SGATE Payin under {base}/sgate-payin/api_v1 and the admin API under {base}/admin, verifying signatures and params like the gateways, with
 state that survives a restart (--data) or not (--memory). Prints one JSON object: the URLs, the
-app ids and API KEY it accepts, its key files, and under \"env\" the PAYBIND_* variables for
+app ids, API KEY and Payin key and secret it accepts, its key files, and under \"env\" the PAYBIND_* variables for
 `paybind call`. Serves until stopped (Ctrl-C). With --fixtures it starts in the world the file
 describes (balances, orders, customers, rules, faults; schema/sandbox/fixtures.schema.json) and
 returns to it on POST /admin/reset.

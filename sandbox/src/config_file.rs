@@ -41,17 +41,8 @@ pub fn read_config_file(path: &Path) -> Result<FileConfig, SandboxError> {
         .map_err(io_error(format!("cannot read {}", path.display())))?;
     let config: FileConfig = serde_json::from_str(&text)
         .map_err(|e| SandboxError::Config(format!("{}: {e}", path.display())))?;
-    if let Some(bad) = config
-        .faults
-        .iter()
-        .find(|fault| !faults::valid_target(&fault.gateway, &fault.operation))
-    {
-        return Err(SandboxError::Config(format!(
-            "{}: no operation {} on gateway {}",
-            path.display(),
-            bad.operation,
-            bad.gateway
-        )));
+    if let Some(why) = config.faults.iter().find_map(faults::refusal) {
+        return Err(SandboxError::Config(format!("{}: {why}", path.display())));
     }
     if let Some(unknown) = config
         .settings

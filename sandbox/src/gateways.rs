@@ -15,7 +15,7 @@ use super::base::gateway::Gateway;
 use super::base::http::{not_found, Answer, Call, DropSignal};
 use super::base::shared::Shared;
 use super::wire;
-use super::{bluepay, sgate};
+use super::{bluepay, sgate, sgate_payin};
 
 /// The fallback route: `/{gateway}/{operation path}`.
 pub async fn by_prefix(
@@ -91,7 +91,7 @@ async fn deliver(answer: Answer, drop_signal: &DropSignal) -> Response {
 async fn serve(shared: &Shared, gateway: Gateway, call: &Call<'_>) -> Answer {
     match gateway {
         Gateway::Sgate => return serve_sgate(shared, call).await,
-        Gateway::SgatePayin => return not_served_yet(gateway),
+        Gateway::SgatePayin => return serve_sgate_payin(shared, call).await,
         Gateway::BluePay | Gateway::BluePayJt => {}
     }
     if call.method == Method::GET {
@@ -130,9 +130,21 @@ async fn serve_sgate(shared: &Shared, call: &Call<'_>) -> Answer {
     faults::after_commit(fault.as_ref(), answer).await
 }
 
-/// A gateway paybind binds that the sandbox does not simulate yet (SGATE Payin): HTTP 501, so a
-/// client tried against it fails at once and says why.
-fn not_served_yet(gateway: Gateway) -> Answer {
-    let text = format!("{} is not served by this sandbox yet", gateway.row().name);
-    Answer::Response((StatusCode::NOT_IMPLEMENTED, text).into_response())
+/// SGATE Payin: its API below `/api_v1`, the sandbox's cashier and 3DS pages beside it (at
+/// the paths of the payment links and of the `redirectURL`).
+async fn serve_sgate_payin(shared: &Shared, call: &Call<'_>) -> Answer {
+    if !call.rest.starts_with(wire::sgate_payin::auth::API_ROOT) {
+        return sgate_payin::cashier::serve(shared, call).await;
+    }
+    let opened = match wire::sgate_payin::open(shared, call).await {
+        Ok(opened) => opened,
+        Err(answer) => return answer,
+    };
+    let now = shared.now_ms();
+    let result = shared
+        .with_tx(|tx| sgate_payin::dispatch(shared, tx, opened.operation, &opened.incoming, now));
+    shared.wake.notify_one();
+    let fault = opened.fault.clone();
+    let answer = wire::sgate_payin::answer(shared, opened, result);
+    faults::after_commit(fault.as_ref(), answer).await
 }

@@ -1,9 +1,10 @@
-//! A local, stateful simulator of BluePay, BluePay JT and SGATE, for testing code that uses
-//! [paybind](https://docs.rs/paybind): add it as a dev-dependency.
+//! A local, stateful simulator of BluePay, BluePay JT, SGATE and SGATE Payin, for testing code
+//! that uses [paybind](https://docs.rs/paybind): add it as a dev-dependency.
 //!
 //! One loopback HTTP server serves every operation of `openapi/bluepay.yaml`,
-//! `openapi/bluepay-jt.yaml` and `openapi/sgate-payout.yaml`, each gateway under its own path
-//! prefix: `{base}/bluepay`, `{base}/bluepay-jt`, `{base}/sgate`. Routes and request
+//! `openapi/bluepay-jt.yaml`, `openapi/sgate-payout.yaml` and `openapi/sgate-payin.yaml`, each
+//! gateway under its own path prefix: `{base}/bluepay`, `{base}/bluepay-jt`, `{base}/sgate`,
+//! `{base}/sgate-payin` (its API below `/api_v1`, as SGATE's). Routes and request
 //! validation come from the specs' operation tables and schemas (an operation added to a YAML is
 //! served, validated, and answered with its documented example until it is given behaviour).
 //!
@@ -33,6 +34,17 @@
 //! 1302, 1304, 1401–1404, 1501, 1607–1611, …). Every answer is signed with the system private
 //! key; authentication failures carry an empty `V-Signature`, as SGATE's do.
 //!
+//! SGATE Payin: the five `x-auth-*` headers — key, `HmacSHA256`, version `1`, the timestamp
+//! window, and the HMAC-SHA256 with [`SandboxConfig::sgate_payin_secret`] over the path below
+//! `/api_v1` and the operation's docs name, recomputed from the docs' algorithm (a refusal is
+//! HTTP 403 `notAllowed` whose `data` says why and lists the pairs signed, as SGATE's example
+//! shows) — then the path, header and body parameters against the spec (`invalidParameter`,
+//! 400), the merchant ID of the path, the currency limits, the order's ticket, state and
+//! refundable amount. Answers are the records themselves, unsigned. The codes other than
+//! `notAllowed` are the sandbox's (`notFound` 404, `invalidParameter` 400, `invalidState` and
+//! `duplicated` 409): SGATE documents none. Card numbers and security codes are neither kept
+//! nor logged (the request log redacts the spec's `x-sensitive` members).
+//!
 //! # Lifecycles and who decides them
 //!
 //! Pending operations end by the first matching [`OutcomeRule`] (admin `PUT /admin/rules`, or
@@ -46,6 +58,8 @@
 //! | JT ticket | pending until `POST /admin/bluepay-jt/tickets/{ticketNo}/status` |
 //! | SGATE customer | test accounts (the spec's `info.x-test-accounts`, by card number, IBAN or STCPay number) are reviewed automatically after the delay; others stay Incomplete until the ID photo is uploaded, then Pending until `POST /admin/sgate/customers/{id}/approve` (`reject`, `ban`); `autoapproval` 1 approves automatically |
 //! | SGATE payment order | test accounts: Transferred or Error per the table after the delay; others pending until `POST /admin/sgate/orders/{id}/complete` (or `fail`) |
+//! | SGATE Payin order | pending until paid on the hosted cashier (`{base}/sgate-payin/order/{id}?ticket=…`, [`Sandbox::sgate_payin_cashier_url`]) or directly: the documented test card passes the simulated 3DS page of its `redirectURL` and is approved, any other card is declined; the test STC Pay wallet with its code is approved. Unpaid past `expiredAt` (30 minutes by default): expired |
+//! | SGATE Payin refund | the `refund` rules above; pending ones end with `POST /admin/sgate-payin/refunds/{id}/complete` (or `fail`) |
 //!
 //! Every state change that the docs give a notification for queues it — signed with the gateway
 //! key (SGATE: headers signed with the system key, sensitive members encrypted with the
@@ -56,6 +70,13 @@
 //! [`SandboxConfig::allow_external_notify`]. Payout notifications and SGATE callbacks go to
 //! the URLs set with `PUT /admin/settings` (`bluepay_payout_notify_url`,
 //! `bluepay_jt_payout_notify_url`, `sgate_callback_url`).
+//!
+//! SGATE Payin's callbacks follow its docs instead: an unsigned `GET` to the order's
+//! `notificationURL` with `_orderId` and `_type` (`payment`, `refund`) added to its query,
+//! acknowledged only by the body `COMPLETED::{ORDER_ID}`; sent again on the spec's schedule
+//! (`info.x-callback-retry`: 5 s apart, 3 times, while unanswered; every 15 minutes while
+//! answered otherwise — on the sandbox clock, so `POST /admin/clock/advance` moves them), at
+//! most [`NotifyPolicy::max_attempts`] attempts in all.
 //!
 //! # Admin API and safety
 //!
@@ -71,8 +92,8 @@
 //! # Fault injection
 //!
 //! Per gateway and operation ([`Fault`]): latency, an HTTP status, a dropped connection,
-//! malformed JSON, a bad signature, a documented error code, or a canned body — with
-//! `PUT /admin/faults` or the `faults` list of the config file. Latency, the HTTP status and the
+//! malformed JSON, a bad signature, a documented error code (SGATE Payin's are words:
+//! `error_code_text`), or a canned body — with `PUT /admin/faults` or the `faults` list of the config file. Latency, the HTTP status and the
 //! dropped connection happen before the operation runs, or with `after_commit` once its state
 //! is committed: the payout exists and its answer is lost, the case a merchant reconciles with
 //! a status query (`benches/fault_run.rs` runs that recipe over a thousand payouts).
@@ -116,6 +137,7 @@ mod outcomes;
 mod scheduler;
 mod server;
 mod sgate;
+mod sgate_payin;
 mod wire;
 
 use std::path::Path;
@@ -294,9 +316,39 @@ impl Sandbox {
         self.shared.gateway_url(Gateway::Sgate)
     }
 
+    /// The SGATE Payin base URL, `/api_v1` included, for `Environment::Url` (and
+    /// `PAYBIND_SGATE_PAYIN_URL`): every signed `uri` is the path below it.
+    pub fn sgate_payin_url(&self) -> String {
+        format!(
+            "{}{}",
+            self.shared.gateway_url(Gateway::SgatePayin),
+            wire::sgate_payin::auth::API_ROOT
+        )
+    }
+
+    /// The address of the hosted cashier of an SGATE Payin order (the docs' standard payment
+    /// link, `info.x-payment-links`), where a payer pays it with the documented test card or
+    /// STC Pay wallet, then goes to `return_url` when one is given.
+    pub fn sgate_payin_cashier_url(
+        &self,
+        order_id: &str,
+        ticket: &str,
+        return_url: Option<&str>,
+    ) -> String {
+        let link = sgate_payin::cashier::payment_link(
+            "standard",
+            order_id,
+            ticket,
+            return_url.unwrap_or(""),
+            "EN",
+        );
+        format!("{}{link}", self.shared.gateway_url(Gateway::SgatePayin))
+    }
+
     /// `gateway` at the root of a port of its own (`http://127.0.0.1:{port}`), for clients
     /// that sign production paths: SGATE's `/openApi/v1/...` arrives as signed, without the
-    /// `/sgate` prefix. The same state and checks as the prefixed URL.
+    /// `/sgate` prefix (SGATE Payin's API is below `{root}/api_v1`). The same state and checks
+    /// as the prefixed URL.
     pub fn root_url(&self, gateway: Gateway) -> &str {
         self.root_urls
             .iter()
@@ -348,6 +400,21 @@ impl Sandbox {
         &self.shared.settings.sgate_api_key
     }
 
+    /// The SGATE Payin key (`x-auth-key`) the sandbox accepts.
+    pub fn sgate_payin_key(&self) -> &str {
+        &self.shared.settings.sgate_payin_key
+    }
+
+    /// The secret SGATE Payin requests are signed with.
+    pub fn sgate_payin_secret(&self) -> &str {
+        &self.shared.settings.sgate_payin_secret
+    }
+
+    /// The SGATE Payin merchant ID.
+    pub fn sgate_payin_merchant_id(&self) -> &str {
+        &self.shared.settings.sgate_payin_merchant_id
+    }
+
     /// A BluePay client config for this sandbox (URL, app id, merchant key, gateway key).
     pub fn bluepay_config(&self) -> paybind::bluepay::Config {
         let keys = self.keys();
@@ -380,6 +447,17 @@ impl Sandbox {
             self.sgate_api_key(),
             keys.sgate_merchant.clone(),
             keys.sgate_system_public(),
+        )
+    }
+
+    /// An SGATE Payin client config for this sandbox (URL with `/api_v1`, key, secret,
+    /// merchant ID).
+    pub fn sgate_payin_config(&self) -> paybind::sgate_payin::Config {
+        paybind::sgate_payin::Config::new(
+            paybind::sgate_payin::Environment::Url(self.sgate_payin_url()),
+            self.sgate_payin_key(),
+            self.sgate_payin_secret(),
+            self.sgate_payin_merchant_id(),
         )
     }
 

@@ -6,7 +6,7 @@ use super::base::http::HandlerError;
 use super::base::shared::Shared;
 use super::base::store::{StoreError, Tx};
 use super::scheduler::jobs::Job;
-use super::{bluepay, sgate};
+use super::{bluepay, sgate, sgate_payin};
 
 /// Runs `job`. A refusal (the record ended meanwhile) drops the job; a store failure is
 /// returned.
@@ -19,6 +19,9 @@ pub fn run_job(tx: &mut Tx<'_>, shared: &Shared, job: &Job) -> Result<(), StoreE
         }
         Job::SgatePaymentOrder { ticketid, end } => {
             sgate::orders::finish_order(tx, shared, ticketid, end)
+        }
+        Job::SgatePayinRefund { refund_id, end } => {
+            sgate_payin::refunds::finish_refund(tx, shared, refund_id, end)
         }
     };
     match result {

@@ -1,8 +1,8 @@
 //! The loopback HTTP server: one accept loop, one router. Gateways are served under their path
-//! prefix (`/bluepay`, `/bluepay-jt`, `/sgate`), the admin API under `/admin`. Every request
-//! must name this machine as its host (no DNS rebinding) and come from no foreign web page;
-//! admin calls must also carry the run's token. Operations are found in each spec's operation
-//! table, so an operation added to a YAML is routed without new code here.
+//! prefix (`/bluepay`, `/bluepay-jt`, `/sgate`, `/sgate-payin`), the admin API under `/admin`.
+//! Every request must name this machine as its host (no DNS rebinding) and come from no foreign
+//! web page; admin calls must also carry the run's token. Operations are found in each spec's
+//! operation table, so an operation added to a YAML is routed without new code here.
 
 use std::sync::Arc;
 

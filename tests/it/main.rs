@@ -81,6 +81,8 @@ mod sandbox_ops;
 mod sandbox_root_ports;
 mod sandbox_safety;
 mod sandbox_sgate;
+#[cfg(all(feature = "sgate-payin", feature = "axum"))]
+mod sandbox_sgate_payin;
 mod sandbox_transport;
 mod sandbox_trigger;
 mod schema_export;

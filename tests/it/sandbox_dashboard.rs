@@ -125,6 +125,9 @@ async fn admin_answers_list_every_object_and_carry_no_secret() {
         assert!(objects["bluepay"]["objects"][kind].is_array(), "{kind}");
     }
     assert!(objects["bluepay-jt"]["objects"]["tickets"].is_array());
+    for kind in ["orders", "transactions", "refunds"] {
+        assert!(objects["sgate-payin"]["objects"][kind].is_array(), "{kind}");
+    }
 
     let answers: Vec<Value> = vec![
         objects.clone(),
@@ -149,6 +152,7 @@ async fn admin_answers_list_every_object_and_carry_no_secret() {
         "1012345678",
         "5123450000000001",
         sandbox.sgate_api_key(),
+        sandbox.sgate_payin_secret(),
         "PRIVATE KEY",
     ] {
         assert!(!all.contains(secret), "an admin answer shows {secret}");

@@ -12,6 +12,8 @@
 //!   instead of SHA-256, or whose param changed after signing.
 //! - `seed`: objects on every gateway (a payout, a pending direct-debit authorization, an SGATE
 //!   customer and payment order), for the screenshots.
+//! - `payin-order`: the SGATE Payin client creates an order of SAR 25.00 for the payer to pay
+//!   on its cashier page; answers `{"id"}`.
 //!
 //! and `GET {control_url}/received`: what the merchant endpoint received, each with whether it
 //! verified.
@@ -26,7 +28,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use paybind::envelope::{HashAlgorithm, RsaSigner};
 use paybind::keys::PrivateKey;
-use paybind::{bluepay, bluepay_jt, sgate};
+use paybind::{bluepay, bluepay_jt, sgate, sgate_payin};
 use paybind_sandbox::{Sandbox, SandboxConfig, SandboxKeys, Storage};
 use serde_json::{json, Value};
 
@@ -36,6 +38,7 @@ struct World {
     bluepay: bluepay::Client,
     jt: bluepay_jt::Client,
     sgate: sgate::Client,
+    payin: sgate_payin::Client,
     merchant: String,
     received: Arc<Mutex<Vec<Value>>>,
     next: Arc<Mutex<u32>>,
@@ -79,6 +82,7 @@ async fn main() {
         bluepay: bluepay::Client::new(sandbox.bluepay_config()).expect("client"),
         jt: bluepay_jt::Client::new(sandbox.bluepay_jt_config()).expect("client"),
         sgate: sgate::Client::new(sandbox.sgate_config()).expect("client"),
+        payin: sgate_payin::Client::new(sandbox.sgate_payin_config()).expect("client"),
         sandbox: Arc::new(sandbox),
         merchant: control.clone(),
         received: Arc::default(),
@@ -98,6 +102,7 @@ async fn main() {
         .route("/qr", post(create_qr))
         .route("/bad-signature/{kind}", post(bad_signature))
         .route("/seed", post(seed))
+        .route("/payin-order", post(payin_order))
         .route("/received", get(received))
         .fallback(notify)
         .with_state(world.clone());
@@ -238,6 +243,24 @@ async fn bad_signature(State(world): State<World>, Path(kind): Path<String>) -> 
         .await
         .map_err(fail)?;
     Ok(Json(answer))
+}
+
+/// An SGATE Payin order to pay on the cashier (no callback URL: this world's endpoint verifies
+/// the other gateways' POSTs).
+async fn payin_order(State(world): State<World>) -> Answer {
+    let merchant_order_id = next_id(&world, "DASHPAYIN")?;
+    let order = world
+        .payin
+        .merchant_add_order(
+            sgate_payin::types::MerchantAddOrderParam::builder()
+                .merchant_order_id(merchant_order_id)
+                .name("Dashboard order")
+                .amount("25.00")
+                .currency("SAR"),
+        )
+        .await
+        .map_err(fail)?;
+    Ok(Json(json!({ "id": order.id })))
 }
 
 fn chrono_now_ms() -> i64 {

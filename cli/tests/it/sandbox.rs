@@ -90,6 +90,10 @@ fn env_of(description: &Value) -> Vec<(&'static str, String)> {
         "PAYBIND_SGATE_API_KEY",
         "PAYBIND_SGATE_PRIVATE_KEY_FILE",
         "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
+        "PAYBIND_SGATE_PAYIN_URL",
+        "PAYBIND_SGATE_PAYIN_KEY",
+        "PAYBIND_SGATE_PAYIN_SECRET",
+        "PAYBIND_SGATE_PAYIN_MERCHANT_ID",
         "PAYBIND_SANDBOX_ADMIN_URL",
         "PAYBIND_SANDBOX_ADMIN_TOKEN",
     ];
@@ -171,6 +175,42 @@ fn sandbox_serves_and_call_reaches_it() {
     assert!(stdout_json(&out).as_array().is_some_and(|a| !a.is_empty()));
     let out = run(&["call", "sgate", "exchange_rate"], &env, None);
     assert_ok(&out);
+
+    // SGATE Payin: its URL includes /api_v1; an order made, then read back by its ID.
+    assert_eq!(
+        description["sgate_payin_url"],
+        format!("{base}/sgate-payin/api_v1")
+    );
+    let out = run(&["call", "sgate-payin", "merchant_detail"], &env, None);
+    assert_ok(&out);
+    let order =
+        r#"{"merchantOrderId":"CLIPAYIN1","name":"test","amount":"12.02","currency":"SAR"}"#;
+    let out = run(
+        &[
+            "call",
+            "sgate-payin",
+            "merchant_add_order",
+            "--param",
+            order,
+        ],
+        &env,
+        None,
+    );
+    assert_ok(&out);
+    let id = stdout_json(&out)["id"].as_str().unwrap().to_string();
+    let out = run(
+        &[
+            "call",
+            "sgate-payin",
+            "order_detail",
+            "--param",
+            &format!(r#"{{"ORDER_ID":"{id}"}}"#),
+        ],
+        &env,
+        None,
+    );
+    assert_ok(&out);
+    assert_eq!(stdout_json(&out)["status"], "pending");
 }
 
 #[test]

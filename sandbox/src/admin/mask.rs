@@ -1,9 +1,10 @@
 //! Members a gateway's spec marks `x-sensitive` (ID numbers, card, account and STCPay numbers,
-//! photo URLs, a payee's name, tax id or mobile) are shown by the admin API only as a mask: the
-//! sandbox keeps them in plain text, and neither the admin API nor the page may hand them out.
-//! The request log of an envelope gateway (BluePay, JT: the members travel in plain text inside
-//! the signed param) is masked the same way in `GET /admin/requests`; in-process,
-//! `Sandbox::requests()` keeps the exact wire record.
+//! photo URLs, a payee's name, tax id or mobile; Payin's card number and security code) are
+//! shown by the admin API only as a mask: the sandbox keeps them in plain text (Payin's not at
+//! all), and neither the admin API nor the page may hand them out. The request log of an
+//! envelope gateway (BluePay, JT: the members travel in plain text inside the signed param) is
+//! masked the same way in `GET /admin/requests`; in-process, `Sandbox::requests()` keeps the
+//! exact wire record.
 
 use paybind::gateways::Gateway;
 use serde_json::Value;
@@ -16,10 +17,11 @@ pub const MASK: &str = "•••• (sensitive)";
 /// Shown in place of a text that holds a sensitive value the mask could not find exactly.
 const HIDDEN_TEXT: &str = "(hidden: holds a sensitive member)";
 
-/// Replaces, at any depth, every non-empty string member whose name the SGATE spec marks
-/// `x-sensitive` (the generated `SENSITIVE_MEMBERS`).
+/// Replaces, at any depth, every non-empty string member whose name an SGATE spec (payout or
+/// Payin) marks `x-sensitive` (the generated `SENSITIVE_MEMBERS` of both).
 pub fn mask_sensitive(value: &mut Value) {
     mask_gateway(Gateway::Sgate, value);
+    mask_gateway(Gateway::SgatePayin, value);
 }
 
 /// Replaces, at any depth, every non-empty string member whose name `gateway`'s spec marks

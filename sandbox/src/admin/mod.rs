@@ -9,6 +9,7 @@ mod mask;
 mod objects;
 mod reply;
 mod sgate;
+mod sgate_payin;
 mod trigger;
 mod world;
 
@@ -77,6 +78,11 @@ pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             post(sgate::transfer),
         )
         .route("/admin/sgate/otp", get(sgate::otp_inbox))
+        .route("/admin/sgate-payin/orders/{id}", get(sgate_payin::order))
+        .route(
+            "/admin/sgate-payin/refunds/{id}/{action}",
+            post(sgate_payin::refund_action),
+        )
         .route(
             "/admin/bluepay-jt/tickets/{ticket}/status",
             post(bluepay::ticket_status),
@@ -135,6 +141,8 @@ async fn index(State(shared): SharedState) -> Reply {
             "POST /admin/sgate/customers/{id}/{approve|reject|ban|unban}",
             "GET /admin/sgate/orders/{id}", "POST /admin/sgate/orders/{id}/{complete|fail}",
             "POST /admin/sgate/virtual-account/transfers", "GET /admin/sgate/otp",
+            "GET /admin/sgate-payin/orders/{id}",
+            "POST /admin/sgate-payin/refunds/{id}/{complete|fail}",
             "POST /admin/trigger {gateway, event, overrides}",
             "POST /admin/reset",
         ],

@@ -13,6 +13,7 @@ use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 use crate::bluepay::records;
 use crate::sgate::common;
+use crate::sgate_payin::records as payin;
 use paybind::money::Decimal2;
 
 type SharedState = State<Arc<Shared>>;
@@ -25,6 +26,12 @@ const ENVELOPE_TABLES: &[(&str, &str)] = &[
     ("voids", "bp_void"),
     ("direct_debit_authorizations", "dd_auth"),
     ("direct_debit_tokens", "dd_token"),
+];
+
+const SGATE_PAYIN_TABLES: &[(&str, &str)] = &[
+    ("orders", payin::ORDERS),
+    ("transactions", payin::TRANSACTIONS),
+    ("refunds", payin::REFUNDS),
 ];
 
 const SGATE_TABLES: &[(&str, &str)] = &[
@@ -42,8 +49,11 @@ pub async fn objects(State(shared): SharedState) -> Reply {
             let objects = match gateway {
                 Gateway::BluePay | Gateway::BluePayJt => envelope_objects(tx, gateway)?,
                 Gateway::Sgate => sgate_objects(tx)?,
-                // Not served yet: the sandbox holds no SGATE Payin objects.
-                Gateway::SgatePayin => Value::Object(Map::new()),
+                // Payin holds no balance: what was paid is in its orders.
+                Gateway::SgatePayin => json!({
+                    "balance": [],
+                    "objects": masked_tables(tx, SGATE_PAYIN_TABLES)?,
+                }),
             };
             by_gateway.insert(gateway.id().into(), objects);
         }
@@ -82,9 +92,11 @@ fn envelope_objects(tx: &Tx<'_>, gateway: Gateway) -> Result<Value, StoreError> 
     }))
 }
 
-fn sgate_objects(tx: &Tx<'_>) -> Result<Value, StoreError> {
+/// Every record of `tables`, by the name the listing gives each table, sensitive members
+/// masked.
+fn masked_tables(tx: &Tx<'_>, tables: &[(&str, &str)]) -> Result<Value, StoreError> {
     let mut objects = Map::new();
-    for (name, table) in SGATE_TABLES {
+    for (name, table) in tables {
         let rows = tx
             .list(table)?
             .into_iter()
@@ -95,6 +107,11 @@ fn sgate_objects(tx: &Tx<'_>) -> Result<Value, StoreError> {
             .collect();
         objects.insert((*name).into(), Value::Array(rows));
     }
+    Ok(Value::Object(objects))
+}
+
+fn sgate_objects(tx: &Tx<'_>) -> Result<Value, StoreError> {
+    let objects = masked_tables(tx, SGATE_TABLES)?;
     let mut balance = Vec::new();
     for currency in common::CURRENCIES {
         let units = common::currency_balance(tx, currency)?;

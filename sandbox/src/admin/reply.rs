@@ -87,7 +87,7 @@ pub fn envelope_gateway(name: &str) -> Result<Gateway, Refusal> {
         )),
         Gateway::SgatePayin => Err(refuse(
             StatusCode::NOT_FOUND,
-            "SGATE Payin is not served by the sandbox yet",
+            "use /admin/sgate-payin/... for SGATE Payin",
         )),
         gateway @ (Gateway::BluePay | Gateway::BluePayJt) => Ok(gateway),
     }

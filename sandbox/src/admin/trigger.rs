@@ -180,7 +180,7 @@ impl<'a> World<'a, '_> {
         let setting = match self.gateway {
             Gateway::BluePayJt => "bluepay_jt_payout_notify_url",
             Gateway::BluePay | Gateway::Sgate => "bluepay_payout_notify_url",
-            // Not served yet: no trigger makes an SGATE Payin object.
+            // No trigger event makes an SGATE Payin object (its orders are paid on the cashier).
             Gateway::SgatePayin => return Ok(None),
         };
         Ok(self

@@ -104,14 +104,8 @@ pub async fn put_fault(State(shared): SharedState, body: Bytes) -> Reply {
             "expected a fault object (or a non-empty list) with gateway and operation",
         ));
     }
-    if let Some(bad) = list
-        .iter()
-        .find(|fault| !faults::valid_target(&fault.gateway, &fault.operation))
-    {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            format!("no operation {} on gateway {}", bad.operation, bad.gateway),
-        ));
+    if let Some(why) = list.iter().find_map(faults::refusal) {
+        return Err(refuse(StatusCode::BAD_REQUEST, why));
     }
     shared.with_tx(|tx| list.iter().try_for_each(|fault| faults::put(tx, fault)))?;
     success(serde_json::to_value(&list).unwrap_or(Value::Null))

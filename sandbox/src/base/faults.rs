@@ -34,7 +34,7 @@ pub enum SignatureFault {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
-    /// Gateway: `bluepay`, `bluepay-jt` or `sgate`.
+    /// Gateway: `bluepay`, `bluepay-jt`, `sgate` or `sgate-payin`.
     pub gateway: String,
     /// Operation id from the spec (`qr_code_create`), or `*` for every operation.
     pub operation: String,
@@ -62,7 +62,11 @@ pub struct Fault {
     /// Answer with this gateway code (and its documented message unless `error_message`).
     #[serde(default)]
     pub error_code: Option<i64>,
-    /// Message for `error_code`.
+    /// SGATE Payin, whose codes are words: answer with this code (`notAllowed`), its HTTP
+    /// status (4xx) and its message unless `error_message`.
+    #[serde(default)]
+    pub error_code_text: Option<String>,
+    /// Message for `error_code` or `error_code_text`.
     #[serde(default)]
     pub error_message: Option<String>,
     /// Answer exactly this JSON (SGATE: signed), without touching state.
@@ -143,6 +147,7 @@ impl Fault {
             || self.http_status.is_some()
             || self.malformed_json
             || self.error_code.is_some()
+            || self.error_code_text.is_some()
             || self.body.is_some()
             || self.file_base64.is_some()
     }
@@ -228,6 +233,44 @@ pub fn take_for(
 pub fn valid_target(gateway: &str, operation: &str) -> bool {
     Gateway::from_id(gateway)
         .is_some_and(|gateway| operation == "*" || gateway.operation(operation).is_some())
+}
+
+/// Why `fault` cannot be applied (no such gateway or operation, or a member its gateway has no
+/// use for); `None` when it can.
+pub fn refusal(fault: &Fault) -> Option<String> {
+    if !valid_target(&fault.gateway, &fault.operation) {
+        return Some(format!(
+            "no operation {} on gateway {}",
+            fault.operation, fault.gateway
+        ));
+    }
+    let gateway = Gateway::from_id(&fault.gateway)?;
+    let unusable = match gateway {
+        // Payin's codes are words, and it signs and encrypts nothing in its answers.
+        Gateway::SgatePayin => [
+            (
+                fault.error_code.is_some(),
+                "error_code (its codes are words: error_code_text)",
+            ),
+            (
+                fault.bad_signature.is_some(),
+                "bad_signature (it signs no answer)",
+            ),
+            (fault.bad_ciphertext, "bad_ciphertext (it encrypts nothing)"),
+            (fault.tamper_body, "tamper_body (it signs no answer)"),
+            (
+                fault.file_base64.is_some(),
+                "file_base64 (it serves no file)",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(given, member)| given.then_some(member)),
+        Gateway::BluePay | Gateway::BluePayJt | Gateway::Sgate => fault
+            .error_code_text
+            .is_some()
+            .then_some("error_code_text (its codes are numbers: error_code)"),
+    }?;
+    Some(format!("{} does not take {unusable}", gateway.id()))
 }
 
 /// The faults that happen below a gateway's protocol, the same for every gateway: added

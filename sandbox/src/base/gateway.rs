@@ -11,7 +11,7 @@ pub fn code_message(gateway: Gateway, code: i64) -> &'static str {
         Gateway::BluePay => paybind::bluepay::ResultCode::from_code(code).message(),
         Gateway::BluePayJt => paybind::bluepay_jt::ResultCode::from_code(code).message(),
         Gateway::Sgate => paybind::sgate::ResultCode::from_code(code).message(),
-        // Not served yet; its codes are words, not numbers.
+        // Its codes are words, not numbers: `wire::sgate_payin::refusal` has them.
         Gateway::SgatePayin => None,
     };
     message.unwrap_or("Error")

@@ -68,6 +68,51 @@ impl Call<'_> {
             .find(|row| row.method == self.method.as_str() && row.path == self.rest)?;
         gateway.operation(row.id)
     }
+
+    /// What came before [`Call::rest`] in the path: `/sgate-payin` under the base URL, empty
+    /// on a gateway's own port.
+    pub fn prefix(&self) -> &str {
+        let path = self
+            .path_and_query
+            .split_once('?')
+            .map_or(self.path_and_query, |(path, _)| path);
+        path.strip_suffix(self.rest).unwrap_or("")
+    }
+
+    /// The URL of the gateway's root as this request reached it (`http://{Host}{prefix}`):
+    /// where the sandbox's own pages for the gateway are, on whichever port was called. The
+    /// `Host` was checked to be this machine before any gateway code runs.
+    pub fn root_url(&self) -> String {
+        let host = self
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        format!("http://{host}{}", self.prefix())
+    }
+}
+
+/// The values of the `{NAME}` segments of a path template in `path`, when `path` fits the
+/// template segment by segment (`/orders/{ORDER_ID}` and `/orders/M1T2`: `ORDER_ID` =
+/// `M1T2`); `None` otherwise. A value is never empty.
+pub fn path_values(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let mut values = Vec::new();
+    let mut given = path.split('/');
+    for expected in template.split('/') {
+        let segment = given.next()?;
+        match expected
+            .strip_prefix('{')
+            .and_then(|name| name.strip_suffix('}'))
+        {
+            Some(name) if !segment.is_empty() => {
+                values.push((name.to_string(), segment.to_string()))
+            }
+            Some(_) => return None,
+            None if expected == segment => {}
+            None => return None,
+        }
+    }
+    given.next().is_none().then_some(values)
 }
 
 /// Largest request body accepted (the SGATE upload allows 2048 KB files).
@@ -121,7 +166,8 @@ impl Fail {
         let code = match gateway {
             Gateway::Sgate => 1000,
             Gateway::BluePay | Gateway::BluePayJt => 21000,
-            // Not served yet: no SGATE Payin request reaches a handler (see gateways.rs).
+            // SGATE Payin answers with words (its own refusal, `wire::sgate_payin`); this number
+            // is only the log's.
             Gateway::SgatePayin => 500,
         };
         tracing::warn!(error = %error, "sandbox storage failed");

@@ -36,21 +36,25 @@ pub struct LoggedRequest {
     pub path: String,
     /// Whether the signature verified.
     pub signature_ok: bool,
-    /// The param (envelope) or body (SGATE, sensitive members as sent) as received; `null`
-    /// when it was longer than the log keeps. `GET /admin/requests` (and the dashboard) show an
-    /// envelope param's `x-sensitive` members masked, here and in `param_text` and `body`.
+    /// The param (envelope) or body (SGATE: sensitive members as sent, encrypted; SGATE Payin:
+    /// sensitive members redacted) as received; `null` when it was longer than the log keeps.
+    /// `GET /admin/requests` (and the dashboard) show an envelope param's `x-sensitive` members
+    /// masked, here and in `param_text` and `body`.
     pub param: Value,
     /// The param text exactly as signed (envelope gateways), cut at 8 KiB (`LOG_BODY_BYTES`).
     pub param_text: Option<String>,
-    /// The code answered.
+    /// The code answered (SGATE Payin, whose codes are words: the HTTP status; the word is in
+    /// `message`).
     pub code: i64,
     /// The message answered (for a refusal: why, e.g. which check failed).
     pub message: String,
     /// The fault applied, if any.
     pub fault: Option<String>,
-    /// The request headers (lower-case names; `v-api-key` and `authorization` redacted).
+    /// The request headers (lower-case names; `v-api-key`, `x-auth-key` and `authorization`
+    /// redacted).
     pub headers: BTreeMap<String, String>,
-    /// The raw body as text (lossy UTF-8, cut at 8 KiB (`LOG_BODY_BYTES`)).
+    /// The raw body as text (lossy UTF-8, cut at 8 KiB (`LOG_BODY_BYTES`); SGATE Payin: the
+    /// JSON with its sensitive members redacted).
     pub body: String,
     /// The body's length as received.
     pub body_bytes: usize,
@@ -97,6 +101,28 @@ impl LoggedRequest {
         }
     }
 
+    /// Keeps the body with every member named in `sensitive` replaced, at any depth, by
+    /// [`REDACTED`] — in `body` and in `param` alike — for a gateway whose bodies carry such
+    /// members in plain text (SGATE Payin's card number and security code). A body that is not
+    /// JSON is not kept at all (it cannot be searched for them).
+    pub fn keep_redacted_json(&mut self, body: &[u8], sensitive: &[&str]) {
+        self.param = Value::Null;
+        if body.is_empty() {
+            self.body.clear();
+            return;
+        }
+        let Ok(mut value) = serde_json::from_slice::<Value>(body) else {
+            self.body = NOT_KEPT.to_string();
+            return;
+        };
+        redact(&mut value, sensitive);
+        let text = value.to_string();
+        if text.len() <= LOG_BODY_BYTES {
+            self.param = value;
+        }
+        self.body = cut(&text, LOG_BODY_BYTES);
+    }
+
     /// About how many bytes the entry holds (its strings and the parsed param).
     pub fn stored_bytes(&self) -> usize {
         let strings = self.operation.len()
@@ -122,6 +148,30 @@ impl LoggedRequest {
     }
 }
 
+/// What a redacted member's value becomes in the log.
+pub const REDACTED: &str = "<redacted>";
+
+/// The logged body of a request whose body must be searched for sensitive members and is not
+/// JSON.
+const NOT_KEPT: &str = "<not kept: not JSON, and it may hold card data>";
+
+/// Replaces every member named in `names`, at any depth, by [`REDACTED`].
+fn redact(value: &mut Value, names: &[&str]) {
+    match value {
+        Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                if names.contains(&name.as_str()) {
+                    *member = Value::String(REDACTED.to_string());
+                } else {
+                    redact(member, names);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, names)),
+        _ => {}
+    }
+}
+
 /// At most `max` bytes of `text`, cut at a character boundary.
 fn cut(text: &str, max: usize) -> String {
     if text.len() <= max {
@@ -142,7 +192,7 @@ fn logged_headers(headers: &axum::http::HeaderMap) -> BTreeMap<String, String> {
             let name = name.as_str().to_ascii_lowercase();
             let value = if matches!(
                 name.as_str(),
-                "v-api-key" | "authorization" | "cookie" | "x-paybind-admin-token"
+                "v-api-key" | "x-auth-key" | "authorization" | "cookie" | "x-paybind-admin-token"
             ) {
                 "<redacted>".to_string()
             } else {

@@ -10,7 +10,8 @@ use super::store::{StoreError, Tx};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeRule {
-    /// Gateway it applies to (`bluepay`, `bluepay-jt`, `sgate`); any when absent.
+    /// Gateway it applies to (`bluepay`, `bluepay-jt`, `sgate`, `sgate-payin`); any when
+    /// absent.
     #[serde(default)]
     pub gateway: Option<String>,
     /// Kind of operation: `payout`, `qr`, `webpay`, `direct_debit`, `refund`,

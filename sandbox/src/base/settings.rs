@@ -43,6 +43,14 @@ pub struct SandboxConfig {
     pub bluepay_jt_app_id: String,
     /// The SGATE API KEY the sandbox accepts.
     pub sgate_api_key: String,
+    /// The SGATE Payin key (`x-auth-key`) the sandbox accepts.
+    pub sgate_payin_key: String,
+    /// The secret SGATE Payin requests are signed with (HMAC-SHA256). A sandbox's, not a
+    /// secret of anyone's: `paybind sandbox` prints it.
+    pub sgate_payin_secret: String,
+    /// The SGATE Payin merchant ID of the sandbox's one merchant (the `{MERCHANT_ID}` of its
+    /// paths, the start of its order IDs).
+    pub sgate_payin_merchant_id: String,
     /// Accepted distance between a request's timestamp and the sandbox clock (`None`: any).
     pub timestamp_window: Option<Duration>,
     /// Delay before automatic outcomes (payouts completing, test accounts being reviewed).
@@ -69,6 +77,9 @@ impl Default for SandboxConfig {
             bluepay_app_id: "5a4db0c1e2f34b6a8c9d0e1f2a3b4c5d".into(),
             bluepay_jt_app_id: "3d717fb236534ef0a63f7c44c25260c6".into(),
             sgate_api_key: "sandbox-sgate-api-key".into(),
+            sgate_payin_key: "sandbox-sgate-payin-key".into(),
+            sgate_payin_secret: "sandbox-sgate-payin-secret".into(),
+            sgate_payin_merchant_id: "M100001".into(),
             timestamp_window: Some(Duration::from_secs(300)),
             auto_delay: Duration::from_secs(1),
             notify: NotifyPolicy::default(),

@@ -1,6 +1,7 @@
 //! Delivering one notification: the HTTP POST (SGATE's signed with the system key when it is
-//! sent), what counts as acknowledged, and the record of the attempt with the next one
-//! scheduled by exponential backoff, or the notification given up.
+//! sent; SGATE Payin's an unsigned GET), what counts as acknowledged, and the record of the
+//! attempt with the next one scheduled — by exponential backoff, or SGATE Payin's documented
+//! schedule — or the notification given up.
 
 use std::time::Instant;
 
@@ -12,6 +13,7 @@ use crate::base::settings::NotifyPolicy;
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
 use crate::wire::sgate::sign::callback_headers;
+use crate::wire::sgate_payin::callback as payin_callback;
 
 /// Whether `url` points at this machine (`localhost`, 127.0.0.0/8, `::1`).
 pub fn is_loopback(url: &reqwest::Url) -> bool {
@@ -86,13 +88,15 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
                         let bytes = read_capped(response).await;
                         let answer_text: String =
                             String::from_utf8_lossy(&bytes).chars().take(512).collect();
-                        let acknowledged = code == 200
-                            && match gateway {
-                                Gateway::Sgate => true,
-                                Gateway::BluePay | Gateway::BluePayJt => is_acknowledgement(&bytes),
-                                // Not served yet: nothing queues an SGATE Payin callback.
-                                Gateway::SgatePayin => false,
-                            };
+                        let acknowledged = match gateway {
+                            Gateway::Sgate => code == 200,
+                            Gateway::BluePay | Gateway::BluePayJt => {
+                                code == 200 && is_acknowledgement(&bytes)
+                            }
+                            Gateway::SgatePayin => {
+                                payin_callback::is_acknowledged(code, &bytes, &record["payload"])
+                            }
+                        };
                         (Some(code), None, Some(answer_text), acknowledged, false)
                     }
                     Err(send_error) => (
@@ -124,7 +128,7 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
         if let Some(list) = record.get_mut("attempts").and_then(Value::as_array_mut) {
             list.push(entry);
         }
-        let attempts = u32::try_from(number).unwrap_or(u32::MAX);
+        let pause = next_pause_ms(policy, gateway, &record["attempts"], status.is_some());
         if acknowledged {
             set(
                 &mut record,
@@ -137,23 +141,42 @@ pub async fn attempt(shared: &Shared, id: &str) -> Result<(), StoreError> {
                 json!({ "status": "undeliverable", "next_attempt_ms": null }),
             );
             tx.delete("outbox", id);
-        } else if attempts >= policy.max_attempts.max(1) {
-            set(
-                &mut record,
-                json!({ "status": "failed", "next_attempt_ms": null }),
-            );
-            tx.delete("outbox", id);
-        } else {
-            let next = shared.now_ms().saturating_add(backoff_ms(policy, attempts));
+        } else if let Some(pause) = pause {
+            let next = shared.now_ms().saturating_add(pause);
             set(
                 &mut record,
                 json!({ "status": "retrying", "next_attempt_ms": next }),
             );
             tx.put("outbox", id, json!({ "due_ms": next }));
+        } else {
+            set(
+                &mut record,
+                json!({ "status": "failed", "next_attempt_ms": null }),
+            );
+            tx.delete("outbox", id);
         }
         tx.put("notification", id, record);
         Ok(())
     })
+}
+
+/// The pause before the next attempt after `attempts` (the last one just made and `answered`
+/// or not), or `None` to give up: exponential backoff up to the policy's attempts, or SGATE
+/// Payin's own schedule.
+fn next_pause_ms(
+    policy: &NotifyPolicy,
+    gateway: Gateway,
+    attempts: &Value,
+    answered: bool,
+) -> Option<i64> {
+    let attempts = attempts.as_array().map_or(&[][..], Vec::as_slice);
+    match gateway {
+        Gateway::SgatePayin => payin_callback::next_pause_ms(policy, attempts, answered),
+        Gateway::BluePay | Gateway::BluePayJt | Gateway::Sgate => {
+            let made = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
+            (made < policy.max_attempts.max(1)).then(|| backoff_ms(policy, made))
+        }
+    }
 }
 
 /// Pause after failed attempt number `attempt_number` (1-based): initial × 2^(attempt_number−1),
@@ -212,6 +235,10 @@ fn build_request(
     body: &str,
     record: &Value,
 ) -> reqwest::RequestBuilder {
+    if gateway == Gateway::SgatePayin {
+        // Unsigned, no body: the query is the callback.
+        return shared.http.get(url.clone());
+    }
     let request = shared
         .http
         .post(url.clone())
@@ -229,7 +256,7 @@ fn build_request(
                 builder.header(name, value)
             })
         }
-        // The envelope signs inside the body; nothing queues an SGATE Payin callback yet.
+        // The envelope signs inside the body; Payin's GET left above.
         Gateway::BluePay | Gateway::BluePayJt | Gateway::SgatePayin => request,
     }
 }

@@ -75,6 +75,15 @@ pub enum Job {
         #[serde(flatten)]
         end: End,
     },
+    /// An SGATE Payin refund ends.
+    #[serde(rename = "pi_refund")]
+    SgatePayinRefund {
+        /// The refund's ID.
+        refund_id: String,
+        /// How it ends.
+        #[serde(flatten)]
+        end: End,
+    },
 }
 
 /// Schedules `job` to run at `due_ms` on the sandbox clock.

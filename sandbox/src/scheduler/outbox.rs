@@ -1,6 +1,7 @@
 //! The outbox: every state change that the gateways document a notification for queues one
 //! here — the envelope gateways' `{param, sign}` signed now with the gateway key, SGATE's
-//! callback body (sensitive members encrypted by the caller) signed when it is sent. The
+//! callback body (sensitive members encrypted by the caller) signed when it is sent, SGATE
+//! Payin's unsigned `GET` (its URL carries the query; the payload records the parameters). The
 //! record keeps every delivery attempt (`GET /admin/notifications`).
 
 use serde_json::{json, Value};
@@ -11,8 +12,9 @@ use crate::base::ids::next_number;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
 
-/// Queues a notification. `payload` is the param (envelope gateways) or the callback JSON
-/// (SGATE, sensitive members already encrypted). `bad_signature` signs it wrongly on purpose
+/// Queues a notification. `payload` is the param (envelope gateways), the callback JSON
+/// (SGATE, sensitive members already encrypted) or the callback's query parameters (SGATE
+/// Payin, whose `url` has them already). `bad_signature` signs it wrongly on purpose
 /// (fault injection).
 pub fn enqueue(
     tx: &mut Tx<'_>,
@@ -27,8 +29,9 @@ pub fn enqueue(
     let id = format!("N{number:08}");
     let text = payload.to_string();
     let body = match gateway {
-        // Nothing queues an SGATE Payin callback yet.
-        Gateway::Sgate | Gateway::SgatePayin => text.clone(),
+        Gateway::Sgate => text.clone(),
+        // A GET has no body.
+        Gateway::SgatePayin => String::new(),
         Gateway::BluePay | Gateway::BluePayJt => {
             let mut sign = shared.envelope_signer.sign_base64(text.as_bytes());
             if bad_signature {

@@ -279,6 +279,31 @@ const SGATE_KINDS = {
   },
 };
 
+// SGATE Payin: orders are paid on the hosted cashier, as a payer would (the link opens it).
+const PAYIN_KINDS = {
+  orders: {
+    title: 'Orders (pay one on its cashier page)',
+    columns: [['id', 'order'], ['merchantOrderId', 'merchant order'], ['amount', 'amount', decimal],
+      ['status', 'status'], ['refundStatus', 'refund'], ['deliveryStatus', 'delivery'], ['afterSaleStatus', 'after-sale']],
+    actions: (gw, o) => ['pending', 'doing'].includes(o.status) && String(o.sandbox_cashier || '').startsWith('/')
+      ? [el('a', { href: o.sandbox_cashier, target: '_blank', rel: 'noopener noreferrer', 'data-key': 'cashier-' + o.id }, 'Open cashier')]
+      : [],
+  },
+  transactions: {
+    title: 'Transactions (payments and refunds; cards masked)',
+    columns: [['id', 'transaction'], ['type', 'type'], ['paymentMethod', 'method'], ['amount', 'amount', decimal],
+      ['result', 'result'], ['payerDigest', 'payer']],
+  },
+  refunds: {
+    title: 'Refunds',
+    columns: [['id', 'refund'], ['amount', 'amount', decimal], ['status', 'status'], ['reason', 'reason']],
+    actions: (gw, r) => r.status === 'pending' ? [
+      button('payin-refund-complete-' + r.id, 'Complete', () => act('Complete refund ' + r.id, 'POST', '/sgate-payin/refunds/' + encodeURIComponent(r.id) + '/complete', {})),
+      button('payin-refund-fail-' + r.id, 'Fail', () => act('Fail refund ' + r.id, 'POST', '/sgate-payin/refunds/' + encodeURIComponent(r.id) + '/fail', {}), 'secondary'),
+    ] : [],
+  },
+};
+
 // SGATE payment order statuses (sgate-payout.yaml): 1 and 2 are final.
 const SGATE_ORDER_STATUS = { 0: 'Pending', 1: 'Transferred', 2: 'Error', 3: 'Processing', 4: 'Approved' };
 
@@ -308,9 +333,9 @@ function renderGateway(gw, data, kinds) {
   const sections = Object.entries(kinds)
     .filter(([kind]) => data.objects && data.objects[kind] !== undefined)
     .map(([kind, spec]) => objectTable(gw, kind, spec, data.objects[kind]));
-  replace('gateway-' + gw,
-    el('p', { class: 'balance' }, el('strong', {}, 'Balance: '), balance.join(' · ')),
-    sections);
+  // SGATE Payin keeps no balance.
+  const shown = balance.length ? el('p', { class: 'balance' }, el('strong', {}, 'Balance: '), balance.join(' · ')) : null;
+  replace('gateway-' + gw, shown, sections);
 }
 
 // ---------------------------------------------------------------- rules, faults, clock
@@ -379,6 +404,7 @@ async function load() {
       renderGateway('bluepay', objects.bluepay, ENVELOPE_KINDS);
       renderGateway('bluepay-jt', objects['bluepay-jt'], ENVELOPE_KINDS);
       renderGateway('sgate', objects.sgate, SGATE_KINDS);
+      renderGateway('sgate-payin', objects['sgate-payin'], PAYIN_KINDS);
     }
     if (changed('rules', rules)) renderRules(rules);
     if (changed('faults', faults)) renderFaults(faults);
