@@ -102,7 +102,7 @@ impl LoggedRequest {
     }
 
     /// Keeps the body with every member named in `sensitive` replaced, at any depth, by
-    /// [`REDACTED`] — in `body` and in `param` alike — for a gateway whose bodies carry such
+    /// `"<redacted>"` — in `body` and in `param` alike — for a gateway whose bodies carry such
     /// members in plain text (SGATE Payin's card number and security code). A body that is not
     /// JSON is not kept at all (it cannot be searched for them).
     pub fn keep_redacted_json(&mut self, body: &[u8], sensitive: &[&str]) {
