@@ -188,6 +188,7 @@ fn number_table(doc: &str, name: &syn::Ident, rows: &[Row]) -> TokenStream {
     let code: Vec<_> = rows.iter().map(|r| r.code.literal()).collect();
     let common = common_methods(name, rows);
     let common_trait = common_trait_methods(name, rows);
+    let display = display_impl(name);
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -235,14 +236,7 @@ fn number_table(doc: &str, name: &syn::Ident, rows: &[Row]) -> TokenStream {
             #common_trait
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self.message() {
-                    Some(message) => write!(f, "{} ({})", self.code(), message),
-                    None => write!(f, "{} (unknown code)", self.code()),
-                }
-            }
-        }
+        #display
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(
@@ -273,6 +267,7 @@ fn text_table(doc: &str, name: &syn::Ident, rows: &[Row]) -> TokenStream {
     let code: Vec<_> = rows.iter().map(|r| r.code.literal()).collect();
     let common = common_methods(name, rows);
     let common_trait = common_trait_methods(name, rows);
+    let display = display_impl(name);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -318,14 +313,7 @@ fn text_table(doc: &str, name: &syn::Ident, rows: &[Row]) -> TokenStream {
             #common_trait
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self.message() {
-                    Some(message) => write!(f, "{} ({})", self.code(), message),
-                    None => write!(f, "{} (unknown code)", self.code()),
-                }
-            }
-        }
+        #display
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(
@@ -341,6 +329,20 @@ fn text_table(doc: &str, name: &syn::Ident, rows: &[Row]) -> TokenStream {
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 crate::codes::deserialize_text_code(d).map(|code| #name::from_code(&code))
+            }
+        }
+    }
+}
+
+/// `Display` of a code table, numeric or text: the code and its message.
+fn display_impl(name: &syn::Ident) -> TokenStream {
+    quote! {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.message() {
+                    Some(message) => write!(f, "{} ({})", self.code(), message),
+                    None => write!(f, "{} (unknown code)", self.code()),
+                }
             }
         }
     }
