@@ -28,7 +28,7 @@ use crate::builder_fields::{
     components, enum_values, field_doc, local, money_type, property, raw_property, required,
     serde_of, type_argument, unraw,
 };
-use crate::emit::{doc_attrs, opt_str};
+use crate::emit::{doc_attrs, opt_str, type_ident};
 use crate::error::BuildResult;
 
 /// What a field's setter takes.
@@ -126,6 +126,7 @@ pub fn builders(types: &[syn::Item], spec: &Value) -> BuildResult<TokenStream> {
         structs: &structs,
         types: &local_types,
     };
+    let sent = sent_structs(types, spec, &structs)?;
     let mut constructors = Vec::new();
     let mut builders = Vec::new();
     for item in types {
@@ -143,8 +144,8 @@ pub fn builders(types: &[syn::Item], spec: &Value) -> BuildResult<TokenStream> {
             .map(|field| read_field(spec, component, &locals, field))
             .collect::<BuildResult<Vec<_>>>()
             .map_err(|e| format!("struct {name}: {e}"))?;
-        builders.push(builder(name, &fields).map_err(|e| format!("struct {name}: {e}"))?);
-        constructors.push(quote! {
+        let built = builder(name, &fields).map_err(|e| format!("struct {name}: {e}"))?;
+        let constructor = quote! {
             impl #name {
                 /// A builder of this model, whose setters take the values as the docs write
                 /// them; see [`builder`](self::builder).
@@ -152,7 +153,17 @@ pub fn builders(types: &[syn::Item], spec: &Value) -> BuildResult<TokenStream> {
                     ::std::default::Default::default()
                 }
             }
-        });
+        };
+        if sent.contains(&name.to_string()) {
+            builders.push(built);
+            constructors.push(constructor);
+        } else {
+            // A model paybind only receives is built by tests (a notification to mint, an
+            // answer to stand in): its builder is compiled with the `testing` feature only,
+            // so a merchant's build does not pay for it.
+            builders.push(only_for_testing(built)?);
+            constructors.push(only_for_testing(constructor)?);
+        }
     }
     let module_doc = doc_attrs(
         "paybind's builders of the models: `types::<Model>::builder()`, then one setter per \
@@ -174,7 +185,10 @@ pub fn builders(types: &[syn::Item], spec: &Value) -> BuildResult<TokenStream> {
          (`amount: must have at most 2 decimal places`), before anything is signed or sent. The \
          param sent is the text the model serialises to for the same values. A ready model \
          converts into its builder (`From`), and a builder into its model (`TryFrom`, with \
-         every problem as a `ValidationError`).",
+         every problem as a `ValidationError`).\n\n\
+         The builders of the models paybind only receives (answers, notifications) are \
+         compiled with the `testing` feature, for the tests that build one; the request \
+         bodies' builders are always there.",
     );
     Ok(quote! {
         #(#constructors)*
@@ -184,6 +198,63 @@ pub fn builders(types: &[syn::Item], spec: &Value) -> BuildResult<TokenStream> {
             #(#builders)*
         }
     })
+}
+
+/// The structs paybind sends: the request bodies of the spec's operations and every struct a
+/// field of theirs holds, at any depth.
+fn sent_structs(
+    types: &[syn::Item],
+    spec: &Value,
+    structs: &BTreeSet<String>,
+) -> BuildResult<BTreeSet<String>> {
+    let mut pending: Vec<String> = crate::model::operations(spec)?
+        .iter()
+        .filter_map(|op| op.body_schema.as_deref())
+        .map(|schema| type_ident(schema).to_string())
+        .collect();
+    let mut sent = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !structs.contains(&name) || !sent.insert(name.clone()) {
+            continue;
+        }
+        let fields = types.iter().find_map(|item| match item {
+            syn::Item::Struct(s) if s.ident == name => Some(&s.fields),
+            _ => None,
+        });
+        for field in fields.into_iter().flatten() {
+            pending.extend(type_names(&field.ty).filter(|held| structs.contains(held)));
+        }
+    }
+    Ok(sent)
+}
+
+/// Every identifier in a type (`Option<Vec<CodItem>>`: `Option`, `Vec`, `CodItem`).
+fn type_names(ty: &syn::Type) -> impl Iterator<Item = String> {
+    let mut names = Vec::new();
+    collect_idents(ty.to_token_stream(), &mut names);
+    names.into_iter()
+}
+
+fn collect_idents(tokens: TokenStream, names: &mut Vec<String>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => names.push(ident.to_string()),
+            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), names),
+            _ => {}
+        }
+    }
+}
+
+/// `items`, each behind `#[cfg(feature = "testing")]`.
+fn only_for_testing(items: TokenStream) -> BuildResult<TokenStream> {
+    let file: syn::File = syn::parse2(items).map_err(|e| format!("builder items: {e}"))?;
+    let gated = file.items.into_iter().map(|item| {
+        quote! {
+            #[cfg(feature = "testing")]
+            #item
+        }
+    });
+    Ok(quote! { #(#gated)* })
 }
 
 /// The names the `types` module defines.
