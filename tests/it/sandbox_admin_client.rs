@@ -201,3 +201,25 @@ async fn a_bad_body_is_refused_with_400_naming_the_member_and_the_rule() {
     assert!(sandbox.admin().faults().await.unwrap().is_empty());
     assert_eq!(sandbox.admin().clock().await.unwrap().offset_ms, 0);
 }
+
+/// `POST …/{complete|fail}` ends a pending SGATE order or Payin refund; any other action is an
+/// unknown path (404), asked of no record.
+#[tokio::test]
+async fn an_ending_other_than_complete_or_fail_is_404() {
+    let sandbox = common::sandbox().await;
+    let http = reqwest::Client::new();
+    for path in [
+        "sgate/orders/NOSUCH/explode",
+        "sgate-payin/refunds/NOSUCH/explode",
+    ] {
+        let answer = http
+            .post(format!("{}/{path}", sandbox.admin_url()))
+            .bearer_auth(sandbox.admin_token())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 404, "{path}");
+        let refusal: Value = answer.json().await.unwrap();
+        assert_eq!(refusal["error"], "action is complete or fail", "{path}");
+    }
+}

@@ -10,6 +10,7 @@ use crate::base::http::{json_response, HandlerError, HandlerResult};
 use crate::base::json::typed;
 use crate::base::shared::Shared;
 use crate::base::store::StoreError;
+use crate::scheduler::jobs::End;
 
 /// A refused admin call: the response that says why (boxed: it travels in `Err`).
 #[derive(Debug)]
@@ -120,5 +121,21 @@ pub fn typed_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Re
             StatusCode::BAD_REQUEST,
             &json!({ "error": unreadable.to_string(), "field": unreadable.path }),
         )))
+    })
+}
+
+/// The ending a `POST …/{complete|fail}` admin path asks for (no failure code or message: the
+/// documented defaults). Any other action is refused as an unknown path.
+pub fn plain_end(action: &str) -> Result<End, Refusal> {
+    let outcome = match action {
+        "complete" => "completed",
+        "fail" => "failed",
+        _ => return Err(refuse(StatusCode::NOT_FOUND, "action is complete or fail")),
+    };
+    Ok(End {
+        outcome: outcome.into(),
+        failed_code: None,
+        failed_message: None,
+        bad_signature: false,
     })
 }

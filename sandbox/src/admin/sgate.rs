@@ -9,12 +9,11 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use super::mask::mask_sensitive;
-use super::reply::{done, refuse, success, typed_body, Reply};
+use super::reply::{done, plain_end, refuse, success, typed_body, Reply};
 use crate::base::admin_api::{SgateBalance, VaTransfer};
 use crate::base::http::HandlerError;
 use crate::base::shared::Shared;
 use crate::base::store::{StoreError, Tx};
-use crate::scheduler::jobs::End;
 use crate::sgate::{common, customers, orders, otp, va};
 use paybind::money::Decimal2;
 
@@ -133,17 +132,7 @@ pub async fn order_action(
     State(shared): SharedState,
     Path((id, action)): Path<(String, String)>,
 ) -> Reply {
-    let outcome = match action.as_str() {
-        "complete" => "completed",
-        "fail" => "failed",
-        _ => return Err(refuse(StatusCode::NOT_FOUND, "action is complete or fail")),
-    };
-    let end = End {
-        outcome: outcome.into(),
-        failed_code: None,
-        failed_message: None,
-        bad_signature: false,
-    };
+    let end = plain_end(&action)?;
     let result = shared.with_tx(|tx| {
         let Some(ticketid) = orders::order_id(tx, &id)? else {
             return Err(HandlerError::admin(404, format!("no payment order {id}")));

@@ -8,10 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::mask::mask_sensitive;
-use super::reply::{done, refuse, success, Reply};
+use super::reply::{done, plain_end, refuse, success, Reply};
 use crate::base::http::HandlerError;
 use crate::base::shared::Shared;
-use crate::scheduler::jobs::End;
 use crate::sgate_payin::records::ORDERS;
 use crate::sgate_payin::refunds::finish_refund;
 
@@ -34,17 +33,7 @@ pub async fn refund_action(
     State(shared): SharedState,
     Path((id, action)): Path<(String, String)>,
 ) -> Reply {
-    let outcome = match action.as_str() {
-        "complete" => "completed",
-        "fail" => "failed",
-        _ => return Err(refuse(StatusCode::NOT_FOUND, "action is complete or fail")),
-    };
-    let end = End {
-        outcome: outcome.into(),
-        failed_code: None,
-        failed_message: None,
-        bad_signature: false,
-    };
+    let end = plain_end(&action)?;
     let result: Result<_, HandlerError> =
         shared.with_tx(|tx| finish_refund(tx, &shared, &id, &end));
     done(&shared, result)
