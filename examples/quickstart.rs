@@ -486,7 +486,12 @@ async fn payin_flow(
         "signed with the HMAC x-auth-* headers; the sandbox checked them",
     )?;
     let return_url = "https://shop.example/thanks";
-    let cashier = sandbox.sgate_payin_cashier_url(&order.id, &order.ticket, Some(return_url));
+    // The payment link is built as in production: the client knows its host.
+    let cashier = payin
+        .payment_link(sgate_payin::CashierPage::Standard, &order.id, &order.ticket)
+        .return_url(return_url)
+        .url()
+        .map_err(fail)?;
     println!("   order {}: the payer's link is {cashier}", order.id);
 
     step("SGATE Payin · the payer pays on the hosted cashier (test card, 3-D Secure)");
@@ -519,7 +524,10 @@ async fn payin_flow(
         }
     };
     // The cashier's card form (the page at the link) posts to {order}/card.
-    let card_form = format!("{}/card", cashier.split('?').next().unwrap_or_default());
+    let card_form = format!(
+        "{}/card",
+        cashier.as_str().split('?').next().unwrap_or_default()
+    );
     let card = [
         ("ticket", order.ticket.as_str()),
         ("returnURL", return_url),

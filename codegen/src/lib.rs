@@ -11,8 +11,9 @@
 //! 3. `<module>_extras.rs`: the gateway module's skeleton (`skeleton`: `types`, `Error`,
 //!    `spec()`, the facade `Client`…) and what typify cannot generate: open enums (`open_enums`), code tables
 //!    (`codes`), the operation table and its `Operation` enum (`operations`), the sensitive
-//!    members (`sensitive`), the facade methods (`facade`, `header_signed`), the typed query
-//!    builders of `GET` operations (`query`) and the notifications (`notifications`);
+//!    members (`sensitive`), the facade methods (`facade`, `header_signed`, `hmac_signed`), the
+//!    typed query builders of `GET` operations (`query`), the notifications (`notifications`)
+//!    and the payment links' pages (`payment_links`);
 //!
 //! and once `gateways.rs` (the table itself and the `Gateway` enum of every gateway of it) and
 //! `gateway_operations.rs` (`GatewayOperation` and each gateway's spec and operations), by
@@ -48,6 +49,7 @@ mod notes;
 mod notifications;
 mod open_enums;
 mod operations;
+mod payment_links;
 mod query;
 mod reconcile;
 mod sensitive;
@@ -140,6 +142,7 @@ fn extras(gateway: &GatewayRow, spec: &Value) -> BuildResult<TokenStream> {
         // handled by asking the API (hand-written beside the wire).
         Signing::HmacHeaders => {
             items.push(hmac_signed::facade(gateway.module, spec, &ops)?);
+            items.push(payment_links::payment_links(spec)?);
             return Ok(items.into_iter().collect());
         }
     }

@@ -123,6 +123,12 @@ impl<W: Clone> Endpoint<W> {
             ..self.clone()
         }
     }
+
+    /// The base URL the calls go below, as configured (SGATE Payin's payment links are beside
+    /// it).
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
 }
 
 /// The pipeline over one endpoint.

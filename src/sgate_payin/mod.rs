@@ -17,13 +17,16 @@
 //! and are in PCI DSS scope (typically SAQ D). The hosted cashier keeps them out of scope:
 //! prefer it (README, "SGATE Payin").
 //!
+//! **Payment links** to the hosted cashier, or to the form embedded in the merchant's page, are
+//! built from the created order ([`links`]).
+//!
 //! **Callbacks** are unsigned `GET`s carrying an order ID: [`Callbacks`]
 //! (`client.notifications()`) looks the order up and says whether its state confirms the
 //! callback, with the body to answer.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use paybind::sgate_payin::{types, Client, Config, Environment};
+//! use paybind::sgate_payin::{types, CashierPage, Client, Config, Environment};
 //!
 //! let config = Config::new(Environment::Sandbox, "your-key", "your-secret", "M448726");
 //! let client = Client::new(config)?;
@@ -39,7 +42,13 @@
 //!             .notification_url("https://shop.example/hooks/sgate-payin"),
 //!     )
 //!     .await?;
-//! println!("pay at the cashier: order {} ticket {:?}", order.id, order.ticket);
+//!
+//! // The payer pays on SGATE's hosted cashier: send their browser to the order's link.
+//! let link = client
+//!     .payment_link(CashierPage::Standard, &order.id, &order.ticket)
+//!     .return_url("https://shop.example/paid")
+//!     .url()?;
+//! println!("redirect the payer to {link}");
 //!
 //! // Later: the order as SGATE holds it.
 //! let order = client.order_detail(&order.id).await?;
@@ -52,6 +61,7 @@ pub mod axum;
 pub mod callbacks;
 mod config;
 mod json;
+pub mod links;
 pub mod signing;
 mod wire;
 
@@ -61,6 +71,7 @@ pub use crate::config::{ConfigError, Environment};
 pub use crate::secret::Sensitive;
 pub use callbacks::{Ack, CallbackError, CallbackKind, Callbacks, VerifiedCallback};
 pub use config::Config;
+pub use links::PaymentLink;
 pub use signing::Secret;
 
 /// SGATE Payin refused a request (HTTP 4xx with a `code`).

@@ -1,8 +1,9 @@
-//! The hosted cashier: the payment links of `info.x-payment-links` served as pages where the
-//! payer pays an order with the documented test card (through the simulated 3DS page the
-//! direct card payment's `redirectURL` also leads to) or the test STC Pay wallet and its code,
-//! then goes back to the merchant's `returnURL`. The pages use the same business functions as
-//! the API. They are not API calls: they are not logged (a card form holds card data).
+//! The hosted cashier: the payment links of `info.x-payment-links` (the cashier's, and the
+//! embedded ones, which any site may frame) served as pages where the payer pays an order with
+//! the documented test card (through the simulated 3DS page the direct card payment's
+//! `redirectURL` also leads to) or the test STC Pay wallet and its code, then goes back to the
+//! merchant's `returnURL`. The pages use the same business functions as the API. They are not
+//! API calls: they are not logged (a card form holds card data).
 
 use std::collections::BTreeMap;
 
@@ -63,6 +64,9 @@ struct Visit<'a> {
     shared: &'a Shared,
     call: &'a Call<'a>,
     fields: BTreeMap<String, String>,
+    /// A visit that began on an embedded page (`/embed/…`): every page of its flow may be
+    /// framed, and its forms and redirects carry `embedded=yes` on.
+    embedded: bool,
 }
 
 impl Visit<'_> {
@@ -76,8 +80,18 @@ impl Visit<'_> {
             hidden("ticket", ticket),
             hidden("returnURL", self.field("returnURL")),
             hidden("language", self.field("language")),
+            self.embedded_field(),
         ]
         .concat()
+    }
+
+    /// The hidden field that keeps an embedded flow embedded.
+    fn embedded_field(&self) -> String {
+        if self.embedded {
+            hidden("embedded", "yes")
+        } else {
+            String::new()
+        }
     }
 
     fn arabic(&self) -> bool {
@@ -117,14 +131,18 @@ pub async fn serve(shared: &Shared, call: &Call<'_>) -> Answer {
     } else {
         query
     };
+    let segments: Vec<&str> = call.rest.trim_start_matches('/').split('/').collect();
+    let fields = fields(form);
+    let embedded = segments.first() == Some(&"embed")
+        || fields.get("embedded").is_some_and(|value| value == "yes");
     let visit = Visit {
         shared,
         call,
-        fields: fields(form),
+        fields,
+        embedded,
     };
-    let segments: Vec<&str> = call.rest.trim_start_matches('/').split('/').collect();
     let post = call.method == Method::POST;
-    match (post, segments.as_slice()) {
+    let response = match (post, segments.as_slice()) {
         (false, ["order", id]) => cashier(&visit, id, true, true),
         (false, ["order", id, "mada" | "intl-card"]) => {
             cashier(&visit, id, true, visit.field("lockPayMethod") != "yes")
@@ -135,15 +153,24 @@ pub async fn serve(shared: &Shared, call: &Call<'_>) -> Answer {
         (true, ["order", id, "card"]) => pay_by_card(&visit, id),
         (true, ["order", id, "stcpay"]) => send_code(&visit, id),
         (true, ["order", _, "stcpay", "code"]) => pay_by_wallet(&visit),
-        (false, ["order", _, "applepay" | "tamara" | "tabby"]) => problem(
-            StatusCode::NOT_FOUND,
-            "the sandbox simulates card and STC Pay payments only",
-        ),
+        // The embedded pages: the same forms, the order ID a query parameter.
+        (false, ["embed", "mada"]) => cashier(&visit, visit.field("orderId"), true, false),
+        (false, ["embed", "stcpay"]) => cashier(&visit, visit.field("orderId"), false, true),
+        (false, ["order", _, "applepay" | "tamara" | "tabby"] | ["embed", "tamara" | "tabby"]) => {
+            problem(
+                StatusCode::NOT_FOUND,
+                "the sandbox simulates card and STC Pay payments only",
+            )
+        }
         (false, ["direct", "mastercard"]) => three_ds(&visit),
         (true, ["direct", "mastercard"]) => end_three_ds(&visit),
         _ => problem(StatusCode::NOT_FOUND, "the sandbox has no such Payin page"),
+    };
+    if visit.embedded {
+        pages::embeddable(response).into()
+    } else {
+        response.into()
     }
-    .into()
 }
 
 /// What a business refusal shows the payer.
@@ -237,6 +264,10 @@ fn pay_by_card(visit: &Visit<'_>, id: &str) -> Response {
     let (shared, now) = (visit.shared, visit.shared.now_ms());
     let root = visit.call.root_url();
     match shared.with_tx(|tx| start_card(tx, id, &card, &root, now)) {
+        Ok(transaction) if visit.embedded => see_other(&format!(
+            "{}&embedded=yes",
+            text(&transaction, "redirectURL")
+        )),
         Ok(transaction) => see_other(text(&transaction, "redirectURL")),
         Err(error) => refused(error),
     }
@@ -347,6 +378,7 @@ fn three_ds(visit: &Visit<'_>) -> Response {
         hidden("orderId", text(&order, "id")),
         hidden("transactionId", text(&transaction, "id")),
         hidden("ticket", text(&order, "ticket")),
+        visit.embedded_field(),
     ]
     .concat();
     let body = pages::summary(&view("Order", &order))

@@ -1,7 +1,7 @@
 //! The HTML of the sandbox's Payin pages: the hosted cashier, the simulated 3DS step, the STC
 //! Pay code form and the result. Every value from a request or a record is escaped; the pages
-//! run no script, and their headers forbid any (and framing, and sending the ticket-bearing
-//! address on as a `Referer` to another site).
+//! run no script, and their headers forbid any (and framing, but for the embedded pages, and
+//! sending the ticket-bearing address on as a `Referer` to another site).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse as _, Response};
@@ -11,9 +11,22 @@ use super::records::info;
 use crate::base::json::text;
 
 /// No script, styles of the page only, forms to this sandbox or the merchant's return URL
-/// (after a POST the payer is redirected there).
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
-     form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'";
+/// (after a POST the payer is redirected there); framed by the sites `$frame_ancestors` names.
+macro_rules! content_security_policy {
+    ($frame_ancestors:literal) => {
+        concat!(
+            "default-src 'none'; style-src 'unsafe-inline'; ",
+            "form-action 'self' http: https:; base-uri 'none'; frame-ancestors ",
+            $frame_ancestors
+        )
+    };
+}
+
+/// Every page but the embedded ones: no site may frame it.
+const CONTENT_SECURITY_POLICY: &str = content_security_policy!("'none'");
+
+/// The embedded pages (`/embed/…`): the merchant's checkout page, on any site, frames them.
+const EMBEDDED_CONTENT_SECURITY_POLICY: &str = content_security_policy!("*");
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;\
      padding:0 1rem}form{border:1px solid #ccc;border-radius:6px;padding:1rem;margin:1rem 0}\
@@ -59,6 +72,15 @@ pub fn page(status: StatusCode, title: &str, arabic: bool, body: &str) -> Respon
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    response
+}
+
+/// `response` as an embedded page (`/embed/…`), which the merchant's checkout page frames.
+pub fn embeddable(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(EMBEDDED_CONTENT_SECURITY_POLICY),
+    );
     response
 }
 

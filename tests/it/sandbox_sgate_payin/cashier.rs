@@ -6,7 +6,9 @@
 
 use super::*;
 
-use paybind::sgate_payin::{CallbackKind, OrderStatus, PaymentMethod, TransactionResult};
+use paybind::sgate_payin::{
+    CallbackKind, CashierPage, EmbeddedPage, OrderStatus, PaymentMethod, TransactionResult,
+};
 
 #[tokio::test]
 async fn a_card_payment_on_the_cashier_is_called_back_and_verified() {
@@ -304,4 +306,138 @@ async fn a_forged_callback_for_an_unpaid_order_is_not_paid() {
     .unwrap();
     assert_eq!(made_up.status(), 502);
     assert!(callbacks_of(&sandbox, &created.id, "payment").is_empty());
+}
+
+/// What a page of the cashier sends for framing (`frame-ancestors` of its policy).
+fn frame_ancestors(page: &reqwest::Response) -> String {
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    let directive = policy
+        .split(';')
+        .map(str::trim)
+        .find(|directive| directive.starts_with("frame-ancestors "))
+        .expect("a frame-ancestors directive");
+    directive["frame-ancestors ".len()..].to_string()
+}
+
+/// Opens `link` as the payer's browser: the page's framing and HTML when the sandbox
+/// simulates it; `None` when it answers that it does not.
+async fn open(link: reqwest::Url) -> Option<(String, String)> {
+    let page = browser().get(link.as_str()).send().await.unwrap();
+    if page.status() == 404 {
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("simulates card and STC Pay payments only"),
+            "{html}"
+        );
+        return None;
+    }
+    assert_eq!(page.status(), 200, "{link}");
+    let framing = frame_ancestors(&page);
+    Some((framing, page.text().await.unwrap()))
+}
+
+/// Every link paybind's client builds opens its page on the sandbox: the card and STC Pay
+/// pages, hosted and embedded, show their forms for the order; the methods the sandbox does
+/// not simulate say so. Hosted pages may not be framed; embedded ones may.
+#[tokio::test]
+async fn every_payment_link_paybind_builds_opens_its_sandbox_page() {
+    let sandbox = common::sandbox().await;
+    let client = client(&sandbox);
+    let created = client
+        .merchant_add_order(order("LINK-1", "20", None))
+        .await
+        .unwrap();
+    let (id, ticket) = (created.id.as_str(), created.ticket.as_str());
+    let back = "https://shop.example/back";
+    for page in CashierPage::ALL {
+        // (card form, wallet form), or not simulated.
+        let forms = match page {
+            CashierPage::Standard => Some((true, true)),
+            CashierPage::Card | CashierPage::IntlCard => Some((true, false)),
+            CashierPage::Stcpay => Some((false, true)),
+            CashierPage::Applepay | CashierPage::Tamara | CashierPage::Tabby => None,
+        };
+        let link = client.payment_link(*page, id, ticket).return_url(back);
+        let opened = open(link.url().unwrap()).await;
+        assert_eq!(opened.is_some(), forms.is_some(), "{page:?}");
+        if let (Some((framing, html)), Some((card, wallet))) = (opened, forms) {
+            assert_eq!(framing, "'none'", "{page:?}");
+            assert!(html.contains(id), "{page:?} shows the order");
+            assert_eq!(html.contains("/card\""), card, "{page:?}: {html}");
+            assert_eq!(html.contains("/stcpay\""), wallet, "{page:?}: {html}");
+        }
+    }
+    for page in EmbeddedPage::ALL {
+        let forms = match page {
+            EmbeddedPage::Card => Some((true, false)),
+            EmbeddedPage::Stcpay => Some((false, true)),
+            EmbeddedPage::Tamara | EmbeddedPage::Tabby => None,
+        };
+        let link = client.embedded_link(*page, id, ticket).return_url(back);
+        let opened = open(link.url().unwrap()).await;
+        assert_eq!(opened.is_some(), forms.is_some(), "{page:?}");
+        if let (Some((framing, html)), Some((card, wallet))) = (opened, forms) {
+            assert_eq!(framing, "*", "{page:?}: any checkout page may frame it");
+            assert!(html.contains(id), "{page:?} shows the order");
+            assert_eq!(html.contains("/card\""), card, "{page:?}: {html}");
+            assert_eq!(html.contains("/stcpay\""), wallet, "{page:?}: {html}");
+        }
+    }
+}
+
+/// A card payment begun in the embedded form stays frameable to its end (the simulated 3DS
+/// page included), then returns to the merchant inside the frame; the order is paid.
+#[tokio::test]
+async fn an_embedded_card_payment_stays_embedded_to_its_end() {
+    let sandbox = common::sandbox().await;
+    let client = client(&sandbox);
+    let created = client
+        .merchant_add_order(order("LINK-2", "35", None))
+        .await
+        .unwrap();
+    let link = client
+        .embedded_link(EmbeddedPage::Card, &created.id, &created.ticket)
+        .return_url("https://shop.example/back")
+        .url()
+        .unwrap();
+    let browser = browser();
+    let (framing, html) = open(link.clone())
+        .await
+        .expect("the card form is simulated");
+    assert_eq!(framing, "*");
+    let card_form = form(&html, &origin(link.as_str()), "/card");
+    let to_three_ds = submit(
+        &browser,
+        &card_form,
+        &[
+            ("cardNumber", TEST_CARD),
+            ("expiryMonth", "01"),
+            ("expiryYear", "39"),
+            ("nameOnCard", "SGate_Sandbox"),
+            ("securityCode", "100"),
+        ],
+    )
+    .await;
+    assert_eq!(to_three_ds.status(), 303);
+    let three_ds_url = location(&to_three_ds);
+    let three_ds = browser.get(&three_ds_url).send().await.unwrap();
+    assert_eq!(three_ds.status(), 200);
+    assert_eq!(frame_ancestors(&three_ds), "*", "{three_ds_url}");
+    let back = pass_three_ds(&browser, &three_ds_url, true).await;
+    assert_eq!(back.status(), 303);
+    assert_eq!(location(&back), "https://shop.example/back");
+    assert_eq!(
+        client.order_detail(&created.id).await.unwrap().status,
+        OrderStatus::Paid
+    );
+    // The same order's hosted page is still not frameable.
+    let hosted = client
+        .payment_link(CashierPage::Standard, &created.id, &created.ticket)
+        .return_url("https://shop.example/back");
+    let page = browser
+        .get(hosted.url().unwrap().as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(frame_ancestors(&page), "'none'");
 }
