@@ -126,6 +126,7 @@ impl<W: Clone> Endpoint<W> {
 
     /// The base URL the calls go below, as configured (SGATE Payin's payment links are beside
     /// it).
+    #[cfg(feature = "sgate-payin")]
     pub(crate) fn base_url(&self) -> &str {
         &self.base_url
     }
