@@ -52,9 +52,10 @@ fn variant_number(event: TriggerEvent) -> usize {
         TriggerEvent::CustomerRejected => 15,
         TriggerEvent::PaymentOrderCompleted => 16,
         TriggerEvent::PaymentOrderFailed => 17,
+        TriggerEvent::PayinOrderPaid => 18,
     }
 }
-const VARIANTS: usize = 18;
+const VARIANTS: usize = 19;
 
 #[test]
 fn list_prints_every_event_of_the_enum() {

@@ -291,6 +291,9 @@ pub enum TriggerEvent {
     /// An SGATE payment order fails (the money returns to the balance).
     #[serde(rename = "payment_order.failed")]
     PaymentOrderFailed,
+    /// The payer pays an SGATE Payin order on the cashier.
+    #[serde(rename = "payin_order.paid")]
+    PayinOrderPaid,
 }
 
 impl TriggerEvent {
@@ -314,6 +317,7 @@ impl TriggerEvent {
         TriggerEvent::CustomerRejected,
         TriggerEvent::PaymentOrderCompleted,
         TriggerEvent::PaymentOrderFailed,
+        TriggerEvent::PayinOrderPaid,
     ];
 
     /// The event's name (`qr.paid`), as the admin API and the command line write it.
@@ -337,6 +341,7 @@ impl TriggerEvent {
             TriggerEvent::CustomerRejected => "customer.rejected",
             TriggerEvent::PaymentOrderCompleted => "payment_order.completed",
             TriggerEvent::PaymentOrderFailed => "payment_order.failed",
+            TriggerEvent::PayinOrderPaid => "payin_order.paid",
         }
     }
 
@@ -370,6 +375,7 @@ impl TriggerEvent {
             | TriggerEvent::CustomerRejected
             | TriggerEvent::PaymentOrderCompleted
             | TriggerEvent::PaymentOrderFailed => &[Gateway::Sgate],
+            TriggerEvent::PayinOrderPaid => &[Gateway::SgatePayin],
         }
     }
 
@@ -395,6 +401,7 @@ impl TriggerEvent {
             TriggerEvent::CustomerRejected => "rejects the customer `customid` or `mercustomid` (created first when absent): CUSTOM_STATUS_CHANGE",
             TriggerEvent::PaymentOrderCompleted => "transfers the pending payment order `ticketid` or `payeeuid` (created first when absent, to the approved customer `mercustomid`, or to one created and approved quietly): SALARY_STATUS_CHANGE",
             TriggerEvent::PaymentOrderFailed => "fails the pending payment order `ticketid` or `payeeuid` (created first as for payment_order.completed); the money returns: SALARY_STATUS_CHANGE",
+            TriggerEvent::PayinOrderPaid => "pays the SGATE Payin order `id` with the documented test card through 3-D Secure, as a payer on the cashier (created first when no `id` is given, from `merchantOrderId`, `name`, `amount`, `currency`, `notificationURL`): the payment callback to its notificationURL",
         }
     }
 }
@@ -408,7 +415,7 @@ impl std::fmt::Display for TriggerEvent {
 /// `POST /admin/trigger`: an event to perform now on a gateway. `overrides` are members of
 /// the object acted on, in the gateway's own names: the id that finds an existing object
 /// (`mchOrderId`, `requestId`, `mchRefundOrderId`, `transactionId`, `ticketNo`, `customid`,
-/// `mercustomid`, `ticketid`, `payeeuid`), the members of one created first (`amount`,
+/// `mercustomid`, `ticketid`, `payeeuid`, SGATE Payin's `id`), the members of one created first (`amount`,
 /// `notifyUrl`, `channelCode`, SGATE's `currency`…), and the event's own (`failedCode`,
 /// `failedMessage`, `ticketStatus`, `transactionStatus`, `customerServiceReply`). A number
 /// given as text (`"1500"`) is read as a number where the member is one.

@@ -188,6 +188,28 @@ pub fn finish_three_ds(
     Ok(transaction)
 }
 
+/// The payer pays order `order_id` with the documented test card and passes the 3DS step, as
+/// on the cashier (the `payin_order.paid` trigger): the order is paid and its `payment`
+/// callback queued. The card transaction's 3DS page is below `root_url`.
+pub fn pay_with_test_card(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    order_id: &str,
+    root_url: &str,
+    now: i64,
+) -> PayinResult {
+    let card = json!({
+        "cardNumber": test_card("number"),
+        "expiryMonth": test_card("expiry-month"),
+        "expiryYear": test_card("expiry-year"),
+        "securityCode": test_card("security-code"),
+        "nameOnCard": "SGate_Sandbox",
+    });
+    let transaction = start_card(tx, order_id, &card, root_url, now)?;
+    let ticket = text(&load_order(tx, order_id, now)?, "ticket").to_string();
+    finish_three_ds(tx, shared, text(&transaction, "id"), &ticket, true, now)
+}
+
 /// `order_start_by_stcpay`: waits for the SMS code (the test wallet's is documented).
 pub fn start_stcpay(tx: &mut Tx<'_>, incoming: &Incoming, now: i64) -> PayinResult {
     let body = &incoming.body;

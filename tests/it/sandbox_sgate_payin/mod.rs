@@ -10,6 +10,7 @@ mod cashier;
 mod operations;
 mod redaction;
 mod refunds;
+mod trigger;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

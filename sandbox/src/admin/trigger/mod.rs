@@ -25,6 +25,8 @@ use crate::bluepay::{direct_debit, orders, refunds, settlement, tickets};
 use crate::scheduler::jobs::End;
 use crate::sgate;
 
+mod payin;
+
 /// Override members that belong to the event, not to an object made for it.
 const EVENT_MEMBERS: &[&str] = &[
     "failedCode",
@@ -111,6 +113,7 @@ impl<'a> World<'a, '_> {
             TriggerEvent::CustomerRejected => self.review_customer(false),
             TriggerEvent::PaymentOrderCompleted => self.end_payment_order(true),
             TriggerEvent::PaymentOrderFailed => self.end_payment_order(false),
+            TriggerEvent::PayinOrderPaid => self.pay_payin_order(),
         }
     }
 
@@ -180,7 +183,7 @@ impl<'a> World<'a, '_> {
         let setting = match self.gateway {
             Gateway::BluePayJt => "bluepay_jt_payout_notify_url",
             Gateway::BluePay | Gateway::Sgate => "bluepay_payout_notify_url",
-            // No trigger event makes an SGATE Payin object (its orders are paid on the cashier).
+            // A Payin order's `notificationURL` is an override like its other members.
             Gateway::SgatePayin => return Ok(None),
         };
         Ok(self
