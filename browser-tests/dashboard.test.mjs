@@ -220,6 +220,29 @@ test('the fault form sets a fault after the commit, as the admin API takes it', 
   await page.locator('#faults', { hasText: 'none yet' }).waitFor({ timeout: TIMEOUT });
 });
 
+test('the fault form sets an SGATE Payin word code, as the admin API takes it', async () => {
+  await tab('Rules & faults');
+  await page.locator('#fault-gateway').selectOption('sgate-payin');
+  await page.getByLabel('Operation (operation id, or * for all)').fill('merchant_add_order');
+  await page.locator('#fault-kind').selectOption('error_code_text');
+  await page.getByLabel('Value (status, code, word or ms)').fill('notAllowed');
+  await page.getByRole('button', { name: 'Inject fault' }).click();
+  const row = page.locator('#faults tr', { hasText: 'merchant_add_order' });
+  await row.waitFor({ timeout: TIMEOUT });
+  assert.match(await row.innerText(), /error_code_text="notAllowed"/);
+  const faults = await page.evaluate(async () => {
+    const token = new URLSearchParams(location.search).get('token');
+    const answer = await fetch('/admin/faults', { headers: { Authorization: 'Bearer ' + token } });
+    return answer.json();
+  });
+  const fault = faults.find((f) => f.operation === 'merchant_add_order');
+  assert.equal(fault?.gateway, 'sgate-payin', JSON.stringify(faults));
+  assert.equal(fault?.error_code_text, 'notAllowed', JSON.stringify(faults));
+  assert.equal(fault?.error_code ?? null, null, 'a word, not a number');
+  await row.getByRole('button', { name: 'Clear', exact: true }).click();
+  await page.locator('#faults', { hasText: 'none yet' }).waitFor({ timeout: TIMEOUT });
+});
+
 test('an SGATE Payin order is paid on its cashier with the test card through 3-D Secure', async () => {
   const { id } = await control('payin-order');
   await tab('SGATE Payin');

@@ -480,10 +480,13 @@ function setUpForms() {
     const form = e.target;
     const fault = { gateway: form.gateway.value, operation: form.operation.value.trim() };
     const kind = form.kind.value;
-    const value = Number(form.value.value);
+    const value = form.value.value.trim();
     if (kind === 'drop_connection' || kind === 'malformed_json') fault[kind] = true;
     else if (kind === 'bad_signature') fault.bad_signature = 'corrupt';
-    else fault[kind] = value;
+    // SGATE Payin's codes are words (`notAllowed`); every other value is a number, which the
+    // admin API refuses by name when it is not one.
+    else if (kind === 'error_code_text') fault[kind] = value;
+    else fault[kind] = /^-?[0-9]+$/.test(value) ? Number(value) : value;
     if (form.times.value) fault.times = Number(form.times.value);
     if (form.after_commit.checked) fault.after_commit = true;
     act('Inject fault on ' + fault.gateway + '/' + fault.operation, 'PUT', '/faults', fault);
