@@ -405,19 +405,7 @@ async fn an_embedded_card_payment_stays_embedded_to_its_end() {
         .await
         .expect("the card form is simulated");
     assert_eq!(framing, "*");
-    let card_form = form(&html, &origin(link.as_str()), "/card");
-    let to_three_ds = submit(
-        &browser,
-        &card_form,
-        &[
-            ("cardNumber", TEST_CARD),
-            ("expiryMonth", "01"),
-            ("expiryYear", "39"),
-            ("nameOnCard", "SGate_Sandbox"),
-            ("securityCode", "100"),
-        ],
-    )
-    .await;
+    let to_three_ds = submit_test_card(&browser, &html, link.as_str()).await;
     assert_eq!(to_three_ds.status(), 303);
     let three_ds_url = location(&to_three_ds);
     let three_ds = browser.get(&three_ds_url).send().await.unwrap();

@@ -154,19 +154,7 @@ async fn pay_by_card_on_cashier(
     let page = browser.get(&cashier).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    let card_form = form(&html, &origin(&cashier), "/card");
-    let to_three_ds = submit(
-        &browser,
-        &card_form,
-        &[
-            ("cardNumber", "5123 4500 0000 0008"),
-            ("expiryMonth", "01"),
-            ("expiryYear", "39"),
-            ("nameOnCard", "SGate_Sandbox"),
-            ("securityCode", "100"),
-        ],
-    )
-    .await;
+    let to_three_ds = submit_test_card(&browser, &html, &cashier).await;
     assert_eq!(to_three_ds.status(), 303);
     let three_ds_url = location(&to_three_ds);
     assert!(
@@ -184,6 +172,28 @@ async fn pay_by_card_on_cashier(
     assert!(html.contains("512345xxxxxx0008"), "the test card, masked");
     assert!(!html.contains(TEST_CARD), "never whole");
     pass_three_ds(&browser, &three_ds_url, authenticate).await
+}
+
+/// The card form of the cashier page `html` (at `page_url`) posted with the test card, as a
+/// payer types it.
+async fn submit_test_card(
+    browser: &reqwest::Client,
+    html: &str,
+    page_url: &str,
+) -> reqwest::Response {
+    let card_form = form(html, &origin(page_url), "/card");
+    submit(
+        browser,
+        &card_form,
+        &[
+            ("cardNumber", "5123 4500 0000 0008"),
+            ("expiryMonth", "01"),
+            ("expiryYear", "39"),
+            ("nameOnCard", "SGate_Sandbox"),
+            ("securityCode", "100"),
+        ],
+    )
+    .await
 }
 
 /// The simulated 3DS page at `url`: authenticated, or not.

@@ -6,24 +6,19 @@
 //! named without their values.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use paybind::sgate_payin::{
     CashierLanguage, CashierPage, Client, Config, EmbeddedPage, Environment,
 };
 use serde_json::json;
 
+use super::{fixtures, run_node};
+
 const ORDER_ID: &str = "M448726T2022123112531745487632";
 /// A ticket with characters `encodeURIComponent` must encode.
 const TICKET: &str = "QnTkb04gg5RzB6fP+KlfKH9A/JgTW7PYQ=";
 /// A return URL with its own query and fragment, a space and non-ASCII text.
 const RETURN_URL: &str = "https://shop.example/paid?order=A1&note=café au lait#top";
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sgate-payin")
-}
 
 /// A client of the documented sandbox host (the docs write their links on it). Nothing is sent.
 fn client() -> Client {
@@ -60,26 +55,7 @@ fn node_fill(links: &[String], language: &str) -> Vec<String> {
             "LANGUAGE": language, "LOCK_PAY_METHOD": "yes",
         },
     });
-    let mut child = Command::new("node")
-        .arg(fixtures().join("fill-docs-links.js"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("`node` runs (it is installed with the browser tests' tooling)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "node: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("a JSON list")
+    serde_json::from_value(run_node("fill-docs-links.js", &input)).expect("a JSON list")
 }
 
 /// The templates of the generated pages, as the docs write them (on the sandbox host), sorted.

@@ -4,10 +4,6 @@
 //! merchant's from the config). `node` is required: the browser tests need it too, and CI
 //! installs it.
 
-use std::io::Write as _;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-
 use paybind::sgate_payin::signing::{
     encode_component, signature, string_to_sign, Secret, SignedHeaders, SIGN_METHOD, SIGN_VERSION,
 };
@@ -15,10 +11,7 @@ use paybind::sgate_payin::{headers, types};
 use serde_json::{json, Value};
 
 use super::stub::{self, Stub, KEY, NOW, SECRET};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sgate-payin")
-}
+use super::{fixtures, run_node};
 
 /// One input of the docs' `generator`.
 struct Case {
@@ -38,26 +31,8 @@ fn node_signatures(cases: &[Case]) -> Vec<String> {
                     "method": c.method, "secret": c.secret })
         })
         .collect();
-    let mut child = Command::new("node")
-        .arg(fixtures().join("sign-with-docs-example.js"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("`node` runs (it is installed with the browser tests' tooling)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Value::Array(input).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "node: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let signatures: Vec<String> = serde_json::from_slice(&out.stdout).expect("a JSON list");
+    let output = run_node("sign-with-docs-example.js", &Value::Array(input));
+    let signatures: Vec<String> = serde_json::from_value(output).expect("a JSON list");
     assert_eq!(signatures.len(), cases.len());
     signatures
 }
