@@ -117,50 +117,44 @@ async fn merchant_endpoint(
                     .map(|p| p.as_str().to_string())
                     .unwrap_or_default();
                 let event = if path.starts_with("/bluepay/") {
-                    Some(
-                        bluepay
-                            .notifications()
-                            .verify(&body)
-                            .map(|e| format!("{e:?}"))
-                            .map_err(fail),
-                    )
+                    bluepay
+                        .notifications()
+                        .verify(&body)
+                        .map(|e| format!("{e:?}"))
+                        .map_err(fail)
                 } else if path.starts_with("/jt/") {
-                    Some(
-                        jt.notifications()
-                            .verify(&body)
-                            .map(|e| format!("{e:?}"))
-                            .map_err(fail),
-                    )
+                    jt.notifications()
+                        .verify(&body)
+                        .map(|e| format!("{e:?}"))
+                        .map_err(fail)
                 } else {
-                    Some(
-                        sgate
-                            .notifications()
-                            .verify(&headers, &path, &body)
-                            .map(|e| match e {
-                                // Decrypted for us; shown here only to prove it.
-                                sgate::Notification::SalaryStatusChange(order) => format!(
-                                    "SalaryStatusChange status={:?} cardno={}",
-                                    order.data.status,
-                                    order
-                                        .data
-                                        .custominfo
-                                        .and_then(|c| c.cardno)
-                                        .map(|c| c.expose().to_string())
-                                        .unwrap_or_default()
-                                ),
-                                other => format!("{other:?}"),
-                            })
-                            .map_err(fail),
-                    )
+                    sgate
+                        .notifications()
+                        .verify(&headers, &path, &body)
+                        .map(|e| match e {
+                            // Decrypted for us; shown here only to prove it.
+                            sgate::Notification::SalaryStatusChange(order) => format!(
+                                "SalaryStatusChange status={:?} cardno={}",
+                                order.data.status,
+                                order
+                                    .data
+                                    .custominfo
+                                    .and_then(|c| c.cardno)
+                                    .map(|c| c.expose().to_string())
+                                    .unwrap_or_default()
+                            ),
+                            other => format!("{other:?}"),
+                        })
+                        .map_err(fail)
                 };
                 match event {
-                    Some(Ok(text)) => {
+                    Ok(text) => {
                         if let Ok(mut inbox) = accepted.lock() {
                             inbox.push(text);
                         }
                         (StatusCode::OK, bluepay::ACK_BODY)
                     }
-                    _ => (StatusCode::UNAUTHORIZED, "refused"),
+                    Err(_) => (StatusCode::UNAUTHORIZED, "refused"),
                 }
             }
         },
