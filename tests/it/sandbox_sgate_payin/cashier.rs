@@ -123,14 +123,7 @@ async fn a_wallet_payment_on_the_cashier() {
         &created.ticket,
         Some("https://shop.example/back"),
     );
-    let html = browser
-        .get(&cashier)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_html(&browser, &cashier).await;
     let wallet = form(&html, &origin(&cashier), "/stcpay");
     let code_page = submit(
         &browser,
@@ -152,14 +145,7 @@ async fn a_wallet_payment_on_the_cashier() {
         client.order_detail(&created.id).await.unwrap().status,
         OrderStatus::Doing
     );
-    let html = browser
-        .get(&cashier)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_html(&browser, &cashier).await;
     let html = submit(
         &browser,
         &form(&html, &origin(&cashier), "/stcpay"),
@@ -191,14 +177,7 @@ async fn a_wallet_payment_on_the_cashier() {
     assert_eq!(second.result, TransactionResult::Approved);
     assert_eq!(second.payment_method, Some(PaymentMethod::Stcpay));
     // A paid order's cashier takes no more payment.
-    let html = browser
-        .get(&cashier)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_html(&browser, &cashier).await;
     assert!(
         html.contains("can no longer be paid") && !html.contains("<form"),
         "{html}"
@@ -230,16 +209,7 @@ async fn the_links_show_the_methods_they_name() {
         .merchant_add_order(order("LINK-1", "1.00", None))
         .await
         .unwrap();
-    let page = |url: String| async move {
-        browser()
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
+    let page = |url: String| async move { page_html(&browser(), &url).await };
     let standard = page(sandbox.sgate_payin_cashier_url(&sar.id, &sar.ticket, None)).await;
     assert!(standard.contains("Pay by card") && standard.contains("STC Pay"));
     let base = sandbox.sgate_payin_url().replace("/api_v1", "");

@@ -112,6 +112,11 @@ fn form(html: &str, base: &str, action_end: &str) -> (String, Vec<(String, Strin
     panic!("no form to …{action_end} in {html}")
 }
 
+/// The HTML of the page at `url`, as the payer's browser gets it.
+async fn page_html(browser: &reqwest::Client, url: &str) -> String {
+    browser.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// The scheme, host and port of `url`.
 fn origin(url: &str) -> String {
     let url = reqwest::Url::parse(url).unwrap();
@@ -161,14 +166,7 @@ async fn pay_by_card_on_cashier(
         three_ds_url.contains("/direct/mastercard?"),
         "{three_ds_url}"
     );
-    let html = browser
-        .get(&three_ds_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_html(&browser, &three_ds_url).await;
     assert!(html.contains("512345xxxxxx0008"), "the test card, masked");
     assert!(!html.contains(TEST_CARD), "never whole");
     pass_three_ds(&browser, &three_ds_url, authenticate).await
