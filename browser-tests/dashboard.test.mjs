@@ -62,6 +62,12 @@ async function tab(name) {
   await page.getByRole('tab', { name, exact: true }).click();
 }
 
+// The cell of `row` reading exactly `status`. Not `hasText`: that reads textContent, which
+// includes the row's collapsed "all fields" JSON ("paidAt" contains "paid" before any payment).
+function statusCell(row, status) {
+  return row.getByRole('cell', { name: status, exact: true });
+}
+
 async function shot(name) {
   await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
 }
@@ -114,7 +120,7 @@ test('a QR code a client creates appears without a reload; Pay delivers a verifi
     return received.find((r) => r.verified && r.event.includes(mchOrderId));
   });
   assert.match(delivered.event, /QrCodePayment/);
-  await page.locator(`#gateway-bluepay tr[data-object="${mchOrderId}"]`, { hasText: 'COMPLETED' })
+  await statusCell(page.locator(`#gateway-bluepay tr[data-object="${mchOrderId}"]`), 'COMPLETED')
     .waitFor({ timeout: TIMEOUT });
 
   await tab('Notifications');
@@ -249,6 +255,8 @@ test('an SGATE Payin order is paid on its cashier with the test card through 3-D
   const row = page.locator(`#gateway-sgate-payin tr[data-object="${id}"]`);
   await row.waitFor({ timeout: TIMEOUT });
   assert.match(await row.innerText(), /pending/);
+  // The wait for "paid" below must not be met by the unpaid row.
+  assert.equal(await statusCell(row, 'paid').count(), 0);
   await shot('sgate-payin-objects');
   const [cashier] = await Promise.all([
     browser.waitForEvent('page'),
@@ -268,10 +276,9 @@ test('an SGATE Payin order is paid on its cashier with the test card through 3-D
   await cashier.getByRole('heading', { name: 'Payment approved' }).waitFor({ timeout: TIMEOUT });
   await cashier.close();
 
-  await page.locator(`#gateway-sgate-payin tr[data-object="${id}"]`, { hasText: 'paid' }).waitFor({ timeout: TIMEOUT });
+  await statusCell(page.locator(`#gateway-sgate-payin tr[data-object="${id}"]`), 'paid').waitFor({ timeout: TIMEOUT });
   const transaction = page.locator(`#gateway-sgate-payin tr[data-object="${id}_1"]`);
-  await transaction.waitFor({ timeout: TIMEOUT });
-  assert.match(await transaction.innerText(), /Approved/);
+  await statusCell(transaction, 'Approved').waitFor({ timeout: TIMEOUT });
   assert.match(await transaction.innerText(), /512345xxxxxx0008/);
   const everything = await page.evaluate(async () => {
     const token = new URLSearchParams(location.search).get('token');
