@@ -23,6 +23,8 @@ mod memory;
 pub mod money;
 pub mod operations;
 #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
+mod percent;
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 pub(crate) mod pipeline;
 #[cfg(feature = "sgate")]
 mod random;

@@ -95,16 +95,5 @@ pub(crate) fn checked_headers<W: Wire>(
 /// value can never add a segment, a query or a fragment (the spec's patterns already refuse
 /// such values; this holds whatever a spec says).
 fn encode_segment(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-    }
-    out
+    crate::percent::percent_encode(value, b"-_.~")
 }

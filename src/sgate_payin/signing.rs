@@ -151,16 +151,5 @@ pub fn signature(secret: &Secret, text: &str) -> String {
 /// JavaScript's `encodeURIComponent`: ASCII letters and digits and `-_.!~*'()` as they are,
 /// every other byte of the UTF-8 text as `%XX` (upper-case hex).
 pub fn encode_component(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-    }
-    out
+    crate::percent::percent_encode(value, b"-_.!~*'()")
 }
