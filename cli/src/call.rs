@@ -131,14 +131,6 @@ fn downloads() -> String {
         .join(", ")
 }
 
-/// The prefix of a gateway's environment variables: `PAYBIND_BLUEPAY_JT` for `bluepay-jt`.
-fn env_prefix(api: Api) -> String {
-    format!(
-        "PAYBIND_{}",
-        api.id().to_ascii_uppercase().replace('-', "_")
-    )
-}
-
 /// `paybind operations <api>`: one JSON object per line, or a table with `--pretty`.
 pub fn list(api: Api, pretty: bool) -> Vec<String> {
     let ops = operations_of(api);
@@ -253,7 +245,7 @@ async fn answer(args: &CallArgs) -> Result<Value, CliError> {
     }
     let param = param(args)?;
     let config = args.config.as_deref();
-    let settings = Settings::load(config, env_prefix(api), api.0)?;
+    let settings = Settings::load(config, api.0)?;
     // The clients are distinct types: here the gateways differ by more than their row.
     match api.0 {
         Gateway::BluePay => {
@@ -451,7 +443,7 @@ Examples:
   paybind call bluepay balance_inquiry --param '{{}}'
   echo '{{\"mchOrderId\":\"PC880001\"}}' | paybind call bluepay qr_code_detail
   paybind call sgate customer_list --param '{{\"pagesize\":50}}' --config paybind.toml",
-        config::HELP
+        config::help()
     )
 }
 

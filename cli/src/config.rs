@@ -6,15 +6,19 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use paybind::envelope::{HashAlgorithm, TimestampUnit};
-use paybind::gateways::Gateway;
+use paybind::gateways::{Gateway, GatewayRow, Setting};
 use paybind::keys::{PrivateKey, PublicKey};
 use serde::Deserialize;
 
 use crate::input;
 use crate::output::CliError;
 
-/// The text `paybind call --help` shows about configuration.
-pub const HELP: &str = "\
+/// The text `paybind call --help` shows about configuration: every gateway's variables, from
+/// the table's settings (`paybind::gateways::Setting`).
+pub fn help() -> String {
+    let gateways: String = Gateway::ALL.iter().map(|g| gateway_help(g.row())).collect();
+    format!(
+        "\
 Configuration (environment variables win over the config file):
   PAYBIND_CONFIG=FILE                     TOML file with [bluepay], [bluepay-jt], [sgate] and
                                           [sgate-payin] tables
@@ -22,31 +26,7 @@ Configuration (environment variables win over the config file):
                                           url = \"https://…\", app_id = \"…\", private_key_file = \"…\");
                                           relative key paths are relative to the file
   PAYBIND_TIMEOUT=SECONDS                 time allowed for one request (default 30)
-
-  BluePay (PAYBIND_BLUEPAY_*) and BluePay JT (PAYBIND_BLUEPAY_JT_*):
-  PAYBIND_BLUEPAY_URL                     base URL the gateway gave you (or sandbox / production)
-  PAYBIND_BLUEPAY_APP_ID                  your app id
-  PAYBIND_BLUEPAY_PRIVATE_KEY_FILE        merchant private key file (PEM or bare Base64), or
-  PAYBIND_BLUEPAY_PRIVATE_KEY             the key text itself
-  PAYBIND_BLUEPAY_PUBLIC_KEY_FILE         the gateway's public key file (verifies notifications), or
-  PAYBIND_BLUEPAY_PUBLIC_KEY              the key text itself
-  PAYBIND_BLUEPAY_HASH                    sha256 (default) or sha1
-  PAYBIND_BLUEPAY_TIMESTAMP_UNIT          ms (default) or s
-
-  SGATE (PAYBIND_SGATE_*):
-  PAYBIND_SGATE_URL                       sandbox, production, or a base URL without /openApi/v1
-  PAYBIND_SGATE_API_KEY                   the API KEY SGATE issued
-  PAYBIND_SGATE_PRIVATE_KEY_FILE          merchant private key file, or
-  PAYBIND_SGATE_PRIVATE_KEY               the key text itself
-  PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE    SGATE's system public key file, or
-  PAYBIND_SGATE_SYSTEM_PUBLIC_KEY         the key text itself
-
-  SGATE Payin (PAYBIND_SGATE_PAYIN_*):
-  PAYBIND_SGATE_PAYIN_URL                 sandbox, production, or a base URL including /api_v1
-  PAYBIND_SGATE_PAYIN_KEY                 the key SGATE issued for signing
-  PAYBIND_SGATE_PAYIN_SECRET              the secret SGATE issued with it
-  PAYBIND_SGATE_PAYIN_MERCHANT_ID         your merchant ID (fills {MERCHANT_ID})
-
+{gateways}
 Example config file:
   timeout = 30
   [bluepay]
@@ -58,7 +38,25 @@ Example config file:
   url = \"sandbox\"
   api_key = \"…\"
   private_key_file = \"keys/sgate-private.pem\"
-  system_public_key_file = \"keys/sgate-system.pem\"";
+  system_public_key_file = \"keys/sgate-system.pem\""
+    )
+}
+
+/// One gateway's block of [`help`]: a line per variable, a key's file variable first.
+fn gateway_help(row: &GatewayRow) -> String {
+    let mut text = format!("\n  {} ({}_*):\n", row.name, row.variable_prefix());
+    for setting in row.signing.settings() {
+        let variable = row.variable(*setting);
+        if setting.is_key() {
+            let file = format!("{variable}_FILE");
+            text += &format!("  {file:<40}{}: a file, or\n", row.about(*setting));
+            text += &format!("  {variable:<40}the key text itself\n");
+        } else {
+            text += &format!("  {variable:<40}{}\n", row.about(*setting));
+        }
+    }
+    text
+}
 
 /// The config file.
 #[derive(Debug, Default, Deserialize)]
@@ -94,12 +92,39 @@ struct Section {
     merchant_id: Option<String>,
 }
 
+impl Section {
+    /// The table's value of `setting` (for a key, its text written inline).
+    fn value(&self, setting: Setting) -> Option<&String> {
+        match setting {
+            Setting::Url => self.url.as_ref(),
+            Setting::AppId => self.app_id.as_ref(),
+            Setting::PrivateKey => self.private_key.as_ref(),
+            Setting::PublicKey => self.public_key.as_ref(),
+            Setting::Hash => self.hash.as_ref(),
+            Setting::TimestampUnit => self.timestamp_unit.as_ref(),
+            Setting::ApiKey => self.api_key.as_ref(),
+            Setting::SystemPublicKey => self.system_public_key.as_ref(),
+            Setting::Key => self.key.as_ref(),
+            Setting::Secret => self.secret.as_ref(),
+            Setting::MerchantId => self.merchant_id.as_ref(),
+        }
+    }
+
+    /// The table's file path of the key `setting` (`private_key_file`, …).
+    fn key_file(&self, setting: Setting) -> Option<&PathBuf> {
+        match setting {
+            Setting::PrivateKey => self.private_key_file.as_ref(),
+            Setting::PublicKey => self.public_key_file.as_ref(),
+            Setting::SystemPublicKey => self.system_public_key_file.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 /// Where settings come from for one gateway.
 pub struct Settings {
-    /// `PAYBIND_BLUEPAY`, `PAYBIND_BLUEPAY_JT` or `PAYBIND_SGATE`.
-    prefix: String,
-    /// `bluepay`, `bluepay-jt` or `sgate`.
-    table: &'static str,
+    /// The gateway's row: its variables' names and its table's (`[bluepay-jt]`).
+    row: &'static GatewayRow,
     section: Section,
     /// Directory of the config file, for relative key paths.
     base: Option<PathBuf>,
@@ -112,8 +137,7 @@ fn env(name: &str) -> Option<String> {
 
 impl Settings {
     /// Reads the config file (if any) and selects the table of `gateway` (named by its id).
-    pub fn load(config: Option<&Path>, prefix: String, gateway: Gateway) -> Result<Self, CliError> {
-        let table = gateway.id();
+    pub fn load(config: Option<&Path>, gateway: Gateway) -> Result<Self, CliError> {
         let path = config
             .map(Path::to_path_buf)
             .or_else(|| env("PAYBIND_CONFIG").map(PathBuf::from));
@@ -157,77 +181,64 @@ impl Settings {
         }
         .unwrap_or_default();
         Ok(Self {
-            prefix,
-            table,
+            row: gateway.row(),
             timeout: section.timeout.or(file.timeout),
             section,
             base,
         })
     }
 
-    fn missing(&self, var: &str, key: &str) -> CliError {
+    /// The error for an unset `setting`: its variable (`_FILE` for a key) or its file key.
+    fn missing(&self, setting: Setting) -> CliError {
+        let suffix = if setting.is_key() { "_FILE" } else { "" };
+        let variable = format!("{}{suffix}", self.row.variable(setting));
+        let key = format!("{}{}", setting.name(), suffix).to_ascii_lowercase();
         CliError::input(
             "config",
             format!(
-                "set {}_{var} or `{key}` in the [{}] table of the config file (see paybind call --help)",
-                self.prefix, self.table
+                "set {variable} or `{key}` in the [{}] table of the config file (see paybind call --help)",
+                self.row.id
             ),
         )
-        .with("variable", format!("{}_{var}", self.prefix))
+        .with("variable", variable)
     }
 
-    fn text(&self, var: &str, from_file: &Option<String>) -> Option<String> {
-        env(&format!("{}_{var}", self.prefix)).or_else(|| from_file.clone())
+    fn text(&self, setting: Setting) -> Option<String> {
+        env(&self.row.variable(setting)).or_else(|| self.section.value(setting).cloned())
     }
 
-    fn required(
-        &self,
-        var: &str,
-        key: &str,
-        from_file: &Option<String>,
-    ) -> Result<String, CliError> {
-        self.text(var, from_file)
-            .ok_or_else(|| self.missing(var, key))
+    fn required(&self, setting: Setting) -> Result<String, CliError> {
+        self.text(setting).ok_or_else(|| self.missing(setting))
     }
 
     /// Key text: inline variable, variable naming a file, inline in the file, file path in the
     /// file (relative to the config file).
-    fn key_text(
-        &self,
-        var: &str,
-        key: &str,
-        inline: &Option<String>,
-        file: &Option<PathBuf>,
-    ) -> Result<String, CliError> {
-        if let Some(text) = env(&format!("{}_{var}", self.prefix)) {
+    fn key_text(&self, setting: Setting) -> Result<String, CliError> {
+        let variable = self.row.variable(setting);
+        if let Some(text) = env(&variable) {
             return Ok(text);
         }
-        if let Some(path) = env(&format!("{}_{var}_FILE", self.prefix)) {
+        if let Some(path) = env(&format!("{variable}_FILE")) {
             return input::utf8(
                 input::read_file(Path::new(&path), "key file")?,
                 "the key file",
             );
         }
-        if let Some(text) = inline {
+        if let Some(text) = self.section.value(setting) {
             return Ok(text.clone());
         }
-        if let Some(path) = file {
+        if let Some(path) = self.section.key_file(setting) {
             let path = match (&self.base, path.is_relative()) {
                 (Some(base), true) => base.join(path),
                 _ => path.clone(),
             };
             return input::utf8(input::read_file(&path, "key file")?, "the key file");
         }
-        Err(self.missing(&format!("{var}_FILE"), &format!("{key}_file")))
+        Err(self.missing(setting))
     }
 
     fn private_key(&self) -> Result<PrivateKey, CliError> {
-        let text = self.key_text(
-            "PRIVATE_KEY",
-            "private_key",
-            &self.section.private_key,
-            &self.section.private_key_file,
-        )?;
+        let text = self.key_text(Setting::PrivateKey)?;
         Ok(PrivateKey::from_text(&text)?)
     }
 
@@ -251,7 +262,7 @@ impl Settings {
     /// The gateway's environment: `sandbox`, `production` or a base URL.
     fn environment(&self) -> Result<paybind::config::Environment, CliError> {
         use paybind::config::Environment;
-        let url = self.required("URL", "url", &self.section.url)?;
+        let url = self.required(Setting::Url)?;
         Ok(match url.trim() {
             "sandbox" => Environment::Sandbox,
             "production" => Environment::Production,
@@ -263,37 +274,35 @@ impl Settings {
     pub fn envelope(&self) -> Result<paybind::envelope::Config, CliError> {
         use paybind::envelope::Config;
         let environment = self.environment()?;
-        let app_id = self.required("APP_ID", "app_id", &self.section.app_id)?;
+        let app_id = self.required(Setting::AppId)?;
         let key = self.private_key()?;
-        let hash = match self.text("HASH", &self.section.hash).as_deref() {
+        let hash = match self.text(Setting::Hash).as_deref() {
             None | Some("sha256") | Some("SHA256") => HashAlgorithm::Sha256,
             Some("sha1") | Some("SHA1") => HashAlgorithm::Sha1,
             Some(_) => {
                 return Err(CliError::input(
                     "config",
-                    format!("{}_HASH must be sha256 or sha1", self.prefix),
+                    format!(
+                        "{} must be sha256 or sha1",
+                        self.row.variable(Setting::Hash)
+                    ),
                 ))
             }
         };
-        let unit = match self
-            .text("TIMESTAMP_UNIT", &self.section.timestamp_unit)
-            .as_deref()
-        {
+        let unit = match self.text(Setting::TimestampUnit).as_deref() {
             None | Some("ms") | Some("milliseconds") => TimestampUnit::Milliseconds,
             Some("s") | Some("seconds") => TimestampUnit::Seconds,
             Some(_) => {
                 return Err(CliError::input(
                     "config",
-                    format!("{}_TIMESTAMP_UNIT must be ms or s", self.prefix),
+                    format!(
+                        "{} must be ms or s",
+                        self.row.variable(Setting::TimestampUnit)
+                    ),
                 ))
             }
         };
-        let gateway_key = self.key_text(
-            "PUBLIC_KEY",
-            "public_key",
-            &self.section.public_key,
-            &self.section.public_key_file,
-        )?;
+        let gateway_key = self.key_text(Setting::PublicKey)?;
         let gateway_key = PublicKey::from_text(&gateway_key)?;
         Ok(Config::new(environment, app_id, key, gateway_key)
             .hash(hash)
@@ -305,14 +314,9 @@ impl Settings {
     pub fn sgate(&self) -> Result<paybind::sgate::Config, CliError> {
         use paybind::sgate::Config;
         let environment = self.environment()?;
-        let api_key = self.required("API_KEY", "api_key", &self.section.api_key)?;
+        let api_key = self.required(Setting::ApiKey)?;
         let key = self.private_key()?;
-        let system = self.key_text(
-            "SYSTEM_PUBLIC_KEY",
-            "system_public_key",
-            &self.section.system_public_key,
-            &self.section.system_public_key_file,
-        )?;
+        let system = self.key_text(Setting::SystemPublicKey)?;
         let system = PublicKey::from_text(&system)?;
         Ok(Config::new(environment, api_key, key, system).timeout(self.timeout()?))
     }
@@ -321,9 +325,9 @@ impl Settings {
     pub fn sgate_payin(&self) -> Result<paybind::sgate_payin::Config, CliError> {
         use paybind::sgate_payin::Config;
         let environment = self.environment()?;
-        let key = self.required("KEY", "key", &self.section.key)?;
-        let secret = self.required("SECRET", "secret", &self.section.secret)?;
-        let merchant_id = self.required("MERCHANT_ID", "merchant_id", &self.section.merchant_id)?;
+        let key = self.required(Setting::Key)?;
+        let secret = self.required(Setting::Secret)?;
+        let merchant_id = self.required(Setting::MerchantId)?;
         Ok(Config::new(environment, key, secret, merchant_id).timeout(self.timeout()?))
     }
 }

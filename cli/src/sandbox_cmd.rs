@@ -10,6 +10,7 @@
 //! `PAYBIND_SANDBOX_ADMIN_*` variables it printed) perform an event now, through its admin API.
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use paybind::gateways::{Setting, Signing};
 use paybind_sandbox::{
     Admin, FixtureSource, Gateway, Sandbox, SandboxConfig, SandboxError, Storage, Trigger,
     TriggerEvent,
@@ -21,6 +22,11 @@ use clap::Args;
 
 use crate::gateway_arg::Api;
 use crate::keygen::Bits;
+
+/// The variable `paybind sandbox` prints its admin API's URL in, which `trigger` reads.
+const ADMIN_URL: &str = "PAYBIND_SANDBOX_ADMIN_URL";
+/// The variable `paybind sandbox` prints its admin token in, which `trigger` reads.
+const ADMIN_TOKEN: &str = "PAYBIND_SANDBOX_ADMIN_TOKEN";
 
 /// What `paybind sandbox` does besides serving.
 #[derive(Debug, clap::Subcommand)]
@@ -63,13 +69,13 @@ pub struct TriggerArgs {
     #[arg(long = "override", value_name = "NAME=VALUE", value_parser = parse_override)]
     overrides: Vec<(String, Value)>,
     /// The sandbox's admin API ({base}/admin).
-    #[arg(long, value_name = "URL", env = "PAYBIND_SANDBOX_ADMIN_URL")]
+    #[arg(long, value_name = "URL", env = ADMIN_URL)]
     admin_url: Option<String>,
     /// The sandbox's admin token.
     #[arg(
         long,
         value_name = "TOKEN",
-        env = "PAYBIND_SANDBOX_ADMIN_TOKEN",
+        env = ADMIN_TOKEN,
         hide_env_values = true
     )]
     admin_token: Option<String>,
@@ -208,6 +214,39 @@ fn cached_keys_dir(bits: usize) -> std::path::PathBuf {
     }
 }
 
+/// The sandbox's value of `gateway`'s `setting`, a key as its file (`file` of the key's role);
+/// `None` for a setting left to its default.
+fn sandbox_setting(
+    sandbox: &Sandbox,
+    gateway: Gateway,
+    setting: Setting,
+    file: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let envelope = gateway.row().signing == Signing::Envelope;
+    match setting {
+        Setting::Url => Some(match gateway {
+            Gateway::BluePay => sandbox.bluepay_url(),
+            Gateway::BluePayJt => sandbox.bluepay_jt_url(),
+            Gateway::Sgate => sandbox.sgate_url(),
+            Gateway::SgatePayin => sandbox.sgate_payin_url(),
+        }),
+        Setting::AppId => match gateway {
+            Gateway::BluePay => Some(sandbox.bluepay_app_id().to_string()),
+            Gateway::BluePayJt => Some(sandbox.bluepay_jt_app_id().to_string()),
+            Gateway::Sgate | Gateway::SgatePayin => None,
+        },
+        Setting::PrivateKey if envelope => file("bluepay-merchant-private"),
+        Setting::PrivateKey => file("sgate-merchant-private"),
+        Setting::PublicKey => file("bluepay-gateway-public"),
+        Setting::SystemPublicKey => file("sgate-system-public"),
+        Setting::ApiKey => Some(sandbox.sgate_api_key().to_string()),
+        Setting::Key => Some(sandbox.sgate_payin_key().to_string()),
+        Setting::Secret => Some(sandbox.sgate_payin_secret().to_string()),
+        Setting::MerchantId => Some(sandbox.sgate_payin_merchant_id().to_string()),
+        Setting::Hash | Setting::TimestampUnit => None,
+    }
+}
+
 /// Where the sandbox is and how to reach it. No key material, only key file paths.
 fn describe(sandbox: &Sandbox) -> Value {
     let file = |role: &str| {
@@ -222,70 +261,24 @@ fn describe(sandbox: &Sandbox) -> Value {
         .iter()
         .map(|k| (k.role.clone(), Value::String(k.path.display().to_string())))
         .collect();
+    // Every gateway's settings from the table, so `call` and `config_from_env()` read what is
+    // printed; a key as the `_FILE` variable naming its file.
     let mut env = Map::new();
-    let mut set = |name: &str, value: Option<String>| {
-        if let Some(value) = value {
-            env.insert(name.to_string(), Value::String(value));
+    for gateway in Gateway::ALL {
+        let row = gateway.row();
+        for setting in row.signing.settings() {
+            let variable = if setting.is_key() {
+                format!("{}_FILE", row.variable(*setting))
+            } else {
+                row.variable(*setting)
+            };
+            if let Some(value) = sandbox_setting(sandbox, *gateway, *setting, &file) {
+                env.insert(variable, Value::String(value));
+            }
         }
-    };
-    set("PAYBIND_BLUEPAY_URL", Some(sandbox.bluepay_url()));
-    set(
-        "PAYBIND_BLUEPAY_APP_ID",
-        Some(sandbox.bluepay_app_id().to_string()),
-    );
-    set(
-        "PAYBIND_BLUEPAY_PRIVATE_KEY_FILE",
-        file("bluepay-merchant-private"),
-    );
-    set(
-        "PAYBIND_BLUEPAY_PUBLIC_KEY_FILE",
-        file("bluepay-gateway-public"),
-    );
-    set("PAYBIND_BLUEPAY_JT_URL", Some(sandbox.bluepay_jt_url()));
-    set(
-        "PAYBIND_BLUEPAY_JT_APP_ID",
-        Some(sandbox.bluepay_jt_app_id().to_string()),
-    );
-    set(
-        "PAYBIND_BLUEPAY_JT_PRIVATE_KEY_FILE",
-        file("bluepay-merchant-private"),
-    );
-    set(
-        "PAYBIND_BLUEPAY_JT_PUBLIC_KEY_FILE",
-        file("bluepay-gateway-public"),
-    );
-    set("PAYBIND_SGATE_URL", Some(sandbox.sgate_url()));
-    set(
-        "PAYBIND_SGATE_API_KEY",
-        Some(sandbox.sgate_api_key().to_string()),
-    );
-    set(
-        "PAYBIND_SGATE_PRIVATE_KEY_FILE",
-        file("sgate-merchant-private"),
-    );
-    set(
-        "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
-        file("sgate-system-public"),
-    );
-    // A client in any language can be tried against Payin with these four.
-    set("PAYBIND_SGATE_PAYIN_URL", Some(sandbox.sgate_payin_url()));
-    set(
-        "PAYBIND_SGATE_PAYIN_KEY",
-        Some(sandbox.sgate_payin_key().to_string()),
-    );
-    set(
-        "PAYBIND_SGATE_PAYIN_SECRET",
-        Some(sandbox.sgate_payin_secret().to_string()),
-    );
-    set(
-        "PAYBIND_SGATE_PAYIN_MERCHANT_ID",
-        Some(sandbox.sgate_payin_merchant_id().to_string()),
-    );
-    set("PAYBIND_SANDBOX_ADMIN_URL", Some(sandbox.admin_url()));
-    set(
-        "PAYBIND_SANDBOX_ADMIN_TOKEN",
-        Some(sandbox.admin_token().to_string()),
-    );
+    }
+    env.insert(ADMIN_URL.into(), json!(sandbox.admin_url()));
+    env.insert(ADMIN_TOKEN.into(), json!(sandbox.admin_token()));
     json!({
         "base_url": sandbox.base_url(),
         "bluepay_url": sandbox.bluepay_url(),

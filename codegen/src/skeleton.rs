@@ -67,38 +67,45 @@ pub fn module_skeleton(gateway: &GatewayRow, spec: &Value) -> TokenStream {
     }
 }
 
-/// `config_from_env()`: the gateway's `Config` from `PAYBIND_<GATEWAY>_*` variables, the names
-/// the command line reads.
+/// `config_from_env()`: the gateway's `Config` from its variables (`PAYBIND_<GATEWAY>_*`, the
+/// names the command line reads), as the table's settings name them.
 fn config_from_env(gateway: &GatewayRow) -> TokenStream {
-    let prefix = format!("PAYBIND_{}", gateway.id.to_uppercase().replace('-', "_"));
-    let variables = match gateway.signing {
-        Signing::Envelope => format!(
-            "`{prefix}_URL` (`sandbox`, `production` or the base URL the gateway gave you), \
-             `{prefix}_APP_ID`, `{prefix}_PRIVATE_KEY_FILE` (or the key text in \
-             `{prefix}_PRIVATE_KEY`) and `{prefix}_PUBLIC_KEY_FILE` (or `{prefix}_PUBLIC_KEY`, \
-             the gateway's key, which verifies notifications); optional: `{prefix}_HASH` \
-             (`sha256`, `sha1`), `{prefix}_TIMESTAMP_UNIT` (`ms`, `s`)."
-        ),
-        Signing::HeaderSigned => format!(
-            "`{prefix}_URL` (`sandbox`, `production` or a base URL), `{prefix}_API_KEY`, \
-             `{prefix}_PRIVATE_KEY_FILE` (or `{prefix}_PRIVATE_KEY`) and \
-             `{prefix}_SYSTEM_PUBLIC_KEY_FILE` (or `{prefix}_SYSTEM_PUBLIC_KEY`)."
-        ),
-        Signing::HmacHeaders => format!(
-            "`{prefix}_URL` (`sandbox`, `production` or a base URL including `/api_v1`), \
-             `{prefix}_KEY`, `{prefix}_SECRET` and `{prefix}_MERCHANT_ID`."
-        ),
+    let listed = |optional: bool| {
+        gateway
+            .signing
+            .settings()
+            .iter()
+            .filter(|setting| setting.is_optional() == optional)
+            .map(|setting| {
+                let variable = gateway.variable(*setting);
+                let source = if setting.is_key() {
+                    format!("`{variable}_FILE` (a file holding it, or `{variable}` its text)")
+                } else {
+                    format!("`{variable}`")
+                };
+                format!("{source}: {}", gateway.about(*setting))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let optional = listed(true);
+    let optional = if optional.is_empty() {
+        String::new()
+    } else {
+        format!(" Optional: {optional}.")
     };
     let doc = format!(
         "The {}'s configuration from the environment, as the `paybind` command line reads it: \
-         {variables} A missing or unreadable variable is [`ConfigError::Variable`] naming it \
+         {}.{optional} A missing or unreadable variable is [`ConfigError::Variable`] naming it \
          (never its value).",
-        gateway.name
+        gateway.name,
+        listed(false),
     );
+    let variant = format_ident!("{}", gateway.variant);
     quote! {
         #[doc = #doc]
         pub fn config_from_env() -> ::std::result::Result<Config, ConfigError> {
-            Config::from_env(#prefix)
+            Config::from_env(crate::gateways::Gateway::#variant.row())
         }
     }
 }

@@ -7,16 +7,20 @@
 use crate::keys::{PrivateKey, PublicKey};
 
 use super::{ConfigError, Environment};
+use crate::gateways::{GatewayRow, Setting};
 
-/// The variables of one gateway: `PAYBIND_BLUEPAY`, `PAYBIND_BLUEPAY_JT`, `PAYBIND_SGATE`.
+/// The variables of one gateway (`PAYBIND_SGATE_*`), named by the table's [`Setting`]s.
 pub(crate) struct Variables {
-    pub(crate) prefix: &'static str,
+    pub(crate) row: &'static GatewayRow,
 }
 
 impl Variables {
-    /// `<prefix>_<name>`, when it is set and not empty.
-    pub(crate) fn optional(&self, name: &str) -> Result<Option<String>, ConfigError> {
-        let variable = format!("{}_{name}", self.prefix);
+    /// The variable of `setting`, when it is set and not empty.
+    pub(crate) fn optional(&self, setting: Setting) -> Result<Option<String>, ConfigError> {
+        self.read(self.row.variable(setting))
+    }
+
+    fn read(&self, variable: String) -> Result<Option<String>, ConfigError> {
         match std::env::var(&variable) {
             Ok(value) if value.trim().is_empty() => Ok(None),
             Ok(value) => Ok(Some(value)),
@@ -28,17 +32,23 @@ impl Variables {
         }
     }
 
-    /// `<prefix>_<name>`, which must be set.
-    pub(crate) fn required(&self, name: &str) -> Result<String, ConfigError> {
-        self.optional(name)?.ok_or_else(|| ConfigError::Variable {
-            variable: format!("{}_{name}", self.prefix),
-            reason: "is not set",
-        })
+    /// The variable of `setting`, which must be set.
+    pub(crate) fn required(&self, setting: Setting) -> Result<String, ConfigError> {
+        self.optional(setting)?
+            .ok_or_else(|| self.refuse(setting, "is not set"))
     }
 
-    /// `<prefix>_URL`: `sandbox`, `production` or a base URL.
+    /// The error naming the variable of `setting`, for `reason`.
+    pub(crate) fn refuse(&self, setting: Setting, reason: &'static str) -> ConfigError {
+        ConfigError::Variable {
+            variable: self.row.variable(setting),
+            reason,
+        }
+    }
+
+    /// The `URL` setting: `sandbox`, `production` or a base URL.
     pub(crate) fn environment(&self) -> Result<Environment, ConfigError> {
-        Ok(match self.required("URL")?.trim() {
+        Ok(match self.required(Setting::Url)?.trim() {
             "sandbox" => Environment::Sandbox,
             "production" => Environment::Production,
             url => Environment::Url(url.to_string()),
@@ -46,39 +56,39 @@ impl Variables {
     }
 
     #[cfg(any(feature = "envelope", feature = "sgate"))]
-    /// A private key from `<prefix>_<name>_FILE` (a path) or `<prefix>_<name>` (the text).
-    pub(crate) fn private_key(&self, name: &str) -> Result<PrivateKey, ConfigError> {
-        self.key(name, PrivateKey::from_file, PrivateKey::from_text)?
-            .ok_or_else(|| self.neither(name))
+    /// A private key from `<variable>_FILE` (a path) or the variable (the text).
+    pub(crate) fn private_key(&self, setting: Setting) -> Result<PrivateKey, ConfigError> {
+        self.key(setting, PrivateKey::from_file, PrivateKey::from_text)?
+            .ok_or_else(|| self.neither(setting))
     }
 
     #[cfg(any(feature = "envelope", feature = "sgate"))]
-    /// A public key from `<prefix>_<name>_FILE` (a path) or `<prefix>_<name>` (the text).
-    pub(crate) fn public_key(&self, name: &str) -> Result<PublicKey, ConfigError> {
-        self.key(name, PublicKey::from_file, PublicKey::from_text)?
-            .ok_or_else(|| self.neither(name))
+    /// A public key from `<variable>_FILE` (a path) or the variable (the text).
+    pub(crate) fn public_key(&self, setting: Setting) -> Result<PublicKey, ConfigError> {
+        self.key(setting, PublicKey::from_file, PublicKey::from_text)?
+            .ok_or_else(|| self.neither(setting))
     }
 
     #[cfg(any(feature = "envelope", feature = "sgate"))]
     fn key<K, E: Into<ConfigError>>(
         &self,
-        name: &str,
+        setting: Setting,
         from_file: impl Fn(String) -> Result<K, E>,
         from_text: impl Fn(&str) -> Result<K, E>,
     ) -> Result<Option<K>, ConfigError> {
-        if let Some(path) = self.optional(&format!("{name}_FILE"))? {
+        if let Some(path) = self.read(format!("{}_FILE", self.row.variable(setting)))? {
             return from_file(path).map(Some).map_err(Into::into);
         }
-        match self.optional(name)? {
+        match self.optional(setting)? {
             Some(text) => from_text(&text).map(Some).map_err(Into::into),
             None => Ok(None),
         }
     }
 
     #[cfg(any(feature = "envelope", feature = "sgate"))]
-    fn neither(&self, name: &str) -> ConfigError {
+    fn neither(&self, setting: Setting) -> ConfigError {
         ConfigError::Variable {
-            variable: format!("{}_{name}_FILE", self.prefix),
+            variable: format!("{}_FILE", self.row.variable(setting)),
             reason: "is not set (nor the key text itself without _FILE)",
         }
     }

@@ -6,6 +6,7 @@ use super::notifications::NotificationVerifier;
 use super::signing::{HashAlgorithm, RsaSigner, Signer};
 use super::wire::{EnvelopeContext, TimestampUnit};
 use crate::config::{client_options, ClientOptions, ClientParts, ConfigError, Environment};
+use crate::gateways::{GatewayRow, Setting};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::pipeline::GatewayCode;
 
@@ -96,30 +97,26 @@ impl Config {
 
     client_options!();
 
-    /// A config from `<prefix>_*` environment variables (the generated
-    /// `config_from_env()` of each envelope gateway names them).
-    pub(crate) fn from_env(prefix: &'static str) -> Result<Self, ConfigError> {
-        let variables = crate::config::from_env::Variables { prefix };
-        let key = variables.private_key("PRIVATE_KEY")?;
+    /// A config from the environment variables of `row` (the generated `config_from_env()`
+    /// of each envelope gateway names them).
+    pub(crate) fn from_env(row: &'static GatewayRow) -> Result<Self, ConfigError> {
+        let variables = crate::config::from_env::Variables { row };
+        let key = variables.private_key(Setting::PrivateKey)?;
         let mut config = Self::new(
             variables.environment()?,
-            variables.required("APP_ID")?,
+            variables.required(Setting::AppId)?,
             key,
-            variables.public_key("PUBLIC_KEY")?,
+            variables.public_key(Setting::PublicKey)?,
         );
-        let refuse = |name: &str, reason| ConfigError::Variable {
-            variable: format!("{prefix}_{name}"),
-            reason,
-        };
-        match variables.optional("HASH")?.as_deref() {
+        match variables.optional(Setting::Hash)?.as_deref() {
             None | Some("sha256") => {}
             Some("sha1") => config = config.hash(HashAlgorithm::Sha1),
-            Some(_) => return Err(refuse("HASH", "is neither sha256 nor sha1")),
+            Some(_) => return Err(variables.refuse(Setting::Hash, "is neither sha256 nor sha1")),
         }
-        match variables.optional("TIMESTAMP_UNIT")?.as_deref() {
+        match variables.optional(Setting::TimestampUnit)?.as_deref() {
             None | Some("ms") => {}
             Some("s") => config = config.timestamp_unit(TimestampUnit::Seconds),
-            Some(_) => return Err(refuse("TIMESTAMP_UNIT", "is neither ms nor s")),
+            Some(_) => return Err(variables.refuse(Setting::TimestampUnit, "is neither ms nor s")),
         }
         Ok(config)
     }

@@ -7,6 +7,7 @@ use super::freshness::{self, NonceMemory};
 use super::notifications::Notifications;
 use super::signing::{ApiKey, NonceSource, RandomNonce, SgateContext};
 use crate::config::{client_options, ClientOptions, ClientParts, ConfigError, Environment};
+use crate::gateways::{GatewayRow, Setting};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::pipeline::GatewayCode;
 
@@ -71,15 +72,15 @@ impl Config {
 
     client_options!();
 
-    /// A config from `<prefix>_*` environment variables (the generated `config_from_env()`
+    /// A config from the environment variables of `row` (the generated `config_from_env()`
     /// names them).
-    pub(crate) fn from_env(prefix: &'static str) -> Result<Self, ConfigError> {
-        let variables = crate::config::from_env::Variables { prefix };
+    pub(crate) fn from_env(row: &'static GatewayRow) -> Result<Self, ConfigError> {
+        let variables = crate::config::from_env::Variables { row };
         Ok(Self::new(
             variables.environment()?,
-            variables.required("API_KEY")?,
-            variables.private_key("PRIVATE_KEY")?,
-            variables.public_key("SYSTEM_PUBLIC_KEY")?,
+            variables.required(Setting::ApiKey)?,
+            variables.private_key(Setting::PrivateKey)?,
+            variables.public_key(Setting::SystemPublicKey)?,
         ))
     }
 

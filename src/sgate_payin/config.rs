@@ -5,6 +5,7 @@
 use super::signing::Secret;
 use super::wire::HmacContext;
 use crate::config::{client_options, ClientOptions, ClientParts, ConfigError, Environment};
+use crate::gateways::{GatewayRow, Setting};
 use crate::pipeline::GatewayCode;
 
 /// Everything an SGATE Payin client needs. `Debug` shows no secret.
@@ -36,15 +37,15 @@ impl Config {
 
     client_options!();
 
-    /// A config from `<prefix>_*` environment variables (the generated `config_from_env()`
+    /// A config from the environment variables of `row` (the generated `config_from_env()`
     /// names them).
-    pub(crate) fn from_env(prefix: &'static str) -> Result<Self, ConfigError> {
-        let variables = crate::config::from_env::Variables { prefix };
+    pub(crate) fn from_env(row: &'static GatewayRow) -> Result<Self, ConfigError> {
+        let variables = crate::config::from_env::Variables { row };
         Ok(Self::new(
             variables.environment()?,
-            variables.required("KEY")?,
-            Secret::new(variables.required("SECRET")?),
-            variables.required("MERCHANT_ID")?,
+            variables.required(Setting::Key)?,
+            Secret::new(variables.required(Setting::Secret)?),
+            variables.required(Setting::MerchantId)?,
         ))
     }
 

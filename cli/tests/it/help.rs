@@ -35,6 +35,12 @@ fn every_subcommand_has_help_with_an_example() {
         "PAYBIND_BLUEPAY_JT_",
         "PAYBIND_SGATE_API_KEY",
         "PAYBIND_SGATE_SYSTEM_PUBLIC_KEY_FILE",
+        "PAYBIND_BLUEPAY_HASH",
+        "PAYBIND_BLUEPAY_JT_TIMESTAMP_UNIT",
+        "PAYBIND_SGATE_PAYIN_URL",
+        "PAYBIND_SGATE_PAYIN_KEY",
+        "PAYBIND_SGATE_PAYIN_SECRET",
+        "PAYBIND_SGATE_PAYIN_MERCHANT_ID",
     ] {
         assert!(help.contains(var), "call --help does not document {var}");
     }
