@@ -53,9 +53,11 @@ fn variant_number(event: TriggerEvent) -> usize {
         TriggerEvent::PaymentOrderCompleted => 16,
         TriggerEvent::PaymentOrderFailed => 17,
         TriggerEvent::PayinOrderPaid => 18,
+        TriggerEvent::PayinRefundCompleted => 19,
+        TriggerEvent::PayinRefundFailed => 20,
     }
 }
-const VARIANTS: usize = 19;
+const VARIANTS: usize = 21;
 
 #[test]
 fn list_prints_every_event_of_the_enum() {

@@ -294,6 +294,12 @@ pub enum TriggerEvent {
     /// The payer pays an SGATE Payin order on the cashier.
     #[serde(rename = "payin_order.paid")]
     PayinOrderPaid,
+    /// An SGATE Payin refund completes.
+    #[serde(rename = "payin_refund.completed")]
+    PayinRefundCompleted,
+    /// An SGATE Payin refund fails.
+    #[serde(rename = "payin_refund.failed")]
+    PayinRefundFailed,
 }
 
 impl TriggerEvent {
@@ -318,6 +324,8 @@ impl TriggerEvent {
         TriggerEvent::PaymentOrderCompleted,
         TriggerEvent::PaymentOrderFailed,
         TriggerEvent::PayinOrderPaid,
+        TriggerEvent::PayinRefundCompleted,
+        TriggerEvent::PayinRefundFailed,
     ];
 
     /// The event's name (`qr.paid`), as the admin API and the command line write it.
@@ -342,6 +350,8 @@ impl TriggerEvent {
             TriggerEvent::PaymentOrderCompleted => "payment_order.completed",
             TriggerEvent::PaymentOrderFailed => "payment_order.failed",
             TriggerEvent::PayinOrderPaid => "payin_order.paid",
+            TriggerEvent::PayinRefundCompleted => "payin_refund.completed",
+            TriggerEvent::PayinRefundFailed => "payin_refund.failed",
         }
     }
 
@@ -375,7 +385,9 @@ impl TriggerEvent {
             | TriggerEvent::CustomerRejected
             | TriggerEvent::PaymentOrderCompleted
             | TriggerEvent::PaymentOrderFailed => &[Gateway::Sgate],
-            TriggerEvent::PayinOrderPaid => &[Gateway::SgatePayin],
+            TriggerEvent::PayinOrderPaid
+            | TriggerEvent::PayinRefundCompleted
+            | TriggerEvent::PayinRefundFailed => &[Gateway::SgatePayin],
         }
     }
 
@@ -402,6 +414,8 @@ impl TriggerEvent {
             TriggerEvent::PaymentOrderCompleted => "transfers the pending payment order `ticketid` or `payeeuid` (created first when absent, to the approved customer `mercustomid`, or to one created and approved quietly): SALARY_STATUS_CHANGE",
             TriggerEvent::PaymentOrderFailed => "fails the pending payment order `ticketid` or `payeeuid` (created first as for payment_order.completed); the money returns: SALARY_STATUS_CHANGE",
             TriggerEvent::PayinOrderPaid => "pays the SGATE Payin order `id` with the documented test card through 3-D Secure, as a payer on the cashier (created first when no `id` is given, from `merchantOrderId`, `name`, `amount`, `currency`, `notificationURL`): the payment callback to its notificationURL",
+            TriggerEvent::PayinRefundCompleted => "completes the pending SGATE Payin refund `id` (made first when no `id` is given: `amount`, else all that is refundable, with `reason` and `merchantRefundId`, of the paid order `orderId`, or of an order paid first as for payin_order.paid — its payment callback too): the refund callback to the order's notificationURL",
+            TriggerEvent::PayinRefundFailed => "fails the pending SGATE Payin refund `id` (made first as for payin_refund.completed); the order's refund state records it, and no callback is sent (SGATE calls back on a completed refund only)",
         }
     }
 }
@@ -415,7 +429,7 @@ impl std::fmt::Display for TriggerEvent {
 /// `POST /admin/trigger`: an event to perform now on a gateway. `overrides` are members of
 /// the object acted on, in the gateway's own names: the id that finds an existing object
 /// (`mchOrderId`, `requestId`, `mchRefundOrderId`, `transactionId`, `ticketNo`, `customid`,
-/// `mercustomid`, `ticketid`, `payeeuid`, SGATE Payin's `id`), the members of one created first (`amount`,
+/// `mercustomid`, `ticketid`, `payeeuid`, SGATE Payin's `id` of an order or a refund), the members of one created first (`amount`,
 /// `notifyUrl`, `channelCode`, SGATE's `currency`…), and the event's own (`failedCode`,
 /// `failedMessage`, `ticketStatus`, `transactionStatus`, `customerServiceReply`). A number
 /// given as text (`"1500"`) is read as a number where the member is one.

@@ -1,14 +1,26 @@
 //! `payin_order.paid`: one admin call pays an SGATE Payin order as a payer would on the
 //! cashier, so a merchant's callback handler can be tested without driving the cashier's
 //! pages. The order, its transaction and the callback are what a real payment leaves.
+//! `payin_refund.completed` and `.failed` end a refund as the gateway would, without waiting
+//! for the outcome rules' delay.
 
 use super::*;
 
-use paybind::sgate_payin::{OrderStatus, TransactionResult};
+use paybind::sgate_payin::{
+    CallbackKind, OrderRefundStatus, OrderStatus, RefundStatus, TransactionResult,
+};
 use paybind_sandbox::{Gateway, SandboxError, Trigger, TriggerEvent};
 
 fn paid() -> Trigger {
     Trigger::new(Gateway::SgatePayin, TriggerEvent::PayinOrderPaid)
+}
+
+fn refunded() -> Trigger {
+    Trigger::new(Gateway::SgatePayin, TriggerEvent::PayinRefundCompleted)
+}
+
+fn refund_failed() -> Trigger {
+    Trigger::new(Gateway::SgatePayin, TriggerEvent::PayinRefundFailed)
 }
 
 #[tokio::test]
@@ -113,6 +125,186 @@ async fn a_triggered_payment_refuses_what_the_api_would() {
     let too_much = sandbox
         .admin()
         .trigger(paid().with("amount", "99999999.00"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(too_much, SandboxError::Admin { status, .. } if (400..500).contains(&status)),
+        "{too_much}"
+    );
+    assert!(sandbox.admin().notifications().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_triggered_refund_of_a_new_paid_order_is_called_back_and_confirmed() {
+    let sandbox = common::sandbox().await;
+    let client = client(&sandbox);
+    let merchant = Merchant::start(&sandbox).await;
+    let outcome = sandbox
+        .admin()
+        .trigger(
+            refunded()
+                .with("merchantOrderId", "SHOP-90")
+                .with("amount", "4.00")
+                .with("reason", "Returned")
+                .with("notificationURL", merchant.url.as_str()),
+        )
+        .await
+        .unwrap();
+    let refund_id = outcome.object["id"].as_str().unwrap().to_string();
+    let order_id = outcome.object["orderId"].as_str().unwrap().to_string();
+    assert_eq!(
+        outcome.created,
+        [format!("order {order_id}"), format!("refund {refund_id}")]
+    );
+    // The order was paid first (its payment callback), then refunded (its refund callback).
+    assert_eq!(outcome.notifications.len(), 2, "{outcome:?}");
+
+    // Through the API: the refund of SAR 4.00 of the default SAR 10.00 is done, at once.
+    let refund = client.refund_detail(&refund_id).await.unwrap();
+    assert_eq!(refund.status, RefundStatus::Success);
+    assert_eq!(refund.amount.to_string(), "4.00");
+    let order = client.order_detail(&order_id).await.unwrap();
+    assert_eq!(order.merchant_order_id.as_deref(), Some("SHOP-90"));
+    assert_eq!(order.refund_status, Some(OrderRefundStatus::Partial));
+    assert_eq!(order.refund_times, Some(1));
+
+    // The merchant's endpoint got the refund callback; paybind confirms it through the order.
+    let callback = callback_with_attempts(&sandbox, &order_id, "refund", 1).await;
+    assert_eq!(callback["status"], "delivered", "{callback}");
+    assert!(merchant
+        .queries()
+        .contains(&format!("shop=1&_orderId={order_id}&_type=refund")));
+    let verified = client
+        .notifications()
+        .verify(&order_id, "refund")
+        .await
+        .unwrap();
+    assert_eq!(verified.kind, CallbackKind::Refund);
+    assert!(verified.is_confirmed());
+}
+
+#[tokio::test]
+async fn a_triggered_refund_ends_the_pending_refund_it_names_once() {
+    let sandbox = common::sandbox().await;
+    let client = client(&sandbox);
+    let merchant = Merchant::start(&sandbox).await;
+    let paid = sandbox
+        .admin()
+        .trigger(
+            paid()
+                .with("amount", "30.00")
+                .with("notificationURL", merchant.url.as_str()),
+        )
+        .await
+        .unwrap();
+    let order_id = paid.object["id"].as_str().unwrap().to_string();
+    let pending = client
+        .order_refund(
+            &order_id,
+            types::OrderRefundParam::builder()
+                .amount("10")
+                .reason("Returned"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(pending.status, RefundStatus::Pending);
+
+    let outcome = sandbox
+        .admin()
+        .trigger(refund_failed().with("id", pending.id.as_str()))
+        .await
+        .unwrap();
+    assert!(outcome.created.is_empty(), "{outcome:?}");
+    // A failed refund is not called back.
+    assert!(outcome.notifications.is_empty(), "{outcome:?}");
+    assert_eq!(
+        client.refund_detail(&pending.id).await.unwrap().status,
+        RefundStatus::Fail
+    );
+    let order = client.order_detail(&order_id).await.unwrap();
+    assert_eq!(order.refund_status, Some(OrderRefundStatus::Fail));
+    assert_eq!(order.refund_times, Some(0));
+    assert!(callbacks_of(&sandbox, &order_id, "refund").is_empty());
+
+    // Final already: neither event ends it again; and the rules' own outcome, due later,
+    // leaves it as the trigger ended it.
+    for event in [refunded(), refund_failed()] {
+        let again = sandbox
+            .admin()
+            .trigger(event.with("id", pending.id.as_str()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(again, SandboxError::Admin { status: 409, .. }),
+            "{again}"
+        );
+    }
+    sandbox
+        .admin()
+        .advance_clock(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        client.refund_detail(&pending.id).await.unwrap().status,
+        RefundStatus::Fail
+    );
+
+    // Of the same order by `orderId`: all that is refundable unless `amount` is given.
+    let rest = sandbox
+        .admin()
+        .trigger(refunded().with("orderId", order_id.as_str()))
+        .await
+        .unwrap();
+    assert_eq!(rest.created, [format!("refund {order_id}_R2")]);
+    let rest_id = rest.object["id"].as_str().unwrap();
+    let refund = client.refund_detail(rest_id).await.unwrap();
+    assert_eq!(refund.amount.to_string(), "30.00");
+    assert_eq!(refund.status, RefundStatus::Success);
+    let order = client.order_detail(&order_id).await.unwrap();
+    assert_eq!(order.refund_status, Some(OrderRefundStatus::Full));
+}
+
+#[tokio::test]
+async fn a_triggered_refund_refuses_what_the_api_would() {
+    let sandbox = common::sandbox().await;
+    let unknown = sandbox
+        .admin()
+        .trigger(refunded().with("id", "M100001T0_R1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(unknown, SandboxError::Admin { status: 404, .. }),
+        "{unknown}"
+    );
+    // An order that is not paid is not refunded; nothing is made or sent.
+    let unpaid = client(&sandbox)
+        .merchant_add_order(order("SHOP-91", "12.00", None))
+        .await
+        .unwrap();
+    let refused = sandbox
+        .admin()
+        .trigger(refunded().with("orderId", unpaid.id.as_str()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, SandboxError::Admin { status, .. } if (400..500).contains(&status)),
+        "{refused}"
+    );
+    let not_money = sandbox
+        .admin()
+        .trigger(refunded().with("amount", "four"))
+        .await
+        .unwrap_err();
+    let text = not_money.to_string();
+    assert!(
+        text.contains("HTTP 400") && text.contains("amount"),
+        "{text}"
+    );
+    assert!(!text.contains("four"), "never quotes the value: {text}");
+    // More than was paid (the default order is SAR 10.00).
+    let too_much = sandbox
+        .admin()
+        .trigger(refunded().with("amount", "10.01"))
         .await
         .unwrap_err();
     assert!(

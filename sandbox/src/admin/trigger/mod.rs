@@ -114,6 +114,8 @@ impl<'a> World<'a, '_> {
             TriggerEvent::PaymentOrderCompleted => self.end_payment_order(true),
             TriggerEvent::PaymentOrderFailed => self.end_payment_order(false),
             TriggerEvent::PayinOrderPaid => self.pay_payin_order(),
+            TriggerEvent::PayinRefundCompleted => self.end_payin_refund(true),
+            TriggerEvent::PayinRefundFailed => self.end_payin_refund(false),
         }
     }
 
@@ -155,9 +157,14 @@ impl<'a> World<'a, '_> {
 
     /// `defaults` with the overrides applied (not the event's own members); a number given
     /// as text becomes a number where the default is one.
-    fn object(&self, mut defaults: Value) -> Value {
+    fn object(&self, defaults: Value) -> Value {
+        self.object_without(&[], defaults)
+    }
+
+    /// [`World::object`], the `skipped` overrides left out too.
+    fn object_without(&self, skipped: &[&str], mut defaults: Value) -> Value {
         for (name, value) in self.overrides {
-            if EVENT_MEMBERS.contains(&name.as_str()) {
+            if EVENT_MEMBERS.contains(&name.as_str()) || skipped.contains(&name.as_str()) {
                 continue;
             }
             let number = match (defaults.get(name), value) {

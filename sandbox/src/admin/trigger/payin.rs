@@ -1,19 +1,25 @@
-//! The SGATE Payin event of `POST /admin/trigger`: an order paid as a payer pays it on the
+//! The SGATE Payin events of `POST /admin/trigger`: an order paid as a payer pays it on the
 //! cashier (the documented test card through 3-D Secure), through the same business functions
 //! as the cashier's pages, so the order, its transaction and its `payment` callback are the
-//! ones a real payment leaves.
+//! ones a real payment leaves; and a refund ended as the gateway ends it, through the same
+//! functions as `order_refund` and the refund's scheduled outcome.
 
+use paybind::money::Decimal2;
 use serde_json::{json, Map, Value};
 
 use super::World;
 use crate::base::gateway::Gateway;
 use crate::base::http::{HandlerError, HandlerResult};
-use crate::base::json::text;
+use crate::base::json::{integer, text};
 use crate::sgate_payin::orders::{add_order, load_order};
 use crate::sgate_payin::payments::pay_with_test_card;
 use crate::sgate_payin::records::view;
+use crate::sgate_payin::refunds::{finish_refund, refund};
 use crate::wire::sgate_payin::refusal::PayinError;
 use crate::wire::sgate_payin::Incoming;
+
+/// Overrides of a refund event that are the refund's, not the order's made for it.
+const REFUND_MEMBERS: &[&str] = &["id", "orderId", "amount", "reason", "merchantRefundId"];
 
 impl World<'_, '_> {
     /// `payin_order.paid`: pays the order `id`, made first when no `id` is given. An `id` no
@@ -22,37 +28,97 @@ impl World<'_, '_> {
         let now = self.shared.now_ms();
         let id = match self.given("id") {
             Some(id) => id,
-            None => self.add_payin_order(now)?,
+            None => self.add_payin_order(now, &[])?,
         };
+        self.pay(&id, now)
+    }
+
+    /// Pays the order `id` with the test card; the paid order.
+    fn pay(&mut self, id: &str, now: i64) -> HandlerResult {
         let root_url = self.shared.gateway_url(Gateway::SgatePayin);
-        pay_with_test_card(self.tx, self.shared, &id, &root_url, now).map_err(refused)?;
-        let order = load_order(self.tx, &id, now).map_err(refused)?;
+        pay_with_test_card(self.tx, self.shared, id, &root_url, now).map_err(refused)?;
+        let order = load_order(self.tx, id, now).map_err(refused)?;
         Ok(view("Order", &order))
     }
 
+    /// `payin_refund.completed` and `.failed`: ends the pending refund `id`, made first when no
+    /// `id` is given. An `id` no refund has is refused, as for orders.
+    pub(super) fn end_payin_refund(&mut self, completed: bool) -> HandlerResult {
+        let id = match self.given("id") {
+            Some(id) => id,
+            None => self.add_payin_refund()?,
+        };
+        let end = self.end(completed)?;
+        finish_refund(self.tx, self.shared, &id, &end)
+    }
+
+    /// A refund made as `order_refund` makes it: of the paid order `orderId`, or of one paid
+    /// first; `amount` (all that is refundable unless given), `reason`, `merchantRefundId`.
+    fn add_payin_refund(&mut self) -> Result<String, HandlerError> {
+        let now = self.shared.now_ms();
+        let order_id = match self.given("orderId") {
+            Some(id) => id,
+            None => {
+                let id = self.add_payin_order(now, REFUND_MEMBERS)?;
+                self.pay(&id, now)?;
+                id
+            }
+        };
+        let order = load_order(self.tx, &order_id, now).map_err(refused)?;
+        let refundable = integer(&order, "sandbox_amount_minor")
+            - integer(&order, "sandbox_refunded_minor")
+            - integer(&order, "sandbox_refunding_minor");
+        let mut body = json!({
+            "amount": self
+                .given("amount")
+                .unwrap_or_else(|| Decimal2::from_minor_units(refundable.max(0)).to_string()),
+            "reason": self.given("reason").unwrap_or_else(|| "sandbox trigger".into()),
+        });
+        if let Some(id) = self.given("merchantRefundId") {
+            body["merchantRefundId"] = Value::String(id);
+        }
+        paybind::sgate_payin::spec()
+            .validate("OrderRefundParam", &body)
+            .map_err(|error| HandlerError::admin(400, format!("overrides: {error}")))?;
+        let incoming = self.payin_incoming("ORDER_ID", &order_id, body);
+        let made = refund(self.tx, self.shared, &incoming, now).map_err(refused)?;
+        let id = text(&made, "id").to_string();
+        self.created.push(format!("refund {id}"));
+        Ok(id)
+    }
+
+    /// A request to a Payin business function, with the path parameter `name`.
+    fn payin_incoming(&self, name: &str, value: &str, body: Value) -> Incoming {
+        Incoming {
+            path: Map::from_iter([(name.to_string(), Value::String(value.to_string()))]),
+            headers: Map::new(),
+            body,
+            root_url: self.shared.gateway_url(Gateway::SgatePayin),
+        }
+    }
+
     /// An order made as `merchant_add_order` makes it, from the overrides (`merchantOrderId`,
-    /// `name`, `amount`, `currency`, `notificationURL`…) over a SAR 10.00 order; its id.
-    fn add_payin_order(&mut self, now: i64) -> Result<String, HandlerError> {
+    /// `name`, `amount`, `currency`, `notificationURL`…) but the `skipped` ones, over a SAR
+    /// 10.00 order; its id.
+    fn add_payin_order(&mut self, now: i64, skipped: &[&str]) -> Result<String, HandlerError> {
         let merchant_order_id = match self.given("merchantOrderId") {
             Some(id) => id,
             None => self.new_id("TRIG")?,
         };
-        let body = self.object(json!({
+        let body = self.object_without(
+            skipped,
+            json!({
             "merchantOrderId": merchant_order_id,
             "name": "sandbox trigger",
             "amount": "10.00",
             "currency": "SAR",
-        }));
+            }),
+        );
         paybind::sgate_payin::spec()
             .validate("MerchantAddOrderParam", &body)
             .map_err(|error| HandlerError::admin(400, format!("overrides: {error}")))?;
         let merchant_id = self.shared.settings.sgate_payin_merchant_id.clone();
-        let incoming = Incoming {
-            path: Map::from_iter([("MERCHANT_ID".to_string(), Value::String(merchant_id))]),
-            headers: Map::new(),
-            body,
-            root_url: self.shared.gateway_url(Gateway::SgatePayin),
-        };
+        let incoming = self.payin_incoming("MERCHANT_ID", &merchant_id, body);
         let created = add_order(self.shared, self.tx, &incoming, now).map_err(refused)?;
         let id = text(&created, "id").to_string();
         self.created.push(format!("order {id}"));
