@@ -108,7 +108,9 @@ fn example_fixtures() -> Value {
         "orders": [{"name": "o", "kind": "qr", "mchOrderId": "SCHEMA1", "amount": 100, "status": "completed"}],
         "refunds": [{"order": "o", "mchRefundOrderId": "SCHEMARF1"}],
         "customers": [{"name": "c", "mercustomid": "schema-c", "ibanaccount": "SA4420000001234567891234"}],
-        "payment_orders": [{"customer": "c", "payeeuid": "SCHEMAPAY1", "amount": "1.00", "paymentmethod": "bankTransfer"}]
+        "payment_orders": [{"customer": "c", "payeeuid": "SCHEMAPAY1", "amount": "1.00", "paymentmethod": "bankTransfer"}],
+        "payin_orders": [{"merchantOrderId": "SCHEMAPI1", "amount": "5.00", "status": "paid"}],
+        "payin_refunds": [{"order": "SCHEMAPI1", "status": "failed"}]
     })
 }
 
@@ -146,12 +148,18 @@ async fn schema_and_sandbox_agree_on_fixtures() {
     bad_decimal["balances"]["sgate"]["SAR"] = json!("ten");
     let mut unknown_gateway = example_fixtures();
     unknown_gateway["orders"][0]["gateway"] = json!("sgate");
+    let mut payin_state = example_fixtures();
+    payin_state["payin_orders"][0]["status"] = json!("completed");
+    let mut payin_decimals = example_fixtures();
+    payin_decimals["payin_orders"][0]["amount"] = json!("5.001");
     for bad in [
         unknown_field,
         bad_enum,
         missing_amount,
         bad_decimal,
         unknown_gateway,
+        payin_state,
+        payin_decimals,
     ] {
         assert!(!fixtures_schema_accepts(&bad), "schema accepted {bad}");
         assert!(

@@ -1,6 +1,7 @@
 //! Fixtures (`SandboxConfig::fixtures`, `paybind sandbox --fixtures`): the world they describe
 //! is the one the gateways answer from at start — balances, orders in their states, an SGATE
-//! payment order of a customer named by its fixture name — loaded quietly; JSON and TOML say
+//! payment order of a customer named by its fixture name, SGATE Payin orders paid and refunded
+//! — loaded quietly; JSON and TOML say
 //! the same; a dangling reference and a bad member are refused at start, naming the entry and
 //! the member, never the value; `POST /admin/reset` returns to them.
 
@@ -33,6 +34,15 @@ fn fixtures() -> Value {
         "payment_orders": [
             {"customer": "alice", "payeeuid": "FXPAY1", "amount": "100.00", "status": "completed"},
             {"customer": "alice", "payeeuid": "FXPAY2", "amount": "20.00", "currency": "KWD"}
+        ],
+        "payin_orders": [
+            {"merchantOrderId": "FXPI1", "amount": "30.00", "status": "paid",
+             "notificationURL": "http://127.0.0.1:9/hooks/sgate-payin"},
+            {"merchantOrderId": "FXPI2", "name": "Game card", "amount": "12.02"}
+        ],
+        "payin_refunds": [
+            {"order": "FXPI1", "amount": "10.00", "status": "completed", "merchantRefundId": "FXPIR1"},
+            {"order": "FXPI1", "reason": "Returned"}
         ]
     })
 }
@@ -112,6 +122,7 @@ async fn assert_the_fixtures_world(sandbox: &Sandbox) {
     let balances = sandbox.admin().sgate_balances().await.unwrap();
     assert_eq!(balances["SAR"], "2500.50");
     assert_eq!(balances["KWD"], "100.125");
+    assert_the_payin_world(sandbox).await;
     // Rules, faults and settings.
     let rules = sandbox.admin().rules().await.unwrap();
     assert_eq!(rules.rules[0].amount_ends_with.as_deref(), Some("13"));
@@ -131,6 +142,46 @@ async fn assert_the_fixtures_world(sandbox: &Sandbox) {
     assert!(sandbox.admin().notifications().await.unwrap().is_empty());
 }
 
+/// The SGATE Payin order id of `merchant_order_id`, from the admin API's objects (the sandbox
+/// numbers Payin orders).
+async fn payin_order_id(sandbox: &Sandbox, merchant_order_id: &str) -> String {
+    let objects = sandbox.admin().objects().await.unwrap();
+    let orders = objects["sgate-payin"]["objects"]["orders"]
+        .as_array()
+        .unwrap();
+    let order = orders
+        .iter()
+        .find(|order| order["merchantOrderId"] == merchant_order_id)
+        .unwrap_or_else(|| panic!("no Payin order {merchant_order_id}: {orders:?}"));
+    order["id"].as_str().unwrap().to_string()
+}
+
+/// What SGATE Payin answers about the fixtures' orders and refunds.
+async fn assert_the_payin_world(sandbox: &Sandbox) {
+    use paybind::sgate_payin::{OrderRefundStatus, OrderStatus, RefundStatus};
+    let payin = paybind::sgate_payin::Client::new(sandbox.sgate_payin_config()).unwrap();
+    let paid_id = payin_order_id(sandbox, "FXPI1").await;
+    let paid = payin.order_detail(&paid_id).await.unwrap();
+    assert_eq!(paid.status, OrderStatus::Paid);
+    assert_eq!(paid.success_payment_method.as_deref(), Some("mastercard"));
+    // 10.00 refunded; the other refund, of the 20.00 left, still pending.
+    assert_eq!(paid.refund_amount.unwrap().to_string(), "10.00");
+    assert_eq!(paid.refund_status, Some(OrderRefundStatus::Processing));
+    let refunded = payin.refund_detail(&format!("{paid_id}_R1")).await.unwrap();
+    assert_eq!(refunded.status, RefundStatus::Success);
+    assert_eq!(refunded.merchant_refund_id.as_deref(), Some("FXPIR1"));
+    let pending = payin.refund_detail(&format!("{paid_id}_R2")).await.unwrap();
+    assert_eq!(pending.status, RefundStatus::Pending);
+    assert_eq!(pending.amount.to_string(), "20.00");
+    let waiting = payin
+        .order_detail(&payin_order_id(sandbox, "FXPI2").await)
+        .await
+        .unwrap();
+    assert_eq!(waiting.status, OrderStatus::Pending);
+    assert_eq!(waiting.name.as_deref(), Some("Game card"));
+    assert_eq!(waiting.amount.to_string(), "12.02");
+}
+
 #[tokio::test]
 async fn fixtures_load_with_references_and_reset_returns_to_them() {
     let sandbox = start(fixtures().into()).await.expect("the fixtures load");
@@ -140,6 +191,14 @@ async fn fixtures_load_with_references_and_reset_returns_to_them() {
     let admin = sandbox.admin();
     admin
         .trigger(Trigger::new(Gateway::BluePay, TriggerEvent::QrPaid).with("mchOrderId", "FXQR2"))
+        .await
+        .unwrap();
+    let waiting = payin_order_id(&sandbox, "FXPI2").await;
+    admin
+        .trigger(
+            Trigger::new(Gateway::SgatePayin, TriggerEvent::PayinOrderPaid)
+                .with("id", waiting.as_str()),
+        )
         .await
         .unwrap();
     admin
@@ -247,6 +306,27 @@ customer = "alice"
 payeeuid = "FXPAY2"
 amount = "20.00"
 currency = "KWD"
+
+[[payin_orders]]
+merchantOrderId = "FXPI1"
+amount = "30.00"
+status = "paid"
+notificationURL = "http://127.0.0.1:9/hooks/sgate-payin"
+
+[[payin_orders]]
+merchantOrderId = "FXPI2"
+name = "Game card"
+amount = "12.02"
+
+[[payin_refunds]]
+order = "FXPI1"
+amount = "10.00"
+status = "completed"
+merchantRefundId = "FXPIR1"
+
+[[payin_refunds]]
+order = "FXPI1"
+reason = "Returned"
 "#,
     )
     .unwrap();
@@ -305,6 +385,21 @@ async fn a_dangling_reference_is_refused_naming_it() {
         why.contains("refunds[0].order: no order named `FXQR9`"),
         "{why}"
     );
+    let mut bad = fixtures();
+    bad["payin_refunds"][0]["order"] = json!("FXPI9");
+    let why = refusal(bad).await;
+    assert!(
+        why.contains("payin_refunds[0].order: no order with merchantOrderId `FXPI9`"),
+        "{why}"
+    );
+    // Only a paid Payin order is refunded.
+    let mut bad = fixtures();
+    bad["payin_refunds"][1]["order"] = json!("FXPI2");
+    let why = refusal(bad).await;
+    assert!(
+        why.contains("payin_refunds[1].order: `FXPI2` is not paid"),
+        "{why}"
+    );
     // A customer that is not approved takes no payment order.
     let mut bad = fixtures();
     bad["payment_orders"][0]["customer"] = json!("bob");
@@ -344,6 +439,32 @@ async fn a_bad_member_is_refused_naming_entry_and_member_never_the_value() {
     bad["orders"][1]["mchOrderId"] = json!("FXQR1");
     let why = refusal(bad).await;
     assert!(why.contains("orders[1]: 21007"), "{why}");
+    // Payin amounts: two decimals at most, named without the value; more than was paid is
+    // refused by the gateway's own rule, naming the entry.
+    let mut bad = fixtures();
+    bad["payin_orders"][1]["amount"] = json!("12.025");
+    let why = refusal(bad).await;
+    assert!(
+        why.contains("payin_orders[1].amount: a decimal number"),
+        "{why}"
+    );
+    assert!(!why.contains("12.025"), "{why}");
+    let mut bad = fixtures();
+    bad["payin_refunds"][0]["amount"] = json!("30.01");
+    let why = refusal(bad).await;
+    assert!(
+        why.contains("payin_refunds[0]: ") && why.contains("refundable"),
+        "{why}"
+    );
+    // A Payin member against the spec: a notificationURL that is not a URL.
+    let mut bad = fixtures();
+    bad["payin_orders"][0]["notificationURL"] = json!("not a url");
+    let why = refusal(bad).await;
+    assert!(
+        why.contains("payin_orders[0]: ") && why.contains("notificationURL"),
+        "{why}"
+    );
+    assert!(!why.contains("not a url"), "{why}");
     // A file: its name comes first, and TOML's syntax errors do not show the line.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("broken.toml");

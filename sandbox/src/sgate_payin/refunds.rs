@@ -32,9 +32,7 @@ pub fn refund(tx: &mut Tx<'_>, shared: &Shared, incoming: &Incoming, now: i64) -
     let amount = minor_of(text(body, "amount"))
         .filter(|amount| *amount > 0)
         .ok_or_else(|| refuse(Code::InvalidParameter, "amount: must be above 0"))?;
-    let refundable = integer(&order, "sandbox_amount_minor")
-        - integer(&order, "sandbox_refunded_minor")
-        - integer(&order, "sandbox_refunding_minor");
+    let refundable = refundable_minor(&order);
     if amount > refundable {
         return Err(refuse(
             Code::InvalidState,
@@ -83,6 +81,18 @@ pub fn refund(tx: &mut Tx<'_>, shared: &Shared, incoming: &Incoming, now: i64) -
         end,
     })?;
     Ok(view("Refund", &record))
+}
+
+/// What is left to refund of `order`, in hundredths: paid, less refunded and being refunded.
+pub fn refundable_minor(order: &Value) -> i64 {
+    integer(order, "sandbox_amount_minor")
+        - integer(order, "sandbox_refunded_minor")
+        - integer(order, "sandbox_refunding_minor")
+}
+
+/// What is left to refund of `order`, as decimal text (`"30.00"`).
+pub fn refundable_text(order: &Value) -> String {
+    paybind::money::Decimal2::from_minor_units(refundable_minor(order).max(0)).to_string()
 }
 
 /// `refund_detail`.

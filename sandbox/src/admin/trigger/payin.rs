@@ -4,17 +4,16 @@
 //! ones a real payment leaves; and a refund ended as the gateway ends it, through the same
 //! functions as `order_refund` and the refund's scheduled outcome.
 
-use paybind::money::Decimal2;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::World;
 use crate::base::gateway::Gateway;
 use crate::base::http::{HandlerError, HandlerResult};
-use crate::base::json::{integer, text};
+use crate::base::json::text;
 use crate::sgate_payin::orders::{add_order, load_order};
 use crate::sgate_payin::payments::pay_with_test_card;
 use crate::sgate_payin::records::view;
-use crate::sgate_payin::refunds::{finish_refund, refund};
+use crate::sgate_payin::refunds::{finish_refund, refund, refundable_text};
 use crate::wire::sgate_payin::refusal::PayinError;
 use crate::wire::sgate_payin::Incoming;
 
@@ -65,13 +64,8 @@ impl World<'_, '_> {
             }
         };
         let order = load_order(self.tx, &order_id, now).map_err(refused)?;
-        let refundable = integer(&order, "sandbox_amount_minor")
-            - integer(&order, "sandbox_refunded_minor")
-            - integer(&order, "sandbox_refunding_minor");
         let mut body = json!({
-            "amount": self
-                .given("amount")
-                .unwrap_or_else(|| Decimal2::from_minor_units(refundable.max(0)).to_string()),
+            "amount": self.given("amount").unwrap_or_else(|| refundable_text(&order)),
             "reason": self.given("reason").unwrap_or_else(|| "sandbox trigger".into()),
         });
         if let Some(id) = self.given("merchantRefundId") {
@@ -80,21 +74,12 @@ impl World<'_, '_> {
         paybind::sgate_payin::spec()
             .validate("OrderRefundParam", &body)
             .map_err(|error| HandlerError::admin(400, format!("overrides: {error}")))?;
-        let incoming = self.payin_incoming("ORDER_ID", &order_id, body);
+        let root_url = self.shared.gateway_url(Gateway::SgatePayin);
+        let incoming = Incoming::made_here("ORDER_ID", &order_id, body, root_url);
         let made = refund(self.tx, self.shared, &incoming, now).map_err(refused)?;
         let id = text(&made, "id").to_string();
         self.created.push(format!("refund {id}"));
         Ok(id)
-    }
-
-    /// A request to a Payin business function, with the path parameter `name`.
-    fn payin_incoming(&self, name: &str, value: &str, body: Value) -> Incoming {
-        Incoming {
-            path: Map::from_iter([(name.to_string(), Value::String(value.to_string()))]),
-            headers: Map::new(),
-            body,
-            root_url: self.shared.gateway_url(Gateway::SgatePayin),
-        }
     }
 
     /// An order made as `merchant_add_order` makes it, from the overrides (`merchantOrderId`,
@@ -118,7 +103,8 @@ impl World<'_, '_> {
             .validate("MerchantAddOrderParam", &body)
             .map_err(|error| HandlerError::admin(400, format!("overrides: {error}")))?;
         let merchant_id = self.shared.settings.sgate_payin_merchant_id.clone();
-        let incoming = self.payin_incoming("MERCHANT_ID", &merchant_id, body);
+        let root_url = self.shared.gateway_url(Gateway::SgatePayin);
+        let incoming = Incoming::made_here("MERCHANT_ID", &merchant_id, body, root_url);
         let created = add_order(self.shared, self.tx, &incoming, now).map_err(refused)?;
         let id = text(&created, "id").to_string();
         self.created.push(format!("order {id}"));

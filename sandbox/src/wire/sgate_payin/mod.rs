@@ -38,6 +38,17 @@ pub struct Incoming {
 }
 
 impl Incoming {
+    /// A request the sandbox makes of itself (a trigger, fixtures): the path parameter `name`,
+    /// `body` (checked against the spec by the caller), no headers.
+    pub fn made_here(name: &str, value: &str, body: Value, root_url: String) -> Self {
+        Self {
+            path: Map::from_iter([(name.to_string(), Value::String(value.to_string()))]),
+            headers: Map::new(),
+            body,
+            root_url,
+        }
+    }
+
     /// A path parameter's value ("" when absent: the route always has it).
     pub fn path(&self, name: &str) -> &str {
         self.path.get(name).and_then(Value::as_str).unwrap_or("")
