@@ -11,14 +11,14 @@ pub mod codes;
 #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 pub mod config;
 pub mod error;
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 pub mod events;
 pub mod gateways;
 mod json_text;
 pub mod keys;
 #[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 mod members;
-#[cfg(any(feature = "envelope", feature = "sgate"))]
+#[cfg(any(feature = "envelope", feature = "sgate", feature = "sgate-payin"))]
 mod memory;
 pub mod money;
 pub mod operations;

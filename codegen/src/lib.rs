@@ -143,6 +143,10 @@ fn extras(gateway: &GatewayRow, spec: &Value) -> BuildResult<TokenStream> {
         Signing::HmacHeaders => {
             items.push(hmac_signed::facade(gateway.module, spec, &ops)?);
             items.push(payment_links::payment_links(spec)?);
+            if let Some(list) = notifications::notification_list(spec) {
+                let kinds = notifications::callback_kinds(list);
+                items.push(kinds.map_err(|e| format!("/info/x-callbacks: {e}"))?);
+            }
             return Ok(items.into_iter().collect());
         }
     }

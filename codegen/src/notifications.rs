@@ -89,19 +89,7 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
         let (text, name) = (&k.text, &k.name);
         quote! { #text => serde_json::from_str(param).map(Self::#name), }
     });
-    let table = kinds.iter().map(|k| {
-        let (text, events, fields) = (&k.text, &k.events, &k.match_fields);
-        let (component, event_key) = (&k.component, &k.event_key);
-        quote! {
-            crate::spec::NotificationKind {
-                kind: #text,
-                schema: #component,
-                events: &[#(#events),*],
-                match_fields: &[#(#fields),*],
-                event_key: &[#(#event_key),*],
-            },
-        }
-    });
+    let table = kind_table(&kinds);
     Ok(quote! {
         /// A verified notification, one variant per kind the gateway sends. It serialises as
         /// `{"kind": "<variant>", "event": {..}}`.
@@ -113,8 +101,7 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
             /// A notification whose kind this version of paybind does not recognise; its param is kept.
             Unrecognized(serde_json::Map<String, serde_json::Value>),
         }
-        /// How each notification kind is recognised, and what identifies one of its events.
-        pub const NOTIFICATION_KINDS: &[crate::spec::NotificationKind] = &[#(#table)*];
+        #table
         impl Notification {
             /// What identifies this event, to tell a delivery of it again from a new one: the
             /// gateway, the kind and the kind's identifying fields (the spec's `event-key`, listed
@@ -133,4 +120,33 @@ pub fn notification_enum(list: &Value) -> BuildResult<TokenStream> {
             }
         }
     })
+}
+
+/// `NOTIFICATION_KINDS` alone, for a gateway whose callbacks are checked by asking its API
+/// (SGATE Payin): how each kind is recognised and what identifies one of its events.
+pub fn callback_kinds(list: &Value) -> BuildResult<TokenStream> {
+    let list = list.as_array().ok_or("not a list")?;
+    let kinds = list.iter().map(kind).collect::<BuildResult<Vec<_>>>()?;
+    Ok(kind_table(&kinds))
+}
+
+/// `pub const NOTIFICATION_KINDS`, a row per kind.
+fn kind_table(kinds: &[Kind]) -> TokenStream {
+    let rows = kinds.iter().map(|k| {
+        let (text, events, fields) = (&k.text, &k.events, &k.match_fields);
+        let (component, event_key) = (&k.component, &k.event_key);
+        quote! {
+            crate::spec::NotificationKind {
+                kind: #text,
+                schema: #component,
+                events: &[#(#events),*],
+                match_fields: &[#(#fields),*],
+                event_key: &[#(#event_key),*],
+            },
+        }
+    });
+    quote! {
+        /// How each notification kind is recognised, and what identifies one of its events.
+        pub const NOTIFICATION_KINDS: &[crate::spec::NotificationKind] = &[#(#rows)*];
+    }
 }

@@ -10,6 +10,10 @@
 //! anything else with an error status (a genuine callback that came before the API shows the
 //! new state comes again).
 //!
+//! [`VerifiedCallback::event_key`] tells a retried callback from a new event (a second refund
+//! of the same order), from the verified order's fields the spec's `event-key` names; with
+//! [`SeenEvents`](super::SeenEvents) each event is handled once.
+//!
 //! A refund callback is checked through its order too: the docs define `_orderId` as the order
 //! ID for both types (en and zh), so it is confirmed by the order's refund state (`partial` or
 //! `full`). Look a particular refund up with `refund_detail` and the refund ID you hold.
@@ -33,8 +37,9 @@
 
 use std::fmt;
 
-use super::{types, Client, Error};
+use super::{types, Client, Error, GATEWAY};
 use super::{CallbackType, OrderRefundStatus, OrderStatus};
+use crate::events::EventKey;
 
 /// What begins the body that acknowledges a callback; the callback's order ID follows.
 pub const ACK_PREFIX: &str = "COMPLETED::";
@@ -200,12 +205,38 @@ impl VerifiedCallback {
         }
     }
 
+    /// What identifies this event, to tell a delivery of it again from a new one: the kind and
+    /// the verified order's identifying fields (the spec's `event-key`, listed in
+    /// [`NOTIFICATION_KINDS`](super::NOTIFICATION_KINDS)): a payment is the order and its
+    /// status; a refund the order's refund state, count and refunded total, so a second refund
+    /// of the order is a new event. Remember handled keys with
+    /// [`SeenEvents`](super::SeenEvents) or in your database.
+    pub fn event_key(&self) -> EventKey {
+        let kind = match self.kind {
+            CallbackKind::Payment => "Payment",
+            CallbackKind::Refund => "Refund",
+        };
+        let callback = KeyedCallback {
+            kind,
+            event: &self.order,
+        };
+        EventKey::of_notification(GATEWAY.gateway.id(), super::NOTIFICATION_KINDS, &callback)
+    }
+
     /// The acknowledgement to answer with, only when the callback is confirmed.
     pub fn ack(&self) -> Option<Ack> {
         self.is_confirmed().then(|| Ack {
             order_id: self.order.id.clone(),
         })
     }
+}
+
+/// A callback as the event keys of every gateway read a notification: `{"kind", "event"}`, the
+/// event being the verified order.
+#[derive(Debug, serde::Serialize)]
+struct KeyedCallback<'a> {
+    kind: &'static str,
+    event: &'a types::Order,
 }
 
 /// The answer to a confirmed callback: the body `COMPLETED::{ORDER_ID}` (as `text/plain` with

@@ -68,6 +68,7 @@ mod wire;
 #[cfg(feature = "axum")]
 pub use self::axum::CheckedCallback;
 pub use crate::config::{ConfigError, Environment};
+pub use crate::events::{EventKey, SeenEvents};
 pub use crate::secret::Sensitive;
 pub use callbacks::{Ack, CallbackError, CallbackKind, Callbacks, VerifiedCallback};
 pub use config::Config;

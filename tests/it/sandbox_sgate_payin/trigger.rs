@@ -313,3 +313,62 @@ async fn a_triggered_refund_refuses_what_the_api_would() {
     );
     assert!(sandbox.admin().notifications().await.unwrap().is_empty());
 }
+
+/// `VerifiedCallback::event_key`: made of the order as the API answers it (the spec's
+/// `event-key` of `info.x-callbacks`), so a retried callback keys as before and a second
+/// refund of the same order as a new event; `SeenEvents::handle_once` then handles each once.
+#[tokio::test]
+async fn callbacks_are_keyed_by_the_verified_order_so_each_event_is_handled_once() {
+    use paybind::sgate_payin::SeenEvents;
+    let sandbox = common::sandbox().await;
+    let callbacks = client(&sandbox).notifications();
+    let paid = sandbox
+        .admin()
+        .trigger(paid().with("amount", "30.00"))
+        .await
+        .unwrap();
+    let id = paid.object["id"].as_str().unwrap().to_string();
+    let refund = |amount: &str| {
+        refunded()
+            .with("orderId", id.as_str())
+            .with("amount", amount)
+    };
+
+    let payment = callbacks.verify(&id, "payment").await.unwrap().event_key();
+    assert_eq!(
+        payment.as_str(),
+        format!(r#"["sgate-payin","Payment",{{"id":"{id}","status":"paid"}}]"#)
+    );
+    sandbox.admin().trigger(refund("10.00")).await.unwrap();
+    let first_refund = callbacks.verify(&id, "refund").await.unwrap().event_key();
+    let first_again = callbacks.verify(&id, "refund").await.unwrap().event_key();
+    sandbox.admin().trigger(refund("5.00")).await.unwrap();
+    let second_refund = callbacks.verify(&id, "refund").await.unwrap().event_key();
+    // A payment callback retried after the refunds is still the same payment.
+    let payment_again = callbacks.verify(&id, "payment").await.unwrap().event_key();
+
+    assert_eq!(payment_again, payment);
+    assert_eq!(first_again, first_refund);
+    assert_ne!(first_refund, payment);
+    assert_ne!(second_refund, first_refund);
+    assert!(
+        second_refund.as_str().contains(r#""refundTimes":2"#),
+        "{second_refund}"
+    );
+
+    let seen = SeenEvents::new(100);
+    let mut handled = Vec::new();
+    for key in [
+        &payment,
+        &first_refund,
+        &payment_again,
+        &first_again,
+        &second_refund,
+    ] {
+        assert!(seen.handle_once(key, || {
+            handled.push(key.clone());
+            true
+        }));
+    }
+    assert_eq!(handled, [payment, first_refund, second_refund]);
+}
