@@ -23,6 +23,33 @@ fn refund_failed() -> Trigger {
     Trigger::new(Gateway::SgatePayin, TriggerEvent::PayinRefundFailed)
 }
 
+/// The trigger is refused with a 4xx status (`exact`, when given).
+async fn assert_refused(sandbox: &Sandbox, trigger: Trigger, exact: Option<u16>) {
+    let error = sandbox.admin().trigger(trigger).await.unwrap_err();
+    let SandboxError::Admin { status, .. } = error else {
+        panic!("not an admin refusal: {error}");
+    };
+    assert!((400..500).contains(&status), "{error}");
+    if let Some(exact) = exact {
+        assert_eq!(status, exact, "{error}");
+    }
+}
+
+/// The trigger with `amount` set to words is HTTP 400 naming `amount`, never quoting it.
+async fn assert_amount_refused_by_name(sandbox: &Sandbox, trigger: Trigger, words: &str) {
+    let error = sandbox
+        .admin()
+        .trigger(trigger.with("amount", words))
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("HTTP 400") && text.contains("amount"),
+        "{text}"
+    );
+    assert!(!text.contains(words), "never quotes the value: {text}");
+}
+
 #[tokio::test]
 async fn a_triggered_payment_pays_a_new_order_and_calls_the_merchant_back() {
     let sandbox = common::sandbox().await;
@@ -86,51 +113,17 @@ async fn a_triggered_payment_pays_an_existing_order_once() {
     );
     callback_with_attempts(&sandbox, &created.id, "payment", 1).await;
     // Paid already: refused, and no second callback is queued.
-    let again = sandbox
-        .admin()
-        .trigger(paid().with("id", created.id.as_str()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(again, SandboxError::Admin { status, .. } if (400..500).contains(&status)),
-        "{again}"
-    );
+    assert_refused(&sandbox, paid().with("id", created.id.as_str()), None).await;
     assert_eq!(callbacks_of(&sandbox, &created.id, "payment").len(), 1);
 }
 
 #[tokio::test]
 async fn a_triggered_payment_refuses_what_the_api_would() {
     let sandbox = common::sandbox().await;
-    let unknown = sandbox
-        .admin()
-        .trigger(paid().with("id", "M100001T0"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(unknown, SandboxError::Admin { status: 404, .. }),
-        "{unknown}"
-    );
-    let not_money = sandbox
-        .admin()
-        .trigger(paid().with("amount", "twelve"))
-        .await
-        .unwrap_err();
-    let text = not_money.to_string();
-    assert!(
-        text.contains("HTTP 400") && text.contains("amount"),
-        "{text}"
-    );
-    assert!(!text.contains("twelve"), "never quotes the value: {text}");
+    assert_refused(&sandbox, paid().with("id", "M100001T0"), Some(404)).await;
+    assert_amount_refused_by_name(&sandbox, paid(), "twelve").await;
     // Over the currency's limit: the order rule of `merchant_add_order`.
-    let too_much = sandbox
-        .admin()
-        .trigger(paid().with("amount", "99999999.00"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(too_much, SandboxError::Admin { status, .. } if (400..500).contains(&status)),
-        "{too_much}"
-    );
+    assert_refused(&sandbox, paid().with("amount", "99999999.00"), None).await;
     assert!(sandbox.admin().notifications().await.unwrap().is_empty());
 }
 
@@ -229,15 +222,7 @@ async fn a_triggered_refund_ends_the_pending_refund_it_names_once() {
     // Final already: neither event ends it again; and the rules' own outcome, due later,
     // leaves it as the trigger ended it.
     for event in [refunded(), refund_failed()] {
-        let again = sandbox
-            .admin()
-            .trigger(event.with("id", pending.id.as_str()))
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(again, SandboxError::Admin { status: 409, .. }),
-            "{again}"
-        );
+        assert_refused(&sandbox, event.with("id", pending.id.as_str()), Some(409)).await;
     }
     sandbox
         .admin()
@@ -267,50 +252,21 @@ async fn a_triggered_refund_ends_the_pending_refund_it_names_once() {
 #[tokio::test]
 async fn a_triggered_refund_refuses_what_the_api_would() {
     let sandbox = common::sandbox().await;
-    let unknown = sandbox
-        .admin()
-        .trigger(refunded().with("id", "M100001T0_R1"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(unknown, SandboxError::Admin { status: 404, .. }),
-        "{unknown}"
-    );
+    assert_refused(&sandbox, refunded().with("id", "M100001T0_R1"), Some(404)).await;
     // An order that is not paid is not refunded; nothing is made or sent.
     let unpaid = client(&sandbox)
         .merchant_add_order(order("SHOP-91", "12.00", None))
         .await
         .unwrap();
-    let refused = sandbox
-        .admin()
-        .trigger(refunded().with("orderId", unpaid.id.as_str()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(refused, SandboxError::Admin { status, .. } if (400..500).contains(&status)),
-        "{refused}"
-    );
-    let not_money = sandbox
-        .admin()
-        .trigger(refunded().with("amount", "four"))
-        .await
-        .unwrap_err();
-    let text = not_money.to_string();
-    assert!(
-        text.contains("HTTP 400") && text.contains("amount"),
-        "{text}"
-    );
-    assert!(!text.contains("four"), "never quotes the value: {text}");
+    assert_refused(
+        &sandbox,
+        refunded().with("orderId", unpaid.id.as_str()),
+        None,
+    )
+    .await;
+    assert_amount_refused_by_name(&sandbox, refunded(), "four").await;
     // More than was paid (the default order is SAR 10.00).
-    let too_much = sandbox
-        .admin()
-        .trigger(refunded().with("amount", "10.01"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(too_much, SandboxError::Admin { status, .. } if (400..500).contains(&status)),
-        "{too_much}"
-    );
+    assert_refused(&sandbox, refunded().with("amount", "10.01"), None).await;
     assert!(sandbox.admin().notifications().await.unwrap().is_empty());
 }
 
