@@ -335,7 +335,7 @@ impl Sandbox {
         ticket: &str,
         return_url: Option<&str>,
     ) -> String {
-        let link = sgate_payin::cashier::payment_link(
+        let link = sgate_payin::links::payment_link(
             "standard",
             order_id,
             ticket,

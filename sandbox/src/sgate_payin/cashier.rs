@@ -22,36 +22,6 @@ use crate::base::shared::Shared;
 use crate::wire::sgate_payin::refusal::PayinError;
 use crate::wire::sgate_payin::Incoming;
 
-/// The link of `kind` (`standard`, `card`, `stcpay`…: `info.x-payment-links.cashier`) to the
-/// order `order_id`, below the environment's host: `/order/{id}?ticket=…&returnURL=…&language=…`.
-/// Every link but the standard one locks the payment method.
-pub fn payment_link(
-    kind: &str,
-    order_id: &str,
-    ticket: &str,
-    return_url: &str,
-    language: &str,
-) -> String {
-    let template = info(&format!("x-payment-links/cashier/{kind}"))
-        .and_then(Value::as_str)
-        .unwrap_or("/order/{ORDER_ID}?ticket={ORDER_TICKET}");
-    let encode = |value: &str| {
-        reqwest::Url::parse_with_params("http://link.invalid/", [("v", value)])
-            .ok()
-            .and_then(|url| {
-                url.query()
-                    .map(|query| query.trim_start_matches("v=").to_string())
-            })
-            .unwrap_or_default()
-    };
-    template
-        .replace("{ORDER_ID}", &encode(order_id))
-        .replace("{ORDER_TICKET}", &encode(ticket))
-        .replace("{RETURN_URL}", &encode(return_url))
-        .replace("{LANGUAGE}", &encode(language))
-        .replace("{LOCK_PAY_METHOD}", "yes")
-}
-
 /// The fields of a query string or form body (a repeated name: the last one).
 fn fields(text: &str) -> BTreeMap<String, String> {
     reqwest::Url::parse(&format!("http://form.invalid/?{text}"))

@@ -5,6 +5,7 @@
 //! (`wire::sgate_payin`).
 
 pub mod cashier;
+pub mod links;
 pub mod orders;
 pub mod pages;
 pub mod payments;

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::cashier::payment_link;
+use super::links::payment_link;
 use super::records::*;
 use crate::base::ids::{next_number, random_token};
 use crate::base::json::{integer, optional_text, set, text};

@@ -41,6 +41,7 @@ pub mod compare;
 pub mod markdown;
 pub mod payin;
 mod payin_facts;
+mod payin_reader;
 mod payin_rules;
 pub mod phrases;
 pub mod report;
@@ -228,7 +229,7 @@ pub fn sgate_history() -> Result<PathBuf, String> {
 pub fn reader(gateway: &str) -> Result<Box<dyn PageReader>, String> {
     match gateway {
         "sgate" => Ok(Box::new(sgate::SgateReader)),
-        "sgate-payin" => Ok(Box::new(payin::PayinReader)),
+        "sgate-payin" => Ok(Box::new(payin_reader::PayinReader)),
         other => Err(format!(
             "no docs reader for {other:?} (known: sgate, sgate-payin; BluePay publishes HTML \
              without a source repository, see the docs_diff module documentation)"

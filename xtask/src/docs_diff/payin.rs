@@ -8,17 +8,16 @@
 //! value lists with or without backticks (`` `pending`: … ``, `closed: …`, a bare `stcpay`).
 //!
 //! What the shared [`PageFacts`] cannot hold (method names, extra headers, signing, currency
-//! limits, test data, codes and callbacks) is compared by [`super::payin_facts`].
+//! limits, test data, codes and callbacks) is compared by [`super::payin_facts`] and
+//! [`super::payin_rules`]; [`super::payin_reader`] puts them together.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
-use serde_json::Value;
 
 use super::markdown::{self, Block, Table};
-use super::report::Difference;
-use super::{DocField, DocOperation, DocSchema, Length, PageFacts, PageReader, PageRef, Required};
+use super::{DocField, Length, Required};
 
 /// The snapshot of the Payin pages that `openapi/sgate-payin.yaml` describes (its
 /// `info.version`), under `sgate-docs-history/payin/`; `xtask check` runs `docs-diff` against it.
@@ -28,7 +27,7 @@ pub(super) const LANGUAGES: &[&str] = &["en", "zh"];
 /// The folder of the Payin pages inside a language.
 const ROOT: &str = "payinApi";
 /// Pages whose first field table is the body of a schema: the callback's query parameters.
-const SCHEMA_PAGES: &[(&str, &str)] =
+pub(super) const SCHEMA_PAGES: &[(&str, &str)] =
     &[("payinApi/callback/callbackNotification.md", "CallbackQuery")];
 
 /// `sgate-docs-history/payin` (see [`super::sgate_history`]).
@@ -38,78 +37,6 @@ pub fn payin_history() -> Result<PathBuf, String> {
         Ok(dir)
     } else {
         Err(format!("{} not found", dir.display()))
-    }
-}
-
-/// Reads SGATE's Payin Markdown (`<lang>/payinApi/...`).
-pub struct PayinReader;
-
-impl PageReader for PayinReader {
-    fn spec_file(&self) -> &'static str {
-        let payin = crate::GATEWAYS.iter().find(|g| g.id == "sgate-payin");
-        payin.map_or("sgate-payin.yaml", |g| g.spec_file)
-    }
-
-    fn pages(&self, dir: &Path) -> Result<Vec<PageRef>, String> {
-        let mut pages = Vec::new();
-        for (lang, path, key) in files(dir)? {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let count = endpoint_starts(&markdown::blocks(&text)).len();
-            let keys: Vec<String> = match count {
-                0 | 1 => vec![key],
-                n => (1..=n).map(|i| format!("{key}#{i}")).collect(),
-            };
-            for key in keys {
-                pages.push(PageRef {
-                    path: path.clone(),
-                    lang: lang.to_string(),
-                    key,
-                });
-            }
-        }
-        Ok(pages)
-    }
-
-    fn read_page(&self, page: &PageRef, text: &str) -> Result<PageFacts, String> {
-        let blocks = markdown::blocks(text);
-        let mut facts = PageFacts::default();
-        let (file_key, nth) = match page.key.split_once('#') {
-            Some((file, n)) => (file, n.parse::<usize>().map_err(|e| e.to_string())?),
-            None => (page.key.as_str(), 1),
-        };
-        if let Some((_, schema)) = SCHEMA_PAGES.iter().find(|(key, _)| *key == file_key) {
-            let table = blocks
-                .iter()
-                .find_map(|b| match b {
-                    Block::Table(t) if Columns::of(t).is_some() => Some(t),
-                    _ => None,
-                })
-                .ok_or("no field table (columns parameter/type)")?;
-            facts.schemas.push(DocSchema {
-                schema: schema.to_string(),
-                fields: fields(table)?,
-            });
-            return Ok(facts);
-        }
-        let endpoints = endpoints(&blocks)?;
-        if let Some(endpoint) = endpoints.into_iter().nth(nth - 1) {
-            facts.operation = Some(DocOperation {
-                path: endpoint.path,
-                method: endpoint.verb,
-                request: endpoint.request,
-                response: endpoint.response,
-            });
-        }
-        Ok(facts)
-    }
-
-    fn answers_in_envelope(&self) -> bool {
-        false
-    }
-
-    fn own_differences(&self, dir: &Path, spec: &Value) -> Vec<Difference> {
-        super::payin_facts::differences(dir, spec)
     }
 }
 
@@ -202,7 +129,7 @@ fn section_of(heading: &str) -> Section {
 }
 
 /// Indices of the blocks that open an endpoint (a request URL heading).
-fn endpoint_starts(blocks: &[Block]) -> Vec<usize> {
+pub(super) fn endpoint_starts(blocks: &[Block]) -> Vec<usize> {
     let starts = blocks.iter().enumerate().filter_map(|(i, b)| match b {
         Block::Heading { text, .. } if section_of(text) == Section::Url => Some(i),
         _ => None,

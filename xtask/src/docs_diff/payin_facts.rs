@@ -2,7 +2,7 @@
 //! `openapi/sgate-payin.yaml`: each endpoint's signed method name (`x-method`) and extra
 //! headers, the signing pairs and headers (`info.x-signing`) and the failure codes and their
 //! texts (`ErrorCode`) here; the currency limits, test data, the customer rule and callbacks in
-//! [`super::payin_rules`].
+//! [`super::payin_rules`], which uses this file's helpers.
 //!
 //! Acknowledgement works as for the rest of docs-diff: a difference is recorded when an
 //! `x-decision` / `x-unconfirmed` on the fact's YAML node quotes the docs' side.
@@ -16,7 +16,6 @@ use serde_json::Value;
 
 use super::markdown::{self, Block, Table};
 use super::payin::{endpoints, field_name, files};
-use super::payin_rules;
 use super::report::{acknowledging, kind, Difference};
 use super::yaml::notes_of;
 use super::Required;
@@ -24,27 +23,8 @@ use super::Required;
 /// One page in every language: key → language → blocks.
 pub(super) type Pages = BTreeMap<String, Vec<(&'static str, Vec<Block>)>>;
 
-/// Every difference of these facts, sorted; a page that cannot be read is `unreadable`.
-pub fn differences(dir: &Path, spec: &Value) -> Vec<Difference> {
-    let pages = match read(dir) {
-        Ok(pages) => pages,
-        Err(why) => return vec![Difference::unreadable("-", &why)],
-    };
-    let mut out = Vec::new();
-    for (key, langs) in &pages {
-        endpoint_facts(key, langs, spec, &mut out);
-    }
-    signing(&pages, spec, &mut out);
-    codes(&pages, spec, &mut out);
-    payin_rules::limits(&pages, spec, &mut out);
-    payin_rules::test_data(&pages, spec, &mut out);
-    payin_rules::customer_rule(&pages, spec, &mut out);
-    payin_rules::callbacks(&pages, spec, &mut out);
-    out.sort();
-    out
-}
-
-fn read(dir: &Path) -> Result<Pages, String> {
+/// Every page of `dir`, by key, in every language.
+pub(super) fn read(dir: &Path) -> Result<Pages, String> {
     let mut pages = Pages::new();
     for (lang, path, key) in files(dir)? {
         let text = std::fs::read_to_string(&path)
@@ -140,7 +120,7 @@ pub(super) fn text(value: Option<&Value>) -> Option<String> {
 // ------------------------------------------------------------------------------ endpoints
 
 /// The method name and the extra headers of each endpoint of a page.
-fn endpoint_facts(
+pub(super) fn endpoint_facts(
     key: &str,
     langs: &[(&'static str, Vec<Block>)],
     spec: &Value,
@@ -363,7 +343,7 @@ pub(super) fn strings(value: Option<&Value>) -> Vec<String> {
 
 const CALL_METHOD: &str = "payinApi/callMethod/callMethod.md";
 
-fn signing(pages: &Pages, spec: &Value, out: &mut Vec<Difference>) {
+pub(super) fn signing(pages: &Pages, spec: &Value, out: &mut Vec<Difference>) {
     let Some(langs) = pages.get(CALL_METHOD) else {
         return;
     };
@@ -431,7 +411,7 @@ fn error_example(blocks: &[Block]) -> Option<(String, String)> {
     })
 }
 
-fn codes(pages: &Pages, spec: &Value, out: &mut Vec<Difference>) {
+pub(super) fn codes(pages: &Pages, spec: &Value, out: &mut Vec<Difference>) {
     let Some(langs) = pages.get(CALL_METHOD) else {
         return;
     };
