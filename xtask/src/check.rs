@@ -11,9 +11,11 @@
 //!   schema keyword of the wrong JSON type, a key written twice in a mapping;
 //! - `schema/` is what `cargo xtask export` writes now, and the examples of the exported
 //!   documents validate against the exported schemas;
-//! - the insta snapshots match the generated code, and schema/sandbox/ the sandbox's types.
+//! - the insta snapshots match the generated code, and schema/sandbox/ the sandbox's types;
+//! - the docs pages kept as test fixtures are their pages of the snapshot the spec describes.
 
 mod components;
+mod docs_fixtures;
 mod exported;
 mod snapshots;
 
@@ -27,6 +29,7 @@ use crate::bundle::{bundle, load_yaml};
 use crate::examples::{self, Dialect, Validator};
 use crate::util::{child, token, METHODS};
 pub use components::unused_components;
+pub use docs_fixtures::{check_page_fixtures, PAYIN_PAGE_FIXTURES};
 pub use exported::{check_export, model_errors};
 pub use snapshots::check_snapshots;
 

@@ -211,7 +211,14 @@ fn run_check(args: &Args) -> Result<(), String> {
         match docs_diff::sgate_history() {
             Ok(history) => {
                 problems.extend(check_docs_diff(&history, &args.openapi)?);
+                let payin = history.join("payin").join(docs_diff::payin::PAYIN_SNAPSHOT);
+                problems.extend(check::check_page_fixtures(
+                    &workspace_root(),
+                    &payin,
+                    check::PAYIN_PAGE_FIXTURES,
+                ));
                 done.push("docs-diff");
+                done.push("docs pages kept as fixtures");
             }
             Err(why) if xtask::in_ci() => problems.push(Problem {
                 file: "../shared/sgate-docs-history".into(),

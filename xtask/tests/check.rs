@@ -395,3 +395,46 @@ fn exported_models_are_valid_json_schema_and_accept_every_example() {
         assert!(refused > 5, "{}", api.spec_stem());
     }
 }
+
+/// The docs pages kept as test fixtures must be their pages of the snapshot, byte for byte: a
+/// copy that differs and one that is missing are problems naming the fixture; an exact copy is
+/// none. And the repository's own fixtures are, against the snapshot the Payin spec describes.
+#[test]
+fn docs_pages_kept_as_fixtures_must_equal_their_snapshot_pages() {
+    use xtask::check::{check_page_fixtures, PAYIN_PAGE_FIXTURES};
+    let root = tempfile::tempdir().unwrap();
+    let snapshot = tempfile::tempdir().unwrap();
+    let page = snapshot.path().join("en/payinApi/callMethod/callMethod.md");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    std::fs::write(&page, "# Call Method\n").unwrap();
+    std::fs::create_dir_all(root.path().join("fixtures")).unwrap();
+    let fixtures = [
+        ("fixtures/same.md", "en/payinApi/callMethod/callMethod.md"),
+        ("fixtures/stale.md", "en/payinApi/callMethod/callMethod.md"),
+        (
+            "fixtures/missing.md",
+            "en/payinApi/callMethod/callMethod.md",
+        ),
+    ];
+    std::fs::write(root.path().join("fixtures/same.md"), "# Call Method\n").unwrap();
+    std::fs::write(root.path().join("fixtures/stale.md"), "# Call Method \n").unwrap();
+    let problems = check_page_fixtures(root.path(), snapshot.path(), &fixtures);
+    let files: Vec<&str> = problems.iter().map(|p| p.file.as_str()).collect();
+    assert_eq!(
+        files,
+        ["fixtures/stale.md", "fixtures/missing.md"],
+        "{problems:?}"
+    );
+    assert!(problems[0].message.contains("differs from"), "{problems:?}");
+
+    if let Ok(history) = xtask::docs_diff::sgate_history() {
+        let payin = history
+            .join("payin")
+            .join(xtask::docs_diff::payin::PAYIN_SNAPSHOT);
+        let root = workspace_root();
+        let problems = check_page_fixtures(&root, &payin, PAYIN_PAGE_FIXTURES);
+        assert!(problems.is_empty(), "{problems:?}");
+    } else {
+        assert!(!xtask::in_ci(), "CI has the docs history");
+    }
+}
