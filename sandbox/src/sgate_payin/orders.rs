@@ -51,6 +51,23 @@ pub fn merchant_detail(shared: &Shared, incoming: &Incoming) -> PayinResult {
     Ok(merchant)
 }
 
+/// `merchant_add_order` of the sandbox's own making (a trigger, fixtures): `body` checked
+/// against the spec as a request's is, for the configured merchant.
+pub fn add_own_order(shared: &Shared, tx: &mut Tx<'_>, body: Value, now: i64) -> PayinResult {
+    checked("MerchantAddOrderParam", &body)?;
+    let merchant_id = &shared.settings.sgate_payin_merchant_id;
+    let root_url = shared.gateway_url(crate::base::gateway::Gateway::SgatePayin);
+    let incoming = Incoming::made_here("MERCHANT_ID", merchant_id, body, root_url);
+    add_order(shared, tx, &incoming, now)
+}
+
+/// `body` against the spec's schema `name`, refused as a request's body would be.
+pub fn checked(name: &str, body: &Value) -> PayinResult<()> {
+    paybind::sgate_payin::spec()
+        .validate(name, body)
+        .map_err(|error| refuse(Code::InvalidParameter, error.to_string()))
+}
+
 /// `merchant_add_order`.
 pub fn add_order(shared: &Shared, tx: &mut Tx<'_>, incoming: &Incoming, now: i64) -> PayinResult {
     check_merchant(shared, incoming)?;

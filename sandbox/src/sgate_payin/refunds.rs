@@ -16,6 +16,21 @@ use crate::scheduler::jobs::{schedule_outcome, End, Job};
 use crate::wire::sgate_payin::refusal::{refuse, Code, PayinResult};
 use crate::wire::sgate_payin::Incoming;
 
+/// `order_refund` of the order `order_id`, of the sandbox's own making (a trigger, fixtures):
+/// `body` checked against the spec as a request's is.
+pub fn refund_own(
+    tx: &mut Tx<'_>,
+    shared: &Shared,
+    order_id: &str,
+    body: Value,
+    now: i64,
+) -> PayinResult {
+    super::orders::checked("OrderRefundParam", &body)?;
+    let root_url = shared.gateway_url(crate::base::gateway::Gateway::SgatePayin);
+    let incoming = Incoming::made_here("ORDER_ID", order_id, body, root_url);
+    refund(tx, shared, &incoming, now)
+}
+
 /// `order_refund`.
 pub fn refund(tx: &mut Tx<'_>, shared: &Shared, incoming: &Incoming, now: i64) -> PayinResult {
     let body = &incoming.body;

@@ -10,12 +10,11 @@ use super::World;
 use crate::base::gateway::Gateway;
 use crate::base::http::{HandlerError, HandlerResult};
 use crate::base::json::text;
-use crate::sgate_payin::orders::{add_order, load_order};
+use crate::sgate_payin::orders::{add_own_order, load_order};
 use crate::sgate_payin::payments::pay_with_test_card;
 use crate::sgate_payin::records::view;
-use crate::sgate_payin::refunds::{finish_refund, refund, refundable_text};
+use crate::sgate_payin::refunds::{finish_refund, refund_own, refundable_text};
 use crate::wire::sgate_payin::refusal::PayinError;
-use crate::wire::sgate_payin::Incoming;
 
 /// Overrides of a refund event that are the refund's, not the order's made for it.
 const REFUND_MEMBERS: &[&str] = &["id", "orderId", "amount", "reason", "merchantRefundId"];
@@ -71,12 +70,7 @@ impl World<'_, '_> {
         if let Some(id) = self.given("merchantRefundId") {
             body["merchantRefundId"] = Value::String(id);
         }
-        paybind::sgate_payin::spec()
-            .validate("OrderRefundParam", &body)
-            .map_err(|error| HandlerError::admin(400, format!("overrides: {error}")))?;
-        let root_url = self.shared.gateway_url(Gateway::SgatePayin);
-        let incoming = Incoming::made_here("ORDER_ID", &order_id, body, root_url);
-        let made = refund(self.tx, self.shared, &incoming, now).map_err(refused)?;
+        let made = refund_own(self.tx, self.shared, &order_id, body, now).map_err(refused)?;
         let id = text(&made, "id").to_string();
         self.created.push(format!("refund {id}"));
         Ok(id)
@@ -99,13 +93,7 @@ impl World<'_, '_> {
             "currency": "SAR",
             }),
         );
-        paybind::sgate_payin::spec()
-            .validate("MerchantAddOrderParam", &body)
-            .map_err(|error| HandlerError::admin(400, format!("overrides: {error}")))?;
-        let merchant_id = self.shared.settings.sgate_payin_merchant_id.clone();
-        let root_url = self.shared.gateway_url(Gateway::SgatePayin);
-        let incoming = Incoming::made_here("MERCHANT_ID", &merchant_id, body, root_url);
-        let created = add_order(self.shared, self.tx, &incoming, now).map_err(refused)?;
+        let created = add_own_order(self.shared, self.tx, body, now).map_err(refused)?;
         let id = text(&created, "id").to_string();
         self.created.push(format!("order {id}"));
         Ok(id)
