@@ -289,6 +289,21 @@ test('an SGATE Payin order is paid on its cashier with the test card through 3-D
   await shot('sgate-payin-paid');
 });
 
+test('an SGATE Payin order is paid from its row, as the payin_order.paid trigger pays it', async () => {
+  const { id } = await control('payin-order');
+  await tab('SGATE Payin');
+  const row = page.locator(`#gateway-sgate-payin tr[data-object="${id}"]`);
+  await row.waitFor({ timeout: TIMEOUT });
+  assert.equal(await statusCell(row, 'paid').count(), 0);
+  await row.getByRole('button', { name: 'Pay with test card' }).click();
+  await statusCell(row, 'paid').waitFor({ timeout: TIMEOUT });
+  const transaction = page.locator(`#gateway-sgate-payin tr[data-object="${id}_1"]`);
+  await statusCell(transaction, 'Approved').waitFor({ timeout: TIMEOUT });
+  // A paid order offers neither the cashier nor the button again.
+  assert.equal(await row.getByRole('button', { name: 'Pay with test card' }).count(), 0);
+  assert.equal(await row.getByRole('link', { name: 'Open cashier' }).count(), 0);
+});
+
 test('the keyboard reaches every view', async () => {
   // The tabs as the page lists them, in order: each with the view it controls.
   const tabs = await page.evaluate(() => [...document.querySelectorAll('[role=tab]')]

@@ -286,7 +286,10 @@ const PAYIN_KINDS = {
     columns: [['id', 'order'], ['merchantOrderId', 'merchant order'], ['amount', 'amount', decimal],
       ['status', 'status'], ['refundStatus', 'refund'], ['deliveryStatus', 'delivery'], ['afterSaleStatus', 'after-sale']],
     actions: (gw, o) => ['pending', 'doing'].includes(o.status) && String(o.sandbox_cashier || '').startsWith('/')
-      ? [el('a', { href: o.sandbox_cashier, target: '_blank', rel: 'noopener noreferrer', 'data-key': 'cashier-' + o.id }, 'Open cashier')]
+      ? [el('a', { href: o.sandbox_cashier, target: '_blank', rel: 'noopener noreferrer', 'data-key': 'cashier-' + o.id }, 'Open cashier'),
+        // The payin_order.paid trigger: the test card through 3-D Secure, as on the cashier.
+        button('payin-pay-' + o.id, 'Pay with test card', () => act('Pay ' + o.id, 'POST', '/trigger',
+          { gateway: gw, event: 'payin_order.paid', overrides: { id: o.id } }))]
       : [],
   },
   transactions: {
