@@ -211,3 +211,57 @@ async fn call_sgate_payin_names_what_is_missing() {
     assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
     assert!(seen.lock().unwrap().is_empty(), "nothing was sent");
 }
+
+/// The `[sgate-payin]` table of a config file configures `call` as the variables do (its keys
+/// are the variables' names in lower case); a key it lacks is named both ways, and a variable
+/// wins over the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_sgate_payin_reads_its_config_file_table() {
+    let (url, seen) = payin().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("paybind.toml");
+    let table =
+        format!("[sgate-payin]\nurl = \"{url}\"\nkey = \"{KEY}\"\nmerchant_id = \"M448726\"\n");
+    let order = |config: &std::path::Path| {
+        args(&[
+            "call",
+            "sgate-payin",
+            "order_detail",
+            "--param",
+            r#"{"ORDER_ID": "M448726T1"}"#,
+            "--config",
+            s(config),
+        ])
+    };
+
+    // Without `secret`: exit 2 naming the variable and the file's key, nothing sent.
+    std::fs::write(&config, &table).unwrap();
+    let out = run_async(order(&config), vec![]).await;
+    assert_eq!(code(&out), 2);
+    let error = stderr_error(&out);
+    assert_eq!(error["variable"], "PAYBIND_SGATE_PAYIN_SECRET");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("`secret` in the [sgate-payin] table"),
+        "{error}"
+    );
+    assert!(seen.lock().unwrap().is_empty(), "nothing was sent");
+
+    // With it: signed with the file's key and secret, answered.
+    std::fs::write(&config, format!("{table}secret = \"{SECRET}\"\n")).unwrap();
+    let out = run_async(order(&config), vec![]).await;
+    assert_ok(&out);
+    assert_eq!(stdout_json(&out)["status"], "paid");
+    assert!(seen.lock().unwrap().iter().all(|s| s.signed));
+
+    // A variable wins over the file: another secret signs wrongly and SGATE refuses it.
+    let out = run_async(
+        order(&config),
+        vec![("PAYBIND_SGATE_PAYIN_SECRET", "another-secret".to_string())],
+    )
+    .await;
+    assert_eq!(code(&out), 1);
+    assert_eq!(stderr_error(&out)["code"], "notAllowed");
+}
