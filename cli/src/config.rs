@@ -47,12 +47,14 @@ fn gateway_help(row: &GatewayRow) -> String {
     let mut text = format!("\n  {} ({}_*):\n", row.name, row.variable_prefix());
     for setting in row.signing.settings() {
         let variable = row.variable(*setting);
+        // The table's words are Markdown (rustdoc shows them); a terminal shows plain text.
+        let about = row.about(*setting).replace('`', "");
         if setting.is_key() {
             let file = format!("{variable}_FILE");
-            text += &format!("  {file:<40}{}: a file, or\n", row.about(*setting));
+            text += &format!("  {file:<40}{about}: a file, or\n");
             text += &format!("  {variable:<40}the key text itself\n");
         } else {
-            text += &format!("  {variable:<40}{}\n", row.about(*setting));
+            text += &format!("  {variable:<40}{about}\n");
         }
     }
     text
