@@ -438,6 +438,12 @@ impl Admin {
             .await
     }
 
+    /// The SGATE Payin order `id` (SGATE's order ID, or the `merchantOrderId` it was made
+    /// with), as the sandbox keeps it: its `id`, `ticket` and cashier link among its members.
+    pub async fn payin_order(&self, id: &str) -> Result<Value, SandboxError> {
+        self.get(&format!("sgate-payin/orders/{id}")).await
+    }
+
     /// Every OTP the sandbox sent, with its code.
     pub async fn otp_inbox(&self) -> Result<Value, SandboxError> {
         self.get("sgate/otp").await

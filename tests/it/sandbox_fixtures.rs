@@ -142,18 +142,18 @@ async fn assert_the_fixtures_world(sandbox: &Sandbox) {
     assert!(sandbox.admin().notifications().await.unwrap().is_empty());
 }
 
-/// The SGATE Payin order id of `merchant_order_id`, from the admin API's objects (the sandbox
-/// numbers Payin orders).
+/// The SGATE Payin order id of `merchant_order_id` (the sandbox numbers Payin orders): the
+/// admin API finds an order by either ID.
 async fn payin_order_id(sandbox: &Sandbox, merchant_order_id: &str) -> String {
-    let objects = sandbox.admin().objects().await.unwrap();
-    let orders = objects["sgate-payin"]["objects"]["orders"]
-        .as_array()
+    let order = sandbox
+        .admin()
+        .payin_order(merchant_order_id)
+        .await
         .unwrap();
-    let order = orders
-        .iter()
-        .find(|order| order["merchantOrderId"] == merchant_order_id)
-        .unwrap_or_else(|| panic!("no Payin order {merchant_order_id}: {orders:?}"));
-    order["id"].as_str().unwrap().to_string()
+    assert_eq!(order["merchantOrderId"], merchant_order_id);
+    let id = order["id"].as_str().unwrap().to_string();
+    assert_eq!(sandbox.admin().payin_order(&id).await.unwrap(), order);
+    id
 }
 
 /// What SGATE Payin answers about the fixtures' orders and refunds.
@@ -387,6 +387,16 @@ async fn a_dangling_reference_is_refused_naming_it() {
     );
     let mut bad = fixtures();
     bad["payin_refunds"][0]["order"] = json!("FXPI9");
+    // (Nor does the admin API know an order of that merchant order ID.)
+    let sandbox = start(fixtures().into()).await.unwrap();
+    let unknown = sandbox.admin().payin_order("FXPI9").await.unwrap_err();
+    assert!(
+        matches!(
+            unknown,
+            paybind_sandbox::SandboxError::Admin { status: 404, .. }
+        ),
+        "{unknown}"
+    );
     let why = refusal(bad).await;
     assert!(
         why.contains("payin_refunds[0].order: no order with merchantOrderId `FXPI9`"),

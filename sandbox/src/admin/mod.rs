@@ -141,7 +141,7 @@ async fn index(State(shared): SharedState) -> Reply {
             "POST /admin/sgate/customers/{id}/{approve|reject|ban|unban}",
             "GET /admin/sgate/orders/{id}", "POST /admin/sgate/orders/{id}/{complete|fail}",
             "POST /admin/sgate/virtual-account/transfers", "GET /admin/sgate/otp",
-            "GET /admin/sgate-payin/orders/{id}",
+            "GET /admin/sgate-payin/orders/{id or merchantOrderId}",
             "POST /admin/sgate-payin/refunds/{id}/{complete|fail}",
             "POST /admin/trigger {gateway, event, overrides}",
             "POST /admin/reset",

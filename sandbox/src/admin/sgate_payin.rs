@@ -1,4 +1,5 @@
-//! Admin calls on SGATE Payin: an order as the sandbox holds it, and the end of a refund left
+//! Admin calls on SGATE Payin: an order as the sandbox holds it (by its ID or the merchant's),
+//! and the end of a refund left
 //! pending by the outcome rules. (Orders are paid the way payers pay them: on the cashier
 //! page.)
 
@@ -10,16 +11,27 @@ use axum::http::StatusCode;
 use super::mask::mask_sensitive;
 use super::reply::{done, plain_end, refuse, success, Reply};
 use crate::base::http::HandlerError;
+use crate::base::json::text;
 use crate::base::shared::Shared;
-use crate::sgate_payin::records::ORDERS;
+use crate::sgate_payin::records::{MERCHANT_ORDER_IDS, ORDERS};
 use crate::sgate_payin::refunds::finish_refund;
 
 type SharedState = State<Arc<Shared>>;
 
-/// `GET /admin/sgate-payin/orders/{id}`: the order with the sandbox's own members (its
-/// cashier link among them).
+/// `GET /admin/sgate-payin/orders/{id}`: the order `id`, or the one whose `merchantOrderId` it
+/// is (the sandbox numbers orders, so a test that made one from fixtures knows only its own
+/// ID), with the sandbox's own members (its cashier link among them).
 pub async fn order(State(shared): SharedState, Path(id): Path<String>) -> Reply {
-    match shared.read(|store| store.get(ORDERS, &id))? {
+    let found = shared.read(|store| {
+        if let Some(order) = store.get(ORDERS, &id)? {
+            return Ok(Some(order));
+        }
+        match store.get(MERCHANT_ORDER_IDS, &id)? {
+            Some(entry) => store.get(ORDERS, text(&entry, "id")),
+            None => Ok(None),
+        }
+    })?;
+    match found {
         Some(mut order) => {
             mask_sensitive(&mut order);
             success(order)
