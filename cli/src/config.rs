@@ -50,7 +50,7 @@ fn gateway_help(row: &GatewayRow) -> String {
         // The table's words are Markdown (rustdoc shows them); a terminal shows plain text.
         let about = row.about(*setting).replace('`', "");
         if setting.is_key() {
-            let file = format!("{variable}_FILE");
+            let file = row.file_variable(*setting);
             text += &format!("  {file:<40}{about}: a file, or\n");
             text += &format!("  {variable:<40}the key text itself\n");
         } else {
@@ -192,9 +192,15 @@ impl Settings {
 
     /// The error for an unset `setting`: its variable (`_FILE` for a key) or its file key.
     fn missing(&self, setting: Setting) -> CliError {
-        let suffix = if setting.is_key() { "_FILE" } else { "" };
-        let variable = format!("{}{suffix}", self.row.variable(setting));
-        let key = format!("{}{}", setting.name(), suffix).to_ascii_lowercase();
+        let (variable, key) = if setting.is_key() {
+            let key = format!("{}_file", setting.name().to_ascii_lowercase());
+            (self.row.file_variable(setting), key)
+        } else {
+            (
+                self.row.variable(setting),
+                setting.name().to_ascii_lowercase(),
+            )
+        };
         CliError::input(
             "config",
             format!(
@@ -220,7 +226,7 @@ impl Settings {
         if let Some(text) = env(&variable) {
             return Ok(text);
         }
-        if let Some(path) = env(&format!("{variable}_FILE")) {
+        if let Some(path) = env(&self.row.file_variable(setting)) {
             return input::utf8(
                 input::read_file(Path::new(&path), "key file")?,
                 "the key file",

@@ -268,7 +268,7 @@ fn describe(sandbox: &Sandbox) -> Value {
         let row = gateway.row();
         for setting in row.signing.settings() {
             let variable = if setting.is_key() {
-                format!("{}_FILE", row.variable(*setting))
+                row.file_variable(*setting)
             } else {
                 row.variable(*setting)
             };

@@ -219,6 +219,12 @@ impl GatewayRow {
         format!("{}_{}", self.variable_prefix(), setting.name())
     }
 
+    /// The variable naming a file that holds the key `setting`:
+    /// `PAYBIND_SGATE_PRIVATE_KEY_FILE`.
+    pub fn file_variable(&self, setting: Setting) -> String {
+        format!("{}_FILE", self.variable(setting))
+    }
+
     /// The spec file's name without `.yaml`.
     pub fn spec_stem(&self) -> &'static str {
         self.spec_file

@@ -79,7 +79,8 @@ fn config_from_env(gateway: &GatewayRow) -> TokenStream {
             .map(|setting| {
                 let variable = gateway.variable(*setting);
                 let source = if setting.is_key() {
-                    format!("`{variable}_FILE` (a file holding it, or `{variable}` its text)")
+                    let file = gateway.file_variable(*setting);
+                    format!("`{file}` (a file holding it, or `{variable}` its text)")
                 } else {
                     format!("`{variable}`")
                 };

@@ -76,7 +76,7 @@ impl Variables {
         from_file: impl Fn(String) -> Result<K, E>,
         from_text: impl Fn(&str) -> Result<K, E>,
     ) -> Result<Option<K>, ConfigError> {
-        if let Some(path) = self.read(format!("{}_FILE", self.row.variable(setting)))? {
+        if let Some(path) = self.read(self.row.file_variable(setting))? {
             return from_file(path).map(Some).map_err(Into::into);
         }
         match self.optional(setting)? {
@@ -88,7 +88,7 @@ impl Variables {
     #[cfg(any(feature = "envelope", feature = "sgate"))]
     fn neither(&self, setting: Setting) -> ConfigError {
         ConfigError::Variable {
-            variable: format!("{}_FILE", self.row.variable(setting)),
+            variable: self.row.file_variable(setting),
             reason: "is not set (nor the key text itself without _FILE)",
         }
     }

@@ -85,6 +85,20 @@ async fn payin() -> (String, Arc<Mutex<Vec<Seen>>>) {
     (url, seen)
 }
 
+/// `paybind call sgate-payin order_detail` of the order `id`, then `extra` arguments.
+fn order_detail(id: &str, extra: &[&str]) -> Vec<String> {
+    let param = format!(r#"{{"ORDER_ID": "{id}"}}"#);
+    let mut all = vec![
+        "call",
+        "sgate-payin",
+        "order_detail",
+        "--param",
+        param.as_str(),
+    ];
+    all.extend_from_slice(extra);
+    args(&all)
+}
+
 fn payin_env(url: &str) -> Vec<(&'static str, String)> {
     vec![
         ("PAYBIND_SGATE_PAYIN_URL", url.to_string()),
@@ -122,17 +136,7 @@ async fn call_sgate_payin_signs_and_reads_its_answers() {
     let env = payin_env(&url);
 
     // A GET with its path parameter in the param object.
-    let out = run_async(
-        args(&[
-            "call",
-            "sgate-payin",
-            "order_detail",
-            "--param",
-            r#"{"ORDER_ID": "M448726T1"}"#,
-        ]),
-        env.clone(),
-    )
-    .await;
+    let out = run_async(order_detail("M448726T1", &[]), env.clone()).await;
     assert_ok(&out);
     let order = stdout_json(&out);
     assert_eq!(order["id"], "M448726T1");
@@ -154,17 +158,7 @@ async fn call_sgate_payin_signs_and_reads_its_answers() {
     assert_eq!(stdout_json(&out), Value::Null);
 
     // SGATE's refusal: exit 1 with its string code.
-    let out = run_async(
-        args(&[
-            "call",
-            "sgate-payin",
-            "order_detail",
-            "--param",
-            r#"{"ORDER_ID": "M448726T2"}"#,
-        ]),
-        env.clone(),
-    )
-    .await;
+    let out = run_async(order_detail("M448726T2", &[]), env.clone()).await;
     assert_eq!(code(&out), 1);
     let error = stderr_error(&out);
     assert_eq!(error["code"], "notAllowed");
@@ -184,30 +178,10 @@ async fn call_sgate_payin_names_what_is_missing() {
     let (url, seen) = payin().await;
     let mut env = payin_env(&url);
     env.retain(|(name, _)| *name != "PAYBIND_SGATE_PAYIN_SECRET");
-    let out = run_async(
-        args(&[
-            "call",
-            "sgate-payin",
-            "order_detail",
-            "--param",
-            r#"{"ORDER_ID": "M1"}"#,
-        ]),
-        env,
-    )
-    .await;
+    let out = run_async(order_detail("M1", &[]), env).await;
     assert_eq!(code(&out), 2);
     assert_eq!(stderr_error(&out)["variable"], "PAYBIND_SGATE_PAYIN_SECRET");
-    let out = run_async(
-        args(&[
-            "call",
-            "sgate-payin",
-            "order_detail",
-            "--param",
-            r#"{"ORDER_ID": "../x"}"#,
-        ]),
-        payin_env(&url),
-    )
-    .await;
+    let out = run_async(order_detail("../x", &[]), payin_env(&url)).await;
     assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
     assert!(seen.lock().unwrap().is_empty(), "nothing was sent");
 }
@@ -222,17 +196,7 @@ async fn call_sgate_payin_reads_its_config_file_table() {
     let config = dir.path().join("paybind.toml");
     let table =
         format!("[sgate-payin]\nurl = \"{url}\"\nkey = \"{KEY}\"\nmerchant_id = \"M448726\"\n");
-    let order = |config: &std::path::Path| {
-        args(&[
-            "call",
-            "sgate-payin",
-            "order_detail",
-            "--param",
-            r#"{"ORDER_ID": "M448726T1"}"#,
-            "--config",
-            s(config),
-        ])
-    };
+    let order = |config: &std::path::Path| order_detail("M448726T1", &["--config", s(config)]);
 
     // Without `secret`: exit 2 naming the variable and the file's key, nothing sent.
     std::fs::write(&config, &table).unwrap();
